@@ -1,0 +1,58 @@
+package io.sensorproof.protocol;
+
+/**
+ * Stable reason codes for every way a protocol message can be refused. The names are part of the
+ * wire contract (they travel in signed rejections and land in quarantine records), so they never
+ * change meaning and are never reused.
+ */
+public enum ErrorCode {
+    /** The encoded message is larger than the protocol's size limit. */
+    OVERSIZED("message exceeds the size limit"),
+    /** The bytes are not well-formed CBOR under the protocol's profile (definite lengths only). */
+    MALFORMED_CBOR("bytes are not well-formed CBOR"),
+    /** A well-formed CBOR item is followed by further bytes. */
+    TRAILING_BYTES("bytes follow the end of the message"),
+    /** Arrays, maps and tags are nested deeper than the protocol allows. */
+    NESTING_TOO_DEEP("CBOR nesting exceeds the limit"),
+    /** A CBOR map contains the same key twice. */
+    DUPLICATE_KEY("a CBOR map repeats a key"),
+    /** The message is not a tagged COSE_Sign1 structure. */
+    NOT_COSE_SIGN1("not a COSE_Sign1 message (CBOR tag 18, array of 4)"),
+    /** The COSE_Sign1 payload is nil (detached content), which the protocol does not allow. */
+    DETACHED_PAYLOAD("detached payloads are not accepted"),
+    /** A COSE header is missing a required parameter, has a wrong type, or carries an unknown one. */
+    INVALID_HEADER("COSE header is invalid"),
+    /** The {@code alg} header names an algorithm the protocol does not support. */
+    UNSUPPORTED_ALG("signature algorithm not supported"),
+    /** The {@code alg} header does not match the algorithm of the registered key. */
+    ALG_MISMATCH("alg does not match the key's algorithm"),
+    /** No key is registered under the message's {@code kid}. */
+    UNKNOWN_KEY("no key registered for this kid"),
+    /** The signature does not verify with the registered key. */
+    BAD_SIGNATURE("signature does not verify"),
+    /** The payload is not a SenML pack in the protocol's profile. */
+    INVALID_SENML("payload is not a valid SenML pack"),
+    /** The pack has more records than the protocol allows. */
+    TOO_MANY_RECORDS("pack has too many records"),
+    /** A value is NaN, infinite, or outside the physical range of its unit. */
+    INVALID_VALUE("value is not finite or outside the unit's range"),
+    /** A tenant or device identifier, topic or resource path does not follow the grammar. */
+    INVALID_IDENTIFIER("identifier does not follow the grammar"),
+    /** An acknowledgement or rejection message is not valid. */
+    INVALID_ACK("acknowledgement is invalid"),
+    /** An enrollment request, token, CSR or response is not valid. */
+    INVALID_ENROLLMENT("enrollment data is invalid"),
+    /** A key could not be parsed or is not of a supported type. */
+    INVALID_KEY("key is invalid or of an unsupported type");
+
+    private final String summary;
+
+    ErrorCode(String summary) {
+        this.summary = summary;
+    }
+
+    /** A short, human-readable summary of the code. */
+    public String summary() {
+        return summary;
+    }
+}

@@ -1,0 +1,100 @@
+package io.sensorproof.protocol.cose;
+
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import org.bouncycastle.crypto.CryptoException;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.digests.SM3Digest;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.params.ParametersWithRandom;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
+import org.bouncycastle.crypto.signers.PlainDSAEncoding;
+import org.bouncycastle.crypto.signers.SM2Signer;
+import org.bouncycastle.util.BigIntegers;
+
+/**
+ * Raw signature creation and verification with BouncyCastle's lightweight API (no JCA provider
+ * lookups on the hot path). Signatures are in COSE form: ECDSA and SM2 as r || s (32 bytes each),
+ * Ed25519 as its 64-byte signature. ES256 signatures are deterministic (RFC 6979), so a message
+ * signed twice is byte-identical; SM2 signatures are randomised, as the SM2 standard specifies.
+ */
+public final class Signatures {
+    private static final int SCALAR_LENGTH = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Signatures() {
+    }
+
+    /** Signs {@code toBeSigned}. */
+    public static byte[] sign(SigningKey key, byte[] toBeSigned) {
+        try {
+            return switch (key.algorithm()) {
+                case ES256 -> {
+                    ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
+                    signer.init(true, key.privateParameters());
+                    BigInteger[] rs = signer.generateSignature(sha256(toBeSigned));
+                    byte[] out = new byte[2 * SCALAR_LENGTH];
+                    BigIntegers.asUnsignedByteArray(rs[0], out, 0, SCALAR_LENGTH);
+                    BigIntegers.asUnsignedByteArray(rs[1], out, SCALAR_LENGTH, SCALAR_LENGTH);
+                    yield out;
+                }
+                case EDDSA -> {
+                    Ed25519Signer signer = new Ed25519Signer();
+                    signer.init(true, (Ed25519PrivateKeyParameters) key.privateParameters());
+                    signer.update(toBeSigned, 0, toBeSigned.length);
+                    yield signer.generateSignature();
+                }
+                case SM2_SM3 -> {
+                    SM2Signer signer = new SM2Signer(PlainDSAEncoding.INSTANCE, new SM3Digest());
+                    signer.init(true, new ParametersWithRandom((ECPrivateKeyParameters) key.privateParameters(), RANDOM));
+                    signer.update(toBeSigned, 0, toBeSigned.length);
+                    yield signer.generateSignature();
+                }
+            };
+        } catch (CryptoException e) {
+            throw new IllegalStateException("signing failed", e);
+        }
+    }
+
+    /** Verifies {@code signature} over {@code toBeSigned}; false for any malformed signature. */
+    public static boolean verify(VerificationKey key, byte[] toBeSigned, byte[] signature) {
+        if (signature == null || signature.length != 2 * SCALAR_LENGTH) {
+            return false;
+        }
+        return switch (key.algorithm()) {
+            case ES256 -> {
+                ECDSASigner verifier = new ECDSASigner();
+                verifier.init(false, (ECPublicKeyParameters) key.parameters());
+                BigInteger r = new BigInteger(1, Arrays.copyOfRange(signature, 0, SCALAR_LENGTH));
+                BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, SCALAR_LENGTH, 2 * SCALAR_LENGTH));
+                yield verifier.verifySignature(sha256(toBeSigned), r, s);
+            }
+            case EDDSA -> {
+                Ed25519Signer verifier = new Ed25519Signer();
+                verifier.init(false, (Ed25519PublicKeyParameters) key.parameters());
+                verifier.update(toBeSigned, 0, toBeSigned.length);
+                yield verifier.verifySignature(signature);
+            }
+            case SM2_SM3 -> {
+                SM2Signer verifier = new SM2Signer(PlainDSAEncoding.INSTANCE, new SM3Digest());
+                verifier.init(false, key.parameters());
+                verifier.update(toBeSigned, 0, toBeSigned.length);
+                yield verifier.verifySignature(signature);
+            }
+        };
+    }
+
+    private static byte[] sha256(byte[] data) {
+        SHA256Digest d = new SHA256Digest();
+        d.update(data, 0, data.length);
+        byte[] out = new byte[d.getDigestSize()];
+        d.doFinal(out, 0);
+        return out;
+    }
+}

@@ -1,0 +1,122 @@
+package io.sensorproof.protocol.message;
+
+import com.authlete.cbor.CBORByteArray;
+import com.authlete.cbor.CBORInteger;
+import com.authlete.cbor.CBORItem;
+import com.authlete.cbor.CBORLong;
+import com.authlete.cbor.CBORPair;
+import com.authlete.cbor.CBORPairList;
+import io.sensorproof.protocol.ErrorCode;
+import io.sensorproof.protocol.ProtocolException;
+import io.sensorproof.protocol.cbor.CborLimits;
+import io.sensorproof.protocol.cbor.CborMaps;
+import io.sensorproof.protocol.cose.CoseSign1;
+import io.sensorproof.protocol.cose.Keys;
+import io.sensorproof.protocol.cose.SignatureAlgorithm;
+import io.sensorproof.protocol.cose.SigningKey;
+import io.sensorproof.protocol.senml.ReadingPack;
+import io.sensorproof.protocol.senml.SenmlCodec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Signs and decodes reading messages: COSE_Sign1 (tag 18) whose payload is a SenML-CBOR pack and
+ * whose protected header holds exactly alg (1), content type (3) = 112 (application/senml+cbor),
+ * kid (4), boot (-65537), seq (-65538) and device time (-65539); the unprotected header is empty.
+ */
+public final class ReadingMessages {
+    /** Private-use header label of the boot counter. */
+    public static final long HEADER_BOOT = -65537;
+    /** Private-use header label of the per-boot sequence number. */
+    public static final long HEADER_SEQ = -65538;
+    /** Private-use header label of the device time at signing (ms since the epoch, UTC). */
+    public static final long HEADER_DEVICE_TIME = -65539;
+    /** CoAP content-format of application/senml+cbor. */
+    public static final int CONTENT_FORMAT_SENML_CBOR = 112;
+
+    private ReadingMessages() {
+    }
+
+    /** Signs {@code pack} as one message. */
+    public static byte[] sign(ReadingPack pack, long boot, long seq, long deviceTimeMillis, SigningKey key) {
+        MessageHeader header = new MessageHeader(key.algorithm(), key.verificationKey().kid(), boot, seq, deviceTimeMillis);
+        CBORPairList protectedHeader = new CBORPairList(List.of(
+                new CBORPair(new CBORInteger((int) CoseSign1.HEADER_ALG), new CBORInteger(header.algorithm().coseId())),
+                new CBORPair(new CBORInteger((int) CoseSign1.HEADER_CONTENT_TYPE), new CBORInteger(CONTENT_FORMAT_SENML_CBOR)),
+                new CBORPair(new CBORInteger((int) CoseSign1.HEADER_KID), new CBORByteArray(header.kid())),
+                new CBORPair(new CBORInteger((int) HEADER_BOOT), new CBORLong(boot)),
+                new CBORPair(new CBORInteger((int) HEADER_SEQ), new CBORLong(seq)),
+                new CBORPair(new CBORInteger((int) HEADER_DEVICE_TIME), new CBORLong(deviceTimeMillis))));
+        return CoseSign1.sign(protectedHeader, SenmlCodec.encode(pack), key);
+    }
+
+    /**
+     * Decodes a message without any cryptography: size, CBOR profile, COSE structure, header and
+     * SenML pack. Value ranges are checked separately ({@link ReadingPack#checkValues()}).
+     *
+     * @throws ProtocolException with the code of the first problem found
+     */
+    public static ReadingMessage decode(byte[] bytes) {
+        CoseSign1 cose = CoseSign1.decode(bytes, CborLimits.MESSAGE);
+        if (!cose.unprotectedHeader().isEmpty()) {
+            throw new ProtocolException(ErrorCode.INVALID_HEADER,
+                    "unprotected header must be empty; every parameter belongs in the protected header");
+        }
+        MessageHeader header = header(cose);
+        ReadingPack pack = SenmlCodec.decode(cose.payload());
+        return new ReadingMessage(bytes.clone(), cose, header, pack);
+    }
+
+    /**
+     * Decodes, resolves the key, verifies, and checks value ranges: everything the protocol says
+     * about one message.
+     *
+     * @throws ProtocolException with the code of the first problem found
+     */
+    public static ReadingMessage open(byte[] bytes, KeyResolver keys) {
+        ReadingMessage message = decode(bytes).verify(keys);
+        message.pack().checkValues();
+        return message;
+    }
+
+    private static MessageHeader header(CoseSign1 cose) {
+        Map<Object, CBORItem> h = cose.protectedHeader();
+        for (Object label : h.keySet()) {
+            if (!(label instanceof Long l) || (l != CoseSign1.HEADER_ALG && l != CoseSign1.HEADER_CONTENT_TYPE
+                    && l != CoseSign1.HEADER_KID && l != HEADER_BOOT && l != HEADER_SEQ && l != HEADER_DEVICE_TIME)) {
+                throw new ProtocolException(ErrorCode.INVALID_HEADER, "protected header has unknown label " + label);
+            }
+        }
+        SignatureAlgorithm alg = cose.algorithm();
+        CBORItem contentType = h.get(CoseSign1.HEADER_CONTENT_TYPE);
+        if (contentType == null || CborMaps.integer(contentType).orElse(-1) != CONTENT_FORMAT_SENML_CBOR) {
+            throw new ProtocolException(ErrorCode.INVALID_HEADER, "content type (3) must be 112, application/senml+cbor");
+        }
+        if (!(h.get(CoseSign1.HEADER_KID) instanceof CBORByteArray kid) || kid.getValue().length != Keys.KID_LENGTH) {
+            throw new ProtocolException(ErrorCode.INVALID_HEADER, "kid (4) must be a byte string of " + Keys.KID_LENGTH + " bytes");
+        }
+        long boot = counter(h, HEADER_BOOT, "boot");
+        long seq = counter(h, HEADER_SEQ, "seq");
+        long time = CborMaps.integer(require(h, HEADER_DEVICE_TIME, "device time")).orElse(-1);
+        if (time < 0) {
+            throw new ProtocolException(ErrorCode.INVALID_HEADER, "device time (" + HEADER_DEVICE_TIME + ") must be an unsigned integer");
+        }
+        return new MessageHeader(alg, kid.getValue(), boot, seq, time);
+    }
+
+    private static long counter(Map<Object, CBORItem> h, long label, String name) {
+        long v = CborMaps.integer(require(h, label, name)).orElse(-1);
+        if (v < 0 || v > MessageHeader.MAX_COUNTER) {
+            throw new ProtocolException(ErrorCode.INVALID_HEADER, name + " (" + label + ") must be an integer in [0, 2^32)");
+        }
+        return v;
+    }
+
+    private static CBORItem require(Map<Object, CBORItem> h, long label, String name) {
+        CBORItem item = h.get(label);
+        if (item == null) {
+            throw new ProtocolException(ErrorCode.INVALID_HEADER, "protected header has no " + name + " (" + label + ")");
+        }
+        return item;
+    }
+}

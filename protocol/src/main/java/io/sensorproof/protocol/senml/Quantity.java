@@ -1,0 +1,90 @@
+package io.sensorproof.protocol.senml;
+
+import java.math.BigDecimal;
+
+/**
+ * The measured quantities: SenML name, SenML unit, the code used in leaves, the accepted physical
+ * range of the value, and its fixed-point encoding ({@code round_half_even(value * 10^scale) +
+ * offset}).
+ */
+public enum Quantity {
+    /** Air temperature in degrees Celsius; encoded as centi-kelvin. */
+    TEMPERATURE("temperature", "Cel", 1, new BigDecimal("-273.15"), new BigDecimal("1000"), 2, 27315),
+    /** Relative humidity in percent; encoded as centi-%RH. */
+    HUMIDITY("humidity", "%RH", 2, BigDecimal.ZERO, new BigDecimal("100"), 2, 0),
+    /** CO2-equivalent mass emitted during the interval since the previous reading, in kg; encoded as grams. */
+    CO2E("co2e", "kg", 3, BigDecimal.ZERO, new BigDecimal("4294967.295"), 3, 0);
+
+    private final String senmlName;
+    private final String unit;
+    private final int code;
+    private final BigDecimal min;
+    private final BigDecimal max;
+    private final int scale;
+    private final long offset;
+
+    Quantity(String senmlName, String unit, int code, BigDecimal min, BigDecimal max, int scale, long offset) {
+        this.senmlName = senmlName;
+        this.unit = unit;
+        this.code = code;
+        this.min = min;
+        this.max = max;
+        this.scale = scale;
+        this.offset = offset;
+    }
+
+    /** SenML record name ({@code n}). */
+    public String senmlName() {
+        return senmlName;
+    }
+
+    /** SenML unit ({@code u}), from the SenML units registry. */
+    public String unit() {
+        return unit;
+    }
+
+    /** Code of the quantity in leaves (1, 2, 3). */
+    public int code() {
+        return code;
+    }
+
+    /** Lowest accepted value, inclusive, in the SenML unit. */
+    public BigDecimal min() {
+        return min;
+    }
+
+    /** Highest accepted value, inclusive, in the SenML unit. */
+    public BigDecimal max() {
+        return max;
+    }
+
+    /** Decimal digits kept by the fixed-point encoding. */
+    public int scale() {
+        return scale;
+    }
+
+    /** Offset added after scaling (27315 for temperature: Celsius to kelvin). */
+    public long offset() {
+        return offset;
+    }
+
+    /** The quantity with SenML name {@code name}, or null. */
+    public static Quantity bySenmlName(String name) {
+        for (Quantity q : values()) {
+            if (q.senmlName.equals(name)) {
+                return q;
+            }
+        }
+        return null;
+    }
+
+    /** The quantity with leaf code {@code code}, or null. */
+    public static Quantity byCode(int code) {
+        for (Quantity q : values()) {
+            if (q.code == code) {
+                return q;
+            }
+        }
+        return null;
+    }
+}
