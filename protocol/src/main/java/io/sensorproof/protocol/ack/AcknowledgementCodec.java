@@ -90,7 +90,7 @@ public final class AcknowledgementCodec {
 
     static Acknowledgement decodePayload(byte[] payload) {
         try {
-            CBORItem item = StrictCbor.decode(payload, new CborLimits(CborLimits.MESSAGE.maxBytes(), 5, CborLimits.MESSAGE.maxItems()));
+            CBORItem item = StrictCbor.decode(payload, new CborLimits(CborLimits.MESSAGE.maxBytes(), 6, CborLimits.MESSAGE.maxItems()));
             Map<Object, CBORItem> top = map(item, "acknowledgement");
             String device = text(top.get(1L), "device id");
             long issued = integer(top.get(2L), "issued-at");
