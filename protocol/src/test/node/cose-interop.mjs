@@ -1,0 +1,75 @@
+// Interop check of COSE_Sign1 between the Java protocol module and two independent Node libraries.
+// Usage: node cose-interop.mjs <dir>
+//   reads  <dir>/java-signed.json  [{id, alg, jwk, messageHex, payloadHex}]
+//   writes <dir>/node-verified.json [{id, library, tampered, isValid, payloadHex}]
+//          <dir>/node-signed.json   [{id, library, alg, spkiHex, messageHex, payloadHex}]
+import { coseSign, coseVerify } from 'cose-kit';
+import { createRequire } from 'node:module';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const coseJs = require('cose-js');
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error('usage: node cose-interop.mjs <dir>');
+  process.exit(2);
+}
+const input = JSON.parse(fs.readFileSync(path.join(dir, 'java-signed.json'), 'utf8'));
+const hex = (b) => Buffer.from(b).toString('hex');
+
+function tamper(bytes) {
+  const copy = Buffer.from(bytes);
+  copy[copy.length - 1] ^= 0x01; // last byte of the signature
+  return copy;
+}
+
+async function verifyWithCoseKit(bytes, jwk) {
+  const key = crypto.createPublicKey({ key: jwk, format: 'jwk' });
+  const result = await coseVerify(bytes, key);
+  return { isValid: result.isValid, payloadHex: result.isValid ? hex(result.decoded.payload) : null };
+}
+
+async function verifyWithCoseJs(bytes, jwk) {
+  try {
+    const payload = await coseJs.sign.verify(bytes, {
+      key: { x: Buffer.from(jwk.x, 'base64url'), y: Buffer.from(jwk.y, 'base64url') },
+    });
+    return { isValid: true, payloadHex: hex(payload) };
+  } catch (e) {
+    return { isValid: false, payloadHex: null, error: String(e.message || e) };
+  }
+}
+
+const verified = [];
+for (const m of input) {
+  const bytes = Buffer.from(m.messageHex, 'hex');
+  for (const tampered of [false, true]) {
+    const candidate = tampered ? tamper(bytes) : bytes;
+    verified.push({ id: m.id, library: 'cose-kit', tampered, ...(await verifyWithCoseKit(candidate, m.jwk)) });
+    if (m.alg === 'ES256') {
+      verified.push({ id: m.id, library: 'cose-js', tampered, ...(await verifyWithCoseJs(candidate, m.jwk)) });
+    }
+  }
+}
+fs.writeFileSync(path.join(dir, 'node-verified.json'), JSON.stringify(verified, null, 2));
+
+const signed = [];
+const payload = Buffer.from('a2006b696e7465726f702d6e6f6465011903e8', 'hex'); // CBOR {0: "interop-node", 1: 1000}
+for (const alg of ['ES256', 'EdDSA']) {
+  const { privateKey, publicKey } = alg === 'ES256'
+    ? crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    : crypto.generateKeyPairSync('ed25519');
+  const spkiHex = hex(publicKey.export({ type: 'spki', format: 'der' }));
+  const kitMessage = await coseSign({ alg }, { kid: 'node-kit' }, payload, privateKey);
+  signed.push({ id: `cose-kit-${alg}`, library: 'cose-kit', alg, spkiHex, messageHex: hex(kitMessage), payloadHex: hex(payload) });
+  if (alg === 'ES256') {
+    const d = Buffer.from(privateKey.export({ format: 'jwk' }).d, 'base64url');
+    const jsMessage = await coseJs.sign.create({ p: { alg: 'ES256' }, u: { kid: 'node-js' } }, payload, { key: { d } });
+    signed.push({ id: 'cose-js-ES256', library: 'cose-js', alg, spkiHex, messageHex: hex(jsMessage), payloadHex: hex(payload) });
+  }
+}
+fs.writeFileSync(path.join(dir, 'node-signed.json'), JSON.stringify(signed, null, 2));
+console.log(`verified ${verified.length} Java messages, signed ${signed.length} Node messages`);
