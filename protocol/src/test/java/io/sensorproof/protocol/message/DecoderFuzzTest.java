@@ -1,0 +1,161 @@
+package io.sensorproof.protocol.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.authlete.cbor.CBORBoolean;
+import com.authlete.cbor.CBORByteArray;
+import com.authlete.cbor.CBORDouble;
+import com.authlete.cbor.CBORInteger;
+import com.authlete.cbor.CBORItem;
+import com.authlete.cbor.CBORItemList;
+import com.authlete.cbor.CBORLong;
+import com.authlete.cbor.CBORNull;
+import com.authlete.cbor.CBORPair;
+import com.authlete.cbor.CBORPairList;
+import com.authlete.cbor.CBORString;
+import com.authlete.cbor.CBORTaggedItem;
+import io.sensorproof.protocol.ProtocolException;
+import io.sensorproof.protocol.TestKeys;
+import io.sensorproof.protocol.ack.AcknowledgementCodec;
+import io.sensorproof.protocol.cbor.CborLimits;
+import io.sensorproof.protocol.cbor.StrictCbor;
+import io.sensorproof.protocol.cose.SignatureAlgorithm;
+import io.sensorproof.protocol.cose.VerificationKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Structure-aware fuzzing of the decoders: CBOR-shaped inputs (random item trees, COSE_Sign1
+ * shells around random headers and SenML-like payloads, and byte-level mutations of valid
+ * messages). The only thing allowed to escape is {@link ProtocolException}. Linearity: the
+ * pre-check visits every data item once and each item takes at least one byte, so the items it
+ * counts never exceed the input length.
+ */
+class DecoderFuzzTest {
+    private static final VerificationKey KEY = TestKeys.key(SignatureAlgorithm.ES256).verificationKey();
+    private static final byte[] VALID = ReadingMessages.sign(TestKeys.samplePack(4), 1, 2, 1_764_000_000_000L,
+            TestKeys.key(SignatureAlgorithm.ES256));
+
+    private static void decodeEverything(byte[] bytes) {
+        try {
+            ReadingMessages.open(bytes, kid -> Optional.of(KEY));
+        } catch (ProtocolException expected) {
+            // typed refusal is the only acceptable failure
+        }
+        try {
+            AcknowledgementCodec.verify(bytes, KEY);
+        } catch (ProtocolException expected) {
+            // as above
+        }
+        try {
+            int items = StrictCbor.check(bytes, CborLimits.MESSAGE);
+            assertThat(items).isLessThanOrEqualTo(bytes.length);
+        } catch (ProtocolException expected) {
+            // as above
+        }
+    }
+
+    @Property(tries = 3000)
+    void randomCborTreesOnlyRaiseTypedErrors(@ForAll("items") CBORItem item) {
+        decodeEverything(item.encode());
+    }
+
+    @Property(tries = 3000)
+    void coseShellsAroundRandomContentOnlyRaiseTypedErrors(@ForAll("coseShells") CBORItem item) {
+        decodeEverything(item.encode());
+    }
+
+    @Property(tries = 3000)
+    void mutatedValidMessagesOnlyRaiseTypedErrors(@ForAll("mutations") byte[] bytes) {
+        decodeEverything(bytes);
+    }
+
+    @Property(tries = 500)
+    void arbitraryBytesOnlyRaiseTypedErrors(@ForAll byte[] bytes) {
+        decodeEverything(bytes);
+    }
+
+    @Provide
+    Arbitrary<CBORItem> items() {
+        return item(4);
+    }
+
+    private Arbitrary<CBORItem> item(int depth) {
+        Arbitrary<CBORItem> scalars = Arbitraries.oneOf(
+                Arbitraries.integers().map(i -> (CBORItem) new CBORInteger(i)),
+                Arbitraries.longs().map(l -> (CBORItem) new CBORLong(l)),
+                Arbitraries.doubles().injectDuplicates(0.1).map(d -> (CBORItem) new CBORDouble(d)),
+                Arbitraries.of(Double.NaN, Double.POSITIVE_INFINITY, -0.0, 1e300).map(d -> (CBORItem) new CBORDouble(d)),
+                Arbitraries.strings().ofMaxLength(40).map(s -> (CBORItem) new CBORString(s)),
+                Arbitraries.of("temperature", "humidity", "co2e", "Cel", "%RH", "kg", "cold-room-7").map(s -> (CBORItem) new CBORString(s)),
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(40).map(b -> (CBORItem) new CBORByteArray(b)),
+                Arbitraries.of(CBORNull.INSTANCE, CBORBoolean.TRUE, CBORBoolean.FALSE));
+        if (depth == 0) {
+            return scalars;
+        }
+        Arbitrary<CBORItem> child = Arbitraries.lazy(() -> item(depth - 1));
+        Arbitrary<CBORItem> keys = Arbitraries.oneOf(
+                Arbitraries.of(-65539, -65538, -65537, -2, 0, 1, 2, 3, 4, 6).map(i -> (CBORItem) new CBORInteger(i)),
+                Arbitraries.strings().ofMaxLength(4).map(s -> (CBORItem) new CBORString(s)));
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(5, scalars),
+                net.jqwik.api.Tuple.of(2, child.list().ofMaxSize(6).map(l -> (CBORItem) new CBORItemList(l))),
+                net.jqwik.api.Tuple.of(2, Combinators.combine(keys, child).as(CBORPair::new).list().ofMaxSize(6)
+                        .map(l -> (CBORItem) new CBORPairList(l))),
+                net.jqwik.api.Tuple.of(1, Combinators.combine(Arbitraries.of(18, 16, 1, 24, 0), child).as(CBORTaggedItem::new)
+                        .map(t -> (CBORItem) t)));
+    }
+
+    @Provide
+    Arbitrary<CBORItem> coseShells() {
+        Arbitrary<CBORItem> protectedHeader = item(2).map(h -> (CBORItem) new CBORByteArray(h.encode()));
+        Arbitrary<CBORItem> payload = Arbitraries.oneOf(
+                item(3).map(p -> (CBORItem) new CBORByteArray(p.encode())),
+                Arbitraries.just((CBORItem) CBORNull.INSTANCE));
+        Arbitrary<CBORItem> signature = Arbitraries.bytes().array(byte[].class).ofMinSize(60).ofMaxSize(68).map(b -> (CBORItem) new CBORByteArray(b));
+        return Combinators.combine(protectedHeader, item(1), payload, signature)
+                .as((p, u, pl, s) -> (CBORItem) new CBORTaggedItem(18, new CBORItemList(p, u, pl, s)));
+    }
+
+    @Provide
+    Arbitrary<byte[]> mutations() {
+        Arbitrary<Integer> position = Arbitraries.integers().between(0, VALID.length - 1);
+        return Arbitraries.oneOf(
+                Combinators.combine(position, Arbitraries.bytes()).as((p, b) -> {
+                    byte[] c = VALID.clone();
+                    c[p] = b;
+                    return c;
+                }),
+                position.map(p -> java.util.Arrays.copyOf(VALID, p)),
+                Combinators.combine(position, Arbitraries.bytes().array(byte[].class).ofMaxSize(8)).as((p, ins) -> {
+                    List<Byte> out = new ArrayList<>();
+                    for (int i = 0; i < VALID.length; i++) {
+                        if (i == p) {
+                            for (byte b : ins) {
+                                out.add(b);
+                            }
+                        }
+                        out.add(VALID[i]);
+                    }
+                    byte[] c = new byte[out.size()];
+                    for (int i = 0; i < c.length; i++) {
+                        c[i] = out.get(i);
+                    }
+                    return c;
+                }),
+                Combinators.combine(position, position).as((a, b) -> {
+                    byte[] c = VALID.clone();
+                    byte t = c[a];
+                    c[a] = c[b];
+                    c[b] = t;
+                    return c;
+                }));
+    }
+}
