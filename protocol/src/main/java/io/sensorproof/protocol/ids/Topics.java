@@ -11,6 +11,7 @@ import java.util.List;
  *   <li>{@code t/{tenant}/d/{device}/up}: device to gateway, signed reading messages (QoS 1).
  *   <li>{@code t/{tenant}/d/{device}/ack}: gateway to device, signed acknowledgements and
  *       rejections (QoS 1).
+ *   <li>{@code t/{tenant}/d/{device}/status}: device to gateway, signed status messages (QoS 1).
  *   <li>CoAP: {@code POST /t/{tenant}/d/{device}/up}; the response body is the signed
  *       acknowledgement or rejection.
  * </ul>
@@ -18,6 +19,8 @@ import java.util.List;
 public final class Topics {
     /** Shared subscription through which gateway replicas share the uplink. */
     public static final String SHARED_UPLINK_FILTER = "$share/gateway/t/+/d/+/up";
+    /** Shared subscription through which gateway replicas share status messages. */
+    public static final String SHARED_STATUS_FILTER = "$share/gateway/t/+/d/+/status";
 
     private Topics() {
     }
@@ -27,7 +30,9 @@ public final class Topics {
         /** Device to gateway. */
         UP("up"),
         /** Gateway to device. */
-        ACK("ack");
+        ACK("ack"),
+        /** Device to gateway, signed status (heartbeat) messages. */
+        STATUS("status");
 
         private final String segment;
 
@@ -73,6 +78,11 @@ public final class Topics {
         return new Address(tenant, device, Channel.UP).topic();
     }
 
+    /** {@code t/{tenant}/d/{device}/status}. */
+    public static String status(String tenant, String device) {
+        return new Address(tenant, device, Channel.STATUS).topic();
+    }
+
     /** {@code t/{tenant}/d/{device}/ack}. */
     public static String ack(String tenant, String device) {
         return new Address(tenant, device, Channel.ACK).topic();
@@ -101,15 +111,17 @@ public final class Topics {
 
     private static Address parseSegments(List<String> s, String what) {
         if (s.size() != 5 || !"t".equals(s.get(0)) || !"d".equals(s.get(2))) {
-            throw new ProtocolException(ErrorCode.INVALID_IDENTIFIER, what + " is not of the form t/{tenant}/d/{device}/{up|ack}");
+            throw new ProtocolException(ErrorCode.INVALID_IDENTIFIER, what + " is not of the form t/{tenant}/d/{device}/{up|ack|status}");
         }
         Channel channel;
         if (Channel.UP.segment().equals(s.get(4))) {
             channel = Channel.UP;
         } else if (Channel.ACK.segment().equals(s.get(4))) {
             channel = Channel.ACK;
+        } else if (Channel.STATUS.segment().equals(s.get(4))) {
+            channel = Channel.STATUS;
         } else {
-            throw new ProtocolException(ErrorCode.INVALID_IDENTIFIER, what + " must end in /up or /ack");
+            throw new ProtocolException(ErrorCode.INVALID_IDENTIFIER, what + " must end in /up, /ack or /status");
         }
         Identifiers.requireValid(s.get(1), "tenant id in " + what);
         Identifiers.requireValid(s.get(3), "device id in " + what);
