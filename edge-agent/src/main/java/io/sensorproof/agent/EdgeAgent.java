@@ -1,0 +1,510 @@
+package io.sensorproof.agent;
+
+import io.sensorproof.agent.config.AgentConfig;
+import io.sensorproof.agent.outbox.BootCounter;
+import io.sensorproof.agent.outbox.MessageId;
+import io.sensorproof.agent.outbox.Outbox;
+import io.sensorproof.agent.outbox.OutboxConfig;
+import io.sensorproof.agent.outbox.OutboxFullException;
+import io.sensorproof.agent.outbox.OutboxMessage;
+import io.sensorproof.agent.outbox.OutboxStats;
+import io.sensorproof.agent.transport.Transport;
+import io.sensorproof.protocol.ErrorCode;
+import io.sensorproof.protocol.ProtocolException;
+import io.sensorproof.protocol.ack.Acknowledgement;
+import io.sensorproof.protocol.ack.AcknowledgementCodec;
+import io.sensorproof.protocol.ack.BootAck;
+import io.sensorproof.protocol.ack.Rejection;
+import io.sensorproof.protocol.ack.SeqRange;
+import io.sensorproof.protocol.cose.SigningKey;
+import io.sensorproof.protocol.cose.VerificationKey;
+import io.sensorproof.protocol.message.MessageHeader;
+import io.sensorproof.protocol.message.ReadingMessages;
+import io.sensorproof.protocol.senml.Reading;
+import io.sensorproof.protocol.senml.ReadingPack;
+import io.sensorproof.protocol.senml.SenmlCodec;
+import io.sensorproof.protocol.status.AgentStatus;
+import io.sensorproof.protocol.status.StatusCodec;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.concurrent.ThreadFactory;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The edge agent: takes readings, batches them into packs (by count and age), signs each pack as
+ * one message under a fresh (boot, seq), makes it durable in the {@link Outbox} before anything is
+ * sent, sends in order over a {@link Transport}, and deletes a message only when a gateway
+ * acknowledgement that verifies with the gateway key names it.
+ *
+ * <p>Identity: the boot counter is persisted (and forced to disk) at every start before any
+ * message of the boot is signed; the sequence number restarts at 0 in each boot and a message
+ * exists only once its outbox append is durable. A crash can therefore skip numbers (a pack signed
+ * but not yet written) but never reuse a (boot, seq). Readings still in the open pack (at most
+ * {@code pack.max-records} or {@code pack.max-age-millis} worth) are not yet durable.
+ *
+ * <p>Sending: up to {@code send.max-in-flight} messages wait for acknowledgement at a time; after
+ * every reconnect, and when the oldest waits longer than {@code ack.timeout-millis}, everything
+ * unacknowledged is sent again from the oldest. Rejected messages move to the outbox's kept-aside
+ * log and are never resent.
+ */
+public final class EdgeAgent implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(EdgeAgent.class.getName());
+
+    private final AgentConfig config;
+    private final SigningKey key;
+    private final VerificationKey gatewayKey;
+    private final Transport transport;
+    private final Outbox outbox;
+    private final DeviceClock clock;
+    private final AgentMetrics metrics = new AgentMetrics();
+
+    private final Object writeLock = new Object();
+    private List<Reading> open = new ArrayList<>();
+    private long openSinceNanos;
+    private long boot;
+    private long nextSeq;
+
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final Condition work = sendLock.newCondition();
+    private final TreeMap<MessageId, Long> inFlight = new TreeMap<>();
+    private MessageId cursor;
+    private boolean resendRequested;
+
+    private final ExecutorService ackExecutor = Executors.newSingleThreadExecutor(daemon("agent-acks"));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("agent-timer"));
+    private final Thread sender;
+    private final FileChannel lockChannel;
+    private volatile boolean running = true;
+
+    private EdgeAgent(AgentConfig config, SigningKey key, VerificationKey gatewayKey, Function<AgentMetrics, Transport> transports,
+            Clock clock) throws IOException {
+        this.config = config;
+        this.key = key;
+        this.gatewayKey = gatewayKey;
+        this.transport = transports.apply(metrics);
+        this.clock = new DeviceClock(clock);
+        Files.createDirectories(config.dataDir());
+        this.lockChannel = FileChannel.open(config.dataDir().resolve("agent.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (lockChannel.tryLock() == null) {
+            lockChannel.close();
+            throw new IOException("another agent is using " + config.dataDir());
+        }
+        this.outbox = Outbox.open(config.dataDir().resolve("outbox"),
+                new OutboxConfig(config.outboxCapacityBytes(), Math.min(8L << 20, Math.max(64 << 10, config.outboxCapacityBytes() / 8)),
+                        config.overflow(), Duration.ofSeconds(5)));
+        this.boot = BootCounter.next(config.dataDir(), outbox.maxBootSeen());
+        this.sender = new Thread(this::sendLoop, "agent-sender");
+        this.sender.setDaemon(true);
+    }
+
+    /**
+     * Opens the outbox, takes the next boot number, starts sending and returns the running agent.
+     *
+     * @param transports makes the transport, given the agent's metrics (for reconnect counters)
+     */
+    public static EdgeAgent start(AgentConfig config, SigningKey key, VerificationKey gatewayKey,
+            Function<AgentMetrics, Transport> transports, Clock clock) throws IOException {
+        EdgeAgent agent = new EdgeAgent(config, key, gatewayKey, transports, clock);
+        agent.sender.start();
+        long ageCheck = Math.max(10, Math.min(250, config.packMaxAge().toMillis() / 4));
+        agent.timer.scheduleWithFixedDelay(agent::sealIfOld, ageCheck, ageCheck, TimeUnit.MILLISECONDS);
+        agent.timer.scheduleWithFixedDelay(agent::signalSender, 200, 200, TimeUnit.MILLISECONDS);
+        agent.timer.scheduleWithFixedDelay(agent::writeStatusFile, 0, 2, TimeUnit.SECONDS);
+        agent.transport.start(agent.new Events());
+        LOG.info(() -> "agent started: " + config + ", boot " + agent.boot + ", kid " + key.verificationKey().kidHex());
+        return agent;
+    }
+
+    /** This run's boot counter. */
+    public long boot() {
+        synchronized (writeLock) {
+            return boot;
+        }
+    }
+
+    /** The agent's counters. */
+    public AgentMetrics metrics() {
+        return metrics;
+    }
+
+    /** Backward clock steps recorded during this boot. */
+    public long clockSteps() {
+        return clock.steps();
+    }
+
+    /** Outbox counters. */
+    public OutboxStats outboxStats() {
+        return outbox.stats();
+    }
+
+    /** The current device time (monotonic within the boot). */
+    public long deviceTimeMillis() {
+        return clock.now();
+    }
+
+    /**
+     * Adds a reading. It becomes durable when its pack is sealed (full, old enough, or
+     * {@link #flush()}). Under the BLOCK overflow policy this call waits while the outbox is full.
+     *
+     * @throws ProtocolException {@code INVALID_VALUE} or {@code INVALID_SENML} for a reading the
+     *     gateway would refuse (counted, not signed)
+     */
+    public void submit(Reading reading) throws IOException {
+        if (reading.timeMillis() < (long) SenmlCodec.MIN_ABSOLUTE_TIME * 1000 || reading.timeMillis() >= SenmlCodec.MAX_TIME_MILLIS) {
+            metrics.inputRejected.increment();
+            throw new ProtocolException(ErrorCode.INVALID_SENML, "reading time " + reading.timeMillis() + " ms is not an absolute time");
+        }
+        try {
+            reading.checkValue();
+        } catch (ProtocolException e) {
+            metrics.inputRejected.increment();
+            throw e;
+        }
+        synchronized (writeLock) {
+            if (!open.isEmpty() && reading.timeMillis() < open.get(open.size() - 1).timeMillis()) {
+                seal();
+            }
+            if (open.isEmpty()) {
+                openSinceNanos = System.nanoTime();
+            }
+            open.add(reading);
+            metrics.readingsAccepted.increment();
+            if (open.size() >= config.packMaxRecords()) {
+                seal();
+            }
+        }
+    }
+
+    /** Seals the open pack now, if any; returns once it is durable. */
+    public void flush() throws IOException {
+        synchronized (writeLock) {
+            if (!open.isEmpty()) {
+                seal();
+            }
+        }
+    }
+
+    private void sealIfOld() {
+        try {
+            synchronized (writeLock) {
+                if (!open.isEmpty() && System.nanoTime() - openSinceNanos >= config.packMaxAge().toNanos()) {
+                    seal();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "sealing a pack failed; readings stay in the open pack", e);
+        }
+    }
+
+    /** Signs the open pack and appends it durably. Caller holds writeLock. */
+    private void seal() throws IOException {
+        ReadingPack pack = new ReadingPack(config.device(), open);
+        if (nextSeq > MessageHeader.MAX_COUNTER) {
+            boot = BootCounter.next(config.dataDir(), boot);
+            nextSeq = 0;
+        }
+        long seq = nextSeq++;
+        byte[] bytes = ReadingMessages.sign(pack, boot, seq, clock.now(), key);
+        OutboxMessage message = new OutboxMessage(new MessageId(boot, seq), pack.readings().size(), bytes);
+        while (true) {
+            try {
+                outbox.append(List.of(message));
+                break;
+            } catch (OutboxFullException e) {
+                metrics.outboxFullWaits.increment();
+                if (!running) {
+                    throw new IOException("agent closed while the outbox was full; the open pack is not durable", e);
+                }
+                LOG.warning(() -> "outbox full (" + e.getMessage() + "); holding readings until the gateway acknowledges");
+            }
+        }
+        open = new ArrayList<>();
+        metrics.messagesSigned.increment();
+        signalSender();
+    }
+
+    private void signalSender() {
+        sendLock.lock();
+        try {
+            work.signalAll();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private void sendLoop() {
+        while (running) {
+            List<OutboxMessage> batch = List.of();
+            sendLock.lock();
+            try {
+                if (!transport.isConnected()) {
+                    work.await(200, TimeUnit.MILLISECONDS);
+                    continue;
+                }
+                if (resendRequested) {
+                    metrics.resendsAfterReconnect.add(inFlight.size());
+                    inFlight.clear();
+                    cursor = null;
+                    resendRequested = false;
+                }
+                if (!inFlight.isEmpty()
+                        && System.nanoTime() - inFlight.firstEntry().getValue() > config.ackTimeout().toNanos()) {
+                    metrics.resendsAfterTimeout.add(inFlight.size());
+                    inFlight.clear();
+                    cursor = null;
+                }
+                int room = config.maxInFlight() - inFlight.size();
+                if (room > 0) {
+                    batch = outbox.pending(cursor, Math.min(room, 32));
+                }
+                if (batch.isEmpty()) {
+                    work.await(200, TimeUnit.MILLISECONDS);
+                    continue;
+                }
+                long now = System.nanoTime();
+                for (OutboxMessage m : batch) {
+                    inFlight.put(m.id(), now);
+                    cursor = m.id();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.SEVERE, "reading the outbox failed", e);
+                sleepQuietly(1000);
+                continue;
+            } finally {
+                sendLock.unlock();
+            }
+            for (OutboxMessage m : batch) {
+                try {
+                    transport.sendMessage(m.bytes());
+                    metrics.publishes.increment();
+                } catch (IOException e) {
+                    LOG.fine(() -> "send interrupted: " + e.getMessage());
+                    requestResend();
+                    break;
+                }
+            }
+        }
+    }
+
+    private void requestResend() {
+        sendLock.lock();
+        try {
+            resendRequested = true;
+            work.signalAll();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private void handleAcknowledgement(byte[] bytes) {
+        Acknowledgement ack;
+        try {
+            ack = AcknowledgementCodec.verify(bytes, gatewayKey);
+        } catch (ProtocolException e) {
+            metrics.acksForged.increment();
+            LOG.warning(() -> "ignored an acknowledgement that does not verify: " + e);
+            return;
+        }
+        if (!ack.deviceId().equals(config.device())) {
+            metrics.acksForeign.increment();
+            LOG.warning(() -> "ignored an acknowledgement for device " + ack.deviceId());
+            return;
+        }
+        int named = 0;
+        try {
+            for (BootAck b : ack.boots()) {
+                List<long[]> ranges = new ArrayList<>();
+                for (SeqRange r : b.stored()) {
+                    ranges.add(new long[] {r.first(), r.last()});
+                }
+                if (!ranges.isEmpty()) {
+                    int stored = outbox.markStored(b.boot(), ranges);
+                    metrics.messagesStored.add(stored);
+                    named += stored;
+                }
+                for (Rejection r : b.rejected()) {
+                    if (outbox.markRejected(b.boot(), r.seq(), r.code(), r.message())) {
+                        metrics.messagesRejected.increment();
+                        LOG.warning(() -> "gateway rejected " + b.boot() + ":" + r.seq() + " with " + r.code() + ": " + r.message());
+                        named++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(Level.SEVERE, "recording an acknowledgement failed; the messages stay and will be resent", e);
+            return;
+        }
+        if (named == 0) {
+            metrics.acksRedundant.increment();
+        } else {
+            metrics.acksAccepted.increment();
+        }
+        sendLock.lock();
+        try {
+            inFlight.keySet().removeIf(id -> ack.isStored(id.boot(), id.seq()) || ack.rejection(id.boot(), id.seq()).isPresent());
+            work.signalAll();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** The signed status message for the current state. */
+    public byte[] statusMessage() {
+        OutboxStats s = outbox.stats();
+        AgentStatus status = new AgentStatus(config.device(), boot(), clock.now(), s.depth(), s.bytes(),
+                s.oldestPending().map(id -> new AgentStatus.BootSeq(id.boot(), id.seq())),
+                s.lastStored().map(id -> new AgentStatus.BootSeq(id.boot(), id.seq())), clock.steps(), s.keptAside());
+        return StatusCodec.sign(status, key);
+    }
+
+    /**
+     * Waits until every sealed message is acknowledged or rejected.
+     *
+     * @return true when drained within {@code timeout}
+     */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean openEmpty;
+            synchronized (writeLock) {
+                openEmpty = open.isEmpty();
+            }
+            if (openEmpty && outbox.stats().depth() == 0) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    /** Seals the open pack, stops sending and closes the transport and the outbox. */
+    @Override
+    public void close() throws IOException {
+        try {
+            flush();
+        } finally {
+            running = false;
+            timer.shutdownNow();
+            signalSender();
+            try {
+                sender.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            transport.close();
+            ackExecutor.shutdown();
+            try {
+                ackExecutor.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            writeStatusFile();
+            outbox.close();
+            lockChannel.close();
+        }
+    }
+
+    /** Where the running agent publishes {@link #describe()} for the status command. */
+    public static Path statusFile(Path dataDir) {
+        return dataDir.resolve("status.properties");
+    }
+
+    private void writeStatusFile() {
+        try {
+            Properties p = new java.util.Properties();
+            describe().forEach((k, v) -> p.setProperty(k, Long.toString(v)));
+            OutboxStats s = outbox.stats();
+            p.setProperty("oldest_unacknowledged", s.oldestPending().map(id -> id.boot() + ":" + id.seq()).orElse(""));
+            p.setProperty("last_acknowledged", s.lastStored().map(id -> id.boot() + ":" + id.seq()).orElse(""));
+            p.setProperty("written_at", Instant.now().toString());
+            Path file = statusFile(config.dataDir());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (Writer w = Files.newBufferedWriter(tmp)) {
+                p.store(w, "edge agent status");
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "status file not written", e);
+        }
+    }
+
+    /** Counters and outbox state by name, for the status command and logs. */
+    public Map<String, Long> describe() {
+        Map<String, Long> m = metrics.snapshot();
+        OutboxStats s = outbox.stats();
+        m.put("boot", boot());
+        m.put("outbox_depth", s.depth());
+        m.put("outbox_bytes", s.bytes());
+        m.put("kept_aside", s.keptAside());
+        m.put("dropped_messages", s.droppedMessages());
+        m.put("clock_steps", clock.steps());
+        return m;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private final class Events implements Transport.Listener {
+        @Override
+        public void connected() {
+            metrics.connects.increment();
+            requestResend();
+            try {
+                transport.sendStatus(statusMessage());
+                metrics.heartbeatsSent.increment();
+            } catch (IOException | UncheckedIOException e) {
+                LOG.fine(() -> "heartbeat not sent: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void disconnected(String reason) {
+            metrics.disconnects.increment();
+            LOG.fine(() -> "disconnected: " + reason);
+        }
+
+        @Override
+        public void acknowledgement(byte[] bytes) {
+            ackExecutor.execute(() -> handleAcknowledgement(bytes));
+        }
+    }
+}

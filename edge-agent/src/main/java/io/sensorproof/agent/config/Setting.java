@@ -1,0 +1,59 @@
+package io.sensorproof.agent.config;
+
+/**
+ * Every setting of the agent, declared once with its key, default and meaning. A setting comes
+ * from the properties file given to the agent, or from the environment variable
+ * {@code SENSORPROOF_AGENT_<KEY>} (key upper-cased, {@code .} and {@code -} as {@code _}), which
+ * wins. Secrets (the MQTT password) are read from the environment only.
+ */
+public enum Setting {
+    TENANT("tenant", null, "Tenant id (required)."),
+    DEVICE("device", null, "Device id (required); also the SenML base name."),
+    DATA_DIR("data.dir", "agent-data", "Directory for the boot counter and the outbox."),
+    KEY_FILE("key.file", "", "Device private key, PKCS#8 DER, readable by the owner only; default <data.dir>/device-key.p8."),
+    GATEWAY_ACK_KEY("gateway.ack-key", null, "Gateway acknowledgement key: SubjectPublicKeyInfo DER in base64, or a path to a DER or PEM file (required)."),
+    MQTT_URL("mqtt.url", "tcp://localhost:1883", "Broker URL: tcp://host:port, or ssl://host:port for TLS."),
+    MQTT_TLS_CA_FILE("mqtt.tls.ca-file", "", "PEM file of CA certificates trusted for ssl:// URLs; default: the JDK trust store."),
+    MQTT_USERNAME("mqtt.username", "", "Broker user name; the password comes from SENSORPROOF_AGENT_MQTT_PASSWORD."),
+    MQTT_KEEP_ALIVE_SECONDS("mqtt.keep-alive-seconds", "30", "MQTT keep-alive interval."),
+    MQTT_SESSION_EXPIRY_SECONDS("mqtt.session-expiry-seconds", "604800", "Persistent session expiry on the broker (7 days)."),
+    PACK_MAX_RECORDS("pack.max-records", "10", "Readings per signed message at most (1-256)."),
+    PACK_MAX_AGE_MILLIS("pack.max-age-millis", "5000", "Oldest reading of an open pack waits at most this long before the pack is signed."),
+    ACK_TIMEOUT_MILLIS("ack.timeout-millis", "30000", "Unacknowledged messages are resent, in order, after this long."),
+    MAX_IN_FLIGHT("send.max-in-flight", "64", "Messages sent and not yet acknowledged at most."),
+    RECONNECT_MIN_MILLIS("reconnect.min-millis", "500", "First reconnect delay; doubles per failed attempt, with jitter."),
+    RECONNECT_MAX_MILLIS("reconnect.max-millis", "60000", "Longest reconnect delay."),
+    EXPECTED_READINGS_PER_SECOND("readings.expected-per-second", "5", "Expected reading rate, used to size the outbox."),
+    OUTBOX_RETENTION_HOURS("outbox.retention-hours", "168", "Hours of readings the default outbox size holds while offline (7 days)."),
+    OUTBOX_CAPACITY_BYTES("outbox.capacity-bytes", "0", "Outbox size; 0 = computed from the expected rate and retention."),
+    OUTBOX_OVERFLOW("outbox.overflow", "BLOCK", "When the outbox is full: BLOCK (stop taking readings, nothing dropped) or DROP_OLDEST (drop oldest, recorded and counted)."),
+    ALG("alg", "ES256", "Key algorithm for keygen: ES256, EdDSA or SM2-SM3.");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** The default, or null for a required setting. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The environment variable that overrides this setting. */
+    public String environmentVariable() {
+        return "SENSORPROOF_AGENT_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+}

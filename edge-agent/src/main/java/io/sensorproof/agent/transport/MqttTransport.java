@@ -1,0 +1,284 @@
+package io.sensorproof.agent.transport;
+
+import io.sensorproof.agent.config.AgentConfig;
+import io.sensorproof.protocol.ids.Topics;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * MQTT v5 transport with Eclipse Paho: QoS 1 on {@code t/{tenant}/d/{device}/up} and
+ * {@code .../status}, subscription to {@code .../ack}, persistent session (clean start off, session
+ * expiry from configuration), TLS for {@code ssl://} URLs. Reconnects itself with
+ * {@link Backoff}; Paho's own automatic reconnect is off so the delays are ours and observable.
+ *
+ * <p>Paho keeps unacknowledged QoS 1 publishes in memory only: durability is the outbox's job, and
+ * the agent resends from it after every reconnect.
+ */
+public final class MqttTransport implements Transport {
+    private static final Logger LOG = Logger.getLogger(MqttTransport.class.getName());
+    private static final long TOKEN_WAIT_MILLIS = 10_000;
+
+    private final AgentConfig config;
+    private final Backoff backoff;
+    private final LongConsumer backoffObserver;
+    private final String upTopic;
+    private final String statusTopic;
+    private final String ackTopic;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mqtt-reconnect");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicInteger attempt = new AtomicInteger();
+    private final AtomicBoolean connected = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean reconnectPending = new AtomicBoolean(true);
+    private final Deque<IMqttToken> outstanding = new ArrayDeque<>();
+    private MqttAsyncClient client;
+    private Listener listener;
+
+    /**
+     * @param backoffObserver told every chosen reconnect delay (for metrics)
+     */
+    public MqttTransport(AgentConfig config, Backoff backoff, LongConsumer backoffObserver) {
+        this.config = config;
+        this.backoff = backoff;
+        this.backoffObserver = backoffObserver;
+        this.upTopic = Topics.up(config.tenant(), config.device());
+        this.statusTopic = Topics.status(config.tenant(), config.device());
+        this.ackTopic = Topics.ack(config.tenant(), config.device());
+    }
+
+    @Override
+    public void start(Listener listener) {
+        this.listener = listener;
+        try {
+            client = new MqttAsyncClient(config.mqttUrl(), config.tenant() + "." + config.device(), new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalArgumentException("cannot create MQTT client for " + config.mqttUrl() + ": " + e.getMessage(), e);
+        }
+        client.setCallback(new Callback());
+        scheduler.execute(this::connect);
+    }
+
+    private MqttConnectionOptions options() throws IOException, GeneralSecurityException {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(config.sessionExpirySeconds());
+        options.setKeepAliveInterval(config.keepAliveSeconds());
+        options.setAutomaticReconnect(false);
+        options.setConnectionTimeout(10);
+        if (!config.mqttUsername().isEmpty()) {
+            options.setUserName(config.mqttUsername());
+        }
+        if (config.mqttPassword() != null) {
+            options.setPassword(new String(config.mqttPassword()).getBytes(StandardCharsets.UTF_8));
+        }
+        if (config.mqttUrl().startsWith("ssl://") && !config.mqttCaFile().isEmpty()) {
+            options.setSocketFactory(sslContext(Path.of(config.mqttCaFile())).getSocketFactory());
+        }
+        return options;
+    }
+
+    static SSLContext sslContext(Path caFile) throws IOException, GeneralSecurityException {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        int i = 0;
+        for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(Files.readAllBytes(caFile)))) {
+            trust.setCertificateEntry("ca-" + i++, c);
+        }
+        if (i == 0) {
+            throw new IOException("no certificates in " + caFile);
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    private void connect() {
+        reconnectPending.set(false);
+        if (closed.get()) {
+            return;
+        }
+        try {
+            client.connect(options(), null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    scheduler.execute(MqttTransport.this::onConnected);
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                    LOG.log(Level.FINE, "connect to " + config.mqttUrl() + " failed: " + failure);
+                    listener.disconnected("connect failed: " + failure.getMessage());
+                    scheduleReconnect();
+                }
+            });
+        } catch (MqttException | IOException | GeneralSecurityException | RuntimeException e) {
+            LOG.log(Level.WARNING, "connect to " + config.mqttUrl() + " failed: " + e);
+            listener.disconnected("connect failed: " + e.getMessage());
+            scheduleReconnect();
+        }
+    }
+
+    private void onConnected() {
+        try {
+            client.subscribe(ackTopic, 1).waitForCompletion(TOKEN_WAIT_MILLIS);
+        } catch (MqttException e) {
+            LOG.log(Level.WARNING, "subscribing to " + ackTopic + " failed: " + e);
+            forceReconnect();
+            return;
+        }
+        attempt.set(0);
+        synchronized (outstanding) {
+            outstanding.clear();
+        }
+        connected.set(true);
+        listener.connected();
+    }
+
+    private void forceReconnect() {
+        connected.set(false);
+        try {
+            client.disconnectForcibly(0, 1000, false);
+        } catch (MqttException e) {
+            LOG.log(Level.FINE, "forced disconnect: " + e);
+        }
+        scheduleReconnect();
+    }
+
+    private void scheduleReconnect() {
+        if (closed.get() || !reconnectPending.compareAndSet(false, true)) {
+            return;
+        }
+        long delay = backoff.delayMillis(attempt.getAndIncrement());
+        backoffObserver.accept(delay);
+        scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public boolean isConnected() {
+        return connected.get() && client.isConnected();
+    }
+
+    @Override
+    public void sendMessage(byte[] message) throws IOException {
+        publish(upTopic, message);
+    }
+
+    @Override
+    public void sendStatus(byte[] status) throws IOException {
+        publish(statusTopic, status);
+    }
+
+    private void publish(String topic, byte[] payload) throws IOException {
+        if (!isConnected()) {
+            throw new IOException("not connected");
+        }
+        try {
+            synchronized (outstanding) {
+                // stay within the broker's receive maximum: wait for the oldest publish to complete
+                while (!outstanding.isEmpty() && (outstanding.peekFirst().isComplete() || outstanding.size() >= 8)) {
+                    outstanding.pollFirst().waitForCompletion(TOKEN_WAIT_MILLIS);
+                }
+                MqttMessage message = new MqttMessage(payload);
+                message.setQos(1);
+                outstanding.addLast(client.publish(topic, message));
+            }
+        } catch (MqttException e) {
+            throw new IOException("publish to " + topic + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        connected.set(false);
+        scheduler.shutdownNow();
+        if (client != null) {
+            try {
+                if (client.isConnected()) {
+                    client.disconnect(2000).waitForCompletion(3000);
+                }
+            } catch (MqttException e) {
+                LOG.log(Level.FINE, "disconnect: " + e);
+            }
+            try {
+                client.close(true);
+            } catch (MqttException e) {
+                LOG.log(Level.FINE, "close: " + e);
+            }
+        }
+    }
+
+    private final class Callback implements MqttCallback {
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            boolean was = connected.getAndSet(false);
+            if (was) {
+                listener.disconnected(String.valueOf(response));
+            }
+            scheduleReconnect();
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            LOG.log(Level.WARNING, "MQTT error: " + exception);
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            if (ackTopic.equals(topic)) {
+                listener.acknowledgement(message.getPayload());
+            }
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+            // completion is tracked through the outstanding tokens
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+            // handled by the connect action listener
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            // no enhanced authentication
+        }
+    }
+}
