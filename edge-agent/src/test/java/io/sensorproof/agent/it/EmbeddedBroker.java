@@ -8,38 +8,45 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real MQTT v5 broker for tests: HiveMQ Community Edition, embedded, on a free loopback port.
- * It can be stopped and started again on the same port to simulate an outage.
+ * A real MQTT v5 broker for tests: HiveMQ Community Edition, embedded, on a free loopback port,
+ * optionally with a TLS listener. It can be stopped and started again on the same ports to
+ * simulate an outage.
  */
 public final class EmbeddedBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
+    private final int tlsPort;
     private EmbeddedHiveMQ hivemq;
 
-    private EmbeddedBroker(Path dir, int port) {
+    private EmbeddedBroker(Path dir, int port, int tlsPort) {
         this.dir = dir;
         this.port = port;
+        this.tlsPort = tlsPort;
     }
 
     /** Starts a broker with its configuration and data under {@code dir}. */
     public static EmbeddedBroker start(Path dir) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        return start(dir, null, null);
+    }
+
+    /**
+     * Starts a broker with a plain listener and, when {@code keystore} is given, a TLS listener
+     * using that PKCS#12 key store.
+     */
+    public static EmbeddedBroker start(Path dir, Path keystore, String password) throws Exception {
+        int port = freePort();
+        int tlsPort = keystore == null ? -1 : freePort();
+        String tls = keystore == null ? "" : "    <tls-tcp-listener><port>" + tlsPort + "</port><bind-address>127.0.0.1</bind-address>\n"
+                + "      <tls><keystore><path>" + keystore.toAbsolutePath() + "</path><password>" + password
+                + "</password><private-key-password>" + password + "</private-key-password></keystore></tls>\n"
+                + "    </tls-tcp-listener>\n";
         Files.createDirectories(dir.resolve("conf"));
         Files.createDirectories(dir.resolve("data"));
         Files.createDirectories(dir.resolve("extensions"));
-        Files.writeString(dir.resolve("conf/config.xml"), """
-                <?xml version="1.0"?>
-                <hivemq>
-                  <listeners>
-                    <tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener>
-                  </listeners>
-                  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
-                </hivemq>
-                """.formatted(port));
-        EmbeddedBroker broker = new EmbeddedBroker(dir, port);
+        Files.writeString(dir.resolve("conf/config.xml"), "<?xml version=\"1.0\"?>\n<hivemq>\n  <listeners>\n"
+                + "    <tcp-listener><port>" + port + "</port><bind-address>127.0.0.1</bind-address></tcp-listener>\n" + tls
+                + "  </listeners>\n  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>\n</hivemq>\n");
+        EmbeddedBroker broker = new EmbeddedBroker(dir, port, tlsPort);
         broker.startAgain();
         return broker;
     }
@@ -49,7 +56,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         return "tcp://127.0.0.1:" + port;
     }
 
-    /** Starts the broker (again) on the same port. */
+    /** The TLS listener's URL (host name localhost, as in the test certificate). */
+    public String tlsUrl() {
+        return "ssl://localhost:" + tlsPort;
+    }
+
+    /** Starts the broker (again) on the same ports. */
     public synchronized void startAgain() throws Exception {
         if (hivemq != null) {
             return;

@@ -1,0 +1,76 @@
+package io.sensorproof.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sensorproof.agent.keys.KeyFiles;
+import io.sensorproof.protocol.cose.SignatureAlgorithm;
+import io.sensorproof.protocol.cose.SigningKey;
+import io.sensorproof.protocol.message.ReadingMessage;
+import io.sensorproof.protocol.message.ReadingMessages;
+import io.sensorproof.protocol.senml.Quantity;
+import io.sensorproof.protocol.senml.Reading;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class AgentCliTest {
+    @TempDir
+    Path dir;
+
+    static String run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new AgentCli()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        assertThat(code).as("exit code; stderr: %s", err).isZero();
+        return out.toString();
+    }
+
+    @Test
+    void keygenPrintsTheKidAndPublicKeyForRegistration() throws Exception {
+        String out = run("keygen", "--key-file", dir.resolve("k.p8").toString(), "--alg", "EdDSA");
+        SigningKey key = KeyFiles.load(dir.resolve("k.p8"));
+        assertThat(out).contains("alg=EdDSA").contains("kid=" + key.verificationKey().kidHex());
+    }
+
+    @Test
+    void emitPrintsAMessageThatVerifiesWithTheProtocolModule() throws Exception {
+        run("keygen", "--key-file", dir.resolve("k.p8").toString());
+        SigningKey key = KeyFiles.load(dir.resolve("k.p8"));
+        String hex = run("emit", "--key-file", dir.resolve("k.p8").toString(), "--device", "cold-room-7", "--data-dir",
+                dir.resolve("data").toString(), "--seq", "4", "temperature=4.25@1764000000.5", "humidity=61.2@1764000000").trim();
+        ReadingMessage m = ReadingMessages.open(HexFormat.of().parseHex(hex), kid -> Optional.of(key.verificationKey()));
+        assertThat(m.header().boot()).isEqualTo(1);
+        assertThat(m.header().seq()).isEqualTo(4);
+        assertThat(m.pack().readings()).containsExactly(new Reading(Quantity.HUMIDITY, 61.2, 1_764_000_000_000L),
+                new Reading(Quantity.TEMPERATURE, 4.25, 1_764_000_000_500L));
+        String second = run("emit", "--key-file", dir.resolve("k.p8").toString(), "--device", "cold-room-7", "--data-dir",
+                dir.resolve("data").toString(), "co2e=1.5@1764000000").trim();
+        assertThat(ReadingMessages.decode(HexFormat.of().parseHex(second)).header().boot()).as("a fresh boot each time").isEqualTo(2);
+    }
+
+    @Test
+    void parsesJsonLinesAndRefusesBadOnes() {
+        assertThat(AgentCli.parseReading("{\"n\":\"co2e\",\"v\":1.25,\"t\":1764000000.25}", 0))
+                .isEqualTo(new Reading(Quantity.CO2E, 1.25, 1_764_000_000_250L));
+        assertThat(AgentCli.parseReading("{\"n\":\"humidity\",\"u\":\"%RH\",\"v\":50}", 1_764_000_000_000L).timeMillis())
+                .isEqualTo(1_764_000_000_000L);
+        for (String bad : new String[] {"", "[]", "{\"n\":\"pressure\",\"v\":1}", "{\"n\":\"humidity\",\"v\":\"x\"}",
+                "{\"n\":\"humidity\",\"u\":\"Cel\",\"v\":1}", "{\"n\":\"humidity\",\"v\":1,\"t\":\"now\"}", "{oops"}) {
+            assertThatThrownBy(() -> AgentCli.parseReading(bad, 0)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void statusReportsAStoppedAgentsOutbox() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("a.properties"), "tenant=acme\ndevice=d1\ndata.dir=" + dir.resolve("data") + "\n");
+        String out = run("status", "-c", dir.resolve("a.properties").toString());
+        assertThat(out).contains("agent=stopped").contains("outbox_depth=0").contains("oldest_unacknowledged=");
+    }
+}

@@ -1,0 +1,51 @@
+package io.sensorproof.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sensorproof.agent.outbox.OverflowPolicy;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+
+    private static Properties minimal() {
+        Properties p = new Properties();
+        p.setProperty("tenant", "acme");
+        p.setProperty("device", "cold-room-7");
+        return p;
+    }
+
+    @Test
+    void defaultsHoldSevenDaysAtTheExpectedRateAndBlockWhenFull() {
+        AgentConfig config = AgentConfig.resolve(minimal(), Map.of());
+        assertThat(config.outboxCapacityBytes()).isEqualTo(AgentConfig.defaultCapacity(5, 168));
+        assertThat(config.outboxCapacityBytes()).isGreaterThanOrEqualTo((long) (5 * 7 * 24 * 3600 * AgentConfig.BYTES_PER_READING_ESTIMATE));
+        assertThat(config.overflow()).isEqualTo(OverflowPolicy.BLOCK);
+        assertThat(config.keyFile()).isEqualTo(Path.of("agent-data", "device-key.p8"));
+        assertThat(config.packMaxRecords()).isEqualTo(10);
+    }
+
+    @Test
+    void environmentOverridesTheFile() {
+        Properties p = minimal();
+        p.setProperty("mqtt.url", "tcp://file:1883");
+        AgentConfig config = AgentConfig.resolve(p, Map.of("SENSORPROOF_AGENT_MQTT_URL", "ssl://env:8883",
+                "SENSORPROOF_AGENT_OUTBOX_OVERFLOW", "drop_oldest", "SENSORPROOF_AGENT_MQTT_PASSWORD", "secret"));
+        assertThat(config.mqttUrl()).isEqualTo("ssl://env:8883");
+        assertThat(config.overflow()).isEqualTo(OverflowPolicy.DROP_OLDEST);
+        assertThat(new String(config.mqttPassword())).isEqualTo("secret");
+        assertThat(config.toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void refusesMissingOrInvalidIdentity() {
+        Properties p = new Properties();
+        p.setProperty("tenant", "acme");
+        assertThatThrownBy(() -> AgentConfig.resolve(p, Map.of())).hasMessageContaining("device");
+        p.setProperty("device", "Bad/Id");
+        assertThatThrownBy(() -> AgentConfig.resolve(p, Map.of())).hasMessageContaining("device id");
+    }
+}
