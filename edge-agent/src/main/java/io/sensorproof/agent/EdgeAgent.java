@@ -464,7 +464,25 @@ public final class EdgeAgent implements AutoCloseable {
         m.put("kept_aside", s.keptAside());
         m.put("dropped_messages", s.droppedMessages());
         m.put("clock_steps", clock.steps());
+        java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        m.put("heap_used_bytes", heap.getUsed());
+        m.put("heap_committed_bytes", heap.getCommitted());
+        m.put("rss_bytes", residentSetBytes());
         return m;
+    }
+
+    /** Resident set size of this process from /proc (Linux), or -1 where unavailable. */
+    static long residentSetBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private static void sleepQuietly(long millis) {

@@ -98,6 +98,12 @@ abstract class DeliveryScenarios {
             gateway.acknowledging(true);
             assertThat(agent.awaitDrained(Duration.ofSeconds(30))).as("drained after real acks: %s", agent.describe()).isTrue();
             assertDeliveredExactly(gateway.deliveries(), sent);
+
+            long redundantBefore = agent.metrics().acksRedundant();
+            gateway.publish(Topics.ack("acme", deviceId), AcknowledgementCodec.sign(Acknowledgement.stored(deviceId, 1, boot, 0),
+                    AgentHarness.GATEWAY_KEY));
+            waitFor(() -> agent.metrics().acksRedundant() > redundantBefore, Duration.ofSeconds(10));
+            assertThat(agent.outboxStats().depth()).as("a replayed acknowledgement changes nothing").isZero();
         }
     }
 
