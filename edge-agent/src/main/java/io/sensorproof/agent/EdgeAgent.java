@@ -97,6 +97,7 @@ public final class EdgeAgent implements AutoCloseable {
     private final Thread sender;
     private final FileChannel lockChannel;
     private volatile boolean running = true;
+    private volatile boolean closing;
 
     private EdgeAgent(AgentConfig config, SigningKey key, VerificationKey gatewayKey, Function<AgentMetrics, Transport> transports,
             Clock clock) throws IOException {
@@ -235,7 +236,7 @@ public final class EdgeAgent implements AutoCloseable {
                 break;
             } catch (OutboxFullException e) {
                 metrics.outboxFullWaits.increment();
-                if (!running) {
+                if (closing) {
                     throw new IOException("agent closed while the outbox was full; the open pack is not durable", e);
                 }
                 LOG.warning(() -> "outbox full (" + e.getMessage() + "); holding readings until the gateway acknowledges");
@@ -406,6 +407,7 @@ public final class EdgeAgent implements AutoCloseable {
     /** Seals the open pack, stops sending and closes the transport and the outbox. */
     @Override
     public void close() throws IOException {
+        closing = true;
         try {
             flush();
         } finally {
