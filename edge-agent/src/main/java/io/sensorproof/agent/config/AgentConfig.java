@@ -22,8 +22,13 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         Duration reconnectMax, double expectedReadingsPerSecond, long retentionHours, long outboxCapacityBytes,
         OverflowPolicy overflow, String alg) {
 
-    /** Bytes one reading takes in the outbox on average, in packs of ten (measured: ~48, with framing). */
-    public static final long BYTES_PER_READING_ESTIMATE = 64;
+    /**
+     * Outbox bytes per message beyond its records: COSE header, signature, framing (measured with
+     * ES256: about 150).
+     */
+    public static final long BYTES_PER_MESSAGE_ESTIMATE = 150;
+    /** Outbox bytes per SenML record (measured: about 37 for temperature, the longest name). */
+    public static final long BYTES_PER_RECORD_ESTIMATE = 50;
 
     public AgentConfig {
         Identifiers.requireValid(tenant, "tenant id");
@@ -63,7 +68,7 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         long retention = Long.parseLong(v.get(Setting.OUTBOX_RETENTION_HOURS));
         long capacity = Long.parseLong(v.get(Setting.OUTBOX_CAPACITY_BYTES));
         if (capacity == 0) {
-            capacity = defaultCapacity(rate, retention);
+            capacity = defaultCapacity(rate, retention, Integer.parseInt(v.get(Setting.PACK_MAX_RECORDS)));
         }
         String password = environment.get("SENSORPROOF_AGENT_MQTT_PASSWORD");
         return new AgentConfig(v.get(Setting.TENANT), v.get(Setting.DEVICE), dataDir, keyFile, v.get(Setting.GATEWAY_ACK_KEY),
@@ -78,12 +83,14 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
     }
 
     /**
-     * Default outbox size: the expected rate over the retention period at
-     * {@link #BYTES_PER_READING_ESTIMATE} bytes per reading, at least 16 MiB. At the default 5
-     * readings/s for 7 days that is about 194 MB.
+     * Default outbox size: the readings expected over the retention period, in full packs, at the
+     * measured message and record sizes, plus one 8 MiB segment of slack; at least 16 MiB. At the
+     * defaults (5 readings/s, 7 days, packs of 10) that is about 205 MB; with packs of 1, about
+     * 613 MB.
      */
-    public static long defaultCapacity(double readingsPerSecond, long retentionHours) {
-        double bytes = readingsPerSecond * retentionHours * 3600.0 * BYTES_PER_READING_ESTIMATE;
+    public static long defaultCapacity(double readingsPerSecond, long retentionHours, int packMaxRecords) {
+        double readings = readingsPerSecond * retentionHours * 3600.0;
+        double bytes = readings * (BYTES_PER_RECORD_ESTIMATE + (double) BYTES_PER_MESSAGE_ESTIMATE / packMaxRecords) + (8 << 20);
         return Math.max(16L << 20, (long) Math.ceil(bytes));
     }
 

@@ -28,6 +28,7 @@ import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -103,8 +104,11 @@ public final class MqttTransport implements Transport {
         if (config.mqttPassword() != null) {
             options.setPassword(new String(config.mqttPassword()).getBytes(StandardCharsets.UTF_8));
         }
-        if (config.mqttUrl().startsWith("ssl://") && !config.mqttCaFile().isEmpty()) {
-            options.setSocketFactory(sslContext(Path.of(config.mqttCaFile())).getSocketFactory());
+        if (config.mqttUrl().startsWith("ssl://")) {
+            SSLContext context = config.mqttCaFile().isEmpty() ? SSLContext.getDefault() : sslContext(Path.of(config.mqttCaFile()));
+            options.setSocketFactory(NoDelaySocketFactory.tls(context.getSocketFactory()));
+        } else {
+            options.setSocketFactory(NoDelaySocketFactory.plain());
         }
         return options;
     }
@@ -214,10 +218,37 @@ public final class MqttTransport implements Transport {
                 }
                 MqttMessage message = new MqttMessage(payload);
                 message.setQos(1);
-                outstanding.addLast(client.publish(topic, message));
+                outstanding.addLast(publishWhenRoom(topic, message));
             }
         } catch (MqttException e) {
             throw new IOException("publish to " + topic + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Publishes, waiting while Paho reports its in-flight window full (it can lag behind completed
+     * tokens by a moment), instead of treating that as a failed send.
+     */
+    private IMqttToken publishWhenRoom(String topic, MqttMessage message) throws MqttException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return client.publish(topic, message);
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT || attempt >= 1000) {
+                    throw e;
+                }
+                IMqttToken oldest = outstanding.pollFirst();
+                if (oldest != null) {
+                    oldest.waitForCompletion(TOKEN_WAIT_MILLIS);
+                } else {
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+            }
         }
     }
 

@@ -21,8 +21,11 @@ class AgentConfigTest {
     @Test
     void defaultsHoldSevenDaysAtTheExpectedRateAndBlockWhenFull() {
         AgentConfig config = AgentConfig.resolve(minimal(), Map.of());
-        assertThat(config.outboxCapacityBytes()).isEqualTo(AgentConfig.defaultCapacity(5, 168));
-        assertThat(config.outboxCapacityBytes()).isGreaterThanOrEqualTo((long) (5 * 7 * 24 * 3600 * AgentConfig.BYTES_PER_READING_ESTIMATE));
+        assertThat(config.outboxCapacityBytes()).isEqualTo(AgentConfig.defaultCapacity(5, 168, 10));
+        // 7 days at 5 readings/s in packs of 10, at the sizes the load test measured (52 bytes per reading with framing)
+        assertThat(config.outboxCapacityBytes()).isGreaterThanOrEqualTo(5L * 7 * 24 * 3600 * 52);
+        assertThat(AgentConfig.defaultCapacity(5, 168, 1)).as("packs of 1 take ~200 bytes per reading")
+                .isGreaterThanOrEqualTo(5L * 7 * 24 * 3600 * 200);
         assertThat(config.overflow()).isEqualTo(OverflowPolicy.BLOCK);
         assertThat(config.keyFile()).isEqualTo(Path.of("agent-data", "device-key.p8"));
         assertThat(config.packMaxRecords()).isEqualTo(10);
