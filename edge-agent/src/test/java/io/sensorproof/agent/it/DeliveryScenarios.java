@@ -126,6 +126,31 @@ abstract class DeliveryScenarios {
         }
     }
 
+    @Test
+    void sealsPacksByAgeAndResendsInOrderAfterTheAcknowledgementTimeout() throws Exception {
+        SigningKey device = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom());
+        String deviceId = "timeout-" + getClass().getSimpleName().toLowerCase().substring(0, 5);
+        java.util.Properties p = AgentHarness.properties(brokerUrl(), dir.resolve("agent"), deviceId);
+        p.setProperty("ack.timeout-millis", "700");
+        try (AcknowledgingGateway gateway = new AcknowledgingGateway(brokerUrl(), AgentHarness.GATEWAY_KEY, device.verificationKey());
+                EdgeAgent agent = AgentHarness.start(AgentHarness.config(p), device)) {
+            gateway.acknowledging(false);
+            List<Reading> sent = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                sent.add(AgentHarness.reading(i));
+                agent.submit(sent.get(i));
+            }
+            // no flush: the last 5 readings go out when the open pack is 200 ms old
+            waitFor(() -> gateway.deliveries().stream().filter(d -> d.seq() == 2).count() >= 2, Duration.ofSeconds(20));
+            assertThat(agent.metrics().snapshot().get("resends_after_timeout")).isGreaterThan(0);
+            List<Long> order = gateway.deliveries().stream().map(AcknowledgingGateway.Delivery::seq).toList();
+            assertThat(order.subList(0, 6)).as("sent in order, then again in order: %s", order).containsExactly(0L, 1L, 2L, 0L, 1L, 2L);
+            gateway.acknowledging(true);
+            assertThat(agent.awaitDrained(Duration.ofSeconds(30))).isTrue();
+            assertDeliveredExactly(gateway.deliveries(), sent);
+        }
+    }
+
     static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
