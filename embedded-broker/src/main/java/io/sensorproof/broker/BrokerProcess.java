@@ -1,0 +1,153 @@
+package io.sensorproof.broker;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Starts and stops the standalone broker ({@link BrokerMain}) as a child process. A gateway killed
+ * with {@code kill -9} leaves its broker running; the next start finds it through
+ * {@code broker.pid} in the data directory and stops it before starting a fresh one, so two
+ * brokers never share a data directory or a port.
+ */
+public final class BrokerProcess implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(BrokerProcess.class.getName());
+
+    private final Process process;
+    private final int port;
+    private final String host;
+
+    private BrokerProcess(Process process, String host, int port) {
+        this.process = process;
+        this.host = host;
+        this.port = port;
+    }
+
+    /**
+     * Starts the broker from {@code jar} on {@code host:port} with its state under {@code dataDir},
+     * after stopping an orphan left there, and waits until it accepts connections.
+     */
+    public static BrokerProcess start(Path jar, Path dataDir, String host, int port, Duration timeout) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException("broker jar not found: " + jar + " (build it with mvn -pl embedded-broker package)");
+        }
+        Files.createDirectories(dataDir);
+        stopOrphan(dataDir, timeout);
+        Path log = dataDir.resolve("broker.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toAbsolutePath().toString(), "--port", Integer.toString(port),
+                "--bind", host, "--data-dir", dataDir.toAbsolutePath().toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        BrokerProcess broker = new BrokerProcess(process, host, port);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!broker.accepting()) {
+            if (!process.isAlive()) {
+                throw new IOException("broker exited with " + process.exitValue() + "; see " + log + ":\n" + tail(log));
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IOException("broker did not listen on " + host + ":" + port + " within " + timeout + "; see " + log);
+            }
+            sleep(100);
+        }
+        LOG.info(() -> "broker started, pid " + process.pid() + ", " + broker.url());
+        return broker;
+    }
+
+    /** Stops a broker process recorded in {@code dataDir/broker.pid}, if it is still running. */
+    static Optional<Long> stopOrphan(Path dataDir, Duration timeout) throws IOException {
+        Path pidFile = dataDir.resolve("broker.pid");
+        if (!Files.exists(pidFile)) {
+            return Optional.empty();
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).trim());
+        } catch (NumberFormatException e) {
+            Files.delete(pidFile);
+            return Optional.empty();
+        }
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().commandLine().map(c -> c.contains("embedded-broker")).orElse(false));
+        if (handle.isEmpty()) {
+            Files.delete(pidFile);
+            return Optional.empty();
+        }
+        LOG.warning(() -> "stopping orphaned broker pid " + pid + " left in " + dataDir);
+        ProcessHandle h = handle.get();
+        h.destroy();
+        try {
+            h.onExit().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            h.destroyForcibly();
+            try {
+                h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception again) {
+                throw new IOException("orphaned broker pid " + pid + " does not stop", again);
+            }
+        }
+        Files.deleteIfExists(pidFile);
+        return Optional.of(pid);
+    }
+
+    /** The broker URL for MQTT clients. */
+    public String url() {
+        return "tcp://" + host + ":" + port;
+    }
+
+    /** The broker's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** True while the process runs. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    private boolean accepting() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Stops the broker (SIGTERM, then SIGKILL after 30 s). */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

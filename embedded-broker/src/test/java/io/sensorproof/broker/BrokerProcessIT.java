@@ -1,0 +1,115 @@
+package io.sensorproof.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The standalone broker runs as its own process, shares a subscription, and replaces an orphan. */
+class BrokerProcessIT {
+    private static final Path JAR = Path.of("target", "embedded-broker.jar");
+
+    @TempDir
+    Path dir;
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void deliversEachMessageToOneMemberOfASharedSubscription() throws Exception {
+        try (BrokerProcess broker = BrokerProcess.start(JAR, dir, "127.0.0.1", freePort(), Duration.ofSeconds(60))) {
+            List<String> first = new CopyOnWriteArrayList<>();
+            List<String> second = new CopyOnWriteArrayList<>();
+            MqttClient a = subscriber(broker.url(), "replica-a", first);
+            MqttClient b = subscriber(broker.url(), "replica-b", second);
+            MqttClient publisher = new MqttClient(broker.url(), "device", new MemoryPersistence());
+            publisher.connect();
+            for (int i = 0; i < 100; i++) {
+                MqttMessage m = new MqttMessage(("m" + i).getBytes());
+                m.setQos(1);
+                publisher.publish("t/acme/d/d" + (i % 7) + "/up", m);
+            }
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (first.size() + second.size() < 100 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(first.size() + second.size()).as("a: %s, b: %s", first.size(), second.size()).isEqualTo(100);
+            // each message reaches exactly one member of the share (HiveMQ CE may favour one member
+            // while it keeps up, so the split itself is not asserted here)
+            java.util.Set<String> all = new java.util.HashSet<>(first);
+            all.addAll(second);
+            assertThat(all).as("no message reached both members").hasSize(100);
+            for (MqttClient c : List.of(a, b, publisher)) {
+                c.disconnect();
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void stopsAnOrphanLeftInItsDataDirectory() throws Exception {
+        int port = freePort();
+        BrokerProcess orphan = BrokerProcess.start(JAR, dir, "127.0.0.1", port, Duration.ofSeconds(60));
+        long orphanPid = orphan.pid();
+        assertThat(Files.readString(dir.resolve("broker.pid")).trim()).isEqualTo(Long.toString(orphanPid));
+        // the parent "dies" without stopping it; the next start finds and stops the orphan
+        try (BrokerProcess fresh = BrokerProcess.start(JAR, dir, "127.0.0.1", port, Duration.ofSeconds(60))) {
+            assertThat(orphan.isAlive()).isFalse();
+            assertThat(fresh.pid()).isNotEqualTo(orphanPid);
+            MqttClient client = new MqttClient(fresh.url(), "probe", new MemoryPersistence());
+            client.connect();
+            assertThat(client.isConnected()).isTrue();
+            client.disconnect();
+            client.close();
+        }
+    }
+
+    private static MqttClient subscriber(String url, String id, List<String> sink) throws Exception {
+        MqttClient client = new MqttClient(url, id, new MemoryPersistence());
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        client.connect(options);
+        client.subscribe("$share/gateway/t/+/d/+/up", 1);
+        client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
+            @Override
+            public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException e) {
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+                sink.add(new String(message.getPayload()));
+                Thread.sleep(10); // a replica busy with its database: the broker must spread the load
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties properties) {
+            }
+        });
+        return client;
+    }
+}
