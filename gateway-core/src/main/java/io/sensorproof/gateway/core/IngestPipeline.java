@@ -1,0 +1,579 @@
+package io.sensorproof.gateway.core;
+
+import io.sensorproof.protocol.ErrorCode;
+import io.sensorproof.protocol.ProtocolException;
+import io.sensorproof.protocol.ack.Acknowledgement;
+import io.sensorproof.protocol.ack.AcknowledgementCodec;
+import io.sensorproof.protocol.cbor.CborLimits;
+import io.sensorproof.protocol.cose.SigningKey;
+import io.sensorproof.protocol.ids.Topics;
+import io.sensorproof.protocol.message.MessageHeader;
+import io.sensorproof.protocol.message.ReadingMessage;
+import io.sensorproof.protocol.message.ReadingMessages;
+import io.sensorproof.protocol.senml.Reading;
+import io.sensorproof.protocol.senml.ReadingPack;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The gateway's ingest pipeline, framework-free: checks a batch of inbound reading messages, stores
+ * the accepted ones in one transaction, quarantines the refused ones and answers the devices.
+ *
+ * <p>Per message, in this order, the first failing step decides the code:
+ * <ol>
+ *   <li>size ≤ 16 KiB → {@code OVERSIZED}</li>
+ *   <li>decode ({@link ReadingMessages#decode}) → the protocol's CBOR, COSE and SenML codes</li>
+ *   <li>device by kid ({@link DeviceDirectory}) → {@code UNKNOWN_KEY}</li>
+ *   <li>topic: parsable ({@code INVALID_IDENTIFIER}), an uplink topic naming the registered device's
+ *       tenant and id ({@code TOPIC_MISMATCH}); the pack's bn is the device id ({@code BN_MISMATCH})</li>
+ *   <li>device active → {@code DEVICE_INACTIVE}</li>
+ *   <li>alg is the key's → {@code ALG_MISMATCH}</li>
+ *   <li>signature → {@code BAD_SIGNATURE}</li>
+ *   <li>replay on (device, boot, seq): same content digest stored → duplicate (acknowledged again,
+ *       nothing stored); another digest stored → {@code CONFLICTING_DUPLICATE} and an operator alert</li>
+ *   <li>values → {@code INVALID_VALUE}; reading times more than {@code futureSkew} ahead of the
+ *       receive time → {@code FUTURE_TIMESTAMP}; older than {@code lateAfter} → accepted, flagged late</li>
+ * </ol>
+ * Steps 1 to 7 and 9 are pure (apart from the registry lookup); step 8 is the store's
+ * insert-if-absent, so a batch makes one {@link MessageStore#store} call for all its accepted
+ * messages. The outcome of a batch equals processing its messages one after the other in batch
+ * order; in particular a (device, boot, seq) that occurs twice in one batch is stored once and the
+ * second copy is a duplicate or a conflict.
+ *
+ * <p>Side effects, in this order: the store transaction; quarantine entries and operator alerts;
+ * then the signed replies through the {@link Acknowledger}. So an acknowledgement is never sent
+ * before the message is committed, and a signed rejection never before the message is kept in
+ * quarantine. Only messages whose signature verified get a signed rejection, and only for codes
+ * whose {@link ReasonCode#signedRejection()} says so; a refusal before the signature check names
+ * nothing to the device, because anyone can copy a device's kid.
+ *
+ * <p>{@link #process(List)} never throws for any message content. A port that throws (registry,
+ * store, quarantine) makes the affected messages {@link Outcome.Deferred}: nothing sent, the device
+ * resends. Thread-safe if the ports are; batches may run concurrently (the store's unique key
+ * arbitrates).
+ */
+public final class IngestPipeline {
+    /** Largest accepted message in bytes (protocol, section 4, step 1). */
+    public static final int MAX_MESSAGE_BYTES = CborLimits.MESSAGE.maxBytes();
+
+    private static final Logger LOG = Logger.getLogger(IngestPipeline.class.getName());
+
+    private final DeviceDirectory directory;
+    private final MessageStore store;
+    private final Quarantine quarantine;
+    private final Acknowledger acknowledger;
+    private final OperatorAlerts alerts;
+    private final QuarantineQuota quota;
+    private final IngestMetrics metrics;
+    private final SigningKey ackKey;
+    private final IngestSettings settings;
+    private final Clock clock;
+
+    private IngestPipeline(Builder b) {
+        this.directory = Objects.requireNonNull(b.directory, "directory");
+        this.store = Objects.requireNonNull(b.store, "store");
+        this.quarantine = Objects.requireNonNull(b.quarantine, "quarantine");
+        this.acknowledger = Objects.requireNonNull(b.acknowledger, "acknowledger");
+        this.alerts = Objects.requireNonNull(b.alerts, "alerts");
+        this.ackKey = Objects.requireNonNull(b.ackKey, "ackKey");
+        this.settings = Objects.requireNonNull(b.settings, "settings");
+        this.clock = Objects.requireNonNull(b.clock, "clock");
+        this.metrics = Objects.requireNonNull(b.metrics, "metrics");
+        this.quota = b.quota != null ? b.quota : new QuarantineQuota(QuarantineQuota.Settings.defaults(), clock);
+    }
+
+    /** A builder; the ports and the acknowledgement key are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The pipeline's counters. */
+    public IngestMetrics metrics() {
+        return metrics;
+    }
+
+    /** The quarantine quota (per-connection over-quota counts). */
+    public QuarantineQuota quota() {
+        return quota;
+    }
+
+    /**
+     * Processes a batch.
+     *
+     * @param batch inbound messages, in arrival order
+     * @return one outcome per message, in batch order; every reply in it has been handed to the
+     *     {@link Acknowledger}
+     */
+    public List<Outcome> process(List<InboundMessage> batch) {
+        Objects.requireNonNull(batch, "batch");
+        for (InboundMessage m : batch) {
+            Objects.requireNonNull(m, "batch must not contain null");
+        }
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        List<Checked> checked = new ArrayList<>(batch.size());
+        for (InboundMessage m : batch) {
+            checked.add(check(m));
+        }
+        Replay replay = replay(checked);
+        List<Outcome> outcomes = new ArrayList<>(batch.size());
+        for (int i = 0; i < checked.size(); i++) {
+            outcomes.add(decide(i, batch.get(i), checked.get(i), replay));
+        }
+        for (Outcome o : outcomes) {
+            o.reply().ifPresent(this::send);
+        }
+        return List.copyOf(outcomes);
+    }
+
+    // ---- steps 1-7 and 9: per message, pure apart from the registry lookup ----
+
+    private Checked check(InboundMessage in) {
+        Trace trace = new Trace();
+        try {
+            return checkSteps(in, trace);
+        } catch (RuntimeException e) {
+            metrics.internalFailures.increment();
+            LOG.log(Level.WARNING, "unexpected failure while checking " + in + "; quarantined as INTERNAL_ERROR", e);
+            trace.device = null;
+            return new Refused(ReasonCode.of(GatewayReason.INTERNAL_ERROR), "gateway error while checking the message: " + e, trace);
+        }
+    }
+
+    private Checked checkSteps(InboundMessage in, Trace trace) {
+        Topics.Address address = null;
+        String topicProblem = null;
+        try {
+            address = Topics.parse(in.topic());
+            trace.topicDevice = address.device();
+        } catch (ProtocolException e) {
+            topicProblem = e.getMessage();
+        }
+        if (in.size() > MAX_MESSAGE_BYTES) {
+            return refused(ErrorCode.OVERSIZED, "message has " + in.size() + " bytes; at most " + MAX_MESSAGE_BYTES + " are accepted", trace);
+        }
+        ReadingMessage message;
+        try {
+            message = ReadingMessages.decode(in.payloadUnsafe());
+        } catch (ProtocolException e) {
+            return refused(e.code(), e.getMessage(), trace);
+        }
+        MessageHeader header = message.header();
+        ReadingPack pack = message.pack();
+        trace.kidHex = header.kidHex();
+        trace.boot = header.boot();
+        trace.seq = header.seq();
+        trace.bn = pack.deviceId();
+
+        Optional<RegisteredDevice> found;
+        try {
+            found = directory.byKid(header.kid());
+        } catch (RuntimeException e) {
+            metrics.directoryFailures.increment();
+            LOG.log(Level.WARNING, "device directory failed; message deferred", e);
+            return new Unavailable("device directory unavailable: " + e);
+        }
+        if (found == null || found.isEmpty()) {
+            return refused(ErrorCode.UNKNOWN_KEY, "no device is registered under kid " + header.kidHex(), trace);
+        }
+        RegisteredDevice device = found.get();
+        if (address == null) {
+            return refused(ErrorCode.INVALID_IDENTIFIER, topicProblem, trace);
+        }
+        if (address.channel() != Topics.Channel.UP) {
+            return refused(GatewayReason.TOPIC_MISMATCH, "topic '" + in.topic() + "' is not an uplink topic (t/{tenant}/d/{device}/up)", trace);
+        }
+        if (!address.tenant().equals(device.tenant()) || !address.device().equals(device.deviceId())) {
+            return refused(GatewayReason.TOPIC_MISMATCH, "topic names tenant '" + address.tenant() + "', device '" + address.device()
+                    + "' but kid " + header.kidHex() + " belongs to tenant '" + device.tenant() + "', device '" + device.deviceId() + "'", trace);
+        }
+        if (!pack.deviceId().equals(device.deviceId())) {
+            return refused(GatewayReason.BN_MISMATCH, "pack base name '" + pack.deviceId() + "' is not device '" + device.deviceId()
+                    + "' registered under kid " + header.kidHex(), trace);
+        }
+        if (device.status() != DeviceStatus.ACTIVE) {
+            return refused(GatewayReason.DEVICE_INACTIVE, "device '" + device.deviceId() + "' is " + device.status(), trace);
+        }
+        if (header.algorithm() != device.key().algorithm()) {
+            return refused(ErrorCode.ALG_MISMATCH, "message says alg " + header.algorithm().label() + " but the key of device '"
+                    + device.deviceId() + "' is " + device.key().algorithm().label(), trace);
+        }
+        try {
+            message.verify(device.key());
+        } catch (ProtocolException e) {
+            return refused(e.code(), e.getMessage(), trace);
+        }
+        // from here on the message is the device's own signed content
+        trace.device = device;
+        MessageKey key = new MessageKey(device.deviceId(), header.boot(), header.seq());
+        ContentDigest digest = ContentDigest.of(message.contentDigest());
+        return validate(in, message, device, key, digest, trace);
+    }
+
+    private Authentic validate(InboundMessage in, ReadingMessage message, RegisteredDevice device, MessageKey key,
+            ContentDigest digest, Trace trace) {
+        ReadingPack pack = message.pack();
+        try {
+            pack.checkValues();
+        } catch (ProtocolException e) {
+            return new Authentic(device, key, digest, trace, null, ReasonCode.of(e.code()), e.getMessage());
+        }
+        Instant received = in.receivedAt();
+        Instant newestAllowed = received.plus(settings.futureSkew());
+        List<AcceptedReading> readings = new ArrayList<>(pack.readings().size());
+        for (int i = 0; i < pack.readings().size(); i++) {
+            Reading r = pack.readings().get(i);
+            Instant time = Instant.ofEpochMilli(r.timeMillis());
+            if (time.isAfter(newestAllowed)) {
+                return new Authentic(device, key, digest, trace, null, ReasonCode.of(GatewayReason.FUTURE_TIMESTAMP),
+                        "record " + i + ": reading time " + time + " is " + Duration.between(received, time)
+                                + " ahead of the gateway's receive time " + received + "; at most " + settings.futureSkew() + " is allowed");
+            }
+            boolean late = Duration.between(time, received).compareTo(settings.lateAfter()) > 0;
+            readings.add(new AcceptedReading(i, r.quantity(), r.fixedValue(), time, late));
+        }
+        AcceptedMessage accepted = new AcceptedMessage(device.tenant(), device.deviceId(), key.boot(), key.seq(), digest,
+                in.payloadUnsafe(), in.topic(), in.sourceConnectionId(), received,
+                Instant.ofEpochMilli(message.header().deviceTimeMillis()), readings);
+        return new Authentic(device, key, digest, trace, accepted, null, null);
+    }
+
+    private static Refused refused(ErrorCode code, String detail, Trace trace) {
+        return new Refused(ReasonCode.of(code), detail, trace);
+    }
+
+    private static Refused refused(GatewayReason reason, String detail, Trace trace) {
+        return new Refused(ReasonCode.of(reason), detail, trace);
+    }
+
+    // ---- step 8: replay, one store transaction for the batch ----
+
+    /**
+     * For each key of an authenticated message, the digest stored before this batch (empty when the
+     * key was free); a key is missing when the store could not tell.
+     */
+    private record Replay(Map<MessageKey, Optional<ContentDigest>> storedBefore, Map<MessageKey, FirstValid> firstValid) {
+    }
+
+    /** The first message of a key in the batch that passed validation: the one handed to the store. */
+    private record FirstValid(int index, ContentDigest digest) {
+    }
+
+    private Replay replay(List<Checked> checked) {
+        // the first valid message of each key is the one to insert; later ones compare with it
+        Map<MessageKey, FirstValid> firstValid = new HashMap<>();
+        List<AcceptedMessage> toStore = new ArrayList<>();
+        for (int i = 0; i < checked.size(); i++) {
+            if (checked.get(i) instanceof Authentic a && a.accepted() != null && !firstValid.containsKey(a.key())) {
+                firstValid.put(a.key(), new FirstValid(i, a.digest()));
+                toStore.add(a.accepted());
+            }
+        }
+        Set<MessageKey> lookup = new LinkedHashSet<>();
+        for (Checked c : checked) {
+            if (c instanceof Authentic a && a.accepted() == null && !firstValid.containsKey(a.key())) {
+                lookup.add(a.key());
+            }
+        }
+        Map<MessageKey, Optional<ContentDigest>> storedBefore = new HashMap<>();
+        if (!toStore.isEmpty()) {
+            try {
+                StoredOutcome result = store.store(List.copyOf(toStore));
+                List<StoredOutcome.Result> results = result == null ? List.of() : result.results();
+                if (results.size() != toStore.size()) {
+                    throw new IllegalStateException("store returned " + results.size() + " results for " + toStore.size() + " messages");
+                }
+                Map<MessageKey, Optional<ContentDigest>> before = new HashMap<>();
+                for (int j = 0; j < results.size(); j++) {
+                    StoredOutcome.Result r = results.get(j);
+                    if (!r.key().equals(toStore.get(j).key())) {
+                        throw new IllegalStateException("store result " + j + " is for " + r.key() + ", not " + toStore.get(j).key());
+                    }
+                    before.put(r.key(), r.status() == StoredOutcome.Status.INSERTED ? Optional.empty() : Optional.of(r.storedDigest()));
+                }
+                storedBefore.putAll(before);
+            } catch (RuntimeException e) {
+                metrics.storeFailures.increment();
+                LOG.log(Level.WARNING, "message store failed; " + toStore.size() + " messages deferred", e);
+            }
+        }
+        if (!lookup.isEmpty()) {
+            try {
+                Map<MessageKey, ContentDigest> found = store.storedDigests(List.copyOf(lookup));
+                for (MessageKey k : lookup) {
+                    storedBefore.put(k, Optional.ofNullable(found.get(k)));
+                }
+            } catch (RuntimeException e) {
+                metrics.storeFailures.increment();
+                LOG.log(Level.WARNING, "message store lookup failed; " + lookup.size() + " messages deferred", e);
+            }
+        }
+        return new Replay(storedBefore, firstValid);
+    }
+
+    // ---- decisions, quarantine, alerts, replies ----
+
+    private Outcome decide(int index, InboundMessage in, Checked checked, Replay replay) {
+        try {
+            Outcome outcome = decideUnguarded(index, in, checked, replay);
+            if (outcome instanceof Outcome.Deferred) {
+                metrics.deferred.increment();
+            }
+            return outcome;
+        } catch (RuntimeException e) {
+            metrics.internalFailures.increment();
+            metrics.deferred.increment();
+            LOG.log(Level.SEVERE, "unexpected failure while deciding " + in + "; deferred", e);
+            return new Outcome.Deferred("gateway error: " + e);
+        }
+    }
+
+    private Outcome decideUnguarded(int index, InboundMessage in, Checked checked, Replay replay) {
+        if (checked instanceof Unavailable u) {
+            return new Outcome.Deferred(u.cause());
+        }
+        if (checked instanceof Refused r) {
+            return rejectUnauthenticated(in, r);
+        }
+        Authentic a = (Authentic) checked;
+        Optional<ContentDigest> before = replay.storedBefore().get(a.key());
+        if (before == null) {
+            return new Outcome.Deferred("message store unavailable");
+        }
+        // what a one-by-one run would find stored: the store's digest from before the batch, else
+        // the digest of this key's first valid message if that came earlier in the batch
+        FirstValid first = replay.firstValid().get(a.key());
+        Optional<ContentDigest> prior = before;
+        if (prior.isEmpty() && first != null && first.index() < index) {
+            prior = Optional.of(first.digest());
+        }
+        if (prior.isPresent()) {
+            if (prior.get().equals(a.digest())) {
+                metrics.duplicates.increment();
+                return new Outcome.Duplicate(a.key(), storedAck(a));
+            }
+            return conflict(in, a, prior.get());
+        }
+        if (a.accepted() == null) {
+            return rejectAuthenticated(in, a, a.invalidReason(), a.invalidDetail());
+        }
+        metrics.storedMessages.increment();
+        metrics.storedReadings.add(a.accepted().readings().size());
+        metrics.lateReadings.add(a.accepted().lateReadings());
+        return new Outcome.Stored(a.key(), storedAck(a));
+    }
+
+    /**
+     * The alert goes out whatever happens next (a missed alert is worse than a repeated one); the
+     * counter counts only conflicts that ended in a kept rejection, like {@code rejected.*}.
+     */
+    private Outcome conflict(InboundMessage in, Authentic a, ContentDigest stored) {
+        String detail = "(boot " + a.key().boot() + ", seq " + a.key().seq() + ") of device '" + a.key().deviceId()
+                + "' is already stored with content digest " + stored.hex() + "; this message's digest is " + a.digest().hex();
+        LOG.warning(() -> "conflicting duplicate: " + detail);
+        try {
+            alerts.conflictingDuplicate(new ConflictAlert(a.device().tenant(), a.key(), stored, a.digest(),
+                    in.sourceConnectionId(), in.receivedAt()));
+        } catch (RuntimeException e) {
+            metrics.alertFailures.increment();
+            LOG.log(Level.WARNING, "operator alert for a conflicting duplicate failed", e);
+        }
+        Outcome outcome = rejectAuthenticated(in, a, ReasonCode.of(GatewayReason.CONFLICTING_DUPLICATE), detail);
+        if (outcome instanceof Outcome.Rejected) {
+            metrics.conflicts.increment();
+        }
+        return outcome;
+    }
+
+    /** Authenticated refusals skip the quota and are kept before any signed rejection goes out. */
+    private Outcome rejectAuthenticated(InboundMessage in, Authentic a, ReasonCode reason, String detail) {
+        try {
+            quarantine.put(entry(in, reason, detail, a.trace()));
+        } catch (RuntimeException e) {
+            metrics.quarantineFailures.increment();
+            LOG.log(Level.WARNING, "quarantine failed; authenticated message deferred", e);
+            return new Outcome.Deferred("quarantine unavailable: " + e);
+        }
+        metrics.quarantineKept.increment();
+        metrics.rejected(reason.name());
+        Optional<Reply> reply = Optional.empty();
+        if (reason.signedRejection()) {
+            Acknowledgement rejection = Acknowledgement.rejected(a.key().deviceId(), clock.millis(), a.key().boot(), a.key().seq(),
+                    reason.name(), detail);
+            reply = Optional.of(reply(a.device(), rejection));
+        }
+        return new Outcome.Rejected(reason, detail, true, true, reply);
+    }
+
+    private Outcome rejectUnauthenticated(InboundMessage in, Refused r) {
+        if (!quota.tryAcquire(in.sourceConnectionId())) {
+            metrics.quarantineOverQuota.increment();
+            metrics.rejected(r.reason().name());
+            return new Outcome.Rejected(r.reason(), r.detail(), false, false, Optional.empty());
+        }
+        try {
+            quarantine.put(entry(in, r.reason(), r.detail(), r.trace()));
+        } catch (RuntimeException e) {
+            metrics.quarantineFailures.increment();
+            LOG.log(Level.WARNING, "quarantine failed; message deferred", e);
+            return new Outcome.Deferred("quarantine unavailable: " + e);
+        }
+        metrics.quarantineKept.increment();
+        metrics.rejected(r.reason().name());
+        return new Outcome.Rejected(r.reason(), r.detail(), false, true, Optional.empty());
+    }
+
+    private static QuarantineEntry entry(InboundMessage in, ReasonCode reason, String detail, Trace t) {
+        return new QuarantineEntry(reason, in.payloadUnsafe(), t.claimedDevice(), t.device != null, Optional.ofNullable(t.kidHex),
+                t.boot, t.seq, in.topic(), in.sourceConnectionId(), in.receivedAt(), detail == null ? reason.summary() : detail);
+    }
+
+    private Reply storedAck(Authentic a) {
+        return reply(a.device(), Acknowledgement.stored(a.key().deviceId(), clock.millis(), a.key().boot(), a.key().seq()));
+    }
+
+    private Reply reply(RegisteredDevice device, Acknowledgement ack) {
+        return new Reply(device.deviceId(), Topics.ack(device.tenant(), device.deviceId()), AcknowledgementCodec.sign(ack, ackKey));
+    }
+
+    private void send(Reply reply) {
+        try {
+            acknowledger.send(reply);
+        } catch (RuntimeException e) {
+            metrics.acknowledgerFailures.increment();
+            LOG.log(Level.WARNING, "sending " + reply + " failed; the device will resend and be answered again", e);
+        }
+    }
+
+    // ---- internal types ----
+
+    /** What the checks learned about a message, for its quarantine entry. */
+    private static final class Trace {
+        String topicDevice;
+        String bn;
+        String kidHex;
+        long boot = -1;
+        long seq = -1;
+        /** Set once the signature verified. */
+        RegisteredDevice device;
+
+        Optional<String> claimedDevice() {
+            if (device != null) {
+                return Optional.of(device.deviceId());
+            }
+            return Optional.ofNullable(topicDevice != null ? topicDevice : bn);
+        }
+    }
+
+    private sealed interface Checked permits Refused, Authentic, Unavailable {
+    }
+
+    /** Refused at or before the signature check: nothing about it is proven. */
+    private record Refused(ReasonCode reason, String detail, Trace trace) implements Checked {
+    }
+
+    /**
+     * Signature verified. {@code accepted} is null when validation failed with
+     * {@code invalidReason}.
+     */
+    private record Authentic(RegisteredDevice device, MessageKey key, ContentDigest digest, Trace trace, AcceptedMessage accepted,
+            ReasonCode invalidReason, String invalidDetail) implements Checked {
+    }
+
+    /** A port failed; nothing decided. */
+    private record Unavailable(String cause) implements Checked {
+    }
+
+    /** Builds an {@link IngestPipeline}. */
+    public static final class Builder {
+        private DeviceDirectory directory;
+        private MessageStore store;
+        private Quarantine quarantine;
+        private Acknowledger acknowledger;
+        private OperatorAlerts alerts;
+        private SigningKey ackKey;
+        private QuarantineQuota quota;
+        private IngestSettings settings = IngestSettings.defaults();
+        private IngestMetrics metrics = new IngestMetrics();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** Required: the device registry. */
+        public Builder directory(DeviceDirectory directory) {
+            this.directory = directory;
+            return this;
+        }
+
+        /** Required: durable message storage. */
+        public Builder store(MessageStore store) {
+            this.store = store;
+            return this;
+        }
+
+        /** Required: where refused messages are kept. */
+        public Builder quarantine(Quarantine quarantine) {
+            this.quarantine = quarantine;
+            return this;
+        }
+
+        /** Required: publishes signed replies. */
+        public Builder acknowledger(Acknowledger acknowledger) {
+            this.acknowledger = acknowledger;
+            return this;
+        }
+
+        /** Required: operator alerts for conflicting duplicates. */
+        public Builder alerts(OperatorAlerts alerts) {
+            this.alerts = alerts;
+            return this;
+        }
+
+        /** Required: the gateway's acknowledgement key. */
+        public Builder ackKey(SigningKey ackKey) {
+            this.ackKey = ackKey;
+            return this;
+        }
+
+        /** Optional: quarantine quota; default {@link QuarantineQuota.Settings#defaults()} on the pipeline's clock. */
+        public Builder quota(QuarantineQuota quota) {
+            this.quota = quota;
+            return this;
+        }
+
+        /** Optional: time checks; default {@link IngestSettings#defaults()}. */
+        public Builder settings(IngestSettings settings) {
+            this.settings = settings;
+            return this;
+        }
+
+        /** Optional: counters, e.g. shared with a metrics bridge; default a fresh set. */
+        public Builder metrics(IngestMetrics metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        /** Optional: the gateway clock (acknowledgement issue times, default quota); default UTC system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public IngestPipeline build() {
+            return new IngestPipeline(this);
+        }
+    }
+}
