@@ -1,0 +1,76 @@
+package io.sensorproof.gateway.standalone;
+
+import io.quarkus.runtime.Application;
+import io.quarkus.runtime.ApplicationLifecycleManager;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Entry point of the gateway ({@code java -jar gateway/target/quarkus-app/quarkus-run.jar}).
+ *
+ * <p>Quarkus reads the datasource URLs, connects its pools and runs Flyway while it starts, so the
+ * database must exist before {@link Quarkus#run}. This main therefore runs first: when no database
+ * URL is configured it starts the embedded PostgreSQL server and hands its URLs to Quarkus as
+ * system properties (the highest-priority configuration source), then starts Quarkus. When a URL is
+ * configured it starts nothing and only derives the two Quarkus URLs from
+ * {@code SENSORPROOF_DATABASE_URL} if that is the one given.
+ *
+ * <p>The embedded server stops after Quarkus: a shutdown hook waits for the application to finish
+ * stopping (requests drained, pools closed) and then stops PostgreSQL.
+ */
+@QuarkusMain
+public final class GatewayMain {
+    private static final Logger LOG = Logger.getLogger(GatewayMain.class);
+
+    private GatewayMain() {
+    }
+
+    public static void main(String... args) {
+        StandaloneConfig config;
+        EmbeddedDatabase embedded = null;
+        try {
+            config = StandaloneConfig.load();
+            if (config.externalDatabase()) {
+                setAll(config.derivedDatasourceProperties());
+                LOG.info("a database server is configured; the embedded PostgreSQL server is not started");
+            } else {
+                embedded = EmbeddedPostgresLauncher.withDefaults()
+                        .start(EmbeddedPostgresSettings.under(config.dataDirectory(), config.embeddedPort()));
+                setAll(embedded.quarkusDatasourceProperties());
+                EmbeddedDatabase toStop = embedded;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAfterQuarkus(toStop),
+                        "embedded-postgres-shutdown"));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("cannot prepare the database: " + e.getMessage(), e);
+            if (embedded != null) {
+                embedded.close();
+            }
+            System.exit(1);
+            return;
+        }
+        Quarkus.run(args);
+    }
+
+    private static void setAll(Map<String, String> properties) {
+        properties.forEach(System::setProperty);
+    }
+
+    /** Runs in a JVM shutdown hook: waits (bounded) until Quarkus has stopped, then stops PostgreSQL. */
+    private static void stopAfterQuarkus(EmbeddedDatabase database) {
+        Application app = ApplicationLifecycleManager.getCurrentApplication();
+        if (app != null) {
+            Thread waiter = new Thread(app::awaitShutdown, "await-quarkus-shutdown");
+            waiter.setDaemon(true);
+            waiter.start();
+            try {
+                waiter.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        database.close();
+    }
+}

@@ -1,0 +1,39 @@
+package io.sensorproof.gateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorproof.protocol.ErrorCode;
+import io.sensorproof.protocol.ProtocolException;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ApiErrorMapperTest {
+    private final ApiErrorMapper mapper = new ApiErrorMapper();
+
+    @Test
+    void apiExceptionKeepsStatusCodeAndDetails() {
+        Response response = mapper.toResponse(ApiException.notFound("DEVICE_NOT_FOUND", "no device 'x'",
+                Map.of("device", "x")));
+        assertThat(response.getStatus()).isEqualTo(404);
+        assertThat(response.getEntity()).isEqualTo(new ApiError("DEVICE_NOT_FOUND", "no device 'x'",
+                Map.of("device", "x")));
+    }
+
+    @Test
+    void protocolExceptionBecomesBadRequestWithItsCode() {
+        Response response = mapper.toResponse(new ProtocolException(ErrorCode.INVALID_IDENTIFIER, "bad id"));
+        assertThat(response.getStatus()).isEqualTo(400);
+        assertThat(((ApiError) response.getEntity()).code()).isEqualTo("INVALID_IDENTIFIER");
+    }
+
+    @Test
+    void unexpectedFailureHidesItsMessageAndGivesAnErrorId() {
+        Response response = mapper.toResponse(new IllegalStateException("password=secret in a stack"));
+        ApiError error = (ApiError) response.getEntity();
+        assertThat(response.getStatus()).isEqualTo(500);
+        assertThat(error.code()).isEqualTo("INTERNAL_ERROR");
+        assertThat(error.message()).doesNotContain("secret");
+        assertThat(error.details()).containsKey("errorId");
+    }
+}
