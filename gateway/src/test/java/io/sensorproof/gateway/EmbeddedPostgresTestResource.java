@@ -31,7 +31,10 @@ public class EmbeddedPostgresTestResource implements QuarkusTestResourceLifecycl
                 .stopIfOrphaned(dataDir.resolve(EmbeddedPostgresSettings.CLUSTER_DIRECTORY));
         deleteRecursively(dataDir);
         database = EmbeddedPostgresLauncher.withDefaults().start(EmbeddedPostgresSettings.under(dataDir, 0));
-        return database.quarkusDatasourceProperties();
+        java.util.Map<String, String> properties = new java.util.HashMap<>(database.quarkusDatasourceProperties());
+        // keys the application writes (operator API key, acknowledgement key) stay under target/
+        properties.putIfAbsent("sensorproof.data-dir", Path.of("target", "test-data").toAbsolutePath().toString());
+        return properties;
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.sensorproof.gateway.security.OperatorKey;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URL;
@@ -151,7 +152,9 @@ class GatewayApplicationIT {
 
     private HttpResponse<String> get(String path) throws Exception {
         URI uri = root.toURI().resolve(path);
-        return HTTP.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        // /api/v1 requires an API key: the bootstrap key the application wrote at its start.
+        return HTTP.send(HttpRequest.newBuilder(uri).header("Authorization", OperatorKey.bearer()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String show(Connection c, String setting) throws SQLException {

@@ -31,6 +31,16 @@ public class ApiException extends RuntimeException {
         return new ApiException(404, code, message, details);
     }
 
+    /** 400 for a request the caller must correct. */
+    public static ApiException badRequest(String code, String message, Map<String, Object> details) {
+        return new ApiException(400, code, message, details);
+    }
+
+    /** 409 for a request that conflicts with the current state (duplicates, forbidden transitions). */
+    public static ApiException conflict(String code, String message, Map<String, Object> details) {
+        return new ApiException(409, code, message, details);
+    }
+
     public int status() {
         return status;
     }

@@ -17,6 +17,7 @@ public class Tenant extends PanacheEntityBase {
     @Column(nullable = false)
     public String name;
 
-    @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
+    /** Set by the application on creation (microseconds, UTC), so the creating response can show it. */
+    @Column(name = "created_at", nullable = false, updatable = false)
     public OffsetDateTime createdAt;
 }

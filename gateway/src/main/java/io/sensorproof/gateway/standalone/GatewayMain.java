@@ -4,6 +4,8 @@ import io.quarkus.runtime.Application;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.sensorproof.broker.BrokerProcess;
+import java.io.IOException;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
@@ -51,11 +53,44 @@ public final class GatewayMain {
             System.exit(1);
             return;
         }
+        if (!config.externalBroker()) {
+            try {
+                BrokerProcess broker = StandaloneBroker.start(config);
+                System.setProperty(StandaloneConfig.MQTT_URL, broker.url());
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> stopBrokerAfterQuarkus(broker), "embedded-broker-shutdown"));
+                LOG.info("embedded MQTT broker (HiveMQ CE, pid " + broker.pid() + ") at " + broker.url());
+            } catch (IOException | RuntimeException e) {
+                LOG.error("cannot start the embedded MQTT broker: " + e.getMessage(), e);
+                if (embedded != null) {
+                    embedded.close();
+                }
+                System.exit(1);
+                return;
+            }
+        } else {
+            LOG.info("an MQTT broker is configured; the embedded broker is not started");
+        }
         Quarkus.run(args);
     }
 
     private static void setAll(Map<String, String> properties) {
         properties.forEach(System::setProperty);
+    }
+
+    /** Shutdown hook: the broker stops after Quarkus, so in-flight acknowledgements still go out. */
+    private static void stopBrokerAfterQuarkus(BrokerProcess broker) {
+        Application app = ApplicationLifecycleManager.getCurrentApplication();
+        if (app != null) {
+            Thread waiter = new Thread(app::awaitShutdown, "await-quarkus-shutdown-broker");
+            waiter.setDaemon(true);
+            waiter.start();
+            try {
+                waiter.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        broker.close();
     }
 
     /** Runs in a JVM shutdown hook: waits (bounded) until Quarkus has stopped, then stops PostgreSQL. */

@@ -30,7 +30,8 @@ import java.util.function.Function;
  * @param reactiveUrl {@code quarkus.datasource.reactive.url} when configured
  */
 public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<String> databaseUrl,
-        Optional<String> jdbcUrl, Optional<String> reactiveUrl) {
+        Optional<String> jdbcUrl, Optional<String> reactiveUrl, Optional<String> mqttUrl, int brokerPort,
+        Optional<String> brokerJar) {
 
     /** Directory for all standalone data; the embedded cluster lives in its {@code postgres/} folder. */
     public static final String DATA_DIR = "sensorproof.data-dir";
@@ -38,6 +39,12 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
     public static final String EMBEDDED_PORT = "sensorproof.embedded-postgres.port";
     /** URL of a real PostgreSQL server; switches the embedded one off (env SENSORPROOF_DATABASE_URL). */
     public static final String DATABASE_URL = "sensorproof.database.url";
+    /** URL of a real MQTT broker; switches the embedded one off (env SENSORPROOF_MQTT_URL). */
+    public static final String MQTT_URL = "sensorproof.mqtt.url";
+    /** Port of the embedded broker on localhost (default 1883). */
+    public static final String BROKER_PORT = "sensorproof.embedded-broker.port";
+    /** Path of embedded-broker.jar; default: next to the application (quarkus-app/broker/) or the build's. */
+    public static final String BROKER_JAR = "sensorproof.embedded-broker.jar";
     /** Default of {@value #DATA_DIR}. */
     public static final String DEFAULT_DATA_DIR = "./data";
 
@@ -52,6 +59,16 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
         jdbcUrl = jdbcUrl.filter(s -> !s.isBlank());
         reactiveUrl = reactiveUrl.filter(s -> !s.isBlank());
         databaseUrl.ifPresent(StandaloneConfig::requirePostgresUrl);
+        mqttUrl = mqttUrl.filter(u -> !u.isBlank());
+        brokerJar = brokerJar.filter(u -> !u.isBlank());
+        if (brokerPort < 1 || brokerPort > 65535) {
+            throw new IllegalArgumentException(BROKER_PORT + " must be 1-65535, was " + brokerPort);
+        }
+    }
+
+    /** True when an MQTT broker is configured, so no embedded one starts. */
+    public boolean externalBroker() {
+        return mqttUrl.isPresent();
     }
 
     /** True when a database server is configured, so no embedded server starts. */
@@ -112,8 +129,16 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(EMBEDDED_PORT + " must be a number, was '" + rawPort + "'", e);
         }
+        int brokerPort;
+        String rawBrokerPort = lookup.apply(BROKER_PORT).filter(s -> !s.isBlank()).orElse("1883");
+        try {
+            brokerPort = Integer.parseInt(rawBrokerPort.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(BROKER_PORT + " must be a number, was '" + rawBrokerPort + "'", e);
+        }
         return new StandaloneConfig(dataDirectory, port, lookup.apply(DATABASE_URL),
-                lookup.apply("quarkus.datasource.jdbc.url"), lookup.apply("quarkus.datasource.reactive.url"));
+                lookup.apply("quarkus.datasource.jdbc.url"), lookup.apply("quarkus.datasource.reactive.url"),
+                lookup.apply(MQTT_URL), brokerPort, lookup.apply(BROKER_JAR));
     }
 
     private static void requirePostgresUrl(String url) {

@@ -1,0 +1,58 @@
+package io.sensorproof.gateway.api;
+
+import io.quarkus.smallrye.openapi.OpenApiFilter;
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.Components;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
+
+/**
+ * Completes the OpenAPI document at build time: the {@value #SECURITY_SCHEME} bearer scheme as a
+ * requirement of the whole document, and a 401 response on every operation. A filter rather than
+ * annotations because SmallRye reads {@code @OpenAPIDefinition}/{@code @SecurityScheme} only from a
+ * JAX-RS {@code Application} subclass, which would change how the REST layer is set up.
+ */
+@OpenApiFilter(OpenApiFilter.RunStage.BUILD)
+public class ApiDocumentationFilter implements OASFilter {
+    /** Name of the bearer security scheme in the OpenAPI document. */
+    public static final String SECURITY_SCHEME = "apiKey";
+
+    @Override
+    public void filterOpenAPI(OpenAPI openAPI) {
+        if (openAPI.getInfo() == null) {
+            openAPI.setInfo(OASFactory.createInfo());
+        }
+        openAPI.getInfo().title("sensorproof gateway API").version("v1").description(
+                "Operator API of the gateway. Every /api/v1 path requires 'Authorization: Bearer <api key>';"
+                        + " errors are {code, message, details}.");
+        if (openAPI.getComponents() == null) {
+            openAPI.setComponents(OASFactory.createComponents());
+        }
+        Components components = openAPI.getComponents();
+        components.addSecurityScheme(SECURITY_SCHEME, OASFactory.createSecurityScheme()
+                .type(SecurityScheme.Type.HTTP)
+                .scheme("bearer")
+                .bearerFormat("spk_<43 base64url characters>")
+                .description("An API key from POST /api/v1/api-keys, or the bootstrap operator key written to"
+                        + " <sensorproof.data-dir>/operator-api-key at the first start."));
+        openAPI.addSecurityRequirement(OASFactory.createSecurityRequirement().addScheme(SECURITY_SCHEME));
+        if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
+            return;
+        }
+        for (PathItem item : openAPI.getPaths().getPathItems().values()) {
+            if (item.getOperations() == null) {
+                continue;
+            }
+            for (Operation operation : item.getOperations().values()) {
+                if (operation.getResponses() == null) {
+                    operation.setResponses(OASFactory.createAPIResponses());
+                }
+                operation.getResponses().addAPIResponse("401", OASFactory.createAPIResponse()
+                        .description("UNAUTHENTICATED: missing, unknown or revoked API key"));
+            }
+        }
+    }
+}

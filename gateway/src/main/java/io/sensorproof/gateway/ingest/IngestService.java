@@ -1,0 +1,141 @@
+package io.sensorproof.gateway.ingest;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.sensorproof.gateway.core.DeviceDirectory;
+import io.sensorproof.gateway.core.IngestMetrics;
+import io.sensorproof.gateway.core.IngestPipeline;
+import io.sensorproof.gateway.core.IngestSettings;
+import io.sensorproof.gateway.core.MessageStore;
+import io.sensorproof.gateway.core.OperatorAlerts;
+import io.sensorproof.gateway.core.Quarantine;
+import io.sensorproof.gateway.core.QuarantineQuota;
+import io.sensorproof.gateway.core.mqtt.MqttIngestAdapter;
+import io.sensorproof.gateway.core.mqtt.MqttIngestSettings;
+import io.sensorproof.protocol.cose.SigningKey;
+import io.sensorproof.protocol.cose.VerificationKey;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.jboss.logging.Logger;
+
+/**
+ * Wires the framework-free pipeline of {@code gateway-core} to the application: PostgreSQL-backed
+ * ports, the MQTT adapter on the shared subscription, the acknowledgement key, and Micrometer
+ * counters (one per reason code). Nothing in the pipeline knows about Quarkus.
+ */
+@ApplicationScoped
+public class IngestService {
+    private static final Logger LOG = Logger.getLogger(IngestService.class);
+
+    @Inject
+    IngestConfig config;
+    @Inject
+    DeviceDirectory directory;
+    @Inject
+    MessageStore store;
+    @Inject
+    Quarantine quarantine;
+    @Inject
+    OperatorAlerts alerts;
+    @Inject
+    MeterRegistry meters;
+
+    private final IngestMetrics metrics = new IngestMetrics();
+    private SigningKey ackKey;
+    private MqttIngestAdapter adapter;
+    private QuarantineQuota quota;
+
+    void start(@Observes StartupEvent event) {
+        ackKey = loadAckKey();
+        bindMetrics();
+        Optional<String> url = config.mqtt().url().filter(u -> !u.isBlank());
+        if (url.isEmpty()) {
+            LOG.warn("sensorproof.mqtt.url is not set: MQTT ingestion is off");
+            return;
+        }
+        String clientId = config.mqtt().clientId().orElseGet(IngestService::defaultClientId);
+        MqttIngestSettings settings = new MqttIngestSettings(url.get(), clientId, config.mqtt().shareGroup(),
+                config.mqtt().receiveMaximum(), Math.max(1024, config.mqtt().receiveMaximum()), config.mqtt().batchMax(),
+                config.mqtt().batchLinger(), config.mqtt().username().orElse(null),
+                config.mqtt().password().map(String::toCharArray).orElse(null));
+        Clock clock = Clock.systemUTC();
+        quota = new QuarantineQuota(QuarantineQuota.Settings.defaults(), clock);
+        try {
+            adapter = new MqttIngestAdapter(settings, a -> IngestPipeline.builder()
+                    .directory(directory).store(store).quarantine(quarantine).alerts(alerts)
+                    .acknowledger(a.acknowledger()).ackKey(ackKey).quota(quota).metrics(metrics)
+                    .settings(new IngestSettings(config.ingest().futureSkew(), config.ingest().lateAfter()))
+                    .clock(clock).build(), clock);
+            adapter.start();
+        } catch (MqttException e) {
+            throw new IllegalStateException("cannot connect to the MQTT broker at " + url.get() + ": " + e.getMessage(), e);
+        }
+        LOG.infof("MQTT ingestion started as %s on %s; acknowledgement key kid %s", clientId, url.get(), ackKey.verificationKey().kidHex());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (adapter != null) {
+            adapter.close();
+        }
+    }
+
+    /** The public half of the acknowledgement key, which agents are configured with. */
+    public VerificationKey ackKey() {
+        return ackKey.verificationKey();
+    }
+
+    /** Counters of the pipeline. */
+    public IngestMetrics metrics() {
+        return metrics;
+    }
+
+    /** The adapter, when MQTT ingestion runs. */
+    public Optional<MqttIngestAdapter> adapter() {
+        return Optional.ofNullable(adapter);
+    }
+
+    private SigningKey loadAckKey() {
+        Path file = config.ackKey().file().map(Path::of).orElse(Path.of(config.dataDir(), "gateway-ack-key.p8"));
+        try {
+            return AckKeyFile.loadOrCreate(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void bindMetrics() {
+        for (Map.Entry<String, LongAdder> counter : metrics.counters().entrySet()) {
+            String name = counter.getKey();
+            if (name.startsWith(IngestMetrics.REJECTED_PREFIX)) {
+                FunctionCounter.builder("sensorproof.ingest.rejected", counter.getValue(), LongAdder::doubleValue)
+                        .tag("reason", name.substring(IngestMetrics.REJECTED_PREFIX.length()))
+                        .description("messages refused, by reason code").register(meters);
+            } else {
+                FunctionCounter.builder("sensorproof.ingest." + name, counter.getValue(), LongAdder::doubleValue)
+                        .register(meters);
+            }
+        }
+    }
+
+    private static String defaultClientId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "host";
+        }
+        return ("gateway-" + host + "-" + ProcessHandle.current().pid()).replaceAll("[^A-Za-z0-9._-]", "-");
+    }
+}

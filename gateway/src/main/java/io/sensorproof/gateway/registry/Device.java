@@ -1,0 +1,44 @@
+package io.sensorproof.gateway.registry;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+
+/**
+ * A device and its public key; table {@code devices}. The id is unique across the deployment, and
+ * so is {@code kid} (how a message finds its key).
+ */
+@Entity
+@Table(name = "devices")
+public class Device extends PanacheEntityBase {
+    @Id
+    @Column(name = "device_id")
+    public String deviceId;
+
+    @Column(name = "tenant_id", nullable = false, updatable = false)
+    public String tenantId;
+
+    /** First 16 bytes of SHA-256 over {@link #spki}. */
+    @Column(nullable = false, updatable = false)
+    public byte[] kid;
+
+    /** Canonical SubjectPublicKeyInfo DER. */
+    @Column(nullable = false, updatable = false)
+    public byte[] spki;
+
+    /** ES256, EdDSA or SM2-SM3 (io.sensorproof.protocol.cose.SignatureAlgorithm labels). */
+    @Column(nullable = false, updatable = false)
+    public String alg;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public DeviceStatus status;
+
+    @Column(name = "created_at", nullable = false, updatable = false)
+    public OffsetDateTime createdAt;
+}

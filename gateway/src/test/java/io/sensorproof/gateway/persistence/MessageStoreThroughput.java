@@ -1,0 +1,245 @@
+package io.sensorproof.gateway.persistence;
+
+import io.sensorproof.gateway.core.AcceptedMessage;
+import io.sensorproof.gateway.core.AcceptedReading;
+import io.sensorproof.gateway.core.ContentDigest;
+import io.sensorproof.gateway.core.StoredOutcome;
+import io.sensorproof.gateway.standalone.EmbeddedDatabase;
+import io.sensorproof.gateway.standalone.EmbeddedPostgresLauncher;
+import io.sensorproof.gateway.standalone.EmbeddedPostgresSettings;
+import io.sensorproof.gateway.standalone.OrphanedPostmaster;
+import io.sensorproof.protocol.cose.SignatureAlgorithm;
+import io.sensorproof.protocol.message.ReadingMessages;
+import io.sensorproof.protocol.senml.Quantity;
+import io.sensorproof.protocol.senml.Reading;
+import io.sensorproof.protocol.senml.ReadingPack;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * Throughput of {@link PgMessageStore} (both insert shapes) and of {@link PgDeviceDirectory} (with
+ * and without its cache) on the embedded PostgreSQL server with fsync, synchronous_commit and
+ * full_page_writes on, as in production. A load-test CLI, not a test: it writes its results to
+ * {@code target/persistence-throughput.txt}.
+ *
+ * <pre>
+ * cd gateway &amp;&amp; mvn -B test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=io.sensorproof.gateway.persistence.MessageStoreThroughput [-Dexec.args="5 4"]
+ * </pre>
+ *
+ * Arguments: seconds measured per case (default 5), concurrent workers for the second pass
+ * (default 4). Each message has 10 readings; messages carry a real signed payload of that size
+ * (digests are random, so every message is new).
+ */
+public final class MessageStoreThroughput {
+    private static final int READINGS = 10;
+    private static final int[] BATCH_SIZES = {1, 10, 100, 256};
+
+    private final Pool pool;
+    private final List<SigningDevice> devices = new ArrayList<>();
+    private final byte[] template;
+    private long nextSeq;
+
+    private MessageStoreThroughput(Pool pool, Registry registry) {
+        this.pool = pool;
+        for (int i = 0; i < 64; i++) {
+            devices.add(registry.newDevice(SignatureAlgorithm.ES256));
+        }
+        Reading[] readings = new Reading[READINGS];
+        for (int i = 0; i < READINGS; i++) {
+            readings[i] = new Reading(Quantity.TEMPERATURE, 4.5 + i, Instant.now().minusSeconds(60 - i).toEpochMilli());
+        }
+        SigningDevice d = devices.get(0);
+        template = ReadingMessages.sign(new ReadingPack(d.id, List.of(readings)), 1, 1, System.currentTimeMillis(), d.key);
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int workers = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        Path dataDir = Path.of("target", "bench-data");
+        OrphanedPostmaster.withDefaultWaits().stopIfOrphaned(dataDir.resolve(EmbeddedPostgresSettings.CLUSTER_DIRECTORY));
+        deleteRecursively(dataDir);
+        List<String> out = new ArrayList<>();
+        try (EmbeddedDatabase db = EmbeddedPostgresLauncher.withDefaults().start(EmbeddedPostgresSettings.under(dataDir, 0))) {
+            migrate(db);
+            try (Connection c = db.connect(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT version(), current_setting('fsync'), current_setting('synchronous_commit'),"
+                            + " current_setting('full_page_writes')")) {
+                rs.next();
+                out.add(rs.getString(1));
+                out.add("fsync=" + rs.getString(2) + " synchronous_commit=" + rs.getString(3) + " full_page_writes=" + rs.getString(4));
+            }
+            out.add("JVM " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs; " + seconds
+                    + " s per case after " + Math.max(1, seconds / 2) + " s warm-up; " + READINGS + " readings per message");
+            Vertx vertx = Vertx.vertx();
+            PgConnectOptions connect = PgConnectOptions.fromUri(db.reactiveUrl()).setUser(EmbeddedDatabase.USER);
+            Pool pool = Pool.newInstance(PgBuilder.pool().with(new PoolOptions().setMaxSize(Math.max(4, workers)))
+                    .connectingTo(connect).using(vertx.getDelegate()).build());
+            try {
+                MessageStoreThroughput bench = new MessageStoreThroughput(pool, new Registry(pool));
+                for (PgMessageStore.InsertShape shape : PgMessageStore.InsertShape.values()) {
+                    for (int w : new int[] {1, workers}) {
+                        for (int size : BATCH_SIZES) {
+                            out.add(bench.store(shape, size, w, seconds));
+                            System.out.println(out.get(out.size() - 1));
+                        }
+                    }
+                }
+                out.add(bench.duplicates(256, seconds));
+                out.add(bench.lookups(Duration.ofSeconds(1), seconds));
+                out.add(bench.lookups(Duration.ZERO, seconds));
+            } finally {
+                pool.closeAndAwait();
+                vertx.closeAndAwait();
+            }
+        }
+        Path results = Path.of("target", "persistence-throughput.txt");
+        Files.write(results, out);
+        System.out.println();
+        out.forEach(System.out::println);
+        System.out.println("written to " + results.toAbsolutePath());
+        System.exit(0);
+    }
+
+    private synchronized List<AcceptedMessage> batch(int size) {
+        List<AcceptedMessage> batch = new ArrayList<>(size);
+        Instant now = Instant.now();
+        for (int i = 0; i < size; i++) {
+            long seq = nextSeq++;
+            SigningDevice d = devices.get((int) (seq % devices.size()));
+            byte[] digest = new byte[ContentDigest.LENGTH];
+            SigningDevice.RANDOM.nextBytes(digest);
+            List<AcceptedReading> readings = new ArrayList<>(READINGS);
+            for (int r = 0; r < READINGS; r++) {
+                readings.add(new AcceptedReading(r, Quantity.TEMPERATURE, 27_765 + r, now.minusSeconds(60 - r), false));
+            }
+            batch.add(new AcceptedMessage(d.tenant, d.id, 1, seq / devices.size(), ContentDigest.of(digest), template, d.topic(),
+                    "mqtt:" + d.id, now, now.minusMillis(20), readings));
+        }
+        return batch;
+    }
+
+    private String store(PgMessageStore.InsertShape shape, int size, int workers, int seconds) throws Exception {
+        PgMessageStore store = new PgMessageStore(pool, Duration.ofSeconds(30), shape);
+        run(store, size, workers, Math.max(1, seconds / 2));
+        long[] latencies = run(store, size, workers, seconds);
+        double messagesPerSecond = (double) latencies.length * size / seconds;
+        return String.format(Locale.ROOT,
+                "store %-13s batch %3d x%d workers: %8.0f messages/s %9.0f rows/s (%.0f readings/s)  batch latency p50 %6.2f ms p99 %6.2f ms",
+                shape, size, workers, messagesPerSecond, messagesPerSecond * (1 + READINGS), messagesPerSecond * READINGS,
+                percentile(latencies, 0.50), percentile(latencies, 0.99));
+    }
+
+    /** Runs {@code workers} threads storing fresh batches for {@code seconds}; returns each batch's latency in ns. */
+    private long[] run(PgMessageStore store, int size, int workers, int seconds) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        List<Future<List<Long>>> futures = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            futures.add(pool.submit(() -> {
+                List<Long> latencies = new ArrayList<>();
+                while (System.nanoTime() < end) {
+                    List<AcceptedMessage> batch = batch(size);
+                    long start = System.nanoTime();
+                    StoredOutcome outcome = store.store(batch);
+                    latencies.add(System.nanoTime() - start);
+                    if (outcome.results().stream().anyMatch(r -> r.status() != StoredOutcome.Status.INSERTED)) {
+                        throw new IllegalStateException("expected only inserts");
+                    }
+                }
+                return latencies;
+            }));
+        }
+        List<Long> all = new ArrayList<>();
+        for (Future<List<Long>> f : futures) {
+            all.addAll(f.get());
+        }
+        pool.shutdown();
+        return all.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private String duplicates(int size, int seconds) {
+        PgMessageStore store = new PgMessageStore(pool, Duration.ofSeconds(30), PgMessageStore.InsertShape.UNNEST);
+        List<AcceptedMessage> batch = batch(size);
+        store.store(batch);
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        List<Long> latencies = new ArrayList<>();
+        while (System.nanoTime() < end) {
+            long start = System.nanoTime();
+            store.store(batch);
+            latencies.add(System.nanoTime() - start);
+        }
+        long[] l = latencies.stream().mapToLong(Long::longValue).toArray();
+        return String.format(Locale.ROOT, "store UNNEST batch %d all DUPLICATE x1 worker: %8.0f messages/s, batch latency p50 %6.2f ms",
+                size, (double) l.length * size / seconds, percentile(l, 0.5));
+    }
+
+    private String lookups(Duration ttl, int seconds) {
+        PgDeviceDirectory directory = new PgDeviceDirectory(pool, Duration.ofSeconds(30), ttl, 10_000, System::nanoTime);
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        List<Long> latencies = new ArrayList<>();
+        int i = 0;
+        while (System.nanoTime() < end) {
+            byte[] kid = devices.get(i++ % devices.size()).key.verificationKey().kid();
+            long start = System.nanoTime();
+            directory.byKid(kid).orElseThrow();
+            latencies.add(System.nanoTime() - start);
+        }
+        long[] l = latencies.stream().mapToLong(Long::longValue).toArray();
+        return String.format(Locale.ROOT, "directory ttl %-4s x1 worker: %10.0f lookups/s, p50 %8.4f ms p99 %8.4f ms",
+                ttl.isZero() ? "0" : ttl.toMillis() + "ms", (double) l.length / seconds, percentile(l, 0.5), percentile(l, 0.99));
+    }
+
+    /** Applies the V*.sql migrations in version order (what Flyway does at application start). */
+    private static void migrate(EmbeddedDatabase db) throws Exception {
+        Path dir = Path.of(MessageStoreThroughput.class.getClassLoader().getResource("db/migration").toURI());
+        List<Path> scripts;
+        try (Stream<Path> files = Files.list(dir)) {
+            scripts = files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql"))
+                    .sorted(Comparator.comparingInt(f -> Integer.parseInt(f.getFileName().toString().replaceAll("^V(\\d+)__.*", "$1"))))
+                    .toList();
+        }
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            for (Path script : scripts) {
+                s.execute(Files.readString(script));
+            }
+        }
+    }
+
+    private static double percentile(long[] nanos, double p) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))] / 1e6;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
