@@ -52,10 +52,14 @@ class AgentCrashIT {
                 Map<String, String> durableAtKill = new LinkedHashMap<>();
                 AtomicInteger counter = new AtomicInteger();
                 for (int cycle = 0; cycle < 3; cycle++) {
+                    gateway.acknowledging(true);
                     Process agent = startAgent(config, dir.resolve("agent-" + cycle + ".log"));
                     Thread feeder = new Thread(() -> feed(agent.getOutputStream(), counter));
                     feeder.start();
-                    Thread.sleep(1500 + cycle * 300L);
+                    Thread.sleep(1200 + cycle * 300L);
+                    // hold acknowledgements back for a moment so that the kill finds messages in the outbox
+                    gateway.acknowledging(false);
+                    Thread.sleep(400);
                     agent.destroyForcibly();
                     assertThat(agent.waitFor(20, TimeUnit.SECONDS)).isTrue();
                     feeder.join(5000);
@@ -69,6 +73,7 @@ class AgentCrashIT {
                 assertThat(counter.get()).as("readings fed").isGreaterThan(500);
                 assertThat(durableAtKill).as("some messages were waiting at a kill").isNotEmpty();
 
+                gateway.acknowledging(true);
                 Process drain = startAgent(config, dir.resolve("agent-drain.log"));
                 drain.getOutputStream().close();
                 assertThat(drain.waitFor(120, TimeUnit.SECONDS)).isTrue();
