@@ -65,5 +65,12 @@ public interface IngestConfig {
         /** Readings older than this at receipt are stored and flagged late. */
         @WithDefault("15m")
         Duration lateAfter();
+
+        /**
+         * Appends COMMITTED / ACKED lines to {@code <data-dir>/ingest-audit.log} ({@link IngestAuditLog});
+         * for crash and replica tests.
+         */
+        @WithDefault("false")
+        boolean auditLog();
     }
 }

@@ -56,6 +56,7 @@ public class IngestService {
     private SigningKey ackKey;
     private MqttIngestAdapter adapter;
     private QuarantineQuota quota;
+    private IngestAuditLog audit;
 
     void start(@Observes StartupEvent event) {
         ackKey = loadAckKey();
@@ -71,11 +72,23 @@ public class IngestService {
                 config.mqtt().batchLinger(), config.mqtt().username().orElse(null),
                 config.mqtt().password().map(String::toCharArray).orElse(null));
         Clock clock = Clock.systemUTC();
+        MessageStore messages = store;
+        if (config.ingest().auditLog()) {
+            Path file = Path.of(config.dataDir(), IngestAuditLog.FILE_NAME);
+            try {
+                audit = IngestAuditLog.open(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the ingest audit log " + file, e);
+            }
+            messages = audit.wrap(store);
+            LOG.infof("ingest audit log: %s", file.toAbsolutePath());
+        }
+        MessageStore storeForPipeline = messages;
         quota = new QuarantineQuota(QuarantineQuota.Settings.defaults(), clock);
         try {
             adapter = new MqttIngestAdapter(settings, a -> IngestPipeline.builder()
-                    .directory(directory).store(store).quarantine(quarantine).alerts(alerts)
-                    .acknowledger(a.acknowledger()).ackKey(ackKey).quota(quota).metrics(metrics)
+                    .directory(directory).store(storeForPipeline).quarantine(quarantine).alerts(alerts)
+                    .acknowledger(audit == null ? a.acknowledger() : audit.wrap(a.acknowledger(), ackKey.verificationKey())).ackKey(ackKey).quota(quota).metrics(metrics)
                     .settings(new IngestSettings(config.ingest().futureSkew(), config.ingest().lateAfter()))
                     .clock(clock).build(), clock);
             adapter.start();
@@ -88,6 +101,9 @@ public class IngestService {
     void stop(@Observes ShutdownEvent event) {
         if (adapter != null) {
             adapter.close();
+        }
+        if (audit != null) {
+            audit.close();
         }
     }
 
