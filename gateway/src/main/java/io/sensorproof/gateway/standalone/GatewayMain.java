@@ -70,7 +70,14 @@ public final class GatewayMain {
         } else {
             LOG.info("an MQTT broker is configured; the embedded broker is not started");
         }
-        Quarkus.run(args);
+        // exit with Quarkus' code when it stops or fails to start: the shutdown hooks then stop the
+        // embedded broker and database, and no thread of theirs keeps a failed gateway alive
+        Quarkus.run(null, (exitCode, failure) -> {
+            if (failure != null) {
+                LOG.error("gateway stopped: " + failure.getMessage(), failure);
+            }
+            System.exit(exitCode);
+        }, args);
     }
 
     private static void setAll(Map<String, String> properties) {
