@@ -1,6 +1,7 @@
 package io.sensorproof.agent.transport;
 
 import io.sensorproof.agent.config.AgentConfig;
+import io.sensorproof.protocol.net.NoDelaySocketFactory;
 import io.sensorproof.protocol.ids.Topics;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

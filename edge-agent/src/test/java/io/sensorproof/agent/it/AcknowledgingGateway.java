@@ -57,7 +57,7 @@ public final class AcknowledgingGateway implements AutoCloseable {
         options.setAutomaticReconnectDelay(100, 1000);
         options.setCleanStart(false);
         options.setSessionExpiryInterval(600L);
-        options.setSocketFactory(io.sensorproof.agent.transport.NoDelaySocketFactory.plain());
+        options.setSocketFactory(io.sensorproof.protocol.net.NoDelaySocketFactory.plain());
         client.connect(options).waitForCompletion(10_000);
         subscribe();
         replier = new Thread(this::publishReplies, "test-gateway-replies");

@@ -1,4 +1,4 @@
-package io.sensorproof.agent.transport;
+package io.sensorproof.protocol.net;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -7,7 +7,7 @@ import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * Socket factories whose sockets have TCP_NODELAY set. Paho does not set it, and with Nagle's
+ * Socket factories whose sockets have TCP_NODELAY set, for the MQTT clients of agent and gateway. Paho does not set it, and with Nagle's
  * algorithm a small PUBLISH or PUBACK waiting behind an unacknowledged segment meets the peer's
  * delayed ACK: each QoS 1 round trip then costs about 40 ms on Linux, which capped delivery at a
  * few dozen messages per second in our tests. Paho creates an unconnected socket with

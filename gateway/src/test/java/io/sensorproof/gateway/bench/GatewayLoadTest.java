@@ -1,0 +1,770 @@
+package io.sensorproof.gateway.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sensorproof.protocol.net.NoDelaySocketFactory;
+import io.sensorproof.protocol.ack.Acknowledgement;
+import io.sensorproof.protocol.ack.AcknowledgementCodec;
+import io.sensorproof.protocol.ack.BootAck;
+import io.sensorproof.protocol.ack.Rejection;
+import io.sensorproof.protocol.ack.SeqRange;
+import io.sensorproof.protocol.cbor.CborLimits;
+import io.sensorproof.protocol.cose.CoseSign1;
+import io.sensorproof.protocol.cose.Keys;
+import io.sensorproof.protocol.cose.SignatureAlgorithm;
+import io.sensorproof.protocol.cose.Signatures;
+import io.sensorproof.protocol.cose.SigningKey;
+import io.sensorproof.protocol.cose.VerificationKey;
+import io.sensorproof.protocol.ids.Topics;
+import io.sensorproof.protocol.message.ReadingMessages;
+import io.sensorproof.protocol.senml.Quantity;
+import io.sensorproof.protocol.senml.Reading;
+import io.sensorproof.protocol.senml.ReadingPack;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * Load test of the packaged gateway in standalone mode (issue 4); writes its parameters and
+ * results as JSON.
+ *
+ * <ol>
+ *   <li>ES256 verify (and sign) time of BouncyCastle in this JVM, one thread, after a warm-up:
+ *       the yardstick for the gateway's CPU per message;
+ *   <li>the gateway ({@code quarkus-run.jar}) started as a child process with a fresh data
+ *       directory under {@code target/} and free ports; a tenant and N ES256 devices registered
+ *       through the API; the acknowledgement key read from the API;
+ *   <li>a corpus per device signed before anything is measured: a warm-up phase and measured
+ *       phases of packs of 1 and of 10 readings, each phase its own boot with seq 1, 2, 3, …,
+ *       device and reading times near now;
+ *   <li>per phase: several Paho v5 connections (TCP_NODELAY) publish at QoS 1 with at most
+ *       {@code window} unacknowledged messages per device (or paced at {@code rate} messages/s),
+ *       each device's ack topic subscribed on its connection; every acknowledgement is verified
+ *       with {@link AcknowledgementCodec} and the publish → verified-ack latency recorded;
+ *   <li>CPU time ({@code /proc/<pid>/stat}) of the gateway JVM, of PostgreSQL (postmaster and
+ *       backends), of the broker process and of this generator, per phase; the gateway's RSS.
+ * </ol>
+ *
+ * <p>Run: {@code mvn -B -pl gateway -am -Pbench verify -DskipTests} writes
+ * {@code gateway/target/gateway-load.json}.
+ */
+public final class GatewayLoadTest {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String TENANT = "bench";
+
+    private GatewayLoadTest() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        Settings s = new Settings(
+                Integer.parseInt(a.getOrDefault("devices", "50")),
+                Integer.parseInt(a.getOrDefault("connections", "4")),
+                Integer.parseInt(a.getOrDefault("window", "8")),
+                Double.parseDouble(a.getOrDefault("rate", "0")),
+                Integer.parseInt(a.getOrDefault("warmup-messages", "200")),
+                Integer.parseInt(a.getOrDefault("pack1-messages", "400")),
+                Integer.parseInt(a.getOrDefault("pack10-messages", "200")),
+                Duration.ofSeconds(Long.parseLong(a.getOrDefault("phase-timeout-seconds", "120"))),
+                a.getOrDefault("gateway-jvm-options", "").isBlank() ? List.of()
+                        : List.of(a.get("gateway-jvm-options").trim().split("\\s+")));
+        Path jar = Path.of(a.getOrDefault("gateway-jar", "target/quarkus-app/quarkus-run.jar"));
+        Path work = Path.of(a.getOrDefault("work", "target/gateway-load"));
+        Path out = Path.of(a.getOrDefault("out", "target/gateway-load.json"));
+
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("command", "mvn -B -pl gateway -am -Pbench verify -DskipTests");
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("devices", s.devices);
+        parameters.put("connections", s.connections);
+        parameters.put("windowPerDevice", s.window);
+        parameters.put("rateMessagesPerSecond", s.rate > 0 ? s.rate : "as fast as acknowledged (closed loop)");
+        parameters.put("warmupMessagesPerDevice", s.warmup);
+        parameters.put("pack1MessagesPerDevice", s.pack1);
+        parameters.put("pack10MessagesPerDevice", s.pack10);
+        parameters.put("algorithm", "ES256");
+        parameters.put("qos", 1);
+        parameters.put("tcpNoDelay", true);
+        parameters.put("gatewayJvmOptions", String.join(" ", s.jvmOptions));
+        parameters.put("gatewayJar", jar.toAbsolutePath().normalize().toString());
+        report.put("parameters", parameters);
+        report.put("machine", Map.of("availableProcessors", Runtime.getRuntime().availableProcessors(),
+                "java", System.getProperty("java.version"), "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                "memTotalBytes", memTotal()));
+
+        Map<String, Object> crypto = crypto();
+        report.put("crypto", crypto);
+        System.out.println("crypto " + crypto);
+        double verifyMicros = (double) crypto.get("es256VerifyMicros");
+
+        deleteTree(work);
+        Path runDir = work.resolve("run-" + System.currentTimeMillis());
+        Map<String, Object> setup = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        try (GatewayProcess gateway = GatewayProcess.start(jar, runDir, s.jvmOptions, Duration.ofMinutes(3))) {
+            setup.put("runDirectory", runDir.toAbsolutePath().normalize().toString());
+            setup.put("gatewayStartSeconds", round((System.nanoTime() - t0) / 1e9));
+            setup.put("gatewayPid", gateway.pid());
+            long postmaster = gateway.postmasterPid().orElseThrow(() -> new IllegalStateException("no postmaster.pid"));
+            long broker = gateway.brokerPid().orElseThrow(() -> new IllegalStateException("no broker process"));
+            setup.put("postmasterPid", postmaster);
+            setup.put("brokerPid", broker);
+            setup.put("gatewayRssAfterStartBytes", Proc.statusBytes(gateway.pid(), "VmRSS"));
+
+            long r0 = System.nanoTime();
+            gateway.post("/api/v1/tenants", Map.of("id", TENANT, "name", "Load test"), 201);
+            Device[] devices = new Device[s.devices];
+            SecureRandom random = new SecureRandom();
+            for (int i = 0; i < s.devices; i++) {
+                devices[i] = new Device(i, String.format("load-%03d", i), Keys.generate(SignatureAlgorithm.ES256, random));
+                gateway.post("/api/v1/tenants/" + TENANT + "/devices", Map.of("deviceId", devices[i].id,
+                        "publicKey", java.util.Base64.getEncoder().encodeToString(devices[i].key.verificationKey().spki())), 201);
+            }
+            VerificationKey ackKey = gateway.ackKey();
+            setup.put("registerSeconds", round((System.nanoTime() - r0) / 1e9));
+            setup.put("ackKeyKid", ackKey.kidHex());
+
+            // the whole corpus is signed before anything is measured
+            long c0 = System.nanoTime();
+            Corpus warmup = Corpus.sign(devices, 1, 1, s.warmup);
+            Corpus pack1 = Corpus.sign(devices, 2, 1, s.pack1);
+            Corpus pack10 = Corpus.sign(devices, 3, 10, s.pack10);
+            setup.put("corpusSigningSeconds", round((System.nanoTime() - c0) / 1e9));
+            setup.put("corpusMessages", (long) s.devices * (s.warmup + s.pack1 + s.pack10));
+            report.put("setup", setup);
+            System.out.println("setup " + setup);
+
+            Accounting accounting = new Accounting(gateway.pid(), postmaster, broker, ProcessHandle.current().pid());
+            try (Generator generator = Generator.connect(gateway.mqttUrl(), devices, ackKey, s)) {
+                Map<String, Object> w = generator.run("warmup", warmup, accounting, verifyMicros);
+                System.out.println("warmup " + compact(w));
+                List<Map<String, Object>> phases = new ArrayList<>();
+                for (Corpus c : List.of(pack1, pack10)) {
+                    Map<String, Object> r = generator.run("pack" + c.packSize, c, accounting, verifyMicros);
+                    System.out.println("phase " + compact(r));
+                    phases.add(r);
+                }
+                report.put("warmup", Map.of("messages", w.get("messages"), "complete", w.get("complete"), "seconds", w.get("seconds"),
+                        "messagesPerSecond", w.get("messagesPerSecond")));
+                report.put("phases", phases);
+                report.put("gatewayMetrics", ingestMetrics(gateway));
+                report.put("limitingResource", reading(phases));
+            }
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        JSON.writeValue(out.toFile(), report);
+        System.out.println(JSON.writeValueAsString(report));
+        System.out.println("results written to " + out.toAbsolutePath());
+        System.exit(0);
+    }
+
+    /** Run settings. */
+    record Settings(int devices, int connections, int window, double rate, int warmup, int pack1, int pack10, Duration phaseTimeout,
+            List<String> jvmOptions) {
+    }
+
+    // ------------------------------------------------------------------ crypto yardstick
+
+    /** BouncyCastle ES256 verify and sign of a pack-of-1 message, one thread, after a warm-up. */
+    static Map<String, Object> crypto() {
+        SigningKey key = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom());
+        byte[] message = ReadingMessages.sign(new ReadingPack("load-000", List.of(new Reading(Quantity.TEMPERATURE, 4.5,
+                System.currentTimeMillis()))), 1, 1, System.currentTimeMillis(), key);
+        CoseSign1 cose = CoseSign1.decode(message, CborLimits.MESSAGE);
+        byte[] tbs = cose.toBeSigned();
+        byte[] signature = cose.signature();
+        VerificationKey vk = key.verificationKey();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        int warm = 0;
+        for (long end = System.nanoTime() + 3_000_000_000L; System.nanoTime() < end || warm < 3000; warm++) {
+            if (!Signatures.verify(vk, tbs, signature)) {
+                throw new IllegalStateException("verify failed");
+            }
+            if (warm % 4 == 0) {
+                Signatures.sign(key, tbs);
+            }
+        }
+        int n = 4000;
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long w0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            if (!Signatures.verify(vk, tbs, signature)) {
+                throw new IllegalStateException("verify failed");
+            }
+        }
+        double verifyCpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / n;
+        double verifyWall = (System.nanoTime() - w0) / 1e3 / n;
+        cpu0 = threads.getCurrentThreadCpuTime();
+        for (int i = 0; i < n; i++) {
+            Signatures.sign(key, tbs);
+        }
+        double signCpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / n;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("es256VerifyMicros", round(verifyCpu));
+        r.put("es256VerifyWallMicros", round(verifyWall));
+        r.put("es256SignMicros", round(signCpu));
+        r.put("warmupIterations", warm);
+        r.put("iterations", n);
+        r.put("messageBytes", message.length);
+        r.put("note", "thread CPU time per operation on one core, BouncyCastle lightweight API via Signatures.verify/sign,"
+                + " measured in this JVM before the gateway starts");
+        return r;
+    }
+
+    // ------------------------------------------------------------------ devices and corpus
+
+    /** A registered device; per-phase state is guarded by the instance. */
+    static final class Device {
+        final int index;
+        final String id;
+        final SigningKey key;
+        final String up;
+        final String ack;
+        Connection connection;
+        // per phase
+        byte[][] messages;
+        long[] sentNanos;
+        boolean[] done;
+        int next;
+
+        Device(int index, String id, SigningKey key) {
+            this.index = index;
+            this.id = id;
+            this.key = key;
+            this.up = Topics.up(TENANT, id);
+            this.ack = Topics.ack(TENANT, id);
+        }
+    }
+
+    /** Pre-signed messages of one phase: per device, seq 1..n of one boot. */
+    record Corpus(long boot, int packSize, byte[][][] messages) {
+        static Corpus sign(Device[] devices, long boot, int packSize, int perDevice) {
+            long now = System.currentTimeMillis();
+            byte[][][] m = new byte[devices.length][][];
+            IntStream.range(0, devices.length).parallel().forEach(d -> {
+                byte[][] own = new byte[perDevice][];
+                for (int i = 0; i < perDevice; i++) {
+                    long seq = i + 1;
+                    List<Reading> readings = new ArrayList<>(packSize);
+                    for (int r = 0; r < packSize; r++) {
+                        int k = i * packSize + r;
+                        Quantity q = Quantity.values()[k % 3];
+                        double v = q == Quantity.TEMPERATURE ? 2 + (k % 50) / 10.0 : q == Quantity.HUMIDITY ? 40 + k % 30 : (k % 100) / 8.0;
+                        // increasing times ending a little before the signing time
+                        readings.add(new Reading(q, v, now - 30_000L + (long) i * packSize + r));
+                    }
+                    own[i] = ReadingMessages.sign(new ReadingPack(devices[d].id, readings), boot, seq, now, devices[d].key);
+                }
+                m[d] = own;
+            });
+            return new Corpus(boot, packSize, m);
+        }
+    }
+
+    // ------------------------------------------------------------------ accounting
+
+    /** CPU ticks of the processes under test, and the gateway's per-thread CPU. */
+    record Accounting(long gateway, long postmaster, long broker, long generator) {
+        long[] snapshot() {
+            return new long[] {Proc.ticks(gateway, false), Proc.postgresTicks(postmaster), Proc.ticks(broker, true),
+                    Proc.ticks(generator, false), Proc.machineBusyTicks()};
+        }
+    }
+
+    // ------------------------------------------------------------------ the generator
+
+    /** One Paho connection: a sender thread publishing from its queue, and a callback verifying acks. */
+    static final class Connection implements MqttCallback {
+        final MqttAsyncClient client;
+        final LinkedBlockingQueue<Object[]> queue = new LinkedBlockingQueue<>();
+        final Thread sender;
+        final Map<String, Device> byAckTopic = new ConcurrentHashMap<>();
+        final Generator generator;
+        final AtomicLong inflightRetries = new AtomicLong();
+        volatile boolean running = true;
+
+        Connection(Generator generator, String url, String clientId) throws MqttException {
+            this.generator = generator;
+            this.client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
+            this.client.setCallback(this);
+            this.sender = new Thread(this::send, "load-sender-" + clientId);
+            this.sender.setDaemon(true);
+        }
+
+        void connect(List<Device> devices) throws MqttException {
+            MqttConnectionOptions o = new MqttConnectionOptions();
+            o.setCleanStart(true);
+            o.setKeepAliveInterval(60);
+            o.setReceiveMaximum(4096);
+            o.setAutomaticReconnect(false);
+            o.setSocketFactory(NoDelaySocketFactory.plain());
+            client.connect(o).waitForCompletion(30_000);
+            MqttSubscription[] subs = new MqttSubscription[devices.size()];
+            for (int i = 0; i < subs.length; i++) {
+                Device d = devices.get(i);
+                d.connection = this;
+                byAckTopic.put(d.ack, d);
+                subs[i] = new MqttSubscription(d.ack, 1);
+            }
+            if (subs.length > 0) {
+                client.subscribe(subs).waitForCompletion(30_000);
+            }
+            sender.start();
+        }
+
+        private void send() {
+            while (running) {
+                Object[] item;
+                try {
+                    item = queue.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (item.length == 0) {
+                    return;
+                }
+                Device d = (Device) item[0];
+                int index = (Integer) item[1];
+                generator.pace();
+                MqttMessage m = new MqttMessage(d.messages[index]);
+                m.setQos(1);
+                for (;;) {
+                    synchronized (d) {
+                        d.sentNanos[index] = System.nanoTime();
+                    }
+                    try {
+                        client.publish(d.up, m);
+                        break;
+                    } catch (MqttException e) {
+                        if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                            generator.errors.incrementAndGet();
+                            System.err.println("publish failed: " + e);
+                            break;
+                        }
+                        // the broker's receive maximum for this connection is reached: wait for a PUBACK
+                        inflightRetries.incrementAndGet();
+                        LockSupport.parkNanos(20_000);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            Device d = byAckTopic.get(topic);
+            if (d != null) {
+                generator.acknowledged(d, message.getPayload());
+            }
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            if (running) {
+                generator.errors.incrementAndGet();
+                System.err.println("generator connection lost: " + response);
+            }
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            generator.errors.incrementAndGet();
+            System.err.println("mqtt error: " + exception);
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
+
+        void close() {
+            running = false;
+            queue.add(new Object[0]);
+            try {
+                client.disconnect(2_000).waitForCompletion(3_000);
+            } catch (MqttException e) {
+                // closing anyway
+            }
+            try {
+                client.close(true);
+            } catch (MqttException e) {
+                // closed
+            }
+        }
+    }
+
+    /** Drives phases over the connections. */
+    static final class Generator implements AutoCloseable {
+        final Device[] devices;
+        final VerificationKey ackKey;
+        final Settings settings;
+        final List<Connection> connections = new ArrayList<>();
+        final AtomicLong errors = new AtomicLong();
+        // per phase
+        volatile Corpus corpus;
+        volatile CountDownLatch remaining;
+        long[] latencies;
+        final AtomicLong accepted = new AtomicLong();
+        final AtomicLong duplicateAcks = new AtomicLong();
+        final AtomicLong badAcks = new AtomicLong();
+        final AtomicLong strayAcks = new AtomicLong();
+        final AtomicLong lastAckNanos = new AtomicLong();
+        final Map<String, AtomicLong> rejections = new ConcurrentHashMap<>();
+        final AtomicLong paced = new AtomicLong();
+        volatile long phaseStart;
+
+        private Generator(Device[] devices, VerificationKey ackKey, Settings settings) {
+            this.devices = devices;
+            this.ackKey = ackKey;
+            this.settings = settings;
+        }
+
+        static Generator connect(String url, Device[] devices, VerificationKey ackKey, Settings s) throws MqttException {
+            Generator g = new Generator(devices, ackKey, s);
+            for (int c = 0; c < s.connections; c++) {
+                List<Device> own = new ArrayList<>();
+                for (int d = c; d < devices.length; d += s.connections) {
+                    own.add(devices[d]);
+                }
+                Connection connection = new Connection(g, url, "load-gen-" + c);
+                connection.connect(own);
+                g.connections.add(connection);
+            }
+            return g;
+        }
+
+        /** With a target rate, waits for this message's slot. */
+        void pace() {
+            if (settings.rate <= 0) {
+                return;
+            }
+            long due = phaseStart + (long) (paced.getAndIncrement() * 1e9 / settings.rate);
+            for (long wait; (wait = due - System.nanoTime()) > 0;) {
+                LockSupport.parkNanos(wait);
+            }
+        }
+
+        Map<String, Object> run(String name, Corpus c, Accounting accounting, double verifyMicros) throws InterruptedException {
+            int perDevice = c.messages()[0].length;
+            int total = perDevice * devices.length;
+            latencies = new long[total];
+            Arrays.fill(latencies, -1);
+            accepted.set(0);
+            duplicateAcks.set(0);
+            badAcks.set(0);
+            strayAcks.set(0);
+            rejections.clear();
+            paced.set(0);
+            long errors0 = errors.get();
+            long retries0 = connections.stream().mapToLong(x -> x.inflightRetries.get()).sum();
+            for (Device d : devices) {
+                synchronized (d) {
+                    d.messages = c.messages()[d.index];
+                    d.sentNanos = new long[perDevice];
+                    d.done = new boolean[perDevice];
+                    d.next = 0;
+                }
+            }
+            remaining = new CountDownLatch(total);
+            corpus = c;
+            Map<String, Long> threads0 = Proc.threadTicks(accounting.gateway());
+            Map<String, Long> brokerThreads0 = Proc.threadTicks(accounting.broker());
+            long[] cpu0 = accounting.snapshot();
+            long start = System.nanoTime();
+            phaseStart = start;
+            lastAckNanos.set(start);
+            // the initial windows, interleaved across devices
+            for (int k = 0; k < settings.window; k++) {
+                for (Device d : devices) {
+                    int index;
+                    synchronized (d) {
+                        index = d.next < perDevice ? d.next++ : -1;
+                    }
+                    if (index >= 0) {
+                        d.connection.queue.add(new Object[] {d, index});
+                    }
+                }
+            }
+            boolean complete = remaining.await(settings.phaseTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            long end = complete ? lastAckNanos.get() : System.nanoTime();
+            long[] cpu1 = accounting.snapshot();
+            Map<String, Long> threads1 = Proc.threadTicks(accounting.gateway());
+            Map<String, Long> brokerThreads1 = Proc.threadTicks(accounting.broker());
+            corpus = null;
+
+            double seconds = (end - start) / 1e9;
+            long acked = total - remaining.getCount();
+            long[] lat = Arrays.stream(latencies).filter(x -> x >= 0).sorted().toArray();
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("phase", name);
+            r.put("packSize", c.packSize());
+            r.put("messages", total);
+            r.put("readings", (long) total * c.packSize());
+            r.put("complete", complete);
+            r.put("acknowledged", acked);
+            r.put("accepted", accepted.get());
+            r.put("rejected", rejections);
+            r.put("duplicateAcks", duplicateAcks.get());
+            r.put("badAcks", badAcks.get());
+            r.put("strayAcks", strayAcks.get());
+            r.put("errors", errors.get() - errors0);
+            r.put("publishRetriesAtBrokerReceiveMaximum", connections.stream().mapToLong(x -> x.inflightRetries.get()).sum() - retries0);
+            r.put("seconds", round(seconds));
+            r.put("acceptedMessagesPerSecond", round(accepted.get() / seconds));
+            r.put("acceptedReadingsPerSecond", round(accepted.get() * c.packSize() / seconds));
+            r.put("messagesPerSecond", round(acked / seconds));
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("p50", millis(percentile(lat, 0.50)));
+            l.put("p90", millis(percentile(lat, 0.90)));
+            l.put("p99", millis(percentile(lat, 0.99)));
+            l.put("p99.9", millis(percentile(lat, 0.999)));
+            l.put("max", millis(lat.length == 0 ? -1 : lat[lat.length - 1]));
+            l.put("mean", millis((long) Arrays.stream(lat).average().orElse(-1)));
+            r.put("latencyMillis", l);
+
+            String[] names = {"gateway", "postgres", "broker", "generator"};
+            Map<String, Object> cpuSeconds = new LinkedHashMap<>();
+            Map<String, Object> cores = new LinkedHashMap<>();
+            Map<String, Object> perMessage = new LinkedHashMap<>();
+            double totalCpu = 0;
+            for (int i = 0; i < names.length; i++) {
+                double cs = (cpu1[i] - cpu0[i]) / (double) Proc.TICKS_PER_SECOND;
+                totalCpu += cs;
+                cpuSeconds.put(names[i], round2(cs));
+                cores.put(names[i], round2(cs / seconds));
+                perMessage.put(names[i], round(acked == 0 ? -1 : cs * 1e6 / acked));
+            }
+            cpuSeconds.put("total", round2(totalCpu));
+            cores.put("total", round2(totalCpu / seconds));
+            double machine = (cpu1[4] - cpu0[4]) / (double) Proc.TICKS_PER_SECOND;
+            // whatever else runs on the machine (other builds, tests) competes for the same cores
+            cores.put("machine", round2(machine / seconds));
+            cores.put("otherProcesses", round2(Math.max(0, machine - totalCpu) / seconds));
+            r.put("cpuSeconds", cpuSeconds);
+            r.put("coresBusy", cores);
+            r.put("cpuMicrosPerMessage", perMessage);
+            double gatewayMicros = (cpu1[0] - cpu0[0]) / (double) Proc.TICKS_PER_SECOND * 1e6 / Math.max(1, acked);
+            double serverMicros = (cpu1[0] - cpu0[0] + cpu1[1] - cpu0[1] + cpu1[2] - cpu0[2]) / (double) Proc.TICKS_PER_SECOND * 1e6
+                    / Math.max(1, acked);
+            r.put("gatewayCpuPerMessageOverEs256Verify", round2(gatewayMicros / verifyMicros));
+            r.put("gatewayPostgresBrokerCpuPerMessageOverEs256Verify", round2(serverMicros / verifyMicros));
+            r.put("gatewayBusiestThreadsCores", busiest(threads0, threads1, seconds));
+            r.put("brokerBusiestThreadsCores", busiest(brokerThreads0, brokerThreads1, seconds));
+            Map<String, Object> rss = new LinkedHashMap<>();
+            rss.put("gatewayVmRSS", Proc.statusBytes(accounting.gateway(), "VmRSS"));
+            rss.put("gatewayVmHWM", Proc.statusBytes(accounting.gateway(), "VmHWM"));
+            rss.put("brokerVmRSS", Proc.statusBytes(accounting.broker(), "VmRSS"));
+            rss.put("generatorVmRSS", Proc.statusBytes(accounting.generator(), "VmRSS"));
+            r.put("rssBytes", rss);
+            return r;
+        }
+
+        /** Callback of a connection: verifies the acknowledgement and completes the messages it names. */
+        void acknowledged(Device d, byte[] payload) {
+            Corpus c = corpus;
+            Acknowledgement ack;
+            try {
+                ack = AcknowledgementCodec.verify(payload, ackKey);
+            } catch (RuntimeException e) {
+                badAcks.incrementAndGet();
+                return;
+            }
+            long now = System.nanoTime();
+            if (c == null || !ack.deviceId().equals(d.id)) {
+                strayAcks.incrementAndGet();
+                return;
+            }
+            for (BootAck b : ack.boots()) {
+                if (b.boot() != c.boot()) {
+                    strayAcks.incrementAndGet();
+                    continue;
+                }
+                for (SeqRange range : b.stored()) {
+                    for (long seq = range.first(); seq <= range.last(); seq++) {
+                        complete(d, seq, now, null);
+                    }
+                }
+                for (Rejection rejection : b.rejected()) {
+                    complete(d, rejection.seq(), now, rejection.code());
+                }
+            }
+        }
+
+        private void complete(Device d, long seq, long now, String rejection) {
+            int index = (int) (seq - 1);
+            int perDevice;
+            int next;
+            synchronized (d) {
+                perDevice = d.messages.length;
+                if (index < 0 || index >= perDevice || d.done[index]) {
+                    duplicateAcks.incrementAndGet();
+                    return;
+                }
+                d.done[index] = true;
+                latencies[d.index * perDevice + index] = now - d.sentNanos[index];
+                next = d.next < perDevice ? d.next++ : -1;
+            }
+            if (rejection == null) {
+                accepted.incrementAndGet();
+            } else {
+                rejections.computeIfAbsent(rejection, k -> new AtomicLong()).incrementAndGet();
+            }
+            if (next >= 0) {
+                d.connection.queue.add(new Object[] {d, next});
+            }
+            lastAckNanos.accumulateAndGet(now, Math::max);
+            remaining.countDown();
+        }
+
+        @Override
+        public void close() {
+            connections.forEach(Connection::close);
+        }
+    }
+
+    // ------------------------------------------------------------------ reporting
+
+    private static Map<String, Object> busiest(Map<String, Long> before, Map<String, Long> after, double seconds) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .sorted(Comparator.comparingLong((Map.Entry<String, Long> e) -> e.getValue()).reversed())
+                .limit(8)
+                .forEach(e -> out.put(e.getKey(), round2(e.getValue() / (double) Proc.TICKS_PER_SECOND / seconds)));
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String reading(List<Map<String, Object>> phases) {
+        StringBuilder sb = new StringBuilder();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        for (Map<String, Object> p : phases) {
+            Map<String, Object> cores = (Map<String, Object>) p.get("coresBusy");
+            Map<String, Object> threads = (Map<String, Object>) p.get("gatewayBusiestThreadsCores");
+            double total = ((Number) cores.get("machine")).doubleValue();
+            Map.Entry<String, Object> top = threads.entrySet().stream().findFirst().orElse(Map.entry("?", 0.0));
+            sb.append(p.get("phase")).append(": ").append(String.format("%.2f", total)).append(" of ").append(cpus)
+                    .append(" cores busy on the machine (gateway ").append(cores.get("gateway")).append(", postgres ").append(cores.get("postgres"))
+                    .append(", broker ").append(cores.get("broker")).append(", generator ").append(cores.get("generator")).append(", other processes ").append(cores.get("otherProcesses"))
+                    .append("); busiest gateway thread '").append(top.getKey()).append("' at ").append(top.getValue()).append(" core");
+            if (total >= cpus * 0.9) {
+                sb.append(" -> the machine's CPU is saturated: the four processes share ").append(cpus).append(" cores");
+            } else if (((Number) top.getValue()).doubleValue() >= 0.85) {
+                sb.append(" -> one gateway thread is near a full core: its serial work bounds throughput");
+            } else {
+                sb.append(" -> CPU not saturated and no gateway thread near a full core: throughput is bound by waiting somewhere in the path (broker delivery, commit, ack publishing), not by CPU");
+            }
+            sb.append(". ");
+        }
+        return sb.toString().trim();
+    }
+
+    private static Map<String, Object> compact(Map<String, Object> r) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        for (String k : List.of("phase", "messages", "complete", "seconds", "acceptedMessagesPerSecond", "acceptedReadingsPerSecond",
+                "latencyMillis", "coresBusy", "cpuMicrosPerMessage", "gatewayCpuPerMessageOverEs256Verify", "gatewayBusiestThreadsCores")) {
+            if (r.containsKey(k)) {
+                c.put(k, r.get(k));
+            }
+        }
+        return c;
+    }
+
+    private static Map<String, Double> ingestMetrics(GatewayProcess gateway) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        try {
+            for (String line : gateway.get("/q/metrics").split("\n")) {
+                if (line.startsWith("sensorproof_ingest") && !line.startsWith("#")) {
+                    int sp = line.lastIndexOf(' ');
+                    double v = Double.parseDouble(line.substring(sp + 1));
+                    if (v != 0) {
+                        m.put(line.substring(0, sp), v);
+                    }
+                }
+            }
+        } catch (Exception e) {
+            m.put("unavailable: " + e.getMessage(), -1.0);
+        }
+        return m;
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        int i = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static double millis(long nanos) {
+        return nanos < 0 ? -1 : Math.round(nanos / 1e4) / 100.0;
+    }
+
+    private static long memTotal() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (Exception e) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    private static void deleteTree(Path dir) throws Exception {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}
