@@ -83,6 +83,18 @@ class AgentIngestIT {
         }
         assertThat(count("SELECT count(*) FROM messages WHERE device_id = 'cold-room-7'")).isEqualTo(50);
         assertThat(count("SELECT count(*) FROM readings WHERE device_id = 'cold-room-7'")).isEqualTo(500);
+        // and through the operator API, page by page
+        int fromApi = 0;
+        String cursor = null;
+        do {
+            io.restassured.response.Response page = io.sensorproof.gateway.security.OperatorKey.authorized()
+                    .queryParam("limit", 200).queryParam("cursor", cursor == null ? "" : cursor)
+                    .get("/api/v1/devices/cold-room-7/readings");
+            assertThat(page.statusCode()).as(page.asString()).isEqualTo(200);
+            fromApi += page.jsonPath().getList("items").size();
+            cursor = page.jsonPath().getString("nextCursor");
+        } while (cursor != null && !cursor.isEmpty());
+        assertThat(fromApi).isEqualTo(500);
 
         SigningKey forger = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom());
         ReadingPack pack = new ReadingPack("cold-room-7", List.of(new Reading(Quantity.TEMPERATURE, 30, t0)));
