@@ -51,10 +51,13 @@ public class IngestService {
     OperatorAlerts alerts;
     @Inject
     MeterRegistry meters;
+    @Inject
+    io.sensorproof.gateway.core.StatusSink statusSink;
 
     private final IngestMetrics metrics = new IngestMetrics();
     private SigningKey ackKey;
     private MqttIngestAdapter adapter;
+    private io.sensorproof.gateway.core.StatusHandler statusHandler;
     private QuarantineQuota quota;
     private IngestAuditLog audit;
 
@@ -91,6 +94,8 @@ public class IngestService {
                     .acknowledger(audit == null ? a.acknowledger() : audit.wrap(a.acknowledger(), ackKey.verificationKey())).ackKey(ackKey).quota(quota).metrics(metrics)
                     .settings(new IngestSettings(config.ingest().futureSkew(), config.ingest().lateAfter()))
                     .clock(clock).build(), clock);
+            statusHandler = new io.sensorproof.gateway.core.StatusHandler(directory, statusSink);
+            adapter.handleStatus(statusHandler);
             adapter.start();
         } catch (MqttException e) {
             throw new IllegalStateException("cannot connect to the MQTT broker at " + url.get() + ": " + e.getMessage(), e);

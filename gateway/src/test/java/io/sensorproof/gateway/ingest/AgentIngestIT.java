@@ -80,6 +80,20 @@ class AgentIngestIT {
             }
             agent.flush();
             assertThat(agent.awaitDrained(Duration.ofSeconds(60))).as("drained: %s", agent.describe()).isTrue();
+            // the heartbeat sent at connect is verified and kept: boot and clock skew of this run
+            long bootOfRun = agent.boot();
+            long statusDeadline = System.nanoTime() + 10_000_000_000L;
+            io.restassured.response.Response status;
+            do {
+                status = io.sensorproof.gateway.security.OperatorKey.authorized().get("/api/v1/devices/cold-room-7/status");
+                if (status.statusCode() == 200) {
+                    break;
+                }
+                Thread.sleep(50);
+            } while (System.nanoTime() < statusDeadline);
+            assertThat(status.statusCode()).as(status.asString()).isEqualTo(200);
+            assertThat(status.jsonPath().getLong("boot")).isEqualTo(bootOfRun);
+            assertThat(Math.abs(status.jsonPath().getLong("skewMillis"))).as("same clock on both sides").isLessThan(5_000);
         }
         assertThat(count("SELECT count(*) FROM messages WHERE device_id = 'cold-room-7'")).isEqualTo(50);
         assertThat(count("SELECT count(*) FROM readings WHERE device_id = 'cold-room-7'")).isEqualTo(500);

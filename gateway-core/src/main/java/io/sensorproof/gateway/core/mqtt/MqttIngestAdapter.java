@@ -56,6 +56,7 @@ public final class MqttIngestAdapter implements AutoCloseable {
 
     private final MqttIngestSettings settings;
     private final IngestPipeline pipeline;
+    private volatile io.sensorproof.gateway.core.StatusHandler statusHandler;
     private final Clock clock;
     private final Function<String, String> sourceOf;
     private final BlockingQueue<Pending> queue;
@@ -105,10 +106,22 @@ public final class MqttIngestAdapter implements AutoCloseable {
         subscribe();
     }
 
+    /**
+     * Also takes status (heartbeat) messages from {@code $share/<group>/t/+/d/+/status}; call
+     * before {@link #start()}.
+     */
+    public void handleStatus(io.sensorproof.gateway.core.StatusHandler handler) {
+        this.statusHandler = handler;
+    }
+
     private void subscribe() throws MqttException {
         String filter = "$share/" + settings.shareGroup() + "/t/+/d/+/up";
         client.subscribe(new MqttSubscription(filter, 1)).waitForCompletion(30_000);
-        LOG.info(() -> settings.clientId() + " subscribed to " + filter + " at " + settings.brokerUrl());
+        if (statusHandler != null) {
+            client.subscribe(new MqttSubscription("$share/" + settings.shareGroup() + "/t/+/d/+/status", 1)).waitForCompletion(30_000);
+        }
+        LOG.info(() -> settings.clientId() + " subscribed to " + filter + (statusHandler != null ? " and status" : "") + " at "
+                + settings.brokerUrl());
     }
 
     /** Publishes replies on the devices' ack topics (QoS 1). */
@@ -182,11 +195,17 @@ public final class MqttIngestAdapter implements AutoCloseable {
         java.time.Instant now = clock.instant();
         List<InboundMessage> inbound = new ArrayList<>(batch.size());
         for (Pending p : batch) {
-            inbound.add(new InboundMessage(p.topic(), p.message().getPayload(), sourceOf.apply(p.topic()), now));
+            if (statusHandler != null && p.topic().endsWith("/status")) {
+                statusHandler.handle(p.topic(), p.message().getPayload(), now);
+            } else {
+                inbound.add(new InboundMessage(p.topic(), p.message().getPayload(), sourceOf.apply(p.topic()), now));
+            }
         }
-        List<Outcome> outcomes = pipeline.process(inbound);
-        if (outcomes.size() != batch.size()) {
-            throw new IllegalStateException("pipeline returned " + outcomes.size() + " outcomes for " + batch.size() + " messages");
+        if (!inbound.isEmpty()) {
+            List<Outcome> outcomes = pipeline.process(inbound);
+            if (outcomes.size() != inbound.size()) {
+                throw new IllegalStateException("pipeline returned " + outcomes.size() + " outcomes for " + inbound.size() + " messages");
+            }
         }
         complete(batch);
     }
