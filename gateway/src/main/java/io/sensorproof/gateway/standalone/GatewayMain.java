@@ -86,33 +86,29 @@ public final class GatewayMain {
 
     /** Shutdown hook: the broker stops after Quarkus, so in-flight acknowledgements still go out. */
     private static void stopBrokerAfterQuarkus(BrokerProcess broker) {
-        Application app = ApplicationLifecycleManager.getCurrentApplication();
-        if (app != null) {
-            Thread waiter = new Thread(app::awaitShutdown, "await-quarkus-shutdown-broker");
-            waiter.setDaemon(true);
-            waiter.start();
-            try {
-                waiter.join(60_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        awaitQuarkusShutdown();
         broker.close();
     }
 
     /** Runs in a JVM shutdown hook: waits (bounded) until Quarkus has stopped, then stops PostgreSQL. */
     private static void stopAfterQuarkus(EmbeddedDatabase database) {
-        Application app = ApplicationLifecycleManager.getCurrentApplication();
-        if (app != null) {
-            Thread waiter = new Thread(app::awaitShutdown, "await-quarkus-shutdown");
-            waiter.setDaemon(true);
-            waiter.start();
-            try {
-                waiter.join(60_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        awaitQuarkusShutdown();
         database.close();
+    }
+
+    /** Waits at most 60 s for the running Quarkus application to finish stopping. */
+    private static void awaitQuarkusShutdown() {
+        Application app = ApplicationLifecycleManager.getCurrentApplication();
+        if (app == null) {
+            return;
+        }
+        Thread waiter = new Thread(app::awaitShutdown, "await-quarkus-shutdown");
+        waiter.setDaemon(true);
+        waiter.start();
+        try {
+            waiter.join(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
