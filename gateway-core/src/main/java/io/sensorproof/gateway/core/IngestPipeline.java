@@ -4,6 +4,8 @@ import io.sensorproof.protocol.ErrorCode;
 import io.sensorproof.protocol.ProtocolException;
 import io.sensorproof.protocol.ack.Acknowledgement;
 import io.sensorproof.protocol.ack.AcknowledgementCodec;
+import io.sensorproof.protocol.ack.BootAck;
+import io.sensorproof.protocol.ack.SeqRange;
 import io.sensorproof.protocol.cbor.CborLimits;
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.ids.Topics;
@@ -132,8 +134,10 @@ public final class IngestPipeline {
         for (int i = 0; i < checked.size(); i++) {
             outcomes.add(decide(i, batch.get(i), checked.get(i), replay));
         }
+        signGroupedAcknowledgements(outcomes);
+        java.util.Set<Reply> sent = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Outcome o : outcomes) {
-            o.reply().ifPresent(this::send);
+            o.reply().filter(sent::add).ifPresent(this::send);
         }
         return List.copyOf(outcomes);
     }
@@ -440,9 +444,64 @@ public final class IngestPipeline {
                 t.boot, t.seq, in.topic(), in.sourceConnectionId(), in.receivedAt(), detail == null ? reason.summary() : detail);
     }
 
+    /**
+     * Placeholder for the acknowledgement of a stored or duplicate message: the real one is signed
+     * by {@link #signGroupedAcknowledgements(List)} once per device and boot of the batch.
+     */
     private Reply storedAck(Authentic a) {
-        return reply(a.device(), Acknowledgement.stored(a.key().deviceId(), clock.millis(), a.key().boot(), a.key().seq()));
+        return new Reply(a.device().deviceId(), Topics.ack(a.device().tenant(), a.device().deviceId()), PENDING_SIGNATURE);
     }
+
+    /**
+     * Replaces the placeholders with one signed acknowledgement per (device, boot) naming all of the
+     * batch's stored and duplicate messages of that boot as ranges: one signature instead of one per
+     * message (an ES256 signature costs more than the verification of the message).
+     */
+    private void signGroupedAcknowledgements(List<Outcome> outcomes) {
+        Map<String, java.util.TreeSet<Long>> seqsByGroup = new java.util.LinkedHashMap<>();
+        Map<String, Reply> placeholderByGroup = new HashMap<>();
+        for (Outcome o : outcomes) {
+            MessageKey key = o instanceof Outcome.Stored st ? st.key() : o instanceof Outcome.Duplicate d ? d.key() : null;
+            if (key == null) {
+                continue;
+            }
+            String group = o.reply().orElseThrow().topic() + "|" + key.boot();
+            seqsByGroup.computeIfAbsent(group, g -> new java.util.TreeSet<>()).add(key.seq());
+            placeholderByGroup.putIfAbsent(group, o.reply().orElseThrow());
+        }
+        Map<String, Reply> signed = new HashMap<>();
+        for (Map.Entry<String, java.util.TreeSet<Long>> e : seqsByGroup.entrySet()) {
+            Reply placeholder = placeholderByGroup.get(e.getKey());
+            long boot = Long.parseLong(e.getKey().substring(e.getKey().lastIndexOf('|') + 1));
+            List<SeqRange> ranges = new ArrayList<>();
+            long first = -1;
+            long last = -1;
+            for (long seq : e.getValue()) {
+                if (first >= 0 && seq == last + 1) {
+                    last = seq;
+                    continue;
+                }
+                if (first >= 0) {
+                    ranges.add(new SeqRange(first, last));
+                }
+                first = seq;
+                last = seq;
+            }
+            ranges.add(new SeqRange(first, last));
+            Acknowledgement ack = new Acknowledgement(placeholder.deviceId(), clock.millis(), List.of(new BootAck(boot, ranges, List.of())));
+            signed.put(e.getKey(), new Reply(placeholder.deviceId(), placeholder.topic(), AcknowledgementCodec.sign(ack, ackKey)));
+        }
+        for (int i = 0; i < outcomes.size(); i++) {
+            Outcome o = outcomes.get(i);
+            if (o instanceof Outcome.Stored st) {
+                outcomes.set(i, new Outcome.Stored(st.key(), signed.get(st.ack().topic() + "|" + st.key().boot())));
+            } else if (o instanceof Outcome.Duplicate d) {
+                outcomes.set(i, new Outcome.Duplicate(d.key(), signed.get(d.ack().topic() + "|" + d.key().boot())));
+            }
+        }
+    }
+
+    private static final byte[] PENDING_SIGNATURE = new byte[0];
 
     private Reply reply(RegisteredDevice device, Acknowledgement ack) {
         return new Reply(device.deviceId(), Topics.ack(device.tenant(), device.deviceId()), AcknowledgementCodec.sign(ack, ackKey));
