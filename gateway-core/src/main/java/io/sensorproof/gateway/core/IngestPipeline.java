@@ -445,60 +445,72 @@ public final class IngestPipeline {
     }
 
     /**
-     * Placeholder for the acknowledgement of a stored or duplicate message: the real one is signed
-     * by {@link #signGroupedAcknowledgements(List)} once per device and boot of the batch.
+     * The unsigned acknowledgement of a stored or duplicate message: {@link
+     * #signGroupedAcknowledgements(List)} replaces it with one signed per device and boot of the batch.
      */
     private Reply storedAck(Authentic a) {
         return new Reply(a.device().deviceId(), Topics.ack(a.device().tenant(), a.device().deviceId()), PENDING_SIGNATURE);
     }
 
+    /** The messages of one device and boot that a grouped acknowledgement names. */
+    private record AckGroup(String deviceId, String topic, long boot) {
+    }
+
     /**
-     * Replaces the placeholders with one signed acknowledgement per (device, boot) naming all of the
-     * batch's stored and duplicate messages of that boot as ranges: one signature instead of one per
-     * message (an ES256 signature costs more than the verification of the message).
+     * Signs one acknowledgement per (device, boot) naming all of the batch's stored and duplicate
+     * messages of that boot as ranges, and puts it in their outcomes: one signature instead of one
+     * per message (an ES256 signature costs more than the verification of the message).
      */
     private void signGroupedAcknowledgements(List<Outcome> outcomes) {
-        Map<String, java.util.TreeSet<Long>> seqsByGroup = new java.util.LinkedHashMap<>();
-        Map<String, Reply> placeholderByGroup = new HashMap<>();
+        Map<AckGroup, java.util.TreeSet<Long>> seqsByGroup = new java.util.LinkedHashMap<>();
         for (Outcome o : outcomes) {
-            MessageKey key = o instanceof Outcome.Stored st ? st.key() : o instanceof Outcome.Duplicate d ? d.key() : null;
-            if (key == null) {
-                continue;
-            }
-            String group = o.reply().orElseThrow().topic() + "|" + key.boot();
-            seqsByGroup.computeIfAbsent(group, g -> new java.util.TreeSet<>()).add(key.seq());
-            placeholderByGroup.putIfAbsent(group, o.reply().orElseThrow());
+            ackGroup(o).ifPresent(g -> seqsByGroup.computeIfAbsent(g, x -> new java.util.TreeSet<>()).add(keyOf(o).seq()));
         }
-        Map<String, Reply> signed = new HashMap<>();
-        for (Map.Entry<String, java.util.TreeSet<Long>> e : seqsByGroup.entrySet()) {
-            Reply placeholder = placeholderByGroup.get(e.getKey());
-            long boot = Long.parseLong(e.getKey().substring(e.getKey().lastIndexOf('|') + 1));
-            List<SeqRange> ranges = new ArrayList<>();
-            long first = -1;
-            long last = -1;
-            for (long seq : e.getValue()) {
-                if (first >= 0 && seq == last + 1) {
-                    last = seq;
-                    continue;
-                }
-                if (first >= 0) {
-                    ranges.add(new SeqRange(first, last));
-                }
-                first = seq;
-                last = seq;
-            }
-            ranges.add(new SeqRange(first, last));
-            Acknowledgement ack = new Acknowledgement(placeholder.deviceId(), clock.millis(), List.of(new BootAck(boot, ranges, List.of())));
-            signed.put(e.getKey(), new Reply(placeholder.deviceId(), placeholder.topic(), AcknowledgementCodec.sign(ack, ackKey)));
-        }
+        Map<AckGroup, Reply> signed = new HashMap<>();
+        seqsByGroup.forEach((group, seqs) -> {
+            Acknowledgement ack = new Acknowledgement(group.deviceId(), clock.millis(),
+                    List.of(new BootAck(group.boot(), ranges(seqs), List.of())));
+            signed.put(group, new Reply(group.deviceId(), group.topic(), AcknowledgementCodec.sign(ack, ackKey)));
+        });
         for (int i = 0; i < outcomes.size(); i++) {
             Outcome o = outcomes.get(i);
-            if (o instanceof Outcome.Stored st) {
-                outcomes.set(i, new Outcome.Stored(st.key(), signed.get(st.ack().topic() + "|" + st.key().boot())));
-            } else if (o instanceof Outcome.Duplicate d) {
-                outcomes.set(i, new Outcome.Duplicate(d.key(), signed.get(d.ack().topic() + "|" + d.key().boot())));
+            Optional<AckGroup> group = ackGroup(o);
+            if (group.isPresent()) {
+                Reply reply = signed.get(group.get());
+                outcomes.set(i, o instanceof Outcome.Stored st ? new Outcome.Stored(st.key(), reply)
+                        : new Outcome.Duplicate(((Outcome.Duplicate) o).key(), reply));
             }
         }
+    }
+
+    private static Optional<AckGroup> ackGroup(Outcome o) {
+        MessageKey key = keyOf(o);
+        return key == null ? Optional.empty()
+                : Optional.of(new AckGroup(key.deviceId(), o.reply().orElseThrow().topic(), key.boot()));
+    }
+
+    private static MessageKey keyOf(Outcome o) {
+        return o instanceof Outcome.Stored st ? st.key() : o instanceof Outcome.Duplicate d ? d.key() : null;
+    }
+
+    /** Ascending sequence numbers as inclusive ranges of consecutive numbers. */
+    private static List<SeqRange> ranges(java.util.SortedSet<Long> seqs) {
+        List<SeqRange> ranges = new ArrayList<>();
+        long first = -1;
+        long last = -1;
+        for (long seq : seqs) {
+            if (first >= 0 && seq == last + 1) {
+                last = seq;
+                continue;
+            }
+            if (first >= 0) {
+                ranges.add(new SeqRange(first, last));
+            }
+            first = seq;
+            last = seq;
+        }
+        ranges.add(new SeqRange(first, last));
+        return ranges;
     }
 
     private static final byte[] PENDING_SIGNATURE = new byte[0];
