@@ -81,6 +81,7 @@ public final class IngestPipeline {
     private final SigningKey ackKey;
     private final IngestSettings settings;
     private final Clock clock;
+    private final IngestObserver observer;
 
     private IngestPipeline(Builder b) {
         this.directory = Objects.requireNonNull(b.directory, "directory");
@@ -92,6 +93,7 @@ public final class IngestPipeline {
         this.settings = Objects.requireNonNull(b.settings, "settings");
         this.clock = Objects.requireNonNull(b.clock, "clock");
         this.metrics = Objects.requireNonNull(b.metrics, "metrics");
+        this.observer = Objects.requireNonNull(b.observer, "observer");
         this.quota = b.quota != null ? b.quota : new QuarantineQuota(QuarantineQuota.Settings.defaults(), clock);
     }
 
@@ -125,6 +127,7 @@ public final class IngestPipeline {
         if (batch.isEmpty()) {
             return List.of();
         }
+        long started = System.nanoTime();
         List<Checked> checked = new ArrayList<>(batch.size());
         for (InboundMessage m : batch) {
             checked.add(check(m));
@@ -139,7 +142,13 @@ public final class IngestPipeline {
         for (Outcome o : outcomes) {
             o.reply().filter(sent::add).ifPresent(this::send);
         }
-        return List.copyOf(outcomes);
+        List<Outcome> result = List.copyOf(outcomes);
+        try {
+            observer.processed(batch, result, System.nanoTime() - started);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "ingest observer failed; outcomes unaffected", e);
+        }
+        return result;
     }
 
     // ---- steps 1-7 and 9: per message, pure apart from the registry lookup ----
@@ -418,14 +427,14 @@ public final class IngestPipeline {
                     reason.name(), detail);
             reply = Optional.of(reply(a.device(), rejection));
         }
-        return new Outcome.Rejected(reason, detail, true, true, reply);
+        return new Outcome.Rejected(reason, detail, true, true, reply, a.trace().claim());
     }
 
     private Outcome rejectUnauthenticated(InboundMessage in, Refused r) {
         if (!quota.tryAcquire(in.sourceConnectionId())) {
             metrics.quarantineOverQuota.increment();
             metrics.rejected(r.reason().name());
-            return new Outcome.Rejected(r.reason(), r.detail(), false, false, Optional.empty());
+            return new Outcome.Rejected(r.reason(), r.detail(), false, false, Optional.empty(), r.trace().claim());
         }
         try {
             quarantine.put(entry(in, r.reason(), r.detail(), r.trace()));
@@ -436,7 +445,7 @@ public final class IngestPipeline {
         }
         metrics.quarantineKept.increment();
         metrics.rejected(r.reason().name());
-        return new Outcome.Rejected(r.reason(), r.detail(), false, true, Optional.empty());
+        return new Outcome.Rejected(r.reason(), r.detail(), false, true, Optional.empty(), r.trace().claim());
     }
 
     private static QuarantineEntry entry(InboundMessage in, ReasonCode reason, String detail, Trace t) {
@@ -546,6 +555,10 @@ public final class IngestPipeline {
             }
             return Optional.ofNullable(topicDevice != null ? topicDevice : bn);
         }
+
+        MessageClaim claim() {
+            return new MessageClaim(claimedDevice(), boot, seq);
+        }
     }
 
     private sealed interface Checked permits Refused, Authentic, Unavailable {
@@ -579,6 +592,7 @@ public final class IngestPipeline {
         private IngestSettings settings = IngestSettings.defaults();
         private IngestMetrics metrics = new IngestMetrics();
         private Clock clock = Clock.systemUTC();
+        private IngestObserver observer = IngestObserver.NONE;
 
         private Builder() {
         }
@@ -640,6 +654,12 @@ public final class IngestPipeline {
         /** Optional: the gateway clock (acknowledgement issue times, default quota); default UTC system clock. */
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /** Optional: told about every processed batch (metrics, logs); default {@link IngestObserver#NONE}. */
+        public Builder observer(IngestObserver observer) {
+            this.observer = observer;
             return this;
         }
 

@@ -58,13 +58,15 @@ public sealed interface Outcome permits Outcome.Stored, Outcome.Duplicate, Outco
      * @param kept true when the message was kept in quarantine; false only for an unauthenticated
      *     message over its connection's quarantine quota (counted, not kept)
      * @param signedRejection the signed rejection naming (boot, seq), when the code calls for one
+     * @param claim device, boot and seq as far as the message told them (proven when authenticated)
      */
-    record Rejected(ReasonCode reason, String detail, boolean authenticated, boolean kept, Optional<Reply> signedRejection)
-            implements Outcome {
+    record Rejected(ReasonCode reason, String detail, boolean authenticated, boolean kept, Optional<Reply> signedRejection,
+            MessageClaim claim) implements Outcome {
         public Rejected {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
             Objects.requireNonNull(signedRejection, "signedRejection");
+            Objects.requireNonNull(claim, "claim");
             if (signedRejection.isPresent() && !(authenticated && kept)) {
                 throw new IllegalArgumentException("a signed rejection is sent only for an authenticated message that was kept");
             }

@@ -39,6 +39,9 @@ final class Harness {
     final List<Reply> sent = Collections.synchronizedList(new ArrayList<>());
     final List<ConflictAlert> alerts = Collections.synchronizedList(new ArrayList<>());
     final IngestPipeline pipeline;
+    /** Every batch the pipeline reported to its observer: (batch, outcomes). */
+    final List<Map.Entry<List<InboundMessage>, List<Outcome>>> observed = Collections.synchronizedList(new ArrayList<>());
+    volatile boolean failObserver;
     volatile boolean failAcknowledger;
     volatile boolean failAlerts;
 
@@ -69,6 +72,16 @@ final class Harness {
                 .clock(clock)
                 .quota(new QuarantineQuota(quotaSettings, clock))
                 .settings(settings)
+                .observer((batch, outcomes, nanos) -> {
+                    events.add("observed " + batch.size());
+                    if (failObserver) {
+                        throw new IllegalStateException("metrics registry broken");
+                    }
+                    if (nanos < 0) {
+                        throw new AssertionError("negative processing time");
+                    }
+                    observed.add(Map.entry(batch, outcomes));
+                })
                 .build();
     }
 

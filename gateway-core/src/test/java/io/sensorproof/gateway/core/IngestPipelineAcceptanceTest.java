@@ -30,7 +30,7 @@ class IngestPipelineAcceptanceTest {
         Outcome outcome = h.processOne(h.inbound(device, bytes));
 
         assertThat(outcome).isInstanceOf(Outcome.Stored.class);
-        assertThat(h.events).containsExactly("store begin 1", "store committed", "send " + device.ack());
+        assertThat(h.events).containsExactly("store begin 1", "store committed", "send " + device.ack(), "observed 1");
         Outcome.Stored stored = (Outcome.Stored) outcome;
         assertThat(stored.key()).isEqualTo(new MessageKey("cold-room-7", 7, 1234));
         assertThat(h.sent).containsExactly(stored.ack());
@@ -146,11 +146,39 @@ class IngestPipelineAcceptanceTest {
         assertThat(h.store.batches).singleElement().satisfies(b -> assertThat(b).hasSize(3));
         // one signed acknowledgement per device and boot of the batch, naming both of cold-room-7's messages
         assertThat(h.events).containsExactly("store begin 3", "store committed", "quarantine TRAILING_BYTES",
-                "send " + device.ack(), "send t/globex/d/freezer-2/ack");
+                "send " + device.ack(), "send t/globex/d/freezer-2/ack", "observed 4");
         assertThat(verifiedAck(outcomes.get(1).reply().orElseThrow()).deviceId()).isEqualTo("freezer-2");
         assertThat(outcomes.get(3).reply()).isEqualTo(outcomes.get(0).reply());
         assertThat(verifiedAck(outcomes.get(0).reply().orElseThrow()).isStored(1, 1)).isTrue();
         assertThat(verifiedAck(outcomes.get(0).reply().orElseThrow()).isStored(1, 2)).isTrue();
+    }
+
+    @Test
+    void observerSeesEachBatchWithItsOutcomesAfterTheRepliesWereSent() {
+        byte[] good = device.sign(1, 1, NOW, temperature(4.0, minutesAgo(1)));
+        byte[] bad = new byte[] {(byte) 0xd2, (byte) 0x84};
+        InboundMessage first = h.inbound(device, good);
+        InboundMessage second = h.inbound(device, bad);
+
+        List<Outcome> outcomes = h.process(first, second);
+
+        assertThat(h.observed).singleElement().satisfies(o -> {
+            assertThat(o.getKey()).containsExactly(first, second);
+            assertThat(o.getValue()).isEqualTo(outcomes);
+        });
+        assertThat(h.events).last().isEqualTo("observed 2");
+    }
+
+    @Test
+    void failingObserverChangesNoOutcome() {
+        h.failObserver = true;
+        byte[] good = device.sign(1, 1, NOW, temperature(4.0, minutesAgo(1)));
+
+        Outcome outcome = h.processOne(h.inbound(device, good));
+
+        assertThat(outcome).isInstanceOf(Outcome.Stored.class);
+        assertThat(h.sent).hasSize(1);
+        assertThat(h.store.messages()).hasSize(1);
     }
 
     @Test

@@ -78,7 +78,7 @@ class IngestPipelineFailureTest {
 
         assertThat(outcome).isInstanceOf(Outcome.Deferred.class);
         assertThat(h.quarantine.entries()).isEmpty();
-        assertThat(h.events).isEmpty();
+        assertThat(h.events).containsExactly("observed 1");
         assertThat(h.count("failures.directory")).isEqualTo(1);
     }
 

@@ -45,6 +45,7 @@ class IngestPipelineRejectionTest {
             assertThat(e.authenticated()).isFalse();
             assertThat(e.receivedAt()).isEqualTo(NOW);
             assertThat(e.detail()).isEqualTo(r.detail()).isNotBlank();
+            assertThat(r.claim()).isEqualTo(new MessageClaim(e.claimedDevice(), e.boot(), e.seq()));
         });
         return h.quarantine.entries().get(0);
     }
@@ -62,7 +63,8 @@ class IngestPipelineRejectionTest {
             assertThat(e.boot()).isEqualTo(boot);
             assertThat(e.seq()).isEqualTo(seq);
         });
-        assertThat(h.events).containsSubsequence("quarantine " + code, "send " + victim.ack());
+        assertThat(r.claim()).isEqualTo(new MessageClaim(java.util.Optional.of(victim.id), boot, seq));
+        assertThat(h.events).containsSubsequence("quarantine " + code, "send " + victim.ack(), "observed 1");
         assertThat(h.sent).containsExactly(r.signedRejection().orElseThrow());
         Acknowledgement ack = verifiedAck(r.signedRejection().get());
         assertThat(ack.deviceId()).isEqualTo(victim.id);

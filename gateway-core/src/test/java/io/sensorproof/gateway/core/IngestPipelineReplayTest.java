@@ -120,7 +120,7 @@ class IngestPipelineReplayTest {
         assertThat(ack.rejection(1, 7)).hasValueSatisfying(r -> assertThat(r.code()).isEqualTo("CONFLICTING_DUPLICATE"));
         assertThat(ack.isStored(1, 7)).isFalse();
         assertThat(h.events).containsExactly("store begin 1", "store committed", "alert " + new MessageKey(device.id, 1, 7),
-                "quarantine CONFLICTING_DUPLICATE", "send " + device.ack());
+                "quarantine CONFLICTING_DUPLICATE", "send " + device.ack(), "observed 1");
         assertThat(h.count("conflicts")).isEqualTo(1);
         assertThat(h.count("rejected.CONFLICTING_DUPLICATE")).isEqualTo(1);
     }

@@ -51,7 +51,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 public final class MqttIngestAdapter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MqttIngestAdapter.class.getName());
 
-    private record Pending(String topic, MqttMessage message) {
+    /** A message as it arrived; {@code arrived} is the gateway clock at the callback, before queueing. */
+    private record Pending(String topic, MqttMessage message, java.time.Instant arrived) {
     }
 
     private final MqttIngestSettings settings;
@@ -155,6 +156,16 @@ public final class MqttIngestAdapter implements AutoCloseable {
         return processed.get();
     }
 
+    /** Messages received and waiting for the pipeline (bounded by the queue capacity). */
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    /** Capacity of the queue between the MQTT callback and the pipeline. */
+    public int queueCapacity() {
+        return settings.queueCapacity();
+    }
+
     /** True while connected to the broker. */
     public boolean isConnected() {
         return client.isConnected();
@@ -192,13 +203,12 @@ public final class MqttIngestAdapter implements AutoCloseable {
     }
 
     private void process(List<Pending> batch) {
-        java.time.Instant now = clock.instant();
         List<InboundMessage> inbound = new ArrayList<>(batch.size());
         for (Pending p : batch) {
             if (statusHandler != null && p.topic().endsWith("/status")) {
-                statusHandler.handle(p.topic(), p.message().getPayload(), now);
+                statusHandler.handle(p.topic(), p.message().getPayload(), p.arrived());
             } else {
-                inbound.add(new InboundMessage(p.topic(), p.message().getPayload(), sourceOf.apply(p.topic()), now));
+                inbound.add(new InboundMessage(p.topic(), p.message().getPayload(), sourceOf.apply(p.topic()), p.arrived()));
             }
         }
         if (!inbound.isEmpty()) {
@@ -262,7 +272,7 @@ public final class MqttIngestAdapter implements AutoCloseable {
         @Override
         public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
             received.incrementAndGet();
-            queue.put(new Pending(topic, message));
+            queue.put(new Pending(topic, message, clock.instant()));
         }
 
         @Override
