@@ -53,6 +53,8 @@ public class IngestService {
     MeterRegistry meters;
     @Inject
     io.sensorproof.gateway.core.StatusSink statusSink;
+    @Inject
+    io.sensorproof.gateway.ops.IngestTelemetry telemetry;
 
     private final IngestMetrics metrics = new IngestMetrics();
     private SigningKey ackKey;
@@ -91,11 +93,12 @@ public class IngestService {
         try {
             adapter = new MqttIngestAdapter(settings, a -> IngestPipeline.builder()
                     .directory(directory).store(storeForPipeline).quarantine(quarantine).alerts(alerts)
-                    .acknowledger(audit == null ? a.acknowledger() : audit.wrap(a.acknowledger(), ackKey.verificationKey())).ackKey(ackKey).quota(quota).metrics(metrics)
+                    .acknowledger(audit == null ? a.acknowledger() : audit.wrap(a.acknowledger(), ackKey.verificationKey())).ackKey(ackKey).quota(quota).metrics(metrics).observer(telemetry)
                     .settings(new IngestSettings(config.ingest().futureSkew(), config.ingest().lateAfter()))
                     .clock(clock).build(), clock);
             statusHandler = new io.sensorproof.gateway.core.StatusHandler(directory, statusSink);
             adapter.handleStatus(statusHandler);
+            bindAdapterMetrics(adapter);
             adapter.start();
         } catch (MqttException e) {
             throw new IllegalStateException("cannot connect to the MQTT broker at " + url.get() + ": " + e.getMessage(), e);
@@ -148,6 +151,15 @@ public class IngestService {
                         .register(meters);
             }
         }
+    }
+
+    private void bindAdapterMetrics(MqttIngestAdapter a) {
+        io.micrometer.core.instrument.Gauge.builder("sensorproof.ingest.queue.depth", a, MqttIngestAdapter::queueDepth)
+                .tag("transport", "mqtt").description("messages received and waiting for the pipeline").register(meters);
+        io.micrometer.core.instrument.Gauge.builder("sensorproof.ingest.queue.capacity", a, MqttIngestAdapter::queueCapacity)
+                .tag("transport", "mqtt").description("capacity of the queue between the transport and the pipeline").register(meters);
+        FunctionCounter.builder("sensorproof.ingest.transport.received", a, MqttIngestAdapter::received)
+                .tag("transport", "mqtt").description("messages (readings and status) received from the transport").register(meters);
     }
 
     private static String defaultClientId() {
