@@ -18,12 +18,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class AuditLog {
     static final String INSERT = "INSERT INTO audit_log (actor_key_id, actor_label, actor_role, actor_tenant_id, action,"
-            + " tenant_id, subject, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING id";
+            + " tenant_id, subject, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb) RETURNING id";
     // Hibernate's native queries bind by name; nullable texts go in as '' and come out as NULL, so no
     // parameter is ever bound as an untyped null.
     private static final String INSERT_IN_SESSION = "INSERT INTO audit_log (actor_key_id, actor_label, actor_role,"
             + " actor_tenant_id, action, tenant_id, subject, detail) VALUES (:keyId, :label, :role, NULLIF(:actorTenant, ''),"
-            + " :action, NULLIF(:tenant, ''), NULLIF(:subject, ''), CAST(:detail AS jsonb))";
+            + " :action, NULLIF(:tenant, ''), NULLIF(:subject, ''), CAST(CAST(:detail AS text) AS jsonb))";
 
     private final ObjectMapper json;
 
