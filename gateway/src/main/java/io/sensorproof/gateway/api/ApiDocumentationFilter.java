@@ -11,7 +11,7 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
 /**
  * Completes the OpenAPI document at build time: the {@value #SECURITY_SCHEME} bearer scheme as a
- * requirement of the whole document, and a 401 response on every operation. A filter rather than
+ * requirement of the whole document, and 401 and 403 responses on every operation. A filter rather than
  * annotations because SmallRye reads {@code @OpenAPIDefinition}/{@code @SecurityScheme} only from a
  * JAX-RS {@code Application} subclass, which would change how the REST layer is set up.
  */
@@ -26,8 +26,10 @@ public class ApiDocumentationFilter implements OASFilter {
             openAPI.setInfo(OASFactory.createInfo());
         }
         openAPI.getInfo().title("sensorproof gateway API").version("v1").description(
-                "Operator API of the gateway. Every /api/v1 path requires 'Authorization: Bearer <api key>';"
-                        + " errors are {code, message, details}.");
+                "API of the gateway. Every /api/v1 path requires 'Authorization: Bearer <api key>'; what a key may"
+                        + " do follows from its role (operator, factory, bank, exchange, regulator) and tenant: 403"
+                        + " FORBIDDEN when the role or the tenant in the path rules it out, 404 (as if missing) for a"
+                        + " device, entry or key the key may not see. Errors are {code, message, details}.");
         if (openAPI.getComponents() == null) {
             openAPI.setComponents(OASFactory.createComponents());
         }
@@ -52,6 +54,9 @@ public class ApiDocumentationFilter implements OASFilter {
                 }
                 operation.getResponses().addAPIResponse("401", OASFactory.createAPIResponse()
                         .description("UNAUTHENTICATED: missing, unknown or revoked API key"));
+                operation.getResponses().addAPIResponse("403", OASFactory.createAPIResponse()
+                        .description("FORBIDDEN: the key's role, or the tenant in the path, does not allow this"
+                                + " (decided before the request is validated)"));
             }
         }
     }

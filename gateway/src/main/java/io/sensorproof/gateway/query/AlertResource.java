@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sensorproof.gateway.api.Page;
 import io.sensorproof.gateway.api.QueryParameters;
+import io.sensorproof.gateway.security.Access;
+import io.sensorproof.gateway.security.DeviceScope;
 import io.sensorproof.protocol.ids.Identifiers;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -13,7 +15,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +28,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Operator alerts, newest first, keyset-paged on the id (assigned in raise order). */
+/**
+ * Operator alerts, newest first, keyset-paged on the id (assigned in raise order). Operator and
+ * regulator keys see every alert; other keys the alerts of devices they may read.
+ */
 @Path("/api/v1/alerts")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "operations")
@@ -34,10 +41,12 @@ public class AlertResource {
 
     private final Pool pool;
     private final ObjectMapper json;
+    private final Access access;
 
-    AlertResource(Pool pool, ObjectMapper json) {
+    AlertResource(Pool pool, ObjectMapper json, Access access) {
         this.pool = pool;
         this.json = json;
+        this.access = access;
     }
 
     /** An alert; {@code detail} is the stored JSON, {@code acknowledgedAt} null while open. */
@@ -47,10 +56,11 @@ public class AlertResource {
 
     @GET
     @Operation(summary = "Operator alerts, newest first, paged")
-    public Uni<Page<AlertView>> list(
+    public Uni<Page<AlertView>> list(@Context SecurityContext security,
             @Parameter(description = "true: only unacknowledged; false: only acknowledged") @QueryParam("open") String open,
             @QueryParam("kind") String kind, @QueryParam("device") String device,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        DeviceScope scope = access.deviceScope(access.caller(security));
         Optional<Boolean> openOnly = QueryParameters.bool("open", open);
         if (kind != null && !kind.isEmpty() && !KIND.matcher(kind).matches()) {
             throw QueryParameters.invalid("kind", kind, "an alert kind (1-64 of A-Z a-z 0-9 _ . -)");
@@ -63,6 +73,7 @@ public class AlertResource {
 
         SqlQuery query = new SqlQuery("SELECT id, kind, device_id, detail::text AS detail, raised_at, acknowledged_at"
                 + " FROM operator_alerts");
+        scope.condition("device_id").ifPresent(condition -> query.where(condition.sql(), condition.values().toArray()));
         openOnly.ifPresent(o -> query.where(o ? "acknowledged_at IS NULL" : "acknowledged_at IS NOT NULL"));
         if (kind != null && !kind.isEmpty()) {
             query.where("kind = ?", kind);

@@ -1,6 +1,7 @@
 package io.sensorproof.gateway.query;
 
 import io.sensorproof.gateway.api.ApiException;
+import io.sensorproof.gateway.security.Access;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -9,7 +10,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -21,9 +24,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "data")
 public class DeviceStatusResource {
     private final Pool pool;
+    private final Access access;
 
-    DeviceStatusResource(Pool pool) {
+    DeviceStatusResource(Pool pool, Access access) {
         this.pool = pool;
+        this.access = access;
     }
 
     /**
@@ -57,8 +62,9 @@ public class DeviceStatusResource {
 
     @GET
     @Operation(summary = "The device's newest status (heartbeat): clock skew and outbox backlog")
-    public Uni<StatusView> get(@PathParam("deviceId") String deviceId) {
-        return Devices.requireRegistered(pool, deviceId)
+    public Uni<StatusView> get(@Context SecurityContext security, @PathParam("deviceId") String deviceId) {
+        return access.requireDeviceRead(security, deviceId)
+                .chain(() -> Devices.requireRegistered(pool, deviceId))
                 .chain(() -> pool.preparedQuery("SELECT * FROM device_status WHERE device_id = $1").execute(Tuple.of(deviceId)))
                 .map(rows -> {
                     if (rows.size() == 0) {

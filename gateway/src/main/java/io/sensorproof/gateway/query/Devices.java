@@ -1,11 +1,10 @@
 package io.sensorproof.gateway.query;
 
-import io.sensorproof.gateway.api.ApiException;
+import io.sensorproof.gateway.security.Access;
 import io.sensorproof.protocol.ids.Identifiers;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import java.util.Map;
 
 /** The device checks shared by the per-device read APIs: a valid id of a registered device. */
 final class Devices {
@@ -18,8 +17,7 @@ final class Devices {
         return pool.preparedQuery("SELECT 1 FROM devices WHERE device_id = $1").execute(Tuple.of(deviceId))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw ApiException.notFound("DEVICE_NOT_FOUND", "no device '" + deviceId + "'",
-                                Map.of("device", deviceId));
+                        throw Access.deviceNotFound(deviceId);
                     }
                     return deviceId;
                 });

@@ -3,6 +3,7 @@ package io.sensorproof.gateway.query;
 import io.sensorproof.gateway.api.ApiException;
 import io.sensorproof.gateway.api.Page;
 import io.sensorproof.gateway.api.QueryParameters;
+import io.sensorproof.gateway.security.Access;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -12,7 +13,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -38,9 +41,11 @@ public class MessageResource {
             + " record_count, octet_length(raw) AS size";
 
     private final Pool pool;
+    private final Access access;
 
-    MessageResource(Pool pool) {
+    MessageResource(Pool pool, Access access) {
         this.pool = pool;
+        this.access = access;
     }
 
     /** A stored message without its bytes; {@code digest} is the content digest (SHA-256 of the Sig_structure) in hex. */
@@ -62,11 +67,15 @@ public class MessageResource {
 
     @GET
     @Operation(summary = "Messages of a device by (boot, seq), paged; from/to filter the gateway's receive time")
-    public Uni<Page<MessageView>> list(@PathParam("deviceId") String deviceId,
+    public Uni<Page<MessageView>> list(@Context SecurityContext security, @PathParam("deviceId") String deviceId,
             @Parameter(description = "ISO-8601 instant, inclusive, on received time") @QueryParam("from") String from,
             @Parameter(description = "ISO-8601 instant, exclusive, on received time") @QueryParam("to") String to,
             @Parameter(description = "only this boot") @QueryParam("boot") String boot,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        return access.requireDeviceRead(security, deviceId).chain(caller -> list(deviceId, from, to, boot, limit, cursor));
+    }
+
+    private Uni<Page<MessageView>> list(String deviceId, String from, String to, String boot, String limit, String cursor) {
         Optional<Instant> fromTime = QueryParameters.instant("from", from);
         Optional<Instant> toTime = QueryParameters.instant("to", to);
         QueryParameters.requireOrdered(fromTime, toTime);
@@ -97,8 +106,12 @@ public class MessageResource {
     @GET
     @Path("/{boot}/{seq}")
     @Operation(summary = "One message with its raw signed bytes (base64)")
-    public Uni<MessageDetail> get(@PathParam("deviceId") String deviceId, @PathParam("boot") String boot,
-            @PathParam("seq") String seq) {
+    public Uni<MessageDetail> get(@Context SecurityContext security, @PathParam("deviceId") String deviceId,
+            @PathParam("boot") String boot, @PathParam("seq") String seq) {
+        return access.requireDeviceRead(security, deviceId).chain(caller -> get(deviceId, boot, seq));
+    }
+
+    private Uni<MessageDetail> get(String deviceId, String boot, String seq) {
         long bootValue = QueryParameters.longValue("boot", boot, 0, MAX_U32);
         long seqValue = QueryParameters.longValue("seq", seq, 0, MAX_U32);
         return Devices.requireRegistered(pool, deviceId)

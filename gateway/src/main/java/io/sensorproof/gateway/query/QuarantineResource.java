@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.sensorproof.gateway.api.ApiException;
 import io.sensorproof.gateway.api.Page;
 import io.sensorproof.gateway.api.QueryParameters;
+import io.sensorproof.gateway.security.Access;
+import io.sensorproof.gateway.security.DeviceScope;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -14,7 +16,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -30,7 +34,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * What ingestion refused, oldest first from {@code from}, keyset-paged on {@code (received_at, id)}
  * (the index {@code quarantine_reason_received} serves the reason filter); the raw bytes only on the
- * single-entry endpoint.
+ * single-entry endpoint. Operator and regulator keys see every entry; other keys only entries
+ * authenticated to a device they may read (an unauthenticated entry names no proven device, so it
+ * belongs to no tenant).
  */
 @Path("/api/v1/quarantine")
 @Produces(MediaType.APPLICATION_JSON)
@@ -43,9 +49,11 @@ public class QuarantineResource {
             + " received_at, detail, octet_length(raw) AS size";
 
     private final Pool pool;
+    private final Access access;
 
-    QuarantineResource(Pool pool) {
+    QuarantineResource(Pool pool, Access access) {
         this.pool = pool;
+        this.access = access;
     }
 
     /**
@@ -70,11 +78,12 @@ public class QuarantineResource {
 
     @GET
     @Operation(summary = "Quarantined messages by receive time, optionally of one reason, paged")
-    public Uni<Page<QuarantineView>> list(
+    public Uni<Page<QuarantineView>> list(@Context SecurityContext security,
             @Parameter(description = "reason code, e.g. BAD_SIGNATURE") @QueryParam("reason") String reason,
             @Parameter(description = "ISO-8601 instant, inclusive") @QueryParam("from") String from,
             @Parameter(description = "ISO-8601 instant, exclusive") @QueryParam("to") String to,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        DeviceScope scope = access.deviceScope(access.caller(security));
         if (reason != null && !reason.isEmpty() && !REASON.matcher(reason).matches()) {
             throw QueryParameters.invalid("reason", reason, "a reason code (upper snake case, e.g. BAD_SIGNATURE)");
         }
@@ -85,6 +94,7 @@ public class QuarantineResource {
         Optional<List<String>> after = QueryParameters.decodeCursor(cursor, CURSOR_KIND, 2);
 
         SqlQuery query = new SqlQuery("SELECT " + COLUMNS + " FROM quarantine");
+        restrict(query, scope);
         if (reason != null && !reason.isEmpty()) {
             query.where("reason = ?", reason);
         }
@@ -107,9 +117,12 @@ public class QuarantineResource {
     @GET
     @Path("/{id}")
     @Operation(summary = "One quarantine entry with its raw bytes (base64)")
-    public Uni<QuarantineDetail> get(@PathParam("id") String id) {
+    public Uni<QuarantineDetail> get(@Context SecurityContext security, @PathParam("id") String id) {
+        DeviceScope scope = access.deviceScope(access.caller(security));
         long entryId = QueryParameters.longValue("id", id, 1, Long.MAX_VALUE);
-        return pool.preparedQuery("SELECT " + COLUMNS + ", raw FROM quarantine WHERE id = $1").execute(Tuple.of(entryId))
+        SqlQuery query = new SqlQuery("SELECT " + COLUMNS + ", raw FROM quarantine").where("id = ?", entryId);
+        restrict(query, scope);
+        return pool.preparedQuery(query.sql()).execute(query.tuple())
                 .map(rows -> {
                     if (rows.size() == 0) {
                         throw ApiException.notFound("QUARANTINE_ENTRY_NOT_FOUND", "no quarantine entry " + entryId,
@@ -120,5 +133,11 @@ public class QuarantineResource {
                     return new QuarantineDetail(QuarantineView.of(row),
                             raw == null ? null : Base64.getEncoder().encodeToString(raw.getBytes()));
                 });
+    }
+
+    /** Entries outside the caller's devices are left out (404 on the single entry, as if missing). */
+    private static void restrict(SqlQuery query, DeviceScope scope) {
+        scope.condition("claimed_device").ifPresent(condition -> query.where("authenticated")
+                .where(condition.sql(), condition.values().toArray()));
     }
 }

@@ -2,6 +2,7 @@ package io.sensorproof.gateway.query;
 
 import io.sensorproof.gateway.api.Page;
 import io.sensorproof.gateway.api.QueryParameters;
+import io.sensorproof.gateway.security.Access;
 import io.sensorproof.protocol.encoding.FixedPoint;
 import io.sensorproof.protocol.senml.Quantity;
 import io.smallrye.mutiny.Uni;
@@ -12,7 +13,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,9 +38,11 @@ public class ReadingResource {
     private static final String CURSOR_KIND = "readings";
 
     private final Pool pool;
+    private final Access access;
 
-    ReadingResource(Pool pool) {
+    ReadingResource(Pool pool, Access access) {
         this.pool = pool;
+        this.access = access;
     }
 
     /**
@@ -61,11 +66,15 @@ public class ReadingResource {
 
     @GET
     @Operation(summary = "Readings of a device by reading time, paged; from inclusive, to exclusive")
-    public Uni<Page<ReadingView>> list(@PathParam("deviceId") String deviceId,
+    public Uni<Page<ReadingView>> list(@Context SecurityContext security, @PathParam("deviceId") String deviceId,
             @Parameter(description = "ISO-8601 instant, inclusive") @QueryParam("from") String from,
             @Parameter(description = "ISO-8601 instant, exclusive") @QueryParam("to") String to,
             @Parameter(description = "temperature, humidity or co2e") @QueryParam("quantity") String quantity,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        return access.requireDeviceRead(security, deviceId).chain(caller -> list(deviceId, from, to, quantity, limit, cursor));
+    }
+
+    private Uni<Page<ReadingView>> list(String deviceId, String from, String to, String quantity, String limit, String cursor) {
         Optional<Instant> fromTime = QueryParameters.instant("from", from);
         Optional<Instant> toTime = QueryParameters.instant("to", to);
         QueryParameters.requireOrdered(fromTime, toTime);

@@ -23,6 +23,10 @@ public class Device extends PanacheEntityBase {
     @Column(name = "tenant_id", nullable = false, updatable = false)
     public String tenantId;
 
+    /** A site of the same tenant, or null. */
+    @Column(name = "site_id")
+    public String siteId;
+
     /** First 16 bytes of SHA-256 over {@link #spki}. */
     @Column(nullable = false, updatable = false)
     public byte[] kid;

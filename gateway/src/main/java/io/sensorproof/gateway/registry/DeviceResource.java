@@ -7,12 +7,18 @@ import io.quarkus.panache.common.Sort;
 import io.sensorproof.gateway.api.ApiException;
 import io.sensorproof.gateway.api.Page;
 import io.sensorproof.gateway.api.QueryParameters;
+import io.sensorproof.gateway.audit.AuditAction;
+import io.sensorproof.gateway.audit.AuditEvent;
+import io.sensorproof.gateway.audit.AuditLog;
+import io.sensorproof.gateway.security.Access;
+import io.sensorproof.gateway.security.ApiKeyPrincipal;
 import io.sensorproof.protocol.ErrorCode;
 import io.sensorproof.protocol.ProtocolException;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.VerificationKey;
 import io.sensorproof.protocol.ids.Identifiers;
 import io.sensorproof.protocol.ids.Topics;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -22,10 +28,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
@@ -35,8 +44,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
- * Devices of a tenant: register with a public key (the gateway derives alg and kid from the SPKI),
- * list, read, change status. Device ids and kids are unique across the deployment.
+ * Devices of a factory tenant: register with a public key (the gateway derives alg and kid from the
+ * SPKI) and optionally a site, list, read, change status. Device ids and kids are unique across the
+ * deployment. Writes: operator keys and the tenant's factory keys; reads also regulator keys, and
+ * bank and exchange keys for the devices granted to them.
  */
 @Path("/api/v1/tenants/{tenant}/devices")
 @Produces(MediaType.APPLICATION_JSON)
@@ -45,23 +56,34 @@ public class DeviceResource {
     private static final String CURSOR_KIND = "devices";
     private static final int MAX_SPKI_BASE64_LENGTH = 1024;
 
+    private final Access access;
+    private final AuditLog audit;
+
+    DeviceResource(Access access, AuditLog audit) {
+        this.access = access;
+        this.audit = audit;
+    }
+
     /** MQTT topics of a device (§1 of the protocol). */
     public record DeviceTopics(String up, String ack, String status) {
     }
 
     /** A device as the API shows it; {@code publicKey} is the canonical SPKI DER in base64. */
-    public record DeviceView(String deviceId, String tenantId, String alg, String kid, String publicKey,
+    public record DeviceView(String deviceId, String tenantId, String siteId, String alg, String kid, String publicKey,
             DeviceStatus status, Instant createdAt, DeviceTopics topics) {
         static DeviceView of(Device d) {
-            return new DeviceView(d.deviceId, d.tenantId, d.alg, HexFormat.of().formatHex(d.kid),
+            return new DeviceView(d.deviceId, d.tenantId, d.siteId, d.alg, HexFormat.of().formatHex(d.kid),
                     Base64.getEncoder().encodeToString(d.spki), d.status, d.createdAt.toInstant(),
                     new DeviceTopics(Topics.up(d.tenantId, d.deviceId), Topics.ack(d.tenantId, d.deviceId),
                             Topics.status(d.tenantId, d.deviceId)));
         }
     }
 
-    /** Body of the registration: the device id and its public key as base64 DER SubjectPublicKeyInfo. */
-    public record RegisterDeviceRequest(String deviceId, String publicKey) {
+    /**
+     * Body of the registration: the device id, its public key as base64 DER SubjectPublicKeyInfo,
+     * and optionally the site (of the same tenant) it is installed at.
+     */
+    public record RegisterDeviceRequest(String deviceId, String publicKey, String siteId) {
     }
 
     /** Body of the status change. */
@@ -71,18 +93,24 @@ public class DeviceResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @WithTransaction
-    @Operation(summary = "Register a device with its public key (base64 SPKI DER); 409 DEVICE_EXISTS or"
-            + " KEY_ALREADY_REGISTERED for a duplicate id or key")
-    public Uni<RestResponse<DeviceView>> register(@PathParam("tenant") String tenant, RegisterDeviceRequest request) {
+    @Operation(summary = "Register a device of a factory tenant with its public key (base64 SPKI DER) and optional"
+            + " site; 409 DEVICE_EXISTS or KEY_ALREADY_REGISTERED for a duplicate id or key, TENANT_NOT_A_FACTORY")
+    public Uni<RestResponse<DeviceView>> register(@Context SecurityContext security, @PathParam("tenant") String tenant,
+            RegisterDeviceRequest request) {
+        ApiKeyPrincipal caller = access.requireTenantAdmin(security, tenant);
         Identifiers.requireValid(tenant, "tenant id");
         if (request == null) {
             throw ApiException.badRequest("INVALID_REQUEST", "body {deviceId, publicKey} is required", Map.of());
         }
         String deviceId = Identifiers.requireValid(request.deviceId(), "device id");
         VerificationKey key = Keys.publicKeyFromSpki(decodeSpki(request.publicKey()));
+        Optional<String> site = Optional.ofNullable(request.siteId()).filter(id -> !id.isEmpty())
+                .map(id -> Identifiers.requireValid(id, "site id"));
         byte[] kid = key.kid();
         return Tenant.<Tenant>findById(tenant)
                 .onItem().ifNull().failWith(() -> TenantResource.notFound(tenant))
+                .invoke(t -> requireFactory(t))
+                .call(() -> site.isPresent() ? requireSite(tenant, site.get()) : Uni.createFrom().voidItem())
                 .chain(t -> Device.<Device>findById(deviceId))
                 .onItem().ifNotNull().failWith(() -> deviceExists(deviceId))
                 .chain(() -> Device.<Device>find("kid", kid).firstResult())
@@ -91,6 +119,7 @@ public class DeviceResource {
                     Device device = new Device();
                     device.deviceId = deviceId;
                     device.tenantId = tenant;
+                    device.siteId = site.orElse(null);
                     device.kid = kid;
                     device.spki = key.spki();
                     device.alg = key.algorithm().label();
@@ -98,6 +127,8 @@ public class DeviceResource {
                     device.createdAt = TenantResource.now();
                     return device.<Device>persistAndFlush();
                 })
+                .call(device -> audit.appendInSession(AuditEvent.by(caller, AuditAction.DEVICE_REGISTERED, tenant, deviceId,
+                        registeredDetail(device))))
                 .onFailure(UniqueViolations::isUniqueViolation).transform(f ->
                         UniqueViolations.constraintOf(f).orElse("").contains("kid") ? keyRegistered(key) : deviceExists(deviceId))
                 .map(device -> RestResponse.ResponseBuilder
@@ -108,30 +139,49 @@ public class DeviceResource {
 
     @GET
     @WithSession
-    @Operation(summary = "List the tenant's devices by id, paged")
-    public Uni<Page<DeviceView>> list(@PathParam("tenant") String tenant, @QueryParam("limit") String limit,
-            @QueryParam("cursor") String cursor) {
-        Identifiers.requireValid(tenant, "tenant id");
-        int max = QueryParameters.limit(limit);
-        Optional<String> after = QueryParameters.decodeCursor(cursor, CURSOR_KIND, 1).map(key -> key.get(0));
-        return Tenant.<Tenant>findById(tenant)
-                .onItem().ifNull().failWith(() -> TenantResource.notFound(tenant))
-                .chain(t -> {
-                    PanacheQuery<Device> query = after.isPresent()
-                            ? Device.find("tenantId = ?1 and deviceId > ?2", Sort.by("deviceId"), tenant, after.get())
-                            : Device.find("tenantId = ?1", Sort.by("deviceId"), tenant);
-                    return query.range(0, max).list();
-                })
-                .map(devices -> Page.of(devices.stream().map(DeviceView::of).toList(), max,
-                        last -> QueryParameters.encodeCursor(CURSOR_KIND, last.deviceId())));
+    @Operation(summary = "List the tenant's devices by id, paged, optionally of one site; a bank or exchange key"
+            + " sees only the devices granted to it")
+    public Uni<Page<DeviceView>> list(@Context SecurityContext security, @PathParam("tenant") String tenant,
+            @QueryParam("site") String site, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        return access.tenantDevices(security, tenant).chain(visible -> {
+            Identifiers.requireValid(tenant, "tenant id");
+            Optional<String> siteFilter = Optional.ofNullable(site).filter(s -> !s.isEmpty())
+                    .map(s -> Identifiers.requireValid(s, "site id"));
+            int max = QueryParameters.limit(limit);
+            Optional<String> after = QueryParameters.decodeCursor(cursor, CURSOR_KIND, 1).map(key -> key.get(0));
+            StringBuilder where = new StringBuilder("tenantId = :tenant and deviceId > :after");
+            Map<String, Object> params = new HashMap<>(Map.of("tenant", tenant, "after", after.orElse("")));
+            siteFilter.ifPresent(s -> {
+                where.append(" and siteId = :site");
+                params.put("site", s);
+            });
+            visible.ifPresent(ids -> {
+                where.append(" and deviceId in :visible");
+                params.put("visible", ids);
+            });
+            return Tenant.<Tenant>findById(tenant)
+                    .onItem().ifNull().failWith(() -> TenantResource.notFound(tenant))
+                    .chain(t -> {
+                        PanacheQuery<Device> query = Device.find(where.toString(), Sort.by("deviceId"), params);
+                        return query.range(0, max).list();
+                    })
+                    .map(devices -> Page.of(devices.stream().map(DeviceView::of).toList(), max,
+                            last -> QueryParameters.encodeCursor(CURSOR_KIND, last.deviceId())));
+        });
     }
 
     @GET
     @Path("/{deviceId}")
     @WithSession
     @Operation(summary = "Read a device")
-    public Uni<DeviceView> get(@PathParam("tenant") String tenant, @PathParam("deviceId") String deviceId) {
-        return find(tenant, deviceId).map(DeviceView::of);
+    public Uni<DeviceView> get(@Context SecurityContext security, @PathParam("tenant") String tenant,
+            @PathParam("deviceId") String deviceId) {
+        return access.tenantDevices(security, tenant).chain(visible -> {
+            if (visible.isPresent() && !visible.get().contains(deviceId)) {
+                throw Access.deviceNotFoundInTenant(tenant, deviceId);
+            }
+            return find(tenant, deviceId).map(DeviceView::of);
+        });
     }
 
     @PATCH
@@ -139,16 +189,24 @@ public class DeviceResource {
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
     @WithTransaction
     @Operation(summary = "Change a device's status (ACTIVE, SUSPENDED, REVOKED); REVOKED is final")
-    public Uni<DeviceView> changeStatus(@PathParam("tenant") String tenant, @PathParam("deviceId") String deviceId,
-            DeviceStatusChange change) {
+    public Uni<DeviceView> changeStatus(@Context SecurityContext security, @PathParam("tenant") String tenant,
+            @PathParam("deviceId") String deviceId, DeviceStatusChange change) {
+        ApiKeyPrincipal caller = access.requireTenantAdmin(security, tenant);
         DeviceStatus next = parseStatus(change == null ? null : change.status());
-        return find(tenant, deviceId).map(device -> {
+        return find(tenant, deviceId).chain(device -> {
             if (!device.status.canBecome(next)) {
                 throw ApiException.conflict("DEVICE_REVOKED", "device '" + deviceId + "' is revoked; revocation is final",
                         Map.of("device", deviceId, "status", device.status.name(), "requested", next.name()));
             }
+            DeviceStatus previous = device.status;
             device.status = next;
-            return DeviceView.of(device);
+            if (previous == next) {
+                return Uni.createFrom().item(DeviceView.of(device));
+            }
+            return device.<Device>persistAndFlush()
+                    .call(() -> audit.appendInSession(AuditEvent.by(caller, AuditAction.DEVICE_STATUS_CHANGED, tenant,
+                            deviceId, Map.of("from", previous.name(), "to", next.name()))))
+                    .map(DeviceView::of);
         });
     }
 
@@ -157,9 +215,36 @@ public class DeviceResource {
         Identifiers.requireValid(deviceId, "device id");
         return Device.<Device>findById(deviceId)
                 .map(device -> device != null && device.tenantId.equals(tenant) ? device : null)
-                .onItem().ifNull().failWith(() -> ApiException.notFound("DEVICE_NOT_FOUND",
-                        "no device '" + deviceId + "' in tenant '" + tenant + "'",
-                        Map.of("tenant", tenant, "device", deviceId)));
+                .onItem().ifNull().failWith(() -> Access.deviceNotFoundInTenant(tenant, deviceId));
+    }
+
+    private static void requireFactory(Tenant tenant) {
+        if (!TenantKind.FACTORY.label().equals(tenant.kind)) {
+            throw ApiException.conflict("TENANT_NOT_A_FACTORY", "only factory tenants own devices; '" + tenant.id + "' is a "
+                    + tenant.kind, Map.of("tenant", tenant.id, "kind", tenant.kind));
+        }
+    }
+
+    private static Uni<Void> requireSite(String tenant, String site) {
+        return Panache.getSession().chain(session -> session
+                        .createNativeQuery("SELECT site_id FROM sites WHERE tenant_id = :tenant AND site_id = :site")
+                        .setParameter("tenant", tenant).setParameter("site", site).getResultList())
+                .map(rows -> {
+                    if (rows.isEmpty()) {
+                        throw SiteResource.notFound(tenant, site);
+                    }
+                    return null;
+                });
+    }
+
+    private static Map<String, Object> registeredDetail(Device device) {
+        Map<String, Object> detail = new HashMap<>();
+        detail.put("alg", device.alg);
+        detail.put("kid", HexFormat.of().formatHex(device.kid));
+        if (device.siteId != null) {
+            detail.put("site", device.siteId);
+        }
+        return detail;
     }
 
     private static DeviceStatus parseStatus(String status) {

@@ -7,7 +7,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 
-/** A tenant (an organisation that owns devices); table {@code tenants}. */
+/** A tenant (a factory, bank, exchange or regulator; see {@link TenantKind}); table {@code tenants}. */
 @Entity
 @Table(name = "tenants")
 public class Tenant extends PanacheEntityBase {
@@ -16,6 +16,10 @@ public class Tenant extends PanacheEntityBase {
 
     @Column(nullable = false)
     public String name;
+
+    /** {@link TenantKind#label()}; fixed at creation. */
+    @Column(nullable = false, updatable = false)
+    public String kind;
 
     /** Set by the application on creation (microseconds, UTC), so the creating response can show it. */
     @Column(name = "created_at", nullable = false, updatable = false)

@@ -7,6 +7,11 @@ import io.quarkus.panache.common.Sort;
 import io.sensorproof.gateway.api.ApiException;
 import io.sensorproof.gateway.api.Page;
 import io.sensorproof.gateway.api.QueryParameters;
+import io.sensorproof.gateway.audit.AuditAction;
+import io.sensorproof.gateway.audit.AuditEvent;
+import io.sensorproof.gateway.audit.AuditLog;
+import io.sensorproof.gateway.security.Access;
+import io.sensorproof.gateway.security.ApiKeyPrincipal;
 import io.sensorproof.protocol.ids.Identifiers;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -16,19 +21,25 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.net.URI;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
-/** Tenants: create, list (by id, paged), read. */
+/**
+ * Tenants: create (operator keys), list (by id, paged; operator and regulator keys see all, other
+ * keys their own tenant), read.
+ */
 @Path("/api/v1/tenants")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "registry")
@@ -36,27 +47,41 @@ public class TenantResource {
     static final int MAX_NAME_LENGTH = 200;
     private static final String CURSOR_KIND = "tenants";
 
-    /** A tenant as the API shows it. */
-    public record TenantView(String id, String name, Instant createdAt) {
+    private final Access access;
+    private final AuditLog audit;
+
+    TenantResource(Access access, AuditLog audit) {
+        this.access = access;
+        this.audit = audit;
+    }
+
+    /** A tenant as the API shows it; {@code kind} is factory, bank, exchange or regulator. */
+    public record TenantView(String id, String name, String kind, Instant createdAt) {
         static TenantView of(Tenant tenant) {
-            return new TenantView(tenant.id, tenant.name, tenant.createdAt.toInstant());
+            return new TenantView(tenant.id, tenant.name, tenant.kind, tenant.createdAt.toInstant());
         }
     }
 
-    /** Body of {@code POST /api/v1/tenants}. */
-    public record CreateTenantRequest(String id, String name) {
+    /** Body of {@code POST /api/v1/tenants}; {@code kind} defaults to {@code factory}. */
+    public record CreateTenantRequest(String id, String name, String kind) {
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @WithTransaction
-    @Operation(summary = "Create a tenant; 409 TENANT_EXISTS when the id is taken")
-    public Uni<RestResponse<TenantView>> create(CreateTenantRequest request) {
+    @Operation(summary = "Create a tenant of a kind (factory, bank, exchange, regulator; default factory);"
+            + " 409 TENANT_EXISTS when the id is taken. Operator keys only")
+    public Uni<RestResponse<TenantView>> create(@Context SecurityContext security, CreateTenantRequest request) {
+        ApiKeyPrincipal caller = access.requirePlatformAdmin(security);
         if (request == null) {
-            throw ApiException.badRequest("INVALID_REQUEST", "body {id, name} is required", Map.of());
+            throw ApiException.badRequest("INVALID_REQUEST", "body {id, name, kind} is required", Map.of());
         }
         String id = Identifiers.requireValid(request.id(), "tenant id");
         String name = requireText("name", request.name(), MAX_NAME_LENGTH);
+        TenantKind kind = request.kind() == null ? TenantKind.FACTORY : TenantKind.fromLabel(request.kind())
+                .orElseThrow(() -> ApiException.badRequest("INVALID_REQUEST", "kind must be one of "
+                        + Arrays.stream(TenantKind.values()).map(TenantKind::label).toList(),
+                        Map.of("field", "kind", "value", request.kind())));
         return Tenant.<Tenant>findById(id).chain(existing -> {
             if (existing != null) {
                 return Uni.createFrom().failure(exists(id));
@@ -64,8 +89,11 @@ public class TenantResource {
             Tenant tenant = new Tenant();
             tenant.id = id;
             tenant.name = name;
+            tenant.kind = kind.label();
             tenant.createdAt = now();
-            return tenant.<Tenant>persistAndFlush();
+            return tenant.<Tenant>persistAndFlush()
+                    .call(() -> audit.appendInSession(AuditEvent.by(caller, AuditAction.TENANT_CREATED, id, id,
+                            Map.of("name", name, "kind", kind.label()))));
         }).onFailure(UniqueViolations::isUniqueViolation).transform(f -> exists(id))
                 .map(tenant -> RestResponse.ResponseBuilder
                         .<TenantView>created(URI.create("/api/v1/tenants/" + id))
@@ -75,13 +103,17 @@ public class TenantResource {
 
     @GET
     @WithSession
-    @Operation(summary = "List tenants by id, paged")
-    public Uni<Page<TenantView>> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+    @Operation(summary = "List tenants by id, paged; operator and regulator keys see all, other keys their own")
+    public Uni<Page<TenantView>> list(@Context SecurityContext security, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor) {
+        ApiKeyPrincipal caller = access.caller(security);
+        Optional<String> own = caller.role().readsEverything() ? Optional.empty()
+                : Optional.of(access.requireTenantRead(security, caller.tenantId()).tenantId());
         int max = QueryParameters.limit(limit);
         Optional<String> after = QueryParameters.decodeCursor(cursor, CURSOR_KIND, 1).map(key -> key.get(0));
-        PanacheQuery<Tenant> query = after.isPresent()
-                ? Tenant.find("id > ?1", Sort.by("id"), after.get())
-                : Tenant.findAll(Sort.by("id"));
+        String where = own.isPresent() ? "id = ?2 and id > ?1" : "id > ?1";
+        Object[] params = own.isPresent() ? new Object[] {after.orElse(""), own.get()} : new Object[] {after.orElse("")};
+        PanacheQuery<Tenant> query = Tenant.find(where, Sort.by("id"), params);
         return query.range(0, max).list().map(tenants -> Page.of(
                 tenants.stream().map(TenantView::of).toList(), max,
                 last -> QueryParameters.encodeCursor(CURSOR_KIND, last.id())));
@@ -90,8 +122,9 @@ public class TenantResource {
     @GET
     @Path("/{id}")
     @WithSession
-    @Operation(summary = "Read a tenant")
-    public Uni<TenantView> get(@PathParam("id") String id) {
+    @Operation(summary = "Read a tenant (operator and regulator keys, and the tenant's own keys)")
+    public Uni<TenantView> get(@Context SecurityContext security, @PathParam("id") String id) {
+        access.requireTenantRead(security, id);
         Identifiers.requireValid(id, "tenant id");
         return Tenant.<Tenant>findById(id)
                 .onItem().ifNull().failWith(() -> notFound(id))

@@ -19,8 +19,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * malformed, unknown and revoked keys are all the same 401 {@value #UNAUTHENTICATED}; the reason is
  * only counted in {@code sensorproof_api_authentication_failures_total}.
  *
- * <p>On success the request's security context carries an {@link ApiKeyPrincipal}, for role checks
- * once there are several roles.
+ * <p>On success the request's security context carries an {@link ApiKeyPrincipal} (key id, label,
+ * role, tenant); resources pass that context to {@link Access}, which decides what the key may do.
  */
 public class ApiKeyAuthenticationFilter {
     /** Code of the 401 response. */

@@ -1,0 +1,236 @@
+package io.sensorproof.gateway.security;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+import io.sensorproof.gateway.core.AcceptedMessage;
+import io.sensorproof.gateway.core.AcceptedReading;
+import io.sensorproof.gateway.core.ConflictAlert;
+import io.sensorproof.gateway.core.ContentDigest;
+import io.sensorproof.gateway.core.DeviceStatus;
+import io.sensorproof.gateway.core.MessageKey;
+import io.sensorproof.gateway.core.MessageStore;
+import io.sensorproof.gateway.core.OperatorAlerts;
+import io.sensorproof.gateway.core.Quarantine;
+import io.sensorproof.gateway.core.QuarantineEntry;
+import io.sensorproof.gateway.core.ReasonCode;
+import io.sensorproof.gateway.core.RegisteredDevice;
+import io.sensorproof.gateway.core.StatusSink;
+import io.sensorproof.protocol.ErrorCode;
+import io.sensorproof.protocol.cose.Keys;
+import io.sensorproof.protocol.cose.SignatureAlgorithm;
+import io.sensorproof.protocol.cose.SigningKey;
+import io.sensorproof.protocol.ids.Topics;
+import io.sensorproof.protocol.message.ReadingMessages;
+import io.sensorproof.protocol.senml.Quantity;
+import io.sensorproof.protocol.senml.Reading;
+import io.sensorproof.protocol.senml.ReadingPack;
+import io.sensorproof.protocol.status.AgentStatus;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Tenants, keys, sites, devices and stored data for the tenancy tests, made through the API (with
+ * the bootstrap operator key, then each tenant's own keys) and the ingest ports that store what the
+ * pipeline accepts or refuses (real signed messages, quarantine entries, alerts, status). Every id
+ * of the victim tenant's side contains {@link #marker}, so a response can be searched for leaks.
+ *
+ * <p>Tenants: victim (factory, with a site, devices {@link #victimDevice} and {@link #victimDevice2}),
+ * other (factory, device {@link #otherDevice}), bank and exchange (no grants), bank2 (holds a grant
+ * on {@link #victimDevice2}), a regulator tenant.
+ */
+public final class TenancyWorld {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public final String marker;
+    public final String victim;
+    public final String victimSite;
+    public final String victimDevice;
+    public final String victimDevice2;
+    public final String other;
+    public final String otherDevice;
+    public final String bank;
+    public final String exchange;
+    public final String bank2;
+    public final String regulatorTenant;
+
+    public String victimFactoryKey;
+    public long victimFactoryKeyId;
+    public String otherFactoryKey;
+    public String bankKey;
+    public String exchangeKey;
+    public String bank2Key;
+    public String regulatorKey;
+    public long victimQuarantineId;
+    public long unauthenticatedQuarantineId;
+    public long otherQuarantineId;
+    public long bank2GrantId;
+    /** (boot, seq) of a stored message of {@link #victimDevice}. */
+    public final long boot = 3;
+    public final long seq = 7;
+
+    private final Map<String, SigningKey> deviceKeys = new HashMap<>();
+
+    private TenancyWorld(String prefix) {
+        marker = prefix + "victim";
+        victim = marker + "-t";
+        victimSite = marker + "-site";
+        victimDevice = marker + "-dev";
+        victimDevice2 = marker + "-dev2";
+        other = prefix + "other-t";
+        otherDevice = prefix + "other-dev";
+        bank = prefix + "bank-t";
+        exchange = prefix + "exchange-t";
+        bank2 = prefix + "bank2-t";
+        regulatorTenant = prefix + "reg-t";
+    }
+
+    /** Builds the world under ids starting with {@code prefix} (a few lower-case letters, unique per test class). */
+    public static TenancyWorld build(String prefix, DataSource db, MessageStore store, Quarantine quarantine,
+            OperatorAlerts alerts, StatusSink statusSink) throws SQLException {
+        TenancyWorld w = new TenancyWorld(prefix);
+        w.tenant(w.victim, "factory");
+        w.tenant(w.other, "factory");
+        w.tenant(w.bank, "bank");
+        w.tenant(w.exchange, "exchange");
+        w.tenant(w.bank2, "bank");
+        w.tenant(w.regulatorTenant, "regulator");
+
+        Map<String, Object> victimKey = w.createKey(OperatorKey.bootstrap(), w.marker + " factory key", "factory", w.victim);
+        w.victimFactoryKey = (String) victimKey.get("key");
+        w.victimFactoryKeyId = ((Number) victimKey.get("id")).longValue();
+        w.otherFactoryKey = (String) w.createKey(OperatorKey.bootstrap(), prefix + " other factory", "factory", w.other).get("key");
+        w.bankKey = (String) w.createKey(OperatorKey.bootstrap(), prefix + " bank", "bank", w.bank).get("key");
+        w.exchangeKey = (String) w.createKey(OperatorKey.bootstrap(), prefix + " exchange", "exchange", w.exchange).get("key");
+        w.bank2Key = (String) w.createKey(OperatorKey.bootstrap(), prefix + " bank2", "bank", w.bank2).get("key");
+        w.regulatorKey = (String) w.createKey(OperatorKey.bootstrap(), prefix + " regulator", "regulator", w.regulatorTenant)
+                .get("key");
+
+        as(w.victimFactoryKey).contentType(ContentType.JSON).body(Map.of("siteId", w.victimSite, "name", "Cold store"))
+                .post("/api/v1/tenants/" + w.victim + "/sites").then().statusCode(201);
+        w.device(w.victimFactoryKey, w.victim, w.victimDevice, w.victimSite);
+        w.device(w.victimFactoryKey, w.victim, w.victimDevice2, null);
+        w.device(w.otherFactoryKey, w.other, w.otherDevice, null);
+
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        store.store(List.of(w.message(w.victim, w.victimDevice, w.boot, w.seq, now),
+                w.message(w.victim, w.victimDevice, w.boot, w.seq + 1, now),
+                w.message(w.victim, w.victimDevice2, 1, 0, now),
+                w.message(w.other, w.otherDevice, 1, 0, now)));
+        for (String[] d : new String[][] {{w.victim, w.victimDevice}, {w.victim, w.victimDevice2}, {w.other, w.otherDevice}}) {
+            statusSink.record(w.registered(d[0], d[1]), new AgentStatus(d[1], w.boot, now.toEpochMilli(), 2, 300,
+                    Optional.empty(), Optional.empty(), 0, 0), now);
+        }
+        Instant old = Instant.parse("2001-01-01T00:00:00Z");
+        quarantine.put(w.rejected(w.victimDevice, true, old));
+        quarantine.put(w.rejected(w.victimDevice2, true, old));
+        quarantine.put(w.rejected(w.otherDevice, true, old));
+        quarantine.put(w.rejected(w.marker + "-ghost", false, old));
+        w.victimQuarantineId = quarantineId(db, w.victimDevice, true);
+        w.otherQuarantineId = quarantineId(db, w.otherDevice, true);
+        w.unauthenticatedQuarantineId = quarantineId(db, w.marker + "-ghost", false);
+        for (String[] d : new String[][] {{w.victim, w.victimDevice}, {w.victim, w.victimDevice2}, {w.other, w.otherDevice}}) {
+            byte[] stored = new byte[32];
+            byte[] received = new byte[32];
+            RANDOM.nextBytes(stored);
+            RANDOM.nextBytes(received);
+            alerts.conflictingDuplicate(new ConflictAlert(d[0], new MessageKey(d[1], w.boot, w.seq), ContentDigest.of(stored),
+                    ContentDigest.of(received), "mqtt:" + d[1], now));
+        }
+
+        w.bank2GrantId = ((Number) as(w.victimFactoryKey).contentType(ContentType.JSON)
+                .body(Map.of("grantee", w.bank2, "deviceIds", List.of(w.victimDevice2), "note", "pledge " + w.marker))
+                .post("/api/v1/tenants/" + w.victim + "/grants").then().statusCode(201)
+                .extract().path("items[0].id")).longValue();
+        return w;
+    }
+
+    /** A request carrying {@code key}. */
+    public static RequestSpecification as(String key) {
+        return given().header("Authorization", "Bearer " + key);
+    }
+
+    /** A fresh public key, base64 SPKI, for registration bodies. */
+    public static String freshPublicKey() {
+        return Base64.getEncoder().encodeToString(Keys.generate(SignatureAlgorithm.ES256, RANDOM).verificationKey().spki());
+    }
+
+    /** Creates an API key with the operator or factory {@code callerKey}; the response body as a map. */
+    public Map<String, Object> createKey(String callerKey, String label, String role, String tenant) {
+        Map<String, Object> body = new HashMap<>(Map.of("label", label, "role", role));
+        if (tenant != null) {
+            body.put("tenant", tenant);
+        }
+        return as(callerKey).contentType(ContentType.JSON).body(body).post("/api/v1/api-keys")
+                .then().statusCode(201).extract().jsonPath().getMap("");
+    }
+
+    private void tenant(String id, String kind) {
+        OperatorKey.authorized().contentType(ContentType.JSON).body(Map.of("id", id, "name", id, "kind", kind))
+                .post("/api/v1/tenants").then().statusCode(201);
+    }
+
+    private ValidatableResponse device(String key, String tenant, String id, String site) {
+        SigningKey deviceKey = Keys.generate(SignatureAlgorithm.ES256, RANDOM);
+        deviceKeys.put(id, deviceKey);
+        Map<String, Object> body = new HashMap<>(Map.of("deviceId", id,
+                "publicKey", Base64.getEncoder().encodeToString(deviceKey.verificationKey().spki())));
+        if (site != null) {
+            body.put("siteId", site);
+        }
+        return as(key).contentType(ContentType.JSON).body(body).post("/api/v1/tenants/" + tenant + "/devices")
+                .then().statusCode(201);
+    }
+
+    private RegisteredDevice registered(String tenant, String device) {
+        return new RegisteredDevice(tenant, device, deviceKeys.get(device).verificationKey(), DeviceStatus.ACTIVE);
+    }
+
+    /** A really signed message of one temperature reading, as the pipeline hands it to the store. */
+    private AcceptedMessage message(String tenant, String device, long boot, long seq, Instant receivedAt) {
+        Instant deviceTime = receivedAt.minusMillis(500);
+        Reading reading = new Reading(Quantity.TEMPERATURE, 4.5, receivedAt.minusSeconds(30).toEpochMilli());
+        byte[] raw = ReadingMessages.sign(new ReadingPack(device, List.of(reading)), boot, seq, deviceTime.toEpochMilli(),
+                deviceKeys.get(device));
+        var decoded = ReadingMessages.decode(raw);
+        List<AcceptedReading> readings = new ArrayList<>();
+        readings.add(new AcceptedReading(0, reading.quantity(), decoded.pack().readings().get(0).fixedValue(),
+                Instant.ofEpochMilli(reading.timeMillis()), false));
+        return new AcceptedMessage(tenant, device, boot, seq, ContentDigest.of(decoded.contentDigest()), raw,
+                Topics.up(tenant, device), "mqtt:" + device, receivedAt, deviceTime, readings);
+    }
+
+    private QuarantineEntry rejected(String device, boolean authenticated, Instant receivedAt) {
+        byte[] raw = new byte[24];
+        RANDOM.nextBytes(raw);
+        return new QuarantineEntry(ReasonCode.of(ErrorCode.BAD_SIGNATURE), raw, Optional.of(device), authenticated,
+                Optional.empty(), boot, seq + 100, "t/x/d/" + device + "/up", "mqtt:" + device, receivedAt,
+                "tenancy test entry of " + device);
+    }
+
+    private static long quarantineId(DataSource db, String device, boolean authenticated) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT max(id) FROM quarantine WHERE claimed_device = ? AND authenticated = ?")) {
+            s.setString(1, device);
+            s.setBoolean(2, authenticated);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.sensorproof.gateway.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.sensorproof.gateway.EmbeddedPostgresTestResource;
+import io.sensorproof.gateway.core.MessageStore;
+import io.sensorproof.gateway.core.OperatorAlerts;
+import io.sensorproof.gateway.core.Quarantine;
+import io.sensorproof.gateway.core.StatusSink;
+import io.sensorproof.gateway.security.OpenApiOperations.Operation;
+import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generated tenant-isolation probes over the OpenAPI document: every operation is called with keys
+ * of other tenants (a factory of another tenant, a bank and an exchange without grants), with the
+ * path naming the victim tenant's real resources and a plausible body, and must refuse with 403 or
+ * 404 — never 2xx, never a 400/409/422 that would show validation or existence. A listing without
+ * path parameters may answer 200, but nothing of the victim may be in it. The regulator reads every
+ * operation and every write is refused. Control requests with the operator key show that the paths
+ * and bodies are real, so the refusals are authorization, not typos.
+ */
+@QuarkusTest
+@WithTestResource(EmbeddedPostgresTestResource.class)
+class TenantIsolationIT {
+    /**
+     * The only operations the probes skip: the acknowledgement key is public information for any
+     * valid key; enrollment authenticates with its one-time token instead of an API key.
+     */
+    static final Set<String> EXEMPT = Set.of("GET /api/v1/gateway/ack-key", "POST /api/v1/enroll");
+
+    private static TenancyWorld world;
+
+    @Inject
+    AgroalDataSource db;
+    @Inject
+    MessageStore store;
+    @Inject
+    Quarantine quarantine;
+    @Inject
+    OperatorAlerts alerts;
+    @Inject
+    StatusSink statusSink;
+
+    @BeforeEach
+    void buildWorld() throws Exception {
+        synchronized (TenantIsolationIT.class) {
+            if (world == null) {
+                world = TenancyWorld.build("iso-", db, store, quarantine, alerts, statusSink);
+            }
+        }
+    }
+
+    @Test
+    void everyOperationRefusesOtherTenantsKeysAndTheProbeCoversTheWholeDocument() throws Exception {
+        OpenApiOperations api = OpenApiOperations.load(world);
+        List<Operation> operations = api.all();
+        Map<String, String> foreignKeys = new LinkedHashMap<>();
+        foreignKeys.put("factory of another tenant", world.otherFactoryKey);
+        foreignKeys.put("bank without grants", world.bankKey);
+        foreignKeys.put("exchange without grants", world.exchangeKey);
+
+        Set<String> probed = new TreeSet<>();
+        for (Operation op : operations) {
+            if (EXEMPT.contains(op.key())) {
+                continue;
+            }
+            if (op.isRead()) {
+                Response control = api.send(op, OperatorKey.bootstrap());
+                assertThat(control.statusCode()).as("control: operator " + op + " -> " + control.asString()).isEqualTo(200);
+                if (!op.hasPathParameters()) {
+                    assertThat(control.asString()).as("control: " + op + " lists something of the victim").contains(world.marker);
+                }
+            }
+            for (Map.Entry<String, String> caller : foreignKeys.entrySet()) {
+                Response r = api.send(op, caller.getValue());
+                String what = caller.getKey() + ": " + op + " -> " + r.statusCode() + " " + r.asString();
+                if (op.isRead() && !op.hasPathParameters() && r.statusCode() == 200) {
+                    assertThat(r.asString()).as(what).doesNotContain(world.marker);
+                } else {
+                    assertThat(r.statusCode()).as(what).isIn(403, 404);
+                    assertThat(r.jsonPath().getString("code")).as(what).matches("FORBIDDEN|[A-Z_]+_NOT_FOUND");
+                }
+            }
+            probed.add(op.key());
+        }
+
+        Set<String> documented = new TreeSet<>();
+        operations.forEach(op -> documented.add(op.key()));
+        Set<String> expected = new TreeSet<>(documented);
+        expected.removeAll(EXEMPT);
+        assertThat(probed).as("every operation of the document was probed").isEqualTo(expected);
+        assertThat(probed).as("the document lists the API").hasSizeGreaterThan(20);
+
+        // The writes were refused for want of rights, not because their paths or bodies were wrong: the
+        // operator's identical requests are well-formed and hit real resources (2xx, or 409 for a duplicate).
+        for (Operation op : operations) {
+            if (!EXEMPT.contains(op.key()) && !op.isRead()) {
+                Response control = api.send(op, OperatorKey.bootstrap());
+                assertThat(control.statusCode()).as("control: operator " + op + " -> " + control.asString())
+                        .isIn(200, 201, 204, 409);
+            }
+        }
+    }
+
+    @Test
+    void regulatorReadsEveryOperationAndEveryWriteIsRefused() throws Exception {
+        OpenApiOperations api = OpenApiOperations.load(world);
+        int reads = 0;
+        int writes = 0;
+        for (Operation op : api.all()) {
+            if (EXEMPT.contains(op.key())) {
+                continue;
+            }
+            Response r = api.send(op, world.regulatorKey);
+            String what = "regulator: " + op + " -> " + r.statusCode() + " " + r.asString();
+            if (op.isRead()) {
+                reads++;
+                assertThat(r.statusCode()).as(what).isEqualTo(200);
+                if (!op.hasPathParameters()) {
+                    assertThat(r.asString()).as(what).contains(world.marker);
+                }
+            } else {
+                writes++;
+                assertThat(r.statusCode()).as(what).isEqualTo(403);
+                assertThat(r.jsonPath().getString("code")).as(what).isEqualTo(Access.FORBIDDEN);
+            }
+        }
+        assertThat(reads).isGreaterThan(10);
+        assertThat(writes).isGreaterThan(5);
+    }
+}
