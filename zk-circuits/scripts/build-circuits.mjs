@@ -9,7 +9,8 @@
 // Then the committed outputs, written (default) or compared (--check, exit 1 on a difference):
 //   src/main/resources/io/sensorproof/zk/circuits/<name>/verification.key, abi.json, Verifier.sol,
 //     build.json (cache key, constraint count, tool versions)
-//   src/test/resources/circuits/<name>/proof.json (a proof of circuits/<name>.example.json)
+//   src/test/resources/circuits/<name>/proof.json (a proof of circuits/<name>.example.json; --check
+//     verifies it under the built key instead of proving again)
 // Setup and the fixture proof use fixed, public entropy, so the outputs are reproducible: the
 // keys are for development and tests only (anyone can forge proofs with them; see ADR 013).
 //
@@ -39,6 +40,7 @@ for (let i = 0; i < args.length; i++) {
 
 const provider = (await initialize()).withOptions({ backend: "ark", scheme: "g16", curve: "bn128" });
 const json = (v) => JSON.stringify(v, null, 2) + "\n";
+let differences = 0;
 const resolveImport = (from, path) => {
   const file = resolve(dirname(from), path.endsWith(".zok") ? path : path + ".zok");
   return existsSync(file) ? { source: readFileSync(file, "utf8"), location: file } : null;
@@ -103,7 +105,18 @@ function outputs(name, { dir, info }) {
     [`src/main/resources/io/sensorproof/zk/circuits/${name}/build.json`]: json(info),
   };
   const example = join(circuitsDir, `${name}.example.json`);
-  if (existsSync(example)) {
+  const fixture = `src/test/resources/circuits/${name}/proof.json`;
+  if (existsSync(example) && check) {
+    // Checking: the committed proof must verify under the built key for the example's public inputs
+    // (re-proving would give the same bytes, at the cost of a proof per circuit).
+    const proof = JSON.parse(readFileSync(join(moduleDir, fixture), "utf8"));
+    const expected = JSON.parse(readFileSync(example, "utf8")).publicInputs.map((v) => BigInt(v));
+    const inputsMatch = proof.inputs.length === expected.length && proof.inputs.every((v, i) => BigInt(v) === expected[i]);
+    if (!provider.verify(vk, proof) || !inputsMatch) {
+      console.log(`${name}: ${fixture} does not verify for the example's public inputs`);
+      differences++;
+    }
+  } else if (existsSync(example)) {
     const program = new Uint8Array(readFileSync(join(dir, "program.bin")));
     const abi = JSON.parse(readFileSync(join(dir, "abi.json"), "utf8"));
     const { witness } = provider.computeWitness({ program, abi }, JSON.parse(readFileSync(example, "utf8")).arguments,
@@ -113,12 +126,11 @@ function outputs(name, { dir, info }) {
       `sensorproof-fixture-proof-${name}`);
     if (!provider.verify(vk, proof)) throw new Error(`${name}: zokrates-js rejects its own proof`);
     console.log(`${name}: example proof in ${Date.now() - started} ms`);
-    files[`src/test/resources/circuits/${name}/proof.json`] = json(proof);
+    files[fixture] = json(proof);
   }
   return files;
 }
 
-let differences = 0;
 for (const name of names.length > 0 ? names : CIRCUITS) {
   for (const [path, content] of Object.entries(outputs(name, build(name)))) {
     const file = join(moduleDir, path);
