@@ -2,7 +2,9 @@ package io.sensorproof.zk.prover;
 
 import io.sensorproof.zk.groth16.Groth16Verifier;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -25,6 +27,35 @@ public record CircuitArtifacts(String name, Path directory, Groth16Verifier veri
     /** The artifacts in {@code directory}, verified with its own {@code verification.key}. */
     public static CircuitArtifacts fromBuildDirectory(String name, Path directory) {
         return withKey(name, directory, directory.resolve("verification.key"));
+    }
+
+    /**
+     * The artifacts in {@code directory}, verified with the key committed for {@code name} (see
+     * {@link #committedVerificationKey(String)}), so a build directory whose proving key belongs to
+     * another setup yields only rejected proofs.
+     */
+    public static CircuitArtifacts withCommittedKey(String name, Path directory) {
+        CircuitArtifacts built = fromBuildDirectory(name, directory);
+        return new CircuitArtifacts(name, built.directory(), Groth16Verifier.fromJson(committedVerificationKey(name)));
+    }
+
+    /**
+     * The {@code verification.key} committed for a claim circuit ({@code excursion} or
+     * {@code emissions}), from the classpath resource
+     * {@code io/sensorproof/zk/circuits/<name>/verification.key}.
+     *
+     * @throws IllegalArgumentException for a circuit without a committed key
+     */
+    public static String committedVerificationKey(String name) {
+        String resource = "/io/sensorproof/zk/circuits/" + name + "/verification.key";
+        try (InputStream in = CircuitArtifacts.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no committed verification key for circuit " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The artifacts in {@code directory}, verified with the key in {@code verificationKey}. */
