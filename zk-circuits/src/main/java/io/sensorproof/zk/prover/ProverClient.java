@@ -9,11 +9,13 @@ import io.sensorproof.zk.groth16.VerificationException;
 import io.sensorproof.zk.groth16.ZokratesJson;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +45,7 @@ public final class ProverClient implements AutoCloseable {
     private final List<Slot> slots = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicInteger restarts = new AtomicInteger();
+    private final Map<ProverException.Code, AtomicLong> failures = new EnumMap<>(ProverException.Code.class);
     private volatile boolean closed;
 
     private ProverClient(ProverConfig config) {
@@ -50,6 +53,9 @@ public final class ProverClient implements AutoCloseable {
         this.circuits = config.circuits().stream().collect(Collectors.toUnmodifiableMap(CircuitArtifacts::name,
                 Function.identity()));
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        for (ProverException.Code code : ProverException.Code.values()) {
+            failures.put(code, new AtomicLong());
+        }
     }
 
     /**
@@ -112,9 +118,14 @@ public final class ProverClient implements AutoCloseable {
         return pids;
     }
 
-    /** Workers replaced so far after a timeout or a crash. */
+    /** Workers lost so far to a timeout or a crash (each is replaced). */
     public int restarts() {
         return restarts.get();
+    }
+
+    /** Requests refused or failed so far with {@code code} (for metrics). */
+    public long failures(ProverException.Code code) {
+        return failures.get(code).get();
     }
 
     /** Requests waiting for a worker. */
@@ -130,8 +141,7 @@ public final class ProverClient implements AutoCloseable {
         closed = true;
         List<Job> waiting = new ArrayList<>();
         queue.drainTo(waiting);
-        waiting.forEach(job -> job.result.completeExceptionally(
-                new ProverException(ProverException.Code.SHUT_DOWN, "the prover client is closing")));
+        waiting.forEach(job -> fail(job, new ProverException(ProverException.Code.SHUT_DOWN, "the prover client is closing")));
         for (Slot slot : slots) {
             slot.thread.interrupt();
             WorkerProcess worker = slot.worker;
@@ -152,13 +162,23 @@ public final class ProverClient implements AutoCloseable {
         }
     }
 
+    private void fail(Job job, ProverException e) {
+        failures.get(e.code()).incrementAndGet();
+        job.result().completeExceptionally(e);
+    }
+
+    private ProverException refuse(ProverException e) {
+        failures.get(e.code()).incrementAndGet();
+        return e;
+    }
+
     private Job enqueue(ProofRequest request, String op) {
         if (closed) {
-            throw new ProverException(ProverException.Code.SHUT_DOWN, "the prover client is closed");
+            throw refuse(new ProverException(ProverException.Code.SHUT_DOWN, "the prover client is closed"));
         }
         if (!circuits.containsKey(request.circuit())) {
-            throw new ProverException(ProverException.Code.UNKNOWN_CIRCUIT, "no circuit " + request.circuit()
-                    + " (configured: " + circuits.keySet() + ")");
+            throw refuse(new ProverException(ProverException.Code.UNKNOWN_CIRCUIT, "no circuit " + request.circuit()
+                    + " (configured: " + circuits.keySet() + ")"));
         }
         ObjectNode line = JsonNodeFactory.instance.objectNode();
         line.put("id", ids.incrementAndGet());
@@ -167,13 +187,21 @@ public final class ProverClient implements AutoCloseable {
         line.set("args", request.arguments());
         Job job = new Job(line);
         if (!queue.offer(job)) {
-            throw new ProverException(ProverException.Code.QUEUE_FULL,
-                    config.queueCapacity() + " requests are already waiting for " + config.workers() + " workers");
+            throw refuse(new ProverException(ProverException.Code.QUEUE_FULL,
+                    config.queueCapacity() + " requests are already waiting for " + config.workers() + " workers"));
         }
         return job;
     }
 
     private ProofResult verified(ProofRequest request, JsonNode answer) {
+        try {
+            return check(request, answer);
+        } catch (ProverException e) {
+            throw refuse(e);
+        }
+    }
+
+    private ProofResult check(ProofRequest request, JsonNode answer) {
         String proofJson = answer.get("proof").toString();
         Groth16Proof proof;
         boolean valid;
@@ -201,7 +229,7 @@ public final class ProverClient implements AutoCloseable {
             return future.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            if (cause instanceof CompletionException && cause.getCause() != null) {
                 cause = cause.getCause();
             }
             if (cause instanceof ProverException prover) {
@@ -253,27 +281,27 @@ public final class ProverClient implements AutoCloseable {
                 JsonNode answer = worker.call(job.line(), config.requestTimeout());
                 JsonNode error = answer.get("error");
                 if (error != null) {
-                    job.result().completeExceptionally(new ProverException(code(error.path("code").asText()),
-                            error.path("message").asText()));
+                    fail(job, new ProverException(code(error.path("code").asText()), error.path("message").asText()));
                 } else {
                     ((ObjectNode) answer).put("pid", worker.pid());
                     job.result().complete(answer);
                 }
             } catch (TimeoutException e) {
                 long pid = worker.pid();
-                worker.kill();
-                job.result().completeExceptionally(new ProverException(ProverException.Code.TIMEOUT,
+                lose();
+                fail(job, new ProverException(ProverException.Code.TIMEOUT,
                         "worker " + pid + " gave no answer within " + config.requestTimeout() + "; killed"));
                 restartQuietly();
             } catch (InterruptedException e) {
-                job.result().completeExceptionally(new ProverException(ProverException.Code.SHUT_DOWN,
-                        "the prover client is closing"));
+                fail(job, new ProverException(ProverException.Code.SHUT_DOWN, "the prover client is closing"));
                 Thread.currentThread().interrupt();
             } catch (ProverException e) {
-                job.result().completeExceptionally(closed
-                        ? new ProverException(ProverException.Code.SHUT_DOWN, "the prover client is closing", e)
-                        : e);
-                if (e.code() == ProverException.Code.WORKER_CRASHED) {
+                boolean crashed = e.code() == ProverException.Code.WORKER_CRASHED && !closed;
+                if (crashed) {
+                    lose();
+                }
+                fail(job, closed ? new ProverException(ProverException.Code.SHUT_DOWN, "the prover client is closing", e) : e);
+                if (crashed) {
                     restartQuietly();
                 }
             } catch (RuntimeException e) {
@@ -281,13 +309,22 @@ public final class ProverClient implements AutoCloseable {
             }
         }
 
-        private void replace() {
-            WorkerProcess old = worker;
-            if (old != null) {
-                old.kill();
+        /** Kills the current worker after a timeout or crash and counts it, before the request fails. */
+        private void lose() {
+            WorkerProcess lost = worker;
+            worker = null;
+            if (lost != null) {
+                lost.kill();
                 restarts.incrementAndGet();
             }
+        }
+
+        private void replace() {
+            WorkerProcess old = worker;
             worker = null;
+            if (old != null) {
+                old.kill();
+            }
             worker = WorkerProcess.start(config, name);
         }
 

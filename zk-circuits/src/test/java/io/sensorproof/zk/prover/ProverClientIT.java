@@ -74,7 +74,7 @@ class ProverClientIT {
             pids = client.workerPids();
             assertThat(pids).hasSize(2).doesNotHaveDuplicates();
             List<CompletableFuture<ProofResult>> futures = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 2; i++) {
                 futures.add(client.submit(excursion()));
             }
             List<Long> provers = new ArrayList<>();
@@ -97,10 +97,11 @@ class ProverClientIT {
             Thread.sleep(300);
             signal(pid, "KILL");
             assertThat(failure(inFlight)).isEqualTo(ProverException.Code.WORKER_CRASHED);
-            ProofResult next = client.prove(excursion());
-            assertThat(next.workerPid()).isNotEqualTo(pid);
             assertThat(client.restarts()).isEqualTo(1);
+            assertThat(client.failures(ProverException.Code.WORKER_CRASHED)).isEqualTo(1);
             assertGone(List.of(pid));
+            assertThat(client.computeWitness(excursion())).isNotNull();
+            assertThat(client.workerPids()).hasSize(1).doesNotContain(pid);
         }
     }
 
@@ -134,6 +135,7 @@ class ProverClientIT {
             waiting = client.submit(excursion());
             assertThatThrownBy(() -> client.submit(excursion())).isInstanceOf(ProverException.class)
                     .extracting(e -> ((ProverException) e).code()).isEqualTo(ProverException.Code.QUEUE_FULL);
+            assertThat(client.failures(ProverException.Code.QUEUE_FULL)).isEqualTo(1);
         }
         assertThat(failure(waiting)).isEqualTo(ProverException.Code.SHUT_DOWN);
         assertThat(failure(inFlight)).isEqualTo(ProverException.Code.SHUT_DOWN);
