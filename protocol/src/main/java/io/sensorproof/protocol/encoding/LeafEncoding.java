@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * The six Poseidon inputs of a reading's leaf, each a bounded integer (the circuits range-check
- * every part):
+ * every packed part, the time and the value; docs/protocol.md §7.4–7.6):
  *
  * <pre>
  * leaf = Poseidon(LEAF_TAG, device, boot * 2^32 + seq, recordIndex * 2^8 + quantity, timeMillis, value)
