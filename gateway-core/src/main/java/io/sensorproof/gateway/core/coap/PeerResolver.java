@@ -55,23 +55,34 @@ public final class PeerResolver {
     }
 
     /**
-     * The device behind a DTLS principal.
+     * The device behind the DTLS principal of an established session, for a request: identity only.
+     * The device's status is left to the pipeline, which checks it for every message (and
+     * quarantines a suspended device's message as {@code DEVICE_INACTIVE}).
      *
-     * @throws PeerRefusedException when the principal is no active device of this gateway
+     * @throws PeerRefusedException when the principal names no device of this gateway
      * @throws RuntimeException from the registries when they are unavailable
      */
     public TransportPeer resolve(Principal principal) {
         if (principal instanceof X509CertPath path) {
-            return resolveCertificate(path.getTarget());
+            return certificatePeer(path.getTarget(), false);
         }
         if (principal instanceof RawPublicKeyIdentity rpk) {
-            return resolveRawPublicKey(rpk.getKey());
+            return rawPublicKeyPeer(rpk.getKey(), false);
         }
         throw new PeerRefusedException("PEER_UNKNOWN", "the DTLS session authenticated no device certificate or raw public key");
     }
 
-    /** The device named by a certificate that already validated against the trusted device CAs. */
+    /** The active device named by a certificate that already validated against the trusted device CAs (handshake). */
     public TransportPeer resolveCertificate(X509Certificate certificate) {
+        return certificatePeer(certificate, true);
+    }
+
+    /** The active device whose signing key or registered transport key is {@code publicKey} (handshake). */
+    public TransportPeer resolveRawPublicKey(PublicKey publicKey) {
+        return rawPublicKeyPeer(publicKey, true);
+    }
+
+    private TransportPeer certificatePeer(X509Certificate certificate, boolean requireActive) {
         TransportPeer peer = DeviceUrn.of(certificate).orElseThrow(() -> new PeerRefusedException("PEER_UNKNOWN",
                 "certificate " + certificate.getSubjectX500Principal() + " has no single SubjectAltName URI " + DeviceUrn.PREFIX
                         + "<tenant>:<device>"));
@@ -84,19 +95,22 @@ public final class PeerResolver {
                     throw new PeerRefusedException("PEER_UNKNOWN", "certificate names " + peer + " but its key is registered to "
                             + d.tenant() + "/" + d.deviceId());
                 }
-                requireActive(d);
+                if (requireActive) {
+                    requireActive(d);
+                }
             }
         }
         return peer;
     }
 
-    /** The device whose signing key or registered transport key is {@code publicKey}. */
-    public TransportPeer resolveRawPublicKey(PublicKey publicKey) {
+    private TransportPeer rawPublicKeyPeer(PublicKey publicKey, boolean requireActive) {
         VerificationKey key = canonical(publicKey).orElseThrow(() -> new PeerRefusedException("PEER_KEY_UNSUPPORTED",
                 "raw public key of type " + publicKey.getAlgorithm() + " is not a supported device key"));
         Optional<RegisteredDevice> signer = devices.byKid(key.kid());
         if (signer.isPresent()) {
-            requireActive(signer.get());
+            if (requireActive) {
+                requireActive(signer.get());
+            }
             return new TransportPeer(signer.get().tenant(), signer.get().deviceId());
         }
         return transportKeys.byTransportKid(key.kid()).orElseThrow(() -> new PeerRefusedException("PEER_UNKNOWN",
