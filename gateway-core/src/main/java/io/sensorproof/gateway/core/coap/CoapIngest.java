@@ -48,6 +48,9 @@ public final class CoapIngest implements AutoCloseable {
         void respond(CoapReply reply);
     }
 
+    /** The response codes the adapter sends; each has its {@code replies.<code>} counter from the start. */
+    public static final List<String> RESPONSE_CODES = List.of("2.04", "4.00", "4.03", "4.04", "4.09", "4.13", "4.15", "4.29", "5.00", "5.03");
+
     private record Pending(CoapUplink uplink, Responder responder, Instant receivedAt) {
     }
 
@@ -75,6 +78,9 @@ public final class CoapIngest implements AutoCloseable {
         for (String name : List.of("requests", "overloaded", "deferred", "peer_refused", "unsupported_content_format", "status.accepted",
                 "status.refused")) {
             counters.put(name, new LongAdder());
+        }
+        for (String code : RESPONSE_CODES) {
+            counters.put("replies." + code, new LongAdder());
         }
         this.worker = new Thread(this::work, "coap-ingest");
         this.worker.setDaemon(true);

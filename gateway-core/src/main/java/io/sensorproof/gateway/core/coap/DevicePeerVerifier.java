@@ -53,6 +53,18 @@ public final class DevicePeerVerifier implements NewAdvancedCertificateVerifier 
     public DevicePeerVerifier(Supplier<List<X509Certificate>> trustedCas, PeerResolver resolver) {
         this.trustedCas = Objects.requireNonNull(trustedCas, "trustedCas");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
+        for (String code : REFUSAL_CODES) {
+            refused.put(code, new LongAdder());
+        }
+    }
+
+    /** Codes of refused handshakes. */
+    public static final List<String> REFUSAL_CODES = List.of("PEER_UNKNOWN", "PEER_INACTIVE", "PEER_KEY_UNSUPPORTED", "PEER_CERTIFICATE_USAGE",
+            "PEER_UNTRUSTED", "PEER_REGISTRY_UNAVAILABLE");
+
+    /** The live counters of refused handshakes by code (for a metrics bridge). */
+    public Map<String, LongAdder> refusedCounters() {
+        return java.util.Collections.unmodifiableMap(refused);
     }
 
     @Override
