@@ -54,6 +54,7 @@ public final class CoapIngestAdapter implements AutoCloseable {
     private final DevicePeerVerifier verifier;
     private final CoapServer server;
     private final CoapEndpoint endpoint;
+    private final List<X509Certificate> serverChain;
 
     /**
      * @param serverKey the gateway's DTLS private key (EC P-256)
@@ -67,6 +68,7 @@ public final class CoapIngestAdapter implements AutoCloseable {
             Supplier<List<X509Certificate>> trustedCas, PeerResolver resolver, Function<Acknowledger, IngestPipeline> pipeline,
             StatusHandler statusHandler, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.serverChain = List.copyOf(serverChain);
         this.verifier = new DevicePeerVerifier(trustedCas, resolver);
         this.ingest = new CoapIngest(settings, pipeline.apply(reply -> { }), statusHandler, resolver, clock);
         Configuration config = configuration(settings);
@@ -130,6 +132,11 @@ public final class CoapIngestAdapter implements AutoCloseable {
     /** The DTLS client check (accepted and refused handshakes). */
     public DevicePeerVerifier verifier() {
         return verifier;
+    }
+
+    /** The gateway's DTLS certificate chain, leaf first (what devices trust). */
+    public List<X509Certificate> serverCertificates() {
+        return serverChain;
     }
 
     /** The settings. */
