@@ -50,6 +50,7 @@ import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
 import org.eclipse.californium.scandium.dtls.CertificateType;
+import org.eclipse.californium.scandium.dtls.SignatureAndHashAlgorithm;
 import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
 import org.eclipse.californium.scandium.dtls.x509.StaticNewAdvancedCertificateVerifier;
 
@@ -139,6 +140,9 @@ public final class CoapTransport implements Transport {
         cfg.set(DtlsConfig.DTLS_ROLE, DtlsRole.CLIENT_ONLY);
         // the gateway is pinned through the trust file, not through its host name
         cfg.set(DtlsConfig.DTLS_VERIFY_SERVER_CERTIFICATES_SUBJECT, false);
+        // Ed25519 device keys sign the handshake themselves (Scandium's default list has ECDSA and RSA only)
+        cfg.setAsList(DtlsConfig.DTLS_SIGNATURE_AND_HASH_ALGORITHMS, SignatureAndHashAlgorithm.SHA256_WITH_ECDSA,
+                SignatureAndHashAlgorithm.SHA384_WITH_ECDSA, SignatureAndHashAlgorithm.INTRINSIC_WITH_ED25519);
         if (coap.trustFile().isEmpty()) {
             throw new IOException("setting coap.dtls.trust-file is required: the gateway's CA or certificate");
         }

@@ -31,6 +31,7 @@ import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
 import org.eclipse.californium.scandium.dtls.CertificateType;
+import org.eclipse.californium.scandium.dtls.SignatureAndHashAlgorithm;
 import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
 
 /**
@@ -105,6 +106,9 @@ public final class CoapIngestAdapter implements AutoCloseable {
         config.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, CoapIngestSettings.MAX_BODY_BYTES);
         config.set(DtlsConfig.DTLS_ROLE, DtlsRole.SERVER_ONLY);
         config.set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED);
+        // Ed25519 device keys sign the handshake themselves (Scandium's default list has ECDSA and RSA only)
+        config.setAsList(DtlsConfig.DTLS_SIGNATURE_AND_HASH_ALGORITHMS, SignatureAndHashAlgorithm.SHA256_WITH_ECDSA,
+                SignatureAndHashAlgorithm.SHA384_WITH_ECDSA, SignatureAndHashAlgorithm.INTRINSIC_WITH_ED25519);
         return config;
     }
 

@@ -12,6 +12,7 @@ import io.sensorproof.gateway.core.StoredOutcome;
 import io.sensorproof.protocol.ack.Acknowledgement;
 import io.sensorproof.protocol.ack.AcknowledgementCodec;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
+import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.message.ReadingMessages;
 import io.sensorproof.protocol.senml.Quantity;
 import io.sensorproof.protocol.senml.Reading;
@@ -78,6 +79,47 @@ class CoapIngestIT {
             }
             assertThat(gateway.store.readingCount()).isEqualTo(25);
             assertThat(gateway.adapter.ingest().counters()).containsEntry("status.accepted", 1L);
+        }
+    }
+
+    @Test
+    void ed25519DeviceAuthenticatesWithItsOwnKeyByCertificateAndRawPublicKey() throws Exception {
+        try (CoapFixture gateway = new CoapFixture(dir)) {
+            CoapFixture.Device device = gateway.new Device("acme", "ed-1", SignatureAlgorithm.EDDSA);
+            for (boolean rawPublicKey : new boolean[] {false, true}) {
+                try (CoapFixture.RawClient client = new CoapFixture.RawClient(device.config(rawPublicKey, Map.of()))) {
+                    long seq = rawPublicKey ? 2 : 1;
+                    CoapResponse response = client.post("t/acme/d/ed-1/up", sign(device, 1, seq, System.currentTimeMillis()));
+                    assertThat(response).as("answer over DTLS with an Ed25519 %s", rawPublicKey ? "raw public key" : "certificate").isNotNull();
+                    assertThat(response.getCode()).isEqualTo(ResponseCode.CHANGED);
+                }
+            }
+            assertThat(gateway.store.messages()).hasSize(2);
+        }
+    }
+
+    @Test
+    void sm2DeviceUsesAP256TransportKeyRegisteredForItsDevice() throws Exception {
+        try (CoapFixture gateway = new CoapFixture(dir)) {
+            CoapFixture.Device device = gateway.new Device("acme", "sm2-1", SignatureAlgorithm.SM2_SM3);
+            AgentConfig rpk = device.config(true, Map.of());
+            SigningKey transportKey = io.sensorproof.agent.keys.KeyFiles.load(io.sensorproof.agent.transport.CoapTransport.dtlsKeyFile(rpk));
+            assertThat(transportKey.algorithm()).isEqualTo(SignatureAlgorithm.ES256);
+            try (CoapFixture.RawClient unregistered = new CoapFixture.RawClient(rpk)) {
+                assertThat(unregistered.handshake()).as("transport key not registered yet").isFalse();
+            }
+            gateway.transportKeys.put(java.nio.ByteBuffer.wrap(transportKey.verificationKey().kid()),
+                    new io.sensorproof.gateway.core.TransportPeer("acme", "sm2-1"));
+            try (EdgeAgent agent = device.agent(rpk)) {
+                agent.submit(new Reading(Quantity.CO2E, 1.5, System.currentTimeMillis() - 1000));
+                agent.flush();
+                assertThat(agent.awaitDrained(Duration.ofSeconds(60))).as("drained: %s", agent.describe()).isTrue();
+            }
+            try (CoapFixture.RawClient byCertificate = new CoapFixture.RawClient(device.config(false, Map.of()))) {
+                assertThat(byCertificate.post("t/acme/d/sm2-1/up", sign(device, 2, 100, System.currentTimeMillis())).getCode())
+                        .isEqualTo(ResponseCode.CHANGED);
+            }
+            assertThat(gateway.store.messages()).hasSize(2);
         }
     }
 
