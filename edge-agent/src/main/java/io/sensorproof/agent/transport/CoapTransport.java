@@ -311,7 +311,7 @@ public final class CoapTransport implements Transport {
 
     private void answered(CoapResponse response, byte[] payload, boolean uplink) {
         ResponseCode code = response.getCode();
-        count(code.text == null ? code.toString() : code.codeClass + "." + String.format("%02d", code.codeDetail));
+        count(code.codeClass + "." + String.format("%02d", code.codeDetail));
         boolean signed = response.getOptions().getContentFormat() == COSE_SIGN1 && response.getPayload() != null
                 && response.getPayload().length > 0;
         if (uplink && signed && (code == ResponseCode.CHANGED || code.isClientError())) {

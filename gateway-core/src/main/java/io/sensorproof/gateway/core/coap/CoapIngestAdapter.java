@@ -14,7 +14,6 @@ import java.util.function.Supplier;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
-import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.config.CoapConfig;
@@ -184,8 +183,6 @@ public final class CoapIngestAdapter implements AutoCloseable {
         }
         if (reply.contentFormat() >= 0) {
             response.getOptions().setContentFormat(reply.contentFormat());
-        } else if (payload.length > 0 && reply.code().isSuccess()) {
-            response.getOptions().setContentFormat(MediaTypeRegistry.TEXT_PLAIN);
         }
         reply.maxAge().ifPresent(seconds -> response.getOptions().setMaxAge(seconds));
         return response;
