@@ -74,7 +74,11 @@ class CoapGatewayIT {
         assertThat(registry.count("SELECT count(*) FROM readings WHERE device_id = 'coap-cert-1'")).isEqualTo(300);
         assertThat(registry.count("SELECT count(*) FROM readings WHERE device_id = 'coap-rpk-1'")).isEqualTo(40);
         assertThat(registry.count("SELECT count(*) FROM quarantine WHERE claimed_device IN ('coap-cert-1', 'coap-rpk-1')")).isZero();
-        io.restassured.RestAssured.get("/q/health/ready").then().statusCode(200);
+        io.restassured.RestAssured.get("/q/health/ready").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("\"coap\""));
+        String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
+        assertThat(metrics).contains("sensorproof_coap_responses_total{code=\"2.04\"}").contains("sensorproof_coap_queue_depth")
+                .contains("sensorproof_coap_handshakes_accepted_total");
     }
 
     @Test

@@ -276,6 +276,44 @@ class CoapIngestIT {
         }, executor);
     }
 
+    @Test
+    void agentHonoursMaxAgeOfServiceUnavailableAndDeliversEverythingOnce() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        MessageStoreGate gate = new MessageStoreGate(release);
+        try (CoapFixture gateway = new CoapFixture(dir,
+                s -> new CoapIngestSettings(s.bindAddress(), 1, 1, Duration.ZERO, Duration.ofSeconds(1), s.maxMessageSize(), s.preferredBlockSize()),
+                store -> gate.wrap(store))) {
+            CoapFixture.Device device = gateway.new Device("acme", "patient-1", SignatureAlgorithm.ES256);
+            AgentConfig config = device.config(false, Map.of("pack.max-records", "1"));
+            java.util.concurrent.atomic.AtomicReference<io.sensorproof.agent.transport.CoapTransport> transport =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            try (EdgeAgent agent = EdgeAgent.start(config, device.key, gateway.gatewayKey.verificationKey(), metrics -> {
+                transport.set(new io.sensorproof.agent.transport.CoapTransport(config,
+                        new io.sensorproof.agent.transport.Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), new java.security.SecureRandom()),
+                        metrics::recordBackoff));
+                return transport.get();
+            }, java.time.Clock.systemUTC())) {
+                long now = System.currentTimeMillis();
+                for (int i = 0; i < 4; i++) {
+                    agent.submit(new Reading(Quantity.TEMPERATURE, 5 + i, now - 1000 + i));
+                }
+                assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (transport.get().responses().getOrDefault("5.03", 0L) == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(transport.get().responses()).as("the agent met a full queue").containsKey("5.03");
+                release.countDown();
+                assertThat(agent.awaitDrained(Duration.ofSeconds(60))).as("drained: %s", agent.describe()).isTrue();
+                assertThat(agent.metrics().acksForged()).isZero();
+            }
+            assertThat(gateway.store.messages()).hasSize(4);
+            assertThat(gateway.quarantine.entries()).isEmpty();
+        } finally {
+            release.countDown();
+        }
+    }
+
     /** Holds the first store call until released, so the queue behind it fills. */
     static final class MessageStoreGate {
         final CountDownLatch entered = new CountDownLatch(1);
