@@ -165,7 +165,7 @@ public final class CoapIngest implements AutoCloseable {
     }
 
     /** Runs one batch: peers resolved, status messages handled, uplinks through the pipeline, every request answered. */
-    void process(List<Pending> batch) {
+    private void process(List<Pending> batch) {
         List<InboundMessage> inbound = new ArrayList<>(batch.size());
         List<Responder> waiting = new ArrayList<>(batch.size());
         for (Pending p : batch) {
