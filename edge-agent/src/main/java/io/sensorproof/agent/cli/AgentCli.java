@@ -11,6 +11,7 @@ import io.sensorproof.agent.outbox.Outbox;
 import io.sensorproof.agent.outbox.OutboxConfig;
 import io.sensorproof.agent.outbox.OutboxStats;
 import io.sensorproof.agent.transport.Backoff;
+import io.sensorproof.agent.transport.CoapTransport;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.protocol.ProtocolException;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
@@ -119,7 +120,7 @@ public final class AgentCli implements Callable<Integer> {
             VerificationKey gatewayKey = KeyFiles.readPublicKey(config.gatewayAckKey());
             PrintWriter err = spec.commandLine().getErr();
             EdgeAgent agent = EdgeAgent.start(config, key, gatewayKey,
-                    metrics -> new MqttTransport(config, new Backoff(config.reconnectMin(), config.reconnectMax(), new SecureRandom()), metrics::recordBackoff),
+                    metrics -> transport(config, metrics),
                     Clock.systemUTC());
             try {
                 pump(agent, new InputStreamReader(System.in, StandardCharsets.UTF_8), err);
@@ -131,6 +132,13 @@ public final class AgentCli implements Callable<Integer> {
             } finally {
                 agent.close();
             }
+        }
+
+        /** The transport {@code transport=} selects. */
+        static io.sensorproof.agent.transport.Transport transport(AgentConfig config, io.sensorproof.agent.AgentMetrics metrics) {
+            Backoff backoff = new Backoff(config.reconnectMin(), config.reconnectMax(), new SecureRandom());
+            return "coap".equals(config.transport()) ? new CoapTransport(config, backoff, metrics::recordBackoff)
+                    : new MqttTransport(config, backoff, metrics::recordBackoff);
         }
 
         static void pump(EdgeAgent agent, Reader input, PrintWriter err) throws IOException {

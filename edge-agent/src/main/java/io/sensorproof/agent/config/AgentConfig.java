@@ -20,7 +20,30 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         String mqttCaFile, String mqttUsername, char[] mqttPassword, int keepAliveSeconds, long sessionExpirySeconds,
         int packMaxRecords, Duration packMaxAge, Duration ackTimeout, int maxInFlight, Duration reconnectMin,
         Duration reconnectMax, double expectedReadingsPerSecond, long retentionHours, long outboxCapacityBytes,
-        OverflowPolicy overflow, String alg) {
+        OverflowPolicy overflow, String alg, String transport, Coap coap) {
+
+    /**
+     * Settings of the CoAP transport.
+     *
+     * @param uri gateway endpoint, {@code coaps://host:port}
+     * @param rawPublicKey true for RPK client authentication, false for a certificate chain
+     * @param keyFile DTLS private key, or empty for the default (see {@link Setting#COAP_DTLS_KEY_FILE})
+     * @param certificateFile PEM chain of the DTLS key (x509 mode)
+     * @param trustFile PEM certificates trusted for the gateway
+     * @param maxInFlight confirmable requests outstanding at once
+     * @param blockSize block size for block-wise transfer
+     */
+    public record Coap(String uri, boolean rawPublicKey, String keyFile, String certificateFile, String trustFile, int maxInFlight,
+            int blockSize) {
+        public Coap {
+            if (!uri.startsWith("coaps://")) {
+                throw new IllegalArgumentException(Setting.COAP_URI.key() + " must be a coaps:// URI (DTLS only): " + uri);
+            }
+            if (maxInFlight < 1 || blockSize < 16 || blockSize > 1024 || Integer.bitCount(blockSize) != 1) {
+                throw new IllegalArgumentException("coap.max-in-flight must be positive and coap.block-size a power of two in 16..1024");
+            }
+        }
+    }
 
     /**
      * Outbox bytes per message beyond its records: COSE header, signature, framing (measured with
@@ -35,6 +58,9 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         Identifiers.requireValid(device, "device id");
         if (packMaxRecords < 1 || packMaxRecords > SenmlCodec.MAX_RECORDS) {
             throw new IllegalArgumentException(Setting.PACK_MAX_RECORDS.key() + " must be 1.." + SenmlCodec.MAX_RECORDS);
+        }
+        if (!"mqtt".equals(transport) && !"coap".equals(transport)) {
+            throw new IllegalArgumentException(Setting.TRANSPORT.key() + " must be mqtt or coap: " + transport);
         }
         if (maxInFlight < 1 || outboxCapacityBytes < 1 || expectedReadingsPerSecond <= 0) {
             throw new IllegalArgumentException("send.max-in-flight, outbox capacity and expected rate must be positive");
@@ -79,7 +105,18 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
                 Duration.ofMillis(Long.parseLong(v.get(Setting.ACK_TIMEOUT_MILLIS))), Integer.parseInt(v.get(Setting.MAX_IN_FLIGHT)),
                 Duration.ofMillis(Long.parseLong(v.get(Setting.RECONNECT_MIN_MILLIS))),
                 Duration.ofMillis(Long.parseLong(v.get(Setting.RECONNECT_MAX_MILLIS))), rate, retention, capacity,
-                OverflowPolicy.valueOf(v.get(Setting.OUTBOX_OVERFLOW).toUpperCase(java.util.Locale.ROOT)), v.get(Setting.ALG));
+                OverflowPolicy.valueOf(v.get(Setting.OUTBOX_OVERFLOW).toUpperCase(java.util.Locale.ROOT)), v.get(Setting.ALG),
+                v.get(Setting.TRANSPORT).toLowerCase(java.util.Locale.ROOT), coap(v));
+    }
+
+    private static Coap coap(Map<Setting, String> v) {
+        String mode = v.get(Setting.COAP_DTLS_MODE).toLowerCase(java.util.Locale.ROOT);
+        if (!mode.equals("x509") && !mode.equals("rpk")) {
+            throw new IllegalArgumentException(Setting.COAP_DTLS_MODE.key() + " must be x509 or rpk: " + mode);
+        }
+        return new Coap(v.get(Setting.COAP_URI), mode.equals("rpk"), v.get(Setting.COAP_DTLS_KEY_FILE),
+                v.get(Setting.COAP_DTLS_CERTIFICATE_FILE), v.get(Setting.COAP_DTLS_TRUST_FILE),
+                Integer.parseInt(v.get(Setting.COAP_MAX_IN_FLIGHT)), Integer.parseInt(v.get(Setting.COAP_BLOCK_SIZE)));
     }
 
     /**
@@ -98,12 +135,12 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
     public AgentConfig withDataDir(Path dir) {
         return new AgentConfig(tenant, device, dir, dir.resolve("device-key.p8"), gatewayAckKey, mqttUrl, mqttCaFile, mqttUsername,
                 mqttPassword, keepAliveSeconds, sessionExpirySeconds, packMaxRecords, packMaxAge, ackTimeout, maxInFlight, reconnectMin,
-                reconnectMax, expectedReadingsPerSecond, retentionHours, outboxCapacityBytes, overflow, alg);
+                reconnectMax, expectedReadingsPerSecond, retentionHours, outboxCapacityBytes, overflow, alg, transport, coap);
     }
 
     @Override
     public String toString() {
-        return "AgentConfig[" + tenant + "/" + device + ", dataDir=" + dataDir + ", mqtt=" + mqttUrl + ", pack=" + packMaxRecords
+        return "AgentConfig[" + tenant + "/" + device + ", dataDir=" + dataDir + ", " + ("coap".equals(transport) ? "coap=" + coap.uri() + (coap.rawPublicKey() ? " rpk" : " x509") : "mqtt=" + mqttUrl) + ", pack=" + packMaxRecords
                 + "/" + packMaxAge.toMillis() + "ms, outbox=" + outboxCapacityBytes + " bytes " + overflow + "]";
     }
 }

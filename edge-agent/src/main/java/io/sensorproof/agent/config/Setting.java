@@ -27,7 +27,15 @@ public enum Setting {
     OUTBOX_RETENTION_HOURS("outbox.retention-hours", "168", "Hours of readings the default outbox size holds while offline (7 days)."),
     OUTBOX_CAPACITY_BYTES("outbox.capacity-bytes", "0", "Outbox size; 0 = computed from the expected rate and retention."),
     OUTBOX_OVERFLOW("outbox.overflow", "BLOCK", "When the outbox is full: BLOCK (stop taking readings, nothing dropped) or DROP_OLDEST (drop oldest, recorded and counted)."),
-    ALG("alg", "ES256", "Key algorithm for keygen: ES256, EdDSA or SM2-SM3.");
+    ALG("alg", "ES256", "Key algorithm for keygen: ES256, EdDSA or SM2-SM3."),
+    TRANSPORT("transport", "mqtt", "How to reach the gateway: mqtt or coap (CoAP over DTLS)."),
+    COAP_URI("coap.uri", "coaps://localhost:5684", "Gateway CoAP endpoint, coaps://host:port (DTLS only)."),
+    COAP_DTLS_MODE("coap.dtls.mode", "x509", "DTLS client authentication: x509 (certificate chain) or rpk (raw public key)."),
+    COAP_DTLS_KEY_FILE("coap.dtls.key-file", "", "DTLS private key, PKCS#8 DER; default: the device key for ES256 and EdDSA devices, <data.dir>/transport-key.p8 (P-256, created on first use) for SM2 devices."),
+    COAP_DTLS_CERTIFICATE_FILE("coap.dtls.certificate-file", "", "PEM certificate chain of the DTLS key, leaf first (x509 mode; required there)."),
+    COAP_DTLS_TRUST_FILE("coap.dtls.trust-file", "", "PEM certificates: the CAs trusted for the gateway's certificate (x509), or the gateway's certificate whose key is trusted (rpk); required for coap."),
+    COAP_MAX_IN_FLIGHT("coap.max-in-flight", "8", "Confirmable requests outstanding at once."),
+    COAP_BLOCK_SIZE("coap.block-size", "512", "Block size for messages above 1 KiB (block-wise transfer, 16..1024).");
 
     private final String key;
     private final String defaultValue;

@@ -51,4 +51,26 @@ class AgentConfigTest {
         p.setProperty("device", "Bad/Id");
         assertThatThrownBy(() -> AgentConfig.resolve(p, Map.of())).hasMessageContaining("device id");
     }
+
+    @Test
+    void coapTransportIsSelectedByConfigurationAndNeedsDtls() {
+        Properties p = minimal();
+        assertThat(AgentConfig.resolve(p, Map.of()).transport()).isEqualTo("mqtt");
+        p.setProperty("transport", "coap");
+        p.setProperty("coap.dtls.mode", "rpk");
+        AgentConfig config = AgentConfig.resolve(p, Map.of("SENSORPROOF_AGENT_COAP_URI", "coaps://gw.example:5684"));
+        assertThat(config.transport()).isEqualTo("coap");
+        assertThat(config.coap().uri()).isEqualTo("coaps://gw.example:5684");
+        assertThat(config.coap().rawPublicKey()).isTrue();
+        assertThat(config.coap().blockSize()).isEqualTo(512);
+        assertThat(config.toString()).contains("coap=coaps://gw.example:5684 rpk");
+        p.setProperty("coap.uri", "coap://gw.example:5683");
+        assertThatThrownBy(() -> AgentConfig.resolve(p, Map.of())).hasMessageContaining("coaps://");
+        p.setProperty("coap.uri", "coaps://gw.example");
+        p.setProperty("coap.dtls.mode", "psk");
+        assertThatThrownBy(() -> AgentConfig.resolve(p, Map.of())).hasMessageContaining("x509 or rpk");
+        p.setProperty("coap.dtls.mode", "x509");
+        p.setProperty("transport", "http");
+        assertThatThrownBy(() -> AgentConfig.resolve(p, Map.of())).hasMessageContaining("mqtt or coap");
+    }
 }

@@ -16,6 +16,12 @@ public enum GatewayReason {
      * device registered under the message's kid. Found before the signature check: no reply.
      */
     TOPIC_MISMATCH(false, "topic tenant/device is not the key's registered device"),
+    /**
+     * The transport authenticated another device than the one the path names (CoAP over DTLS: the
+     * client certificate's or raw public key's device is not {@code t/{tenant}/d/{device}}). Found
+     * before the signature check: no reply.
+     */
+    PEER_MISMATCH(false, "the transport-authenticated device is not the one the path names"),
     /** The pack's base name is not the id of the device registered under the kid. No reply. */
     BN_MISMATCH(false, "pack base name is not the key's registered device"),
     /**

@@ -37,7 +37,8 @@ import java.util.logging.Logger;
  *   <li>size ≤ 16 KiB → {@code OVERSIZED}</li>
  *   <li>decode ({@link ReadingMessages#decode}) → the protocol's CBOR, COSE and SenML codes</li>
  *   <li>device by kid ({@link DeviceDirectory}) → {@code UNKNOWN_KEY}</li>
- *   <li>topic: parsable ({@code INVALID_IDENTIFIER}), an uplink topic naming the registered device's
+ *   <li>topic: parsable ({@code INVALID_IDENTIFIER}); naming the device the transport authenticated,
+ *       when it did ({@code PEER_MISMATCH}); an uplink topic naming the registered device's
  *       tenant and id ({@code TOPIC_MISMATCH}); the pack's bn is the device id ({@code BN_MISMATCH})</li>
  *   <li>device active → {@code DEVICE_INACTIVE}</li>
  *   <li>alg is the key's → {@code ALG_MISMATCH}</li>
@@ -204,6 +205,11 @@ public final class IngestPipeline {
         RegisteredDevice device = found.get();
         if (address == null) {
             return refused(ErrorCode.INVALID_IDENTIFIER, topicProblem, trace);
+        }
+        if (in.transportPeer().isPresent()
+                && !(in.transportPeer().get().tenant().equals(address.tenant()) && in.transportPeer().get().deviceId().equals(address.device()))) {
+            return refused(GatewayReason.PEER_MISMATCH, "the transport authenticated device '" + in.transportPeer().get()
+                    + "' but the message arrived on '" + in.topic() + "'", trace);
         }
         if (address.channel() != Topics.Channel.UP) {
             return refused(GatewayReason.TOPIC_MISMATCH, "topic '" + in.topic() + "' is not an uplink topic (t/{tenant}/d/{device}/up)", trace);

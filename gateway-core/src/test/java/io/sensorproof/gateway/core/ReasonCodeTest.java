@@ -39,7 +39,7 @@ class ReasonCodeTest {
             assertThat(ReasonCode.of(preSignature).signedRejection()).as(preSignature.name()).isFalse();
         }
         for (GatewayReason preSignature : new GatewayReason[] {GatewayReason.TOPIC_MISMATCH, GatewayReason.BN_MISMATCH,
-                GatewayReason.DEVICE_INACTIVE, GatewayReason.INTERNAL_ERROR}) {
+                GatewayReason.DEVICE_INACTIVE, GatewayReason.PEER_MISMATCH, GatewayReason.INTERNAL_ERROR}) {
             assertThat(ReasonCode.of(preSignature).signedRejection()).as(preSignature.name()).isFalse();
         }
     }

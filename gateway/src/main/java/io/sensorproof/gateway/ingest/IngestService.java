@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.sensorproof.gateway.core.Acknowledger;
 import io.sensorproof.gateway.core.DeviceDirectory;
 import io.sensorproof.gateway.core.IngestMetrics;
 import io.sensorproof.gateway.core.IngestPipeline;
@@ -57,15 +58,16 @@ public class IngestService {
     io.sensorproof.gateway.ops.IngestTelemetry telemetry;
 
     private final IngestMetrics metrics = new IngestMetrics();
+    private final Clock clock = Clock.systemUTC();
     private SigningKey ackKey;
+    private MessageStore storeForPipeline;
     private MqttIngestAdapter adapter;
     private io.sensorproof.gateway.core.StatusHandler statusHandler;
     private QuarantineQuota quota;
     private IngestAuditLog audit;
 
     void start(@Observes StartupEvent event) {
-        ackKey = loadAckKey();
-        bindMetrics();
+        ensureCore();
         Optional<String> url = config.mqtt().url().filter(u -> !u.isBlank());
         if (url.isEmpty()) {
             LOG.warn("sensorproof.mqtt.url is not set: MQTT ingestion is off");
@@ -76,7 +78,47 @@ public class IngestService {
                 config.mqtt().receiveMaximum(), Math.max(1024, config.mqtt().receiveMaximum()), config.mqtt().batchMax(),
                 config.mqtt().batchLinger(), config.mqtt().username().orElse(null),
                 config.mqtt().password().map(String::toCharArray).orElse(null));
-        Clock clock = Clock.systemUTC();
+        try {
+            adapter = new MqttIngestAdapter(settings, a -> pipeline(audit == null ? a.acknowledger() : audit.wrap(a.acknowledger(),
+                    ackKey.verificationKey())), clock);
+            adapter.handleStatus(statusHandler());
+            bindAdapterMetrics(adapter);
+            adapter.start();
+        } catch (MqttException e) {
+            throw new IllegalStateException("cannot connect to the MQTT broker at " + url.get() + ": " + e.getMessage(), e);
+        }
+        LOG.infof("MQTT ingestion started as %s on %s; acknowledgement key kid %s", clientId, url.get(), ackKey.verificationKey().kidHex());
+    }
+
+    /**
+     * A pipeline on the application's ports, counters, quarantine quota and acknowledgement key, with
+     * the adapter's {@code acknowledger}: the MQTT and the CoAP adapters each get one, so a message
+     * is checked, stored and quarantined the same way whichever way it came.
+     */
+    public IngestPipeline pipeline(Acknowledger acknowledger) {
+        ensureCore();
+        return IngestPipeline.builder()
+                .directory(directory).store(storeForPipeline).quarantine(quarantine).alerts(alerts)
+                .acknowledger(acknowledger).ackKey(ackKey).quota(quota).metrics(metrics).observer(telemetry)
+                .settings(new IngestSettings(config.ingest().futureSkew(), config.ingest().lateAfter()))
+                .clock(clock).build();
+    }
+
+    /** The verifier of status (heartbeat) messages, shared by the adapters. */
+    public synchronized io.sensorproof.gateway.core.StatusHandler statusHandler() {
+        if (statusHandler == null) {
+            statusHandler = new io.sensorproof.gateway.core.StatusHandler(directory, statusSink);
+        }
+        return statusHandler;
+    }
+
+    /** Acknowledgement key, metrics, quota and (when configured) the audit log: once, whichever adapter asks first. */
+    private synchronized void ensureCore() {
+        if (ackKey != null) {
+            return;
+        }
+        ackKey = loadAckKey();
+        bindMetrics();
         MessageStore messages = store;
         if (config.ingest().auditLog()) {
             Path file = Path.of(config.dataDir(), IngestAuditLog.FILE_NAME);
@@ -88,22 +130,8 @@ public class IngestService {
             messages = audit.wrap(store);
             LOG.infof("ingest audit log: %s", file.toAbsolutePath());
         }
-        MessageStore storeForPipeline = messages;
+        storeForPipeline = messages;
         quota = new QuarantineQuota(QuarantineQuota.Settings.defaults(), clock);
-        try {
-            adapter = new MqttIngestAdapter(settings, a -> IngestPipeline.builder()
-                    .directory(directory).store(storeForPipeline).quarantine(quarantine).alerts(alerts)
-                    .acknowledger(audit == null ? a.acknowledger() : audit.wrap(a.acknowledger(), ackKey.verificationKey())).ackKey(ackKey).quota(quota).metrics(metrics).observer(telemetry)
-                    .settings(new IngestSettings(config.ingest().futureSkew(), config.ingest().lateAfter()))
-                    .clock(clock).build(), clock);
-            statusHandler = new io.sensorproof.gateway.core.StatusHandler(directory, statusSink);
-            adapter.handleStatus(statusHandler);
-            bindAdapterMetrics(adapter);
-            adapter.start();
-        } catch (MqttException e) {
-            throw new IllegalStateException("cannot connect to the MQTT broker at " + url.get() + ": " + e.getMessage(), e);
-        }
-        LOG.infof("MQTT ingestion started as %s on %s; acknowledgement key kid %s", clientId, url.get(), ackKey.verificationKey().kidHex());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -117,6 +145,7 @@ public class IngestService {
 
     /** The public half of the acknowledgement key, which agents are configured with. */
     public VerificationKey ackKey() {
+        ensureCore();
         return ackKey.verificationKey();
     }
 

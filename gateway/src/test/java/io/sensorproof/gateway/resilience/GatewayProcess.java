@@ -66,6 +66,8 @@ final class GatewayProcess implements AutoCloseable {
         pb.environment().put("SENSORPROOF_DATA_DIR", dataDir.toString());
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         pb.environment().put("SENSORPROOF_INGEST_AUDIT_LOG", "true");
+        // replicas on one machine: each CoAP endpoint on a free UDP port instead of all on 5684
+        pb.environment().put("SENSORPROOF_COAP_PORT", "0");
         pb.environment().putAll(env);
         return new GatewayProcess(name, dataDir, httpPort, pb.start(), log);
     }

@@ -1,0 +1,190 @@
+package io.sensorproof.gateway.core.coap;
+
+import io.sensorproof.gateway.core.Acknowledger;
+import io.sensorproof.gateway.core.IngestPipeline;
+import io.sensorproof.gateway.core.StatusHandler;
+import java.net.InetSocketAddress;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.CoapServer;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.server.DelivererException;
+import org.eclipse.californium.core.server.ServerMessageDeliverer;
+import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.eclipse.californium.core.server.resources.Resource;
+import org.eclipse.californium.elements.config.CertificateAuthenticationMode;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.CertificateType;
+import org.eclipse.californium.scandium.dtls.SignatureAndHashAlgorithm;
+import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
+
+/**
+ * Feeds the ingest pipeline from CoAP over DTLS (Eclipse Californium and Scandium): confirmable
+ * {@code POST /t/{tenant}/d/{device}/up} (Content-Format 18, a COSE_Sign1 reading message) and
+ * {@code POST .../status}; the response carries the signed acknowledgement or rejection of that
+ * message after its batch committed ({@link CoapReplies}).
+ *
+ * <p>DTLS: the server presents its certificate (or its raw public key, if the client asks for RPK);
+ * clients must authenticate, with a device certificate from the device CAs or a registered raw
+ * public key ({@link DevicePeerVerifier}). No PSK, no plain CoAP.
+ *
+ * <p>Sizes: CoAP messages up to {@code maxMessageSize} (Californium's default 1,024 bytes fits a
+ * DTLS record in one datagram); request bodies up to the protocol's 16 KiB arrive block-wise
+ * (block1, RFC 7959) and are assembled by Californium before the resource sees them; a larger body
+ * is answered 4.13 by Californium.
+ */
+public final class CoapIngestAdapter implements AutoCloseable {
+    private final CoapIngestSettings settings;
+    private final CoapIngest ingest;
+    private final DevicePeerVerifier verifier;
+    private final CoapServer server;
+    private final CoapEndpoint endpoint;
+    private final List<X509Certificate> serverChain;
+
+    /**
+     * @param serverKey the gateway's DTLS private key (EC P-256)
+     * @param serverChain its certificate chain, leaf first (self-signed or CA-issued)
+     * @param trustedCas device CA certificates (current ones, asked at every handshake)
+     * @param pipeline builds the pipeline given this adapter's acknowledger, which sends nothing:
+     *     replies travel in the CoAP responses
+     * @param statusHandler verifies status messages (null: {@code /status} answers 4.04)
+     */
+    public CoapIngestAdapter(CoapIngestSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain,
+            Supplier<List<X509Certificate>> trustedCas, PeerResolver resolver, Function<Acknowledger, IngestPipeline> pipeline,
+            StatusHandler statusHandler, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.serverChain = List.copyOf(serverChain);
+        this.verifier = new DevicePeerVerifier(trustedCas, resolver);
+        this.ingest = new CoapIngest(settings, pipeline.apply(reply -> { }), statusHandler, resolver, clock);
+        Configuration config = configuration(settings);
+        DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
+                .setAddress(settings.bindAddress())
+                .setCertificateIdentityProvider(new SingleCertificateProvider(serverKey, serverChain.toArray(new X509Certificate[0]),
+                        CertificateType.X_509, CertificateType.RAW_PUBLIC_KEY))
+                .setAdvancedCertificateVerifier(verifier)
+                .build();
+        this.endpoint = new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls)).build();
+        IngestResource resource = new IngestResource();
+        this.server = new CoapServer(config);
+        this.server.setMessageDeliverer(new ServerMessageDeliverer(server.getRoot(), config) {
+            @Override
+            protected Resource findResource(List<String> path) throws DelivererException {
+                if (path.size() == 5 && "t".equals(path.get(0)) && "d".equals(path.get(2))
+                        && ("up".equals(path.get(4)) || "status".equals(path.get(4)))) {
+                    return resource;
+                }
+                return super.findResource(path);
+            }
+        });
+        this.server.addEndpoint(endpoint);
+    }
+
+    /** The Californium configuration: DTLS server with required client authentication, sizes for block-wise transfer. */
+    static Configuration configuration(CoapIngestSettings settings) {
+        CoapConfig.register();
+        UdpConfig.register();
+        DtlsConfig.register();
+        Configuration config = new Configuration();
+        config.set(CoapConfig.MAX_MESSAGE_SIZE, settings.maxMessageSize());
+        config.set(CoapConfig.PREFERRED_BLOCK_SIZE, settings.preferredBlockSize());
+        config.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, CoapIngestSettings.MAX_BODY_BYTES);
+        config.set(DtlsConfig.DTLS_ROLE, DtlsRole.SERVER_ONLY);
+        config.set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED);
+        // Ed25519 device keys sign the handshake themselves (Scandium's default list has ECDSA and RSA only)
+        config.setAsList(DtlsConfig.DTLS_SIGNATURE_AND_HASH_ALGORITHMS, SignatureAndHashAlgorithm.SHA256_WITH_ECDSA,
+                SignatureAndHashAlgorithm.SHA384_WITH_ECDSA, SignatureAndHashAlgorithm.INTRINSIC_WITH_ED25519);
+        return config;
+    }
+
+    /** Starts the worker and the DTLS endpoint. */
+    public void start() {
+        ingest.start();
+        server.start();
+    }
+
+    /** The bound address (the real port when 0 was configured); valid after {@link #start()}. */
+    public InetSocketAddress address() {
+        return endpoint.getAddress();
+    }
+
+    /** True while the endpoint runs. */
+    public boolean isRunning() {
+        return endpoint.isStarted();
+    }
+
+    /** The ingest core (counters, queue depth). */
+    public CoapIngest ingest() {
+        return ingest;
+    }
+
+    /** The DTLS client check (accepted and refused handshakes). */
+    public DevicePeerVerifier verifier() {
+        return verifier;
+    }
+
+    /** The gateway's DTLS certificate chain, leaf first (what devices trust). */
+    public List<X509Certificate> serverCertificates() {
+        return serverChain;
+    }
+
+    /** The settings. */
+    public CoapIngestSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        ingest.close();
+        server.destroy();
+    }
+
+    /** The one resource behind every {@code t/{tenant}/d/{device}/(up|status)} path. */
+    private final class IngestResource extends CoapResource {
+        IngestResource() {
+            super("ingest", false);
+        }
+
+        @Override
+        public void handlePOST(CoapExchange exchange) {
+            Request request = exchange.advanced().getRequest();
+            int format = request.getOptions().hasContentFormat() ? request.getOptions().getContentFormat() : -1;
+            CoapUplink uplink = new CoapUplink(request.getOptions().getUriPath(), format, request.getPayload(),
+                    request.getSourceContext().getPeerIdentity());
+            ingest.offer(uplink, reply -> exchange.respond(response(reply)));
+        }
+
+        @Override
+        public void handleGET(CoapExchange exchange) {
+            exchange.respond(ResponseCode.METHOD_NOT_ALLOWED);
+        }
+    }
+
+    private static Response response(CoapReply reply) {
+        Response response = new Response(reply.code());
+        byte[] payload = reply.payload();
+        if (payload.length > 0) {
+            response.setPayload(payload);
+        }
+        if (reply.contentFormat() >= 0) {
+            response.getOptions().setContentFormat(reply.contentFormat());
+        }
+        reply.maxAge().ifPresent(seconds -> response.getOptions().setMaxAge(seconds));
+        return response;
+    }
+}

@@ -1,0 +1,137 @@
+package io.sensorproof.gateway.core.coap;
+
+import io.sensorproof.gateway.core.DeviceDirectory;
+import io.sensorproof.gateway.core.DeviceStatus;
+import io.sensorproof.gateway.core.RegisteredDevice;
+import io.sensorproof.gateway.core.TransportPeer;
+import io.sensorproof.protocol.ProtocolException;
+import io.sensorproof.protocol.cose.Keys;
+import io.sensorproof.protocol.cose.VerificationKey;
+import java.security.Principal;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.util.Objects;
+import java.util.Optional;
+import org.eclipse.californium.elements.auth.RawPublicKeyIdentity;
+import org.eclipse.californium.elements.auth.X509CertPath;
+
+/**
+ * Maps what DTLS authenticated (a client certificate chain that already validated against the
+ * device CAs, or a raw public key) to a device, and refuses peers that are no device of ours.
+ *
+ * <ul>
+ *   <li>Certificate: the SubjectAltName URI {@code urn:sensorproof:device:<tenant>:<device>} names the
+ *       device. When the certificate's key is a registered signing key, it must be that device's and the
+ *       device must be {@code ACTIVE}.</li>
+ *   <li>Raw public key: its kid (protocol §2) must be the signing key of an {@code ACTIVE} device, or a
+ *       transport key registered in {@link TransportKeyDirectory} (SM2 devices).</li>
+ * </ul>
+ * Status checks here make a suspended or revoked device fail its next handshake; the pipeline checks
+ * the status again for every message, so an established session does not outlive a revocation.
+ */
+public final class PeerResolver {
+    private final DeviceDirectory devices;
+    private final TransportKeyDirectory transportKeys;
+
+    public PeerResolver(DeviceDirectory devices, TransportKeyDirectory transportKeys) {
+        this.devices = Objects.requireNonNull(devices, "devices");
+        this.transportKeys = Objects.requireNonNull(transportKeys, "transportKeys");
+    }
+
+    /** Why a peer is not accepted; {@link #code()} is stable (counted, sent as a diagnostic). */
+    public static final class PeerRefusedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String code;
+
+        public PeerRefusedException(String code, String message) {
+            super(message);
+            this.code = code;
+        }
+
+        /** {@code PEER_UNKNOWN}, {@code PEER_INACTIVE} or {@code PEER_KEY_UNSUPPORTED}. */
+        public String code() {
+            return code;
+        }
+    }
+
+    /**
+     * The device behind the DTLS principal of an established session, for a request: identity only.
+     * The device's status is left to the pipeline, which checks it for every message (and
+     * quarantines a suspended device's message as {@code DEVICE_INACTIVE}).
+     *
+     * @throws PeerRefusedException when the principal names no device of this gateway
+     * @throws RuntimeException from the registries when they are unavailable
+     */
+    public TransportPeer resolve(Principal principal) {
+        if (principal instanceof X509CertPath path) {
+            return certificatePeer(path.getTarget(), false);
+        }
+        if (principal instanceof RawPublicKeyIdentity rpk) {
+            return rawPublicKeyPeer(rpk.getKey(), false);
+        }
+        throw new PeerRefusedException("PEER_UNKNOWN", "the DTLS session authenticated no device certificate or raw public key");
+    }
+
+    /** The active device named by a certificate that already validated against the trusted device CAs (handshake). */
+    public TransportPeer resolveCertificate(X509Certificate certificate) {
+        return certificatePeer(certificate, true);
+    }
+
+    /** The active device whose signing key or registered transport key is {@code publicKey} (handshake). */
+    public TransportPeer resolveRawPublicKey(PublicKey publicKey) {
+        return rawPublicKeyPeer(publicKey, true);
+    }
+
+    private TransportPeer certificatePeer(X509Certificate certificate, boolean requireActive) {
+        TransportPeer peer = DeviceUrn.of(certificate).orElseThrow(() -> new PeerRefusedException("PEER_UNKNOWN",
+                "certificate " + certificate.getSubjectX500Principal() + " has no single SubjectAltName URI " + DeviceUrn.PREFIX
+                        + "<tenant>:<device>"));
+        Optional<VerificationKey> key = canonical(certificate.getPublicKey());
+        if (key.isPresent()) {
+            Optional<RegisteredDevice> signer = devices.byKid(key.get().kid());
+            if (signer.isPresent()) {
+                RegisteredDevice d = signer.get();
+                if (!d.tenant().equals(peer.tenant()) || !d.deviceId().equals(peer.deviceId())) {
+                    throw new PeerRefusedException("PEER_UNKNOWN", "certificate names " + peer + " but its key is registered to "
+                            + d.tenant() + "/" + d.deviceId());
+                }
+                if (requireActive) {
+                    requireActive(d);
+                }
+            }
+        }
+        return peer;
+    }
+
+    private TransportPeer rawPublicKeyPeer(PublicKey publicKey, boolean requireActive) {
+        VerificationKey key = canonical(publicKey).orElseThrow(() -> new PeerRefusedException("PEER_KEY_UNSUPPORTED",
+                "raw public key of type " + publicKey.getAlgorithm() + " is not a supported device key"));
+        Optional<RegisteredDevice> signer = devices.byKid(key.kid());
+        if (signer.isPresent()) {
+            if (requireActive) {
+                requireActive(signer.get());
+            }
+            return new TransportPeer(signer.get().tenant(), signer.get().deviceId());
+        }
+        return transportKeys.byTransportKid(key.kid()).orElseThrow(() -> new PeerRefusedException("PEER_UNKNOWN",
+                "raw public key kid " + key.kidHex() + " is neither a device key nor a registered transport key"));
+    }
+
+    private static void requireActive(RegisteredDevice d) {
+        if (d.status() != DeviceStatus.ACTIVE) {
+            throw new PeerRefusedException("PEER_INACTIVE", "device " + d.tenant() + "/" + d.deviceId() + " is " + d.status());
+        }
+    }
+
+    private static Optional<VerificationKey> canonical(PublicKey key) {
+        byte[] spki = key.getEncoded();
+        if (spki == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Keys.publicKeyFromSpki(spki));
+        } catch (ProtocolException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.sensorproof.gateway.coap;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Settings of CoAP over DTLS ingestion; environment variables override (e.g. SENSORPROOF_COAP_PORT). */
+@ConfigMapping(prefix = "sensorproof.coap")
+public interface CoapConfig {
+
+    /** Serve CoAP over DTLS (standalone and external mode alike). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** UDP address to bind. */
+    @WithDefault("0.0.0.0")
+    String bindAddress();
+
+    /** UDP port of the DTLS endpoint (5684 is coaps' default); 0 picks a free port. */
+    @WithDefault("5684")
+    int port();
+
+    /** Requests waiting for the pipeline; when full, new requests get 5.03 with Max-Age. */
+    @WithDefault("1024")
+    int queueCapacity();
+
+    /** Most messages per pipeline batch (one database transaction). */
+    @WithDefault("256")
+    int batchMax();
+
+    /** How long a partial batch waits for more messages. */
+    @WithDefault("2ms")
+    Duration batchLinger();
+
+    /** Max-Age of a 5.03 response: how long devices wait before trying again. */
+    @WithDefault("5s")
+    Duration retryAfter();
+
+    /** Largest CoAP message (Californium MAX_MESSAGE_SIZE); larger bodies arrive block-wise. */
+    @WithDefault("1024")
+    int maxMessageSize();
+
+    /** Block size the server prefers for block-wise transfers (16..1024, power of two). */
+    @WithDefault("512")
+    int blockSize();
+
+    /** PEM file of device CA certificates trusted for client certificates; absent: only raw public keys are accepted. */
+    Optional<String> trustFile();
+
+    /** PKCS#8 file of the gateway's DTLS key; default {@code <data-dir>/coap-server-key.p8}, created (P-256, 0600) on first start. */
+    Optional<String> serverKeyFile();
+
+    /** PEM certificate chain of that key; default {@code <data-dir>/coap-server.pem}, self-signed, created with the key. */
+    Optional<String> serverCertificateFile();
+
+    /**
+     * Transport keys of SM2 devices (ADR 012): a properties file of {@code <tenant>/<device>=<base64 SPKI>}
+     * lines, reread when it changes; default {@code <data-dir>/coap-transport-keys.properties}.
+     */
+    Optional<String> transportKeysFile();
+}

@@ -1,0 +1,160 @@
+package io.sensorproof.gateway.coap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.sensorproof.agent.EdgeAgent;
+import io.sensorproof.agent.config.AgentConfig;
+import io.sensorproof.gateway.EmbeddedPostgresTestResource;
+import io.sensorproof.gateway.ingest.IngestService;
+import io.sensorproof.protocol.ack.Acknowledgement;
+import io.sensorproof.protocol.ack.AcknowledgementCodec;
+import io.sensorproof.protocol.senml.Quantity;
+import io.sensorproof.protocol.senml.Reading;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway's CoAP/DTLS endpoint with PostgreSQL: the real edge agent by certificate and by raw
+ * public key (messages above 1 KiB included) stored once with verified acknowledgements; a tampered
+ * message, a future reading, a path naming another device and a revoked device refused and
+ * quarantined with their codes; a queue of one answering 5.03 with Max-Age.
+ */
+@QuarkusTest
+@TestProfile(CoapTestProfile.class)
+@WithTestResource(EmbeddedPostgresTestResource.class)
+class CoapGatewayIT {
+    @Inject
+    AgroalDataSource db;
+    @Inject
+    IngestService ingest;
+    @Inject
+    CoapService coap;
+
+    private CoapDevices devices() {
+        return new CoapDevices(db, coap, ingest.ackKey());
+    }
+
+    @Test
+    void agentsOverCertificateAndRawPublicKeyAreStoredOnceWithVerifiedAcks() throws Exception {
+        CoapDevices registry = devices();
+        CoapDevices.Device byCertificate = registry.new Device("acme", "coap-cert-1");
+        CoapDevices.Device byRawKey = registry.new Device("acme", "coap-rpk-1");
+        long t0 = System.currentTimeMillis() - 60_000;
+        try (EdgeAgent cert = byCertificate.agent(byCertificate.config(false, Map.of("pack.max-records", "100")));
+                EdgeAgent rpk = byRawKey.agent(byRawKey.config(true, Map.of()))) {
+            for (int i = 0; i < 300; i++) {
+                cert.submit(new Reading(Quantity.values()[i % 3], 10 + i % 20, t0 + i * 10L));
+            }
+            for (int i = 0; i < 40; i++) {
+                rpk.submit(new Reading(Quantity.HUMIDITY, 50 + i % 5, t0 + i * 10L));
+            }
+            cert.flush();
+            rpk.flush();
+            assertThat(cert.awaitDrained(Duration.ofSeconds(90))).as("drained: %s", cert.describe()).isTrue();
+            assertThat(rpk.awaitDrained(Duration.ofSeconds(90))).as("drained: %s", rpk.describe()).isTrue();
+            assertThat(cert.metrics().acksForged()).isZero();
+            assertThat(rpk.metrics().acksForged()).isZero();
+        }
+        assertThat(registry.count("SELECT count(*) FROM messages WHERE device_id = 'coap-cert-1'")).isEqualTo(3);
+        assertThat(registry.count("SELECT count(*) FROM messages WHERE device_id = 'coap-cert-1' AND octet_length(raw) > 1024")).isEqualTo(3);
+        assertThat(registry.count("SELECT count(*) FROM readings WHERE device_id = 'coap-cert-1'")).isEqualTo(300);
+        assertThat(registry.count("SELECT count(*) FROM readings WHERE device_id = 'coap-rpk-1'")).isEqualTo(40);
+        assertThat(registry.count("SELECT count(*) FROM quarantine WHERE claimed_device IN ('coap-cert-1', 'coap-rpk-1')")).isZero();
+        io.restassured.RestAssured.get("/q/health/ready").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("\"coap\""));
+        String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
+        assertThat(metrics).contains("sensorproof_coap_responses_total{code=\"2.04\"}").contains("sensorproof_ingest_queue_depth{transport=\"coap\"}")
+                .contains("sensorproof_coap_handshakes_accepted_total");
+    }
+
+    @Test
+    void refusalsAreAnsweredWithTheirCodesAndQuarantined() throws Exception {
+        CoapDevices registry = devices();
+        CoapDevices.Device device = registry.new Device("acme", "coap-ref-1");
+        registry.new Device("acme", "coap-ref-2");
+        AgentConfig config = device.config(false, Map.of());
+        try (CoapDevices.RawClient client = new CoapDevices.RawClient(config)) {
+            byte[] tampered = device.sign(1, 1, 1, System.currentTimeMillis());
+            tampered[tampered.length - 2] ^= 0x40;
+            CoapResponse bad = client.post("t/acme/d/coap-ref-1/up", tampered);
+            assertThat(bad.getCode()).isEqualTo(ResponseCode.FORBIDDEN);
+            assertThat(bad.getResponseText()).startsWith("BAD_SIGNATURE");
+
+            CoapResponse future = client.post("t/acme/d/coap-ref-1/up", device.sign(1, 1, 2, System.currentTimeMillis() + 3_600_000));
+            assertThat(future.getCode()).isEqualTo(ResponseCode.BAD_REQUEST);
+            Acknowledgement rejection = AcknowledgementCodec.verify(future.getPayload(), ingest.ackKey());
+            assertThat(rejection.rejection(1, 2)).hasValueSatisfying(r -> assertThat(r.code()).isEqualTo("FUTURE_TIMESTAMP"));
+
+            CoapResponse elsewhere = client.post("t/acme/d/coap-ref-2/up", device.sign(1, 1, 3, System.currentTimeMillis()));
+            assertThat(elsewhere.getCode()).isEqualTo(ResponseCode.FORBIDDEN);
+            assertThat(elsewhere.getResponseText()).startsWith("PEER_MISMATCH");
+
+            assertThat(client.post("t/acme/d/coap-ref-1/up", device.sign(1, 1, 4, System.currentTimeMillis())).getCode())
+                    .isEqualTo(ResponseCode.CHANGED);
+            device.setStatus("REVOKED");
+            CoapResponse revoked = client.post("t/acme/d/coap-ref-1/up", device.sign(1, 1, 5, System.currentTimeMillis()));
+            assertThat(revoked.getCode()).isEqualTo(ResponseCode.FORBIDDEN);
+            assertThat(revoked.getResponseText()).startsWith("DEVICE_INACTIVE");
+        }
+        try (CoapDevices.RawClient again = new CoapDevices.RawClient(device.config(true, Map.of()))) {
+            assertThat(again.handshake()).as("a revoked device's raw public key fails the handshake").isFalse();
+        }
+        assertThat(registry.count("SELECT count(*) FROM messages WHERE device_id = 'coap-ref-1'")).isEqualTo(1);
+        for (String reason : List.of("BAD_SIGNATURE", "FUTURE_TIMESTAMP", "PEER_MISMATCH", "DEVICE_INACTIVE")) {
+            assertThat(registry.count("SELECT count(*) FROM quarantine WHERE reason = '" + reason + "' AND source = 'coap:acme/coap-ref-1'"))
+                    .as(reason).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFullQueueAnswersServiceUnavailableWithMaxAgeAndEverythingIsStoredOnRetry() throws Exception {
+        CoapDevices registry = devices();
+        CoapDevices.Device device = registry.new Device("acme", "coap-busy-1");
+        ExecutorService senders = Executors.newFixedThreadPool(16);
+        try (CoapDevices.RawClient client = new CoapDevices.RawClient(device.config(true, Map.of()))) {
+            assertThat(client.handshake()).isTrue();
+            List<CompletableFuture<CoapResponse>> burst = new ArrayList<>();
+            List<byte[]> messages = new ArrayList<>();
+            for (long seq = 1; seq <= 48; seq++) {
+                byte[] message = device.sign(1, 1, seq, System.currentTimeMillis());
+                messages.add(message);
+                burst.add(CompletableFuture.supplyAsync(() -> client.post("t/acme/d/coap-busy-1/up", message), senders));
+            }
+            CoapResponse overloaded = null;
+            List<byte[]> refused = new ArrayList<>();
+            for (int i = 0; i < burst.size(); i++) {
+                CoapResponse r = burst.get(i).get(60, TimeUnit.SECONDS);
+                if (r.getCode() == ResponseCode.SERVICE_UNAVAILABLE) {
+                    overloaded = r;
+                    refused.add(messages.get(i));
+                } else {
+                    assertThat(r.getCode()).isEqualTo(ResponseCode.CHANGED);
+                }
+            }
+            // the burst is over; one request at a time never finds the queue full
+            for (byte[] message : refused) {
+                assertThat(client.post("t/acme/d/coap-busy-1/up", message).getCode()).isEqualTo(ResponseCode.CHANGED);
+            }
+            assertThat(overloaded).as("48 concurrent requests against a queue of one").isNotNull();
+            assertThat(overloaded.getOptions().getMaxAge()).isEqualTo(1L);
+        } finally {
+            senders.shutdownNow();
+        }
+        assertThat(registry.count("SELECT count(*) FROM messages WHERE device_id = 'coap-busy-1'")).isEqualTo(48);
+        assertThat(coap.adapter().orElseThrow().ingest().counters().get("overloaded")).isPositive();
+    }
+}
