@@ -30,7 +30,8 @@ class CoapRepliesTest {
     @Test
     void unauthenticatedRefusalCarriesOnlyTheCodeAndSummary() {
         ReasonCode bad = ReasonCode.byName("BAD_SIGNATURE").orElseThrow();
-        CoapReply reply = CoapReplies.of(new Outcome.Rejected(bad, "kid 00ff belongs to tenant x", false, true, Optional.empty()),
+        CoapReply reply = CoapReplies.of(new Outcome.Rejected(bad, "kid 00ff belongs to tenant x", false, true, Optional.empty(),
+                io.sensorproof.gateway.core.MessageClaim.UNKNOWN),
                 Duration.ofSeconds(5));
         assertThat(reply.code()).isEqualTo(ResponseCode.FORBIDDEN);
         assertThat(reply.contentFormat()).isEqualTo(-1);
