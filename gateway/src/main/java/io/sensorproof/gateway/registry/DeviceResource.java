@@ -7,6 +7,9 @@ import io.quarkus.panache.common.Sort;
 import io.sensorproof.gateway.api.ApiException;
 import io.sensorproof.gateway.api.Page;
 import io.sensorproof.gateway.api.QueryParameters;
+import io.sensorproof.gateway.enroll.EnrollmentService;
+import io.sensorproof.gateway.enroll.EnrollmentService.IssuedToken;
+import io.sensorproof.gateway.enroll.EnrollmentService.PendingDevice;
 import io.sensorproof.protocol.ErrorCode;
 import io.sensorproof.protocol.ProtocolException;
 import io.sensorproof.protocol.cose.Keys;
@@ -14,6 +17,7 @@ import io.sensorproof.protocol.cose.VerificationKey;
 import io.sensorproof.protocol.ids.Identifiers;
 import io.sensorproof.protocol.ids.Topics;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -35,8 +39,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
- * Devices of a tenant: register with a public key (the gateway derives alg and kid from the SPKI),
- * list, read, change status. Device ids and kids are unique across the deployment.
+ * Devices of a tenant: register with a public key (the gateway derives alg and kid from the SPKI)
+ * or without one (pending enrollment: the response carries a one-time enrollment token), list,
+ * read, change status. Device ids and kids are unique across the deployment.
  */
 @Path("/api/v1/tenants/{tenant}/devices")
 @Produces(MediaType.APPLICATION_JSON)
@@ -49,20 +54,39 @@ public class DeviceResource {
     public record DeviceTopics(String up, String ack, String status) {
     }
 
-    /** A device as the API shows it; {@code publicKey} is the canonical SPKI DER in base64. */
+    /**
+     * A device as the API shows it; {@code publicKey} is the canonical SPKI DER in base64 of its
+     * current key (alg, kid and publicKey are null while enrollment is pending). {@code enrollment}
+     * is only present in the response that created a device without a key.
+     */
     public record DeviceView(String deviceId, String tenantId, String alg, String kid, String publicKey,
-            DeviceStatus status, Instant createdAt, DeviceTopics topics) {
+            DeviceStatus status, Instant createdAt, DeviceTopics topics, IssuedToken enrollment) {
         static DeviceView of(Device d) {
-            return new DeviceView(d.deviceId, d.tenantId, d.alg, HexFormat.of().formatHex(d.kid),
-                    Base64.getEncoder().encodeToString(d.spki), d.status, d.createdAt.toInstant(),
-                    new DeviceTopics(Topics.up(d.tenantId, d.deviceId), Topics.ack(d.tenantId, d.deviceId),
-                            Topics.status(d.tenantId, d.deviceId)));
+            return new DeviceView(d.deviceId, d.tenantId, d.alg, d.kid == null ? null : HexFormat.of().formatHex(d.kid),
+                    d.spki == null ? null : Base64.getEncoder().encodeToString(d.spki), d.status, d.createdAt.toInstant(),
+                    topics(d.tenantId, d.deviceId), null);
+        }
+
+        static DeviceView pending(PendingDevice p) {
+            IssuedToken t = p.token();
+            return new DeviceView(t.deviceId(), t.tenantId(), null, null, null, DeviceStatus.ACTIVE, p.createdAt(),
+                    topics(t.tenantId(), t.deviceId()), t);
+        }
+
+        private static DeviceTopics topics(String tenant, String device) {
+            return new DeviceTopics(Topics.up(tenant, device), Topics.ack(tenant, device), Topics.status(tenant, device));
         }
     }
 
-    /** Body of the registration: the device id and its public key as base64 DER SubjectPublicKeyInfo. */
+    /**
+     * Body of the registration: the device id and its public key as base64 DER SubjectPublicKeyInfo;
+     * without {@code publicKey} the device waits for enrollment and the response carries its token.
+     */
     public record RegisterDeviceRequest(String deviceId, String publicKey) {
     }
+
+    @Inject
+    EnrollmentService enrollment;
 
     /** Body of the status change. */
     public record DeviceStatusChange(String status) {
@@ -71,7 +95,8 @@ public class DeviceResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @WithTransaction
-    @Operation(summary = "Register a device with its public key (base64 SPKI DER); 409 DEVICE_EXISTS or"
+    @Operation(summary = "Register a device with its public key (base64 SPKI DER), or without one: then it waits for"
+            + " enrollment and the response's 'enrollment' holds its one-time token (shown only here); 409 DEVICE_EXISTS or"
             + " KEY_ALREADY_REGISTERED for a duplicate id or key")
     public Uni<RestResponse<DeviceView>> register(@PathParam("tenant") String tenant, RegisterDeviceRequest request) {
         Identifiers.requireValid(tenant, "tenant id");
@@ -79,6 +104,12 @@ public class DeviceResource {
             throw ApiException.badRequest("INVALID_REQUEST", "body {deviceId, publicKey} is required", Map.of());
         }
         String deviceId = Identifiers.requireValid(request.deviceId(), "device id");
+        if (request.publicKey() == null) {
+            return enrollment.createPendingDevice(tenant, deviceId).map(pending -> RestResponse.ResponseBuilder
+                    .<DeviceView>created(URI.create("/api/v1/tenants/" + tenant + "/devices/" + deviceId))
+                    .entity(DeviceView.pending(pending))
+                    .build());
+        }
         VerificationKey key = Keys.publicKeyFromSpki(decodeSpki(request.publicKey()));
         byte[] kid = key.kid();
         return Tenant.<Tenant>findById(tenant)
@@ -138,7 +169,8 @@ public class DeviceResource {
     @Path("/{deviceId}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
     @WithTransaction
-    @Operation(summary = "Change a device's status (ACTIVE, SUSPENDED, REVOKED); REVOKED is final")
+    @Operation(summary = "Change a device's status (ACTIVE, SUSPENDED, REVOKED); REVOKED is final and also revokes the"
+            + " device's keys and certificates and voids its open enrollment tokens")
     public Uni<DeviceView> changeStatus(@PathParam("tenant") String tenant, @PathParam("deviceId") String deviceId,
             DeviceStatusChange change) {
         DeviceStatus next = parseStatus(change == null ? null : change.status());
