@@ -20,7 +20,7 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         String mqttCaFile, String mqttUsername, char[] mqttPassword, int keepAliveSeconds, long sessionExpirySeconds,
         int packMaxRecords, Duration packMaxAge, Duration ackTimeout, int maxInFlight, Duration reconnectMin,
         Duration reconnectMax, double expectedReadingsPerSecond, long retentionHours, long outboxCapacityBytes,
-        OverflowPolicy overflow, String alg) {
+        OverflowPolicy overflow, String alg, Duration enrollmentCheckInterval) {
 
     /**
      * Outbox bytes per message beyond its records: COSE header, signature, framing (measured with
@@ -35,6 +35,9 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         Identifiers.requireValid(device, "device id");
         if (packMaxRecords < 1 || packMaxRecords > SenmlCodec.MAX_RECORDS) {
             throw new IllegalArgumentException(Setting.PACK_MAX_RECORDS.key() + " must be 1.." + SenmlCodec.MAX_RECORDS);
+        }
+        if (enrollmentCheckInterval == null || enrollmentCheckInterval.isNegative() || enrollmentCheckInterval.isZero()) {
+            throw new IllegalArgumentException(Setting.ENROLLMENT_CHECK_MINUTES.key() + " must be positive");
         }
         if (maxInFlight < 1 || outboxCapacityBytes < 1 || expectedReadingsPerSecond <= 0) {
             throw new IllegalArgumentException("send.max-in-flight, outbox capacity and expected rate must be positive");
@@ -79,7 +82,8 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
                 Duration.ofMillis(Long.parseLong(v.get(Setting.ACK_TIMEOUT_MILLIS))), Integer.parseInt(v.get(Setting.MAX_IN_FLIGHT)),
                 Duration.ofMillis(Long.parseLong(v.get(Setting.RECONNECT_MIN_MILLIS))),
                 Duration.ofMillis(Long.parseLong(v.get(Setting.RECONNECT_MAX_MILLIS))), rate, retention, capacity,
-                OverflowPolicy.valueOf(v.get(Setting.OUTBOX_OVERFLOW).toUpperCase(java.util.Locale.ROOT)), v.get(Setting.ALG));
+                OverflowPolicy.valueOf(v.get(Setting.OUTBOX_OVERFLOW).toUpperCase(java.util.Locale.ROOT)), v.get(Setting.ALG),
+                Duration.ofMinutes(Long.parseLong(v.get(Setting.ENROLLMENT_CHECK_MINUTES))));
     }
 
     /**
@@ -98,7 +102,7 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
     public AgentConfig withDataDir(Path dir) {
         return new AgentConfig(tenant, device, dir, dir.resolve("device-key.p8"), gatewayAckKey, mqttUrl, mqttCaFile, mqttUsername,
                 mqttPassword, keepAliveSeconds, sessionExpirySeconds, packMaxRecords, packMaxAge, ackTimeout, maxInFlight, reconnectMin,
-                reconnectMax, expectedReadingsPerSecond, retentionHours, outboxCapacityBytes, overflow, alg);
+                reconnectMax, expectedReadingsPerSecond, retentionHours, outboxCapacityBytes, overflow, alg, enrollmentCheckInterval);
     }
 
     @Override

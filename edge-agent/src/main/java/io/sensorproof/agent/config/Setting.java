@@ -27,7 +27,9 @@ public enum Setting {
     OUTBOX_RETENTION_HOURS("outbox.retention-hours", "168", "Hours of readings the default outbox size holds while offline (7 days)."),
     OUTBOX_CAPACITY_BYTES("outbox.capacity-bytes", "0", "Outbox size; 0 = computed from the expected rate and retention."),
     OUTBOX_OVERFLOW("outbox.overflow", "BLOCK", "When the outbox is full: BLOCK (stop taking readings, nothing dropped) or DROP_OLDEST (drop oldest, recorded and counted)."),
-    ALG("alg", "ES256", "Key algorithm for keygen: ES256, EdDSA or SM2-SM3.");
+    ALG("alg", "ES256", "Key algorithm for keygen: ES256, EdDSA or SM2-SM3."),
+    ENROLLMENT_CHECK_MINUTES("enrollment.check-interval-minutes", "60",
+            "While running, how often an enrolled agent checks whether its certificate needs renewal (less than a third of its lifetime left).");
 
     private final String key;
     private final String defaultValue;

@@ -64,7 +64,8 @@ public record CsrCheck(VerificationKey key, Optional<String> commonName, Optiona
 
     private static Optional<String> attribute(X500Name name, org.bouncycastle.asn1.ASN1ObjectIdentifier type) {
         RDN[] rdns = name == null ? new RDN[0] : name.getRDNs(type);
-        return rdns.length == 0 ? Optional.empty() : Optional.of(IETFUtils.valueToString(rdns[0].getFirst().getValue()));
+        return rdns.length == 0 ? Optional.empty()
+                : Optional.of(IETFUtils.valueToString(rdns[0].getFirst().getValue())).filter(v -> !v.isEmpty());
     }
 
     /**
