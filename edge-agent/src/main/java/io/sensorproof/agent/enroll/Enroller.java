@@ -28,6 +28,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * Enrollment, renewal and re-key on the device, through the one exchange of protocol §6:
@@ -219,7 +220,8 @@ public final class Enroller {
 
     private static X509Certificate certificate(String pem) throws IOException {
         try {
-            return (X509Certificate) CertificateFactory.getInstance("X.509")
+            // BouncyCastle: the JDK's factory cannot parse certificates of SM2 keys
+            return (X509Certificate) CertificateFactory.getInstance("X.509", new BouncyCastleProvider())
                     .generateCertificate(new ByteArrayInputStream(Pem.decode("CERTIFICATE", pem)));
         } catch (GeneralSecurityException | ProtocolException e) {
             throw new IOException("certificate in the response does not parse: " + e.getMessage(), e);

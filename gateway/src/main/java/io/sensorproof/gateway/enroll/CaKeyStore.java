@@ -48,7 +48,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * The device CA's keys and certificates in one PKCS#12 file (JDK {@code PKCS12} key store, so
  * {@code keytool} can read and import entries), readable by its owner only. Each entry is one CA
- * generation (alias {@code ca-<UTC time>}); the entry with the latest notBefore is the current CA,
+ * generation (alias {@code ca-<UTC time, lowercase>}); the entry with the latest notBefore is the current CA,
  * older ones are kept for the rotation window. Files readable or writable by group or others are
  * refused, and so are password files that are.
  */
@@ -154,7 +154,8 @@ public final class CaKeyStore {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"), random);
             KeyPair pair = generator.generateKeyPair();
-            String alias = "ca-" + ALIAS_TIME.format(now);
+            // PKCS#12 aliases are case-insensitive (the JDK lowercases them): lowercase from the start
+            String alias = ("ca-" + ALIAS_TIME.format(now)).toLowerCase(java.util.Locale.ROOT);
             X500Name name = new X500NameBuilder(BCStyle.INSTANCE)
                     .addRDN(BCStyle.O, "sensorproof")
                     .addRDN(BCStyle.CN, "sensorproof device CA " + ALIAS_TIME.format(now)).build();

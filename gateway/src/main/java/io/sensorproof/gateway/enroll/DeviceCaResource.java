@@ -64,7 +64,7 @@ public class DeviceCaResource {
 
     private static CaView view(CaGenerations generations, CaEntry entry) {
         try {
-            return new CaView(entry.alias(), entry.fingerprintHex(), generations.current().alias().equals(entry.alias()),
+            return new CaView(entry.alias(), entry.fingerprintHex(), generations.current().fingerprintHex().equals(entry.fingerprintHex()),
                     entry.certificate().getNotBefore().toInstant(), entry.certificate().getNotAfter().toInstant(),
                     generations.trustedUntil(entry.fingerprintHex()).orElseThrow(),
                     Pem.encode("CERTIFICATE", entry.certificate().getEncoded()));

@@ -63,6 +63,13 @@ public interface EnrollmentConfig {
         @WithDefault("30d")
         Duration retiredKeyGrace();
 
+        /**
+         * How long after a token's use an identical request (same token, same key) still gets the same
+         * certificate back, for an agent that lost the response.
+         */
+        @WithDefault("1h")
+        Duration retryWindow();
+
         /** Enrollment requests processed at once by this replica; more are refused with 503 ENROLLMENT_BUSY. */
         @WithDefault("8")
         int maxConcurrent();

@@ -53,6 +53,7 @@ public class EnrollmentService {
 
     static final String SELECT_TOKEN = "SELECT t.device_id, t.kind, t.ca_fingerprint, t.used_at IS NOT NULL AS used,"
             + " t.certificate_serial, t.superseded_at IS NOT NULL AS superseded, t.expires_at <= now() AS expired,"
+            + " COALESCE(t.used_at > now() - make_interval(secs => $2), false) AS retry_open,"
             + " d.tenant_id, d.status, d.kid"
             + " FROM enrollment_tokens t JOIN devices d ON d.device_id = t.device_id WHERE t.token_hash = $1 FOR UPDATE OF t, d";
 
@@ -260,7 +261,8 @@ public class EnrollmentService {
             throw new EnrollmentException(EnrollmentRefusal.MALFORMED_REQUEST, "deviceId does not follow the identifier grammar");
         }
         CsrCheck csr = CsrCheck.verify(request.csr());
-        return pool.withTransaction(conn -> conn.preparedQuery(SELECT_TOKEN).execute(Tuple.of(token.storageHash()))
+        return pool.withTransaction(conn -> conn.preparedQuery(SELECT_TOKEN)
+                .execute(Tuple.of(token.storageHash(), (double) config.enrollment().retryWindow().toSeconds()))
                 .chain(rows -> {
                     Row row = first(rows);
                     if (row == null) {
@@ -275,10 +277,10 @@ public class EnrollmentService {
 
     /** The locked token row with its device. */
     private record TokenRow(String deviceId, String kind, String caFingerprint, boolean used, String certificateSerial,
-            boolean superseded, boolean expired, String tenantId, String status, byte[] currentKid) {
+            boolean superseded, boolean expired, boolean retryOpen, String tenantId, String status, byte[] currentKid) {
         TokenRow(Row row) {
             this(row.getString("device_id"), row.getString("kind"), row.getString("ca_fingerprint"), row.getBoolean("used"),
-                    row.getString("certificate_serial"), row.getBoolean("superseded"), row.getBoolean("expired"),
+                    row.getString("certificate_serial"), row.getBoolean("superseded"), row.getBoolean("expired"), row.getBoolean("retry_open"),
                     row.getString("tenant_id"), row.getString("status"),
                     row.getBuffer("kid") == null ? null : row.getBuffer("kid").getBytes());
         }
@@ -335,7 +337,7 @@ public class EnrollmentService {
                             config.enrollment().certificateValidity(), cap, random);
                     return installKey(conn, t, key, kind)
                             .chain(() -> storeCertificate(conn, t, token, issuer, key, certificate))
-                            .chain(() -> respond(conn, t, certificate, issuer.certificate()))
+                            .chain(() -> respond(conn, t, certificate, issuer.certificate(), true))
                             .invoke(response -> {
                                 issued.get(kind).increment();
                                 LOG.infof("enrollment %s: device %s/%s, key %s, certificate %s until %s", kind, t.tenantId(), t.deviceId(),
@@ -355,13 +357,16 @@ public class EnrollmentService {
                         throw new EnrollmentException(EnrollmentRefusal.TOKEN_ALREADY_USED,
                                 "this token was already used with another key", Map.of("kid", csr.key().kidHex()));
                     }
-                    if (c.getBoolean("revoked") || !c.getString("serial").equals(c.getString("newest")) || !"ACTIVE".equals(t.status())) {
+                    if (c.getBoolean("revoked") || !c.getString("serial").equals(c.getString("newest")) || !"ACTIVE".equals(t.status())
+                            || !t.retryOpen()) {
                         throw new EnrollmentException(EnrollmentRefusal.TOKEN_ALREADY_USED,
-                                "this token was already used and a later enrollment or a revocation followed");
+                                "this token was already used, and the retry window has passed or a later enrollment or a revocation followed");
                     }
                     X509Certificate certificate = parse(c.getBuffer("der").getBytes());
                     X509Certificate caCertificate = parse(c.getBuffer("ca_der").getBytes());
-                    return respond(conn, t, certificate, caCertificate).invoke(r -> issued.get(IssueKind.RETRY).increment());
+                    // the tokens handed out so far stay open: a replayed retry must not void the renewal token the
+                    // device already holds
+                    return respond(conn, t, certificate, caCertificate, false).invoke(r -> issued.get(IssueKind.RETRY).increment());
                 });
     }
 
@@ -400,10 +405,11 @@ public class EnrollmentService {
         }
     }
 
-    /** The response, with a fresh renewal token (voiding the device's other open tokens). */
-    private Uni<EnrollmentResponse> respond(SqlConnection conn, TokenRow t, X509Certificate certificate, X509Certificate caCertificate) {
+    /** The response, with a fresh renewal token ({@code supersede}: voiding the device's other open tokens). */
+    private Uni<EnrollmentResponse> respond(SqlConnection conn, TokenRow t, X509Certificate certificate, X509Certificate caCertificate,
+            boolean supersede) {
         Instant notAfter = certificate.getNotAfter().toInstant();
-        return insertToken(conn, t.tenantId(), t.deviceId(), "RENEWAL", notAfter).map(renewal -> {
+        return insertToken(conn, t.tenantId(), t.deviceId(), "RENEWAL", notAfter, supersede).map(renewal -> {
             try {
                 return new EnrollmentResponse(t.tenantId(), t.deviceId(),
                         List.of(Pem.encode("CERTIFICATE", certificate.getEncoded()), Pem.encode("CERTIFICATE", caCertificate.getEncoded())),
@@ -416,10 +422,16 @@ public class EnrollmentService {
 
     /** Voids the device's open tokens and inserts a new one pinning the current CA. */
     private Uni<IssuedToken> insertToken(SqlConnection conn, String tenant, String deviceId, String kind, Instant expiresAt) {
+        return insertToken(conn, tenant, deviceId, kind, expiresAt, true);
+    }
+
+    private Uni<IssuedToken> insertToken(SqlConnection conn, String tenant, String deviceId, String kind, Instant expiresAt,
+            boolean supersede) {
         CaEntry current = ca.current();
         EnrollmentToken token = EnrollmentToken.generate(certificateDer(current.certificate()), random);
-        return conn.preparedQuery("UPDATE enrollment_tokens SET superseded_at = now()"
-                + " WHERE device_id = $1 AND used_at IS NULL AND superseded_at IS NULL").execute(Tuple.of(deviceId))
+        Uni<Void> voidOpen = !supersede ? Uni.createFrom().voidItem() : conn.preparedQuery("UPDATE enrollment_tokens SET superseded_at = now()"
+                + " WHERE device_id = $1 AND used_at IS NULL AND superseded_at IS NULL").execute(Tuple.of(deviceId)).replaceWithVoid();
+        return voidOpen
                 .chain(() -> conn.preparedQuery("INSERT INTO enrollment_tokens (token_hash, device_id, kind, ca_fingerprint, expires_at)"
                         + " VALUES ($1, $2, $3, $4, $5)").execute(Tuple.of(token.storageHash(), deviceId, kind, current.fingerprintHex(),
                         utc(expiresAt))))

@@ -43,7 +43,7 @@ import java.util.function.LongSupplier;
 @ApplicationScoped
 public class PgDeviceDirectory implements DeviceDirectory {
     static final String SELECT = "SELECT d.tenant_id, d.device_id, k.spki, k.alg, d.status,"
-            + " k.revoked_at IS NOT NULL OR k.accepted_until <= now() AS key_ended"
+            + " (k.revoked_at IS NOT NULL OR COALESCE(k.accepted_until <= now(), false)) AS key_ended"
             + " FROM device_keys k JOIN devices d ON d.device_id = k.device_id WHERE k.kid = $1";
 
     private final Pool pool;
