@@ -13,6 +13,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
+import io.sensorproof.agent.enroll.CertificateRenewer;
 import io.sensorproof.agent.enroll.EnrollmentClient;
 import io.sensorproof.agent.enroll.EnrollmentRefusedException;
 import io.sensorproof.agent.enroll.Enroller;
@@ -301,6 +302,28 @@ class EnrollmentIT {
         // its renewal token pins the new CA: the device moves over at its next renewal
         Enroller.Result renewed = enroller.renew(client());
         assertThat(renewed.state().caFingerprint()).isEqualTo(rotated.getString("fingerprint"));
+    }
+
+    @Test
+    void runningAgentRenewsWhenLessThanAThirdOfTheLifetimeRemains() throws Exception {
+        tenant("enr-renew");
+        String token = createPending("enr-renew", "renew-1").getString("enrollment.token");
+        Path dataDir = Files.createTempDirectory("renew-agent");
+        Enroller enroller = new Enroller(dataDir, dataDir.resolve("device-key.p8"), Clock.systemUTC());
+        Enroller.Result enrolled = enroller.enroll(client(), URI.create(base.toString()), Optional.empty(), token, Optional.empty(),
+                SignatureAlgorithm.ES256);
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (CertificateRenewer fresh = CertificateRenewer.start(enroller, Duration.ofHours(1), log::add)) {
+            assertThat(log).as("a fresh certificate is not renewed").isEmpty();
+        }
+        // the agent's clock says 61 of the 90 days have passed
+        Clock later = Clock.offset(Clock.systemUTC(), Duration.ofDays(61));
+        Enroller agedEnroller = new Enroller(dataDir, dataDir.resolve("device-key.p8"), later);
+        try (CertificateRenewer aged = CertificateRenewer.start(agedEnroller, Duration.ofHours(1), log::add)) {
+            assertThat(log).singleElement().asString().startsWith("certificate renewed until");
+        }
+        assertThat(enroller.state().orElseThrow().notAfter()).isAfter(enrolled.state().notAfter());
+        assertThat(count("SELECT count(*) FROM device_certificates WHERE device_id = 'renew-1'")).isEqualTo(2);
     }
 
     private EdgeAgent start(AgentConfig config, SigningKey key) throws Exception {
