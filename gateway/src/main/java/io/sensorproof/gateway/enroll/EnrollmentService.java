@@ -2,6 +2,7 @@ package io.sensorproof.gateway.enroll;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.sensorproof.gateway.api.ApiException;
 import io.sensorproof.gateway.enroll.CaKeyStore.CaEntry;
 import io.sensorproof.gateway.ingest.IngestService;
@@ -45,9 +46,11 @@ import org.jboss.logging.Logger;
  * PostgreSQL client, one transaction per request with the token and device rows locked, so
  * concurrent requests with one token are serialized. See ADR 010 for the design: tokens stored as
  * hashes, identity from the token, idempotent retry, renewal tokens in each response, re-key with
- * the replaced key still accepted until its certificate expires.
+ * the replaced key still accepted until its certificate expires. Created at start, so the refusal
+ * counters exist (at zero) before the first request.
  */
 @ApplicationScoped
+@Startup
 public class EnrollmentService {
     private static final Logger LOG = Logger.getLogger(EnrollmentService.class);
 
