@@ -6,6 +6,7 @@ import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.config.Setting;
 import io.sensorproof.agent.enroll.CertificateRenewer;
+import io.sensorproof.agent.enroll.EnrollmentRefusedException;
 import io.sensorproof.agent.enroll.Enroller;
 import io.sensorproof.agent.keys.KeyFiles;
 import io.sensorproof.agent.outbox.BootCounter;
@@ -61,7 +62,20 @@ public final class AgentCli implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new AgentCli()).execute(args));
+        System.exit(new CommandLine(new AgentCli()).setExecutionExceptionHandler(AgentCli::report).execute(args));
+    }
+
+    /** A refused enrollment prints the gateway's code and message (exit 4); anything else its stack trace (exit 1). */
+    static int report(Exception failure, CommandLine command, CommandLine.ParseResult parsed) {
+        PrintWriter err = command.getErr();
+        if (failure instanceof EnrollmentRefusedException refused) {
+            err.println(refused.getMessage());
+            err.flush();
+            return 4;
+        }
+        failure.printStackTrace(err);
+        err.flush();
+        return 1;
     }
 
     @Override
