@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.config.Setting;
+import io.sensorproof.agent.enroll.CertificateRenewer;
+import io.sensorproof.agent.enroll.Enroller;
+import io.sensorproof.agent.enroll.EnrollmentRefusedException;
 import io.sensorproof.agent.keys.KeyFiles;
 import io.sensorproof.agent.outbox.BootCounter;
 import io.sensorproof.agent.outbox.Outbox;
@@ -48,10 +51,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Command line of the edge agent: keygen, run, emit, status. */
+/** Command line of the edge agent: keygen, enroll, renew, rekey, run, emit, status. */
 @Command(name = "edge-agent", mixinStandardHelpOptions = true, version = "edge-agent 0.1.0",
         description = "Signs sensor readings, keeps them in a crash-safe outbox and delivers them to the gateway over MQTT.",
-        subcommands = {AgentCli.Keygen.class, AgentCli.Run.class, AgentCli.Emit.class, AgentCli.Status.class})
+        subcommands = {AgentCli.Keygen.class, EnrollCommands.Enroll.class, EnrollCommands.Renew.class, EnrollCommands.Rekey.class,
+            AgentCli.Run.class, AgentCli.Emit.class, AgentCli.Status.class})
 public final class AgentCli implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,7 +63,20 @@ public final class AgentCli implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new AgentCli()).execute(args));
+        System.exit(new CommandLine(new AgentCli()).setExecutionExceptionHandler(AgentCli::report).execute(args));
+    }
+
+    /** A refused enrollment prints the gateway's code and message (exit 4); anything else its stack trace (exit 1). */
+    static int report(Exception failure, CommandLine command, CommandLine.ParseResult parsed) {
+        PrintWriter err = command.getErr();
+        if (failure instanceof EnrollmentRefusedException refused) {
+            err.println(refused.getMessage());
+            err.flush();
+            return 4;
+        }
+        failure.printStackTrace(err);
+        err.flush();
+        return 1;
     }
 
     @Override
@@ -119,6 +136,13 @@ public final class AgentCli implements Callable<Integer> {
             }
             VerificationKey gatewayKey = KeyFiles.readPublicKey(config.gatewayAckKey());
             PrintWriter err = spec.commandLine().getErr();
+            CertificateRenewer renewer = CertificateRenewer.start(new Enroller(config.dataDir(), config.keyFile(), Clock.systemUTC()),
+                    config.enrollmentCheckInterval(), line -> {
+                        synchronized (err) {
+                            err.println(line);
+                            err.flush();
+                        }
+                    });
             EdgeAgent agent = EdgeAgent.start(config, key, gatewayKey,
                     metrics -> transport(config, metrics),
                     Clock.systemUTC());
@@ -131,6 +155,7 @@ public final class AgentCli implements Callable<Integer> {
                 return drained ? 0 : 3;
             } finally {
                 agent.close();
+                renewer.close();
             }
         }
 

@@ -20,7 +20,7 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         String mqttCaFile, String mqttUsername, char[] mqttPassword, int keepAliveSeconds, long sessionExpirySeconds,
         int packMaxRecords, Duration packMaxAge, Duration ackTimeout, int maxInFlight, Duration reconnectMin,
         Duration reconnectMax, double expectedReadingsPerSecond, long retentionHours, long outboxCapacityBytes,
-        OverflowPolicy overflow, String alg, String transport, Coap coap) {
+        OverflowPolicy overflow, String alg, String transport, Coap coap, Duration enrollmentCheckInterval) {
 
     /**
      * Settings of the CoAP transport.
@@ -61,6 +61,9 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         }
         if (!"mqtt".equals(transport) && !"coap".equals(transport)) {
             throw new IllegalArgumentException(Setting.TRANSPORT.key() + " must be mqtt or coap: " + transport);
+        }
+        if (enrollmentCheckInterval == null || enrollmentCheckInterval.isNegative() || enrollmentCheckInterval.isZero()) {
+            throw new IllegalArgumentException(Setting.ENROLLMENT_CHECK_MINUTES.key() + " must be positive");
         }
         if (maxInFlight < 1 || outboxCapacityBytes < 1 || expectedReadingsPerSecond <= 0) {
             throw new IllegalArgumentException("send.max-in-flight, outbox capacity and expected rate must be positive");
@@ -106,7 +109,8 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
                 Duration.ofMillis(Long.parseLong(v.get(Setting.RECONNECT_MIN_MILLIS))),
                 Duration.ofMillis(Long.parseLong(v.get(Setting.RECONNECT_MAX_MILLIS))), rate, retention, capacity,
                 OverflowPolicy.valueOf(v.get(Setting.OUTBOX_OVERFLOW).toUpperCase(java.util.Locale.ROOT)), v.get(Setting.ALG),
-                v.get(Setting.TRANSPORT).toLowerCase(java.util.Locale.ROOT), coap(v));
+                v.get(Setting.TRANSPORT).toLowerCase(java.util.Locale.ROOT), coap(v),
+                Duration.ofMinutes(Long.parseLong(v.get(Setting.ENROLLMENT_CHECK_MINUTES))));
     }
 
     private static Coap coap(Map<Setting, String> v) {
@@ -135,7 +139,8 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
     public AgentConfig withDataDir(Path dir) {
         return new AgentConfig(tenant, device, dir, dir.resolve("device-key.p8"), gatewayAckKey, mqttUrl, mqttCaFile, mqttUsername,
                 mqttPassword, keepAliveSeconds, sessionExpirySeconds, packMaxRecords, packMaxAge, ackTimeout, maxInFlight, reconnectMin,
-                reconnectMax, expectedReadingsPerSecond, retentionHours, outboxCapacityBytes, overflow, alg, transport, coap);
+                reconnectMax, expectedReadingsPerSecond, retentionHours, outboxCapacityBytes, overflow, alg, transport, coap,
+                enrollmentCheckInterval);
     }
 
     @Override

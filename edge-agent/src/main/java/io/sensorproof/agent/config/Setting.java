@@ -35,7 +35,9 @@ public enum Setting {
     COAP_DTLS_CERTIFICATE_FILE("coap.dtls.certificate-file", "", "PEM certificate chain of the DTLS key, leaf first (x509 mode; required there)."),
     COAP_DTLS_TRUST_FILE("coap.dtls.trust-file", "", "PEM certificates: the CAs trusted for the gateway's certificate (x509), or the gateway's certificate whose key is trusted (rpk); required for coap."),
     COAP_MAX_IN_FLIGHT("coap.max-in-flight", "8", "Confirmable requests outstanding at once."),
-    COAP_BLOCK_SIZE("coap.block-size", "512", "Block size for messages above 1 KiB (block-wise transfer, 16..1024).");
+    COAP_BLOCK_SIZE("coap.block-size", "512", "Block size for messages above 1 KiB (block-wise transfer, 16..1024)."),
+    ENROLLMENT_CHECK_MINUTES("enrollment.check-interval-minutes", "60",
+            "While running, how often an enrolled agent checks whether its certificate needs renewal (less than a third of its lifetime left).");
 
     private final String key;
     private final String defaultValue;

@@ -114,7 +114,8 @@ public final class MqttTransport implements Transport {
         return options;
     }
 
-    static SSLContext sslContext(Path caFile) throws IOException, GeneralSecurityException {
+    /** A TLS context trusting exactly the CA certificates in the PEM file {@code caFile}. */
+    public static SSLContext sslContext(Path caFile) throws IOException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         int i = 0;

@@ -19,6 +19,8 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 public class ApiDocumentationFilter implements OASFilter {
     /** Name of the bearer security scheme in the OpenAPI document. */
     public static final String SECURITY_SCHEME = "apiKey";
+    /** Paths that do not take an API key: the enrollment exchange, authenticated by its token. */
+    public static final java.util.Set<String> PUBLIC_PATHS = java.util.Set.of("/api/v1/enroll");
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -26,7 +28,8 @@ public class ApiDocumentationFilter implements OASFilter {
             openAPI.setInfo(OASFactory.createInfo());
         }
         openAPI.getInfo().title("sensorproof gateway API").version("v1").description(
-                "API of the gateway. Every /api/v1 path requires 'Authorization: Bearer <api key>'; what a key may"
+                "API of the gateway. Every /api/v1 path requires 'Authorization: Bearer <api key>' except POST"
+                        + " /api/v1/enroll, which the one-time enrollment token authenticates; what a key may"
                         + " do follows from its role (operator, factory, bank, exchange, regulator) and tenant: 403"
                         + " FORBIDDEN when the role or the tenant in the path rules it out, 404 (as if missing) for a"
                         + " device, entry or key the key may not see. Errors are {code, message, details}.");
@@ -44,13 +47,21 @@ public class ApiDocumentationFilter implements OASFilter {
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }
-        for (PathItem item : openAPI.getPaths().getPathItems().values()) {
+        for (java.util.Map.Entry<String, PathItem> path : openAPI.getPaths().getPathItems().entrySet()) {
+            PathItem item = path.getValue();
             if (item.getOperations() == null) {
                 continue;
             }
             for (Operation operation : item.getOperations().values()) {
                 if (operation.getResponses() == null) {
                     operation.setResponses(OASFactory.createAPIResponses());
+                }
+                if (PUBLIC_PATHS.contains(path.getKey())) {
+                    // authenticated by the one-time enrollment token in the body, not by an API key
+                    operation.setSecurity(new java.util.ArrayList<>());
+                    operation.getResponses().addAPIResponse("401", OASFactory.createAPIResponse()
+                            .description("UNKNOWN_TOKEN, TOKEN_EXPIRED, TOKEN_SUPERSEDED, TOKEN_CA_NOT_TRUSTED"));
+                    continue;
                 }
                 operation.getResponses().addAPIResponse("401", OASFactory.createAPIResponse()
                         .description("UNAUTHENTICATED: missing, unknown or revoked API key"));

@@ -11,6 +11,7 @@ import io.sensorproof.gateway.core.coap.CoapIngestAdapter;
 import io.sensorproof.gateway.core.coap.CoapIngestSettings;
 import io.sensorproof.gateway.core.coap.PeerResolver;
 import io.sensorproof.gateway.ingest.IngestConfig;
+import io.sensorproof.gateway.enroll.DeviceCertificateAuthority;
 import io.sensorproof.gateway.ingest.IngestService;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,8 +36,10 @@ import org.jboss.logging.Logger;
  * ports, counters and quota as MQTT), start and stop with Quarkus, and Micrometer meters
  * ({@code sensorproof.coap.*}, no per-device labels).
  *
- * <p>Trust: {@link #trustedCas} is the seam for the enrollment CA; until it is wired, the CAs come
- * from {@code sensorproof.coap.trust-file} (absent: raw public keys only).
+ * <p>Trust: device certificates chain to the gateway's device CA (every generation it still trusts,
+ * {@link DeviceCertificateAuthority#trustedCaCertificates()}, so a rotation needs no restart) or to
+ * a CA in {@code sensorproof.coap.trust-file} (devices whose certificates another CA issued);
+ * registered keys are accepted as raw public keys.
  */
 @ApplicationScoped
 public class CoapService {
@@ -52,6 +55,8 @@ public class CoapService {
     DeviceDirectory directory;
     @Inject
     MeterRegistry meters;
+    @Inject
+    DeviceCertificateAuthority deviceCa;
 
     private volatile CoapIngestAdapter adapter;
     private Supplier<List<X509Certificate>> trustedCas;
@@ -70,8 +75,13 @@ public class CoapService {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        trustedCas = config.trustFile().filter(f -> !f.isBlank()).<Supplier<List<X509Certificate>>>map(f -> new PemFileTrust(Path.of(f)))
-                .orElse(List::of);
+        Supplier<List<X509Certificate>> extra = config.trustFile().filter(f -> !f.isBlank())
+                .<Supplier<List<X509Certificate>>>map(f -> new PemFileTrust(Path.of(f))).orElse(List::of);
+        trustedCas = () -> {
+            List<X509Certificate> all = new java.util.ArrayList<>(deviceCa.trustedCaCertificates());
+            all.addAll(extra.get());
+            return all;
+        };
         FileTransportKeyDirectory transportKeys = new FileTransportKeyDirectory(
                 config.transportKeysFile().map(Path::of).orElse(dataDir.resolve("coap-transport-keys.properties")));
         CoapIngestSettings settings = new CoapIngestSettings(new InetSocketAddress(config.bindAddress(), config.port()),
@@ -81,8 +91,8 @@ public class CoapService {
                 new PeerResolver(directory, transportKeys), ingest::pipeline, ingest.statusHandler(), Clock.systemUTC());
         adapter.start();
         bindMetrics(adapter);
-        LOG.infof("CoAP over DTLS ingestion on udp %s; device CAs: %s", adapter.address(),
-                config.trustFile().orElse("none (raw public keys only)"));
+        LOG.infof("CoAP over DTLS ingestion on udp %s; device CAs: the gateway's device CA%s", adapter.address(),
+                config.trustFile().map(f -> " and " + f).orElse(""));
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * The {@link DeviceDirectory} on the {@code devices} table, with a short-lived cache: a kid's answer
+ * The {@link DeviceDirectory} on the {@code device_keys} table (every key a device ever had, ADR
+ * 010) joined with {@code devices}, with a short-lived cache: a kid's answer
  * (found or not) is reused for {@code sensorproof.persistence.device-cache-ttl} (1 s), so a
  * suspension, revocation or new registration takes effect within that time on every replica,
  * without any invalidation messages between them. The cache takes the database round trip off the
@@ -30,13 +31,20 @@ import java.util.function.LongSupplier;
  * already parsed key. Unknown kids are cached too, so a flood of garbage under one kid costs one
  * query per TTL; the number of entries is bounded.
  *
+ * <p>A key answers with its device's status, except that a revoked key, or a key replaced by a
+ * re-key whose acceptance period ({@code accepted_until}) is over, answers {@code REVOKED} for an
+ * active device: messages already signed with a replaced key (still in the agent's outbox) are
+ * accepted until then.
+ *
  * <p>A row whose SPKI does not parse, does not hash to its kid, or whose {@code alg} column
  * disagrees with the key makes the lookup throw (the pipeline defers the message): the registry is
  * inconsistent and guessing would verify with the wrong key.
  */
 @ApplicationScoped
 public class PgDeviceDirectory implements DeviceDirectory {
-    static final String SELECT = "SELECT tenant_id, device_id, spki, alg, status FROM devices WHERE kid = $1";
+    static final String SELECT = "SELECT d.tenant_id, d.device_id, k.spki, k.alg, d.status,"
+            + " (k.revoked_at IS NOT NULL OR COALESCE(k.accepted_until <= now(), false)) AS key_ended"
+            + " FROM device_keys k JOIN devices d ON d.device_id = k.device_id WHERE k.kid = $1";
 
     private final Pool pool;
     private final Duration timeout;
@@ -103,7 +111,12 @@ public class PgDeviceDirectory implements DeviceDirectory {
             throw new IllegalStateException("device " + deviceId + ": registered alg " + row.getString("alg") + " but the key is "
                     + key.algorithm().label());
         }
-        return new RegisteredDevice(row.getString("tenant_id"), deviceId, key, DeviceStatus.valueOf(row.getString("status")));
+        DeviceStatus status = DeviceStatus.valueOf(row.getString("status"));
+        if (status == DeviceStatus.ACTIVE && row.getBoolean("key_ended")) {
+            // a revoked key, or a replaced key past its acceptance: refused like a revoked device
+            status = DeviceStatus.REVOKED;
+        }
+        return new RegisteredDevice(row.getString("tenant_id"), deviceId, key, status);
     }
 
     /** Number of cached kids. */

@@ -10,8 +10,9 @@ import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 
 /**
- * A device and its public key; table {@code devices}. The id is unique across the deployment, and
- * so is {@code kid} (how a message finds its key).
+ * A device and its current public key; table {@code devices}. The id is unique across the
+ * deployment, and so is {@code kid} (how a message finds its key; every key a device ever had is in
+ * {@code device_keys}). The key columns are null while the device waits for its enrollment.
  */
 @Entity
 @Table(name = "devices")
@@ -27,16 +28,16 @@ public class Device extends PanacheEntityBase {
     @Column(name = "site_id")
     public String siteId;
 
-    /** First 16 bytes of SHA-256 over {@link #spki}. */
-    @Column(nullable = false, updatable = false)
+    /** First 16 bytes of SHA-256 over {@link #spki}; null while enrollment is pending. Changed by the enrollment service only. */
+    @Column(updatable = false)
     public byte[] kid;
 
-    /** Canonical SubjectPublicKeyInfo DER. */
-    @Column(nullable = false, updatable = false)
+    /** Canonical SubjectPublicKeyInfo DER; null while enrollment is pending. */
+    @Column(updatable = false)
     public byte[] spki;
 
-    /** ES256, EdDSA or SM2-SM3 (io.sensorproof.protocol.cose.SignatureAlgorithm labels). */
-    @Column(nullable = false, updatable = false)
+    /** ES256, EdDSA or SM2-SM3 (io.sensorproof.protocol.cose.SignatureAlgorithm labels); null while enrollment is pending. */
+    @Column(updatable = false)
     public String alg;
 
     @Enumerated(EnumType.STRING)

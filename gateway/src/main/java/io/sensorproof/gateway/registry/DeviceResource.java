@@ -12,6 +12,9 @@ import io.sensorproof.gateway.audit.AuditEvent;
 import io.sensorproof.gateway.audit.AuditLog;
 import io.sensorproof.gateway.security.Access;
 import io.sensorproof.gateway.security.ApiKeyPrincipal;
+import io.sensorproof.gateway.enroll.EnrollmentService;
+import io.sensorproof.gateway.enroll.EnrollmentService.IssuedToken;
+import io.sensorproof.gateway.enroll.EnrollmentService.PendingDevice;
 import io.sensorproof.protocol.ErrorCode;
 import io.sensorproof.protocol.ProtocolException;
 import io.sensorproof.protocol.cose.Keys;
@@ -20,6 +23,7 @@ import io.sensorproof.protocol.ids.Identifiers;
 import io.sensorproof.protocol.ids.Topics;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -45,7 +49,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * Devices of a factory tenant: register with a public key (the gateway derives alg and kid from the
- * SPKI) and optionally a site, list, read, change status. Device ids and kids are unique across the
+ * SPKI) or without one (pending enrollment: the response carries a one-time enrollment token), and
+ * optionally a site; list, read, change status. Device ids and kids are unique across the
  * deployment. Writes: operator keys and the tenant's factory keys; reads also regulator keys, and
  * bank and exchange keys for the devices granted to them.
  */
@@ -68,23 +73,40 @@ public class DeviceResource {
     public record DeviceTopics(String up, String ack, String status) {
     }
 
-    /** A device as the API shows it; {@code publicKey} is the canonical SPKI DER in base64. */
+    /**
+     * A device as the API shows it; {@code publicKey} is the canonical SPKI DER in base64 of its
+     * current key (alg, kid and publicKey are null while enrollment is pending). {@code enrollment}
+     * is only present in the response that created a device without a key.
+     */
     public record DeviceView(String deviceId, String tenantId, String siteId, String alg, String kid, String publicKey,
-            DeviceStatus status, Instant createdAt, DeviceTopics topics) {
+            DeviceStatus status, Instant createdAt, DeviceTopics topics, IssuedToken enrollment) {
         static DeviceView of(Device d) {
-            return new DeviceView(d.deviceId, d.tenantId, d.siteId, d.alg, HexFormat.of().formatHex(d.kid),
-                    Base64.getEncoder().encodeToString(d.spki), d.status, d.createdAt.toInstant(),
-                    new DeviceTopics(Topics.up(d.tenantId, d.deviceId), Topics.ack(d.tenantId, d.deviceId),
-                            Topics.status(d.tenantId, d.deviceId)));
+            return new DeviceView(d.deviceId, d.tenantId, d.siteId, d.alg, d.kid == null ? null : HexFormat.of().formatHex(d.kid),
+                    d.spki == null ? null : Base64.getEncoder().encodeToString(d.spki), d.status, d.createdAt.toInstant(),
+                    topics(d.tenantId, d.deviceId), null);
+        }
+
+        static DeviceView pending(PendingDevice p, String siteId) {
+            IssuedToken t = p.token();
+            return new DeviceView(t.deviceId(), t.tenantId(), siteId, null, null, null, DeviceStatus.ACTIVE, p.createdAt(),
+                    topics(t.tenantId(), t.deviceId()), t);
+        }
+
+        private static DeviceTopics topics(String tenant, String device) {
+            return new DeviceTopics(Topics.up(tenant, device), Topics.ack(tenant, device), Topics.status(tenant, device));
         }
     }
 
     /**
-     * Body of the registration: the device id, its public key as base64 DER SubjectPublicKeyInfo,
-     * and optionally the site (of the same tenant) it is installed at.
+     * Body of the registration: the device id, its public key as base64 DER SubjectPublicKeyInfo
+     * (without {@code publicKey} the device waits for enrollment and the response carries its
+     * token), and optionally the site (of the same tenant) it is installed at.
      */
     public record RegisterDeviceRequest(String deviceId, String publicKey, String siteId) {
     }
+
+    @Inject
+    EnrollmentService enrollment;
 
     /** Body of the status change. */
     public record DeviceStatusChange(String status) {
@@ -93,7 +115,8 @@ public class DeviceResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @WithTransaction
-    @Operation(summary = "Register a device of a factory tenant with its public key (base64 SPKI DER) and optional"
+    @Operation(summary = "Register a device of a factory tenant with its public key (base64 SPKI DER), or without one: then"
+            + " it waits for enrollment and the response's 'enrollment' holds its one-time token (shown only here); optional"
             + " site; 409 DEVICE_EXISTS or KEY_ALREADY_REGISTERED for a duplicate id or key, TENANT_NOT_A_FACTORY")
     public Uni<RestResponse<DeviceView>> register(@Context SecurityContext security, @PathParam("tenant") String tenant,
             RegisterDeviceRequest request) {
@@ -103,9 +126,15 @@ public class DeviceResource {
             throw ApiException.badRequest("INVALID_REQUEST", "body {deviceId, publicKey} is required", Map.of());
         }
         String deviceId = Identifiers.requireValid(request.deviceId(), "device id");
-        VerificationKey key = Keys.publicKeyFromSpki(decodeSpki(request.publicKey()));
         Optional<String> site = Optional.ofNullable(request.siteId()).filter(id -> !id.isEmpty())
                 .map(id -> Identifiers.requireValid(id, "site id"));
+        if (request.publicKey() == null) {
+            return enrollment.createPendingDevice(caller, tenant, deviceId, site).map(pending -> RestResponse.ResponseBuilder
+                    .<DeviceView>created(URI.create("/api/v1/tenants/" + tenant + "/devices/" + deviceId))
+                    .entity(DeviceView.pending(pending, site.orElse(null)))
+                    .build());
+        }
+        VerificationKey key = Keys.publicKeyFromSpki(decodeSpki(request.publicKey()));
         byte[] kid = key.kid();
         return Tenant.<Tenant>findById(tenant)
                 .onItem().ifNull().failWith(() -> TenantResource.notFound(tenant))
@@ -188,7 +217,8 @@ public class DeviceResource {
     @Path("/{deviceId}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
     @WithTransaction
-    @Operation(summary = "Change a device's status (ACTIVE, SUSPENDED, REVOKED); REVOKED is final")
+    @Operation(summary = "Change a device's status (ACTIVE, SUSPENDED, REVOKED); REVOKED is final and also revokes the"
+            + " device's keys and certificates and voids its open enrollment tokens")
     public Uni<DeviceView> changeStatus(@Context SecurityContext security, @PathParam("tenant") String tenant,
             @PathParam("deviceId") String deviceId, DeviceStatusChange change) {
         ApiKeyPrincipal caller = access.requireTenantAdmin(security, tenant);

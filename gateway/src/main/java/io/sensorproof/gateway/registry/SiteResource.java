@@ -144,7 +144,8 @@ public class SiteResource {
                 });
     }
 
-    static ApiException notFound(String tenant, String site) {
+    /** 404 SITE_NOT_FOUND, the same whether the site is missing or hidden from the caller. */
+    public static ApiException notFound(String tenant, String site) {
         return ApiException.notFound("SITE_NOT_FOUND", "no site '" + site + "' in tenant '" + tenant + "'",
                 Map.of("tenant", tenant, "site", site));
     }

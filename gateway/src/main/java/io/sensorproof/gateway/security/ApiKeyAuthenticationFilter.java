@@ -26,6 +26,8 @@ public class ApiKeyAuthenticationFilter {
     /** Code of the 401 response. */
     public static final String UNAUTHENTICATED = "UNAUTHENTICATED";
     static final String PROTECTED_PREFIX = "/api/";
+    /** The enrollment exchange: authenticated by its token, not by an API key. */
+    static final String PUBLIC_ENROLL = "/api/v1/enroll";
     private static final String BEARER = "bearer ";
 
     private final ApiKeyStore store;
@@ -68,9 +70,15 @@ public class ApiKeyAuthenticationFilter {
         });
     }
 
-    /** True for paths under {@value #PROTECTED_PREFIX}, however many slashes separate the segments. */
+    /**
+     * True for paths under {@value #PROTECTED_PREFIX}, however many slashes separate the segments,
+     * except exactly {@value #PUBLIC_ENROLL}, which the one-time enrollment token authenticates.
+     */
     static boolean isProtected(String path) {
         String collapsed = path == null ? "/" : ("/" + path).replaceAll("/{2,}", "/");
+        if (collapsed.equals(PUBLIC_ENROLL)) {
+            return false;
+        }
         return collapsed.startsWith(PROTECTED_PREFIX) || collapsed.equals("/api");
     }
 

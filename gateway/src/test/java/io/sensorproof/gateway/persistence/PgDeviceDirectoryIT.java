@@ -132,9 +132,55 @@ class PgDeviceDirectoryIT {
     void rowWhoseAlgDisagreesWithItsKeyIsAnError() {
         Registry registry = new Registry(pool);
         SigningDevice d = registry.newDevice(SignatureAlgorithm.ES256);
-        registry.rows("UPDATE devices SET alg = 'SM2-SM3' WHERE device_id = $1 RETURNING device_id", d.id);
+        registry.rows("UPDATE device_keys SET alg = 'SM2-SM3' WHERE device_id = $1 RETURNING device_id", d.id);
 
         assertThatThrownBy(() -> withFakeClock().byKid(d.key.verificationKey().kid()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("alg");
+    }
+
+    @Test
+    void replacedKeyFindsItsDeviceUntilItsAcceptanceEndsAndARevokedKeyNever() {
+        Registry registry = new Registry(pool);
+        SigningDevice d = registry.newDevice(SignatureAlgorithm.ES256);
+        byte[] oldKid = d.key.verificationKey().kid();
+        SigningDevice next = new SigningDevice(d.tenant, d.id, io.sensorproof.protocol.cose.Keys.generate(SignatureAlgorithm.EDDSA,
+                SigningDevice.RANDOM));
+        var newKey = next.key.verificationKey();
+        // a re-key as the enrollment service does it: retire, add, point the device at the new key
+        registry.rows("UPDATE device_keys SET retired_at = now(), accepted_until = now() + interval '1 hour' WHERE kid = $1"
+                + " RETURNING device_id", io.vertx.core.buffer.Buffer.buffer(oldKid));
+        registry.rows("INSERT INTO device_keys (kid, device_id, spki, alg) VALUES ($1, $2, $3, 'EdDSA') RETURNING device_id",
+                io.vertx.core.buffer.Buffer.buffer(newKey.kid()), d.id, io.vertx.core.buffer.Buffer.buffer(newKey.spki()));
+        registry.rows("UPDATE devices SET kid = $2, spki = $3, alg = 'EdDSA' WHERE device_id = $1 RETURNING device_id", d.id,
+                io.vertx.core.buffer.Buffer.buffer(newKey.kid()), io.vertx.core.buffer.Buffer.buffer(newKey.spki()));
+        PgDeviceDirectory cached = withFakeClock();
+
+        assertThat(cached.byKid(oldKid)).hasValueSatisfying(device -> {
+            assertThat(device.deviceId()).isEqualTo(d.id);
+            assertThat(device.key()).isEqualTo(d.key.verificationKey());
+            assertThat(device.status()).isEqualTo(DeviceStatus.ACTIVE);
+        });
+        assertThat(cached.byKid(newKey.kid()).orElseThrow().status()).isEqualTo(DeviceStatus.ACTIVE);
+
+        registry.rows("UPDATE device_keys SET accepted_until = now() - interval '1 second' WHERE kid = $1 RETURNING device_id",
+                io.vertx.core.buffer.Buffer.buffer(oldKid));
+        ticker.addAndGet(TTL.toNanos());
+        assertThat(cached.byKid(oldKid).orElseThrow().status()).as("acceptance over").isEqualTo(DeviceStatus.REVOKED);
+        assertThat(cached.byKid(newKey.kid()).orElseThrow().status()).isEqualTo(DeviceStatus.ACTIVE);
+
+        registry.rows("UPDATE device_keys SET revoked_at = now() WHERE kid = $1 RETURNING device_id",
+                io.vertx.core.buffer.Buffer.buffer(newKey.kid()));
+        ticker.addAndGet(TTL.toNanos());
+        assertThat(cached.byKid(newKey.kid()).orElseThrow().status()).as("revoked key").isEqualTo(DeviceStatus.REVOKED);
+    }
+
+    @Test
+    void revokingTheDeviceRevokesEveryKeyOfIt() {
+        Registry registry = new Registry(pool);
+        SigningDevice d = registry.newDevice(SignatureAlgorithm.SM2_SM3);
+        registry.setStatus(d, "REVOKED");
+        assertThat(registry.rows("SELECT 1 FROM device_keys WHERE device_id = $1 AND revoked_at IS NOT NULL", d.id)).hasSize(1);
+        registry.setStatus(d, "REVOKED");
+        assertThat(withFakeClock().byKid(d.key.verificationKey().kid()).orElseThrow().status()).isEqualTo(DeviceStatus.REVOKED);
     }
 }

@@ -124,11 +124,29 @@ class RegistryIT {
         registerDevice("reg-bad", "reg-bad-1", "***not base64***").statusCode(400).body("code", equalTo("INVALID_KEY"));
         registerDevice("reg-bad", "reg-bad-2", Base64.getEncoder().encodeToString(new byte[] {0x30, 0x03, 1, 2, 3}))
                 .statusCode(400).body("code", equalTo("INVALID_KEY"));
-        registerDevice("reg-bad", "reg-bad-3", null).statusCode(400).body("code", equalTo("INVALID_KEY"));
+        registerDevice("reg-bad", "reg-bad-3", "").statusCode(400).body("code", equalTo("INVALID_KEY"));
         registerDevice("reg-missing-tenant", "reg-bad-4", spki(newKey())).statusCode(404)
                 .body("code", equalTo("TENANT_NOT_FOUND"));
         OperatorKey.authorized().get("/api/v1/tenants/reg-bad/devices/no-such-device").then().statusCode(404)
                 .body("code", equalTo("DEVICE_NOT_FOUND"));
+    }
+
+    @Test
+    void deviceWithoutAKeyWaitsForEnrollmentAndItsTokenIsShownOnce() {
+        createTenant("reg-pending", "Pending").statusCode(201);
+        JsonPath created = registerDevice("reg-pending", "reg-pending-1", null).statusCode(201).extract().jsonPath();
+        assertThat(created.getString("kid")).isNull();
+        assertThat(created.getString("publicKey")).isNull();
+        assertThat(created.getString("status")).isEqualTo("ACTIVE");
+        assertThat(created.getString("enrollment.token")).startsWith("et1.");
+        assertThat(created.getString("enrollment.deviceId")).isEqualTo("reg-pending-1");
+        assertThat(created.getString("enrollment.expiresAt")).isNotBlank();
+        JsonPath read = OperatorKey.authorized().get("/api/v1/tenants/reg-pending/devices/reg-pending-1").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(read.getString("kid")).isNull();
+        assertThat(read.getString("enrollment")).as("the token is shown only at creation").isNull();
+        registerDevice("reg-pending", "reg-pending-1", null).statusCode(409).body("code", equalTo("DEVICE_EXISTS"));
+        registerDevice("reg-no-tenant", "reg-pending-2", null).statusCode(404).body("code", equalTo("TENANT_NOT_FOUND"));
     }
 
     @Test

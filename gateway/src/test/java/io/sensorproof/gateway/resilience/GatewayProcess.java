@@ -98,6 +98,14 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** Waits for the JVM to exit by itself and returns its exit code; fails if it is still running after {@code timeout}. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " still running after " + timeout + "; log:\n" + tail());
+        }
+        return process.exitValue();
+    }
+
     /** SIGKILL of the gateway JVM (its PostgreSQL and broker children are left running). */
     void kill9() throws InterruptedException {
         process.destroyForcibly();
@@ -170,7 +178,27 @@ final class GatewayProcess implements AutoCloseable {
         return Double.NaN;
     }
 
-    private String call(String method, String path, String apiKey, Object body, int expected) throws Exception {
+    /**
+     * The value of the first {@code /q/metrics} sample whose line starts with {@code prefix} (name and
+     * labels, e.g. {@code sensorproof_ingest_rejected_total{reason="DEVICE_INACTIVE"}}), 0 when absent.
+     */
+    double metric(String prefix) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/q/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith(prefix)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
+    /** The gateway's base URL. */
+    URI baseUri() {
+        return uri("");
+    }
+
+    /** An API call that must answer {@code expected}; returns the body. */
+    String call(String method, String path, String apiKey, Object body, int expected) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + apiKey);
         if (body != null) {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));

@@ -23,4 +23,12 @@ class ApiKeyAuthenticationFilterTest {
         assertThat(ApiKeyAuthenticationFilter.isProtected("/q/health/ready")).isFalse();
         assertThat(ApiKeyAuthenticationFilter.isProtected("/apiary")).isFalse();
     }
+
+    @Test
+    void onlyTheEnrollmentExchangeItselfIsOpen() {
+        assertThat(ApiKeyAuthenticationFilter.isProtected("/api/v1/enroll")).isFalse();
+        assertThat(ApiKeyAuthenticationFilter.isProtected("/api/v1/enroll/x")).isTrue();
+        assertThat(ApiKeyAuthenticationFilter.isProtected("/api/v1/enrollments")).isTrue();
+        assertThat(ApiKeyAuthenticationFilter.isProtected("/api/v1/tenants/t/devices/d/enrollment-tokens")).isTrue();
+    }
 }

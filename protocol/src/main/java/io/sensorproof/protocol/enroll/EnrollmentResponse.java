@@ -23,8 +23,16 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * @param deviceId the device id, taken from the token, never from the CSR
  * @param certificateChain PEM certificates: the device certificate first, the CA certificate last
  * @param ackKey the key the gateway signs acknowledgements with
+ * @param renewalToken a fresh one-time token for this device's next renewal or re-key through the
+ *     same exchange, valid until the certificate expires; null when the gateway issues none
  */
-public record EnrollmentResponse(String tenantId, String deviceId, List<String> certificateChain, AckKey ackKey) {
+public record EnrollmentResponse(String tenantId, String deviceId, List<String> certificateChain, AckKey ackKey,
+        String renewalToken) {
+
+    /** A response without a renewal token. */
+    public EnrollmentResponse(String tenantId, String deviceId, List<String> certificateChain, AckKey ackKey) {
+        this(tenantId, deviceId, certificateChain, ackKey, null);
+    }
 
     /**
      * The gateway's acknowledgement key.
@@ -61,7 +69,7 @@ public record EnrollmentResponse(String tenantId, String deviceId, List<String> 
     /**
      * What an agent checks before it trusts the response: the ids follow the grammar, the first
      * certificate holds {@code deviceKey}, each certificate is signed by the next, and the last is
-     * the CA pinned by {@code token}.
+     * the CA pinned by {@code token}; a renewal token, when present, is well-formed.
      *
      * @return the gateway's acknowledgement key
      * @throws ProtocolException {@code INVALID_ENROLLMENT} when any check fails
@@ -98,6 +106,9 @@ public record EnrollmentResponse(String tenantId, String deviceId, List<String> 
         }
         if (ackKey == null) {
             throw new ProtocolException(ErrorCode.INVALID_ENROLLMENT, "response has no ack key");
+        }
+        if (renewalToken != null) {
+            EnrollmentToken.parse(renewalToken);
         }
         return ackKey.toKey();
     }

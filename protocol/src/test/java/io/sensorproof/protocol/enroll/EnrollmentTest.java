@@ -74,6 +74,14 @@ class EnrollmentTest {
                 EnrollmentResponse.AckKey.of(ackKey.verificationKey()));
         assertThat(response.verify(token, device.verificationKey())).isEqualTo(ackKey.verificationKey());
 
+        EnrollmentResponse withRenewal = new EnrollmentResponse(response.tenantId(), response.deviceId(), response.certificateChain(),
+                response.ackKey(), EnrollmentToken.generate(caCert, new SecureRandom()).value());
+        assertThat(withRenewal.verify(token, device.verificationKey())).isEqualTo(ackKey.verificationKey());
+        EnrollmentResponse badRenewal = new EnrollmentResponse(response.tenantId(), response.deviceId(), response.certificateChain(),
+                response.ackKey(), "et1.short");
+        assertThatThrownBy(() -> badRenewal.verify(token, device.verificationKey()))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ENROLLMENT));
+
         EnrollmentToken otherCa = EnrollmentToken.generate(new byte[] {9}, new SecureRandom());
         assertThatThrownBy(() -> response.verify(otherCa, device.verificationKey()))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ENROLLMENT));
