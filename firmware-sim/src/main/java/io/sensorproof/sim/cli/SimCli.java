@@ -22,6 +22,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +36,14 @@ public final class SimCli implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Held so that the level set in {@link #main} stays (JUL keeps loggers weakly). */
+    private static final Logger AGENT_LOG = Logger.getLogger("io.sensorproof.agent");
+
     public static void main(String[] args) {
+        if (!"true".equals(System.getenv("SENSORPROOF_SIM_VERBOSE"))) {
+            // one "agent started" line per device drowns the progress line of a fleet
+            AGENT_LOG.setLevel(Level.WARNING);
+        }
         System.exit(commandLine().execute(args));
     }
 

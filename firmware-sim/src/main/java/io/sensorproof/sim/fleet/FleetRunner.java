@@ -130,7 +130,8 @@ public final class FleetRunner {
                 faultRuns.add(new FaultRun(f));
             }
             List<Event> timeline = timeline(devices);
-            if (options.mode() == Mode.IN_JVM && scenario.speed() <= 0) {
+            if (options.mode() == Mode.IN_JVM) {
+                // device processes were given the epoch before they started; in-JVM agents are up now
                 wallEpoch = System.currentTimeMillis();
             }
 
