@@ -236,6 +236,12 @@ class GatewayScenariosIT {
         assertThat(a.fault("dropout").outcome()).containsEntry("storedInWindow", 0);
         assertThat((Long) a.fault("clock-skew").outcome().get("readingsOffTheTickGrid")).isPositive();
         assertThat((Long) a.fault("clock-step").outcome().get("agentClockSteps")).isPositive();
+        assertThat(((Number) a.fault("spike").outcome().get("max")).doubleValue()).isGreaterThan(12.5);
+
+        // one-JVM power loss: the stack's agent stopped at 05:00 and came back at 06:00 with boot 2
+        assertThat(a.device("deta-stack-1").boots()).containsExactly(1L, 2L);
+        Instant off = Instant.parse("2026-01-09T05:00:00Z");
+        assertThat(client.readings("deta-stack-1")).noneMatch(r -> r.readingTime().isAfter(off) && r.readingTime().isBefore(off.plusSeconds(3600)));
     }
 
     private static void deleteTree(Path dir) throws IOException {
