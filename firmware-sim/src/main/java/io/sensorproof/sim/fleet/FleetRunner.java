@@ -124,7 +124,7 @@ public final class FleetRunner {
                 d.start();
             }
             if (scenario.faults().stream().anyMatch(f -> f.type().kind() == FaultType.Kind.INJECTED)) {
-                injector = new Injector(options.mqttUrl(), scenario.tenant(), gateway);
+                injector = new Injector(options.mqttUrl(), scenario.tenant(), gateway, ackKey);
             }
             for (Fault f : scenario.faults()) {
                 faultRuns.add(new FaultRun(f));

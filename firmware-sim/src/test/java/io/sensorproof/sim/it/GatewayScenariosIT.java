@@ -152,15 +152,18 @@ class GatewayScenariosIT {
 
         assertThat(f.get(0).injected()).hasSize(1);
         assertThat(f.get(0).outcome().get("reasons")).isEqualTo(Map.of("BAD_SIGNATURE", 1L));
+        assertThat(f.get(0).injected().get(0).reply()).as("no reply to a forgery (ADR 007)").isNull();
 
         assertThat(f.get(1).outcome().get("quarantined")).as("an identical replay is deduplicated, not quarantined").isEqualTo(0L);
         assertThat(f.get(1).outcome().get("storedCopies")).isEqualTo(1L);
+        assertThat(f.get(1).injected().get(0).reply()).as("the gateway acknowledges the copy again").isEqualTo("ACKNOWLEDGED");
 
         assertThat(f.get(2).injected().get(0).topic()).isEqualTo("t/sim-attacks/d/atk-room-2/up");
         assertThat(f.get(2).outcome().get("reasons")).isEqualTo(Map.of("TOPIC_MISMATCH", 1L));
 
         assertThat(f.get(3).outcome().get("reasons")).isEqualTo(Map.of("CONFLICTING_DUPLICATE", 1L));
         assertThat((Integer) f.get(3).outcome().get("operatorAlerts")).isGreaterThanOrEqualTo(1);
+        assertThat(f.get(3).injected().get(0).reply()).isEqualTo("REJECTED CONFLICTING_DUPLICATE");
         long boot = f.get(3).injected().get(0).boot();
         long seq = f.get(3).injected().get(0).seq();
         assertThat(client.messages("atk-room-1").stream().filter(m -> m.boot() == boot && m.seq() == seq)).as("the stored message stands").hasSize(1);
