@@ -37,12 +37,16 @@ interface FleetDevice extends AutoCloseable {
     /** The readings the device made durable in its outbox. */
     List<ReadingKey> durableReadings() throws IOException;
 
+    /** Ends the run: in-process the open pack is sealed; a device process ends by itself after its last tick. */
+    void endOfRun() throws IOException;
+
     /**
-     * Ends the run: seals the open pack and waits up to {@code drainMillis} for acknowledgements.
+     * Waits up to {@code millis} for every message to be acknowledged (a process: for it to exit
+     * after draining).
      *
      * @return true when everything was acknowledged
      */
-    boolean finish(long drainMillis) throws IOException, InterruptedException;
+    boolean awaitDrained(long millis) throws InterruptedException;
 
     @Override
     void close() throws IOException;

@@ -281,19 +281,28 @@ public final class FleetRunner {
         }
     }
 
+    /** Seals every device's open pack, then waits for all of them against one deadline. */
     private Map<String, Boolean> finish(Map<String, FleetDevice> devices, ExecutorService pool) throws InterruptedException {
-        Map<String, Future<Boolean>> futures = new LinkedHashMap<>();
+        List<Callable<Void>> seals = new ArrayList<>();
         for (FleetDevice d : devices.values()) {
-            futures.put(d.id(), pool.submit(() -> d.finish(options.drainMillis())));
+            seals.add(() -> {
+                d.endOfRun();
+                return null;
+            });
         }
-        Map<String, Boolean> drained = new LinkedHashMap<>();
-        for (Map.Entry<String, Future<Boolean>> e : futures.entrySet()) {
+        for (Future<Void> f : pool.invokeAll(seals)) {
             try {
-                drained.put(e.getKey(), e.getValue().get());
-            } catch (ExecutionException ex) {
-                LOG.log(Level.WARNING, e.getKey() + " did not finish", ex.getCause());
-                drained.put(e.getKey(), false);
+                f.get();
+            } catch (ExecutionException e) {
+                LOG.log(Level.WARNING, "sealing the last pack failed", e.getCause());
             }
+        }
+        // a device process still has its last ticks and its drain ahead of it
+        long grace = options.mode() == Mode.PROCESSES ? 30_000 : 0;
+        long deadline = System.currentTimeMillis() + options.drainMillis() + grace;
+        Map<String, Boolean> drained = new LinkedHashMap<>();
+        for (FleetDevice d : devices.values()) {
+            drained.put(d.id(), d.awaitDrained(Math.max(0, deadline - System.currentTimeMillis())));
         }
         return drained;
     }

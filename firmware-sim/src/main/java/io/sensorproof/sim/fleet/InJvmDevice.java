@@ -139,13 +139,18 @@ final class InJvmDevice implements FleetDevice {
     }
 
     @Override
-    public boolean finish(long drainMillis) throws IOException, InterruptedException {
+    public void endOfRun() throws IOException {
         EdgeAgent current = agent;
-        if (current == null) {
-            return false;
+        if (current != null) {
+            current.flush();
         }
-        current.flush();
-        return current.awaitDrained(Duration.ofMillis(drainMillis));
+    }
+
+    @Override
+    public boolean awaitDrained(long millis) throws InterruptedException {
+        EdgeAgent current = agent;
+        // at least one look, also when the shared deadline has passed
+        return current != null && current.awaitDrained(Duration.ofMillis(Math.max(50, millis)));
     }
 
     @Override

@@ -167,7 +167,12 @@ final class ProcessDevice implements FleetDevice {
     }
 
     @Override
-    public boolean finish(long drainMillis) throws InterruptedException {
+    public void endOfRun() {
+        // the device process seals its last tick, drains and exits by itself
+    }
+
+    @Override
+    public boolean awaitDrained(long millis) throws InterruptedException {
         Process p;
         synchronized (this) {
             p = process;
@@ -175,7 +180,7 @@ final class ProcessDevice implements FleetDevice {
         if (p == null) {
             return false;
         }
-        if (!p.waitFor(drainMillis + 30_000, TimeUnit.MILLISECONDS)) {
+        if (!p.waitFor(millis, TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
             return false;
         }
