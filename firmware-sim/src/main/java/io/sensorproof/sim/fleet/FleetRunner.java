@@ -99,29 +99,36 @@ public final class FleetRunner {
         Injector injector = null;
         List<FaultRun> faultRuns = new ArrayList<>();
         try {
+            // provisioning (key generation, one API call each) and agent start, on the driver pool
+            long epoch = wallEpoch;
+            List<Callable<FleetDevice>> creations = new ArrayList<>();
             for (DeviceSpec spec : scenario.devices()) {
-                Path dataDir = options.workDir().resolve("devices").resolve(spec.id());
-                Files.createDirectories(dataDir);
-                SigningKey key = Agents.deviceKey(dataDir);
-                provisioner.provision(scenario.tenant(), spec.id(), key);
-                boolean partitioned = scenario.faultsOf(spec.id()).stream().anyMatch(f -> f.type() == FaultType.NETWORK_PARTITION);
-                Optional<TcpProxy> proxy = partitioned ? Optional.of(TcpProxy.start(broker.getHost(), broker.getPort())) : Optional.empty();
-                String url = proxy.map(p -> "tcp://127.0.0.1:" + p.port()).orElse(options.mqttUrl());
-                FleetDevice device;
-                if (options.mode() == Mode.IN_JVM) {
-                    InJvmDevice d = new InJvmDevice(new DeviceSimulation(scenario, spec),
-                            Agents.config(scenario.tenant(), spec.id(), dataDir, url, ackKey, scenario.agent()), key, ackKey, proxy,
-                            options.verify(), scenario.start().toEpochMilli());
-                    inJvm.add(d);
-                    device = d;
-                } else {
-                    device = new ProcessDevice(spec.id(), options.scenarioFile().get().toAbsolutePath(), dataDir, url, ackKey, wallEpoch,
-                            options.drainMillis(), key, proxy);
-                }
-                devices.put(spec.id(), device);
+                creations.add(() -> create(spec, ackKey, broker, epoch));
             }
+            IOException failedCreation = null;
+            for (Future<FleetDevice> f : pool.invokeAll(creations)) {
+                try {
+                    FleetDevice device = get(f);
+                    devices.put(device.id(), device);
+                    if (device instanceof InJvmDevice d) {
+                        inJvm.add(d);
+                    }
+                } catch (IOException e) {
+                    failedCreation = e;
+                }
+            }
+            if (failedCreation != null) {
+                throw failedCreation;
+            }
+            List<Callable<Void>> starts = new ArrayList<>();
             for (FleetDevice d : devices.values()) {
-                d.start();
+                starts.add(() -> {
+                    d.start();
+                    return null;
+                });
+            }
+            for (Future<Void> f : pool.invokeAll(starts)) {
+                get(f);
             }
             if (scenario.faults().stream().anyMatch(f -> f.type().kind() == FaultType.Kind.INJECTED)) {
                 injector = new Injector(options.mqttUrl(), scenario.tenant(), gateway, ackKey);
@@ -183,6 +190,38 @@ public final class FleetRunner {
                     LOG.log(Level.WARNING, "closing " + d.id() + " failed", e);
                 }
             }
+        }
+    }
+
+    private FleetDevice create(DeviceSpec spec, byte[] ackKey, URI broker, long wallEpoch) throws IOException {
+        Path dataDir = options.workDir().resolve("devices").resolve(spec.id());
+        Files.createDirectories(dataDir);
+        SigningKey key = Agents.deviceKey(dataDir);
+        provisioner.provision(scenario.tenant(), spec.id(), key);
+        boolean partitioned = scenario.faultsOf(spec.id()).stream().anyMatch(f -> f.type() == FaultType.NETWORK_PARTITION);
+        Optional<TcpProxy> proxy = partitioned ? Optional.of(TcpProxy.start(broker.getHost(), broker.getPort())) : Optional.empty();
+        String url = proxy.map(p -> "tcp://127.0.0.1:" + p.port()).orElse(options.mqttUrl());
+        if (options.mode() == Mode.IN_JVM) {
+            return new InJvmDevice(new DeviceSimulation(scenario, spec),
+                    Agents.config(scenario.tenant(), spec.id(), dataDir, url, ackKey, scenario.agent()), key, ackKey, proxy,
+                    options.verify(), scenario.start().toEpochMilli());
+        }
+        return new ProcessDevice(spec.id(), options.scenarioFile().get().toAbsolutePath(), dataDir, url, ackKey, wallEpoch,
+                options.drainMillis(), key, proxy);
+    }
+
+    /** The task's result; its failure rethrown as it was (I/O or the simulator's own). */
+    private static <T> T get(Future<T> future) throws IOException, InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
         }
     }
 
