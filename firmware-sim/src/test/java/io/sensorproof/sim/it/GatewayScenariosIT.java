@@ -1,7 +1,10 @@
 package io.sensorproof.sim.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.sensorproof.protocol.cbor.CborLimits;
+import io.sensorproof.protocol.cose.CoseSign1;
 import io.sensorproof.protocol.encoding.FixedPoint;
 import io.sensorproof.protocol.message.ReadingMessage;
 import io.sensorproof.protocol.message.ReadingMessages;
@@ -215,11 +218,16 @@ class GatewayScenariosIT {
             List<StoredMessage> ma = client.messages("deta-" + device);
             List<StoredMessage> mb = client.messages("detb-" + device);
             assertThat(mb).extracting(StoredMessage::boot, StoredMessage::seq, StoredMessage::recordCount, StoredMessage::deviceTime)
-                    .isEqualTo(ma.stream().map(m -> org.assertj.core.groups.Tuple.tuple(m.boot(), m.seq(), m.recordCount(), m.deviceTime())).toList());
+                    .isEqualTo(ma.stream().map(m -> tuple(m.boot(), m.seq(), m.recordCount(), m.deviceTime())).toList());
             for (int i = 0; i < ma.size(); i++) {
-                ReadingMessage x = ReadingMessages.decode(client.messageBytes("deta-" + device, ma.get(i).boot(), ma.get(i).seq()));
-                ReadingMessage y = ReadingMessages.decode(client.messageBytes("detb-" + device, mb.get(i).boot(), mb.get(i).seq()));
+                byte[] rawX = client.messageBytes("deta-" + device, ma.get(i).boot(), ma.get(i).seq());
+                byte[] rawY = client.messageBytes("detb-" + device, mb.get(i).boot(), mb.get(i).seq());
+                ReadingMessage x = ReadingMessages.decode(rawX);
+                ReadingMessage y = ReadingMessages.decode(rawY);
                 assertThat(y.header().deviceTimeMillis()).isEqualTo(x.header().deviceTimeMillis());
+                // the signed payloads are the canonical encodings of their packs, so equal packs mean equal bytes
+                assertThat(CoseSign1.decode(rawX, CborLimits.MESSAGE).payload()).isEqualTo(SenmlCodec.encode(x.pack()));
+                assertThat(CoseSign1.decode(rawY, CborLimits.MESSAGE).payload()).isEqualTo(SenmlCodec.encode(y.pack()));
                 assertThat(SenmlCodec.encode(new ReadingPack("device", y.pack().readings())))
                         .as("%s message %d: SenML payload apart from the device name", device, i)
                         .isEqualTo(SenmlCodec.encode(new ReadingPack("device", x.pack().readings())));
