@@ -27,7 +27,8 @@ import java.util.Optional;
  * readings in real time, against one gateway. A size is sustained when the driver kept the tick
  * schedule (worst lag under a second), every outbox drained, and the backlog left at the last tick
  * cleared within {@code maxDrainSeconds}. The run stops at the first size not sustained and writes
- * every step and the largest sustained fleet to a JSON file.
+ * every step and the largest sustained fleet to a JSON file, with the machine's load averages
+ * around each step (the machine may be shared).
  */
 public final class FleetLoad {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -42,7 +43,7 @@ public final class FleetLoad {
     /** One fleet size's result. */
     public record Step(int devices, double offeredReadingsPerSecond, double storedReadingsPerSecond, double storedMessagesPerSecond,
             long readingsSubmitted, long storedReadings, long maxTickLagMillis, double drainSeconds, boolean allDrained, boolean sustained,
-            double wallSeconds) {
+            double wallSeconds, String loadAverageBefore, String loadAverageAfter) {
     }
 
     private FleetLoad() {
@@ -55,6 +56,7 @@ public final class FleetLoad {
         Step best = null;
         for (int size : p.sizes()) {
             Scenario scenario = scenario(size, p);
+            String loadBefore = loadAverage();
             double readingsBefore = gateway.metric("sensorproof_ingest_stored_readings_total").orElse(0.0);
             double messagesBefore = gateway.metric("sensorproof_ingest_stored_messages_total").orElse(0.0);
             FleetRunner runner = new FleetRunner(scenario, gateway, new RegisterWithPublicKey(gateway),
@@ -67,7 +69,7 @@ public final class FleetLoad {
             boolean sustained = report.totals().allDrained() && report.maxTickLagMillis() < 1000 && report.drainSeconds() <= p.maxDrainSeconds();
             Step step = new Step(size, round(report.totals().readingsSubmitted() / (double) p.stepSeconds()), round(readings / seconds),
                     round(messages / seconds), report.totals().readingsSubmitted(), (long) readings, report.maxTickLagMillis(),
-                    report.drainSeconds(), report.totals().allDrained(), sustained, report.wallSeconds());
+                    report.drainSeconds(), report.totals().allDrained(), sustained, report.wallSeconds(), loadBefore, loadAverage());
             steps.add(step);
             if (progress != null) {
                 progress.println("fleet of " + size + ": " + step);
@@ -111,6 +113,16 @@ public final class FleetLoad {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, JSON.writeValueAsString(result));
         return result;
+    }
+
+    /** The machine's 1, 5 and 15 minute load averages (Linux), to show what else ran; "n/a" elsewhere. */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
     }
 
     private static double round(double v) {
