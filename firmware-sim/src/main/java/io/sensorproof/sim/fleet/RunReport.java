@@ -21,18 +21,20 @@ public record RunReport(String scenario, long seed, String mode, int devices, St
 
     /**
      * Fleet totals. {@code messagesAcknowledged} counts messages the agents deleted after a verified
-     * acknowledgement; {@code storedMessages}/{@code storedReadings}, {@code lostReadings} (made
-     * durable by an agent but not stored) and {@code unexpectedReadings} (stored but never produced
-     * by the model, or stored twice) come from the gateway's read API and are -1 when not verified.
+     * acknowledgement; {@code storedMessages}/{@code storedReadings}, {@code rejectedReadings}
+     * (in messages the gateway refused after verifying their signature, e.g. FUTURE_TIMESTAMP,
+     * read back from quarantine), {@code lostReadings} (made durable by an agent but neither stored
+     * nor rejected) and {@code unexpectedReadings} (stored but never produced by the model, or stored
+     * twice) come from the gateway's read API and are -1 when not verified.
      */
     public record Totals(long readingsSubmitted, long readingsRefusedByAgent, long messagesSigned, long messagesAcknowledged,
             long messagesRejected, long outboxDepth, long keptAside, boolean allDrained, long storedMessages, long storedReadings,
-            long lostReadings, long unexpectedReadings) {
+            long rejectedReadings, long lostReadings, long unexpectedReadings) {
     }
 
     /** One device: its agent counters and the comparison of what it made durable with what the gateway stored. */
     public record DeviceReport(String id, boolean drained, Map<String, Long> counters, long expectedReadings, long durableReadings,
-            long storedReadings, long storedMessages, long lostReadings, long unexpectedReadings, List<Long> boots) {
+            long storedReadings, long storedMessages, long rejectedReadings, long lostReadings, long unexpectedReadings, List<Long> boots) {
     }
 
     /** One fault: when (simulated), to whom, what was injected and what the gateway did. */

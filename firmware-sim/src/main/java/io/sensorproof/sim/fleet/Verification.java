@@ -2,6 +2,7 @@ package io.sensorproof.sim.fleet;
 
 import io.sensorproof.protocol.encoding.FixedPoint;
 import io.sensorproof.protocol.ids.Topics;
+import io.sensorproof.protocol.message.ReadingMessages;
 import io.sensorproof.protocol.senml.Quantity;
 import io.sensorproof.protocol.senml.Reading;
 import io.sensorproof.sim.gateway.GatewayClient;
@@ -56,7 +57,9 @@ final class Verification {
         long keptAside = 0;
         long storedMessages = verify ? 0 : -1;
         long storedReadings = verify ? 0 : -1;
+        long rejectedReadings = verify ? 0 : -1;
         long lost = verify ? 0 : -1;
+        List<QuarantineEntry> quarantine = awaitQuarantine(faults, runStart);
         long unexpected = verify ? 0 : -1;
         for (FleetDevice d : devices.values()) {
             Map<String, Long> c = d.counters();
@@ -68,7 +71,7 @@ final class Verification {
             depth += c.getOrDefault("outbox_depth", 0L);
             keptAside += c.getOrDefault("kept_aside", 0L);
             if (!verify) {
-                reports.add(new RunReport.DeviceReport(d.id(), drained.getOrDefault(d.id(), false), c, -1, -1, -1, -1, -1, -1, List.of()));
+                reports.add(new RunReport.DeviceReport(d.id(), drained.getOrDefault(d.id(), false), c, -1, -1, -1, -1, -1, -1, -1, List.of()));
                 continue;
             }
             List<StoredReading> readings = gateway.readings(d.id());
@@ -78,25 +81,27 @@ final class Verification {
             Map<ReadingKey, Integer> storedCount = count(readings.stream().map(ReadingKey::of).toList());
             Map<ReadingKey, Integer> expected = count(expectedReadings(scenario.device(d.id())));
             List<ReadingKey> durable = d.durableReadings();
+            Map<ReadingKey, Integer> rejectedCount = count(refusedReadings(d.id(), quarantine));
             long deviceLost = 0;
             for (Map.Entry<ReadingKey, Integer> e : count(durable).entrySet()) {
-                deviceLost += Math.max(0, e.getValue() - storedCount.getOrDefault(e.getKey(), 0));
+                deviceLost += Math.max(0, e.getValue() - storedCount.getOrDefault(e.getKey(), 0) - rejectedCount.getOrDefault(e.getKey(), 0));
             }
+            long deviceRejected = rejectedCount.values().stream().mapToLong(Integer::longValue).sum();
             long deviceUnexpected = 0;
             for (Map.Entry<ReadingKey, Integer> e : storedCount.entrySet()) {
                 deviceUnexpected += Math.max(0, e.getValue() - expected.getOrDefault(e.getKey(), 0));
             }
             storedMessages += msgs.size();
             storedReadings += readings.size();
+            rejectedReadings += deviceRejected;
             lost += deviceLost;
             unexpected += deviceUnexpected;
             List<Long> boots = new ArrayList<>(new TreeSet<>(msgs.stream().map(StoredMessage::boot).toList()));
             reports.add(new RunReport.DeviceReport(d.id(), drained.getOrDefault(d.id(), false), c,
-                    expected.values().stream().mapToLong(Integer::longValue).sum(), durable.size(), readings.size(), msgs.size(), deviceLost,
-                    deviceUnexpected, boots));
+                    expected.values().stream().mapToLong(Integer::longValue).sum(), durable.size(), readings.size(), msgs.size(), deviceRejected,
+                    deviceLost, deviceUnexpected, boots));
         }
 
-        List<QuarantineEntry> quarantine = awaitQuarantine(faults, runStart);
         Map<String, Long> byReason = new TreeMap<>();
         for (QuarantineEntry q : quarantine) {
             if (q.topic() != null && devices.containsKey(deviceOfTopic(q.topic()))) {
@@ -118,10 +123,31 @@ final class Verification {
         }
         boolean allDrained = !drained.isEmpty() && drained.values().stream().allMatch(Boolean::booleanValue);
         RunReport.Totals totals = new RunReport.Totals(submitted, refused, signed, acked, rejected, depth, keptAside, allDrained, storedMessages,
-                storedReadings, lost, unexpected);
+                storedReadings, rejectedReadings, lost, unexpected);
         return new RunReport(scenario.name(), scenario.seed(), mode, devices.size(), scenario.start().toString(),
                 Instant.ofEpochMilli(scenario.tickMillis(scenario.ticks())).toString(), scenario.ticks(), scenario.speed(),
                 Math.round(wallSeconds * 10) / 10.0, maxLag, Math.round(drainSeconds * 10) / 10.0, totals, byReason, faultReports, reports);
+    }
+
+    /**
+     * Readings of the device's own messages that the gateway refused after their signature verified
+     * (so they are the device's, not an attacker's): read back from quarantine. Conflicting
+     * duplicates are left out: the stored message under that (boot, seq) holds the device's readings.
+     */
+    private List<ReadingKey> refusedReadings(String deviceId, List<QuarantineEntry> quarantine) {
+        List<ReadingKey> keys = new ArrayList<>();
+        for (QuarantineEntry q : quarantine) {
+            if (!q.authenticated() || q.topic() == null || !deviceId.equals(deviceOfTopic(q.topic()))
+                    || q.reason().equals("CONFLICTING_DUPLICATE")) {
+                continue;
+            }
+            gateway.quarantineBytes(q.id()).ifPresent(raw -> {
+                for (Reading r : ReadingMessages.decode(raw).pack().readings()) {
+                    keys.add(ReadingKey.of(r));
+                }
+            });
+        }
+        return keys;
     }
 
     /** Every reading the device's model produces over the whole scenario (faults applied), as if it never lost power. */
@@ -285,6 +311,7 @@ final class Verification {
                 long offGrid = inWindow.stream().filter(r -> (r.readingTime().toEpochMilli() - scenario.start().toEpochMilli()) % tick != 0).count();
                 o.put("readingsOffTheTickGrid", offGrid);
                 o.put("agentClockSteps", counters.getOrDefault("clock_steps", 0L));
+                o.put("agentMessagesRejected", counters.getOrDefault("messages_rejected", 0L));
             }
             default -> {
                 // window statistics say it

@@ -151,6 +151,17 @@ public final class GatewayClient {
         return result;
     }
 
+    /** The raw bytes of one quarantine entry (empty when none were kept). */
+    public Optional<byte[]> quarantineBytes(long id) {
+        String path = "/api/v1/quarantine/" + id;
+        HttpResponse<String> r = send("GET", path, null);
+        if (r.statusCode() != 200) {
+            throw unexpected("GET " + path, r);
+        }
+        JsonNode raw = tree(r).path("raw");
+        return raw.isTextual() ? Optional.of(Base64.getDecoder().decode(raw.asText())) : Optional.empty();
+    }
+
     /** Operator alerts about a device. */
     public List<Alert> alerts(String deviceId) {
         List<Alert> result = new ArrayList<>();

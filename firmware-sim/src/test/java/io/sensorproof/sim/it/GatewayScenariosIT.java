@@ -104,7 +104,7 @@ class GatewayScenariosIT {
         for (RunReport.DeviceReport d : report.deviceReports()) {
             assertThat(d.durableReadings()).as("%s made readings durable", d.id()).isPositive();
             if (report.mode().equals(FleetRunner.Mode.IN_JVM.name())) {
-                assertThat(d.storedReadings()).as("%s: stored = durable", d.id()).isEqualTo(d.durableReadings());
+                assertThat(d.storedReadings() + d.rejectedReadings()).as("%s: stored + rejected = durable", d.id()).isEqualTo(d.durableReadings());
             } else {
                 // a SIGKILL between a tick's flush and its trace line leaves that tick stored but untraced
                 assertThat(d.storedReadings()).as("%s: stored = durable, give or take the tick of a kill", d.id())
@@ -150,7 +150,7 @@ class GatewayScenariosIT {
         assertNothingLostNorInvented(report);
         List<RunReport.FaultReport> f = report.faults();
         assertThat(f).extracting(RunReport.FaultReport::type)
-                .containsExactly("tampered", "replay", "replay", "conflicting-duplicate", "key-swap");
+                .containsExactly("tampered", "replay", "replay", "conflicting-duplicate", "key-swap", "clock-skew");
         assertThat(f).allSatisfy(r -> assertThat(r.outcome()).doesNotContainKey("notInjected"));
 
         assertThat(f.get(0).injected()).hasSize(1);
@@ -173,6 +173,14 @@ class GatewayScenariosIT {
 
         assertThat(f.get(4).injected()).hasSize(2);
         assertThat(f.get(4).outcome().get("reasons")).isEqualTo(Map.of("UNKNOWN_KEY", 2L));
+
+        // a device clock ten years ahead: the gateway refuses those messages (signed rejection), the agent keeps them aside
+        RunReport.DeviceReport skewed = report.device("atk-room-2");
+        assertThat(skewed.rejectedReadings()).as("the skewed window's readings (and their pack mates)").isGreaterThanOrEqualTo(20);
+        assertThat(skewed.counters().get("messages_rejected")).isPositive();
+        assertThat(skewed.counters().get("kept_aside")).isEqualTo(skewed.counters().get("messages_rejected"));
+        assertThat(report.rejectedByReason()).containsKey("FUTURE_TIMESTAMP");
+        assertThat(report.device("atk-room-1").rejectedReadings()).isZero();
 
         assertThat(report.rejectedByReason()).containsEntry("BAD_SIGNATURE", 1L).containsEntry("CONFLICTING_DUPLICATE", 1L)
                 .containsEntry("TOPIC_MISMATCH", 1L).containsEntry("UNKNOWN_KEY", 2L);
