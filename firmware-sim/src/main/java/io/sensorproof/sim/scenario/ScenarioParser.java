@@ -23,6 +23,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads a scenario from JSON (Jackson tree model) and checks it strictly: unknown fields, wrong
@@ -237,7 +238,7 @@ public final class ScenarioParser {
         for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
             String field = it.next();
             if (!allowed.contains(field)) {
-                throw invalid(path + "." + field, "unknown field; allowed here: " + new java.util.TreeSet<>(allowed));
+                throw invalid(path + "." + field, "unknown field; allowed here: " + new TreeSet<>(allowed));
             }
         }
     }
