@@ -1,0 +1,238 @@
+package io.sensorproof.sim.cli;
+
+import io.sensorproof.sim.SimException;
+import io.sensorproof.sim.fleet.DeviceRunner;
+import io.sensorproof.sim.fleet.FleetLoad;
+import io.sensorproof.sim.fleet.FleetRunner;
+import io.sensorproof.sim.fleet.RunReport;
+import io.sensorproof.sim.gateway.GatewayClient;
+import io.sensorproof.sim.gateway.RegisterWithPublicKey;
+import io.sensorproof.sim.gateway.StandaloneGateway;
+import io.sensorproof.sim.scenario.Fault;
+import io.sensorproof.sim.scenario.Scenario;
+import io.sensorproof.sim.scenario.ScenarioParser;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command line of the firmware simulator: validate, run, load, and device (one device of a process-mode fleet). */
+@Command(name = "firmware-sim", mixinStandardHelpOptions = true, version = "firmware-sim 0.1.0",
+        description = "Simulates warehouse and factory sensors with real edge agents against a gateway, with faults on a timeline.",
+        subcommands = {SimCli.Validate.class, SimCli.Run.class, SimCli.Load.class, SimCli.Device.class})
+public final class SimCli implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Held so that the level set in {@link #main} stays (JUL keeps loggers weakly). */
+    private static final Logger AGENT_LOG = Logger.getLogger("io.sensorproof.agent");
+
+    public static void main(String[] args) {
+        if (!"true".equals(System.getenv("SENSORPROOF_SIM_VERBOSE"))) {
+            // one "agent started" line per device drowns the progress line of a fleet
+            AGENT_LOG.setLevel(Level.WARNING);
+        }
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with the simulator's error handling (a {@link SimException} prints its code and exits 2). */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new SimCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof SimException || e instanceof IllegalArgumentException) {
+                commandLine.getErr().println(e.getMessage());
+                commandLine.getErr().flush();
+                return 2;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 0;
+    }
+
+    /** A client for the operator API with the key from {@code apiKeyFile} or SENSORPROOF_API_KEY. */
+    static GatewayClient client(URI api, Path apiKeyFile) throws IOException {
+        String key = apiKeyFile != null ? Files.readString(apiKeyFile).trim() : System.getenv("SENSORPROOF_API_KEY");
+        if (key == null || key.isEmpty()) {
+            throw new IllegalArgumentException("give --api-key-file or set SENSORPROOF_API_KEY");
+        }
+        return new GatewayClient(api, key);
+    }
+
+    /** Checks a scenario file and prints its timeline. */
+    @Command(name = "validate", description = "Check a scenario file and print its devices and fault timeline.")
+    static final class Validate implements Callable<Integer> {
+        @Option(names = {"-s", "--scenario"}, required = true, description = "Scenario JSON file.")
+        Path scenarioFile;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Scenario s = ScenarioParser.read(scenarioFile);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%s: seed %d, %d devices, %s from %s in ticks of %s (%d ticks), speed %s%n", s.name(), s.seed(), s.devices().size(),
+                    s.duration(), s.start(), s.tick(), s.ticks(), s.speed() <= 0 ? "as fast as possible" : s.speed() + "x");
+            for (Fault f : s.faults()) {
+                out.printf("  %s  %-22s %s%s%n", Instant.ofEpochMilli(f.startMillis(s)), f.type().label(), f.device(),
+                        f.duration().isZero() ? "" : " for " + f.duration());
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** Runs a scenario against a running gateway. */
+    @Command(name = "run", description = "Run a scenario's fleet against a running gateway and write a JSON summary.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = {"-s", "--scenario"}, required = true, description = "Scenario JSON file.")
+        Path scenarioFile;
+
+        @Option(names = "--gateway", defaultValue = "http://127.0.0.1:8080", description = "Operator API base URL (default ${DEFAULT-VALUE}).")
+        URI api;
+
+        @Option(names = "--api-key-file", description = "File with an operator API key, e.g. data/operator-api-key (or SENSORPROOF_API_KEY).")
+        Path apiKeyFile;
+
+        @Option(names = "--mqtt-url", defaultValue = "tcp://127.0.0.1:1883", description = "The gateway's broker (default ${DEFAULT-VALUE}).")
+        String mqttUrl;
+
+        @Option(names = "--mode", defaultValue = "IN_JVM", description = "IN_JVM (default) or PROCESSES (one JVM per device; power loss = SIGKILL).")
+        FleetRunner.Mode mode;
+
+        @Option(names = "--work-dir", defaultValue = "sim-data", description = "Device data directories (keys, outboxes); default ${DEFAULT-VALUE}.")
+        Path workDir;
+
+        @Option(names = "--summary", defaultValue = "sim-summary.json", description = "Where the JSON summary goes (default ${DEFAULT-VALUE}).")
+        Path summary;
+
+        @Option(names = "--drain-timeout-seconds", defaultValue = "120", description = "Wait this long for acknowledgements after the last tick.")
+        long drainSeconds;
+
+        @Option(names = "--no-verify", description = "Skip reading back stored readings (large fleets).")
+        boolean noVerify;
+
+        @Option(names = "--quiet", description = "No progress line.")
+        boolean quiet;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Scenario scenario = ScenarioParser.read(scenarioFile);
+            GatewayClient client = client(api, apiKeyFile);
+            FleetRunner runner = new FleetRunner(scenario, client, new RegisterWithPublicKey(client),
+                    new FleetRunner.Options(mode, workDir, mqttUrl, Optional.of(scenarioFile), drainSeconds * 1000, !noVerify,
+                            quiet ? null : System.err));
+            RunReport report = runner.run();
+            report.write(summary);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(report.toJson());
+            out.flush();
+            return report.totals().allDrained() ? 0 : 3;
+        }
+    }
+
+    /** Finds the largest fleet a gateway sustains. */
+    @Command(name = "load", description = {"Run fleets of growing size in real time and find the largest one the gateway sustains.",
+            "Either against a running gateway (--gateway, --api-key-file, --mqtt-url) or one started here (--start-gateway)."})
+    static final class Load implements Callable<Integer> {
+        @Option(names = "--gateway", defaultValue = "http://127.0.0.1:8080", description = "Operator API base URL.")
+        URI api;
+
+        @Option(names = "--api-key-file", description = "File with an operator API key.")
+        Path apiKeyFile;
+
+        @Option(names = "--mqtt-url", defaultValue = "tcp://127.0.0.1:1883", description = "The gateway's broker.")
+        String mqttUrl;
+
+        @Option(names = "--start-gateway", description = "Start this packaged gateway (quarkus-run.jar) in standalone mode for the run.")
+        Path runJar;
+
+        @Option(names = "--work-dir", defaultValue = "fleet-load", description = "Device and gateway data.")
+        Path workDir;
+
+        @Option(names = "--sizes", split = ",", defaultValue = "25,50,100,200,400", description = "Fleet sizes to try, in order.")
+        List<Integer> sizes;
+
+        @Option(names = "--readings-per-device-second", defaultValue = "1", description = "Each device's reading rate.")
+        double rate;
+
+        @Option(names = "--step-seconds", defaultValue = "40", description = "Real time per fleet size.")
+        long stepSeconds;
+
+        @Option(names = "--pack-max-records", defaultValue = "10", description = "Readings per signed message.")
+        int packMaxRecords;
+
+        @Option(names = "--max-drain-seconds", defaultValue = "10", description = "A size is sustained if its backlog clears within this.")
+        long maxDrainSeconds;
+
+        @Option(names = "--out", defaultValue = "fleet-load.json", description = "Results file.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            FleetLoad.Parameters p = new FleetLoad.Parameters(sizes, rate, stepSeconds, packMaxRecords, maxDrainSeconds);
+            if (runJar != null) {
+                try (StandaloneGateway gateway = StandaloneGateway.start(runJar, workDir.toAbsolutePath().resolve("gateway-data"),
+                        Duration.ofMinutes(3))) {
+                    FleetLoad.run(new GatewayClient(gateway.apiBase(), gateway.operatorKey()), gateway.mqttUrl(), workDir, p, out, System.err);
+                }
+            } else {
+                FleetLoad.run(client(api, apiKeyFile), mqttUrl, workDir, p, out, System.err);
+            }
+            System.err.println("results in " + out.toAbsolutePath());
+            return 0;
+        }
+    }
+
+    /** One device of a process-mode fleet (started by {@code run --mode PROCESSES}). */
+    @Command(name = "device", description = "Run one device of a scenario in this process (used by process mode).")
+    static final class Device implements Callable<Integer> {
+        @Option(names = "--scenario", required = true)
+        Path scenarioFile;
+
+        @Option(names = "--device", required = true)
+        String device;
+
+        @Option(names = "--data-dir", required = true)
+        Path dataDir;
+
+        @Option(names = "--mqtt-url", required = true)
+        String mqttUrl;
+
+        @Option(names = "--ack-key", required = true, description = "Gateway acknowledgement key, base64 SPKI.")
+        String ackKey;
+
+        @Option(names = "--wall-epoch-millis", required = true, description = "Wall time of simulated start (tick 0).")
+        long wallEpochMillis;
+
+        @Option(names = "--drain-timeout-seconds", defaultValue = "60")
+        long drainSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            Scenario scenario = ScenarioParser.read(scenarioFile);
+            return DeviceRunner.run(scenario, device, dataDir, mqttUrl, Base64.getDecoder().decode(ackKey), wallEpochMillis, drainSeconds * 1000);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.sensorproof.sim.fleet;
+
+import io.sensorproof.agent.EdgeAgent;
+import io.sensorproof.agent.config.AgentConfig;
+import io.sensorproof.agent.keys.KeyFiles;
+import io.sensorproof.agent.transport.Backoff;
+import io.sensorproof.agent.transport.MqttTransport;
+import io.sensorproof.protocol.cose.Keys;
+import io.sensorproof.protocol.cose.SignatureAlgorithm;
+import io.sensorproof.protocol.cose.SigningKey;
+import io.sensorproof.sim.scenario.AgentSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Properties;
+
+/** Starts real edge agents for simulated devices: one data directory, key and outbox each. */
+public final class Agents {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Agents() {
+    }
+
+    /** The device key in {@code dataDir/device-key.p8}, generated there (mode 0600) on first use. */
+    public static SigningKey deviceKey(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("device-key.p8");
+        if (Files.exists(file)) {
+            return KeyFiles.load(file);
+        }
+        return KeyFiles.generate(file, SignatureAlgorithm.ES256);
+    }
+
+    /** The agent configuration of a simulated device. */
+    public static AgentConfig config(String tenant, String device, Path dataDir, String mqttUrl, byte[] ackKeySpki, AgentSettings s) {
+        Properties p = new Properties();
+        p.setProperty("tenant", tenant);
+        p.setProperty("device", device);
+        p.setProperty("data.dir", dataDir.toString());
+        p.setProperty("gateway.ack-key", Base64.getEncoder().encodeToString(ackKeySpki));
+        p.setProperty("mqtt.url", mqttUrl);
+        p.setProperty("pack.max-records", Integer.toString(s.packMaxRecords()));
+        p.setProperty("pack.max-age-millis", Long.toString(s.packMaxAgeMillis()));
+        p.setProperty("ack.timeout-millis", Long.toString(s.ackTimeoutMillis()));
+        p.setProperty("reconnect.min-millis", "200");
+        p.setProperty("reconnect.max-millis", "2000");
+        p.setProperty("outbox.capacity-bytes", Long.toString(32L << 20));
+        return AgentConfig.resolve(p, Map.of());
+    }
+
+    /** Starts an agent whose device clock is {@code clock}. */
+    public static EdgeAgent start(AgentConfig config, SigningKey key, byte[] ackKeySpki, Clock clock) throws IOException {
+        return EdgeAgent.start(config, key, Keys.publicKeyFromSpki(ackKeySpki),
+                metrics -> new MqttTransport(config, new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), RANDOM), metrics::recordBackoff),
+                clock);
+    }
+}

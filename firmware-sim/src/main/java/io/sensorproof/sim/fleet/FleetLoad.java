@@ -1,0 +1,131 @@
+package io.sensorproof.sim.fleet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sensorproof.sim.gateway.GatewayClient;
+import io.sensorproof.sim.gateway.RegisterWithPublicKey;
+import io.sensorproof.sim.model.ColdRoomModel;
+import io.sensorproof.sim.scenario.AgentSettings;
+import io.sensorproof.sim.scenario.DeviceSpec;
+import io.sensorproof.sim.scenario.ModelSpec;
+import io.sensorproof.sim.scenario.Scenario;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The fleet load run: fleets of growing size, each device a real edge agent sending cold-room
+ * readings in real time, against one gateway. A size is sustained when the driver kept the tick
+ * schedule (worst lag under a second), every outbox drained, and the backlog left at the last tick
+ * cleared within {@code maxDrainSeconds}. The run stops at the first size not sustained and writes
+ * every step and the largest sustained fleet to a JSON file, with the machine's load averages
+ * around each step (the machine may be shared).
+ */
+public final class FleetLoad {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * @param readingsPerDeviceSecond each device's rate (temperature and humidity alternate in one tick pair)
+     * @param stepSeconds length of each step in real time
+     */
+    public record Parameters(List<Integer> sizes, double readingsPerDeviceSecond, long stepSeconds, int packMaxRecords, long maxDrainSeconds) {
+    }
+
+    /** One fleet size's result. */
+    public record Step(int devices, double offeredReadingsPerSecond, double storedReadingsPerSecond, double storedMessagesPerSecond,
+            long readingsSubmitted, long storedReadings, long maxTickLagMillis, double drainSeconds, boolean allDrained, boolean sustained,
+            double wallSeconds, String loadAverageBefore, String loadAverageAfter) {
+    }
+
+    private FleetLoad() {
+    }
+
+    /** Runs the steps against {@code gateway} and writes {@code out}. */
+    public static Map<String, Object> run(GatewayClient gateway, String mqttUrl, Path workDir, Parameters p, Path out, PrintStream progress)
+            throws IOException, InterruptedException {
+        List<Step> steps = new ArrayList<>();
+        Step best = null;
+        for (int size : p.sizes()) {
+            Scenario scenario = scenario(size, p);
+            String loadBefore = loadAverage();
+            double readingsBefore = gateway.metric("sensorproof_ingest_stored_readings_total").orElse(0.0);
+            double messagesBefore = gateway.metric("sensorproof_ingest_stored_messages_total").orElse(0.0);
+            FleetRunner runner = new FleetRunner(scenario, gateway, new RegisterWithPublicKey(gateway),
+                    new FleetRunner.Options(FleetRunner.Mode.IN_JVM, workDir.resolve("fleet-" + size), mqttUrl, Optional.empty(),
+                            Math.max(30_000, p.maxDrainSeconds() * 3000), false, progress));
+            RunReport report = runner.run();
+            double readings = gateway.metric("sensorproof_ingest_stored_readings_total").orElse(0.0) - readingsBefore;
+            double messages = gateway.metric("sensorproof_ingest_stored_messages_total").orElse(0.0) - messagesBefore;
+            double seconds = p.stepSeconds() + report.drainSeconds();
+            boolean sustained = report.totals().allDrained() && report.maxTickLagMillis() < 1000 && report.drainSeconds() <= p.maxDrainSeconds();
+            Step step = new Step(size, round(report.totals().readingsSubmitted() / (double) p.stepSeconds()), round(readings / seconds),
+                    round(messages / seconds), report.totals().readingsSubmitted(), (long) readings, report.maxTickLagMillis(),
+                    report.drainSeconds(), report.totals().allDrained(), sustained, report.wallSeconds(), loadBefore, loadAverage());
+            steps.add(step);
+            if (progress != null) {
+                progress.println("fleet of " + size + ": " + step);
+            }
+            write(out, p, steps, best);
+            if (!sustained) {
+                break;
+            }
+            best = step;
+            write(out, p, steps, best);
+        }
+        return write(out, p, steps, best);
+    }
+
+    static Scenario scenario(int size, Parameters p) {
+        long tickMillis = Math.max(1, Math.round(2000 / p.readingsPerDeviceSecond()));
+        long ticks = Math.max(1, p.stepSeconds() * 1000 / tickMillis);
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        List<DeviceSpec> devices = new ArrayList<>();
+        ModelSpec model = new ModelSpec.ColdRoom(ColdRoomModel.Parameters.DEFAULT);
+        String prefix = "load-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36) + "-" + size;
+        for (int i = 1; i <= size; i++) {
+            devices.add(new DeviceSpec(prefix + "-" + i, i - 1, model));
+        }
+        return new Scenario("load-" + size, 1, start, Duration.ofMillis(ticks * tickMillis), Duration.ofMillis(tickMillis), 1.0, "load",
+                new AgentSettings(p.packMaxRecords(), 1000, 5000), devices, List.of());
+    }
+
+    private static Map<String, Object> write(Path out, Parameters p, List<Step> steps, Step best) throws IOException {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("benchmark", "firmware-sim fleet load: in-JVM edge agents (one key, outbox and MQTT session each) against one gateway");
+        result.put("parameters", p);
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+        machine.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+        machine.put("javaVersion", System.getProperty("java.version"));
+        result.put("machine", machine);
+        result.put("writtenAt", Instant.now().toString());
+        result.put("steps", steps);
+        result.put("largestSustained", best);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, JSON.writeValueAsString(result));
+        return result;
+    }
+
+    /** The machine's 1, 5 and 15 minute load averages (Linux), to show what else ran; "n/a" elsewhere. */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+}

@@ -1,0 +1,368 @@
+package io.sensorproof.sim.fleet;
+
+import io.sensorproof.protocol.cose.SigningKey;
+import io.sensorproof.sim.gateway.DeviceProvisioner;
+import io.sensorproof.sim.gateway.GatewayClient;
+import io.sensorproof.sim.net.TcpProxy;
+import io.sensorproof.sim.scenario.DeviceSpec;
+import io.sensorproof.sim.scenario.Fault;
+import io.sensorproof.sim.scenario.FaultType;
+import io.sensorproof.sim.scenario.Scenario;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs a scenario's fleet against a gateway: provisions every device, starts a real edge agent per
+ * device (in this JVM, or one process each), drives simulated time tick by tick (paced by the
+ * scenario's speed), carries out the fault timeline, waits for the outboxes to drain, and checks
+ * through the gateway's read APIs what was stored and quarantined ({@link RunReport}).
+ */
+public final class FleetRunner {
+    private static final Logger LOG = Logger.getLogger(FleetRunner.class.getName());
+
+    /** Where the agents run. */
+    public enum Mode {
+        /** every agent in this JVM; the driver calls each device at each tick */
+        IN_JVM,
+        /** one child JVM per device, following the fleet's wall-clock schedule; power loss is SIGKILL */
+        PROCESSES
+    }
+
+    /**
+     * @param mqttUrl the broker, {@code tcp://host:port}
+     * @param scenarioFile the scenario's file (process mode passes it to the device processes)
+     * @param drainMillis how long devices may take to get everything acknowledged after the last tick
+     * @param verify read back stored readings, messages and quarantine and compare (small fleets)
+     * @param progress where a progress line goes every two seconds (null: none)
+     */
+    public record Options(Mode mode, Path workDir, String mqttUrl, Optional<Path> scenarioFile, long drainMillis, boolean verify,
+            PrintStream progress) {
+    }
+
+    private final Scenario scenario;
+    private final GatewayClient gateway;
+    private final DeviceProvisioner provisioner;
+    private final Options options;
+    private final AtomicLong maxLag = new AtomicLong();
+
+    public FleetRunner(Scenario scenario, GatewayClient gateway, DeviceProvisioner provisioner, Options options) {
+        if (options.mode() == Mode.PROCESSES && (scenario.speed() <= 0 || options.scenarioFile().isEmpty())) {
+            throw new IllegalArgumentException("process mode needs a scenario file and a positive speed");
+        }
+        this.scenario = scenario;
+        this.gateway = gateway;
+        this.provisioner = provisioner;
+        this.options = options;
+    }
+
+    /** Runs the scenario to its end and reports. */
+    public RunReport run() throws IOException, InterruptedException {
+        Instant runStart = Instant.now().minusSeconds(2);
+        long wallStartNanos = System.nanoTime();
+        provisioner.prepareTenant(scenario.tenant());
+        byte[] ackKey = gateway.ackKeySpki();
+        URI broker = URI.create(options.mqttUrl());
+
+        Map<String, FleetDevice> devices = new LinkedHashMap<>();
+        List<InJvmDevice> inJvm = new ArrayList<>();
+        long wallEpoch = System.currentTimeMillis() + (options.mode() == Mode.PROCESSES ? 4000 : 500);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(4, scenario.devices().size())), r -> {
+            Thread t = new Thread(r, "fleet-driver");
+            t.setDaemon(true);
+            return t;
+        });
+        ExecutorService injections = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fault-injector");
+            t.setDaemon(true);
+            return t;
+        });
+        Injector injector = null;
+        List<FaultRun> faultRuns = new ArrayList<>();
+        try {
+            // provisioning (key generation, one API call each) and agent start, on the driver pool
+            long epoch = wallEpoch;
+            List<Callable<FleetDevice>> creations = new ArrayList<>();
+            for (DeviceSpec spec : scenario.devices()) {
+                creations.add(() -> create(spec, ackKey, broker, epoch));
+            }
+            IOException failedCreation = null;
+            for (Future<FleetDevice> f : pool.invokeAll(creations)) {
+                try {
+                    FleetDevice device = get(f);
+                    devices.put(device.id(), device);
+                    if (device instanceof InJvmDevice d) {
+                        inJvm.add(d);
+                    }
+                } catch (IOException e) {
+                    failedCreation = e;
+                }
+            }
+            if (failedCreation != null) {
+                throw failedCreation;
+            }
+            List<Callable<Void>> starts = new ArrayList<>();
+            for (FleetDevice d : devices.values()) {
+                starts.add(() -> {
+                    d.start();
+                    return null;
+                });
+            }
+            for (Future<Void> f : pool.invokeAll(starts)) {
+                get(f);
+            }
+            if (scenario.faults().stream().anyMatch(f -> f.type().kind() == FaultType.Kind.INJECTED)) {
+                injector = new Injector(options.mqttUrl(), scenario.tenant(), gateway, ackKey);
+            }
+            for (Fault f : scenario.faults()) {
+                faultRuns.add(new FaultRun(f));
+            }
+            List<Event> timeline = timeline(devices);
+            if (options.mode() == Mode.IN_JVM) {
+                // device processes were given the epoch before they started; in-JVM agents are up now
+                wallEpoch = System.currentTimeMillis();
+            }
+
+            long lastProgress = 0;
+            int next = 0;
+            for (long k = 1; k <= scenario.ticks(); k++) {
+                long tickTime = scenario.tickMillis(k);
+                if (scenario.speed() > 0) {
+                    long due = DeviceRunner.wallTime(scenario, wallEpoch, k);
+                    DeviceRunner.sleepUntil(due);
+                    maxLag.accumulateAndGet(System.currentTimeMillis() - due, Math::max);
+                }
+                while (next < timeline.size() && timeline.get(next).simMillis() <= tickTime) {
+                    fire(timeline.get(next++), devices, injector, injections, faultRuns);
+                }
+                if (options.mode() == Mode.IN_JVM) {
+                    tickAll(pool, inJvm, k);
+                }
+                if (options.progress() != null && System.currentTimeMillis() - lastProgress >= 2000) {
+                    lastProgress = System.currentTimeMillis();
+                    progress(k, devices);
+                }
+            }
+            while (next < timeline.size()) {
+                fire(timeline.get(next++), devices, injector, injections, faultRuns);
+            }
+            long drainStart = System.nanoTime();
+            Map<String, Boolean> drained = finish(devices, pool);
+            double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+            injections.shutdown();
+            injections.awaitTermination(2, TimeUnit.MINUTES);
+            if (options.progress() != null) {
+                progress(scenario.ticks(), devices);
+                options.progress().println();
+            }
+            double wallSeconds = (System.nanoTime() - wallStartNanos) / 1e9;
+            return new Verification(scenario, gateway, options.verify()).report(options.mode().name(), devices, drained, faultRuns, runStart,
+                    wallSeconds, maxLag.get(), drainSeconds);
+        } finally {
+            pool.shutdownNow();
+            injections.shutdownNow();
+            if (injector != null) {
+                injector.close();
+            }
+            for (FleetDevice d : devices.values()) {
+                try {
+                    d.close();
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "closing " + d.id() + " failed", e);
+                }
+            }
+        }
+    }
+
+    private FleetDevice create(DeviceSpec spec, byte[] ackKey, URI broker, long wallEpoch) throws IOException {
+        Path dataDir = options.workDir().resolve("devices").resolve(spec.id());
+        Files.createDirectories(dataDir);
+        SigningKey key = Agents.deviceKey(dataDir);
+        provisioner.provision(scenario.tenant(), spec.id(), key);
+        boolean partitioned = scenario.faultsOf(spec.id()).stream().anyMatch(f -> f.type() == FaultType.NETWORK_PARTITION);
+        Optional<TcpProxy> proxy = partitioned ? Optional.of(TcpProxy.start(broker.getHost(), broker.getPort())) : Optional.empty();
+        String url = proxy.map(p -> "tcp://127.0.0.1:" + p.port()).orElse(options.mqttUrl());
+        if (options.mode() == Mode.IN_JVM) {
+            return new InJvmDevice(new DeviceSimulation(scenario, spec),
+                    Agents.config(scenario.tenant(), spec.id(), dataDir, url, ackKey, scenario.agent()), key, ackKey, proxy,
+                    options.verify(), scenario.start().toEpochMilli());
+        }
+        return new ProcessDevice(spec.id(), options.scenarioFile().get().toAbsolutePath(), dataDir, url, ackKey, wallEpoch,
+                options.drainMillis(), key, proxy);
+    }
+
+    /** The task's result; its failure rethrown as it was (I/O or the simulator's own). */
+    private static <T> T get(Future<T> future) throws IOException, InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    /** A fault being carried out: what was injected, or why not. */
+    static final class FaultRun {
+        final Fault fault;
+        final List<Injection> injected = Collections.synchronizedList(new ArrayList<>());
+        volatile String failure;
+
+        FaultRun(Fault fault) {
+            this.fault = fault;
+        }
+    }
+
+    private record Event(long simMillis, int order, Fault fault, boolean begin, String device) {
+    }
+
+    private List<Event> timeline(Map<String, FleetDevice> devices) {
+        List<Event> events = new ArrayList<>();
+        int order = 0;
+        for (Fault f : scenario.faults()) {
+            if (f.type().kind() != FaultType.Kind.AGENT && f.type().kind() != FaultType.Kind.INJECTED) {
+                continue;
+            }
+            for (String id : devices.keySet()) {
+                if (!f.targets(id)) {
+                    continue;
+                }
+                events.add(new Event(f.startMillis(scenario), order++, f, true, id));
+                if (f.type().kind() == FaultType.Kind.AGENT) {
+                    events.add(new Event(f.startMillis(scenario) + f.duration().toMillis(), order++, f, false, id));
+                }
+            }
+        }
+        events.sort(Comparator.comparingLong(Event::simMillis).thenComparingInt(Event::order));
+        return events;
+    }
+
+    private void fire(Event e, Map<String, FleetDevice> devices, Injector injector, ExecutorService injections, List<FaultRun> runs)
+            throws IOException, InterruptedException {
+        FleetDevice device = devices.get(e.device());
+        FaultRun run = runs.stream().filter(r -> r.fault == e.fault()).findFirst().orElseThrow();
+        switch (e.fault().type()) {
+            case NETWORK_PARTITION -> {
+                TcpProxy proxy = device.proxy().orElseThrow();
+                if (e.begin()) {
+                    proxy.cut();
+                } else {
+                    proxy.heal();
+                }
+            }
+            case POWER_LOSS -> {
+                if (e.begin()) {
+                    device.powerOff();
+                } else {
+                    device.powerOn();
+                }
+            }
+            default -> injections.execute(() -> {
+                try {
+                    run.injected.addAll(injector.inject(e.fault(), device.id(), device.key(), 60_000));
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException ex) {
+                    run.failure = ex.getMessage();
+                    LOG.log(Level.WARNING, "fault " + e.fault().type().label() + " not injected", ex);
+                }
+            });
+        }
+        LOG.fine(() -> "fault " + e.fault().type().label() + (e.begin() ? " begins" : " ends") + " on " + e.device());
+    }
+
+    private void tickAll(ExecutorService pool, List<InJvmDevice> devices, long k) throws InterruptedException {
+        int threads = Math.max(1, Math.min(4, devices.size()));
+        int chunk = (devices.size() + threads - 1) / threads;
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int from = 0; from < devices.size(); from += chunk) {
+            List<InJvmDevice> part = devices.subList(from, Math.min(devices.size(), from + chunk));
+            tasks.add(() -> {
+                for (InJvmDevice d : part) {
+                    try {
+                        d.tick(k);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.log(Level.WARNING, d.id() + " failed at tick " + k, e);
+                    }
+                }
+                return null;
+            });
+        }
+        for (Future<Void> f : pool.invokeAll(tasks)) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                LOG.log(Level.WARNING, "tick " + k + " failed", e.getCause());
+            }
+        }
+    }
+
+    /** Seals every device's open pack, then waits for all of them against one deadline. */
+    private Map<String, Boolean> finish(Map<String, FleetDevice> devices, ExecutorService pool) throws InterruptedException {
+        List<Callable<Void>> seals = new ArrayList<>();
+        for (FleetDevice d : devices.values()) {
+            seals.add(() -> {
+                d.endOfRun();
+                return null;
+            });
+        }
+        for (Future<Void> f : pool.invokeAll(seals)) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                LOG.log(Level.WARNING, "sealing the last pack failed", e.getCause());
+            }
+        }
+        // a device process still has its last ticks and its drain ahead of it
+        long grace = options.mode() == Mode.PROCESSES ? 30_000 : 0;
+        long deadline = System.currentTimeMillis() + options.drainMillis() + grace;
+        Map<String, Boolean> drained = new LinkedHashMap<>();
+        for (FleetDevice d : devices.values()) {
+            drained.put(d.id(), d.awaitDrained(Math.max(0, deadline - System.currentTimeMillis())));
+        }
+        return drained;
+    }
+
+    private void progress(long k, Map<String, FleetDevice> devices) {
+        long signed = 0;
+        long acked = 0;
+        long depth = 0;
+        long readings = 0;
+        int powered = 0;
+        for (FleetDevice d : devices.values()) {
+            Map<String, Long> c = d.counters();
+            signed += c.getOrDefault("messages_signed", 0L);
+            acked += c.getOrDefault("messages_stored", 0L);
+            depth += c.getOrDefault("outbox_depth", 0L);
+            readings += c.getOrDefault("readings_accepted", 0L);
+            powered += d.powered() ? 1 : 0;
+        }
+        options.progress().printf("\r[%s] tick %d/%d  devices up %d/%d  readings %d  signed %d  acknowledged %d  outbox %d  lag %d ms   ",
+                Instant.ofEpochMilli(scenario.tickMillis(k)), k, scenario.ticks(), powered, devices.size(), readings, signed, acked, depth,
+                maxLag.get());
+        options.progress().flush();
+    }
+}

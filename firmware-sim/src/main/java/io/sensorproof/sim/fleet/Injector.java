@@ -1,0 +1,259 @@
+package io.sensorproof.sim.fleet;
+
+import com.authlete.cbor.CBORByteArray;
+import com.authlete.cbor.CBORItemList;
+import com.authlete.cbor.CBORPairList;
+import com.authlete.cbor.CBORTaggedItem;
+import io.sensorproof.protocol.ProtocolException;
+import io.sensorproof.protocol.ack.Acknowledgement;
+import io.sensorproof.protocol.ack.AcknowledgementCodec;
+import io.sensorproof.protocol.ack.Rejection;
+import io.sensorproof.protocol.cbor.CborLimits;
+import io.sensorproof.protocol.cose.CoseSign1;
+import io.sensorproof.protocol.cose.Keys;
+import io.sensorproof.protocol.cose.SignatureAlgorithm;
+import io.sensorproof.protocol.cose.SigningKey;
+import io.sensorproof.protocol.cose.VerificationKey;
+import io.sensorproof.protocol.ids.Topics;
+import io.sensorproof.protocol.message.MessageHeader;
+import io.sensorproof.protocol.message.ReadingMessage;
+import io.sensorproof.protocol.message.ReadingMessages;
+import io.sensorproof.protocol.senml.Reading;
+import io.sensorproof.protocol.senml.ReadingPack;
+import io.sensorproof.protocol.senml.SenmlCodec;
+import io.sensorproof.sim.SimError;
+import io.sensorproof.sim.SimException;
+import io.sensorproof.sim.gateway.GatewayClient;
+import io.sensorproof.sim.scenario.Fault;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * Publishes what an attacker or a broken device would, beside the agents, straight to the broker:
+ * tampered copies of stored messages (payload altered, signature kept), byte-identical replays,
+ * conflicting contents signed with the device's own key under a stored (boot, seq), and messages
+ * signed by a key the device was never registered with. It works from messages the gateway has
+ * stored (read back through the API), as a man in the middle would from captured traffic, and for a
+ * replay or a conflicting duplicate it listens on the device's acknowledgement topic for the
+ * gateway's signed answer.
+ */
+final class Injector implements AutoCloseable {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static final long REPLY_WAIT_MILLIS = 15_000;
+
+    private final GatewayClient gateway;
+    private final String tenant;
+    private final VerificationKey gatewayKey;
+    private final MqttClient client;
+    private final BlockingQueue<byte[]> replies = new LinkedBlockingQueue<>();
+    private final Set<String> subscribed = new HashSet<>();
+
+    Injector(String brokerUrl, String tenant, GatewayClient gateway, byte[] ackKeySpki) {
+        this.gateway = gateway;
+        this.tenant = tenant;
+        this.gatewayKey = Keys.publicKeyFromSpki(ackKeySpki);
+        try {
+            client = new MqttClient(brokerUrl, "sim-injector-" + UUID.randomUUID().toString().substring(0, 8), new MemoryPersistence());
+            MqttConnectionOptions options = new MqttConnectionOptions();
+            options.setCleanStart(true);
+            options.setConnectionTimeout(10);
+            client.setCallback(new Replies());
+            client.connect(options);
+        } catch (MqttException e) {
+            throw new SimException(SimError.FAULT_NOT_INJECTED, "injector cannot connect to " + brokerUrl + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Carries out an injected fault against {@code victim}; waits (up to {@code waitMillis}) for a stored message to work from. */
+    List<Injection> inject(Fault fault, String victim, SigningKey victimKey, long waitMillis) throws InterruptedException {
+        GatewayClient.StoredMessage stored = awaitStoredMessage(victim, waitMillis);
+        byte[] raw = gateway.messageBytes(victim, stored.boot(), stored.seq());
+        ReadingMessage original = ReadingMessages.decode(raw);
+        MessageHeader header = original.header();
+        String ownTopic = Topics.up(tenant, victim);
+        List<Injection> done = new ArrayList<>();
+        for (int i = 0; i < fault.count(); i++) {
+            switch (fault.type()) {
+                case TAMPERED -> {
+                    byte[] tampered = withPayload(raw, SenmlCodec.encode(altered(original.pack(), i + 1)));
+                    publish(ownTopic, tampered);
+                    done.add(new Injection(ownTopic, header.boot(), header.seq(), header.kidHex(), "payload altered, signature kept", null));
+                }
+                case REPLAY -> {
+                    String topic = fault.toDevice().map(d -> Topics.up(tenant, d)).orElse(ownTopic);
+                    String reply = null;
+                    if (fault.toDevice().isEmpty()) {
+                        listen(victim);
+                        publish(topic, raw);
+                        reply = awaitReply(victim, header.boot(), header.seq());
+                    } else {
+                        publish(topic, raw);
+                    }
+                    done.add(new Injection(topic, header.boot(), header.seq(), header.kidHex(), "stored message published again, byte for byte", reply));
+                }
+                case CONFLICTING_DUPLICATE -> {
+                    byte[] conflicting = ReadingMessages.sign(altered(original.pack(), i + 1), header.boot(), header.seq(),
+                            header.deviceTimeMillis(), victimKey);
+                    listen(victim);
+                    publish(ownTopic, conflicting);
+                    done.add(new Injection(ownTopic, header.boot(), header.seq(), header.kidHex(),
+                            "other content signed by the device under a stored (boot, seq)", awaitReply(victim, header.boot(), header.seq())));
+                }
+                case KEY_SWAP -> {
+                    SigningKey swapped = Keys.generate(SignatureAlgorithm.ES256, RANDOM);
+                    byte[] message = ReadingMessages.sign(original.pack(), header.boot(), header.seq() + 1 + i, header.deviceTimeMillis(), swapped);
+                    publish(ownTopic, message);
+                    done.add(new Injection(ownTopic, header.boot(), header.seq() + 1 + i, swapped.verificationKey().kidHex(),
+                            "signed by a key the device was never registered with", null));
+                }
+                default -> throw new IllegalArgumentException(fault.type().label() + " is not an injected fault");
+            }
+        }
+        return done;
+    }
+
+    /** Subscribes to the device's acknowledgement topic (once) and forgets earlier replies. */
+    private void listen(String device) {
+        String topic = Topics.ack(tenant, device);
+        try {
+            if (subscribed.add(topic)) {
+                client.subscribe(topic, 1);
+            }
+        } catch (MqttException e) {
+            throw new SimException(SimError.FAULT_NOT_INJECTED, "subscribing to " + topic + " failed: " + e.getMessage(), e);
+        }
+        replies.clear();
+    }
+
+    /** The gateway's verified answer about (boot, seq) of {@code device}, or NONE after the wait. */
+    private String awaitReply(String device, long boot, long seq) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + REPLY_WAIT_MILLIS;
+        while (true) {
+            long left = deadline - System.currentTimeMillis();
+            byte[] bytes = left > 0 ? replies.poll(left, TimeUnit.MILLISECONDS) : null;
+            if (bytes == null) {
+                return "NONE";
+            }
+            Acknowledgement ack;
+            try {
+                ack = AcknowledgementCodec.verify(bytes, gatewayKey);
+            } catch (ProtocolException e) {
+                continue;
+            }
+            if (!ack.deviceId().equals(device)) {
+                continue;
+            }
+            Optional<Rejection> rejection = ack.rejection(boot, seq);
+            if (rejection.isPresent()) {
+                return "REJECTED " + rejection.get().code();
+            }
+            if (ack.isStored(boot, seq)) {
+                return "ACKNOWLEDGED";
+            }
+        }
+    }
+
+    private GatewayClient.StoredMessage awaitStoredMessage(String device, long waitMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + waitMillis;
+        while (true) {
+            List<GatewayClient.StoredMessage> messages = gateway.messages(device);
+            if (!messages.isEmpty()) {
+                return messages.get(messages.size() - 1);
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new SimException(SimError.FAULT_NOT_INJECTED, "no stored message of " + device + " to work from within " + waitMillis + " ms");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The pack with its first value moved by {@code amount} (down when that keeps it in range). */
+    static ReadingPack altered(ReadingPack pack, double amount) {
+        List<Reading> readings = new ArrayList<>(pack.readings());
+        Reading first = readings.get(0);
+        double value = first.value() >= amount ? first.value() - amount : first.value() + amount;
+        readings.set(0, new Reading(first.quantity(), DeviceSimulation.round(first.quantity(), value), first.timeMillis()));
+        return new ReadingPack(pack.deviceId(), readings);
+    }
+
+    /** The same COSE_Sign1 message (protected header and signature untouched) with another payload. */
+    static byte[] withPayload(byte[] message, byte[] payload) {
+        CoseSign1 cose = CoseSign1.decode(message, CborLimits.MESSAGE);
+        CBORItemList array = new CBORItemList(new CBORByteArray(cose.protectedBytes()), new CBORPairList(List.of()),
+                new CBORByteArray(payload), new CBORByteArray(cose.signature()));
+        return new CBORTaggedItem(CoseSign1.TAG, array).encode();
+    }
+
+    private void publish(String topic, byte[] payload) {
+        try {
+            MqttMessage m = new MqttMessage(payload);
+            m.setQos(1);
+            client.publish(topic, m);
+        } catch (MqttException e) {
+            throw new SimException(SimError.FAULT_NOT_INJECTED, "publishing to " + topic + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Collects what arrives on the subscribed acknowledgement topics. */
+    private final class Replies implements MqttCallback {
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            replies.add(message.getPayload());
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            // an injection after this fails with its own error
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            // reported by the failing call
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+            // publishes are synchronous
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+            // nothing to restore: clean start
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            // no enhanced authentication
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (client.isConnected()) {
+                client.disconnect();
+            }
+            client.close();
+        } catch (MqttException e) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.sensorproof.sim.gateway;
+
+import io.sensorproof.sim.SimError;
+import io.sensorproof.sim.SimException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged gateway ({@code gateway/target/quarkus-app/quarkus-run.jar}) started as a child
+ * process in standalone mode (embedded PostgreSQL and broker under its data directory) on free
+ * ports, for the load run and the integration tests. {@link #close()} stops it with SIGTERM (Quarkus,
+ * then broker and database) and removes leftovers of a crashed run.
+ */
+public final class StandaloneGateway implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Process process;
+    private final Path dataDir;
+    private final Path log;
+    private final int httpPort;
+    private final int brokerPort;
+
+    private StandaloneGateway(Process process, Path dataDir, Path log, int httpPort, int brokerPort) {
+        this.process = process;
+        this.dataDir = dataDir;
+        this.log = log;
+        this.httpPort = httpPort;
+        this.brokerPort = brokerPort;
+    }
+
+    /** Starts the gateway with its data under {@code dataDir} and waits until it is ready. */
+    public static StandaloneGateway start(Path runJar, Path dataDir, Duration readyTimeout) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(runJar)) {
+            throw new SimException(SimError.GATEWAY_API, runJar + " is missing: mvn -B -pl gateway -am package -DskipTests");
+        }
+        Files.createDirectories(dataDir);
+        int http = freePort();
+        int broker = freePort();
+        int postgres = freePort();
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-jar", runJar.toAbsolutePath().toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dataDir.toAbsolutePath().getParent().toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("SENSORPROOF_") || k.startsWith("QUARKUS_"));
+        pb.environment().put("SENSORPROOF_DATA_DIR", dataDir.toAbsolutePath().toString());
+        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(http));
+        pb.environment().put("SENSORPROOF_EMBEDDED_BROKER_PORT", Integer.toString(broker));
+        pb.environment().put("SENSORPROOF_EMBEDDED_POSTGRES_PORT", Integer.toString(postgres));
+        StandaloneGateway gateway = new StandaloneGateway(pb.start(), dataDir.toAbsolutePath(), log, http, broker);
+        try {
+            gateway.awaitReady(readyTimeout);
+        } catch (RuntimeException | InterruptedException e) {
+            gateway.close();
+            throw e;
+        }
+        return gateway;
+    }
+
+    private void awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new SimException(SimError.GATEWAY_API, "gateway exited with " + process.exitValue() + " before it was ready; log:\n" + tail());
+            }
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(apiBase().resolve("/q/health/ready")).timeout(Duration.ofSeconds(5))
+                        .GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && Files.exists(dataDir.resolve("operator-api-key"))) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new SimException(SimError.GATEWAY_API, "gateway not ready within " + timeout + "; log:\n" + tail());
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** The operator API, e.g. {@code http://127.0.0.1:41234}. */
+    public URI apiBase() {
+        return URI.create("http://127.0.0.1:" + httpPort);
+    }
+
+    /** The embedded broker, {@code tcp://127.0.0.1:port}. */
+    public String mqttUrl() {
+        return "tcp://127.0.0.1:" + brokerPort;
+    }
+
+    /** The bootstrap operator API key the gateway wrote at its first start. */
+    public String operatorKey() throws IOException {
+        return Files.readString(dataDir.resolve("operator-api-key")).trim();
+    }
+
+    /** The gateway's data directory. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The last lines of the gateway's log. */
+    public String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        killIfAlive(pidIn(dataDir.resolve("postgres").resolve("postmaster.pid")), "postgres");
+        killIfAlive(pidIn(dataDir.resolve("broker").resolve("broker.pid")), "embedded-broker");
+    }
+
+    private static Optional<Long> pidIn(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                return Optional.empty();
+            }
+            List<String> lines = Files.readAllLines(file);
+            return lines.isEmpty() || lines.get(0).isBlank() ? Optional.empty() : Optional.of(Long.parseLong(lines.get(0).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void killIfAlive(Optional<Long> pid, String commandContains) {
+        pid.flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().commandLine().map(c -> c.contains(commandContains)).orElse(false)).ifPresent(h -> {
+            h.destroy();
+            try {
+                h.onExit().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
+            }
+        });
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.sensorproof.sim.scenario;
+
+/**
+ * How the simulated devices configure their edge agents.
+ *
+ * @param packMaxRecords readings per signed message
+ * @param packMaxAgeMillis seal an open pack after this long (wall time); the default (one day)
+ *     seals by count only, which keeps message payloads deterministic
+ * @param ackTimeoutMillis resend after this long without acknowledgement
+ */
+public record AgentSettings(int packMaxRecords, long packMaxAgeMillis, long ackTimeoutMillis) {
+    /** Packs of 10 readings, sealed by count, resend after 5 s. */
+    public static final AgentSettings DEFAULT = new AgentSettings(10, 86_400_000L, 5_000L);
+}

@@ -1,0 +1,61 @@
+package io.sensorproof.sim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SimCliTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private static Result execute(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = SimCli.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void validatePrintsTheFaultTimeline() throws Exception {
+        Path file = dir.resolve("s.json");
+        Files.writeString(file, """
+                {"name": "demo", "duration": "PT2H", "devices": [{"prefix": "room", "count": 2, "model": "cold-room"}],
+                 "faults": [{"type": "network-partition", "device": "room-2", "at": "PT30M", "duration": "PT10M"}]}""");
+        Result r = execute("validate", "-s", file.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("demo: seed 1, 2 devices, PT2H from 2026-01-05T00:00:00Z in ticks of PT1M (120 ticks), speed as fast as possible")
+                .contains("2026-01-05T00:30:00Z  network-partition      room-2 for PT10M");
+    }
+
+    @Test
+    void badScenarioExitsWithItsCode() throws Exception {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, "{\"duration\": \"PT1H\", \"devices\": [{\"model\": \"cold-room\"}], \"faults\": [{\"type\": \"melt\", \"at\": \"PT1M\"}]}");
+        Result r = execute("validate", "-s", file.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("SCENARIO_INVALID: $.faults[0].type: unknown fault type 'melt'");
+    }
+
+    @Test
+    @DisabledIfEnvironmentVariable(named = "SENSORPROOF_API_KEY", matches = ".*")
+    void runWithoutAnApiKeySaysHowToGiveOne() throws Exception {
+        Path file = dir.resolve("s.json");
+        Files.writeString(file, "{\"duration\": \"PT1H\", \"devices\": [{\"model\": \"cold-room\"}]}");
+        Result r = execute("run", "-s", file.toString(), "--gateway", "http://127.0.0.1:9");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("give --api-key-file or set SENSORPROOF_API_KEY");
+    }
+}
