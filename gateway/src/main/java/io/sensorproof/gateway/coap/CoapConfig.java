@@ -53,10 +53,4 @@ public interface CoapConfig {
 
     /** PEM certificate chain of that key; default {@code <data-dir>/coap-server.pem}, self-signed, created with the key. */
     Optional<String> serverCertificateFile();
-
-    /**
-     * Transport keys of SM2 devices (ADR 012): a properties file of {@code <tenant>/<device>=<base64 SPKI>}
-     * lines, reread when it changes; default {@code <data-dir>/coap-transport-keys.properties}.
-     */
-    Optional<String> transportKeysFile();
 }

@@ -13,6 +13,7 @@ import io.sensorproof.gateway.core.coap.PeerResolver;
 import io.sensorproof.gateway.ingest.IngestConfig;
 import io.sensorproof.gateway.enroll.DeviceCertificateAuthority;
 import io.sensorproof.gateway.ingest.IngestService;
+import io.sensorproof.gateway.persistence.PgTransportKeyDirectory;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -57,6 +58,8 @@ public class CoapService {
     MeterRegistry meters;
     @Inject
     DeviceCertificateAuthority deviceCa;
+    @Inject
+    PgTransportKeyDirectory transportKeys;
 
     private volatile CoapIngestAdapter adapter;
     private Supplier<List<X509Certificate>> trustedCas;
@@ -82,8 +85,6 @@ public class CoapService {
             all.addAll(extra.get());
             return all;
         };
-        FileTransportKeyDirectory transportKeys = new FileTransportKeyDirectory(
-                config.transportKeysFile().map(Path::of).orElse(dataDir.resolve("coap-transport-keys.properties")));
         CoapIngestSettings settings = new CoapIngestSettings(new InetSocketAddress(config.bindAddress(), config.port()),
                 config.queueCapacity(), config.batchMax(), config.batchLinger(), config.retryAfter(), config.maxMessageSize(),
                 config.blockSize());

@@ -51,10 +51,14 @@ final class CoapDevices {
         final SigningKey key;
 
         Device(String tenant, String id) throws Exception {
+            this(tenant, id, SignatureAlgorithm.ES256);
+        }
+
+        Device(String tenant, String id, SignatureAlgorithm alg) throws Exception {
             this.tenant = tenant;
             this.id = id;
             this.home = Files.createTempDirectory("coap-" + id);
-            this.key = KeyFiles.generate(home.resolve("device-key.p8"), SignatureAlgorithm.ES256);
+            this.key = KeyFiles.generate(home.resolve("device-key.p8"), alg);
             execute("INSERT INTO tenants (id, name) VALUES ('" + tenant + "', 'Tenant') ON CONFLICT DO NOTHING");
             try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO devices (tenant_id, device_id, kid, spki, alg, status) VALUES (?, ?, ?, ?, ?, 'ACTIVE')")) {

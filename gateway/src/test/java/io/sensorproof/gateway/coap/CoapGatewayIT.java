@@ -8,15 +8,20 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
+import io.sensorproof.agent.keys.KeyFiles;
 import io.sensorproof.gateway.EmbeddedPostgresTestResource;
 import io.sensorproof.gateway.ingest.IngestService;
+import io.sensorproof.gateway.security.OperatorKey;
 import io.sensorproof.protocol.ack.Acknowledgement;
 import io.sensorproof.protocol.ack.AcknowledgementCodec;
+import io.sensorproof.protocol.cose.SignatureAlgorithm;
+import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.senml.Quantity;
 import io.sensorproof.protocol.senml.Reading;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -79,6 +84,43 @@ class CoapGatewayIT {
         String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
         assertThat(metrics).contains("sensorproof_coap_responses_total{code=\"2.04\"}").contains("sensorproof_ingest_queue_depth{transport=\"coap\"}")
                 .contains("sensorproof_coap_handshakes_accepted_total");
+    }
+
+    @Test
+    void sm2DeviceAuthenticatesWithTheTransportKeyRegisteredThroughTheApi() throws Exception {
+        CoapDevices registry = devices();
+        CoapDevices.Device sm2 = registry.new Device("acme", "coap-sm2-1", SignatureAlgorithm.SM2_SM3);
+        SigningKey transport = KeyFiles.generate(sm2.home.resolve("transport-key.p8"), SignatureAlgorithm.ES256);
+        AgentConfig config = sm2.config(true, Map.of());
+        try (CoapDevices.RawClient unknown = new CoapDevices.RawClient(config)) {
+            assertThat(unknown.handshake()).as("transport key not registered yet").isFalse();
+        }
+        String path = "/api/v1/tenants/acme/devices/coap-sm2-1/transport-key";
+        OperatorKey.authorized().contentType("application/json")
+                .body(Map.of("publicKey", Base64.getEncoder().encodeToString(sm2.key.verificationKey().spki())))
+                .put(path).then().statusCode(400).body("code", org.hamcrest.Matchers.equalTo("TRANSPORT_KEY_UNSUPPORTED"));
+        OperatorKey.authorized().contentType("application/json")
+                .body(Map.of("publicKey", Base64.getEncoder().encodeToString(transport.verificationKey().spki())))
+                .put(path).then().statusCode(200).body("kid", org.hamcrest.Matchers.equalTo(transport.verificationKey().kidHex()));
+        OperatorKey.authorized().get(path).then().statusCode(200).body("alg", org.hamcrest.Matchers.equalTo("ES256"));
+
+        long t0 = System.currentTimeMillis() - 60_000;
+        try (EdgeAgent agent = sm2.agent(config)) {
+            for (int i = 0; i < 20; i++) {
+                agent.submit(new Reading(Quantity.TEMPERATURE, 3 + i % 4, t0 + i * 10L));
+            }
+            agent.flush();
+            assertThat(agent.awaitDrained(Duration.ofSeconds(90))).as("drained: %s", agent.describe()).isTrue();
+        }
+        assertThat(registry.count("SELECT count(*) FROM readings WHERE device_id = 'coap-sm2-1'")).isEqualTo(20);
+        assertThat(registry.count("SELECT count(*) FROM audit_log WHERE action = 'TRANSPORT_KEY_SET' AND subject = 'coap-sm2-1'"))
+                .isEqualTo(1);
+
+        OperatorKey.authorized().delete(path).then().statusCode(204);
+        OperatorKey.authorized().get(path).then().statusCode(200).body("kid", org.hamcrest.Matchers.nullValue());
+        try (CoapDevices.RawClient removed = new CoapDevices.RawClient(config)) {
+            assertThat(removed.handshake()).as("transport key removed").isFalse();
+        }
     }
 
     @Test

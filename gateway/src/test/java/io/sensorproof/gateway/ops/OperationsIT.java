@@ -137,7 +137,8 @@ class OperationsIT {
 
     private static double counter(String metrics, String prefix) {
         Matcher m = Pattern.compile("^" + Pattern.quote(prefix) + "[^ ]* ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(metrics);
-        assertThat(m.find()).as("metric %s in the scrape", prefix).isTrue();
+        assertThat(m.find()).as("metric %s in the scrape; lines of that family: %s", prefix,
+                metrics.lines().filter(l -> l.startsWith(prefix.replaceAll("\\{.*", ""))).toList()).isTrue();
         return Double.parseDouble(m.group(1));
     }
 

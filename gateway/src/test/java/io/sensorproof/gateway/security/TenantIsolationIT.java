@@ -37,7 +37,11 @@ class TenantIsolationIT {
      * The only operations the probes skip: the acknowledgement key is public information for any
      * valid key; enrollment authenticates with its one-time token instead of an API key.
      */
-    static final Set<String> EXEMPT = Set.of("GET /api/v1/gateway/ack-key", "POST /api/v1/enroll");
+    /**
+     * Open to every key (the acknowledgement key and the device CA certificates are trust anchors, no
+     * tenant's data) or to nobody's key (enrollment is authenticated by its one-time token).
+     */
+    static final Set<String> EXEMPT = Set.of("GET /api/v1/gateway/ack-key", "GET /api/v1/gateway/device-ca", "POST /api/v1/enroll");
 
     private static TenancyWorld world;
 
