@@ -6,11 +6,10 @@ import io.sensorproof.agent.keys.KeyFiles;
 import io.sensorproof.agent.transport.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.protocol.cose.Keys;
-import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
+import io.sensorproof.sim.gateway.DeviceProvisioner;
 import io.sensorproof.sim.scenario.AgentSettings;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -26,13 +25,9 @@ public final class Agents {
     private Agents() {
     }
 
-    /** The device key in {@code dataDir/device-key.p8}, generated there (mode 0600) on first use. */
+    /** The device key in {@code dataDir/device-key.p8}, where its provisioning put it (a re-key replaces it). */
     public static SigningKey deviceKey(Path dataDir) throws IOException {
-        Path file = dataDir.resolve("device-key.p8");
-        if (Files.exists(file)) {
-            return KeyFiles.load(file);
-        }
-        return KeyFiles.generate(file, SignatureAlgorithm.ES256);
+        return KeyFiles.load(dataDir.resolve(DeviceProvisioner.KEY_FILE));
     }
 
     /** The agent configuration of a simulated device. */

@@ -11,7 +11,6 @@ import io.sensorproof.sim.scenario.Scenario;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,7 +79,6 @@ public final class FleetRunner {
         Instant runStart = Instant.now().minusSeconds(2);
         long wallStartNanos = System.nanoTime();
         provisioner.prepareTenant(scenario.tenant());
-        byte[] ackKey = gateway.ackKeySpki();
         URI broker = URI.create(options.mqttUrl());
 
         Map<String, FleetDevice> devices = new LinkedHashMap<>();
@@ -103,7 +101,7 @@ public final class FleetRunner {
             long epoch = wallEpoch;
             List<Callable<FleetDevice>> creations = new ArrayList<>();
             for (DeviceSpec spec : scenario.devices()) {
-                creations.add(() -> create(spec, ackKey, broker, epoch));
+                creations.add(() -> create(spec, broker, epoch));
             }
             IOException failedCreation = null;
             for (Future<FleetDevice> f : pool.invokeAll(creations)) {
@@ -131,7 +129,7 @@ public final class FleetRunner {
                 get(f);
             }
             if (scenario.faults().stream().anyMatch(f -> f.type().kind() == FaultType.Kind.INJECTED)) {
-                injector = new Injector(options.mqttUrl(), scenario.tenant(), gateway, ackKey);
+                injector = new Injector(options.mqttUrl(), scenario.tenant(), gateway, gateway.ackKeySpki());
             }
             for (Fault f : scenario.faults()) {
                 faultRuns.add(new FaultRun(f));
@@ -193,11 +191,11 @@ public final class FleetRunner {
         }
     }
 
-    private FleetDevice create(DeviceSpec spec, byte[] ackKey, URI broker, long wallEpoch) throws IOException {
+    private FleetDevice create(DeviceSpec spec, URI broker, long wallEpoch) throws IOException {
         Path dataDir = options.workDir().resolve("devices").resolve(spec.id());
-        Files.createDirectories(dataDir);
-        SigningKey key = Agents.deviceKey(dataDir);
-        provisioner.provision(scenario.tenant(), spec.id(), key);
+        DeviceProvisioner.Provisioned provisioned = provisioner.provision(scenario.tenant(), spec.id(), dataDir);
+        byte[] ackKey = provisioned.ackKeySpki();
+        SigningKey key = provisioned.key();
         boolean partitioned = scenario.faultsOf(spec.id()).stream().anyMatch(f -> f.type() == FaultType.NETWORK_PARTITION);
         Optional<TcpProxy> proxy = partitioned ? Optional.of(TcpProxy.start(broker.getHost(), broker.getPort())) : Optional.empty();
         String url = proxy.map(p -> "tcp://127.0.0.1:" + p.port()).orElse(options.mqttUrl());

@@ -16,7 +16,7 @@ import io.sensorproof.sim.fleet.RunReport;
 import io.sensorproof.sim.gateway.GatewayClient;
 import io.sensorproof.sim.gateway.GatewayClient.StoredMessage;
 import io.sensorproof.sim.gateway.GatewayClient.StoredReading;
-import io.sensorproof.sim.gateway.RegisterWithPublicKey;
+import io.sensorproof.sim.gateway.DeviceProvisioner;
 import io.sensorproof.sim.gateway.StandaloneGateway;
 import io.sensorproof.sim.scenario.Scenario;
 import io.sensorproof.sim.scenario.ScenarioParser;
@@ -85,9 +85,13 @@ class GatewayScenariosIT {
     }
 
     private RunReport run(Path scenarioFile, FleetRunner.Mode mode) throws Exception {
+        return run(scenarioFile, mode, DeviceProvisioner.Method.ENROLL);
+    }
+
+    private RunReport run(Path scenarioFile, FleetRunner.Mode mode, DeviceProvisioner.Method provisioning) throws Exception {
         Scenario scenario = ScenarioParser.read(scenarioFile);
         Path work = root.resolve(scenarioFile.getFileName().toString().replace(".json", ""));
-        FleetRunner runner = new FleetRunner(scenario, client, new RegisterWithPublicKey(client),
+        FleetRunner runner = new FleetRunner(scenario, client, provisioning.provisioner(client),
                 new FleetRunner.Options(mode, work, gateway.mqttUrl(), Optional.of(scenarioFile), 60_000, true, null));
         long t0 = System.nanoTime();
         RunReport report = runner.run();
@@ -113,6 +117,23 @@ class GatewayScenariosIT {
         }
     }
 
+    /**
+     * Every device of the run was enrolled: the gateway lists a certificate for the key its agent
+     * signs with (the kid of its messages), and its audit log a DEVICE_ENROLLED entry.
+     */
+    private void assertEnrolled(RunReport report, String tenant) {
+        List<String> enrolled = client.audit(tenant, "DEVICE_ENROLLED").stream().map(GatewayClient.AuditEntry::subject).toList();
+        for (RunReport.DeviceReport d : report.deviceReports()) {
+            List<GatewayClient.Certificate> certificates = client.certificates(tenant, d.id());
+            assertThat(certificates).as("%s has a certificate", d.id()).isNotEmpty();
+            assertThat(certificates).allSatisfy(c -> assertThat(c.revokedAt()).isNull());
+            GatewayClient.StoredMessage first = client.messages(d.id()).get(0);
+            String kid = ReadingMessages.decode(client.messageBytes(d.id(), first.boot(), first.seq())).header().kidHex();
+            assertThat(certificates).extracting(GatewayClient.Certificate::kid).as("%s: certified key signs its messages", d.id()).contains(kid);
+            assertThat(enrolled).as("audit log: %s enrolled", d.id()).containsOnlyOnce(d.id());
+        }
+    }
+
     private static BigDecimal celsius(StoredReading r) {
         return FixedPoint.decode(Quantity.TEMPERATURE, r.encodedValue());
     }
@@ -121,6 +142,7 @@ class GatewayScenariosIT {
     void compressorFailureShowsAsASlowRiseFromItsSimulatedTime() throws Exception {
         RunReport report = run(scenarioFile("compressor-failure.json", "cf"), FleetRunner.Mode.IN_JVM);
         assertNothingLostNorInvented(report);
+        assertEnrolled(report, "sim-cold");
         assertThat(report.totals().storedReadings()).isEqualTo(720 * 2);
 
         Instant failure = Instant.parse("2026-01-05T07:00:00Z");
@@ -148,6 +170,7 @@ class GatewayScenariosIT {
     void tamperedReplayedConflictingAndSwappedKeyMessagesGetTheirCodes() throws Exception {
         RunReport report = run(scenarioFile("attacks.json", "atk"), FleetRunner.Mode.IN_JVM);
         assertNothingLostNorInvented(report);
+        assertEnrolled(report, "sim-attacks");
         List<RunReport.FaultReport> f = report.faults();
         assertThat(f).extracting(RunReport.FaultReport::type)
                 .containsExactly("tampered", "replay", "replay", "conflicting-duplicate", "key-swap", "clock-skew");
@@ -190,6 +213,7 @@ class GatewayScenariosIT {
     void networkPartitionAndPowerLossLoseNothing() throws Exception {
         RunReport report = run(scenarioFile("partition-and-power-loss.json", "out"), FleetRunner.Mode.PROCESSES);
         assertNothingLostNorInvented(report);
+        assertEnrolled(report, scenarioTenant("partition-and-power-loss.json"));
 
         RunReport.DeviceReport partitioned = report.device("out-room-1");
         assertThat(partitioned.boots()).hasSize(1);
@@ -212,10 +236,20 @@ class GatewayScenariosIT {
 
     @Test
     void sameSeedSameReadingsAndPayloadsByteForByte() throws Exception {
+        // one run enrolls its devices, the other registers their public keys: provisioning changes no reading
         RunReport a = run(scenarioFile("sensor-faults.json", "deta"), FleetRunner.Mode.IN_JVM);
-        RunReport b = run(scenarioFile("sensor-faults.json", "detb"), FleetRunner.Mode.IN_JVM);
+        RunReport b = run(scenarioFile("sensor-faults.json", "detb"), FleetRunner.Mode.IN_JVM, DeviceProvisioner.Method.REGISTER);
         assertNothingLostNorInvented(a);
         assertNothingLostNorInvented(b);
+        String tenant = scenarioTenant("sensor-faults.json");
+        assertEnrolled(a, tenant);
+        List<String> enrolled = client.audit(tenant, "DEVICE_ENROLLED").stream().map(GatewayClient.AuditEntry::subject).toList();
+        for (RunReport.DeviceReport d : b.deviceReports()) {
+            assertThat(client.certificates(tenant, d.id())).as("%s was registered, not enrolled", d.id()).isEmpty();
+            assertThat(enrolled).doesNotContain(d.id());
+        }
+        assertThat(client.audit(tenant, "DEVICE_REGISTERED")).extracting(GatewayClient.AuditEntry::subject)
+                .containsAll(b.deviceReports().stream().map(RunReport.DeviceReport::id).toList());
 
         for (String device : List.of("room-1", "stack-1")) {
             List<StoredReading> ra = client.readings("deta-" + device);
@@ -261,6 +295,12 @@ class GatewayScenariosIT {
         assertThat(a.device("deta-stack-1").boots()).containsExactly(1L, 2L);
         Instant off = Instant.parse("2026-01-09T05:00:00Z");
         assertThat(client.readings("deta-stack-1")).noneMatch(r -> r.readingTime().isAfter(off) && r.readingTime().isBefore(off.plusSeconds(3600)));
+    }
+
+    private String scenarioTenant(String resource) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/scenarios/" + resource)) {
+            return ScenarioParser.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)).tenant();
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
