@@ -2,6 +2,7 @@ package io.sensorproof.sim.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.InstanceOfAssertFactories.collection;
 
 import io.sensorproof.protocol.cbor.CborLimits;
 import io.sensorproof.protocol.cose.CoseSign1;
@@ -173,7 +174,7 @@ class GatewayScenariosIT {
         assertEnrolled(report, "sim-attacks");
         List<RunReport.FaultReport> f = report.faults();
         assertThat(f).extracting(RunReport.FaultReport::type)
-                .containsExactly("tampered", "replay", "replay", "conflicting-duplicate", "key-swap", "clock-skew");
+                .containsExactly("tampered", "replay", "replay", "conflicting-duplicate", "key-swap", "rekey", "clock-skew");
         assertThat(f).allSatisfy(r -> assertThat(r.outcome()).doesNotContainKey("notInjected"));
 
         assertThat(f.get(0).injected()).hasSize(1);
@@ -196,6 +197,17 @@ class GatewayScenariosIT {
 
         assertThat(f.get(4).injected()).hasSize(2);
         assertThat(f.get(4).outcome().get("reasons")).isEqualTo(Map.of("UNKNOWN_KEY", 2L));
+
+        // a legitimate re-key, unlike the key swap: the new key is certified, and the old key's backlog (signed while the
+        // network was cut, sent after the re-key) is stored, not quarantined
+        Map<String, Object> rekey = f.get(5).outcome();
+        assertThat(rekey.get("newKid")).isNotEqualTo(rekey.get("oldKid"));
+        assertThat(rekey.get("certifiedKids")).asInstanceOf(collection(String.class))
+                .containsExactlyInAnyOrder((String) rekey.get("oldKid"), (String) rekey.get("newKid"));
+        assertThat(rekey.get("auditRekeyed")).isEqualTo(true);
+        assertThat((Long) rekey.get("oldKeyStoredAfterRekey")).as("old-key messages accepted after the re-key").isPositive();
+        assertThat((Long) rekey.get("storedSignedByNewKey")).isPositive();
+        assertThat(report.device("atk-room-1").boots()).as("the re-keyed agent restarted with a new boot").hasSize(2);
 
         // a device clock ten years ahead: the gateway refuses those messages (signed rejection), the agent keeps them aside
         RunReport.DeviceReport skewed = report.device("atk-room-2");
