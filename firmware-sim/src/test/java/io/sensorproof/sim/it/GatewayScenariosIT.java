@@ -244,6 +244,16 @@ class GatewayScenariosIT {
         assertThat(stored).anyMatch(r -> r.readingTime().isAfter(offTo));
         List<StoredMessage> messages = client.messages("out-room-2");
         assertThat(messages.stream().map(m -> m.boot() + ":" + m.seq()).distinct()).hasSize(messages.size());
+
+        // a re-key in process mode: the agent's process is killed while cut off, re-keyed on its data directory, restarted
+        RunReport.DeviceReport rekeyed = report.device("out-room-3");
+        assertThat(rekeyed.boots()).hasSize(2);
+        assertThat(rekeyed.counters().get("process_starts")).isEqualTo(2L);
+        Map<String, Object> rekey = report.fault("rekey").outcome();
+        assertThat(rekey).doesNotContainKey("notInjected").containsEntry("auditRekeyed", true);
+        assertThat((Long) rekey.get("oldKeyStoredAfterRekey")).as("the old key's backlog is accepted after the re-key").isPositive();
+        assertThat((Long) rekey.get("storedSignedByNewKey")).isPositive();
+        assertThat(report.rejectedByReason()).as("nothing quarantined, no UNKNOWN_KEY").isEmpty();
     }
 
     @Test
