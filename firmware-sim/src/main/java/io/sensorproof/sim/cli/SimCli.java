@@ -6,7 +6,7 @@ import io.sensorproof.sim.fleet.FleetLoad;
 import io.sensorproof.sim.fleet.FleetRunner;
 import io.sensorproof.sim.fleet.RunReport;
 import io.sensorproof.sim.gateway.GatewayClient;
-import io.sensorproof.sim.gateway.RegisterWithPublicKey;
+import io.sensorproof.sim.gateway.DeviceProvisioner;
 import io.sensorproof.sim.gateway.StandaloneGateway;
 import io.sensorproof.sim.scenario.Fault;
 import io.sensorproof.sim.scenario.Scenario;
@@ -50,6 +50,7 @@ public final class SimCli implements Callable<Integer> {
     /** The command line with the simulator's error handling (a {@link SimException} prints its code and exits 2). */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SimCli());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof SimException || e instanceof IllegalArgumentException) {
                 commandLine.getErr().println(e.getMessage());
@@ -127,6 +128,11 @@ public final class SimCli implements Callable<Integer> {
         @Option(names = "--drain-timeout-seconds", defaultValue = "120", description = "Wait this long for acknowledgements after the last tick.")
         long drainSeconds;
 
+        @Option(names = "--provisioning", defaultValue = "enroll", description = {"enroll (default): create each device without a key and"
+                + " enroll it (one-time token, CSR, certificate) with the edge agent's enroller; register: register each device's public"
+                + " key through the operator API."})
+        DeviceProvisioner.Method provisioning;
+
         @Option(names = "--no-verify", description = "Skip reading back stored readings (large fleets).")
         boolean noVerify;
 
@@ -140,7 +146,7 @@ public final class SimCli implements Callable<Integer> {
         public Integer call() throws Exception {
             Scenario scenario = ScenarioParser.read(scenarioFile);
             GatewayClient client = client(api, apiKeyFile);
-            FleetRunner runner = new FleetRunner(scenario, client, new RegisterWithPublicKey(client),
+            FleetRunner runner = new FleetRunner(scenario, client, provisioning.provisioner(client),
                     new FleetRunner.Options(mode, workDir, mqttUrl, Optional.of(scenarioFile), drainSeconds * 1000, !noVerify,
                             quiet ? null : System.err));
             RunReport report = runner.run();
@@ -189,9 +195,14 @@ public final class SimCli implements Callable<Integer> {
         @Option(names = "--out", defaultValue = "fleet-load.json", description = "Results file.")
         Path out;
 
+        @Option(names = "--provisioning", defaultValue = "enroll", description = {"enroll (default): create each device without a key and"
+                + " enroll it (one-time token, CSR, certificate) with the edge agent's enroller; register: register each device's public"
+                + " key through the operator API."})
+        DeviceProvisioner.Method provisioning;
+
         @Override
         public Integer call() throws Exception {
-            FleetLoad.Parameters p = new FleetLoad.Parameters(sizes, rate, stepSeconds, packMaxRecords, maxDrainSeconds);
+            FleetLoad.Parameters p = new FleetLoad.Parameters(sizes, rate, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning);
             if (runJar != null) {
                 try (StandaloneGateway gateway = StandaloneGateway.start(runJar, workDir.toAbsolutePath().resolve("gateway-data"),
                         Duration.ofMinutes(3))) {

@@ -2,21 +2,27 @@ package io.sensorproof.sim.fleet;
 
 import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
+import io.sensorproof.agent.enroll.Enroller;
+import io.sensorproof.agent.enroll.EnrollmentClient;
+import io.sensorproof.agent.enroll.EnrollmentState;
 import io.sensorproof.agent.keys.KeyFiles;
 import io.sensorproof.agent.transport.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
+import io.sensorproof.sim.gateway.DeviceProvisioner;
 import io.sensorproof.sim.scenario.AgentSettings;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /** Starts real edge agents for simulated devices: one data directory, key and outbox each. */
@@ -26,13 +32,35 @@ public final class Agents {
     private Agents() {
     }
 
-    /** The device key in {@code dataDir/device-key.p8}, generated there (mode 0600) on first use. */
+    /** The device key in {@code dataDir/device-key.p8}, where its provisioning put it (a re-key replaces it). */
     public static SigningKey deviceKey(Path dataDir) throws IOException {
-        Path file = dataDir.resolve("device-key.p8");
-        if (Files.exists(file)) {
-            return KeyFiles.load(file);
-        }
-        return KeyFiles.generate(file, SignatureAlgorithm.ES256);
+        return KeyFiles.load(dataDir.resolve(DeviceProvisioner.KEY_FILE));
+    }
+
+    /**
+     * A re-key done.
+     *
+     * @param at when (wall time)
+     * @param oldKid hex kid of the replaced key
+     * @param newKid hex kid of the new key
+     * @param notAfter end of the new certificate
+     */
+    public record Rekeyed(Instant at, String oldKid, String newKid, Instant notAfter) {
+    }
+
+    /**
+     * Replaces the device key in {@code dataDir} through the edge agent's {@link Enroller#rekey}
+     * (new key, its CSR sent with the stored renewal token, the old key moved to
+     * {@code retired-keys/}); the agent must not be running.
+     */
+    public static Rekeyed rekey(Path dataDir) throws IOException, InterruptedException {
+        Enroller enroller = new Enroller(dataDir, dataDir.resolve(DeviceProvisioner.KEY_FILE), Clock.systemUTC());
+        EnrollmentState state = enroller.state().orElseThrow(() -> new IOException(
+                "not enrolled (" + dataDir + " holds no enrollment state): a re-key needs --provisioning enroll"));
+        String oldKid = deviceKey(dataDir).verificationKey().kidHex();
+        EnrollmentClient client = new EnrollmentClient(URI.create(state.gatewayUrl()), Optional.ofNullable(state.caFile()).map(Path::of));
+        Enroller.Result result = enroller.rekey(client, SignatureAlgorithm.ES256);
+        return new Rekeyed(Instant.now(), oldKid, result.state().kid(), result.state().notAfter());
     }
 
     /** The agent configuration of a simulated device. */

@@ -28,6 +28,16 @@ interface FleetDevice extends AutoCloseable {
     /** Restores power: a new agent (new boot) on the same data directory, resuming at the current tick. */
     void powerOn() throws IOException;
 
+    /**
+     * Re-keys the device as {@code edge-agent rekey} does with the agent stopped: the agent stops
+     * (in-process at a tick boundary; a process is killed), the enrollment state in its data
+     * directory gets a new key certified with its renewal token, and the agent starts again with
+     * the new key (new boot), also when the re-key failed.
+     *
+     * @return the re-key's outcome
+     */
+    Agents.Rekeyed rekey() throws IOException, InterruptedException;
+
     /** True while the agent runs. */
     boolean powered();
 

@@ -3,7 +3,7 @@ package io.sensorproof.sim.fleet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sensorproof.sim.gateway.GatewayClient;
-import io.sensorproof.sim.gateway.RegisterWithPublicKey;
+import io.sensorproof.sim.gateway.DeviceProvisioner;
 import io.sensorproof.sim.model.ColdRoomModel;
 import io.sensorproof.sim.scenario.AgentSettings;
 import io.sensorproof.sim.scenario.DeviceSpec;
@@ -36,8 +36,10 @@ public final class FleetLoad {
     /**
      * @param readingsPerDeviceSecond each device's rate (temperature and humidity alternate in one tick pair)
      * @param stepSeconds length of each step in real time
+     * @param provisioning how the devices of each step are provisioned
      */
-    public record Parameters(List<Integer> sizes, double readingsPerDeviceSecond, long stepSeconds, int packMaxRecords, long maxDrainSeconds) {
+    public record Parameters(List<Integer> sizes, double readingsPerDeviceSecond, long stepSeconds, int packMaxRecords, long maxDrainSeconds,
+            DeviceProvisioner.Method provisioning) {
     }
 
     /** One fleet size's result. */
@@ -59,7 +61,7 @@ public final class FleetLoad {
             String loadBefore = loadAverage();
             double readingsBefore = gateway.metric("sensorproof_ingest_stored_readings_total").orElse(0.0);
             double messagesBefore = gateway.metric("sensorproof_ingest_stored_messages_total").orElse(0.0);
-            FleetRunner runner = new FleetRunner(scenario, gateway, new RegisterWithPublicKey(gateway),
+            FleetRunner runner = new FleetRunner(scenario, gateway, p.provisioning().provisioner(gateway),
                     new FleetRunner.Options(FleetRunner.Mode.IN_JVM, workDir.resolve("fleet-" + size), mqttUrl, Optional.empty(),
                             Math.max(30_000, p.maxDrainSeconds() * 3000), false, progress));
             RunReport report = runner.run();

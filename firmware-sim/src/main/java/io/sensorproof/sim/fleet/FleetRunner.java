@@ -11,7 +11,6 @@ import io.sensorproof.sim.scenario.Scenario;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,7 +80,6 @@ public final class FleetRunner {
         Instant runStart = Instant.now().minusSeconds(2);
         long wallStartNanos = System.nanoTime();
         provisioner.prepareTenant(scenario.tenant());
-        byte[] ackKey = gateway.ackKeySpki();
         URI broker = URI.create(options.mqttUrl());
 
         Map<String, FleetDevice> devices = new LinkedHashMap<>();
@@ -103,7 +102,7 @@ public final class FleetRunner {
             long epoch = wallEpoch;
             List<Callable<FleetDevice>> creations = new ArrayList<>();
             for (DeviceSpec spec : scenario.devices()) {
-                creations.add(() -> create(spec, ackKey, broker, epoch));
+                creations.add(() -> create(spec, broker, epoch));
             }
             IOException failedCreation = null;
             for (Future<FleetDevice> f : pool.invokeAll(creations)) {
@@ -131,7 +130,7 @@ public final class FleetRunner {
                 get(f);
             }
             if (scenario.faults().stream().anyMatch(f -> f.type().kind() == FaultType.Kind.INJECTED)) {
-                injector = new Injector(options.mqttUrl(), scenario.tenant(), gateway, ackKey);
+                injector = new Injector(options.mqttUrl(), scenario.tenant(), gateway, gateway.ackKeySpki());
             }
             for (Fault f : scenario.faults()) {
                 faultRuns.add(new FaultRun(f));
@@ -193,12 +192,13 @@ public final class FleetRunner {
         }
     }
 
-    private FleetDevice create(DeviceSpec spec, byte[] ackKey, URI broker, long wallEpoch) throws IOException {
+    private FleetDevice create(DeviceSpec spec, URI broker, long wallEpoch) throws IOException {
         Path dataDir = options.workDir().resolve("devices").resolve(spec.id());
-        Files.createDirectories(dataDir);
-        SigningKey key = Agents.deviceKey(dataDir);
-        provisioner.provision(scenario.tenant(), spec.id(), key);
-        boolean partitioned = scenario.faultsOf(spec.id()).stream().anyMatch(f -> f.type() == FaultType.NETWORK_PARTITION);
+        DeviceProvisioner.Provisioned provisioned = provisioner.provision(scenario.tenant(), spec.id(), dataDir);
+        byte[] ackKey = provisioned.ackKeySpki();
+        SigningKey key = provisioned.key();
+        boolean partitioned = scenario.faultsOf(spec.id()).stream()
+                .anyMatch(f -> f.type() == FaultType.NETWORK_PARTITION || f.type() == FaultType.REKEY);
         Optional<TcpProxy> proxy = partitioned ? Optional.of(TcpProxy.start(broker.getHost(), broker.getPort())) : Optional.empty();
         String url = proxy.map(p -> "tcp://127.0.0.1:" + p.port()).orElse(options.mqttUrl());
         if (options.mode() == Mode.IN_JVM) {
@@ -229,6 +229,7 @@ public final class FleetRunner {
     static final class FaultRun {
         final Fault fault;
         final List<Injection> injected = Collections.synchronizedList(new ArrayList<>());
+        final Map<String, Agents.Rekeyed> rekeyed = new ConcurrentHashMap<>();
         volatile String failure;
 
         FaultRun(Fault fault) {
@@ -280,16 +281,35 @@ public final class FleetRunner {
                     device.powerOn();
                 }
             }
-            default -> injections.execute(() -> {
-                try {
-                    run.injected.addAll(injector.inject(e.fault(), device.id(), device.key(), 60_000));
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException ex) {
-                    run.failure = ex.getMessage();
-                    LOG.log(Level.WARNING, "fault " + e.fault().type().label() + " not injected", ex);
+            case REKEY -> {
+                TcpProxy proxy = device.proxy().orElseThrow();
+                if (e.begin()) {
+                    proxy.cut();
+                } else {
+                    try {
+                        run.rekeyed.put(device.id(), device.rekey());
+                    } catch (IOException | RuntimeException ex) {
+                        run.failure = ex.getMessage();
+                        LOG.log(Level.WARNING, "re-key of " + device.id() + " failed", ex);
+                    } finally {
+                        proxy.heal();
+                    }
                 }
-            });
+            }
+            default -> {
+                // the key at the fault's time (a later re-key must not change what an earlier fault signs with)
+                SigningKey key = device.key();
+                injections.execute(() -> {
+                    try {
+                        run.injected.addAll(injector.inject(e.fault(), device.id(), key, 60_000));
+                    } catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException ex) {
+                        run.failure = ex.getMessage();
+                        LOG.log(Level.WARNING, "fault " + e.fault().type().label() + " not injected", ex);
+                    }
+                });
+            }
         }
         LOG.fine(() -> "fault " + e.fault().type().label() + (e.begin() ? " begins" : " ends") + " on " + e.device());
     }

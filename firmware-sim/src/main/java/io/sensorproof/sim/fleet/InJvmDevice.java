@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class InJvmDevice implements FleetDevice {
     private final DeviceSimulation simulation;
     private final AgentConfig config;
-    private final SigningKey key;
+    private volatile SigningKey key;
     private final byte[] ackKeySpki;
     private final Optional<TcpProxy> proxy;
     private final boolean keepTrace;
@@ -103,6 +103,17 @@ final class InJvmDevice implements FleetDevice {
     public synchronized void powerOn() throws IOException {
         if (agent == null) {
             start();
+        }
+    }
+
+    @Override
+    public synchronized Agents.Rekeyed rekey() throws IOException, InterruptedException {
+        powerOff();
+        try {
+            return Agents.rekey(config.dataDir());
+        } finally {
+            key = Agents.deviceKey(config.dataDir());
+            powerOn();
         }
     }
 

@@ -29,7 +29,7 @@ final class ProcessDevice implements FleetDevice {
     private final byte[] ackKeySpki;
     private final long wallEpochMillis;
     private final long drainMillis;
-    private final SigningKey key;
+    private volatile SigningKey key;
     private final Optional<TcpProxy> proxy;
     private final Map<String, Long> killedCounters = new LinkedHashMap<>();
     private Process process;
@@ -96,6 +96,17 @@ final class ProcessDevice implements FleetDevice {
     public synchronized void powerOn() throws IOException {
         if (process == null) {
             start();
+        }
+    }
+
+    @Override
+    public synchronized Agents.Rekeyed rekey() throws IOException, InterruptedException {
+        powerOff();
+        try {
+            return Agents.rekey(dataDir);
+        } finally {
+            key = Agents.deviceKey(dataDir);
+            powerOn();
         }
     }
 

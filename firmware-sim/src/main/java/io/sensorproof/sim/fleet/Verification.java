@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Builds the {@link RunReport} after a run: sums agent counters, reads back (when verifying) each
@@ -254,6 +255,11 @@ final class Verification {
                     if (f.type() == FaultType.NETWORK_PARTITION) {
                         o.put("connectionsRefusedWhileCut", d.proxy().map(p -> p.refused()).orElse(0L));
                         o.put("agentDisconnects", c.getOrDefault("disconnects", 0L));
+                    } else if (f.type() == FaultType.REKEY) {
+                        Agents.Rekeyed r = run.rekeyed.get(id);
+                        if (r != null) {
+                            rekeyOutcome(id, r, messages.get(id), o);
+                        }
                     } else {
                         o.put("processStarts", c.getOrDefault("process_starts", 1L));
                     }
@@ -267,6 +273,40 @@ final class Verification {
                 }
             }
         }
+    }
+
+    /**
+     * What the gateway made of a re-key: the certificates it lists for the device, its audit entry,
+     * and which key signed each stored message (the old key's backlog, sent after the re-key, is
+     * accepted because the old key's certificate has not expired).
+     */
+    private void rekeyOutcome(String deviceId, Agents.Rekeyed r, List<StoredMessage> stored, Map<String, Object> o) {
+        o.put("oldKid", r.oldKid());
+        o.put("newKid", r.newKid());
+        o.put("certifiedKids", gateway.certificates(scenario.tenant(), deviceId).stream().map(GatewayClient.Certificate::kid)
+                .collect(Collectors.toCollection(TreeSet::new)));
+        o.put("auditRekeyed", gateway.audit(scenario.tenant(), "DEVICE_REKEYED").stream().anyMatch(a -> deviceId.equals(a.subject())
+                && r.newKid().equals(a.detail().path("kid").asText())));
+        if (stored == null) {
+            return;
+        }
+        long byOld = 0;
+        long byNew = 0;
+        long oldAfter = 0;
+        for (StoredMessage m : stored) {
+            String kid = ReadingMessages.decode(gateway.messageBytes(deviceId, m.boot(), m.seq())).header().kidHex();
+            if (kid.equals(r.oldKid())) {
+                byOld++;
+                if (m.receivedAt().isAfter(r.at())) {
+                    oldAfter++;
+                }
+            } else if (kid.equals(r.newKid())) {
+                byNew++;
+            }
+        }
+        o.put("storedSignedByOldKey", byOld);
+        o.put("storedSignedByNewKey", byNew);
+        o.put("oldKeyStoredAfterRekey", oldAfter);
     }
 
     private void windowOutcome(Fault f, String deviceId, List<StoredReading> readings, long start, long end, Map<String, Object> o, Map<String, Long> counters) {

@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The gateway's operator REST API, as far as the simulator uses it: registry (tenants, devices),
- * the acknowledgement key, and the read APIs (messages, readings, quarantine, alerts) through which
- * runs are checked. Every call carries the API key; unexpected answers are
+ * The gateway's operator REST API, as far as the simulator uses it: registry (tenants, devices,
+ * enrollment tokens), the acknowledgement key, and the read APIs (messages, readings, quarantine,
+ * alerts, certificates, audit log) through which runs are checked. Every call carries the API key; unexpected answers are
  * {@link SimError#GATEWAY_API} with the status and body.
  */
 public final class GatewayClient {
@@ -44,6 +44,14 @@ public final class GatewayClient {
     /** A quarantine entry (without its bytes). */
     public record QuarantineEntry(long id, String reason, String claimedDevice, boolean authenticated, String kid, Long boot, Long seq,
             String topic, Instant receivedAt) {
+    }
+
+    /** A certificate issued to a device (without its PEM). */
+    public record Certificate(String serial, String kid, String caFingerprint, Instant notBefore, Instant notAfter, Instant revokedAt) {
+    }
+
+    /** An entry of the gateway's audit log. */
+    public record AuditEntry(long id, Instant occurredAt, String action, String tenant, String subject, JsonNode detail) {
     }
 
     /** An operator alert. */
@@ -97,6 +105,54 @@ public final class GatewayClient {
             throw new SimException(SimError.PROVISIONING_FAILED, "device " + deviceId + " is registered with another key: " + r.body());
         }
         throw unexpected("POST " + path, r);
+    }
+
+    /**
+     * Creates a device without a key, waiting for its enrollment, and returns its one-time
+     * enrollment token (shown only in this answer). An existing device is
+     * {@link SimError#PROVISIONING_FAILED}: its token is gone, so it cannot be enrolled from here.
+     */
+    public String createDeviceForEnrollment(String tenant, String deviceId) {
+        String path = "/api/v1/tenants/" + tenant + "/devices";
+        HttpResponse<String> r = send("POST", path, Map.of("deviceId", deviceId));
+        if (r.statusCode() == 409) {
+            throw new SimException(SimError.PROVISIONING_FAILED, "device " + deviceId + " exists already (registered or enrolled before,"
+                    + " without this work directory's enrollment state): " + r.body());
+        }
+        if (r.statusCode() != 201) {
+            throw unexpected("POST " + path, r);
+        }
+        JsonNode token = tree(r).path("enrollment").path("token");
+        if (!token.isTextual()) {
+            throw new SimException(SimError.GATEWAY_API, "POST " + path + " answered without an enrollment token: " + r.body());
+        }
+        return token.asText();
+    }
+
+    /** The certificates the gateway issued to a device, newest first. */
+    public List<Certificate> certificates(String tenant, String deviceId) {
+        String path = "/api/v1/tenants/" + tenant + "/devices/" + deviceId + "/certificates";
+        HttpResponse<String> r = send("GET", path, null);
+        if (r.statusCode() != 200) {
+            throw unexpected("GET " + path, r);
+        }
+        List<Certificate> result = new ArrayList<>();
+        for (JsonNode n : tree(r)) {
+            result.add(new Certificate(n.path("serial").asText(), n.path("kid").asText(), n.path("caFingerprint").asText(),
+                    Instant.parse(n.path("notBefore").asText()), Instant.parse(n.path("notAfter").asText()),
+                    n.hasNonNull("revokedAt") ? Instant.parse(n.get("revokedAt").asText()) : null));
+        }
+        return result;
+    }
+
+    /** Audit log entries about {@code tenant} with {@code action} (e.g. DEVICE_ENROLLED), newest first. */
+    public List<AuditEntry> audit(String tenant, String action) {
+        List<AuditEntry> result = new ArrayList<>();
+        for (JsonNode n : all("/api/v1/audit", Map.of("tenant", tenant, "action", action))) {
+            result.add(new AuditEntry(n.path("id").asLong(), Instant.parse(n.path("occurredAt").asText()), n.path("action").asText(),
+                    textOrNull(n, "tenant"), textOrNull(n, "subject"), n.path("detail")));
+        }
+        return result;
     }
 
     /** The public key (SPKI DER) that signs the gateway's acknowledgements. */

@@ -31,7 +31,14 @@ public enum FaultType {
     /** The device's TCP path to the broker is cut (a proxy between agent and broker drops and refuses connections). */
     NETWORK_PARTITION(Kind.AGENT),
     /** The device loses power: its agent process is killed (SIGKILL) and restarted after {@code duration}. */
-    POWER_LOSS(Kind.AGENT);
+    POWER_LOSS(Kind.AGENT),
+    /**
+     * A legitimate re-key of an enrolled device: its network is cut at {@code at} (the agent keeps
+     * signing with its key into the outbox); after {@code duration} the agent stops, gets a new key
+     * certified with its renewal token (the edge agent's re-key), and restarts with it and a new
+     * boot, sending the old key's backlog first.
+     */
+    REKEY(Kind.AGENT);
 
     /** Where a fault acts. */
     public enum Kind {

@@ -199,7 +199,7 @@ public final class ScenarioParser {
         if (duration.isNegative()) {
             throw invalid(path + ".duration", "duration must not be negative");
         }
-        if ((type == FaultType.NETWORK_PARTITION || type == FaultType.POWER_LOSS) && duration.isZero()) {
+        if ((type == FaultType.NETWORK_PARTITION || type == FaultType.POWER_LOSS || type == FaultType.REKEY) && duration.isZero()) {
             throw invalid(path + ".duration", type.label() + " needs a duration");
         }
         Optional<Quantity> quantity = Optional.empty();

@@ -50,6 +50,15 @@ class SimCliTest {
     }
 
     @Test
+    void provisioningIsEnrollOrRegister() throws Exception {
+        Path file = dir.resolve("s.json");
+        Files.writeString(file, "{\"duration\": \"PT1H\", \"devices\": [{\"model\": \"cold-room\"}]}");
+        Result r = execute("run", "-s", file.toString(), "--provisioning", "pki");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("Invalid value for option '--provisioning'").contains("ENROLL, REGISTER");
+    }
+
+    @Test
     @DisabledIfEnvironmentVariable(named = "SENSORPROOF_API_KEY", matches = ".*")
     void runWithoutAnApiKeySaysHowToGiveOne() throws Exception {
         Path file = dir.resolve("s.json");

@@ -2,6 +2,7 @@ package io.sensorproof.sim.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.InstanceOfAssertFactories.collection;
 
 import io.sensorproof.protocol.cbor.CborLimits;
 import io.sensorproof.protocol.cose.CoseSign1;
@@ -16,7 +17,7 @@ import io.sensorproof.sim.fleet.RunReport;
 import io.sensorproof.sim.gateway.GatewayClient;
 import io.sensorproof.sim.gateway.GatewayClient.StoredMessage;
 import io.sensorproof.sim.gateway.GatewayClient.StoredReading;
-import io.sensorproof.sim.gateway.RegisterWithPublicKey;
+import io.sensorproof.sim.gateway.DeviceProvisioner;
 import io.sensorproof.sim.gateway.StandaloneGateway;
 import io.sensorproof.sim.scenario.Scenario;
 import io.sensorproof.sim.scenario.ScenarioParser;
@@ -85,9 +86,13 @@ class GatewayScenariosIT {
     }
 
     private RunReport run(Path scenarioFile, FleetRunner.Mode mode) throws Exception {
+        return run(scenarioFile, mode, DeviceProvisioner.Method.ENROLL);
+    }
+
+    private RunReport run(Path scenarioFile, FleetRunner.Mode mode, DeviceProvisioner.Method provisioning) throws Exception {
         Scenario scenario = ScenarioParser.read(scenarioFile);
         Path work = root.resolve(scenarioFile.getFileName().toString().replace(".json", ""));
-        FleetRunner runner = new FleetRunner(scenario, client, new RegisterWithPublicKey(client),
+        FleetRunner runner = new FleetRunner(scenario, client, provisioning.provisioner(client),
                 new FleetRunner.Options(mode, work, gateway.mqttUrl(), Optional.of(scenarioFile), 60_000, true, null));
         long t0 = System.nanoTime();
         RunReport report = runner.run();
@@ -113,6 +118,23 @@ class GatewayScenariosIT {
         }
     }
 
+    /**
+     * Every device of the run was enrolled: the gateway lists a certificate for the key its agent
+     * signs with (the kid of its messages), and its audit log a DEVICE_ENROLLED entry.
+     */
+    private void assertEnrolled(RunReport report, String tenant) {
+        List<String> enrolled = client.audit(tenant, "DEVICE_ENROLLED").stream().map(GatewayClient.AuditEntry::subject).toList();
+        for (RunReport.DeviceReport d : report.deviceReports()) {
+            List<GatewayClient.Certificate> certificates = client.certificates(tenant, d.id());
+            assertThat(certificates).as("%s has a certificate", d.id()).isNotEmpty();
+            assertThat(certificates).allSatisfy(c -> assertThat(c.revokedAt()).isNull());
+            GatewayClient.StoredMessage first = client.messages(d.id()).get(0);
+            String kid = ReadingMessages.decode(client.messageBytes(d.id(), first.boot(), first.seq())).header().kidHex();
+            assertThat(certificates).extracting(GatewayClient.Certificate::kid).as("%s: certified key signs its messages", d.id()).contains(kid);
+            assertThat(enrolled).as("audit log: %s enrolled", d.id()).containsOnlyOnce(d.id());
+        }
+    }
+
     private static BigDecimal celsius(StoredReading r) {
         return FixedPoint.decode(Quantity.TEMPERATURE, r.encodedValue());
     }
@@ -121,6 +143,7 @@ class GatewayScenariosIT {
     void compressorFailureShowsAsASlowRiseFromItsSimulatedTime() throws Exception {
         RunReport report = run(scenarioFile("compressor-failure.json", "cf"), FleetRunner.Mode.IN_JVM);
         assertNothingLostNorInvented(report);
+        assertEnrolled(report, "sim-cold");
         assertThat(report.totals().storedReadings()).isEqualTo(720 * 2);
 
         Instant failure = Instant.parse("2026-01-05T07:00:00Z");
@@ -148,9 +171,10 @@ class GatewayScenariosIT {
     void tamperedReplayedConflictingAndSwappedKeyMessagesGetTheirCodes() throws Exception {
         RunReport report = run(scenarioFile("attacks.json", "atk"), FleetRunner.Mode.IN_JVM);
         assertNothingLostNorInvented(report);
+        assertEnrolled(report, "sim-attacks");
         List<RunReport.FaultReport> f = report.faults();
         assertThat(f).extracting(RunReport.FaultReport::type)
-                .containsExactly("tampered", "replay", "replay", "conflicting-duplicate", "key-swap", "clock-skew");
+                .containsExactly("tampered", "replay", "replay", "conflicting-duplicate", "key-swap", "rekey", "clock-skew");
         assertThat(f).allSatisfy(r -> assertThat(r.outcome()).doesNotContainKey("notInjected"));
 
         assertThat(f.get(0).injected()).hasSize(1);
@@ -174,6 +198,17 @@ class GatewayScenariosIT {
         assertThat(f.get(4).injected()).hasSize(2);
         assertThat(f.get(4).outcome().get("reasons")).isEqualTo(Map.of("UNKNOWN_KEY", 2L));
 
+        // a legitimate re-key, unlike the key swap: the new key is certified, and the old key's backlog (signed while the
+        // network was cut, sent after the re-key) is stored, not quarantined
+        Map<String, Object> rekey = f.get(5).outcome();
+        assertThat(rekey.get("newKid")).isNotEqualTo(rekey.get("oldKid"));
+        assertThat(rekey.get("certifiedKids")).asInstanceOf(collection(String.class))
+                .containsExactlyInAnyOrder((String) rekey.get("oldKid"), (String) rekey.get("newKid"));
+        assertThat(rekey.get("auditRekeyed")).isEqualTo(true);
+        assertThat((Long) rekey.get("oldKeyStoredAfterRekey")).as("old-key messages accepted after the re-key").isPositive();
+        assertThat((Long) rekey.get("storedSignedByNewKey")).isPositive();
+        assertThat(report.device("atk-room-1").boots()).as("the re-keyed agent restarted with a new boot").hasSize(2);
+
         // a device clock ten years ahead: the gateway refuses those messages (signed rejection), the agent keeps them aside
         RunReport.DeviceReport skewed = report.device("atk-room-2");
         assertThat(skewed.rejectedReadings()).as("the skewed window's readings (and their pack mates)").isGreaterThanOrEqualTo(20);
@@ -190,6 +225,7 @@ class GatewayScenariosIT {
     void networkPartitionAndPowerLossLoseNothing() throws Exception {
         RunReport report = run(scenarioFile("partition-and-power-loss.json", "out"), FleetRunner.Mode.PROCESSES);
         assertNothingLostNorInvented(report);
+        assertEnrolled(report, scenarioTenant("partition-and-power-loss.json"));
 
         RunReport.DeviceReport partitioned = report.device("out-room-1");
         assertThat(partitioned.boots()).hasSize(1);
@@ -208,14 +244,34 @@ class GatewayScenariosIT {
         assertThat(stored).anyMatch(r -> r.readingTime().isAfter(offTo));
         List<StoredMessage> messages = client.messages("out-room-2");
         assertThat(messages.stream().map(m -> m.boot() + ":" + m.seq()).distinct()).hasSize(messages.size());
+
+        // a re-key in process mode: the agent's process is killed while cut off, re-keyed on its data directory, restarted
+        RunReport.DeviceReport rekeyed = report.device("out-room-3");
+        assertThat(rekeyed.boots()).hasSize(2);
+        assertThat(rekeyed.counters().get("process_starts")).isEqualTo(2L);
+        Map<String, Object> rekey = report.fault("rekey").outcome();
+        assertThat(rekey).doesNotContainKey("notInjected").containsEntry("auditRekeyed", true);
+        assertThat((Long) rekey.get("oldKeyStoredAfterRekey")).as("the old key's backlog is accepted after the re-key").isPositive();
+        assertThat((Long) rekey.get("storedSignedByNewKey")).isPositive();
+        assertThat(report.rejectedByReason()).as("nothing quarantined, no UNKNOWN_KEY").isEmpty();
     }
 
     @Test
     void sameSeedSameReadingsAndPayloadsByteForByte() throws Exception {
+        // one run enrolls its devices, the other registers their public keys: provisioning changes no reading
         RunReport a = run(scenarioFile("sensor-faults.json", "deta"), FleetRunner.Mode.IN_JVM);
-        RunReport b = run(scenarioFile("sensor-faults.json", "detb"), FleetRunner.Mode.IN_JVM);
+        RunReport b = run(scenarioFile("sensor-faults.json", "detb"), FleetRunner.Mode.IN_JVM, DeviceProvisioner.Method.REGISTER);
         assertNothingLostNorInvented(a);
         assertNothingLostNorInvented(b);
+        String tenant = scenarioTenant("sensor-faults.json");
+        assertEnrolled(a, tenant);
+        List<String> enrolled = client.audit(tenant, "DEVICE_ENROLLED").stream().map(GatewayClient.AuditEntry::subject).toList();
+        for (RunReport.DeviceReport d : b.deviceReports()) {
+            assertThat(client.certificates(tenant, d.id())).as("%s was registered, not enrolled", d.id()).isEmpty();
+            assertThat(enrolled).doesNotContain(d.id());
+        }
+        assertThat(client.audit(tenant, "DEVICE_REGISTERED")).extracting(GatewayClient.AuditEntry::subject)
+                .containsAll(b.deviceReports().stream().map(RunReport.DeviceReport::id).toList());
 
         for (String device : List.of("room-1", "stack-1")) {
             List<StoredReading> ra = client.readings("deta-" + device);
@@ -261,6 +317,12 @@ class GatewayScenariosIT {
         assertThat(a.device("deta-stack-1").boots()).containsExactly(1L, 2L);
         Instant off = Instant.parse("2026-01-09T05:00:00Z");
         assertThat(client.readings("deta-stack-1")).noneMatch(r -> r.readingTime().isAfter(off) && r.readingTime().isBefore(off.plusSeconds(3600)));
+    }
+
+    private String scenarioTenant(String resource) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/scenarios/" + resource)) {
+            return ScenarioParser.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)).tenant();
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

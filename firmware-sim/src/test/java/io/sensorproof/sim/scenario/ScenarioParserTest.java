@@ -76,6 +76,8 @@ class ScenarioParserTest {
                 "$.faults[0].device: no device 'nobody-1'");
         assertInvalid("{" + devices + ", \"duration\": \"PT1H\", \"faults\": [{\"type\": \"network-partition\", \"at\": \"PT1M\"}]}",
                 "needs a duration");
+        assertInvalid("{" + devices + ", \"duration\": \"PT1H\", \"faults\": [{\"type\": \"rekey\", \"at\": \"PT1M\"}]}",
+                "rekey needs a duration");
         assertInvalid("{" + devices + ", \"duration\": \"PT1H\", \"faults\": [{\"type\": \"clock-step\", \"at\": \"PT1M\"}]}",
                 "needs an offset");
         assertInvalid("{" + devices + ", \"duration\": \"PT1H\", \"faults\": [{\"type\": \"stuck\", \"at\": \"PT2H\"}]}",
