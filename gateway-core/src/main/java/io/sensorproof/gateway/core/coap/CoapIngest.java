@@ -1,5 +1,6 @@
 package io.sensorproof.gateway.core.coap;
 
+import io.sensorproof.gateway.core.BatchTaker;
 import io.sensorproof.gateway.core.InboundMessage;
 import io.sensorproof.gateway.core.IngestPipeline;
 import io.sensorproof.gateway.core.Outcome;
@@ -17,7 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,6 +41,8 @@ import org.eclipse.californium.core.coap.CoAP.ResponseCode;
  */
 public final class CoapIngest implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CoapIngest.class.getName());
+    /** How long the worker waits for a first message before it checks whether it should stop. */
+    private static final java.time.Duration IDLE_POLL = java.time.Duration.ofMillis(200);
 
     /** Sends the response of one request; called once, from the worker or the caller's thread. */
     @FunctionalInterface
@@ -135,19 +137,8 @@ public final class CoapIngest implements AutoCloseable {
         List<Pending> batch = new ArrayList<>(settings.batchMax());
         while (running || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                if (!BatchTaker.take(queue, batch, IDLE_POLL, settings.batchMax(), settings.batchLinger())) {
                     continue;
-                }
-                batch.add(first);
-                long lingerUntil = System.nanoTime() + settings.batchLinger().toNanos();
-                while (batch.size() < settings.batchMax()) {
-                    long left = lingerUntil - System.nanoTime();
-                    Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
-                    if (next == null) {
-                        break;
-                    }
-                    batch.add(next);
                 }
                 process(batch);
             } catch (InterruptedException e) {

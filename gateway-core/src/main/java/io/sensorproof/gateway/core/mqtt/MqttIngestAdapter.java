@@ -1,6 +1,7 @@
 package io.sensorproof.gateway.core.mqtt;
 
 import io.sensorproof.gateway.core.Acknowledger;
+import io.sensorproof.gateway.core.BatchTaker;
 import io.sensorproof.gateway.core.InboundMessage;
 import io.sensorproof.gateway.core.IngestPipeline;
 import io.sensorproof.gateway.core.Outcome;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -50,6 +50,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  */
 public final class MqttIngestAdapter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MqttIngestAdapter.class.getName());
+    /** How long the worker waits for a first message before it checks whether it should stop. */
+    private static final java.time.Duration IDLE_POLL = java.time.Duration.ofMillis(200);
 
     /** A message as it arrived; {@code arrived} is the gateway clock at the callback, before queueing. */
     private record Pending(String topic, MqttMessage message, java.time.Instant arrived) {
@@ -175,19 +177,8 @@ public final class MqttIngestAdapter implements AutoCloseable {
         List<Pending> batch = new ArrayList<>(settings.batchMax());
         while (running || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                if (!BatchTaker.take(queue, batch, IDLE_POLL, settings.batchMax(), settings.batchLinger())) {
                     continue;
-                }
-                batch.add(first);
-                long lingerUntil = System.nanoTime() + settings.batchLinger().toNanos();
-                while (batch.size() < settings.batchMax()) {
-                    long left = lingerUntil - System.nanoTime();
-                    Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
-                    if (next == null) {
-                        break;
-                    }
-                    batch.add(next);
                 }
                 process(batch);
             } catch (InterruptedException e) {
