@@ -24,12 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
@@ -81,19 +78,10 @@ public final class CoapTransport implements Transport {
     private static final long CONNECT_TIMEOUT_MILLIS = 15_000;
 
     private final AgentConfig config;
-    private final Backoff backoff;
-    private final LongConsumer backoffObserver;
     private final String upUri;
     private final String statusUri;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "coap-transport");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicInteger attempt = new AtomicInteger();
+    private final Reconnector reconnector;
     private final AtomicBoolean connected = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean reconnectPending = new AtomicBoolean(true);
     private final AtomicLong pausedUntilNanos = new AtomicLong(System.nanoTime());
     private final Map<String, LongAdder> responses = new ConcurrentHashMap<>();
     private final Semaphore window;
@@ -106,8 +94,7 @@ public final class CoapTransport implements Transport {
      */
     public CoapTransport(AgentConfig config, Backoff backoff, LongConsumer backoffObserver) {
         this.config = config;
-        this.backoff = backoff;
-        this.backoffObserver = backoffObserver;
+        this.reconnector = new Reconnector("coap-transport", backoff, backoffObserver, this::connect);
         String base = config.coap().uri().replaceAll("/+$", "");
         this.upUri = base + "/" + Topics.up(config.tenant(), config.device());
         this.statusUri = base + "/" + Topics.status(config.tenant(), config.device());
@@ -124,7 +111,7 @@ public final class CoapTransport implements Transport {
         }
         client = new CoapClient(upUri);
         client.setEndpoint(endpoint);
-        scheduler.execute(this::connect);
+        reconnector.start();
     }
 
     /** The DTLS endpoint from the agent's key, certificate and trust files (also for tools and tests that post by hand). */
@@ -216,10 +203,6 @@ public final class CoapTransport implements Transport {
     }
 
     private void connect() {
-        reconnectPending.set(false);
-        if (closed.get()) {
-            return;
-        }
         boolean up;
         try {
             // an empty confirmable message: runs the DTLS handshake and proves the gateway answers
@@ -230,21 +213,12 @@ public final class CoapTransport implements Transport {
         }
         if (!up) {
             listener.disconnected("no DTLS session with " + config.coap().uri());
-            scheduleReconnect();
+            reconnector.retry();
             return;
         }
-        attempt.set(0);
+        reconnector.succeeded();
         connected.set(true);
         listener.connected();
-    }
-
-    private void scheduleReconnect() {
-        if (closed.get() || !reconnectPending.compareAndSet(false, true)) {
-            return;
-        }
-        long delay = backoff.delayMillis(attempt.getAndIncrement());
-        backoffObserver.accept(delay);
-        scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
     private void lost(String reason) {
@@ -254,7 +228,7 @@ public final class CoapTransport implements Transport {
                 // a fresh handshake at the next attempt (the gateway may have restarted)
                 dtls.clearConnectionState();
             }
-            scheduleReconnect();
+            reconnector.retry();
         }
     }
 
@@ -323,7 +297,7 @@ public final class CoapTransport implements Transport {
             pausedUntilNanos.accumulateAndGet(System.nanoTime() + TimeUnit.SECONDS.toNanos(maxAge), Math::max);
             LOG.fine(() -> "gateway busy (5.03); holding sends for " + maxAge + " s");
             if (uplink) {
-                scheduler.schedule(() -> resend(payload), maxAge, TimeUnit.SECONDS);
+                reconnector.executor().schedule(() -> resend(payload), maxAge, TimeUnit.SECONDS);
             }
             return;
         }
@@ -357,11 +331,10 @@ public final class CoapTransport implements Transport {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!reconnector.close()) {
             return;
         }
         connected.set(false);
-        scheduler.shutdownNow();
         if (client != null) {
             client.shutdown();
         }

@@ -14,11 +14,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -50,20 +46,11 @@ public final class MqttTransport implements Transport {
     private static final long TOKEN_WAIT_MILLIS = 10_000;
 
     private final AgentConfig config;
-    private final Backoff backoff;
-    private final LongConsumer backoffObserver;
     private final String upTopic;
     private final String statusTopic;
     private final String ackTopic;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "mqtt-reconnect");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicInteger attempt = new AtomicInteger();
+    private final Reconnector reconnector;
     private final AtomicBoolean connected = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean reconnectPending = new AtomicBoolean(true);
     private final Deque<IMqttToken> outstanding = new ArrayDeque<>();
     private MqttAsyncClient client;
     private Listener listener;
@@ -73,8 +60,7 @@ public final class MqttTransport implements Transport {
      */
     public MqttTransport(AgentConfig config, Backoff backoff, LongConsumer backoffObserver) {
         this.config = config;
-        this.backoff = backoff;
-        this.backoffObserver = backoffObserver;
+        this.reconnector = new Reconnector("mqtt-reconnect", backoff, backoffObserver, this::connect);
         this.upTopic = Topics.up(config.tenant(), config.device());
         this.statusTopic = Topics.status(config.tenant(), config.device());
         this.ackTopic = Topics.ack(config.tenant(), config.device());
@@ -89,7 +75,7 @@ public final class MqttTransport implements Transport {
             throw new IllegalArgumentException("cannot create MQTT client for " + config.mqttUrl() + ": " + e.getMessage(), e);
         }
         client.setCallback(new Callback());
-        scheduler.execute(this::connect);
+        reconnector.start();
     }
 
     private MqttConnectionOptions options() throws IOException, GeneralSecurityException {
@@ -133,28 +119,24 @@ public final class MqttTransport implements Transport {
     }
 
     private void connect() {
-        reconnectPending.set(false);
-        if (closed.get()) {
-            return;
-        }
         try {
             client.connect(options(), null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
-                    scheduler.execute(MqttTransport.this::onConnected);
+                    reconnector.executor().execute(MqttTransport.this::onConnected);
                 }
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable failure) {
                     LOG.log(Level.FINE, "connect to " + config.mqttUrl() + " failed: " + failure);
                     listener.disconnected("connect failed: " + failure.getMessage());
-                    scheduleReconnect();
+                    reconnector.retry();
                 }
             });
         } catch (MqttException | IOException | GeneralSecurityException | RuntimeException e) {
             LOG.log(Level.WARNING, "connect to " + config.mqttUrl() + " failed: " + e);
             listener.disconnected("connect failed: " + e.getMessage());
-            scheduleReconnect();
+            reconnector.retry();
         }
     }
 
@@ -166,7 +148,7 @@ public final class MqttTransport implements Transport {
             forceReconnect();
             return;
         }
-        attempt.set(0);
+        reconnector.succeeded();
         synchronized (outstanding) {
             outstanding.clear();
         }
@@ -181,16 +163,7 @@ public final class MqttTransport implements Transport {
         } catch (MqttException e) {
             LOG.log(Level.FINE, "forced disconnect: " + e);
         }
-        scheduleReconnect();
-    }
-
-    private void scheduleReconnect() {
-        if (closed.get() || !reconnectPending.compareAndSet(false, true)) {
-            return;
-        }
-        long delay = backoff.delayMillis(attempt.getAndIncrement());
-        backoffObserver.accept(delay);
-        scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        reconnector.retry();
     }
 
     @Override
@@ -256,11 +229,10 @@ public final class MqttTransport implements Transport {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!reconnector.close()) {
             return;
         }
         connected.set(false);
-        scheduler.shutdownNow();
         if (client != null) {
             try {
                 if (client.isConnected()) {
@@ -284,7 +256,7 @@ public final class MqttTransport implements Transport {
             if (was) {
                 listener.disconnected(String.valueOf(response));
             }
-            scheduleReconnect();
+            reconnector.retry();
         }
 
         @Override

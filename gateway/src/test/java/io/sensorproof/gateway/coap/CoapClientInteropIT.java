@@ -8,6 +8,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.sensorproof.gateway.EmbeddedPostgresTestResource;
+import io.sensorproof.gateway.core.coap.TestPki;
 import io.sensorproof.gateway.ingest.IngestService;
 import io.sensorproof.protocol.ack.Acknowledgement;
 import io.sensorproof.protocol.ack.AcknowledgementCodec;

@@ -6,6 +6,7 @@ import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.keys.KeyFiles;
 import io.sensorproof.agent.transport.Backoff;
 import io.sensorproof.agent.transport.CoapTransport;
+import io.sensorproof.gateway.core.coap.TestPki;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.cose.VerificationKey;

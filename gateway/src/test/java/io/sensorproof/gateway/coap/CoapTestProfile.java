@@ -1,6 +1,7 @@
 package io.sensorproof.gateway.coap;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
+import io.sensorproof.gateway.core.coap.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -32,18 +32,21 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A test device CA with BouncyCastle, issuing certificates of the device profile (shared design). */
-final class TestPki {
+/**
+ * A test device CA with BouncyCastle, issuing certificates of the device profile (shared design).
+ * Also used by the gateway module's CoAP tests (through this module's test jar).
+ */
+public final class TestPki {
     private static final SecureRandom RANDOM = new SecureRandom();
-    final KeyPair caKeys;
-    final X509Certificate ca;
+    public final KeyPair caKeys;
+    public final X509Certificate ca;
 
     private TestPki(KeyPair caKeys, X509Certificate ca) {
         this.caKeys = caKeys;
         this.ca = ca;
     }
 
-    static TestPki create(String name) throws Exception {
+    public static TestPki create(String name) throws Exception {
         KeyPair keys = p256();
         X500Name subject = new X500Name("CN=" + name);
         JcaX509v3CertificateBuilder b = builder(subject, subject, keys.getPublic());
@@ -53,7 +56,7 @@ final class TestPki {
     }
 
     /** A device certificate: CN=device, O=tenant, SAN URI, clientAuth, digitalSignature. */
-    X509Certificate issueDevice(PublicKey key, String tenant, String device, boolean clientAuth) throws Exception {
+    public X509Certificate issueDevice(PublicKey key, String tenant, String device, boolean clientAuth) throws Exception {
         JcaX509v3CertificateBuilder b = builder(new X500Name(ca.getSubjectX500Principal().getName()),
                 new X500Name("CN=" + device + ",O=" + tenant), key);
         b.addExtension(Extension.subjectAlternativeName, false,
@@ -65,20 +68,20 @@ final class TestPki {
     }
 
     /** A self-signed server certificate (the gateway's DTLS identity in tests). */
-    static X509Certificate selfSigned(KeyPair keys, String cn) throws Exception {
+    public static X509Certificate selfSigned(KeyPair keys, String cn) throws Exception {
         X500Name name = new X500Name("CN=" + cn);
         JcaX509v3CertificateBuilder b = builder(name, name, keys.getPublic());
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
         return sign(b, keys.getPrivate());
     }
 
-    static KeyPair p256() throws GeneralSecurityException {
+    public static KeyPair p256() throws GeneralSecurityException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
         return g.generateKeyPair();
     }
 
-    static PublicKey jca(VerificationKey key) throws GeneralSecurityException {
+    public static PublicKey jca(VerificationKey key) throws GeneralSecurityException {
         String alg = switch (key.algorithm()) {
             case EDDSA -> "Ed25519";
             default -> "EC";
@@ -86,7 +89,7 @@ final class TestPki {
         return KeyFactory.getInstance(alg).generatePublic(new X509EncodedKeySpec(key.spki()));
     }
 
-    static Path writePem(Path file, List<X509Certificate> certificates) throws IOException, GeneralSecurityException {
+    public static Path writePem(Path file, List<X509Certificate> certificates) throws IOException, GeneralSecurityException {
         StringBuilder pem = new StringBuilder();
         for (X509Certificate c : certificates) {
             pem.append(Pem.encode("CERTIFICATE", c.getEncoded()));
