@@ -240,6 +240,10 @@ public final class CoapLoadTest {
         }
     }
 
+    /** One phase: its corpus, the latency of each of its messages (-1: none), its requests in flight. */
+    record Phase(Corpus corpus, long[] latencies, AtomicInteger outstanding) {
+    }
+
     /** Drives phases over one DTLS session per device; Californium's and Scandium's threads are shared. */
     static final class Generator implements AutoCloseable {
         final Device[] devices;
@@ -250,11 +254,10 @@ public final class CoapLoadTest {
         final ExecutorService dtls;
         final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "coap-load-retry"));
         // per phase
-        volatile Corpus corpus;
+        volatile Phase phase;
         volatile boolean issuing;
         volatile CountDownLatch exhausted;
-        long[] latencies;
-        final AtomicInteger outstanding = new AtomicInteger();
+        final AtomicLong strayAnswers = new AtomicLong();
         final AtomicLong accepted = new AtomicLong();
         final AtomicLong answered = new AtomicLong();
         final AtomicLong badAcks = new AtomicLong();
@@ -315,8 +318,8 @@ public final class CoapLoadTest {
         Map<String, Object> run(String name, Corpus c, Duration duration, Accounting accounting, double verifyMicros)
                 throws InterruptedException {
             int perDevice = c.messages()[0].length;
-            latencies = new long[perDevice * devices.length];
-            Arrays.fill(latencies, -1);
+            Phase current = new Phase(c, new long[perDevice * devices.length], new AtomicInteger());
+            Arrays.fill(current.latencies(), -1);
             for (AtomicLong x : List.of(accepted, answered, badAcks, errors, retransmissions, resent)) {
                 x.set(0);
             }
@@ -329,7 +332,7 @@ public final class CoapLoadTest {
                     d.next = 0;
                 }
             }
-            corpus = c;
+            phase = current;
             exhausted = new CountDownLatch(1);
             CpuWindow cpu = CpuWindow.start(accounting);
             long start = System.nanoTime();
@@ -337,7 +340,7 @@ public final class CoapLoadTest {
             // the initial windows, interleaved across devices
             for (int k = 0; k < settings.window; k++) {
                 for (Device d : devices) {
-                    issue(d);
+                    issue(d, current);
                 }
             }
             boolean corpusUsedUp = exhausted.await(duration.toMillis(), TimeUnit.MILLISECONDS);
@@ -347,11 +350,11 @@ public final class CoapLoadTest {
             long acceptedInWindow = accepted.get();
             long answeredInWindow = answered.get();
             long drainDeadline = System.nanoTime() + settings.drainTimeout.toNanos();
-            while (outstanding.get() > 0 && System.nanoTime() < drainDeadline) {
+            while (current.outstanding().get() > 0 && System.nanoTime() < drainDeadline) {
                 Thread.sleep(10);
             }
-            int stillOutstanding = outstanding.get();
-            corpus = null;
+            int stillOutstanding = current.outstanding().get();
+            phase = null;
 
             double seconds = (end - start) / 1e9;
             long sent = Arrays.stream(devices).mapToLong(d -> {
@@ -359,7 +362,7 @@ public final class CoapLoadTest {
                     return d.next;
                 }
             }).sum();
-            long[] lat = Arrays.stream(latencies).filter(x -> x >= 0).sorted().toArray();
+            long[] lat = Arrays.stream(current.latencies()).filter(x -> x >= 0).sorted().toArray();
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("phase", name);
             r.put("packSize", c.packSize());
@@ -380,6 +383,7 @@ public final class CoapLoadTest {
             r.put("errors", errors.get());
             r.put("coapRetransmissions", retransmissions.get());
             r.put("outstandingAfterDrain", stillOutstanding);
+            r.put("strayAnswersOfEarlierPhases", strayAnswers.getAndSet(0));
             r.put("latencyMillis", GatewayLoadTest.latencyMillis(lat));
             r.put("latencyNote", "request sent -> signed acknowledgement of that message verified, every answered request of the phase");
             cpu.report(r, seconds, answeredInWindow, verifyMicros);
@@ -393,10 +397,10 @@ public final class CoapLoadTest {
         }
 
         /** Posts the device's next message, unless the phase stopped issuing or its corpus is used up. */
-        private void issue(Device d) {
+        private void issue(Device d, Phase p) {
             int index;
             synchronized (d) {
-                if (!issuing) {
+                if (!issuing || phase != p) {
                     return;
                 }
                 if (d.next >= d.messages.length) {
@@ -406,14 +410,14 @@ public final class CoapLoadTest {
                 index = d.next++;
                 d.sentNanos[index] = System.nanoTime();
             }
-            outstanding.incrementAndGet();
-            post(d, index, corpus);
+            p.outstanding().incrementAndGet();
+            post(d, index, p);
         }
 
-        private void post(Device d, int index, Corpus c) {
+        private void post(Device d, int index, Phase p) {
             Request request = Request.newPost();
             request.setURI(d.upUri);
-            request.setPayload(c.messages()[d.index][index]);
+            request.setPayload(p.corpus().messages()[d.index][index]);
             request.getOptions().setContentFormat(COSE_SIGN1);
             request.addMessageObserver(new MessageObserverAdapter() {
                 @Override
@@ -424,18 +428,27 @@ public final class CoapLoadTest {
             d.client.advanced(new CoapHandler() {
                 @Override
                 public void onLoad(CoapResponse response) {
-                    answered(d, index, c, response);
+                    answered(d, index, p, response);
                 }
 
                 @Override
                 public void onError() {
-                    errors.incrementAndGet();
-                    done(d);
+                    if (phase == p) {
+                        errors.incrementAndGet();
+                    }
+                    done(d, p);
                 }
             }, request);
         }
 
-        private void answered(Device d, int index, Corpus c, CoapResponse response) {
+        private void answered(Device d, int index, Phase p, CoapResponse response) {
+            if (phase != p) {
+                // an answer to a request of an earlier phase (answered after its drain timed out)
+                strayAnswers.incrementAndGet();
+                done(d, p);
+                return;
+            }
+            Corpus c = p.corpus();
             ResponseCode code = response.getCode();
             String label = code.codeClass + "." + String.format("%02d", code.codeDetail);
             responses.computeIfAbsent(label, k -> new AtomicLong()).incrementAndGet();
@@ -444,13 +457,8 @@ public final class CoapLoadTest {
                 long maxAge = response.getOptions().hasMaxAge() ? response.getOptions().getMaxAge() : 60;
                 retries.schedule(() -> {
                     resent.incrementAndGet();
-                    post(d, index, c);
+                    post(d, index, p);
                 }, maxAge, TimeUnit.SECONDS);
-                return;
-            }
-            if (corpus != c) {
-                // an answer to a request of an earlier phase (retransmitted past its drain)
-                badAcks.incrementAndGet();
                 return;
             }
             long seq = index + 1L;
@@ -468,11 +476,11 @@ public final class CoapLoadTest {
                 if (ack == null || !ack.deviceId().equals(d.id)) {
                     badAcks.incrementAndGet();
                 } else if (code == ResponseCode.CHANGED && ack.isStored(c.boot(), seq)) {
-                    latencies[d.index * perDevice + index] = now - d.sentNanos[index];
+                    p.latencies()[d.index * perDevice + index] = now - d.sentNanos[index];
                     answered.incrementAndGet();
                     accepted.incrementAndGet();
                 } else if (ack.rejection(c.boot(), seq).isPresent()) {
-                    latencies[d.index * perDevice + index] = now - d.sentNanos[index];
+                    p.latencies()[d.index * perDevice + index] = now - d.sentNanos[index];
                     answered.incrementAndGet();
                     rejections.computeIfAbsent(ack.rejection(c.boot(), seq).get().code(), k -> new AtomicLong()).incrementAndGet();
                 } else {
@@ -484,12 +492,12 @@ public final class CoapLoadTest {
                 rejections.computeIfAbsent(label + " " + (colon > 0 ? text.substring(0, colon) : "unsigned"), k -> new AtomicLong())
                         .incrementAndGet();
             }
-            done(d);
+            done(d, p);
         }
 
-        private void done(Device d) {
-            outstanding.decrementAndGet();
-            issue(d);
+        private void done(Device d, Phase p) {
+            p.outstanding().decrementAndGet();
+            issue(d, p);
         }
 
         @Override
