@@ -178,7 +178,7 @@ public final class GatewayLoadTest {
                         "messagesPerSecond", w.get("messagesPerSecond")));
                 report.put("phases", phases);
                 report.put("gatewayMetrics", ingestMetrics(gateway));
-                report.put("limitingResource", reading(phases));
+                report.put("limitingResource", reading(phases, "broker delivery, commit, ack publishing"));
             }
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -269,9 +269,15 @@ public final class GatewayLoadTest {
     /** Pre-signed messages of one phase: per device, seq 1..n of one boot. */
     record Corpus(long boot, int packSize, byte[][][] messages) {
         static Corpus sign(Device[] devices, long boot, int packSize, int perDevice) {
+            return sign(Arrays.stream(devices).map(d -> d.id).toArray(String[]::new),
+                    Arrays.stream(devices).map(d -> d.key).toArray(SigningKey[]::new), boot, packSize, perDevice);
+        }
+
+        /** Signs {@code perDevice} messages of {@code packSize} readings for each device {@code ids[i]} with {@code keys[i]}. */
+        static Corpus sign(String[] ids, SigningKey[] keys, long boot, int packSize, int perDevice) {
             long now = System.currentTimeMillis();
-            byte[][][] m = new byte[devices.length][][];
-            IntStream.range(0, devices.length).parallel().forEach(d -> {
+            byte[][][] m = new byte[ids.length][][];
+            IntStream.range(0, ids.length).parallel().forEach(d -> {
                 byte[][] own = new byte[perDevice][];
                 for (int i = 0; i < perDevice; i++) {
                     long seq = i + 1;
@@ -283,7 +289,7 @@ public final class GatewayLoadTest {
                         // increasing times ending a little before the signing time
                         readings.add(new Reading(q, v, now - 30_000L + (long) i * packSize + r));
                     }
-                    own[i] = ReadingMessages.sign(new ReadingPack(devices[d].id, readings), boot, seq, now, devices[d].key);
+                    own[i] = ReadingMessages.sign(new ReadingPack(ids[d], readings), boot, seq, now, keys[d]);
                 }
                 m[d] = own;
             });
@@ -503,9 +509,7 @@ public final class GatewayLoadTest {
             }
             remaining = new CountDownLatch(total);
             corpus = c;
-            Map<String, Long> threads0 = Proc.threadTicks(accounting.gateway());
-            Map<String, Long> brokerThreads0 = Proc.threadTicks(accounting.broker());
-            long[] cpu0 = accounting.snapshot();
+            CpuWindow cpu = CpuWindow.start(accounting);
             long start = System.nanoTime();
             phaseStart = start;
             lastAckNanos.set(start);
@@ -523,9 +527,7 @@ public final class GatewayLoadTest {
             }
             boolean complete = remaining.await(settings.phaseTimeout.toMillis(), TimeUnit.MILLISECONDS);
             long end = complete ? lastAckNanos.get() : System.nanoTime();
-            long[] cpu1 = accounting.snapshot();
-            Map<String, Long> threads1 = Proc.threadTicks(accounting.gateway());
-            Map<String, Long> brokerThreads1 = Proc.threadTicks(accounting.broker());
+            cpu.stop();
             corpus = null;
 
             double seconds = (end - start) / 1e9;
@@ -549,49 +551,9 @@ public final class GatewayLoadTest {
             r.put("acceptedMessagesPerSecond", round(accepted.get() / seconds));
             r.put("acceptedReadingsPerSecond", round(accepted.get() * c.packSize() / seconds));
             r.put("messagesPerSecond", round(acked / seconds));
-            Map<String, Object> l = new LinkedHashMap<>();
-            l.put("p50", millis(percentile(lat, 0.50)));
-            l.put("p90", millis(percentile(lat, 0.90)));
-            l.put("p99", millis(percentile(lat, 0.99)));
-            l.put("p99.9", millis(percentile(lat, 0.999)));
-            l.put("max", millis(lat.length == 0 ? -1 : lat[lat.length - 1]));
-            l.put("mean", millis((long) Arrays.stream(lat).average().orElse(-1)));
-            r.put("latencyMillis", l);
+            r.put("latencyMillis", latencyMillis(lat));
 
-            String[] names = {"gateway", "postgres", "broker", "generator"};
-            Map<String, Object> cpuSeconds = new LinkedHashMap<>();
-            Map<String, Object> cores = new LinkedHashMap<>();
-            Map<String, Object> perMessage = new LinkedHashMap<>();
-            double totalCpu = 0;
-            for (int i = 0; i < names.length; i++) {
-                double cs = (cpu1[i] - cpu0[i]) / (double) Proc.TICKS_PER_SECOND;
-                totalCpu += cs;
-                cpuSeconds.put(names[i], round2(cs));
-                cores.put(names[i], round2(cs / seconds));
-                perMessage.put(names[i], round(acked == 0 ? -1 : cs * 1e6 / acked));
-            }
-            cpuSeconds.put("total", round2(totalCpu));
-            cores.put("total", round2(totalCpu / seconds));
-            double machine = (cpu1[4] - cpu0[4]) / (double) Proc.TICKS_PER_SECOND;
-            // whatever else runs on the machine (other builds, tests) competes for the same cores
-            cores.put("machine", round2(machine / seconds));
-            cores.put("otherProcesses", round2(Math.max(0, machine - totalCpu) / seconds));
-            r.put("cpuSeconds", cpuSeconds);
-            r.put("coresBusy", cores);
-            r.put("cpuMicrosPerMessage", perMessage);
-            double gatewayMicros = (cpu1[0] - cpu0[0]) / (double) Proc.TICKS_PER_SECOND * 1e6 / Math.max(1, acked);
-            double serverMicros = (cpu1[0] - cpu0[0] + cpu1[1] - cpu0[1] + cpu1[2] - cpu0[2]) / (double) Proc.TICKS_PER_SECOND * 1e6
-                    / Math.max(1, acked);
-            r.put("gatewayCpuPerMessageOverEs256Verify", round2(gatewayMicros / verifyMicros));
-            r.put("gatewayPostgresBrokerCpuPerMessageOverEs256Verify", round2(serverMicros / verifyMicros));
-            r.put("gatewayBusiestThreadsCores", busiest(threads0, threads1, seconds));
-            r.put("brokerBusiestThreadsCores", busiest(brokerThreads0, brokerThreads1, seconds));
-            Map<String, Object> rss = new LinkedHashMap<>();
-            rss.put("gatewayVmRSS", Proc.statusBytes(accounting.gateway(), "VmRSS"));
-            rss.put("gatewayVmHWM", Proc.statusBytes(accounting.gateway(), "VmHWM"));
-            rss.put("brokerVmRSS", Proc.statusBytes(accounting.broker(), "VmRSS"));
-            rss.put("generatorVmRSS", Proc.statusBytes(accounting.generator(), "VmRSS"));
-            r.put("rssBytes", rss);
+            cpu.report(r, seconds, acked, verifyMicros);
             return r;
         }
 
@@ -660,18 +622,8 @@ public final class GatewayLoadTest {
 
     // ------------------------------------------------------------------ reporting
 
-    private static Map<String, Object> busiest(Map<String, Long> before, Map<String, Long> after, double seconds) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        after.entrySet().stream()
-                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
-                .sorted(Comparator.comparingLong((Map.Entry<String, Long> e) -> e.getValue()).reversed())
-                .limit(8)
-                .forEach(e -> out.put(e.getKey(), round2(e.getValue() / (double) Proc.TICKS_PER_SECOND / seconds)));
-        return out;
-    }
-
     @SuppressWarnings("unchecked")
-    private static String reading(List<Map<String, Object>> phases) {
+    static String reading(List<Map<String, Object>> phases, String waitPath) {
         StringBuilder sb = new StringBuilder();
         int cpus = Runtime.getRuntime().availableProcessors();
         for (Map<String, Object> p : phases) {
@@ -688,14 +640,14 @@ public final class GatewayLoadTest {
             } else if (((Number) top.getValue()).doubleValue() >= 0.85) {
                 sb.append(" -> one gateway thread is near a full core: its serial work bounds throughput");
             } else {
-                sb.append(" -> CPU not saturated and no gateway thread near a full core: throughput is bound by waiting somewhere in the path (broker delivery, commit, ack publishing), not by CPU");
+                sb.append(" -> CPU not saturated and no gateway thread near a full core: throughput is bound by waiting somewhere in the path (").append(waitPath).append("), not by CPU");
             }
             sb.append(". ");
         }
         return sb.toString().trim();
     }
 
-    private static Map<String, Object> compact(Map<String, Object> r) {
+    static Map<String, Object> compact(Map<String, Object> r) {
         Map<String, Object> c = new LinkedHashMap<>();
         for (String k : List.of("phase", "messages", "complete", "seconds", "acceptedMessagesPerSecond", "acceptedReadingsPerSecond",
                 "latencyMillis", "coresBusy", "cpuMicrosPerMessage", "gatewayCpuPerMessageOverEs256Verify", "gatewayBusiestThreadsCores")) {
@@ -706,11 +658,16 @@ public final class GatewayLoadTest {
         return c;
     }
 
-    private static Map<String, Double> ingestMetrics(GatewayProcess gateway) {
+    static Map<String, Double> ingestMetrics(GatewayProcess gateway) {
+        return metrics(gateway, List.of("sensorproof_ingest"));
+    }
+
+    /** The gateway's non-zero Prometheus samples whose names start with one of {@code prefixes}. */
+    static Map<String, Double> metrics(GatewayProcess gateway, List<String> prefixes) {
         Map<String, Double> m = new LinkedHashMap<>();
         try {
             for (String line : gateway.get("/q/metrics").split("\n")) {
-                if (line.startsWith("sensorproof_ingest") && !line.startsWith("#")) {
+                if (prefixes.stream().anyMatch(line::startsWith)) {
                     int sp = line.lastIndexOf(' ');
                     double v = Double.parseDouble(line.substring(sp + 1));
                     if (v != 0) {
@@ -722,6 +679,18 @@ public final class GatewayLoadTest {
             m.put("unavailable: " + e.getMessage(), -1.0);
         }
         return m;
+    }
+
+    /** Percentiles, maximum and mean in milliseconds of sorted latencies in nanoseconds. */
+    static Map<String, Object> latencyMillis(long[] sorted) {
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("p50", millis(percentile(sorted, 0.50)));
+        l.put("p90", millis(percentile(sorted, 0.90)));
+        l.put("p99", millis(percentile(sorted, 0.99)));
+        l.put("p99.9", millis(percentile(sorted, 0.999)));
+        l.put("max", millis(sorted.length == 0 ? -1 : sorted[sorted.length - 1]));
+        l.put("mean", millis((long) Arrays.stream(sorted).average().orElse(-1)));
+        return l;
     }
 
     private static long percentile(long[] sorted, double p) {
@@ -736,7 +705,7 @@ public final class GatewayLoadTest {
         return nanos < 0 ? -1 : Math.round(nanos / 1e4) / 100.0;
     }
 
-    private static long memTotal() {
+    static long memTotal() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
                 if (line.startsWith("MemTotal:")) {
@@ -749,7 +718,7 @@ public final class GatewayLoadTest {
         return -1;
     }
 
-    private static void deleteTree(Path dir) throws Exception {
+    static void deleteTree(Path dir) throws Exception {
         if (!Files.exists(dir)) {
             return;
         }
@@ -760,11 +729,11 @@ public final class GatewayLoadTest {
         }
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 10) / 10.0;
     }
 
-    private static double round2(double v) {
+    static double round2(double v) {
         return Math.round(v * 100) / 100.0;
     }
 }

@@ -116,6 +116,22 @@ final class GatewayProcess implements AutoCloseable {
         return Keys.publicKeyFromSpki(Base64.getDecoder().decode(k.get("spki").asText()));
     }
 
+    /** The UDP port of the CoAP/DTLS endpoint (started on a free port), from the {@code coap} check of {@code /q/health/ready}. */
+    int coapPort() throws Exception {
+        JsonNode health = JSON.readTree(get("/q/health/ready"));
+        for (JsonNode check : health.path("checks")) {
+            if ("coap".equals(check.path("name").asText()) && check.path("data").has("port")) {
+                return check.path("data").path("port").asInt();
+            }
+        }
+        throw new IllegalStateException("no CoAP port in /q/health/ready: " + health);
+    }
+
+    /** The gateway's DTLS certificate ({@code data/coap-server.pem}, created at the first start), which devices trust. */
+    Path coapServerCertificate() {
+        return dataDir.resolve("coap-server.pem");
+    }
+
     String mqttUrl() {
         return "tcp://127.0.0.1:" + brokerPort;
     }
