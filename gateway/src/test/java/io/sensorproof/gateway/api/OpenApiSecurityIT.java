@@ -42,6 +42,7 @@ class OpenApiSecurityIT {
             assertThat(op.node().has("security") && op.node().path("security").isEmpty())
                     .as(op + " must not opt out of security").isFalse();
             assertThat(op.node().path("responses").has("401")).as(op + " documents 401").isTrue();
+            assertThat(op.node().path("responses").has("403")).as(op + " documents 403").isTrue();
         }
     }
 
@@ -59,7 +60,11 @@ class OpenApiSecurityIT {
                 "GET /api/v1/devices/{deviceId}/readings", "GET /api/v1/devices/{deviceId}/messages",
                 "GET /api/v1/devices/{deviceId}/messages/{boot}/{seq}",
                 "GET /api/v1/quarantine", "GET /api/v1/quarantine/{id}", "GET /api/v1/alerts",
-                "GET /api/v1/devices/{deviceId}/status", "GET /api/v1/gateway/ack-key");
+                "GET /api/v1/devices/{deviceId}/status", "GET /api/v1/gateway/ack-key",
+                "POST /api/v1/tenants/{tenant}/sites", "GET /api/v1/tenants/{tenant}/sites",
+                "GET /api/v1/tenants/{tenant}/sites/{siteId}", "POST /api/v1/tenants/{tenant}/grants",
+                "GET /api/v1/tenants/{tenant}/grants", "GET /api/v1/tenants/{tenant}/grants/{grantId}",
+                "DELETE /api/v1/tenants/{tenant}/grants/{grantId}", "GET /api/v1/audit");
     }
 
     @Test
