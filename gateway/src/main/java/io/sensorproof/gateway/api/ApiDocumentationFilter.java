@@ -61,6 +61,8 @@ public class ApiDocumentationFilter implements OASFilter {
                     operation.setSecurity(new java.util.ArrayList<>());
                     operation.getResponses().addAPIResponse("401", OASFactory.createAPIResponse()
                             .description("UNKNOWN_TOKEN, TOKEN_EXPIRED, TOKEN_SUPERSEDED, TOKEN_CA_NOT_TRUSTED"));
+                    operation.getResponses().addAPIResponse("403", OASFactory.createAPIResponse()
+                            .description("TOKEN_FOR_OTHER_DEVICE, DEVICE_INACTIVE"));
                     continue;
                 }
                 operation.getResponses().addAPIResponse("401", OASFactory.createAPIResponse()

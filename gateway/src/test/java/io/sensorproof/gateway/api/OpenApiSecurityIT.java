@@ -43,6 +43,7 @@ class OpenApiSecurityIT {
             assertThat(op.node().has("security") && op.node().path("security").isEmpty())
                     .as(op + " opts out of security").isEqualTo(ApiDocumentationFilter.PUBLIC_PATHS.contains(op.path()));
             assertThat(op.node().path("responses").has("401")).as(op + " documents 401").isTrue();
+            assertThat(op.node().path("responses").has("403")).as(op + " documents 403").isTrue();
         }
     }
 
@@ -63,7 +64,14 @@ class OpenApiSecurityIT {
                 "GET /api/v1/devices/{deviceId}/status", "GET /api/v1/gateway/ack-key",
                 "POST /api/v1/enroll", "POST /api/v1/tenants/{tenant}/devices/{deviceId}/enrollment-tokens",
                 "GET /api/v1/tenants/{tenant}/devices/{deviceId}/certificates", "GET /api/v1/gateway/device-ca",
-                "POST /api/v1/gateway/device-ca/rotations");
+                "POST /api/v1/gateway/device-ca/rotations",
+                "POST /api/v1/tenants/{tenant}/sites", "GET /api/v1/tenants/{tenant}/sites",
+                "GET /api/v1/tenants/{tenant}/sites/{siteId}", "POST /api/v1/tenants/{tenant}/grants",
+                "GET /api/v1/tenants/{tenant}/grants", "GET /api/v1/tenants/{tenant}/grants/{grantId}",
+                "DELETE /api/v1/tenants/{tenant}/grants/{grantId}", "GET /api/v1/audit",
+                "PUT /api/v1/tenants/{tenant}/devices/{deviceId}/transport-key",
+                "GET /api/v1/tenants/{tenant}/devices/{deviceId}/transport-key",
+                "DELETE /api/v1/tenants/{tenant}/devices/{deviceId}/transport-key");
     }
 
     @Test
