@@ -4,24 +4,18 @@ import static io.sensorproof.gateway.security.TenancyWorld.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.sensorproof.gateway.EmbeddedPostgresTestResource;
-import io.sensorproof.gateway.core.MessageStore;
-import io.sensorproof.gateway.core.OperatorAlerts;
-import io.sensorproof.gateway.core.Quarantine;
-import io.sensorproof.gateway.core.StatusSink;
 import io.sensorproof.gateway.security.OperatorKey;
+import io.sensorproof.gateway.security.TenancyTestSupport;
 import io.sensorproof.gateway.security.TenancyWorld;
-import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,27 +25,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresTestResource.class)
-class AuditLogIT {
-    private static TenancyWorld world;
-
-    @Inject
-    AgroalDataSource db;
-    @Inject
-    MessageStore store;
-    @Inject
-    Quarantine quarantine;
-    @Inject
-    OperatorAlerts alerts;
-    @Inject
-    StatusSink statusSink;
-
-    @BeforeEach
-    void buildWorld() throws Exception {
-        synchronized (AuditLogIT.class) {
-            if (world == null) {
-                world = TenancyWorld.build("aud-", db, store, quarantine, alerts, statusSink);
-            }
-        }
+class AuditLogIT extends TenancyTestSupport {
+    AuditLogIT() {
+        super("aud-");
     }
 
     @Test

@@ -4,20 +4,13 @@ import static io.sensorproof.gateway.security.TenancyWorld.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.sensorproof.gateway.EmbeddedPostgresTestResource;
-import io.sensorproof.gateway.core.MessageStore;
-import io.sensorproof.gateway.core.OperatorAlerts;
-import io.sensorproof.gateway.core.Quarantine;
-import io.sensorproof.gateway.core.StatusSink;
-import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,27 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresTestResource.class)
-class DataGrantIT {
-    private static TenancyWorld world;
-
-    @Inject
-    AgroalDataSource db;
-    @Inject
-    MessageStore store;
-    @Inject
-    Quarantine quarantine;
-    @Inject
-    OperatorAlerts alerts;
-    @Inject
-    StatusSink statusSink;
-
-    @BeforeEach
-    void buildWorld() throws Exception {
-        synchronized (DataGrantIT.class) {
-            if (world == null) {
-                world = TenancyWorld.build("grt-", db, store, quarantine, alerts, statusSink);
-            }
-        }
+class DataGrantIT extends TenancyTestSupport {
+    DataGrantIT() {
+        super("grt-");
     }
 
     @Test

@@ -2,23 +2,16 @@ package io.sensorproof.gateway.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.sensorproof.gateway.EmbeddedPostgresTestResource;
-import io.sensorproof.gateway.core.MessageStore;
-import io.sensorproof.gateway.core.OperatorAlerts;
-import io.sensorproof.gateway.core.Quarantine;
-import io.sensorproof.gateway.core.StatusSink;
 import io.sensorproof.gateway.security.OpenApiOperations.Operation;
-import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,37 +25,15 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresTestResource.class)
-class TenantIsolationIT {
-    /**
-     * The only operations the probes skip: the acknowledgement key is public information for any
-     * valid key; enrollment authenticates with its one-time token instead of an API key.
-     */
+class TenantIsolationIT extends TenancyTestSupport {
     /**
      * Open to every key (the acknowledgement key and the device CA certificates are trust anchors, no
      * tenant's data) or to nobody's key (enrollment is authenticated by its one-time token).
      */
     static final Set<String> EXEMPT = Set.of("GET /api/v1/gateway/ack-key", "GET /api/v1/gateway/device-ca", "POST /api/v1/enroll");
 
-    private static TenancyWorld world;
-
-    @Inject
-    AgroalDataSource db;
-    @Inject
-    MessageStore store;
-    @Inject
-    Quarantine quarantine;
-    @Inject
-    OperatorAlerts alerts;
-    @Inject
-    StatusSink statusSink;
-
-    @BeforeEach
-    void buildWorld() throws Exception {
-        synchronized (TenantIsolationIT.class) {
-            if (world == null) {
-                world = TenancyWorld.build("iso-", db, store, quarantine, alerts, statusSink);
-            }
-        }
+    TenantIsolationIT() {
+        super("iso-");
     }
 
     @Test
