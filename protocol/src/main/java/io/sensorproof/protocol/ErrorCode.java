@@ -36,6 +36,16 @@ public enum ErrorCode {
     TOO_MANY_RECORDS("pack has too many records"),
     /** A value is NaN, infinite, or outside the physical range of its unit. */
     INVALID_VALUE("value is not finite or outside the unit's range"),
+    /**
+     * Two readings of one device and quantity at the same time (ms): two records of one pack, or a
+     * record whose device, quantity and time are already stored from another message.
+     */
+    DUPLICATE_READING_TIME("another reading of this device and quantity has the same time"),
+    /**
+     * An emissions register reading is lower than a reading of the same device at an earlier time
+     * (or higher than one at a later time): registers never decrease.
+     */
+    REGISTER_DECREASED("emissions register value lower than an earlier reading"),
     /** A tenant or device identifier, topic or resource path does not follow the grammar. */
     INVALID_IDENTIFIER("identifier does not follow the grammar"),
     /** An acknowledgement or rejection message is not valid. */

@@ -8,7 +8,8 @@ import java.math.BigDecimal;
 /**
  * Fixed-point encodings of reading values, the integers that are stored, hashed into leaves and
  * used by circuits: temperature in centi-kelvin (°C rounded half-even to 0.01, plus 27315),
- * humidity in centi-%RH, CO2e in grams. All encoded values are in [0, 2^32).
+ * humidity in centi-%RH, CO2e in grams, the emissions register in whole grams. Interval values are in
+ * [0, 2^32), register values in [0, 2^53) (docs/protocol.md §7.2).
  */
 public final class FixedPoint {
     private FixedPoint() {
@@ -17,8 +18,8 @@ public final class FixedPoint {
     /**
      * Encodes {@code value} (in the quantity's SenML unit).
      *
-     * @throws ProtocolException {@code INVALID_VALUE} for NaN, infinities and values outside the
-     *     quantity's range
+     * @throws ProtocolException {@code INVALID_VALUE} for NaN, infinities, values outside the
+     *     quantity's range and fractional values of a whole-number quantity (the register)
      */
     public static long encode(Quantity quantity, double value) {
         checkRange(quantity, value);
@@ -32,7 +33,8 @@ public final class FixedPoint {
     }
 
     /**
-     * Checks that {@code value} is finite and within the quantity's physical range.
+     * Checks that {@code value} is finite, within the quantity's physical range, and whole for a
+     * quantity kept in whole units (scale 0: the emissions register).
      *
      * @throws ProtocolException {@code INVALID_VALUE} otherwise
      */
@@ -45,6 +47,10 @@ public final class FixedPoint {
         if (v.compareTo(quantity.min()) < 0 || v.compareTo(quantity.max()) > 0) {
             throw new ProtocolException(ErrorCode.INVALID_VALUE, quantity.senmlName() + " value " + value + " " + quantity.unit()
                     + " is outside [" + quantity.min() + ", " + quantity.max() + "]");
+        }
+        if (quantity.scale() == 0 && value != Math.rint(value)) {
+            throw new ProtocolException(ErrorCode.INVALID_VALUE,
+                    quantity.senmlName() + " value " + value + " " + quantity.unit() + " is not a whole number");
         }
     }
 }

@@ -23,7 +23,7 @@ import java.util.Objects;
  *   <tr><td>boot, seq</td><td>each &lt; 2^32, so the packed value is &lt; 2^64</td></tr>
  *   <tr><td>recordIndex, quantity</td><td>each &lt; 2^8, packed &lt; 2^16</td></tr>
  *   <tr><td>timeMillis</td><td>&lt; 2^43</td></tr>
- *   <tr><td>value</td><td>{@link FixedPoint} encoding, &lt; 2^32</td></tr>
+ *   <tr><td>value</td><td>{@link FixedPoint} encoding, &lt; 2^53</td></tr>
  * </table>
  *
  * <p>A leaf names one record of one message, so two readings never share a leaf; the tags keep
@@ -45,7 +45,7 @@ public record LeafEncoding(BigInteger tag, BigInteger device, BigInteger bootSeq
     /** The value of an empty leaf (no Poseidon output of a tagged input is known to equal it). */
     public static final BigInteger EMPTY_LEAF = BigInteger.ZERO;
     /** Exclusive upper bound of the value part. */
-    public static final BigInteger VALUE_BOUND = BigInteger.ONE.shiftLeft(32);
+    public static final BigInteger VALUE_BOUND = BigInteger.ONE.shiftLeft(53);
 
     public LeafEncoding {
         Objects.requireNonNull(tag);
@@ -73,7 +73,7 @@ public record LeafEncoding(BigInteger tag, BigInteger device, BigInteger bootSeq
             throw new IllegalArgumentException("time must be in [0, 2^43) ms");
         }
         if (fixedValue < 0 || fixedValue >= VALUE_BOUND.longValueExact()) {
-            throw new IllegalArgumentException("fixed-point value must be in [0, 2^32)");
+            throw new IllegalArgumentException("fixed-point value must be in [0, 2^53)");
         }
         return new LeafEncoding(LEAF_TAG, Identifiers.deviceField(deviceId),
                 BigInteger.valueOf(boot).shiftLeft(32).or(BigInteger.valueOf(seq)),

@@ -13,7 +13,12 @@ public enum Quantity {
     /** Relative humidity in percent; encoded as centi-%RH. */
     HUMIDITY("humidity", "%RH", 2, BigDecimal.ZERO, new BigDecimal("100"), 2, 0),
     /** CO2-equivalent mass emitted during the interval since the previous reading, in kg; encoded as grams. */
-    CO2E("co2e", "kg", 3, BigDecimal.ZERO, new BigDecimal("4294967.295"), 3, 0);
+    CO2E("co2e", "kg", 3, BigDecimal.ZERO, new BigDecimal("4294967.295"), 3, 0),
+    /**
+     * Cumulative CO2-equivalent mass since the meter was commissioned (an emissions register, like
+     * an energy meter's), in whole grams; encoded as grams, below 2^53. Never decreases for a device.
+     */
+    CO2E_REGISTER("co2e-register", "g", 4, BigDecimal.ZERO, new BigDecimal("9007199254740991"), 0, 0);
 
     private final String senmlName;
     private final String unit;
@@ -43,7 +48,7 @@ public enum Quantity {
         return unit;
     }
 
-    /** Code of the quantity in leaves (1, 2, 3). */
+    /** Code of the quantity in leaves (1, 2, 3, 4). */
     public int code() {
         return code;
     }

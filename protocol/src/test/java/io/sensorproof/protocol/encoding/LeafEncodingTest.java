@@ -20,20 +20,20 @@ class LeafEncodingTest {
 
     @Test
     void maximaStayWithinTheirBounds() {
-        LeafEncoding leaf = LeafEncoding.of("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", 0xffff_ffffL, 0xffff_ffffL, 255, Quantity.CO2E,
-                (1L << 43) - 1, 0xffff_ffffL);
+        LeafEncoding leaf = LeafEncoding.of("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", 0xffff_ffffL, 0xffff_ffffL, 255, Quantity.CO2E_REGISTER,
+                (1L << 43) - 1, (1L << 53) - 1);
         assertThat(leaf.device().bitLength()).isLessThanOrEqualTo(248);
         assertThat(leaf.bootSeq().bitLength()).isEqualTo(64);
         assertThat(leaf.indexQuantity().bitLength()).isLessThanOrEqualTo(16);
         assertThat(leaf.timeMillis().bitLength()).isEqualTo(43);
-        assertThat(leaf.value().bitLength()).isEqualTo(32);
+        assertThat(leaf.value().bitLength()).isEqualTo(53);
     }
 
     @Test
     void refusesPartsOutOfRange() {
-        assertThatThrownBy(() -> LeafEncoding.of("d1", 1L << 32, 0, 0, Quantity.CO2E, 0, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> LeafEncoding.of("d1", 0, 0, 256, Quantity.CO2E, 0, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> LeafEncoding.of("d1", 0, 0, 0, Quantity.CO2E, 1L << 43, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> LeafEncoding.of("d1", 0, 0, 0, Quantity.CO2E, 0, 1L << 32)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LeafEncoding.of("d1", 1L << 32, 0, 0, Quantity.CO2E_REGISTER, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LeafEncoding.of("d1", 0, 0, 256, Quantity.CO2E_REGISTER, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LeafEncoding.of("d1", 0, 0, 0, Quantity.CO2E_REGISTER, 1L << 43, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LeafEncoding.of("d1", 0, 0, 0, Quantity.CO2E_REGISTER, 0, 1L << 53)).isInstanceOf(IllegalArgumentException.class);
     }
 }
