@@ -30,7 +30,6 @@ public final class TestKeys {
             double v = switch (q) {
                 case TEMPERATURE -> 4.25 + i * 0.01;
                 case HUMIDITY -> 61.5;
-                case CO2E -> 12.345;
                 case CO2E_REGISTER -> 1_000_000 + i;
             };
             readings.add(new Reading(q, v, 1_764_000_000_000L + i * 1000L));

@@ -13,8 +13,10 @@ import java.math.RoundingMode;
  * shortest-decimal routine (Java 17's {@code Double.toString} is not always shortest), the same
  * result follows from: let m be the exact value rounded half-even to scale+1 places; if m converts
  * back to the same double, round m; otherwise round the exact value. This is exact whenever the
- * spacing of doubles at the value is below 10^-(scale+1), which holds for every accepted value
- * and time of the protocol (values below 2^40 at scale 3, for instance).
+ * spacing of doubles at the value is below 10^-(scale+1), which holds for every accepted time and
+ * every accepted temperature and humidity (values below 2^40 at scale 3, for instance). Emissions
+ * register values (scale 0) of 2^49 g and more are outside it, but they are accepted only when
+ * whole, and a whole double rounds to itself.
  */
 public final class DecimalRounding {
     private DecimalRounding() {

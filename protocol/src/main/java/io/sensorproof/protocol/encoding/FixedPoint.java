@@ -8,8 +8,9 @@ import java.math.BigDecimal;
 /**
  * Fixed-point encodings of reading values, the integers that are stored, hashed into leaves and
  * used by circuits: temperature in centi-kelvin (°C rounded half-even to 0.01, plus 27315),
- * humidity in centi-%RH, CO2e in grams, the emissions register in whole grams. Interval values are in
- * [0, 2^32), register values in [0, 2^53) (docs/protocol.md §7.2).
+ * humidity in centi-%RH, the emissions register in whole grams. Temperature and humidity codes are
+ * below 2^17, register values below 2^53 (docs/protocol.md §7.2), so every encoded value is exact
+ * in a double and in the leaf's value part.
  */
 public final class FixedPoint {
     private FixedPoint() {

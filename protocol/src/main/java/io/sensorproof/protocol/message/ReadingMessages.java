@@ -52,7 +52,7 @@ public final class ReadingMessages {
 
     /**
      * Decodes a message without any cryptography: size, CBOR profile, COSE structure, header and
-     * SenML pack. Value ranges are checked separately ({@link ReadingPack#checkValues()}).
+     * SenML pack. Values and the in-pack rules are checked separately ({@link ReadingPack#checkValues()}).
      *
      * @throws ProtocolException with the code of the first problem found
      */
@@ -68,7 +68,7 @@ public final class ReadingMessages {
     }
 
     /**
-     * Decodes, resolves the key, verifies, and checks value ranges: everything the protocol says
+     * Decodes, resolves the key, verifies, and checks values and the in-pack rules: everything the protocol says
      * about one message.
      *
      * @throws ProtocolException with the code of the first problem found

@@ -12,11 +12,12 @@ public enum Quantity {
     TEMPERATURE("temperature", "Cel", 1, new BigDecimal("-273.15"), new BigDecimal("1000"), 2, 27315),
     /** Relative humidity in percent; encoded as centi-%RH. */
     HUMIDITY("humidity", "%RH", 2, BigDecimal.ZERO, new BigDecimal("100"), 2, 0),
-    /** CO2-equivalent mass emitted during the interval since the previous reading, in kg; encoded as grams. */
-    CO2E("co2e", "kg", 3, BigDecimal.ZERO, new BigDecimal("4294967.295"), 3, 0),
     /**
      * Cumulative CO2-equivalent mass since the meter was commissioned (an emissions register, like
-     * an energy meter's), in whole grams; encoded as grams, below 2^53. Never decreases for a device.
+     * an energy meter's), in whole grams; encoded as grams, below 2^53. Never decreases for a device,
+     * so the mass of a period is the difference of two readings and leaving readings out of a claim
+     * cannot lower it. (Leaf code 3 was the retired per-interval {@code co2e} mass, ADR 017; it is
+     * never reused.)
      */
     CO2E_REGISTER("co2e-register", "g", 4, BigDecimal.ZERO, new BigDecimal("9007199254740991"), 0, 0);
 
@@ -48,7 +49,7 @@ public enum Quantity {
         return unit;
     }
 
-    /** Code of the quantity in leaves (1, 2, 3, 4). */
+    /** Code of the quantity in leaves (1, 2, 4; 3 is retired and never reused). */
     public int code() {
         return code;
     }

@@ -1,7 +1,11 @@
 package io.sensorproof.protocol.senml;
 
+import io.sensorproof.protocol.ErrorCode;
+import io.sensorproof.protocol.ProtocolException;
 import io.sensorproof.protocol.ids.Identifiers;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The content of a signed message: the readings of one device, in record order.
@@ -27,16 +31,50 @@ public record ReadingPack(String deviceId, List<Reading> readings) {
     }
 
     /**
-     * Checks every value against its quantity's range.
+     * Checks the values of the pack (protocol §4 step 8), record by record in order, each record
+     * against the rules below in this order, and refuses with the first failure:
+     * <ol>
+     *   <li>the value is in its quantity's range ({@code INVALID_VALUE});</li>
+     *   <li>no earlier record has the same quantity and the same time in ms ({@code
+     *       DUPLICATE_READING_TIME}): one reading per device, quantity and time, so circuits can order
+     *       a device's readings by time alone;</li>
+     *   <li>a {@code co2e-register} value is not lower than any earlier register record's ({@code
+     *       REGISTER_DECREASED}): the register is cumulative.</li>
+     * </ol>
+     * Times are non-decreasing within a pack (checked at construction), so records sharing a time
+     * are adjacent and the check is linear.
      *
-     * @throws io.sensorproof.protocol.ProtocolException {@code INVALID_VALUE}, naming the record
+     * @throws ProtocolException with one of the codes above, naming the record
      */
     public void checkValues() {
+        Map<Quantity, Integer> atCurrentTime = new EnumMap<>(Quantity.class);
+        long currentTime = Long.MIN_VALUE;
+        long highestRegister = -1;
+        int highestRegisterRecord = -1;
         for (int i = 0; i < readings.size(); i++) {
+            Reading r = readings.get(i);
             try {
-                readings.get(i).checkValue();
-            } catch (io.sensorproof.protocol.ProtocolException e) {
-                throw new io.sensorproof.protocol.ProtocolException(e.code(), "record " + i + ": " + e.getMessage());
+                r.checkValue();
+            } catch (ProtocolException e) {
+                throw new ProtocolException(e.code(), "record " + i + ": " + e.getMessage());
+            }
+            if (r.timeMillis() != currentTime) {
+                atCurrentTime.clear();
+                currentTime = r.timeMillis();
+            }
+            Integer earlier = atCurrentTime.putIfAbsent(r.quantity(), i);
+            if (earlier != null) {
+                throw new ProtocolException(ErrorCode.DUPLICATE_READING_TIME, "record " + i + ": " + r.quantity().senmlName()
+                        + " at " + r.timeMillis() + " ms repeats the quantity and time of record " + earlier);
+            }
+            if (r.quantity() == Quantity.CO2E_REGISTER) {
+                long grams = r.fixedValue();
+                if (grams < highestRegister) {
+                    throw new ProtocolException(ErrorCode.REGISTER_DECREASED, "record " + i + ": co2e-register " + grams
+                            + " g is lower than " + highestRegister + " g in record " + highestRegisterRecord);
+                }
+                highestRegister = grams;
+                highestRegisterRecord = i;
             }
         }
     }

@@ -33,11 +33,10 @@ class FixedPointTest {
         "HUMIDITY, 0, 0",
         "HUMIDITY, 100, 10000",
         "HUMIDITY, 55.555, 5556",         // tie: half-even to 55.56
-        "CO2E, 0, 0",
-        "CO2E, 0.0005, 0",                // tie: to 0.000 kg
-        "CO2E, 0.0015, 2",                // tie: to 0.002 kg
-        "CO2E, 12.345, 12345",
-        "CO2E, 4294967.295, 4294967295"
+        "CO2E_REGISTER, 0, 0",
+        "CO2E_REGISTER, 12345, 12345",
+        "CO2E_REGISTER, 4294967296, 4294967296",             // past 2^32
+        "CO2E_REGISTER, 9007199254740991, 9007199254740991"  // 2^53 - 1
     })
     void encodesAtTheEdges(Quantity quantity, double value, long expected) {
         assertThat(FixedPoint.encode(quantity, value)).isEqualTo(expected);
@@ -49,11 +48,14 @@ class FixedPointTest {
         "TEMPERATURE, 1000.001",
         "HUMIDITY, -0.001",
         "HUMIDITY, 100.001",
-        "CO2E, -0.001",
-        "CO2E, 4294967.296",
+        "CO2E_REGISTER, -1",
+        "CO2E_REGISTER, 9007199254740992",                   // 2^53
+        "CO2E_REGISTER, 0.5",                                // whole grams only
+        "CO2E_REGISTER, 12345.001",
+        "CO2E_REGISTER, 4503599627370495.5",                 // 2^52 - 0.5: fractional at the edge of exactness
         "TEMPERATURE, NaN",
         "HUMIDITY, Infinity",
-        "CO2E, -Infinity"
+        "CO2E_REGISTER, -Infinity"
     })
     void rejectsOutsideThePhysicalRange(Quantity quantity, double value) {
         assertThatThrownBy(() -> FixedPoint.encode(quantity, value))

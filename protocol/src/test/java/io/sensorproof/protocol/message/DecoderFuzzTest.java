@@ -94,7 +94,7 @@ class DecoderFuzzTest {
                 Arbitraries.doubles().injectDuplicates(0.1).map(d -> (CBORItem) new CBORDouble(d)),
                 Arbitraries.of(Double.NaN, Double.POSITIVE_INFINITY, -0.0, 1e300).map(d -> (CBORItem) new CBORDouble(d)),
                 Arbitraries.strings().ofMaxLength(40).map(s -> (CBORItem) new CBORString(s)),
-                Arbitraries.of("temperature", "humidity", "co2e", "Cel", "%RH", "kg", "cold-room-7").map(s -> (CBORItem) new CBORString(s)),
+                Arbitraries.of("temperature", "humidity", "co2e-register", "co2e", "Cel", "%RH", "g", "kg", "cold-room-7").map(s -> (CBORItem) new CBORString(s)),
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(40).map(b -> (CBORItem) new CBORByteArray(b)),
                 Arbitraries.of(CBORNull.INSTANCE, CBORBoolean.TRUE, CBORBoolean.FALSE));
         if (depth == 0) {

@@ -84,19 +84,26 @@ class SenmlCodecTest {
     void rejectsWrongUnitOrUnknownName() {
         assertCode(pack(record("d1", "temperature", "K", 277.0, T0)), ErrorCode.INVALID_SENML);
         assertCode(pack(record("d1", "pressure", "Pa", 1.0, T0)), ErrorCode.INVALID_SENML);
+        assertCode(pack(record("d1", "co2e-register", "kg", 1.0, T0)), ErrorCode.INVALID_SENML);
+    }
+
+    @Test
+    void refusesTheRetiredIntervalCo2eLikeAnyUnknownName() {
+        assertCode(pack(record("d1", "co2e", "kg", 1.5, T0)), ErrorCode.INVALID_SENML);
+        assertCode(pack(record("d1", "co2e", "g", 1500, T0)), ErrorCode.INVALID_SENML);
     }
 
     @Test
     void rejectsLabelsOutsideTheProfile() {
-        CBORPairList withSum = new CBORPairList(p(-2, new CBORString("d1")), p(0, new CBORString("co2e")),
-                p(1, new CBORString("kg")), p(2, new CBORDouble(1.0)), p(6, new CBORDouble(T0)), p(5, new CBORDouble(1.0)));
+        CBORPairList withSum = new CBORPairList(p(-2, new CBORString("d1")), p(0, new CBORString("co2e-register")),
+                p(1, new CBORString("g")), p(2, new CBORDouble(1.0)), p(6, new CBORDouble(T0)), p(5, new CBORDouble(1.0)));
         assertCode(pack(withSum), ErrorCode.INVALID_SENML);
     }
 
     @Test
     void rejectsDuplicateLabel() {
-        CBORPairList dup = new CBORPairList(p(-2, new CBORString("d1")), p(0, new CBORString("co2e")),
-                p(1, new CBORString("kg")), p(2, new CBORDouble(1.0)), p(2, new CBORDouble(2.0)), p(6, new CBORDouble(T0)));
+        CBORPairList dup = new CBORPairList(p(-2, new CBORString("d1")), p(0, new CBORString("co2e-register")),
+                p(1, new CBORString("g")), p(2, new CBORDouble(1.0)), p(2, new CBORDouble(2.0)), p(6, new CBORDouble(T0)));
         assertCode(pack(dup), ErrorCode.DUPLICATE_KEY);
     }
 
@@ -123,6 +130,13 @@ class SenmlCodecTest {
             assertThatThrownBy(decoded::checkValues)
                     .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_VALUE));
         }
+    }
+
+    @Test
+    void registerValuesPastTwoToThe32DecodeExactly() {
+        ReadingPack decoded = SenmlCodec.decode(pack(record("d1", "co2e-register", "g", 9_007_199_254_740_991.0, T0)));
+        decoded.checkValues();
+        assertThat(decoded.readings().get(0).fixedValue()).isEqualTo(9_007_199_254_740_991L);
     }
 
     @Test

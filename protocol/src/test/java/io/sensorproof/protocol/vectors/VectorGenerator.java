@@ -32,7 +32,7 @@ public final class VectorGenerator {
         List<MessageVector.VectorReading> three = List.of(
                 new MessageVector.VectorReading("temperature", -18.5, 1_764_000_000_000L),
                 new MessageVector.VectorReading("humidity", 61.2, 1_764_000_000_000L),
-                new MessageVector.VectorReading("co2e", 12.345, 1_764_000_060_500L));
+                new MessageVector.VectorReading("co2e-register", 5_000_000_123.0, 1_764_000_060_500L));
         for (SignatureAlgorithm alg : SignatureAlgorithm.values()) {
             String name = "message-" + alg.label().toLowerCase();
             for (var variant : List.of(new Object[] {"-1", one}, new Object[] {"-3", three})) {
