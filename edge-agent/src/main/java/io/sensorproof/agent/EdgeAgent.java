@@ -2,6 +2,7 @@ package io.sensorproof.agent;
 
 import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.outbox.BootCounter;
+import io.sensorproof.agent.outbox.EmissionsRegister;
 import io.sensorproof.agent.outbox.MessageId;
 import io.sensorproof.agent.outbox.Outbox;
 import io.sensorproof.agent.outbox.OutboxConfig;
@@ -20,6 +21,7 @@ import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.cose.VerificationKey;
 import io.sensorproof.protocol.message.MessageHeader;
 import io.sensorproof.protocol.message.ReadingMessages;
+import io.sensorproof.protocol.senml.Quantity;
 import io.sensorproof.protocol.senml.Reading;
 import io.sensorproof.protocol.senml.ReadingPack;
 import io.sensorproof.protocol.senml.SenmlCodec;
@@ -39,6 +41,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,6 +67,14 @@ import java.util.logging.Logger;
  * but not yet written) but never reuse a (boot, seq). Readings still in the open pack (at most
  * {@code pack.max-records} or {@code pack.max-age-millis} worth) are not yet durable.
  *
+ * <p>Emissions: the device's {@link EmissionsRegister} is durable in the data directory. A meter's
+ * {@code co2e-register} reading advances it; an {@link IntervalEmission} is added to it and the new
+ * register value is sent as a {@code co2e-register} reading. Either way the register file is written
+ * durably before the reading joins the open pack, and a lower value is refused ({@code
+ * REGISTER_DECREASED}). One reading per quantity and time: a reading with the quantity and time of the
+ * last one of its quantity accepted in this run is refused ({@code DUPLICATE_READING_TIME}); since the
+ * open pack's times never go backwards (a backward step seals it first), no pack holds two.
+ *
  * <p>Sending: up to {@code send.max-in-flight} messages wait for acknowledgement at a time; after
  * every reconnect, and when the oldest waits longer than {@code ack.timeout-millis}, everything
  * unacknowledged is sent again from the oldest. Rejected messages move to the outbox's kept-aside
@@ -80,7 +91,10 @@ public final class EdgeAgent implements AutoCloseable {
     private final DeviceClock clock;
     private final AgentMetrics metrics = new AgentMetrics();
 
+    private final EmissionsRegister register;
+
     private final Object writeLock = new Object();
+    private final Map<Quantity, Long> lastTimeByQuantity = new EnumMap<>(Quantity.class);
     private List<Reading> open = new ArrayList<>();
     private long openSinceNanos;
     private long boot;
@@ -117,6 +131,7 @@ public final class EdgeAgent implements AutoCloseable {
                 new OutboxConfig(config.outboxCapacityBytes(), Math.min(8L << 20, Math.max(64 << 10, config.outboxCapacityBytes() / 8)),
                         config.overflow(), Duration.ofSeconds(5)));
         this.boot = BootCounter.next(config.dataDir(), outbox.maxBootSeen());
+        this.register = EmissionsRegister.open(config.dataDir(), outbox);
         this.sender = new Thread(this::sendLoop, "agent-sender");
         this.sender.setDaemon(true);
     }
@@ -166,18 +181,25 @@ public final class EdgeAgent implements AutoCloseable {
         return clock.now();
     }
 
+    /** The device's emissions register in grams (durable; 0 before the first emissions reading). */
+    public long registerGrams() {
+        synchronized (writeLock) {
+            return register.grams();
+        }
+    }
+
     /**
      * Adds a reading. It becomes durable when its pack is sealed (full, old enough, or
-     * {@link #flush()}). Under the BLOCK overflow policy this call waits while the outbox is full.
+     * {@link #flush()}); a {@code co2e-register} reading first advances the durable register. Under
+     * the BLOCK overflow policy this call waits while the outbox is full.
      *
-     * @throws ProtocolException {@code INVALID_VALUE} or {@code INVALID_SENML} for a reading the
-     *     gateway would refuse (counted, not signed)
+     * @throws ProtocolException {@code INVALID_VALUE}, {@code INVALID_SENML}, {@code
+     *     DUPLICATE_READING_TIME} or {@code REGISTER_DECREASED} for a reading the gateway would refuse
+     *     (counted, not signed)
+     * @throws IOException when the register or the outbox cannot be written
      */
     public void submit(Reading reading) throws IOException {
-        if (reading.timeMillis() < (long) SenmlCodec.MIN_ABSOLUTE_TIME * 1000 || reading.timeMillis() >= SenmlCodec.MAX_TIME_MILLIS) {
-            metrics.inputRejected.increment();
-            throw new ProtocolException(ErrorCode.INVALID_SENML, "reading time " + reading.timeMillis() + " ms is not an absolute time");
-        }
+        checkTime(reading.timeMillis());
         try {
             reading.checkValue();
         } catch (ProtocolException e) {
@@ -185,17 +207,75 @@ public final class EdgeAgent implements AutoCloseable {
             throw e;
         }
         synchronized (writeLock) {
-            if (!open.isEmpty() && reading.timeMillis() < open.get(open.size() - 1).timeMillis()) {
-                seal();
+            try {
+                refuseDuplicate(reading.quantity(), reading.timeMillis());
+                if (reading.quantity() == Quantity.CO2E_REGISTER) {
+                    register.advanceTo(reading.fixedValue(), reading.timeMillis());
+                }
+            } catch (ProtocolException e) {
+                metrics.inputRejected.increment();
+                throw e;
             }
-            if (open.isEmpty()) {
-                openSinceNanos = System.nanoTime();
+            accept(reading);
+        }
+    }
+
+    /**
+     * Adds the mass of an interval to the durable register (rounded to whole grams, half to even)
+     * and adds the new register value as a {@code co2e-register} reading at the interval's end.
+     *
+     * @return the reading that carries the new register value
+     * @throws ProtocolException {@code INVALID_VALUE}, {@code INVALID_SENML}, {@code
+     *     DUPLICATE_READING_TIME} or {@code REGISTER_DECREASED} (counted; the register is unchanged)
+     * @throws IOException when the register or the outbox cannot be written
+     */
+    public Reading submit(IntervalEmission interval) throws IOException {
+        checkTime(interval.timeMillis());
+        synchronized (writeLock) {
+            long total;
+            try {
+                long grams = interval.grams();
+                refuseDuplicate(Quantity.CO2E_REGISTER, interval.timeMillis());
+                total = register.add(grams, interval.timeMillis());
+            } catch (ProtocolException e) {
+                metrics.inputRejected.increment();
+                throw e;
             }
-            open.add(reading);
-            metrics.readingsAccepted.increment();
-            if (open.size() >= config.packMaxRecords()) {
-                seal();
-            }
+            Reading reading = new Reading(Quantity.CO2E_REGISTER, total, interval.timeMillis());
+            accept(reading);
+            return reading;
+        }
+    }
+
+    private void checkTime(long timeMillis) {
+        if (timeMillis < (long) SenmlCodec.MIN_ABSOLUTE_TIME * 1000 || timeMillis >= SenmlCodec.MAX_TIME_MILLIS) {
+            metrics.inputRejected.increment();
+            throw new ProtocolException(ErrorCode.INVALID_SENML, "reading time " + timeMillis + " ms is not an absolute time");
+        }
+    }
+
+    /** Caller holds writeLock. */
+    private void refuseDuplicate(Quantity quantity, long timeMillis) {
+        Long last = lastTimeByQuantity.get(quantity);
+        if (last != null && last == timeMillis) {
+            throw new ProtocolException(ErrorCode.DUPLICATE_READING_TIME,
+                    "a " + quantity.senmlName() + " reading at " + timeMillis + " ms was already taken in this run");
+        }
+    }
+
+    /** Adds a checked reading to the open pack, sealing first when its time goes backwards. Caller holds writeLock. */
+    private void accept(Reading reading) throws IOException {
+        if (!open.isEmpty() && reading.timeMillis() < open.get(open.size() - 1).timeMillis()) {
+            seal();
+        }
+        if (open.isEmpty()) {
+            openSinceNanos = System.nanoTime();
+        }
+        open.add(reading);
+        lastTimeByQuantity.put(reading.quantity(), reading.timeMillis());
+        metrics.readingsAccepted.increment();
+        if (open.size() >= config.packMaxRecords()) {
+            seal();
         }
     }
 
@@ -461,6 +541,7 @@ public final class EdgeAgent implements AutoCloseable {
         Map<String, Long> m = metrics.snapshot();
         OutboxStats s = outbox.stats();
         m.put("boot", boot());
+        m.put("co2e_register_grams", registerGrams());
         m.put("outbox_depth", s.depth());
         m.put("outbox_bytes", s.bytes());
         m.put("kept_aside", s.keptAside());

@@ -3,6 +3,7 @@ package io.sensorproof.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sensorproof.agent.EdgeAgent;
+import io.sensorproof.agent.IntervalEmission;
 import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.config.Setting;
 import io.sensorproof.agent.enroll.CertificateRenewer;
@@ -116,6 +117,8 @@ public final class AgentCli implements Callable<Integer> {
     /** Runs the agent on readings from standard input. */
     @Command(name = "run", description = {"Run the agent. Readings come as JSON lines on standard input:",
             "  {\"n\": \"temperature\", \"v\": 4.2, \"t\": 1764000000.25}   (t optional: seconds since the epoch; default now)",
+            "  names: temperature (Cel), humidity (%RH), co2e-register (g, a meter's register), co2e (kg over an interval,",
+            "  added to the agent's durable register, which is sent as co2e-register)",
             "At end of input the open pack is sealed and the agent waits for the outbox to drain."})
     static final class Run implements Callable<Integer> {
         @Option(names = {"-c", "--config"}, description = "Properties file with the settings (environment overrides).")
@@ -176,7 +179,12 @@ public final class AgentCli implements Callable<Integer> {
                     continue;
                 }
                 try {
-                    agent.submit(parseReading(line, agent.deviceTimeMillis()));
+                    Input parsed = parseInput(line, agent.deviceTimeMillis());
+                    if (parsed instanceof Input.Interval interval) {
+                        agent.submit(interval.emission());
+                    } else {
+                        agent.submit(((Input.Measured) parsed).reading());
+                    }
                 } catch (ProtocolException | IllegalArgumentException e) {
                     err.println("line " + lineNumber + " refused: " + e.getMessage());
                     err.flush();
@@ -185,8 +193,26 @@ public final class AgentCli implements Callable<Integer> {
         }
     }
 
-    /** Parses one JSON line into a reading. */
-    static Reading parseReading(String line, long nowMillis) {
+    /** One line of the agent's input: a reading to send as is, or an interval mass for the register. */
+    sealed interface Input {
+        /** A reading of a wire quantity (temperature, humidity, co2e-register). */
+        record Measured(Reading reading) implements Input {
+        }
+
+        /** {@code co2e} in kg: an interval mass, added to the emissions register. */
+        record Interval(IntervalEmission emission) implements Input {
+        }
+    }
+
+    /** Input name of an interval mass (the retired wire quantity, still accepted from sensors). */
+    static final String INTERVAL_CO2E = "co2e";
+
+    /**
+     * Parses one JSON line: {@code {"n": name, "u": unit (optional), "v": number, "t": seconds
+     * (optional)}} with name {@code temperature}, {@code humidity}, {@code co2e-register} (grams) or
+     * {@code co2e} (kg over an interval).
+     */
+    static Input parseInput(String line, long nowMillis) {
         JsonNode node;
         try {
             node = JSON.readTree(line);
@@ -196,12 +222,14 @@ public final class AgentCli implements Callable<Integer> {
         if (node == null || !node.isObject() || !node.path("n").isTextual() || !node.path("v").isNumber()) {
             throw new IllegalArgumentException("expected {\"n\": name, \"v\": number, \"t\": seconds (optional)}");
         }
-        Quantity quantity = Quantity.bySenmlName(node.get("n").asText());
-        if (quantity == null) {
-            throw new IllegalArgumentException("unknown quantity '" + node.get("n").asText() + "'");
+        String name = node.get("n").asText();
+        Quantity quantity = Quantity.bySenmlName(name);
+        if (quantity == null && !INTERVAL_CO2E.equals(name)) {
+            throw new IllegalArgumentException("unknown quantity '" + name + "'; expected temperature, humidity, co2e-register or co2e");
         }
-        if (node.has("u") && !quantity.unit().equals(node.get("u").asText())) {
-            throw new IllegalArgumentException(quantity.senmlName() + " is measured in " + quantity.unit());
+        String unit = quantity == null ? "kg" : quantity.unit();
+        if (node.has("u") && !unit.equals(node.get("u").asText())) {
+            throw new IllegalArgumentException(name + " is measured in " + unit);
         }
         long time = nowMillis;
         if (node.has("t")) {
@@ -210,7 +238,8 @@ public final class AgentCli implements Callable<Integer> {
             }
             time = DecimalRounding.roundHalfEvenUnits(node.get("t").asDouble(), 3);
         }
-        return new Reading(quantity, node.get("v").asDouble(), time);
+        double value = node.get("v").asDouble();
+        return quantity == null ? new Input.Interval(new IntervalEmission(value, time)) : new Input.Measured(new Reading(quantity, value, time));
     }
 
     /** Signs readings given as arguments and prints the message as hex. */

@@ -120,8 +120,10 @@ public final class AgentLoadTest {
     }
 
     private static Reading reading(int i) {
-        Quantity q = Quantity.values()[i % 3];
-        double v = q == Quantity.TEMPERATURE ? 2 + (i % 50) / 10.0 : q == Quantity.HUMIDITY ? 40 + i % 30 : (i % 100) / 8.0;
+        // temperature and humidity only: a register reading costs a durable register write of its own
+        // (emissions are sampled every few minutes, not at load-test rates)
+        Quantity q = i % 2 == 0 ? Quantity.TEMPERATURE : Quantity.HUMIDITY;
+        double v = q == Quantity.TEMPERATURE ? 2 + (i % 50) / 10.0 : 40 + i % 30;
         return new Reading(q, v, 1_764_000_000_000L + i * 10L);
     }
 

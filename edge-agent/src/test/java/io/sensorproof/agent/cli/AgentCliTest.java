@@ -3,6 +3,7 @@ package io.sensorproof.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sensorproof.agent.IntervalEmission;
 import io.sensorproof.agent.keys.KeyFiles;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
@@ -51,19 +52,24 @@ class AgentCliTest {
         assertThat(m.pack().readings()).containsExactly(new Reading(Quantity.HUMIDITY, 61.2, 1_764_000_000_000L),
                 new Reading(Quantity.TEMPERATURE, 4.25, 1_764_000_000_500L));
         String second = run("emit", "--key-file", dir.resolve("k.p8").toString(), "--device", "cold-room-7", "--data-dir",
-                dir.resolve("data").toString(), "co2e=1.5@1764000000").trim();
+                dir.resolve("data").toString(), "co2e-register=1500@1764000000").trim();
         assertThat(ReadingMessages.decode(HexFormat.of().parseHex(second)).header().boot()).as("a fresh boot each time").isEqualTo(2);
     }
 
     @Test
     void parsesJsonLinesAndRefusesBadOnes() {
-        assertThat(AgentCli.parseReading("{\"n\":\"co2e\",\"v\":1.25,\"t\":1764000000.25}", 0))
-                .isEqualTo(new Reading(Quantity.CO2E, 1.25, 1_764_000_000_250L));
-        assertThat(AgentCli.parseReading("{\"n\":\"humidity\",\"u\":\"%RH\",\"v\":50}", 1_764_000_000_000L).timeMillis())
-                .isEqualTo(1_764_000_000_000L);
+        assertThat(AgentCli.parseInput("{\"n\":\"co2e\",\"v\":1.25,\"t\":1764000000.25}", 0))
+                .isEqualTo(new AgentCli.Input.Interval(new IntervalEmission(1.25, 1_764_000_000_250L)));
+        assertThat(AgentCli.parseInput("{\"n\":\"co2e\",\"u\":\"kg\",\"v\":2}", 1_764_000_000_000L))
+                .isEqualTo(new AgentCli.Input.Interval(new IntervalEmission(2, 1_764_000_000_000L)));
+        assertThat(AgentCli.parseInput("{\"n\":\"co2e-register\",\"u\":\"g\",\"v\":5000000123,\"t\":1764000000}", 0))
+                .isEqualTo(new AgentCli.Input.Measured(new Reading(Quantity.CO2E_REGISTER, 5_000_000_123.0, 1_764_000_000_000L)));
+        assertThat(AgentCli.parseInput("{\"n\":\"humidity\",\"u\":\"%RH\",\"v\":50}", 1_764_000_000_000L))
+                .isEqualTo(new AgentCli.Input.Measured(new Reading(Quantity.HUMIDITY, 50, 1_764_000_000_000L)));
         for (String bad : new String[] {"", "[]", "{\"n\":\"pressure\",\"v\":1}", "{\"n\":\"humidity\",\"v\":\"x\"}",
-                "{\"n\":\"humidity\",\"u\":\"Cel\",\"v\":1}", "{\"n\":\"humidity\",\"v\":1,\"t\":\"now\"}", "{oops"}) {
-            assertThatThrownBy(() -> AgentCli.parseReading(bad, 0)).as(bad).isInstanceOf(IllegalArgumentException.class);
+                "{\"n\":\"humidity\",\"u\":\"Cel\",\"v\":1}", "{\"n\":\"humidity\",\"v\":1,\"t\":\"now\"}", "{oops",
+                "{\"n\":\"co2e\",\"u\":\"g\",\"v\":1}", "{\"n\":\"co2e-register\",\"u\":\"kg\",\"v\":1}"}) {
+            assertThatThrownBy(() -> AgentCli.parseInput(bad, 0)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }
 

@@ -26,7 +26,7 @@ class EmitInteropIT {
         AgentCliTest.run("keygen", "--key-file", keyFile.toString(), "--alg", alg);
         SigningKey key = KeyFiles.load(keyFile);
         String hex = AgentCliTest.run("emit", "--key-file", keyFile.toString(), "--device", "cold-room-7", "--boot", "3",
-                "temperature=4.25@1764000000", "co2e=0.125@1764000001").trim();
+                "temperature=4.25@1764000000", "co2e-register=125@1764000001").trim();
         String spki = HexFormat.of().formatHex(key.verificationKey().spki());
 
         JsonNode valid = coseKit(spki, hex);

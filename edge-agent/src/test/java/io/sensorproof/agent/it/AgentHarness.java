@@ -56,7 +56,6 @@ final class AgentHarness {
         double value = switch (q) {
             case TEMPERATURE -> 2.0 + (i % 50) / 10.0;
             case HUMIDITY -> 40 + i % 30;
-            case CO2E -> (i % 100) / 8.0;
             case CO2E_REGISTER -> 1_000_000 + i;
         };
         return new Reading(q, value, T0 + i * 100L);

@@ -82,7 +82,7 @@ final class TestDevice {
         return new Reading(Quantity.HUMIDITY, percent, time.toEpochMilli());
     }
 
-    static Reading co2e(double kg, Instant time) {
-        return new Reading(Quantity.CO2E, kg, time.toEpochMilli());
+    static Reading register(long grams, Instant time) {
+        return new Reading(Quantity.CO2E_REGISTER, grams, time.toEpochMilli());
     }
 }
