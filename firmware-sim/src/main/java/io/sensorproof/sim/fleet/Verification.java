@@ -151,15 +151,30 @@ final class Verification {
         return keys;
     }
 
-    /** Every reading the device's model produces over the whole scenario (faults applied), as if it never lost power. */
+    /**
+     * Every reading the device's model produces over the whole scenario (faults applied), as if it
+     * never lost power, less those its agent refuses: values out of range, and emissions register
+     * readings below the register or not after its newest reading (the agent's register is durable,
+     * so this holds across power loss).
+     */
     List<ReadingKey> expectedReadings(DeviceSpec device) {
         DeviceSimulation simulation = new DeviceSimulation(scenario, device);
         List<ReadingKey> keys = new ArrayList<>();
+        long register = 0;
+        long registerTime = Long.MIN_VALUE;
         for (long k = 1; k <= scenario.ticks(); k++) {
             for (Reading r : simulation.tick(k)) {
-                if (inRange(r)) {
-                    keys.add(ReadingKey.of(r));
+                if (!inRange(r)) {
+                    continue;
                 }
+                if (r.quantity() == Quantity.CO2E_REGISTER) {
+                    if (r.fixedValue() < register || r.timeMillis() <= registerTime) {
+                        continue;
+                    }
+                    register = r.fixedValue();
+                    registerTime = r.timeMillis();
+                }
+                keys.add(ReadingKey.of(r));
             }
         }
         return keys;

@@ -38,7 +38,8 @@ public final class ScenarioParser {
     private static final Set<String> AGENT = Set.of("packMaxRecords", "packMaxAgeMillis", "ackTimeoutMillis");
     private static final Set<String> COLD_ROOM = Set.of("prefix", "count", "model", "setpoint", "band", "ambient", "leakPerHour",
             "coolingPerHour", "doorOpeningsPerHour", "defrostEveryHours", "defrostMinutes");
-    private static final Set<String> STACK = Set.of("prefix", "count", "model", "kgPerHour", "interval", "processChange", "factorAfter");
+    private static final Set<String> STACK = Set.of("prefix", "count", "model", "kgPerHour", "interval", "processChange", "factorAfter",
+            "registerAtStart");
     private static final Set<String> FAULT = Set.of("type", "device", "at", "duration", "quantity", "delta", "offset", "count", "toDevice");
 
     private ScenarioParser() {
@@ -173,9 +174,14 @@ public final class ScenarioParser {
         Duration interval = duration(g, "interval", path, Optional.of(Duration.ofMillis(d.intervalMillis())));
         long change = g.has("processChange") ? instant(g, "processChange", path, Optional.empty()).toEpochMilli() : d.processChangeMillis();
         FactoryStackModel.Parameters p = new FactoryStackModel.Parameters(num(g, "kgPerHour", path, d.kgPerHourAtFullLoad()),
-                interval.toMillis(), change, num(g, "factorAfter", path, d.factorAfter()));
+                interval.toMillis(), change, num(g, "factorAfter", path, d.factorAfter()),
+                (long) num(g, "registerAtStart", path, d.registerAtStartGrams()));
         if (p.kgPerHourAtFullLoad() < 0 || p.intervalMillis() < 1 || p.factorAfter() < 0) {
             throw invalid(path, "kgPerHour and factorAfter must not be negative, interval positive");
+        }
+        double registerAtStart = num(g, "registerAtStart", path, 0);
+        if (registerAtStart < 0 || registerAtStart > 1e15 || registerAtStart != Math.rint(registerAtStart)) {
+            throw invalid(path + ".registerAtStart", "must be whole grams in [0, 10^15]");
         }
         return new ModelSpec.FactoryStack(p);
     }

@@ -99,4 +99,37 @@ class DeviceSimulationTest {
         }
         assertThat(after).isEqualTo(late);
     }
+
+    @Test
+    void aRegisterSpikeAboveTheNextIncrementIsFollowedByAReadingTheAgentRefuses() {
+        String stack = """
+                {"name": "t", "seed": 42, "start": "2026-01-09T00:00:00Z", "duration": "PT6H", "tick": "PT1M",
+                 "devices": [{"prefix": "stack", "model": "factory-stack", "kgPerHour": 1200, "interval": "PT15M"}],
+                 "faults": [%s]}""";
+        Scenario clean = ScenarioParser.parse(stack.formatted(""));
+        Scenario spiked = ScenarioParser.parse(stack.formatted("{\"type\": \"spike\", \"at\": \"PT4H\", \"delta\": 200000}"));
+        Map<Long, Reading> c = registers(clean);
+        Map<Long, Reading> f = registers(spiked);
+        assertThat(f.get(240L).fixedValue()).isEqualTo(c.get(240L).fixedValue() + 200_000);
+        assertThat(f.get(255L)).isEqualTo(c.get(255L));
+        assertThat(f.get(255L).fixedValue()).as("a night's 15 minutes are about 105 kg").isLessThan(f.get(240L).fixedValue());
+        assertThat(f.get(270L).fixedValue()).isGreaterThan(f.get(240L).fixedValue());
+
+        List<ReadingKey> expected = new Verification(spiked, null, true).expectedReadings(spiked.devices().get(0));
+        assertThat(expected).contains(ReadingKey.of(f.get(240L)), ReadingKey.of(f.get(270L)))
+                .as("below the register: the agent refuses it (REGISTER_DECREASED)").doesNotContain(ReadingKey.of(f.get(255L)));
+        assertThat(expected).hasSize(f.size() - 1);
+    }
+
+    private static Map<Long, Reading> registers(Scenario s) {
+        DeviceSimulation sim = new DeviceSimulation(s, s.devices().get(0));
+        Map<Long, Reading> byTick = new TreeMap<>();
+        for (long k = 1; k <= s.ticks(); k++) {
+            for (Reading r : sim.tick(k)) {
+                assertThat(r.quantity()).isEqualTo(Quantity.CO2E_REGISTER);
+                byTick.put(k, r);
+            }
+        }
+        return byTick;
+    }
 }

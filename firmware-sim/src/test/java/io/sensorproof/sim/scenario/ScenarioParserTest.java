@@ -45,7 +45,7 @@ class ScenarioParserTest {
         assertThat(spike.quantity()).isEmpty();
         assertThat(spike.endMillis(s) - spike.startMillis(s)).as("a spike without duration lasts one tick").isEqualTo(60_000);
         assertThat(s.device("stack-1").model()).isInstanceOf(ModelSpec.FactoryStack.class);
-        assertThat(s.device("stack-1").model().create(1).primaryQuantity()).isEqualTo(Quantity.CO2E);
+        assertThat(s.device("stack-1").model().create(1).primaryQuantity()).isEqualTo(Quantity.CO2E_REGISTER);
     }
 
     @Test
@@ -87,5 +87,18 @@ class ScenarioParserTest {
         assertInvalid("{\"devices\": [{\"model\": \"cold-room\", \"prefix\": \"Cold Room\"}], \"duration\": \"PT1H\"}", "is not 1-31 of");
         assertInvalid("{" + devices + ", \"duration\": \"PT1H\", \"seed\": 1, \"seed\": 2}", "not valid JSON");
         assertInvalid("[]", "$: a scenario is a JSON object");
+        for (String bad : new String[] {"-1", "1.5", "1e16"}) {
+            assertInvalid("{\"devices\": [{\"model\": \"factory-stack\", \"registerAtStart\": " + bad + "}], \"duration\": \"PT1H\"}",
+                    "$.devices[0].registerAtStart: must be whole grams");
+        }
+    }
+
+    @Test
+    void aStacksRegisterStartsWhereTheScenarioSays() throws IOException {
+        Scenario week = ScenarioParser.parse(resource("factory-week.json"));
+        ModelSpec.FactoryStack stack = (ModelSpec.FactoryStack) week.device("stack-1").model();
+        assertThat(stack.parameters().registerAtStartGrams()).isEqualTo(262_800_000_000L);
+        Scenario defaults = ScenarioParser.parse("{\"devices\": [{\"model\": \"factory-stack\"}], \"duration\": \"PT1H\"}");
+        assertThat(((ModelSpec.FactoryStack) defaults.devices().get(0).model()).parameters().registerAtStartGrams()).isZero();
     }
 }
