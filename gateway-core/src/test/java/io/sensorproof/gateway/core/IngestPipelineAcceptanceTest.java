@@ -3,8 +3,8 @@ package io.sensorproof.gateway.core;
 import static io.sensorproof.gateway.core.Harness.NOW;
 import static io.sensorproof.gateway.core.Harness.minutesAgo;
 import static io.sensorproof.gateway.core.Harness.verifiedAck;
-import static io.sensorproof.gateway.core.TestDevice.co2e;
 import static io.sensorproof.gateway.core.TestDevice.humidity;
+import static io.sensorproof.gateway.core.TestDevice.register;
 import static io.sensorproof.gateway.core.TestDevice.temperature;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,7 +47,7 @@ class IngestPipelineAcceptanceTest {
     void storedMessageKeepsRawBytesDigestTopicTimesAndFixedPointReadings() {
         Instant readingTime = minutesAgo(2);
         byte[] bytes = device.sign(1, 2, NOW.plusSeconds(42),
-                temperature(4.25, readingTime), humidity(55.5, readingTime), co2e(1.5, readingTime.plusSeconds(1)));
+                temperature(4.25, readingTime), humidity(55.5, readingTime), register(9_007_199_254_740_991L, readingTime.plusSeconds(1)));
         InboundMessage in = h.inbound(device.up(), bytes, "mqtt-user:cold-room-7");
 
         h.processOne(in);
@@ -67,7 +67,7 @@ class IngestPipelineAcceptanceTest {
             assertThat(m.readings()).containsExactly(
                     new AcceptedReading(0, Quantity.TEMPERATURE, 27740, readingTime, false),
                     new AcceptedReading(1, Quantity.HUMIDITY, 5550, readingTime, false),
-                    new AcceptedReading(2, Quantity.CO2E, 1500, readingTime.plusSeconds(1), false));
+                    new AcceptedReading(2, Quantity.CO2E_REGISTER, 9_007_199_254_740_991L, readingTime.plusSeconds(1), false));
         });
         assertThat(h.count("stored.messages")).isEqualTo(1);
         assertThat(h.count("stored.readings")).isEqualTo(3);

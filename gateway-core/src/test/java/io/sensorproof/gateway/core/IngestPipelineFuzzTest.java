@@ -3,8 +3,8 @@ package io.sensorproof.gateway.core;
 import static io.sensorproof.gateway.core.Harness.verifiedAck;
 import static io.sensorproof.gateway.core.Harness.NOW;
 import static io.sensorproof.gateway.core.Harness.minutesAgo;
-import static io.sensorproof.gateway.core.TestDevice.co2e;
 import static io.sensorproof.gateway.core.TestDevice.humidity;
+import static io.sensorproof.gateway.core.TestDevice.register;
 import static io.sensorproof.gateway.core.TestDevice.temperature;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,7 +68,7 @@ class IngestPipelineFuzzTest {
     @EnumSource(SignatureAlgorithm.class)
     void mutatedValidMessagesAreQuarantinedAndNeverThrow(SignatureAlgorithm alg) {
         TestDevice device = h.register(new TestDevice("acme", "cold-room-7", alg));
-        byte[] valid = device.sign(7, 1234, NOW, temperature(4.25, minutesAgo(3)), humidity(40, minutesAgo(2)), co2e(0.5, minutesAgo(1)));
+        byte[] valid = device.sign(7, 1234, NOW, temperature(4.25, minutesAgo(3)), humidity(40, minutesAgo(2)), register(500, minutesAgo(1)));
         Random random = new Random(SEED ^ alg.ordinal());
         List<InboundMessage> batch = new ArrayList<>();
         while (batch.size() < 2_000) {
@@ -95,7 +95,7 @@ class IngestPipelineFuzzTest {
         List<InboundMessage> batch = new ArrayList<>();
         int genuine = 0;
         for (int i = 0; i < 300; i++) {
-            byte[] valid = device.sign(1, i, NOW, temperature(random.nextInt(40) - 20, minutesAgo(1)));
+            byte[] valid = device.sign(1, i, NOW, temperature(random.nextInt(40) - 20, minutesAgo(1).plusMillis(i)));
             if (random.nextInt(3) == 0) {
                 batch.add(h.inbound(device, valid));
                 genuine++;
