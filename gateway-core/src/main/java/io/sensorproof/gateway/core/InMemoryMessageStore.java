@@ -1,6 +1,5 @@
 package io.sensorproof.gateway.core;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,35 +10,25 @@ import java.util.Optional;
 /**
  * A {@link MessageStore} in memory, with the semantics the PostgreSQL implementation must have:
  * a batch is applied atomically (all results are decided before anything is visible), keys are
- * insert-if-absent in batch order, and a repeated key within one batch is compared with the
- * earlier occurrence. For tests and for wiring without a database. Thread-safe.
+ * insert-if-absent in batch order, a repeated key within one batch is compared with the earlier
+ * occurrence, and a message with a free key is refused when a reading breaks a rule of
+ * {@link StoredReadings} (decided by {@link BatchDecision}). For tests and for wiring without a
+ * database. Thread-safe.
  */
 public final class InMemoryMessageStore implements MessageStore {
     private final Map<MessageKey, AcceptedMessage> messages = new LinkedHashMap<>();
+    private final StoredReadings readings = new StoredReadings();
     private long transactions;
 
     @Override
     public synchronized StoredOutcome store(List<AcceptedMessage> batch) {
-        List<StoredOutcome.Result> results = new ArrayList<>(batch.size());
-        Map<MessageKey, AcceptedMessage> inserts = new LinkedHashMap<>();
-        for (AcceptedMessage m : batch) {
-            MessageKey key = m.key();
-            AcceptedMessage existing = messages.get(key);
-            if (existing == null) {
-                existing = inserts.get(key);
-            }
-            if (existing == null) {
-                inserts.put(key, m);
-                results.add(new StoredOutcome.Result(key, StoredOutcome.Status.INSERTED, m.contentDigest()));
-            } else if (existing.contentDigest().equals(m.contentDigest())) {
-                results.add(new StoredOutcome.Result(key, StoredOutcome.Status.DUPLICATE, existing.contentDigest()));
-            } else {
-                results.add(new StoredOutcome.Result(key, StoredOutcome.Status.CONFLICT, existing.contentDigest()));
-            }
+        // decide adds the inserted messages' readings to the timeline; nothing after it can fail
+        BatchDecision decision = BatchDecision.decide(batch, storedDigests(batch.stream().map(AcceptedMessage::key).toList()), readings);
+        for (AcceptedMessage m : decision.inserts()) {
+            messages.put(m.key(), m);
         }
-        messages.putAll(inserts);
         transactions++;
-        return new StoredOutcome(results);
+        return new StoredOutcome(decision.results());
     }
 
     @Override

@@ -47,12 +47,18 @@ import java.util.logging.Logger;
  *       nothing stored); another digest stored → {@code CONFLICTING_DUPLICATE} and an operator alert</li>
  *   <li>values → {@code INVALID_VALUE}; reading times more than {@code futureSkew} ahead of the
  *       receive time → {@code FUTURE_TIMESTAMP}; older than {@code lateAfter} → accepted, flagged late</li>
+ *   <li>readings against the stored ones (key free only): a record's (device, quantity, time in ms)
+ *       already stored from another message → {@code DUPLICATE_READING_TIME}; an emissions register
+ *       below its stored predecessor or above its stored successor → {@code REGISTER_DECREASED}</li>
  * </ol>
- * Steps 1 to 7 and 9 are pure (apart from the registry lookup); step 8 is the store's
- * insert-if-absent, so a batch makes one {@link MessageStore#store} call for all its accepted
- * messages. The outcome of a batch equals processing its messages one after the other in batch
- * order; in particular a (device, boot, seq) that occurs twice in one batch is stored once and the
- * second copy is a duplicate or a conflict.
+ * Steps 1 to 7 and 9 are pure (apart from the registry lookup); steps 8 and 10 are the store's
+ * (insert-if-absent, then {@link StoredReadings}' rules, decided by {@link BatchDecision}), so a
+ * batch makes one {@link MessageStore#store} call for all its accepted messages. The outcome of a
+ * batch equals processing its messages one after the other in batch order; in particular a
+ * (device, boot, seq) that occurs twice in one batch is stored once and the second copy is a
+ * duplicate or a conflict, and a reading time taken by an earlier message of the batch refuses a
+ * later one. A retransmission (key taken, same digest) stays a duplicate that is acknowledged again:
+ * the key decides before the reading rules.
  *
  * <p>Side effects, in this order: the store transaction; quarantine entries and operator alerts;
  * then the signed replies through the {@link Acknowledger}. So an acknowledgement is never sent
@@ -277,36 +283,38 @@ public final class IngestPipeline {
         return new Refused(ReasonCode.of(reason), detail, trace);
     }
 
-    // ---- step 8: replay, one store transaction for the batch ----
+    // ---- step 8 and 10: replay and reading rules, one store transaction for the batch ----
 
     /**
-     * For each key of an authenticated message, the digest stored before this batch (empty when the
-     * key was free); a key is missing when the store could not tell.
+     * What the store said. {@code stored}: the store's result for each valid message, by batch
+     * index (missing when the store failed). {@code storedBefore}: for each key of an authenticated
+     * message that failed validation, the digest stored before this batch (empty when the key was
+     * free; missing when the store could not tell). {@code inserted}: for each key inserted by this
+     * batch, the inserting message.
      */
-    private record Replay(Map<MessageKey, Optional<ContentDigest>> storedBefore, Map<MessageKey, FirstValid> firstValid) {
+    private record Replay(Map<Integer, StoredOutcome.Result> stored, Map<MessageKey, Optional<ContentDigest>> storedBefore,
+            Map<MessageKey, Inserted> inserted) {
     }
 
-    /** The first message of a key in the batch that passed validation: the one handed to the store. */
-    private record FirstValid(int index, ContentDigest digest) {
+    /** The message of the batch that the store inserted under a key. */
+    private record Inserted(int index, ContentDigest digest) {
     }
 
     private Replay replay(List<Checked> checked) {
-        // the first valid message of each key is the one to insert; later ones compare with it
-        Map<MessageKey, FirstValid> firstValid = new HashMap<>();
+        // every valid message goes to the store, in batch order: it applies key and reading rules
+        // as if they came one by one (a repeated key is compared with its earlier occurrence)
+        List<Integer> indexes = new ArrayList<>();
         List<AcceptedMessage> toStore = new ArrayList<>();
+        Map<MessageKey, List<Integer>> validByKey = new HashMap<>();
         for (int i = 0; i < checked.size(); i++) {
-            if (checked.get(i) instanceof Authentic a && a.accepted() != null && !firstValid.containsKey(a.key())) {
-                firstValid.put(a.key(), new FirstValid(i, a.digest()));
+            if (checked.get(i) instanceof Authentic a && a.accepted() != null) {
+                indexes.add(i);
                 toStore.add(a.accepted());
+                validByKey.computeIfAbsent(a.key(), k -> new ArrayList<>()).add(i);
             }
         }
-        Set<MessageKey> lookup = new LinkedHashSet<>();
-        for (Checked c : checked) {
-            if (c instanceof Authentic a && a.accepted() == null && !firstValid.containsKey(a.key())) {
-                lookup.add(a.key());
-            }
-        }
-        Map<MessageKey, Optional<ContentDigest>> storedBefore = new HashMap<>();
+        Map<Integer, StoredOutcome.Result> stored = new HashMap<>();
+        Map<MessageKey, Inserted> inserted = new HashMap<>();
         if (!toStore.isEmpty()) {
             try {
                 StoredOutcome result = store.store(List.copyOf(toStore));
@@ -314,18 +322,50 @@ public final class IngestPipeline {
                 if (results.size() != toStore.size()) {
                     throw new IllegalStateException("store returned " + results.size() + " results for " + toStore.size() + " messages");
                 }
-                Map<MessageKey, Optional<ContentDigest>> before = new HashMap<>();
+                Map<Integer, StoredOutcome.Result> byIndex = new HashMap<>();
                 for (int j = 0; j < results.size(); j++) {
                     StoredOutcome.Result r = results.get(j);
                     if (!r.key().equals(toStore.get(j).key())) {
                         throw new IllegalStateException("store result " + j + " is for " + r.key() + ", not " + toStore.get(j).key());
                     }
-                    before.put(r.key(), r.status() == StoredOutcome.Status.INSERTED ? Optional.empty() : Optional.of(r.storedDigest()));
+                    byIndex.put(indexes.get(j), r);
                 }
-                storedBefore.putAll(before);
+                stored.putAll(byIndex);
+                for (Map.Entry<Integer, StoredOutcome.Result> e : byIndex.entrySet()) {
+                    if (e.getValue().status() == StoredOutcome.Status.INSERTED) {
+                        inserted.put(e.getValue().key(), new Inserted(e.getKey(), e.getValue().storedDigest().orElseThrow()));
+                    }
+                }
             } catch (RuntimeException e) {
                 metrics.storeFailures.increment();
                 LOG.log(Level.WARNING, "message store failed; " + toStore.size() + " messages deferred", e);
+            }
+        }
+        // authenticated messages that failed validation: what was stored under their key before
+        Map<MessageKey, Optional<ContentDigest>> storedBefore = new HashMap<>();
+        Set<MessageKey> lookup = new LinkedHashSet<>();
+        for (Checked c : checked) {
+            if (!(c instanceof Authentic a) || a.accepted() != null || storedBefore.containsKey(a.key())) {
+                continue;
+            }
+            List<Integer> valid = validByKey.get(a.key());
+            if (valid == null) {
+                lookup.add(a.key());
+            } else if (!stored.isEmpty()) {
+                // the store saw this key in the batch: inserted means it was free before; a duplicate
+                // or conflict without an insert names the digest from before; refusals leave it free
+                Optional<ContentDigest> before = Optional.empty();
+                for (int i : valid) {
+                    StoredOutcome.Result r = stored.get(i);
+                    if (r.status() == StoredOutcome.Status.INSERTED) {
+                        before = Optional.empty();
+                        break;
+                    }
+                    if (r.storedDigest().isPresent()) {
+                        before = r.storedDigest();
+                    }
+                }
+                storedBefore.put(a.key(), before);
             }
         }
         if (!lookup.isEmpty()) {
@@ -339,7 +379,7 @@ public final class IngestPipeline {
                 LOG.log(Level.WARNING, "message store lookup failed; " + lookup.size() + " messages deferred", e);
             }
         }
-        return new Replay(storedBefore, firstValid);
+        return new Replay(stored, storedBefore, inserted);
     }
 
     // ---- decisions, quarantine, alerts, replies ----
@@ -367,13 +407,34 @@ public final class IngestPipeline {
             return rejectUnauthenticated(in, r);
         }
         Authentic a = (Authentic) checked;
+        if (a.accepted() != null) {
+            StoredOutcome.Result r = replay.stored().get(index);
+            if (r == null) {
+                return new Outcome.Deferred("message store unavailable");
+            }
+            return switch (r.status()) {
+                case INSERTED -> {
+                    metrics.storedMessages.increment();
+                    metrics.storedReadings.add(a.accepted().readings().size());
+                    metrics.lateReadings.add(a.accepted().lateReadings());
+                    yield new Outcome.Stored(a.key(), storedAck(a));
+                }
+                case DUPLICATE -> {
+                    metrics.duplicates.increment();
+                    yield new Outcome.Duplicate(a.key(), storedAck(a));
+                }
+                case CONFLICT -> conflict(in, a, r.storedDigest().orElseThrow());
+                case DUPLICATE_READING_TIME, REGISTER_DECREASED ->
+                        rejectAuthenticated(in, a, ReasonCode.of(r.status().refusalCode().orElseThrow()), r.refusal().orElseThrow());
+            };
+        }
         Optional<ContentDigest> before = replay.storedBefore().get(a.key());
         if (before == null) {
             return new Outcome.Deferred("message store unavailable");
         }
         // what a one-by-one run would find stored: the store's digest from before the batch, else
-        // the digest of this key's first valid message if that came earlier in the batch
-        FirstValid first = replay.firstValid().get(a.key());
+        // the digest of the message of the batch that inserted this key, if that came earlier
+        Inserted first = replay.inserted().get(a.key());
         Optional<ContentDigest> prior = before;
         if (prior.isEmpty() && first != null && first.index() < index) {
             prior = Optional.of(first.digest());
@@ -385,13 +446,7 @@ public final class IngestPipeline {
             }
             return conflict(in, a, prior.get());
         }
-        if (a.accepted() == null) {
-            return rejectAuthenticated(in, a, a.invalidReason(), a.invalidDetail());
-        }
-        metrics.storedMessages.increment();
-        metrics.storedReadings.add(a.accepted().readings().size());
-        metrics.lateReadings.add(a.accepted().lateReadings());
-        return new Outcome.Stored(a.key(), storedAck(a));
+        return rejectAuthenticated(in, a, a.invalidReason(), a.invalidDetail());
     }
 
     /**

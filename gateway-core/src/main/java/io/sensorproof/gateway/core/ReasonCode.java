@@ -24,9 +24,13 @@ import java.util.Set;
 public record ReasonCode(String name, boolean signedRejection, String summary) {
     /**
      * Protocol codes that the pipeline finds only after the signature verified, and that are final
-     * for the signed content (resending the same bytes cannot succeed).
+     * for the signed content (resending the same bytes cannot succeed): invalid values, and the
+     * store's reading rules (a reading time already stored from another message, an emissions
+     * register below its predecessor or above its successor), which nothing later can undo because
+     * stored readings are never deleted.
      */
-    private static final Set<ErrorCode> AUTHENTICATED_PROTOCOL_CODES = EnumSet.of(ErrorCode.INVALID_VALUE);
+    private static final Set<ErrorCode> AUTHENTICATED_PROTOCOL_CODES = EnumSet.of(ErrorCode.INVALID_VALUE,
+            ErrorCode.DUPLICATE_READING_TIME, ErrorCode.REGISTER_DECREASED);
 
     private static final Map<String, ReasonCode> NAMESPACE = namespace();
 

@@ -47,7 +47,7 @@ class IngestPipelineAcceptanceTest {
     void storedMessageKeepsRawBytesDigestTopicTimesAndFixedPointReadings() {
         Instant readingTime = minutesAgo(2);
         byte[] bytes = device.sign(1, 2, NOW.plusSeconds(42),
-                temperature(4.25, readingTime), humidity(55.5, readingTime), register(1_500, readingTime.plusSeconds(1)));
+                temperature(4.25, readingTime), humidity(55.5, readingTime), register(9_007_199_254_740_991L, readingTime.plusSeconds(1)));
         InboundMessage in = h.inbound(device.up(), bytes, "mqtt-user:cold-room-7");
 
         h.processOne(in);
@@ -67,7 +67,7 @@ class IngestPipelineAcceptanceTest {
             assertThat(m.readings()).containsExactly(
                     new AcceptedReading(0, Quantity.TEMPERATURE, 27740, readingTime, false),
                     new AcceptedReading(1, Quantity.HUMIDITY, 5550, readingTime, false),
-                    new AcceptedReading(2, Quantity.CO2E_REGISTER, 1500, readingTime.plusSeconds(1), false));
+                    new AcceptedReading(2, Quantity.CO2E_REGISTER, 9_007_199_254_740_991L, readingTime.plusSeconds(1), false));
         });
         assertThat(h.count("stored.messages")).isEqualTo(1);
         assertThat(h.count("stored.readings")).isEqualTo(3);

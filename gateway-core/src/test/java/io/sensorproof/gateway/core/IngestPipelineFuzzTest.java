@@ -95,7 +95,7 @@ class IngestPipelineFuzzTest {
         List<InboundMessage> batch = new ArrayList<>();
         int genuine = 0;
         for (int i = 0; i < 300; i++) {
-            byte[] valid = device.sign(1, i, NOW, temperature(random.nextInt(40) - 20, minutesAgo(1)));
+            byte[] valid = device.sign(1, i, NOW, temperature(random.nextInt(40) - 20, minutesAgo(1).plusMillis(i)));
             if (random.nextInt(3) == 0) {
                 batch.add(h.inbound(device, valid));
                 genuine++;

@@ -23,8 +23,9 @@ class IngestPipelineReplayTest {
     private final Harness h = new Harness();
     private final TestDevice device = h.register(new TestDevice("acme", "cold-room-7", SignatureAlgorithm.ES256));
 
+    /** One reading time per seq: the store refuses a reading time stored from another message. */
     private byte[] message(long seq, double celsius) {
-        return device.sign(1, seq, NOW, temperature(celsius, minutesAgo(1)));
+        return device.sign(1, seq, NOW, temperature(celsius, minutesAgo(1).plusMillis(seq)));
     }
 
     private static ContentDigest digest(byte[] bytes) {
@@ -158,8 +159,9 @@ class IngestPipelineReplayTest {
         assertThat(reason(outcomes.get(2))).isEqualTo("CONFLICTING_DUPLICATE");
         assertThat(outcomes.get(3)).isInstanceOf(Outcome.Stored.class);
         assertThat(outcomes.get(4)).isInstanceOf(Outcome.Duplicate.class);
+        // every valid message goes to the store in batch order, which compares repeats with the first
         assertThat(h.store.batches).singleElement().satisfies(batch ->
-                assertThat(batch).extracting(AcceptedMessage::seq).containsExactly(10L, 11L));
+                assertThat(batch).extracting(AcceptedMessage::seq).containsExactly(10L, 10L, 10L, 11L, 11L));
         assertThat(h.store.messages()).hasSize(2);
         assertThat(h.alerts).singleElement().satisfies(al -> assertThat(al.storedDigest()).isEqualTo(digest(a)));
         // one acknowledgement names seq 10 and 11 for all four stored/duplicate copies, plus the signed rejection

@@ -33,7 +33,8 @@ class ReasonCodeTest {
     @Test
     void onlyCodesFoundAfterTheSignatureVerifiedSendSignedRejections() {
         assertThat(ReasonCode.all()).filteredOn(ReasonCode::signedRejection).extracting(ReasonCode::name)
-                .containsExactlyInAnyOrder("INVALID_VALUE", "CONFLICTING_DUPLICATE", "FUTURE_TIMESTAMP");
+                .containsExactlyInAnyOrder("INVALID_VALUE", "CONFLICTING_DUPLICATE", "FUTURE_TIMESTAMP", "DUPLICATE_READING_TIME",
+                        "REGISTER_DECREASED");
         for (ErrorCode preSignature : new ErrorCode[] {ErrorCode.OVERSIZED, ErrorCode.MALFORMED_CBOR, ErrorCode.UNKNOWN_KEY,
                 ErrorCode.ALG_MISMATCH, ErrorCode.BAD_SIGNATURE, ErrorCode.INVALID_IDENTIFIER}) {
             assertThat(ReasonCode.of(preSignature).signedRejection()).as(preSignature.name()).isFalse();

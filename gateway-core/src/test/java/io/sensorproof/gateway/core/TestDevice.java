@@ -82,6 +82,7 @@ final class TestDevice {
         return new Reading(Quantity.HUMIDITY, percent, time.toEpochMilli());
     }
 
+    /** An emissions register reading: the cumulative CO2e mass in whole grams. */
     static Reading register(long grams, Instant time) {
         return new Reading(Quantity.CO2E_REGISTER, grams, time.toEpochMilli());
     }

@@ -2,10 +2,13 @@ package io.sensorproof.gateway.persistence;
 
 import io.sensorproof.gateway.core.AcceptedMessage;
 import io.sensorproof.gateway.core.AcceptedReading;
+import io.sensorproof.gateway.core.BatchDecision;
 import io.sensorproof.gateway.core.ContentDigest;
 import io.sensorproof.gateway.core.MessageKey;
 import io.sensorproof.gateway.core.MessageStore;
 import io.sensorproof.gateway.core.StoredOutcome;
+import io.sensorproof.gateway.core.StoredReadings;
+import io.sensorproof.protocol.senml.Quantity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -13,8 +16,13 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -24,7 +32,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,8 +41,11 @@ import java.util.Set;
 /**
  * The {@link MessageStore} on PostgreSQL ({@code messages} and {@code readings}), with exactly the
  * semantics of {@code InMemoryMessageStore}: a batch is one transaction, keys are insert-if-absent
- * in batch order, a key repeated in the batch is compared with its earlier occurrence, and
- * {@link #store(List)} returns only after COMMIT succeeded (any failure throws).
+ * in batch order, a key repeated in the batch is compared with its earlier occurrence, a message
+ * with a free key is refused when a reading breaks a rule of {@link StoredReadings} (a reading time
+ * already stored, an emissions register going down), and {@link #store(List)} returns only after
+ * COMMIT succeeded (any failure throws). The decisions themselves are {@link BatchDecision}'s, shared
+ * with the in-memory store.
  *
  * <p>It runs on the reactive Vert.x pool that Hibernate Reactive also uses, but with plain SQL
  * rather than entity sessions: the hot path needs a set-based insert with
@@ -42,14 +53,31 @@ import java.util.Set;
  * of messages and their readings instead of one INSERT per entity, and no persistence context,
  * dirty checking or entity instances for rows that are written once and never read back here.
  *
- * <p>Per batch, in one transaction: (1) one statement inserts the batch's distinct messages from
- * arrays ({@code unnest}) with {@code ON CONFLICT (device_id, boot, seq) DO NOTHING RETURNING} the
- * inserted keys, and in the same statement the readings of exactly those messages; (2) only if
- * some keys were taken, one SELECT reads their stored digests, which classifies each as
- * DUPLICATE or CONFLICT. Step 2 is a separate statement on purpose: under READ COMMITTED it takes
- * a fresh snapshot, so a key that a concurrent transaction committed while step 1 waited on it is
- * visible. Messages are inserted in key order so that concurrent batches lock keys in the same
- * order and cannot deadlock on each other.
+ * <p>Per batch, in one READ COMMITTED transaction, three statements:
+ * <ol>
+ *   <li>{@link #LOCK_DEVICES}: a transaction-scoped advisory lock per device of the batch
+ *       ({@code pg_advisory_xact_lock(class, key)}, key = the first four bytes of SHA-256 of the
+ *       device id), taken in ascending key order, so two writers of overlapping devices always
+ *       lock in the same order and cannot deadlock; equal keys of two devices only serialise them.
+ *       Every writer of readings takes it, so the checks below and the insert are one critical
+ *       section per device across all replicas;</li>
+ *   <li>{@link #SELECT_STATE}: the digests stored under the batch's keys, the stored readings at
+ *       the batch's (device, quantity, time) triples and, for each register reading, the device's
+ *       stored register readings nearest before and after it. It is a statement of its own on
+ *       purpose: under READ COMMITTED it takes its snapshot after the locks were granted, so it sees
+ *       everything a previous holder committed;</li>
+ *   <li>{@link #INSERT_UNNEST}: the messages {@link BatchDecision} admitted, in key order, with
+ *       {@code ON CONFLICT (device_id, boot, seq) DO NOTHING RETURNING}, and in the same statement
+ *       the readings of exactly those messages.</li>
+ * </ol>
+ * Backstops for writers that do not take the lock (none in this code base; a manual insert, an
+ * older gateway version): the unique index {@code readings_device_quantity_time_key} (V8) makes a
+ * second reading at one (device, quantity, time) fail the transaction, and a key that statement 3
+ * finds taken although statement 2 saw it free fails it too; either way the whole transaction is
+ * run again (at most {@value #ATTEMPTS} times), and the next attempt sees the other writer's rows
+ * and decides against them. Measured with {@code MessageStoreThroughput} (ADR 018): the lock and
+ * the state read cost a few percent to a fifth of the insert rate, less than the noise of a shared
+ * machine for large batches.
  */
 @ApplicationScoped
 public class PgMessageStore implements MessageStore {
@@ -97,6 +125,42 @@ public class PgMessageStore implements MessageStore {
             INSERT INTO readings (device_id, boot, seq, record_index, quantity, value, reading_time, received_at, late)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""";
 
+    /** Advisory lock class of the per-device reading locks (the two-key form has its own key space). */
+    static final int DEVICE_LOCK_CLASS = 0x5350_5244;
+
+    /** How many times a transaction runs when a writer without the device lock got in between. */
+    static final int ATTEMPTS = 3;
+
+    static final String LOCK_DEVICES = """
+            SELECT pg_advisory_xact_lock($1, t.k) FROM unnest($2::int[]) WITH ORDINALITY AS t (k, n) ORDER BY t.n""";
+
+    /**
+     * kind 0: a stored message under a batch key (device, boot, seq, digest); kind 1: a stored
+     * reading at a batch (device, quantity, time); kinds 2 and 3: the stored register reading
+     * nearest before and after a batch register reading (device, boot, seq, quantity, time, value).
+     */
+    static final String SELECT_STATE = """
+            SELECT 0 AS kind, m.device_id, m.boot, m.seq, m.content_digest,
+                   NULL::smallint AS quantity, NULL::timestamptz AS reading_time, NULL::bigint AS value
+            FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS k (device_id, boot, seq)
+            JOIN messages m ON m.device_id = k.device_id AND m.boot = k.boot AND m.seq = k.seq
+            UNION ALL
+            SELECT 1, r.device_id, r.boot, r.seq, NULL, r.quantity, r.reading_time, r.value
+            FROM unnest($4::text[], $5::smallint[], $6::timestamptz[]) AS c (device_id, quantity, reading_time)
+            JOIN readings r ON r.device_id = c.device_id AND r.quantity = c.quantity AND r.reading_time = c.reading_time
+            UNION ALL
+            SELECT 2, p.device_id, p.boot, p.seq, NULL, p.quantity, p.reading_time, p.value
+            FROM unnest($7::text[], $8::timestamptz[]) AS c (device_id, reading_time)
+            CROSS JOIN LATERAL (SELECT * FROM readings r
+                                WHERE r.device_id = c.device_id AND r.quantity = $9 AND r.reading_time < c.reading_time
+                                ORDER BY r.reading_time DESC LIMIT 1) p
+            UNION ALL
+            SELECT 3, f.device_id, f.boot, f.seq, NULL, f.quantity, f.reading_time, f.value
+            FROM unnest($7::text[], $8::timestamptz[]) AS c (device_id, reading_time)
+            CROSS JOIN LATERAL (SELECT * FROM readings r
+                                WHERE r.device_id = c.device_id AND r.quantity = $9 AND r.reading_time > c.reading_time
+                                ORDER BY r.reading_time ASC LIMIT 1) f""";
+
     static final String SELECT_DIGESTS = """
             SELECT m.device_id, m.boot, m.seq, m.content_digest
             FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS k (device_id, boot, seq)
@@ -126,38 +190,109 @@ public class PgMessageStore implements MessageStore {
         if (batch.isEmpty()) {
             return new StoredOutcome(List.of());
         }
-        // the first occurrence of each key is the one that may be inserted
-        Map<MessageKey, AcceptedMessage> firsts = new LinkedHashMap<>();
-        for (AcceptedMessage m : batch) {
-            firsts.putIfAbsent(m.key(), m);
-        }
-        List<AcceptedMessage> toInsert = new ArrayList<>(firsts.values());
-        toInsert.sort(Comparator.comparing(AcceptedMessage::key, KEY_ORDER));
-
-        Uni<Decided> transaction = pool.withTransaction(conn -> insert(conn, toInsert)
-                .flatMap(inserted -> {
-                    List<MessageKey> taken = new ArrayList<>();
-                    for (AcceptedMessage m : toInsert) {
-                        if (!inserted.contains(m.key())) {
-                            taken.add(m.key());
-                        }
-                    }
-                    if (taken.isEmpty()) {
-                        return Uni.createFrom().item(new Decided(inserted, Map.of()));
-                    }
-                    return selectDigests(conn, taken).map(found -> {
-                        for (MessageKey key : taken) {
-                            if (!found.containsKey(key)) {
-                                // ON CONFLICT skipped it, yet no committed row is visible: impossible
-                                // while messages are never deleted; roll back rather than guess
-                                throw new IllegalStateException("key " + key + " was neither inserted nor found");
+        List<AcceptedMessage> messages = List.copyOf(batch);
+        Integer[] lockKeys = messages.stream().map(AcceptedMessage::deviceId).distinct().map(PgMessageStore::deviceLockKey)
+                .distinct().sorted().toArray(Integer[]::new);
+        Uni<BatchDecision> transaction = pool.withTransaction(conn -> conn.preparedQuery(LOCK_DEVICES)
+                        .execute(Tuple.of(DEVICE_LOCK_CLASS, lockKeys))
+                        .chain(() -> selectState(conn, messages))
+                        .chain(state -> {
+                            BatchDecision decision = BatchDecision.decide(messages, state.digests(), state.readings());
+                            List<AcceptedMessage> toInsert = new ArrayList<>(decision.inserts());
+                            if (toInsert.isEmpty()) {
+                                return Uni.createFrom().item(decision);
                             }
-                        }
-                        return new Decided(inserted, found);
-                    });
-                }));
-        Decided decided = Blocking.await(transaction, timeout, "store " + batch.size() + " messages");
-        return classify(batch, firsts, decided);
+                            toInsert.sort(Comparator.comparing(AcceptedMessage::key, KEY_ORDER));
+                            return insert(conn, toInsert).map(inserted -> {
+                                if (inserted.size() != toInsert.size()) {
+                                    throw new WriterWithoutLock("of " + toInsert.size() + " keys seen free, " + inserted.size()
+                                            + " were inserted: another transaction took one without the device lock");
+                                }
+                                return decision;
+                            });
+                        }))
+                .onFailure(PgMessageStore::anotherWriterGotIn).retry().atMost(ATTEMPTS - 1);
+        BatchDecision decided = Blocking.await(transaction, timeout, "store " + batch.size() + " messages");
+        return new StoredOutcome(decided.results());
+    }
+
+    /** A key or reading time taken by a transaction that did not hold the device lock. */
+    private static final class WriterWithoutLock extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        WriterWithoutLock(String message) {
+            super(message);
+        }
+    }
+
+    private static boolean anotherWriterGotIn(Throwable failure) {
+        return failure instanceof WriterWithoutLock || failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+                && READINGS_UNIQUE_INDEX.equals(pg.getConstraint());
+    }
+
+    /** The unique index on readings (device_id, quantity, reading_time), migration V8. */
+    static final String READINGS_UNIQUE_INDEX = "readings_device_quantity_time_key";
+
+    /** The advisory lock key of a device: the first four bytes of SHA-256 of its UTF-8 id, big-endian. */
+    static int deviceLockKey(String deviceId) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(deviceId.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(h, 0, 4).getInt();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** What the transaction read under its locks. */
+    private record State(Map<MessageKey, ContentDigest> digests, StoredReadings readings) {
+    }
+
+    private static Uni<State> selectState(SqlConnection conn, List<AcceptedMessage> messages) {
+        Set<MessageKey> keys = new LinkedHashSet<>();
+        Set<ReadingAt> exact = new LinkedHashSet<>();
+        Set<ReadingAt> registers = new LinkedHashSet<>();
+        for (AcceptedMessage m : messages) {
+            keys.add(m.key());
+            for (AcceptedReading r : m.readings()) {
+                ReadingAt at = new ReadingAt(m.deviceId(), r.quantity(), r.time());
+                exact.add(at);
+                if (r.quantity() == Quantity.CO2E_REGISTER) {
+                    registers.add(at);
+                }
+            }
+        }
+        String[] kDevices = keys.stream().map(MessageKey::deviceId).toArray(String[]::new);
+        Long[] kBoots = keys.stream().map(MessageKey::boot).toArray(Long[]::new);
+        Long[] kSeqs = keys.stream().map(MessageKey::seq).toArray(Long[]::new);
+        String[] eDevices = exact.stream().map(ReadingAt::deviceId).toArray(String[]::new);
+        Short[] eQuantities = exact.stream().map(a -> (short) a.quantity().code()).toArray(Short[]::new);
+        OffsetDateTime[] eTimes = exact.stream().map(a -> utc(a.time())).toArray(OffsetDateTime[]::new);
+        String[] rDevices = registers.stream().map(ReadingAt::deviceId).toArray(String[]::new);
+        OffsetDateTime[] rTimes = registers.stream().map(a -> utc(a.time())).toArray(OffsetDateTime[]::new);
+        Tuple params = Tuple.tuple().addValue(kDevices).addValue(kBoots).addValue(kSeqs)
+                .addValue(eDevices).addValue(eQuantities).addValue(eTimes)
+                .addValue(rDevices).addValue(rTimes).addValue((short) Quantity.CO2E_REGISTER.code());
+        return conn.preparedQuery(SELECT_STATE).execute(params).map(rows -> {
+            Map<MessageKey, ContentDigest> digests = new HashMap<>();
+            StoredReadings readings = new StoredReadings();
+            for (Row row : rows) {
+                MessageKey key = new MessageKey(row.getString(1), row.getLong(2), row.getLong(3));
+                if (row.getInteger(0) == 0) {
+                    digests.put(key, ContentDigest.of(row.getBuffer(4).getBytes()));
+                    continue;
+                }
+                Quantity quantity = Quantity.byCode(row.getInteger(5));
+                if (quantity == null) {
+                    throw new IllegalStateException("stored reading of " + key + " has unknown quantity code " + row.getInteger(5));
+                }
+                readings.add(key.deviceId(), quantity, row.getOffsetDateTime(6).toInstant().toEpochMilli(), row.getLong(7), key);
+            }
+            return new State(digests, readings);
+        });
+    }
+
+    /** A (device, quantity, reading time) of the batch. */
+    private record ReadingAt(String deviceId, Quantity quantity, Instant time) {
     }
 
     @Override
@@ -169,31 +304,6 @@ public class PgMessageStore implements MessageStore {
         List<MessageKey> distinct = List.copyOf(new HashSet<>(keys));
         Uni<Map<MessageKey, ContentDigest>> query = pool.withConnection(conn -> selectDigests(conn, distinct));
         return Blocking.await(query, timeout, "look up " + distinct.size() + " stored digests");
-    }
-
-    /** Keys inserted by this transaction, and the digests already stored under the others. */
-    private record Decided(Set<MessageKey> inserted, Map<MessageKey, ContentDigest> stored) {
-    }
-
-    private static StoredOutcome classify(List<AcceptedMessage> batch, Map<MessageKey, AcceptedMessage> firsts, Decided decided) {
-        List<StoredOutcome.Result> results = new ArrayList<>(batch.size());
-        Set<MessageKey> seen = new HashSet<>();
-        for (AcceptedMessage m : batch) {
-            MessageKey key = m.key();
-            boolean first = seen.add(key);
-            if (decided.inserted().contains(key)) {
-                ContentDigest stored = firsts.get(key).contentDigest();
-                StoredOutcome.Status status = first ? StoredOutcome.Status.INSERTED
-                        : stored.equals(m.contentDigest()) ? StoredOutcome.Status.DUPLICATE : StoredOutcome.Status.CONFLICT;
-                results.add(new StoredOutcome.Result(key, status, stored));
-            } else {
-                ContentDigest stored = decided.stored().get(key);
-                StoredOutcome.Status status = stored.equals(m.contentDigest())
-                        ? StoredOutcome.Status.DUPLICATE : StoredOutcome.Status.CONFLICT;
-                results.add(new StoredOutcome.Result(key, status, stored));
-            }
-        }
-        return new StoredOutcome(results);
     }
 
     private Uni<Set<MessageKey>> insert(SqlConnection conn, List<AcceptedMessage> messages) {

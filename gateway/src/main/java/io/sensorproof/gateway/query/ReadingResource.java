@@ -69,7 +69,7 @@ public class ReadingResource {
     public Uni<Page<ReadingView>> list(@Context SecurityContext security, @PathParam("deviceId") String deviceId,
             @Parameter(description = "ISO-8601 instant, inclusive") @QueryParam("from") String from,
             @Parameter(description = "ISO-8601 instant, exclusive") @QueryParam("to") String to,
-            @Parameter(description = "temperature, humidity or co2e") @QueryParam("quantity") String quantity,
+            @Parameter(description = "a quantity's SenML name: temperature, humidity, co2e-register") @QueryParam("quantity") String quantity,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         return access.requireDeviceRead(security, deviceId).chain(caller -> list(deviceId, from, to, quantity, limit, cursor));
     }

@@ -62,7 +62,7 @@ class CoapGatewayIT {
         try (EdgeAgent cert = byCertificate.agent(byCertificate.config(false, Map.of("pack.max-records", "100")));
                 EdgeAgent rpk = byRawKey.agent(byRawKey.config(true, Map.of()))) {
             for (int i = 0; i < 300; i++) {
-                cert.submit(new Reading(Quantity.values()[i % 3], 10 + i % 20, t0 + i * 10L));
+                cert.submit(reading(i, t0 + i * 10L));
             }
             for (int i = 0; i < 40; i++) {
                 rpk.submit(new Reading(Quantity.HUMIDITY, 50 + i % 5, t0 + i * 10L));
@@ -198,5 +198,17 @@ class CoapGatewayIT {
         }
         assertThat(registry.count("SELECT count(*) FROM messages WHERE device_id = 'coap-busy-1'")).isEqualTo(48);
         assertThat(coap.adapter().orElseThrow().ingest().counters().get("overloaded")).isPositive();
+    }
+
+    /**
+     * Reading {@code i} of a mixed stream: temperature, humidity and an emissions register that
+     * rises by one gram per reading (a register never decreases).
+     */
+    private static Reading reading(int i, long time) {
+        return switch (i % 3) {
+            case 0 -> new Reading(Quantity.TEMPERATURE, 10 + i % 20, time);
+            case 1 -> new Reading(Quantity.HUMIDITY, 10 + i % 20, time);
+            default -> new Reading(Quantity.CO2E_REGISTER, 1_000 + i, time);
+        };
     }
 }

@@ -76,7 +76,7 @@ class AgentIngestIT {
                 metrics -> new MqttTransport(config, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), new SecureRandom()),
                         metrics::recordBackoff), Clock.systemUTC())) {
             for (int i = 0; i < 500; i++) {
-                agent.submit(new Reading(Quantity.values()[i % 3], 10 + i % 20, t0 + i * 10L));
+                agent.submit(reading(i, t0 + i * 10L));
             }
             agent.flush();
             assertThat(agent.awaitDrained(Duration.ofSeconds(60))).as("drained: %s", agent.describe()).isTrue();
@@ -137,5 +137,17 @@ class AgentIngestIT {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /**
+     * Reading {@code i} of a mixed stream: temperature, humidity and an emissions register that
+     * rises by one gram per reading (a register never decreases).
+     */
+    private static Reading reading(int i, long time) {
+        return switch (i % 3) {
+            case 0 -> new Reading(Quantity.TEMPERATURE, 10 + i % 20, time);
+            case 1 -> new Reading(Quantity.HUMIDITY, 10 + i % 20, time);
+            default -> new Reading(Quantity.CO2E_REGISTER, 1_000 + i, time);
+        };
     }
 }

@@ -1,6 +1,7 @@
 package io.sensorproof.gateway.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.authlete.cbor.CBORByteArray;
 import com.authlete.cbor.CBORInteger;
@@ -29,6 +30,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -130,6 +132,67 @@ class IngestRejectionsIT {
         assertThat(verified).as("no signed rejection names the forged (1, 1)").noneMatch(a -> a.rejection(1, 1).isPresent());
         client.disconnect();
         client.close();
+    }
+
+    @Test
+    void readingTimeTakenAndRegisterGoingDownAreSignedRejectionsKeptInQuarantine() throws Exception {
+        SigningKey meter = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom());
+        execute("INSERT INTO tenants (id, name) VALUES ('acme', 'Acme') ON CONFLICT DO NOTHING");
+        register("acme", "meter-1", meter);
+        long t = System.currentTimeMillis() - 60_000;
+        byte[] first = ReadingMessages.sign(new ReadingPack("meter-1", List.of(new Reading(Quantity.TEMPERATURE, 4.5, t),
+                new Reading(Quantity.CO2E_REGISTER, 1_000, t))), 1, 1, t, meter);
+        byte[] sameTime = ReadingMessages.sign(new ReadingPack("meter-1", List.of(new Reading(Quantity.TEMPERATURE, 5.5, t))),
+                1, 2, t, meter);
+        byte[] lower = ReadingMessages.sign(new ReadingPack("meter-1", List.of(new Reading(Quantity.CO2E_REGISTER, 999, t + 1_000))),
+                1, 3, t, meter);
+        long timesBefore = ingest.metrics().count("rejected.DUPLICATE_READING_TIME");
+        long registersBefore = ingest.metrics().count("rejected.REGISTER_DECREASED");
+
+        List<byte[]> acks = new CopyOnWriteArrayList<>();
+        MqttClient client = new MqttClient(EmbeddedBrokerTestResource.url(), "reading-rules-test", new MemoryPersistence());
+        client.setCallback(new Recorder(acks));
+        client.connect();
+        client.subscribe(Topics.ack("acme", "meter-1"), 1);
+        String up = Topics.up("acme", "meter-1");
+        client.publish(up, qos1(first));
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM messages WHERE device_id = 'meter-1'"), n -> n == 1);
+        client.publish(up, qos1(sameTime));
+        client.publish(up, qos1(lower));
+        // a retransmission of the stored message: acknowledged again, not a repeated reading time
+        client.publish(up, qos1(first));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> verified(acks), a -> a.stream().anyMatch(x -> x.rejection(1, 2).isPresent())
+                && a.stream().anyMatch(x -> x.rejection(1, 3).isPresent()) && a.stream().filter(x -> x.isStored(1, 1)).count() >= 2);
+        List<Acknowledgement> verified = verified(acks);
+        assertThat(verified).anyMatch(a -> a.rejection(1, 2).map(r -> r.code().equals("DUPLICATE_READING_TIME")).orElse(false));
+        assertThat(verified).anyMatch(a -> a.rejection(1, 3).map(r -> r.code().equals("REGISTER_DECREASED")).orElse(false));
+        assertThat(verified).filteredOn(a -> a.isStored(1, 1)).hasSize(2);
+        client.disconnect();
+        client.close();
+
+        Map<Long, String> reasons = new HashMap<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT seq, reason, raw, detail FROM quarantine WHERE claimed_device = 'meter-1' ORDER BY seq");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                reasons.put(rs.getLong(1), rs.getString(2));
+                assertThat(rs.getBytes(3)).isEqualTo(rs.getLong(1) == 2 ? sameTime : lower);
+                assertThat(rs.getString(4)).contains("record 0");
+            }
+        }
+        assertThat(reasons).containsOnly(Map.entry(2L, "DUPLICATE_READING_TIME"), Map.entry(3L, "REGISTER_DECREASED"));
+        assertThat(count("SELECT count(*) FROM readings WHERE device_id = 'meter-1'")).isEqualTo(2);
+        assertThat(ingest.metrics().count("rejected.DUPLICATE_READING_TIME")).isEqualTo(timesBefore + 1);
+        assertThat(ingest.metrics().count("rejected.REGISTER_DECREASED")).isEqualTo(registersBefore + 1);
+    }
+
+    private List<Acknowledgement> verified(List<byte[]> acks) {
+        List<Acknowledgement> verified = new ArrayList<>();
+        for (byte[] a : acks) {
+            verified.add(AcknowledgementCodec.verify(a, ingest.ackKey()));
+        }
+        return verified;
     }
 
     private static ReadingPack pack(String device, long time) {

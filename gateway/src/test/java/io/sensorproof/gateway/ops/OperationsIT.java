@@ -89,7 +89,9 @@ class OperationsIT {
             client.connect();
             String up = Topics.up("ops", "ops-1");
             for (int seq = 1; seq <= 5; seq++) {
-                client.publish(up, qos1(ReadingMessages.sign(pack, 3, seq, now, key)));
+                // one reading time per message: the store keeps one reading per device, quantity and time
+                ReadingPack own = new ReadingPack("ops-1", List.of(new Reading(Quantity.TEMPERATURE, 4.5, now - 1000 + seq)));
+                client.publish(up, qos1(ReadingMessages.sign(own, 3, seq, now, key)));
             }
             // signed by a key nobody registered, claiming ops-1's topic: refused as UNKNOWN_KEY
             client.publish(up, qos1(ReadingMessages.sign(pack, 3, 99, now, stranger)));

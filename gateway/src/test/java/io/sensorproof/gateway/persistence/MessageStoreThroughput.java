@@ -49,7 +49,8 @@ import java.util.stream.Stream;
  *
  * Arguments: seconds measured per case (default 5), concurrent workers for the second pass
  * (default 4). Each message has 10 readings; messages carry a real signed payload of that size
- * (digests are random, so every message is new).
+ * (digests are random, so every message is new; reading times are unique per device, so no message
+ * repeats a stored reading time).
  */
 public final class MessageStoreThroughput {
     private static final int READINGS = 10;
@@ -58,6 +59,8 @@ public final class MessageStoreThroughput {
     private final Pool pool;
     private final List<SigningDevice> devices = new ArrayList<>();
     private final byte[] template;
+    /** Reading times count up from here, one millisecond per reading: unique per device and quantity. */
+    private final Instant readingEpoch = Instant.now().minus(Duration.ofDays(1));
     private long nextSeq;
 
     private MessageStoreThroughput(Pool pool, Registry registry) {
@@ -131,7 +134,7 @@ public final class MessageStoreThroughput {
             SigningDevice.RANDOM.nextBytes(digest);
             List<AcceptedReading> readings = new ArrayList<>(READINGS);
             for (int r = 0; r < READINGS; r++) {
-                readings.add(new AcceptedReading(r, Quantity.TEMPERATURE, 27_765 + r, now.minusSeconds(60 - r), false));
+                readings.add(new AcceptedReading(r, Quantity.TEMPERATURE, 27_765 + r, readingEpoch.plusMillis(seq * READINGS + r), false));
             }
             batch.add(new AcceptedMessage(d.tenant, d.id, 1, seq / devices.size(), ContentDigest.of(digest), template, d.topic(),
                     "mqtt:" + d.id, now, now.minusMillis(20), readings));

@@ -57,7 +57,7 @@ abstract class PgMessageStoreContract extends MessageStoreContract {
         AcceptedMessage m = d.accepted(7, 42, received,
                 new Reading(Quantity.TEMPERATURE, -18.25, NOW.minus(Duration.ofMinutes(20)).toEpochMilli()),
                 new Reading(Quantity.HUMIDITY, 55.5, NOW.minusSeconds(90).toEpochMilli()),
-                new Reading(Quantity.CO2E, 1.234, NOW.minusSeconds(1).toEpochMilli()));
+                new Reading(Quantity.CO2E_REGISTER, 9_007_199_254_740_991d, NOW.minusSeconds(1).toEpochMilli()));
 
         store().store(List.of(m));
 
@@ -75,8 +75,8 @@ abstract class PgMessageStoreContract extends MessageStoreContract {
                 + " FROM readings WHERE device_id = $1 AND boot = 7 AND seq = 42 ORDER BY record_index", d.id);
         assertThat(readings).hasSize(3);
         long[] expected = {FixedPoint.encode(Quantity.TEMPERATURE, -18.25), FixedPoint.encode(Quantity.HUMIDITY, 55.5),
-                FixedPoint.encode(Quantity.CO2E, 1.234)};
-        assertThat(expected).containsExactly(25_490L, 5_550L, 1_234L);
+                FixedPoint.encode(Quantity.CO2E_REGISTER, 9_007_199_254_740_991d)};
+        assertThat(expected).containsExactly(25_490L, 5_550L, 9_007_199_254_740_991L);
         for (int i = 0; i < 3; i++) {
             Row r = readings.get(i);
             AcceptedReading a = m.readings().get(i);

@@ -74,8 +74,13 @@ final class SigningDevice {
                 Instant.ofEpochMilli(message.header().deviceTimeMillis()), list);
     }
 
-    /** A message with one temperature reading of {@code celsius}: the value makes the content. */
+    /**
+     * A message with one temperature reading of {@code celsius}: the value makes the content. The
+     * reading time is a minute before {@code receivedAt} plus {@code boot} seconds and {@code seq} ms,
+     * so messages with other keys never share a reading time (the store would refuse them).
+     */
     AcceptedMessage temperature(long boot, long seq, double celsius, Instant receivedAt) {
-        return accepted(boot, seq, receivedAt, new Reading(Quantity.TEMPERATURE, celsius, receivedAt.minusSeconds(60).toEpochMilli()));
+        return accepted(boot, seq, receivedAt, new Reading(Quantity.TEMPERATURE, celsius,
+                receivedAt.minusSeconds(60).plusSeconds(boot).plusMillis(seq).toEpochMilli()));
     }
 }

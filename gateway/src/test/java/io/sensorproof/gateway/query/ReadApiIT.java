@@ -38,9 +38,13 @@ class ReadApiIT {
     private static final String DEVICE = "qry-dev";
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00.123456Z");
     private static final Instant RECEIVED = Instant.parse("2026-02-01T00:00:00Z");
-    /** (boot, seq) of the messages, in insertion order; message m has reading time T0 + (m / 2) minutes. */
+    /**
+     * (boot, seq) of the messages, in insertion order; message m has reading time T0 + (m / 2)
+     * minutes + (m % 2) ms (one reading per device, quantity and time: V8's unique index).
+     */
     private static final long[][] MESSAGES = {{2, 0}, {1, 1}, {1, 2}, {2, 1}, {1, 3}, {2, 2}};
-    private static final int[] QUANTITIES = {1, 2, 3};
+    /** temperature, humidity, co2e-register. */
+    private static final int[] QUANTITIES = {1, 2, 4};
     private static final long[] ENCODED = {27740, 5050, 1234};
     private static final String QUARANTINE_REASON = "QRY_TEST_SIGNATURE";
     private static final String ALERT_KIND = "QRY_TEST_KIND";
@@ -85,16 +89,17 @@ class ReadApiIT {
     void readingsCarryFixedPointAndDecimalValues() {
         JsonPath page = OperatorKey.authorized().queryParam("limit", 3)
                 .get("/api/v1/devices/" + DEVICE + "/readings").then().statusCode(200).extract().jsonPath();
-        assertThat(page.getList("items.quantity")).containsExactly("temperature", "humidity", "co2e");
-        assertThat(page.getList("items.unit")).containsExactly("Cel", "%RH", "kg");
+        assertThat(page.getList("items.quantity")).containsExactly("temperature", "humidity", "co2e-register");
+        assertThat(page.getList("items.unit")).containsExactly("Cel", "%RH", "g");
         assertThat(page.getList("items.encodedValue", Long.class)).containsExactly(27740L, 5050L, 1234L);
+        // an emissions register reading is shown in whole grams with its unit
         assertThat(page.getList("items.value", BigDecimal.class).stream().map(BigDecimal::toPlainString))
-                .containsExactly("4.25", "50.5", "1.234");
+                .containsExactly("4.25", "50.5", "1234");
         assertThat(page.getString("items[0].readingTime")).isEqualTo(T0.toString());
-        assertThat(page.getInt("items[0].boot")).isEqualTo(1);
-        assertThat(page.getInt("items[0].seq")).isEqualTo(1);
-        assertThat(page.getString("items[0].receivedAt")).as("message 1/1 is the second inserted")
-                .isEqualTo(RECEIVED.plusSeconds(2).toString());
+        assertThat(page.getInt("items[0].boot")).isEqualTo(2);
+        assertThat(page.getInt("items[0].seq")).isEqualTo(0);
+        assertThat(page.getString("items[0].receivedAt")).as("message 2/0 is the first inserted")
+                .isEqualTo(RECEIVED.plusSeconds(1).toString());
     }
 
     @Test
@@ -103,12 +108,12 @@ class ReadApiIT {
         List<long[]> keys = new ArrayList<>();
         for (int m = 0; m < MESSAGES.length; m++) {
             for (int r = 0; r < QUANTITIES.length; r++) {
-                keys.add(new long[] {m / 2, MESSAGES[m][0], MESSAGES[m][1], r});
+                keys.add(new long[] {m / 2, m % 2, MESSAGES[m][0], MESSAGES[m][1], r});
             }
         }
-        keys.sort(Comparator.<long[]>comparingLong(k -> k[0]).thenComparingLong(k -> k[1])
-                .thenComparingLong(k -> k[2]).thenComparingLong(k -> k[3]));
-        keys.forEach(k -> expected.add(k[1] + "/" + k[2] + "/" + k[3]));
+        keys.sort(Comparator.<long[]>comparingLong(k -> k[0]).thenComparingLong(k -> k[1]).thenComparingLong(k -> k[2])
+                .thenComparingLong(k -> k[3]).thenComparingLong(k -> k[4]));
+        keys.forEach(k -> expected.add(k[2] + "/" + k[3] + "/" + k[4]));
 
         for (int limit : new int[] {1, 4, 7, 18, 100}) {
             List<String> seen = collect("/api/v1/devices/" + DEVICE + "/readings", Map.of("limit", limit),
@@ -123,7 +128,7 @@ class ReadApiIT {
                 "limit", 2);
         List<String> inRange = collect("/api/v1/devices/" + DEVICE + "/readings", range,
                 item -> (String) item.get("readingTime"));
-        assertThat(inRange).hasSize(6).containsOnly(T0.plusSeconds(60).toString());
+        assertThat(inRange).hasSize(6).containsOnly(T0.plusSeconds(60).toString(), T0.plusSeconds(60).plusMillis(1).toString());
 
         Map<String, Object> humidity = Map.of("quantity", "humidity", "limit", 4);
         List<String> units = collect("/api/v1/devices/" + DEVICE + "/readings", humidity, item -> (String) item.get("unit"));
@@ -258,7 +263,7 @@ class ReadApiIT {
     private static void insertMessage(Connection c, int m) throws SQLException {
         long boot = MESSAGES[m][0];
         long seq = MESSAGES[m][1];
-        Instant readingTime = T0.plusSeconds(60L * (m / 2));
+        Instant readingTime = T0.plusSeconds(60L * (m / 2)).plusMillis(m % 2);
         Instant received = RECEIVED.plusSeconds(m + 1);
         try (PreparedStatement s = c.prepareStatement("INSERT INTO messages (device_id, boot, seq, content_digest, raw,"
                 + " topic, received_at, device_time, skew_ms, record_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 3)")) {

@@ -125,9 +125,14 @@ class IngestAuditLogTest {
                 .acknowledger(audit.wrap(transport, gateway.verificationKey())).ackKey(gateway).build();
     }
 
+    private final long readingBase = System.currentTimeMillis();
+
     private InboundMessage inbound(long boot, long seq) {
         long now = System.currentTimeMillis();
-        byte[] bytes = ReadingMessages.sign(new ReadingPack("dev-1", List.of(new Reading(Quantity.TEMPERATURE, 4.5, now - 1000))),
+        // one reading time per (boot, seq) from a fixed base: the store keeps one reading per device,
+        // quantity and time
+        long readingTime = readingBase - 10_000 + boot * 1_000 + seq;
+        byte[] bytes = ReadingMessages.sign(new ReadingPack("dev-1", List.of(new Reading(Quantity.TEMPERATURE, 4.5, readingTime))),
                 boot, seq, now, device);
         return new InboundMessage(Topics.up("acme", "dev-1"), bytes, "mqtt:acme/dev-1", Instant.now());
     }

@@ -203,7 +203,8 @@ public final class TenancyWorld {
     /** A really signed message of one temperature reading, as the pipeline hands it to the store. */
     private AcceptedMessage message(String tenant, String device, long boot, long seq, Instant receivedAt) {
         Instant deviceTime = receivedAt.minusMillis(500);
-        Reading reading = new Reading(Quantity.TEMPERATURE, 4.5, receivedAt.minusSeconds(30).toEpochMilli());
+        // one reading time per (boot, seq): the store keeps one reading per device, quantity and time
+        Reading reading = new Reading(Quantity.TEMPERATURE, 4.5, receivedAt.minusSeconds(30).plusSeconds(boot).plusMillis(seq).toEpochMilli());
         byte[] raw = ReadingMessages.sign(new ReadingPack(device, List.of(reading)), boot, seq, deviceTime.toEpochMilli(),
                 deviceKeys.get(device));
         var decoded = ReadingMessages.decode(raw);

@@ -14,8 +14,9 @@ import org.eclipse.californium.core.coap.CoAP.ResponseCode;
  * <ul>
  *   <li>stored or duplicate: 2.04 Changed with the signed acknowledgement (Content-Format 18);</li>
  *   <li>authenticated rejection: the signed rejection (Content-Format 18) with 4.09 Conflict for
- *       {@code CONFLICTING_DUPLICATE}, 4.00 Bad Request for {@code INVALID_VALUE} and
- *       {@code FUTURE_TIMESTAMP};</li>
+ *       the codes that conflict with what is stored ({@code CONFLICTING_DUPLICATE},
+ *       {@code DUPLICATE_READING_TIME}, {@code REGISTER_DECREASED}), 4.00 Bad Request for the
+ *       message's own faults ({@code INVALID_VALUE}, {@code FUTURE_TIMESTAMP});</li>
  *   <li>unauthenticated refusal: an unsigned diagnostic naming only the code, with 4.13 for
  *       {@code OVERSIZED}, 4.03 Forbidden for identity and signature codes, 4.00 for malformed
  *       content, 5.00 for {@code INTERNAL_ERROR}; the agent keeps its message (nothing it could
@@ -46,7 +47,9 @@ public final class CoapReplies {
 
     /** The code of a signed rejection. */
     public static ResponseCode signedRejectionCode(ReasonCode reason) {
-        return reason.name().equals(GatewayReason.CONFLICTING_DUPLICATE.name()) ? ResponseCode.CONFLICT : ResponseCode.BAD_REQUEST;
+        String name = reason.name();
+        return name.equals(GatewayReason.CONFLICTING_DUPLICATE.name()) || name.equals(ErrorCode.DUPLICATE_READING_TIME.name())
+                || name.equals(ErrorCode.REGISTER_DECREASED.name()) ? ResponseCode.CONFLICT : ResponseCode.BAD_REQUEST;
     }
 
     /** The code of an unauthenticated refusal (answered with a diagnostic only). */

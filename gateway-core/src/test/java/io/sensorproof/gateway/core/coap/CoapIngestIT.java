@@ -111,7 +111,7 @@ class CoapIngestIT {
             gateway.transportKeys.put(java.nio.ByteBuffer.wrap(transportKey.verificationKey().kid()),
                     new io.sensorproof.gateway.core.TransportPeer("acme", "sm2-1"));
             try (EdgeAgent agent = device.agent(rpk)) {
-                agent.submit(new Reading(Quantity.CO2E_REGISTER, 1_500, System.currentTimeMillis() - 1000));
+                agent.submit(new Reading(Quantity.CO2E_REGISTER, 1500, System.currentTimeMillis() - 1000));
                 agent.flush();
                 assertThat(agent.awaitDrained(Duration.ofSeconds(60))).as("drained: %s", agent.describe()).isTrue();
             }

@@ -19,7 +19,7 @@ class CoapRepliesTest {
                 case "OVERSIZED" -> "4.13";
                 case "INTERNAL_ERROR" -> "5.00";
                 case "QUOTA_EXCEEDED" -> "4.29";
-                case "CONFLICTING_DUPLICATE" -> "4.09";
+                case "CONFLICTING_DUPLICATE", "DUPLICATE_READING_TIME", "REGISTER_DECREASED" -> "4.09";
                 case "UNKNOWN_KEY", "ALG_MISMATCH", "BAD_SIGNATURE", "TOPIC_MISMATCH", "PEER_MISMATCH", "BN_MISMATCH", "DEVICE_INACTIVE" -> "4.03";
                 default -> "4.00";
             };
