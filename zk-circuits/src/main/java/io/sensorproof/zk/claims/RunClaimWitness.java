@@ -60,6 +60,9 @@ public record RunClaimWitness(RunClaim claim, ClaimTree tree, ProofRequest reque
             above.add(r.value() > hi);
         }
         for (int k = 1; k < readings.size(); k++) {
+            ClaimChecks.gap(readings, k);
+        }
+        for (int k = 1; k < readings.size(); k++) {
             long gap = ClaimChecks.gap(readings, k);
             if (gap > maxGap) {
                 throw new ClaimException(Code.GAP_OVER_MAX, "readings " + (k - 1) + " and " + k + " are " + gap
