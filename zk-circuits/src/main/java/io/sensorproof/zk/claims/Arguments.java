@@ -6,27 +6,33 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.List;
 
-/** ZoKrates ABI JSON for the circuits' argument types. */
+/** ZoKrates ABI JSON for the claim circuits' argument types. */
 final class Arguments {
     static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private Arguments() {
     }
 
-    /** A {@code Reading} struct of {@code lib/leaf.zok}. */
-    static ObjectNode reading(LeafFields leaf) {
+    /** A {@code Slot} struct of {@code lib/leaf.zok}. */
+    static ObjectNode slot(ClaimSlot slot) {
         ObjectNode node = JSON.objectNode();
-        node.put("device", leaf.device().toString());
-        node.put("bootSeq", leaf.bootSeq().toString());
-        node.put("indexQuantity", leaf.indexQuantity().toString());
-        node.put("timeMillis", leaf.timeMillis().toString());
-        node.put("value", leaf.value().toString());
+        node.put("bootSeq", slot.bootSeq().toString());
+        node.put("recordIndex", slot.recordIndex().toString());
+        node.put("timeMillis", slot.timeMillis().toString());
+        node.put("value", slot.value().toString());
         return node;
     }
 
-    static ArrayNode fields(List<BigInteger> values) {
-        ArrayNode array = JSON.arrayNode();
-        values.forEach(v -> array.add(v.toString()));
-        return array;
+    /** The arguments: public inputs (decimal strings), then the slots and the boolean arrays. */
+    static ArrayNode claim(List<BigInteger> publicInputs, List<ClaimSlot> slots, List<List<Boolean>> flags) {
+        ArrayNode args = JSON.arrayNode();
+        publicInputs.forEach(v -> args.add(v.toString()));
+        ArrayNode slotArray = args.addArray();
+        slots.forEach(s -> slotArray.add(slot(s)));
+        for (List<Boolean> list : flags) {
+            ArrayNode array = args.addArray();
+            list.forEach(array::add);
+        }
+        return args;
     }
 }

@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sensorproof.zk.CircuitBuild;
-import io.sensorproof.zk.claims.Batch;
-import io.sensorproof.zk.claims.CommittedReading;
-import io.sensorproof.zk.claims.EmissionsWitness;
-import io.sensorproof.zk.claims.ExampleBatches;
-import io.sensorproof.zk.claims.ExcursionWitness;
+import io.sensorproof.zk.claims.EmissionsClaimWitness;
+import io.sensorproof.zk.claims.ExampleClaims;
 import io.sensorproof.zk.claims.ProofRequest;
+import io.sensorproof.zk.claims.RunClaimWitness;
 import io.sensorproof.zk.prover.ProofResult;
 import io.sensorproof.zk.prover.ProverClient;
 import io.sensorproof.zk.prover.ProverConfig;
@@ -50,11 +48,11 @@ public final class ProverBenchmark {
         if (build.exitCode() != 0) {
             throw new IllegalStateException("circuit build check failed:\n" + build.output());
         }
-        Batch coldChain = Batch.of(ExampleBatches.coldChain());
-        int first = ExcursionWitness.findRun(coldChain, ExampleBatches.COLD_STORE, CommittedReading.TEMPERATURE,
-                ExampleBatches.LO, ExampleBatches.HI).orElseThrow();
-        ProofRequest excursion = ExcursionWitness.forRun(coldChain, first, ExampleBatches.LO, ExampleBatches.HI);
-        ProofRequest emissions = EmissionsWitness.forBatch(Batch.of(ExampleBatches.emissions()));
+        // full claim trees: every slot present (the circuits' cost does not depend on the count)
+        ProofRequest excursion = RunClaimWitness.of(ExampleClaims.coldRun(RunClaimWitness.SLOTS), ExampleClaims.LO,
+                ExampleClaims.HI, ExampleClaims.RUN_MAX_GAP).request();
+        ProofRequest emissions = EmissionsClaimWitness.of(ExampleClaims.registerReadings(EmissionsClaimWitness.SLOTS),
+                ExampleClaims.REGISTER_MAX_GAP).request();
 
         ObjectNode circuits = results.putObject("circuits");
         ProverConfig config = CircuitBuild.config("excursion", "emissions");
@@ -64,10 +62,13 @@ public final class ProverBenchmark {
                 entry.put("constraints", json.readTree(build.cache().resolve(request.circuit()).resolve("build.json").toFile())
                         .get("constraintCount").asInt());
                 entry.put("publicInputs", request.publicInputs().size());
+                entry.put("slots", request.circuit().equals(RunClaimWitness.CIRCUIT) ? RunClaimWitness.SLOTS
+                        : EmissionsClaimWitness.SLOTS);
                 one.prove(request); // warm-up
                 ArrayNode samples = entry.putArray("samples");
                 double total = 0;
                 double proving = 0;
+                double witnessing = 0;
                 for (int i = 0; i < runs; i++) {
                     long start = System.nanoTime();
                     ProofResult result = one.prove(request);
@@ -78,9 +79,11 @@ public final class ProverBenchmark {
                     sample.put("proveMs", result.proveTime().toMillis());
                     total += ms;
                     proving += result.proveTime().toMillis();
+                    witnessing += result.witnessTime().toMillis();
                 }
                 entry.put("meanTotalMs", Math.round(total / runs));
                 entry.put("meanProveMs", Math.round(proving / runs));
+                entry.put("meanWitnessMs", Math.round(witnessing / runs));
                 System.out.printf("%s: %d constraints, mean %.0f ms per proof (zokrates-js proving %.0f ms)%n",
                         request.circuit(), entry.get("constraints").asInt(), total / runs, proving / runs);
             }

@@ -58,26 +58,37 @@ class ClaimFixturesTest {
 
     @Test
     void generatedVerifiersAcceptTheirProofAndNoOther() throws Exception {
-        assertThat(ExcursionVerifier.INPUT_COUNT).isEqualTo(7);
-        assertThat(EmissionsVerifier.INPUT_COUNT).isEqualTo(2);
+        assertThat(ExcursionVerifier.INPUT_COUNT).isEqualTo(9);
+        assertThat(EmissionsVerifier.INPUT_COUNT).isEqualTo(9);
         assertThat(ExcursionVerifier.verifyJson(proof("excursion"))).isTrue();
         assertThat(EmissionsVerifier.verifyJson(proof("emissions"))).isTrue();
-        assertThatThrownBy(() -> ExcursionVerifier.verifyJson(proof("emissions")))
+        // same input count: a proof of one claim is simply false under the other's key
+        assertThat(ExcursionVerifier.verifyJson(proof("emissions"))).isFalse();
+        assertThat(EmissionsVerifier.verifyJson(proof("excursion"))).isFalse();
+        ObjectNode extra = (ObjectNode) JSON.readTree(proof("excursion"));
+        ((ArrayNode) extra.get("inputs")).add("0x" + "0".repeat(63) + "1");
+        assertThatThrownBy(() -> ExcursionVerifier.verifyJson(JSON.writeValueAsString(extra)))
                 .isInstanceOf(VerificationException.class)
                 .extracting(e -> ((VerificationException) e).code()).isEqualTo(ErrorCode.WRONG_INPUT_COUNT);
     }
 
     @Test
     void changingAnyPublicInputBreaksTheProof() throws Exception {
-        String excursion = proof("excursion");
-        for (int i = 0; i < 7; i++) {
-            BigInteger original = new BigInteger(JSON.readTree(excursion).get("inputs").get(i).asText().substring(2), 16);
-            assertThat(ExcursionVerifier.verifyJson(withInput(excursion, i, original.add(BigInteger.ONE)))).as("input %d", i)
-                    .isFalse();
+        for (String circuit : new String[] {"excursion", "emissions"}) {
+            String proof = proof(circuit);
+            Groth16Verifier verifier = Groth16Verifier.fromJson(CircuitArtifacts.committedVerificationKey(circuit));
+            JsonNode inputs = JSON.readTree(proof).get("inputs");
+            assertThat(inputs.size()).isEqualTo(9);
+            for (int i = 0; i < inputs.size(); i++) {
+                BigInteger original = new BigInteger(inputs.get(i).asText().substring(2), 16);
+                assertThat(verifier.verifyJson(withInput(proof, i, original.add(BigInteger.ONE))))
+                        .as("%s input %d plus one", circuit, i).isFalse();
+                if (original.signum() > 0) {
+                    assertThat(verifier.verifyJson(withInput(proof, i, original.subtract(BigInteger.ONE))))
+                            .as("%s input %d minus one", circuit, i).isFalse();
+                }
+            }
         }
-        String emissions = proof("emissions");
-        BigInteger total = new BigInteger(JSON.readTree(emissions).get("inputs").get(1).asText().substring(2), 16);
-        assertThat(EmissionsVerifier.verifyJson(withInput(emissions, 1, total.subtract(BigInteger.ONE)))).isFalse();
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The committed example witnesses {@code circuits/<name>.example.json} (the sibling test vectors of
  * the circuits; the build proves them into the fixture proofs) are what the Java witness builders
- * produce for {@link ExampleBatches}. Regenerate with {@code -Dzk.examples.write=true}.
+ * produce for {@link ExampleClaims}. Regenerate with {@code -Dzk.examples.write=true}.
  */
 class ExampleWitnessTest {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -20,7 +20,7 @@ class ExampleWitnessTest {
     static String exampleJson(String description, ProofRequest request) throws Exception {
         ObjectNode example = JSON.createObjectNode();
         example.put("description", description);
-        example.put("producedBy", "ExampleWitnessTest (zk-circuits Java witness builders over ExampleBatches)");
+        example.put("producedBy", "ExampleWitnessTest (zk-circuits Java witness builders over ExampleClaims)");
         example.set("publicInputs", JSON.valueToTree(request.publicInputs().stream().map(Object::toString).toList()));
         example.set("arguments", request.arguments());
         return JSON.writeValueAsString(example) + "\n";
@@ -35,17 +35,17 @@ class ExampleWitnessTest {
     }
 
     @Test
-    void excursionExampleIsTheColdChainRun() throws Exception {
-        Batch batch = Batch.of(ExampleBatches.coldChain());
-        int first = ExcursionWitness.findRun(batch, ExampleBatches.COLD_STORE, CommittedReading.TEMPERATURE,
-                ExampleBatches.LO, ExampleBatches.HI).orElseThrow();
-        check("excursion", exampleJson("cold-store-7 reads 12 °C (28515 cK) three times in a row, outside 2–8 °C"
-                + " [27515, 28115]", ExcursionWitness.forRun(batch, first, ExampleBatches.LO, ExampleBatches.HI)));
+    void excursionExampleIsATwelveMinuteExcursion() throws Exception {
+        check("excursion", exampleJson("cold-store-7 outside 2–8 °C [27515, 28115] for 12 readings a minute apart"
+                + " (12 °C, dipping to 1.5 °C), maxGap 90 s, 4 empty slots",
+                RunClaimWitness.of(ExampleClaims.coldRun(12), ExampleClaims.LO, ExampleClaims.HI,
+                        ExampleClaims.RUN_MAX_GAP).request()));
     }
 
     @Test
-    void emissionsExampleIsTheTenReadingBatch() throws Exception {
-        check("emissions", exampleJson("ten co2e readings (grams) of boiler-2 and kiln-1, 54 padding slots",
-                EmissionsWitness.forBatch(Batch.of(ExampleBatches.emissions()))));
+    void emissionsExampleIsADayOfRegisterReadings() throws Exception {
+        check("emissions", exampleJson("24 hourly co2e-register readings of boiler-2 (grams), one hour missing"
+                + " (a 2 h gap over maxGap 90 min, gapTime 7200000), 8 empty slots",
+                EmissionsClaimWitness.of(ExampleClaims.registerReadings(24), ExampleClaims.REGISTER_MAX_GAP).request()));
     }
 }

@@ -24,7 +24,11 @@ class LeafEncodingConsistencyTest {
         };
         for (long[] c : cases) {
             for (Quantity quantity : Quantity.values()) {
-                double value = quantity == Quantity.TEMPERATURE ? -40.0 : 12.5;
+                double value = switch (quantity) {
+                    case TEMPERATURE -> -40.0;
+                    case CO2E_REGISTER -> 9_007_199_254_740_991.0; // 2^53 − 1 g, the largest register value
+                    default -> 12.5;
+                };
                 long fixed = FixedPoint.encode(quantity, value);
                 LeafEncoding expected = LeafEncoding.of("cold-store-7", c[0], c[1], (int) c[2], quantity, c[3], fixed);
                 CommittedReading reading = new CommittedReading(Identifiers.deviceField("cold-store-7"), c[0], c[1],

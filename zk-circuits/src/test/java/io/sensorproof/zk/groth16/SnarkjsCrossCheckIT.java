@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,13 +22,26 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Independent check: the same proofs and tampered variants go to snarkjs (converted to its
- * format) and to zokrates-js, and every verdict must equal the Java verifier's.
+ * format) and to zokrates-js, and every verdict must equal the Java verifier's. The claim circuits'
+ * fixture proofs are checked with each of their public inputs tampered in turn.
  */
 class SnarkjsCrossCheckIT {
     @TempDir
     Path dir;
 
+    /** The claim circuits: fixture proofs under src/test/resources/circuits, keys committed in main resources. */
+    private static final List<String> CLAIM_CIRCUITS = List.of("excursion", "emissions");
+
     private record Case(String name, String key, String proof) {
+    }
+
+    private static String claimKey(String circuit) {
+        try (InputStream in = SnarkjsCrossCheckIT.class.getResourceAsStream(
+                "/io/sensorproof/zk/circuits/" + circuit + "/verification.key")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String proofEdit(String circuit, Consumer<ObjectNode> change) {
@@ -64,6 +81,20 @@ class SnarkjsCrossCheckIT {
             cases.add(new Case(circuit + ": key alpha negated", Fixtures.edit(key, root ->
                     Fixtures.map(root.get("alpha"), 1, y -> Fixtures.P.subtract(y))), Fixtures.proof(circuit)));
         }
+        for (String circuit : CLAIM_CIRCUITS) {
+            String key = claimKey(circuit);
+            String proof = Fixtures.proof(circuit);
+            cases.add(new Case(circuit + ": valid", key, proof));
+            int inputs = Fixtures.tree(proof).get("inputs").size();
+            for (int i = 0; i < inputs; i++) {
+                int index = i;
+                cases.add(new Case(circuit + ": input " + i + " plus one", key, Fixtures.edit(proof, root ->
+                        Fixtures.map(root.get("inputs"), index, v -> v.add(BigInteger.ONE)))));
+            }
+            cases.add(new Case(circuit + ": a negated", key, Fixtures.edit(proof, root ->
+                    Fixtures.map(root.get("proof").get("a"), 1, y -> Fixtures.P.subtract(y)))));
+        }
+        cases.add(new Case("emissions proof against excursion key", claimKey("excursion"), Fixtures.proof("emissions")));
         cases.add(new Case("square1 proof against cube1 key", Fixtures.key("cube1"), Fixtures.proof("square1")));
         cases.add(new Case("cube1 proof against square1 key", Fixtures.key("square1"), Fixtures.proof("cube1")));
         return cases;
@@ -104,6 +135,6 @@ class SnarkjsCrossCheckIT {
             assertThat(snarkjs.isBoolean() && snarkjs.asBoolean()).as("snarkjs on %s (%s)", name, snarkjs).isEqualTo(java);
             assertThat(zokrates.isBoolean() && zokrates.asBoolean()).as("zokrates-js on %s (%s)", name, zokrates).isEqualTo(java);
         }
-        assertThat(accepted).as("the four untampered proofs").isEqualTo(Fixtures.CIRCUITS.size());
+        assertThat(accepted).as("the untampered proofs").isEqualTo(Fixtures.CIRCUITS.size() + CLAIM_CIRCUITS.size());
     }
 }

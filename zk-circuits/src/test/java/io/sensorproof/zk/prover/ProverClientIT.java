@@ -8,11 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sensorproof.zk.CircuitBuild;
-import io.sensorproof.zk.claims.Batch;
-import io.sensorproof.zk.claims.CommittedReading;
-import io.sensorproof.zk.claims.ExampleBatches;
-import io.sensorproof.zk.claims.ExcursionWitness;
+import io.sensorproof.zk.claims.ExampleClaims;
 import io.sensorproof.zk.claims.ProofRequest;
+import io.sensorproof.zk.claims.RunClaimWitness;
 import io.sensorproof.zk.groth16.Groth16Verifier;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -30,12 +28,9 @@ import org.junit.jupiter.api.Test;
  */
 class ProverClientIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Batch batch = Batch.of(ExampleBatches.coldChain());
-
-    private ProofRequest excursion() {
-        int first = ExcursionWitness.findRun(batch, ExampleBatches.COLD_STORE, CommittedReading.TEMPERATURE,
-                ExampleBatches.LO, ExampleBatches.HI).orElseThrow();
-        return ExcursionWitness.forRun(batch, first, ExampleBatches.LO, ExampleBatches.HI);
+    private static ProofRequest excursion() {
+        return RunClaimWitness.of(ExampleClaims.coldRun(12), ExampleClaims.LO, ExampleClaims.HI,
+                ExampleClaims.RUN_MAX_GAP).request();
     }
 
     private static ProverException.Code failure(CompletableFuture<ProofResult> future) throws InterruptedException {
@@ -183,7 +178,7 @@ class ProverClientIT {
                     .isInstanceOf(ProverException.class)
                     .extracting(e -> ((ProverException) e).code()).isEqualTo(ProverException.Code.UNKNOWN_CIRCUIT);
             ArrayNode broken = ((ArrayNode) honest.arguments()).deepCopy();
-            broken.set(3, JSON.getNodeFactory().textNode("4294967296"));
+            broken.set(3, JSON.getNodeFactory().textNode("9007199254740992")); // lo = 2^53
             assertThat(failure(client.submit(new ProofRequest("excursion", broken, honest.publicInputs()))))
                     .isEqualTo(ProverException.Code.WITNESS_FAILED);
         }

@@ -162,10 +162,17 @@ contract Verifier {
         vk.beta = Pairing.G2Point([uint256(0x0562c81a83bb4a5add1599c93acb46a4aa2300acb6262328970321ed987d5c99), uint256(0x115a83140df411137bc854fa43387da5f8b702e3c6354f7c258f2b71bc1d937c)], [uint256(0x2e35d6c3ebc3dd48718f925d248f1bf65356e8e084b862b690db73ad7cec9db1), uint256(0x232e91701d38fd878c4e40f613d7a54f6b2bb5bdf47c6d67ccef966ca7c867ba)]);
         vk.gamma = Pairing.G2Point([uint256(0x214b9e1bd3fd63b534314d2e3ff01695d9513a123bd0a5e10faa0c943b907d08), uint256(0x164874a0c7428a3b64815c9d87d6a2e9f4cf7f07cb8bb2b13f9ba92354334396)], [uint256(0x1be1c656bed9c3a8ed0d865a8f30bc3905854e1f44a38448d9f98adeaaf2e591), uint256(0x088158287c1e6462ffd60d7123ba92fb96747bb626da2ad1b61d015a9e226f00)]);
         vk.delta = Pairing.G2Point([uint256(0x190eb8a44df3d65976dd4684f74d2df78366e3977846c38f69739817dd0f2638), uint256(0x12010566bdb22419b2780dcb10d6956a7203dcb8ecc180c4ea1bb6ea0b9749f2)], [uint256(0x0a354d311e7462b2219d7025d52388284c71c36325401e07c75db6e08272a114), uint256(0x2f111dc5f4b57f337bd28bec1bb69931b49b30ccb4eaf48b1ee18298b1a3460c)]);
-        vk.gamma_abc = new Pairing.G1Point[](3);
-        vk.gamma_abc[0] = Pairing.G1Point(uint256(0x2d2fec1cba9d4a6c44d02791cad55afd09f8a873a54d4451932a619bdec133ae), uint256(0x02ecece89a66327c472cdd3607d65ccee715636a5f8616f8ad7c75391c653759));
-        vk.gamma_abc[1] = Pairing.G1Point(uint256(0x1da6766c4ff1b5dec30c1c05efff177f54c3c3d7303a49bec2fccfb057ad3e30), uint256(0x1488d1a0cee15a76382ae42a395701ab3491a4dcb146b1b4dac6d6ced0666db5));
-        vk.gamma_abc[2] = Pairing.G1Point(uint256(0x153237bb154585130e628821362a15aed68cdf2df828fc99fe5250fadc57c611), uint256(0x1165c6ead2bdd62ce1b8ad7e7efc843a3747d3cbe841f587c2344459cc0c738a));
+        vk.gamma_abc = new Pairing.G1Point[](10);
+        vk.gamma_abc[0] = Pairing.G1Point(uint256(0x2628d8b637ab2f2d67ddaae7de2e340e945500468e7390fd912bc5233d635809), uint256(0x219c958bd4baf3b3587f98997c805bfa2d955da050b566d90755e525fba29558));
+        vk.gamma_abc[1] = Pairing.G1Point(uint256(0x08b2049f838e9fbaa65b64d85065f217e75f52dbcae4543feb58469175983e55), uint256(0x213ba37efd2d11b3d4b277e73f17a488736941957a9475a76e294e47417d4b3e));
+        vk.gamma_abc[2] = Pairing.G1Point(uint256(0x27589f2e6edae0d800accb288ade48a1e655087121ede6a5a18ae6fb8244c002), uint256(0x139e13e2dcd3a16b7df85755286e33bc8d16448998cd700049480d57131af261));
+        vk.gamma_abc[3] = Pairing.G1Point(uint256(0x15ff2e05dfb9140cef30351be134e0352b0c92000e658b377d0515a3bb05b5c9), uint256(0x27a156d50f3d75c0cf05e0978884688feb0a05f15fda1623e917000351bf6b5b));
+        vk.gamma_abc[4] = Pairing.G1Point(uint256(0x0a2b376779f03cea75644a3cdbd684a22f95aa5b5c641c1554fcb94cd07aa4e9), uint256(0x2af75f475f215de3e37edf66428be0080a9a32ecad1bfc2bc41a49cedf295145));
+        vk.gamma_abc[5] = Pairing.G1Point(uint256(0x0f26c3d501a1919094dcc51e4bd43b24f31e160244c1c18b8384a1038e24a7d0), uint256(0x0810c63a3710b5629570ffa95b2c3160b0531ef55f6cedbe04910f78c9a67523));
+        vk.gamma_abc[6] = Pairing.G1Point(uint256(0x18fa445ad3c8c9778ca4dd3adcabd95de4da93125ce6467ebbd805ef9a2f06c8), uint256(0x1906b3003a6eda239af38b0b7a611b61d0383ded6c679cbb8a92e578743f0c35));
+        vk.gamma_abc[7] = Pairing.G1Point(uint256(0x2287c6aad8193ca4239a21113bfc62418dc31e4176501a65019847ac8eb82b54), uint256(0x2f760c3b96e5bb9aafd49b013b66858ea60807a72526ced4204f5272a615092b));
+        vk.gamma_abc[8] = Pairing.G1Point(uint256(0x2e2c1703c43ed62a6cc475c8435207d366fe66fa81544ee9a62dbbc447ec38f5), uint256(0x195c187e5d646daa313894c0571229c3cc379aa64d65373091c3e9c29bc49b8f));
+        vk.gamma_abc[9] = Pairing.G1Point(uint256(0x213a9b9146328c92569fd73ab17981ea87879781018c793310c09052e713ffd4), uint256(0x0fffaf0bb47176077ea0b8adc0c97bc066f249cf806c0cfded73ece2bd57c682));
     }
     function verify(uint[] memory input, Proof memory proof) internal view returns (uint) {
         uint256 snark_scalar_field = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
@@ -186,9 +193,9 @@ contract Verifier {
         return 0;
     }
     function verifyTx(
-            Proof memory proof, uint[2] memory input
+            Proof memory proof, uint[9] memory input
         ) public view returns (bool r) {
-        uint[] memory inputValues = new uint[](2);
+        uint[] memory inputValues = new uint[](9);
         
         for(uint i = 0; i < input.length; i++){
             inputValues[i] = input[i];

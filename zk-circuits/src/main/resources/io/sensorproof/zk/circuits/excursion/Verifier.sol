@@ -162,15 +162,17 @@ contract Verifier {
         vk.beta = Pairing.G2Point([uint256(0x0f2070a31103f8503c961f14005c4957c9ca0a076c877d2f3b0d24a011fbf1e4), uint256(0x17191449f138cf05f46a044559ccc5376ee8a7feaeefa3fd24f95a463c245a0c)], [uint256(0x18e1b5e4171953859572e8639722b04d84750b984e6d189511d893261ac09fb0), uint256(0x07a4bb8da678a9b2a8ba93ca9ea671fcca7b49fdfa035f5cc6f1c2392edbd5df)]);
         vk.gamma = Pairing.G2Point([uint256(0x0d9699b909710d6498200e9b881e5769dd6c267300b87fbd7214a89180c250d0), uint256(0x093aa2174adc132e80645db9489ae8567239627621c8580f517993c3158a7df9)], [uint256(0x0059143421779e3efedd053f7de84a1344d50cc6f8569241168172cfc5761128), uint256(0x29a223b7b677f234cb76e9b48b3d34a70db35418e00b758ed29626f14b05f013)]);
         vk.delta = Pairing.G2Point([uint256(0x175221d16beeea78e6b68f51767c9866960e9ab77120d53e7217ce88304b44c3), uint256(0x1267be4a4e6c06fd1c2d9afa62cbb5c9a601f73c4fcfa66be44f35005f5fbf86)], [uint256(0x227eb4616f9c7b169ab2c6dde8db4985971db26720ef67055eab1b6aad56564a), uint256(0x0be093ec2617b8c14208da47a14d88a864feb2248987e61707f0190eb00d218b)]);
-        vk.gamma_abc = new Pairing.G1Point[](8);
-        vk.gamma_abc[0] = Pairing.G1Point(uint256(0x05138b76a840d4ef808562c59bd9791953ba3c82279bbb3a171a0b6b6d6afe10), uint256(0x11afbfb22b7338c8424fddc7e08b0ea4b4ae0bf6062e2d67f7106658727f0628));
-        vk.gamma_abc[1] = Pairing.G1Point(uint256(0x00dc7afea8603fc8e18fee479f77312d75a4d41df8134950a0929008d2db311c), uint256(0x00755e9644cdaaf0dec6b670976ab20a67bfa17393053e83b24995f3231a9c29));
-        vk.gamma_abc[2] = Pairing.G1Point(uint256(0x1b3fd2cce8a3d5d73473a12783cdcad499850616c46bea720de6fac2817cc02c), uint256(0x26bc9e1d6bd35887bf6501e74faf826e2abe1582feefdefe3431056fbc485480));
-        vk.gamma_abc[3] = Pairing.G1Point(uint256(0x0806190507e91b697cff90216648ae5d75bdde1cf68497eeab31fd4ed7d3dea5), uint256(0x2729fcbc297e5a31c4e428e2f43c0f178357e02a01dd8a3436bd7ea5cd3543ff));
-        vk.gamma_abc[4] = Pairing.G1Point(uint256(0x002873cea7125672ba1056d98596575e63b08e22b195f449917ec74c6f80527c), uint256(0x04040e8c296efd428c9de1658bd292e27d3fdc73445fa23753aa0fd8c88a2143));
-        vk.gamma_abc[5] = Pairing.G1Point(uint256(0x290c8e517b37652ba258e94bf4dad120c71b25fa350186803440022db525dc58), uint256(0x16efde9e67d0baef9b707677f985fb54a5b7dbca5f7297b45a1844881d872571));
-        vk.gamma_abc[6] = Pairing.G1Point(uint256(0x2b4755827d3dc4a3d0d758f6fa935e2f471961803cf336039d4570c4624862e1), uint256(0x0266fc368707b6ca228c496592863555e85919c4bc91844649571458e033f5fb));
-        vk.gamma_abc[7] = Pairing.G1Point(uint256(0x0d875019cc2f506243d777509d61d311142f108ec188c4331de7fccf690e5362), uint256(0x209036a75482d073f40ecbd5c3c7bb5156521bc366c75b9c4aaea631d7bf89c7));
+        vk.gamma_abc = new Pairing.G1Point[](10);
+        vk.gamma_abc[0] = Pairing.G1Point(uint256(0x0560fc4586e28a74ecf17d126eda7cbf83a2f6166f722e87f3c31db0036f8098), uint256(0x212c63af75e4d395d6ccafe6cd084303263220ef78f1c7c78b99cf3353c20b66));
+        vk.gamma_abc[1] = Pairing.G1Point(uint256(0x14ae56fce6229d4c05e011314af163620e67ca7e988180adf17ed0e55585f5a2), uint256(0x1eef1e2d20da0b633f6092e3bd18efff2d2eeb5472bb31fbaf119368602d6bab));
+        vk.gamma_abc[2] = Pairing.G1Point(uint256(0x1212a5d7c376e6bcf91b3953d1870e5a84c148cac191afbf46f6f5ef2a1bf56f), uint256(0x16854e8efcba656665be26cd85d38c7c8fb6f6f699ec7a0697b41f97d6f58804));
+        vk.gamma_abc[3] = Pairing.G1Point(uint256(0x1a53224fc561ed2154682b2dc77dfd0c1c98913c69d05367109aefa0ac4f76e3), uint256(0x15bb50fb6148a4db8ea7e8dbcd5c890a06ba36ad1dbd298acacb911240370850));
+        vk.gamma_abc[4] = Pairing.G1Point(uint256(0x212fcb53d6008c9357cd2f0b7bb2eb108128d50a28f0f05ce67c132d018e774a), uint256(0x03681d4748e40f1a82006170f014ac483e59aa41d91055ea48b10bfdf1d285f0));
+        vk.gamma_abc[5] = Pairing.G1Point(uint256(0x302f74e5dc59b3b1097b2609b8a576486c84b6f4dfdc16d6c722de231d52168a), uint256(0x1869fa31c110b079ffd49097ed8cd8c6810460d97449d25972b23d7ec529bcf3));
+        vk.gamma_abc[6] = Pairing.G1Point(uint256(0x0b221acbcd9a7232721663853cb62b307cd9d7d2109be85480b56f05b8ff1731), uint256(0x0fd5885ca64b45681d5f6ae62ae59c8034d453b888cf92b85d9de1d8c1acfb7d));
+        vk.gamma_abc[7] = Pairing.G1Point(uint256(0x052ee3f841e3f858af262b485fc092031c81e1a5e64a9661b7e0c817821573d3), uint256(0x104258518e137feb02494d927b89a786e27713885616a390d3b496a4447ffd5d));
+        vk.gamma_abc[8] = Pairing.G1Point(uint256(0x180cf370ed52e2f22a5e2e42b917c17e94b2500c26efa4596ff0fd3c71ae2fdf), uint256(0x05ce448b4db3f1ced2216059cedd16006c2e64b8bbd562dc7d3c5310661f9ae2));
+        vk.gamma_abc[9] = Pairing.G1Point(uint256(0x2e228dc023dd4df593888b4e2ae441434fea735d7adbc205afc493f02fe68b81), uint256(0x1af44c11a3c9134b4e66b8f4bd7a7ae365ffac11aae9e5e7d49dbff29e6b40e1));
     }
     function verify(uint[] memory input, Proof memory proof) internal view returns (uint) {
         uint256 snark_scalar_field = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
@@ -191,9 +193,9 @@ contract Verifier {
         return 0;
     }
     function verifyTx(
-            Proof memory proof, uint[7] memory input
+            Proof memory proof, uint[9] memory input
         ) public view returns (bool r) {
-        uint[] memory inputValues = new uint[](7);
+        uint[] memory inputValues = new uint[](9);
         
         for(uint i = 0; i < input.length; i++){
             inputValues[i] = input[i];
