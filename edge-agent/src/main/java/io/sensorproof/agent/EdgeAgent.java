@@ -130,8 +130,15 @@ public final class EdgeAgent implements AutoCloseable {
         this.outbox = Outbox.open(config.dataDir().resolve("outbox"),
                 new OutboxConfig(config.outboxCapacityBytes(), Math.min(8L << 20, Math.max(64 << 10, config.outboxCapacityBytes() / 8)),
                         config.overflow(), Duration.ofSeconds(5)));
-        this.boot = BootCounter.next(config.dataDir(), outbox.maxBootSeen());
-        this.register = EmissionsRegister.open(config.dataDir(), outbox);
+        try {
+            this.boot = BootCounter.next(config.dataDir(), outbox.maxBootSeen());
+            this.register = EmissionsRegister.open(config.dataDir(), outbox);
+        } catch (IOException | RuntimeException e) {
+            // a corrupt boot counter or register refuses the start: release the outbox and the lock
+            outbox.close();
+            lockChannel.close();
+            throw e;
+        }
         this.sender = new Thread(this::sendLoop, "agent-sender");
         this.sender.setDaemon(true);
     }

@@ -189,6 +189,10 @@ class EmissionsInputTest {
         }
         Files.writeString(dir.resolve("co2e-register"), EmissionsRegister.line(2_000, T0).replace("2000", "0"));
         assertThatThrownBy(this::start).isInstanceOf(IOException.class).hasMessageContaining("corrupt");
+        Files.writeString(dir.resolve("co2e-register"), EmissionsRegister.line(2_000, T0));
+        try (EdgeAgent agent = start()) {
+            assertThat(agent.registerGrams()).as("the refused start released the outbox and the lock").isEqualTo(2_000);
+        }
     }
 
     /** A transport that never connects: sealed messages stay in the outbox. */

@@ -16,8 +16,12 @@ public interface MessageStore {
      * Stores a batch in <b>one transaction</b>: for each message, in order, insert-if-absent on
      * (device, boot, seq) together with its readings. A key that is already taken is left as it is
      * and reported as {@code DUPLICATE} (same content digest) or {@code CONFLICT} (another digest,
-     * which is returned). The same key may occur twice in one batch; the later occurrence is then
-     * compared with the earlier one, exactly as if it came in a later transaction. Returns only
+     * which is returned). A message with a free key whose readings break a rule of
+     * {@link StoredReadings} is not written and reported as {@code DUPLICATE_READING_TIME} or
+     * {@code REGISTER_DECREASED} with the breaking record. The same key may occur twice in one
+     * batch; the later occurrence is then compared with the earlier one, exactly as if it came in a
+     * later transaction, and an inserted earlier message's readings count as stored for later ones
+     * ({@link BatchDecision}). Correct with several writers (gateway replicas) at once. Returns only
      * after the transaction committed.
      *
      * @param batch messages to store, possibly empty
