@@ -68,6 +68,13 @@ import java.util.logging.Logger;
  * every reconnect, and when the oldest waits longer than {@code ack.timeout-millis}, everything
  * unacknowledged is sent again from the oldest. Rejected messages move to the outbox's kept-aside
  * log and are never resent.
+ *
+ * <p>Locks: {@code packLock} guards the open pack and the (boot, seq) counters and is held while a
+ * sealed pack waits for outbox space under the BLOCK policy (that wait is the back-pressure on
+ * {@link #submit}). Nothing on the transport's threads (connect, status message), the
+ * acknowledgement path or the status file takes it: they read the volatile boot counter, so a full
+ * outbox can never stop a reconnect, and only a reconnect can bring the acknowledgements that free
+ * space. The age timer only tries the lock and skips a tick when a submitter holds it.
  */
 public final class EdgeAgent implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EdgeAgent.class.getName());
@@ -80,10 +87,13 @@ public final class EdgeAgent implements AutoCloseable {
     private final DeviceClock clock;
     private final AgentMetrics metrics = new AgentMetrics();
 
-    private final Object writeLock = new Object();
+    private final ReentrantLock packLock = new ReentrantLock();
     private List<Reading> open = new ArrayList<>();
+    /** Readings in the open pack, readable without packLock. */
+    private volatile int openReadings;
     private long openSinceNanos;
-    private long boot;
+    /** Written under packLock; read without it (status messages on the transport's threads). */
+    private volatile long boot;
     private long nextSeq;
 
     private final ReentrantLock sendLock = new ReentrantLock();
@@ -139,11 +149,9 @@ public final class EdgeAgent implements AutoCloseable {
         return agent;
     }
 
-    /** This run's boot counter. */
+    /** This run's boot counter (the boot of the next message to be signed); never waits for a lock. */
     public long boot() {
-        synchronized (writeLock) {
-            return boot;
-        }
+        return boot;
     }
 
     /** The agent's counters. */
@@ -184,7 +192,8 @@ public final class EdgeAgent implements AutoCloseable {
             metrics.inputRejected.increment();
             throw e;
         }
-        synchronized (writeLock) {
+        packLock.lock();
+        try {
             if (!open.isEmpty() && reading.timeMillis() < open.get(open.size() - 1).timeMillis()) {
                 seal();
             }
@@ -192,35 +201,45 @@ public final class EdgeAgent implements AutoCloseable {
                 openSinceNanos = System.nanoTime();
             }
             open.add(reading);
+            openReadings = open.size();
             metrics.readingsAccepted.increment();
             if (open.size() >= config.packMaxRecords()) {
                 seal();
             }
+        } finally {
+            packLock.unlock();
         }
     }
 
     /** Seals the open pack now, if any; returns once it is durable. */
     public void flush() throws IOException {
-        synchronized (writeLock) {
+        packLock.lock();
+        try {
             if (!open.isEmpty()) {
                 seal();
             }
+        } finally {
+            packLock.unlock();
         }
     }
 
+    /** On the timer: seals an old pack unless a submitter holds the lock (it may be waiting for space); the next tick tries again. */
     private void sealIfOld() {
+        if (!packLock.tryLock()) {
+            return;
+        }
         try {
-            synchronized (writeLock) {
-                if (!open.isEmpty() && System.nanoTime() - openSinceNanos >= config.packMaxAge().toNanos()) {
-                    seal();
-                }
+            if (!open.isEmpty() && System.nanoTime() - openSinceNanos >= config.packMaxAge().toNanos()) {
+                seal();
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.SEVERE, "sealing a pack failed; readings stay in the open pack", e);
+        } finally {
+            packLock.unlock();
         }
     }
 
-    /** Signs the open pack and appends it durably. Caller holds writeLock. */
+    /** Signs the open pack and appends it durably, waiting for space under BLOCK. Caller holds packLock. */
     private void seal() throws IOException {
         ReadingPack pack = new ReadingPack(config.device(), open);
         if (nextSeq > MessageHeader.MAX_COUNTER) {
@@ -243,6 +262,7 @@ public final class EdgeAgent implements AutoCloseable {
             }
         }
         open = new ArrayList<>();
+        openReadings = 0;
         metrics.messagesSigned.increment();
         signalSender();
     }
@@ -392,11 +412,7 @@ public final class EdgeAgent implements AutoCloseable {
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            boolean openEmpty;
-            synchronized (writeLock) {
-                openEmpty = open.isEmpty();
-            }
-            if (openEmpty && outbox.stats().depth() == 0) {
+            if (openReadings == 0 && outbox.stats().depth() == 0) {
                 return true;
             }
             Thread.sleep(20);
