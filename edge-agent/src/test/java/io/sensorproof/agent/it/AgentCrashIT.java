@@ -1,6 +1,7 @@
 package io.sensorproof.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.sensorproof.agent.keys.KeyFiles;
 import io.sensorproof.agent.outbox.Outbox;
@@ -56,10 +57,15 @@ class AgentCrashIT {
                     Process agent = startAgent(config, dir.resolve("agent-" + cycle + ".log"));
                     Thread feeder = new Thread(() -> feed(agent.getOutputStream(), counter));
                     feeder.start();
-                    Thread.sleep(1200 + cycle * 300L);
-                    // hold acknowledgements back for a moment so that the kill finds messages in the outbox
+                    int deliveredBefore = gateway.deliveries().size();
+                    int messagesThisCycle = 60 + cycle * 20;
+                    await("cycle " + cycle + ": messages flow").atMost(Duration.ofSeconds(60))
+                            .until(() -> gateway.deliveries().size() >= deliveredBefore + messagesThisCycle);
+                    // hold acknowledgements back until more messages arrived, so that the kill finds messages in the outbox
                     gateway.acknowledging(false);
-                    Thread.sleep(400);
+                    int unacknowledgedFrom = gateway.deliveries().size();
+                    await("cycle " + cycle + ": messages left unacknowledged").atMost(Duration.ofSeconds(30))
+                            .until(() -> gateway.deliveries().size() >= unacknowledgedFrom + 5);
                     agent.destroyForcibly();
                     assertThat(agent.waitFor(20, TimeUnit.SECONDS)).isTrue();
                     feeder.join(5000);
@@ -108,6 +114,7 @@ class AgentCrashIT {
                 w.write("{\"n\":\"temperature\",\"v\":" + (2 + (i % 40) / 10.0) + ",\"t\":" + (1_764_000_000 + i) + "}\n");
                 if (i % 20 == 0) {
                     w.flush();
+                    // feed pacing (about 4,000 readings/s), not a synchronisation
                     Thread.sleep(5);
                 }
             }
