@@ -158,6 +158,7 @@ public final class Outbox implements AutoCloseable {
     private final Path dir;
     private final OutboxConfig config;
     private final Clock clock;
+    private final FileIo io;
     private final long acksCompactBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition spaceFreed = lock.newCondition();
@@ -187,10 +188,11 @@ public final class Outbox implements AutoCloseable {
     private long acksCompactAt;
     private boolean closed;
 
-    private Outbox(Path dir, OutboxConfig config, Clock clock, long acksCompactBytes) {
+    private Outbox(Path dir, OutboxConfig config, Clock clock, long acksCompactBytes, FileIo io) {
         this.dir = dir;
         this.config = config;
         this.clock = clock;
+        this.io = io;
         this.acksCompactBytes = acksCompactBytes;
     }
 
@@ -209,10 +211,20 @@ public final class Outbox implements AutoCloseable {
     }
 
     static Outbox open(Path dir, OutboxConfig config, Clock clock, long acksCompactBytes) throws IOException {
+        return open(dir, config, clock, acksCompactBytes, FileIo.SYSTEM);
+    }
+
+    /** Opens the outbox with its files going through {@code io} (fault tests). */
+    public static Outbox open(Path dir, OutboxConfig config, FileIo io) throws IOException {
+        return open(dir, config, Clock.systemUTC(), ACKS_COMPACT_BYTES, io);
+    }
+
+    static Outbox open(Path dir, OutboxConfig config, Clock clock, long acksCompactBytes, FileIo io) throws IOException {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
-        Outbox outbox = new Outbox(dir, config, clock, acksCompactBytes);
+        Objects.requireNonNull(io, "io");
+        Outbox outbox = new Outbox(dir, config, clock, acksCompactBytes, io);
         outbox.lock.lock();
         try {
             outbox.replay();
@@ -486,7 +498,7 @@ public final class Outbox implements AutoCloseable {
 
     private void replay() throws IOException {
         Files.createDirectories(dir);
-        lockChannel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lockChannel = io.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             fileLock = lockChannel.tryLock();
         } catch (OverlappingFileLockException e) {
@@ -530,7 +542,7 @@ public final class Outbox implements AutoCloseable {
                 throw new IllegalStateException("not a segment name: " + path);
             }
             Segment segment = new Segment(Long.parseLong(name.group(1)), path);
-            FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileChannel channel = io.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
             segment.channel = channel;
             segments.put(segment.number, segment);
             RecordScanner.Outcome outcome = RecordScanner.scan(channel, RecordCodec::parseMessage, (offset, length, m, body) ->
@@ -552,7 +564,7 @@ public final class Outbox implements AutoCloseable {
             }
         }
         if (deleted) {
-            Durable.forceDirectory(dir);
+            io.forceDirectory(dir);
         }
         compactAcks();
     }
@@ -598,7 +610,7 @@ public final class Outbox implements AutoCloseable {
 
     private <T> FileChannel openLog(String name, RecordScanner.Parser<T> parser, RecordScanner.Visitor<T> visitor) throws IOException {
         Path path = dir.resolve(name);
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel channel = io.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             return repair(path, channel, RecordScanner.scan(channel, parser, visitor), true);
         } catch (IOException | RuntimeException e) {
@@ -625,7 +637,7 @@ public final class Outbox implements AutoCloseable {
             return channel;
         }
         Path temp = path.resolveSibling(path.getFileName() + TEMP_SUFFIX);
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        try (FileChannel out = io.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             long at = 0;
             for (long[] run : outcome.goodRuns()) {
@@ -638,8 +650,8 @@ public final class Outbox implements AutoCloseable {
             out.force(true);
         }
         channel.close();
-        Durable.moveAtomically(temp, path);
-        return FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Durable.moveAtomically(io, temp, path);
+        return io.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     /** Counts a damaged file and copies it to {@code corrupt/} (once per file and open), forcing the copy. */
@@ -655,11 +667,11 @@ public final class Outbox implements AutoCloseable {
             copy = corruptDir.resolve(path.getFileName() + "." + clock.millis() + "-" + n);
         }
         Files.copy(path, copy);
-        try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = io.open(copy, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
-        Durable.forceDirectory(corruptDir);
-        Durable.forceDirectory(dir);
+        io.forceDirectory(corruptDir);
+        io.forceDirectory(dir);
     }
 
     private List<Path> segmentFiles() throws IOException {
@@ -674,7 +686,7 @@ public final class Outbox implements AutoCloseable {
         while (liveBytes + batchBytes > config.capacityBytes()) {
             if (active != null && active.live == 0 && active.size > 0) {
                 deleteSegment(active);
-                Durable.forceDirectory(dir);
+                io.forceDirectory(dir);
                 continue;
             }
             if (config.overflow() == OverflowPolicy.DROP_OLDEST) {
@@ -746,7 +758,7 @@ public final class Outbox implements AutoCloseable {
             segment.live = 0;
             deleteSegment(segment);
         }
-        Durable.forceDirectory(dir);
+        io.forceDirectory(dir);
     }
 
     private void rotate() throws IOException {
@@ -756,11 +768,11 @@ public final class Outbox implements AutoCloseable {
         long number = nextSegmentNumber;
         Path path = dir.resolve(String.format("seg-%020d.log", number));
         Segment segment = new Segment(number, path);
-        segment.channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        segment.channel = io.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         nextSegmentNumber++;
         segments.put(number, segment);
         active = segment;
-        Durable.forceDirectory(dir);
+        io.forceDirectory(dir);
     }
 
     private void deleteSegment(Segment segment) throws IOException {
@@ -844,7 +856,7 @@ public final class Outbox implements AutoCloseable {
             }
         }
         if (deleted) {
-            Durable.forceDirectory(dir);
+            io.forceDirectory(dir);
         }
         spaceFreed.signalAll();
         if (acks.size() > acksCompactAt) {
@@ -901,9 +913,9 @@ public final class Outbox implements AutoCloseable {
         }
         buffer.flip();
         Path path = dir.resolve(ACKS);
-        Durable.replaceAtomically(path.resolveSibling(ACKS + TEMP_SUFFIX), path, buffer);
+        Durable.replaceAtomically(io, path.resolveSibling(ACKS + TEMP_SUFFIX), path, buffer);
         acks.close();
-        acks = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        acks = io.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         // When little can be dropped, wait for the log to double so compaction stays amortised O(1) per write.
         acksCompactAt = Math.max(acksCompactBytes, 2 * acks.size());
     }
