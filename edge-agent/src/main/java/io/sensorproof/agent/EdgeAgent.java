@@ -125,7 +125,8 @@ public final class EdgeAgent implements AutoCloseable {
         }
         this.outbox = Outbox.open(config.dataDir().resolve("outbox"),
                 new OutboxConfig(config.outboxCapacityBytes(), Math.min(8L << 20, Math.max(64 << 10, config.outboxCapacityBytes() / 8)),
-                        config.overflow(), Duration.ofSeconds(5)));
+                        config.overflow(), Duration.ofSeconds(5), config.logBounds().keptAsideMaxBytes(),
+                        config.logBounds().droppedLogMaxBytes()));
         this.boot = BootCounter.next(config.dataDir(), outbox.maxBootSeen());
         this.sender = new Thread(this::sendLoop, "agent-sender");
         this.sender.setDaemon(true);
@@ -481,6 +482,8 @@ public final class EdgeAgent implements AutoCloseable {
         m.put("outbox_bytes", s.bytes());
         m.put("kept_aside", s.keptAside());
         m.put("dropped_messages", s.droppedMessages());
+        m.put("kept_aside_discarded", s.keptAsideDiscarded());
+        m.put("dropped_log_discarded", s.droppedRecordsDiscarded());
         m.put("clock_steps", clock.steps());
         java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         m.put("heap_used_bytes", heap.getUsed());
