@@ -79,6 +79,13 @@ import java.util.logging.Logger;
  * every reconnect, and when the oldest waits longer than {@code ack.timeout-millis}, everything
  * unacknowledged is sent again from the oldest. Rejected messages move to the outbox's kept-aside
  * log and are never resent.
+ *
+ * <p>Locks: {@code packLock} guards the open pack and the (boot, seq) counters and is held while a
+ * sealed pack waits for outbox space under the BLOCK policy (that wait is the back-pressure on
+ * {@link #submit}). Nothing on the transport's threads (connect, status message), the
+ * acknowledgement path or the status file takes it: they read the volatile boot counter, so a full
+ * outbox can never stop a reconnect, and only a reconnect can bring the acknowledgements that free
+ * space. The age timer only tries the lock and skips a tick when a submitter holds it.
  */
 public final class EdgeAgent implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EdgeAgent.class.getName());
@@ -93,11 +100,15 @@ public final class EdgeAgent implements AutoCloseable {
 
     private final EmissionsRegister register;
 
-    private final Object writeLock = new Object();
+    private final ReentrantLock packLock = new ReentrantLock();
+    /** The last accepted time per quantity in this run; guarded by packLock. */
     private final Map<Quantity, Long> lastTimeByQuantity = new EnumMap<>(Quantity.class);
     private List<Reading> open = new ArrayList<>();
+    /** Readings in the open pack, readable without packLock. */
+    private volatile int openReadings;
     private long openSinceNanos;
-    private long boot;
+    /** Written under packLock; read without it (status messages on the transport's threads). */
+    private volatile long boot;
     private long nextSeq;
 
     private final ReentrantLock sendLock = new ReentrantLock();
@@ -129,7 +140,8 @@ public final class EdgeAgent implements AutoCloseable {
         }
         this.outbox = Outbox.open(config.dataDir().resolve("outbox"),
                 new OutboxConfig(config.outboxCapacityBytes(), Math.min(8L << 20, Math.max(64 << 10, config.outboxCapacityBytes() / 8)),
-                        config.overflow(), Duration.ofSeconds(5)));
+                        config.overflow(), Duration.ofSeconds(5), config.logBounds().keptAsideMaxBytes(),
+                        config.logBounds().droppedLogMaxBytes()));
         try {
             this.boot = BootCounter.next(config.dataDir(), outbox.maxBootSeen());
             this.register = EmissionsRegister.open(config.dataDir(), outbox);
@@ -161,11 +173,9 @@ public final class EdgeAgent implements AutoCloseable {
         return agent;
     }
 
-    /** This run's boot counter. */
+    /** This run's boot counter (the boot of the next message to be signed); never waits for a lock. */
     public long boot() {
-        synchronized (writeLock) {
-            return boot;
-        }
+        return boot;
     }
 
     /** The agent's counters. */
@@ -190,9 +200,7 @@ public final class EdgeAgent implements AutoCloseable {
 
     /** The device's emissions register in grams (durable; 0 before the first emissions reading). */
     public long registerGrams() {
-        synchronized (writeLock) {
-            return register.grams();
-        }
+        return register.grams(); // volatile: never waits for packLock, which a full outbox can hold
     }
 
     /**
@@ -213,7 +221,8 @@ public final class EdgeAgent implements AutoCloseable {
             metrics.inputRejected.increment();
             throw e;
         }
-        synchronized (writeLock) {
+        packLock.lock();
+        try {
             try {
                 refuseDuplicate(reading.quantity(), reading.timeMillis());
                 if (reading.quantity() == Quantity.CO2E_REGISTER) {
@@ -224,6 +233,8 @@ public final class EdgeAgent implements AutoCloseable {
                 throw e;
             }
             accept(reading);
+        } finally {
+            packLock.unlock();
         }
     }
 
@@ -238,7 +249,8 @@ public final class EdgeAgent implements AutoCloseable {
      */
     public Reading submit(IntervalEmission interval) throws IOException {
         checkTime(interval.timeMillis());
-        synchronized (writeLock) {
+        packLock.lock();
+        try {
             long total;
             try {
                 long grams = interval.grams();
@@ -251,6 +263,8 @@ public final class EdgeAgent implements AutoCloseable {
             Reading reading = new Reading(Quantity.CO2E_REGISTER, total, interval.timeMillis());
             accept(reading);
             return reading;
+        } finally {
+            packLock.unlock();
         }
     }
 
@@ -261,7 +275,7 @@ public final class EdgeAgent implements AutoCloseable {
         }
     }
 
-    /** Caller holds writeLock. */
+    /** Caller holds packLock. */
     private void refuseDuplicate(Quantity quantity, long timeMillis) {
         Long last = lastTimeByQuantity.get(quantity);
         if (last != null && last == timeMillis) {
@@ -270,7 +284,7 @@ public final class EdgeAgent implements AutoCloseable {
         }
     }
 
-    /** Adds a checked reading to the open pack, sealing first when its time goes backwards. Caller holds writeLock. */
+    /** Adds a checked reading to the open pack, sealing first when its time goes backwards. Caller holds packLock. */
     private void accept(Reading reading) throws IOException {
         if (!open.isEmpty() && reading.timeMillis() < open.get(open.size() - 1).timeMillis()) {
             seal();
@@ -279,6 +293,7 @@ public final class EdgeAgent implements AutoCloseable {
             openSinceNanos = System.nanoTime();
         }
         open.add(reading);
+        openReadings = open.size();
         lastTimeByQuantity.put(reading.quantity(), reading.timeMillis());
         metrics.readingsAccepted.increment();
         if (open.size() >= config.packMaxRecords()) {
@@ -288,26 +303,33 @@ public final class EdgeAgent implements AutoCloseable {
 
     /** Seals the open pack now, if any; returns once it is durable. */
     public void flush() throws IOException {
-        synchronized (writeLock) {
+        packLock.lock();
+        try {
             if (!open.isEmpty()) {
                 seal();
             }
+        } finally {
+            packLock.unlock();
         }
     }
 
+    /** On the timer: seals an old pack unless a submitter holds the lock (it may be waiting for space); the next tick tries again. */
     private void sealIfOld() {
+        if (!packLock.tryLock()) {
+            return;
+        }
         try {
-            synchronized (writeLock) {
-                if (!open.isEmpty() && System.nanoTime() - openSinceNanos >= config.packMaxAge().toNanos()) {
-                    seal();
-                }
+            if (!open.isEmpty() && System.nanoTime() - openSinceNanos >= config.packMaxAge().toNanos()) {
+                seal();
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.SEVERE, "sealing a pack failed; readings stay in the open pack", e);
+        } finally {
+            packLock.unlock();
         }
     }
 
-    /** Signs the open pack and appends it durably. Caller holds writeLock. */
+    /** Signs the open pack and appends it durably, waiting for space under BLOCK. Caller holds packLock. */
     private void seal() throws IOException {
         ReadingPack pack = new ReadingPack(config.device(), open);
         if (nextSeq > MessageHeader.MAX_COUNTER) {
@@ -330,6 +352,7 @@ public final class EdgeAgent implements AutoCloseable {
             }
         }
         open = new ArrayList<>();
+        openReadings = 0;
         metrics.messagesSigned.increment();
         signalSender();
     }
@@ -479,11 +502,7 @@ public final class EdgeAgent implements AutoCloseable {
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            boolean openEmpty;
-            synchronized (writeLock) {
-                openEmpty = open.isEmpty();
-            }
-            if (openEmpty && outbox.stats().depth() == 0) {
+            if (openReadings == 0 && outbox.stats().depth() == 0) {
                 return true;
             }
             Thread.sleep(20);
@@ -553,6 +572,8 @@ public final class EdgeAgent implements AutoCloseable {
         m.put("outbox_bytes", s.bytes());
         m.put("kept_aside", s.keptAside());
         m.put("dropped_messages", s.droppedMessages());
+        m.put("kept_aside_discarded", s.keptAsideDiscarded());
+        m.put("dropped_log_discarded", s.droppedRecordsDiscarded());
         m.put("clock_steps", clock.steps());
         java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         m.put("heap_used_bytes", heap.getUsed());

@@ -334,7 +334,8 @@ public final class AgentCli implements Callable<Integer> {
                     new TreeMap<>(p).forEach((k, v) -> out.println(k + "=" + v));
                 } else {
                     try (Outbox outbox = Outbox.open(config.dataDir().resolve("outbox"), new OutboxConfig(config.outboxCapacityBytes(),
-                            8L << 20, config.overflow(), Duration.ZERO))) {
+                            8L << 20, config.overflow(), Duration.ZERO, config.logBounds().keptAsideMaxBytes(),
+                            config.logBounds().droppedLogMaxBytes()))) {
                         OutboxStats s = outbox.stats();
                         out.println("agent=stopped");
                         out.println("outbox_depth=" + s.depth());
@@ -344,6 +345,8 @@ public final class AgentCli implements Callable<Integer> {
                         out.println("last_acknowledged=" + s.lastStored().map(id -> id.boot() + ":" + id.seq()).orElse(""));
                         out.println("kept_aside=" + s.keptAside());
                         out.println("dropped_messages=" + s.droppedMessages());
+                        out.println("kept_aside_discarded=" + s.keptAsideDiscarded());
+                        out.println("dropped_log_discarded=" + s.droppedRecordsDiscarded());
                         out.println("torn_tail_repairs=" + s.tornTailRepairs());
                         out.println("corrupt_segments=" + s.corruptSegments());
                     }

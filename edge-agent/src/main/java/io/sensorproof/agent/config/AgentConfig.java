@@ -1,5 +1,6 @@
 package io.sensorproof.agent.config;
 
+import io.sensorproof.agent.outbox.OutboxConfig;
 import io.sensorproof.agent.outbox.OverflowPolicy;
 import io.sensorproof.protocol.ids.Identifiers;
 import io.sensorproof.protocol.senml.SenmlCodec;
@@ -20,7 +21,23 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         String mqttCaFile, String mqttUsername, char[] mqttPassword, int keepAliveSeconds, long sessionExpirySeconds,
         int packMaxRecords, Duration packMaxAge, Duration ackTimeout, int maxInFlight, Duration reconnectMin,
         Duration reconnectMax, double expectedReadingsPerSecond, long retentionHours, long outboxCapacityBytes,
-        OverflowPolicy overflow, String alg, String transport, Coap coap, Duration enrollmentCheckInterval) {
+        OverflowPolicy overflow, String alg, String transport, Coap coap, Duration enrollmentCheckInterval, LogBounds logBounds) {
+
+    /**
+     * Bounds of the outbox's logs of messages that left without an acknowledgement (see {@link OutboxConfig}).
+     *
+     * @param keptAsideMaxBytes bound of {@code kept-aside.log}
+     * @param droppedLogMaxBytes bound of {@code dropped.log}
+     */
+    public record LogBounds(long keptAsideMaxBytes, long droppedLogMaxBytes) {
+        public LogBounds {
+            if (keptAsideMaxBytes < OutboxConfig.MIN_KEPT_ASIDE_MAX_BYTES || droppedLogMaxBytes < OutboxConfig.MIN_DROPPED_LOG_MAX_BYTES) {
+                throw new IllegalArgumentException(Setting.OUTBOX_KEPT_ASIDE_MAX_BYTES.key() + " must be at least "
+                        + OutboxConfig.MIN_KEPT_ASIDE_MAX_BYTES + " and " + Setting.OUTBOX_DROPPED_LOG_MAX_BYTES.key() + " at least "
+                        + OutboxConfig.MIN_DROPPED_LOG_MAX_BYTES);
+            }
+        }
+    }
 
     /**
      * Settings of the CoAP transport.
@@ -62,6 +79,7 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         if (!"mqtt".equals(transport) && !"coap".equals(transport)) {
             throw new IllegalArgumentException(Setting.TRANSPORT.key() + " must be mqtt or coap: " + transport);
         }
+        java.util.Objects.requireNonNull(logBounds, "logBounds");
         if (enrollmentCheckInterval == null || enrollmentCheckInterval.isNegative() || enrollmentCheckInterval.isZero()) {
             throw new IllegalArgumentException(Setting.ENROLLMENT_CHECK_MINUTES.key() + " must be positive");
         }
@@ -110,7 +128,8 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
                 Duration.ofMillis(Long.parseLong(v.get(Setting.RECONNECT_MAX_MILLIS))), rate, retention, capacity,
                 OverflowPolicy.valueOf(v.get(Setting.OUTBOX_OVERFLOW).toUpperCase(java.util.Locale.ROOT)), v.get(Setting.ALG),
                 v.get(Setting.TRANSPORT).toLowerCase(java.util.Locale.ROOT), coap(v),
-                Duration.ofMinutes(Long.parseLong(v.get(Setting.ENROLLMENT_CHECK_MINUTES))));
+                Duration.ofMinutes(Long.parseLong(v.get(Setting.ENROLLMENT_CHECK_MINUTES))),
+                new LogBounds(Long.parseLong(v.get(Setting.OUTBOX_KEPT_ASIDE_MAX_BYTES)), Long.parseLong(v.get(Setting.OUTBOX_DROPPED_LOG_MAX_BYTES))));
     }
 
     private static Coap coap(Map<Setting, String> v) {
@@ -140,7 +159,7 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         return new AgentConfig(tenant, device, dir, dir.resolve("device-key.p8"), gatewayAckKey, mqttUrl, mqttCaFile, mqttUsername,
                 mqttPassword, keepAliveSeconds, sessionExpirySeconds, packMaxRecords, packMaxAge, ackTimeout, maxInFlight, reconnectMin,
                 reconnectMax, expectedReadingsPerSecond, retentionHours, outboxCapacityBytes, overflow, alg, transport, coap,
-                enrollmentCheckInterval);
+                enrollmentCheckInterval, logBounds);
     }
 
     @Override

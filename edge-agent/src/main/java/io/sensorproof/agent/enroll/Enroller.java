@@ -1,6 +1,8 @@
 package io.sensorproof.agent.enroll;
 
 import io.sensorproof.agent.keys.KeyFiles;
+import io.sensorproof.agent.outbox.Durable;
+import io.sensorproof.agent.outbox.FileIo;
 import io.sensorproof.protocol.ProtocolException;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
@@ -16,7 +18,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -51,6 +52,7 @@ public final class Enroller {
     private final Path dataDir;
     private final Path keyFile;
     private final Clock clock;
+    private final FileIo io;
 
     /** What an exchange did. */
     public enum Kind {
@@ -74,9 +76,15 @@ public final class Enroller {
     }
 
     public Enroller(Path dataDir, Path keyFile, Clock clock) {
+        this(dataDir, keyFile, clock, FileIo.SYSTEM);
+    }
+
+    /** An enroller whose key and state files go through {@code io} (fault tests). */
+    public Enroller(Path dataDir, Path keyFile, Clock clock, FileIo io) {
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         this.keyFile = Objects.requireNonNull(keyFile, "keyFile");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.io = Objects.requireNonNull(io, "io");
     }
 
     /** True when less than a third of the certificate's lifetime remains at {@code now}. */
@@ -100,7 +108,7 @@ public final class Enroller {
     public Result enroll(EnrollmentClient client, URI gatewayUrl, Optional<Path> caFile, String token, Optional<String> deviceId,
             SignatureAlgorithm alg) throws IOException, InterruptedException {
         EnrollmentToken.parse(token);
-        SigningKey key = Files.exists(keyFile) ? KeyFiles.load(keyFile) : KeyFiles.generate(keyFile, alg);
+        SigningKey key = Files.exists(keyFile) ? KeyFiles.load(keyFile) : KeyFiles.generate(keyFile, alg, io);
         return exchange(client, gatewayUrl.toString(), caFile.map(Path::toString).orElse(null), Kind.ENROLL, token, key, keyFile,
                 deviceId);
     }
@@ -120,15 +128,18 @@ public final class Enroller {
     public Result rekey(EnrollmentClient client, SignatureAlgorithm alg) throws IOException, InterruptedException {
         EnrollmentState state = requireState();
         Path next = keyFile.resolveSibling(keyFile.getFileName() + ".next");
-        SigningKey key = Files.exists(next) ? KeyFiles.load(next) : KeyFiles.generate(next, alg);
+        SigningKey key = Files.exists(next) ? KeyFiles.load(next) : KeyFiles.generate(next, alg, io);
         Result result = exchange(client, state.gatewayUrl(), state.caFile(), Kind.REKEY, renewalToken(state), key, next,
                 Optional.of(state.device()));
         SigningKey old = KeyFiles.load(keyFile);
         Path retired = dataDir.resolve("retired-keys");
-        Files.createDirectories(retired);
-        Files.move(keyFile, retired.resolve(old.verificationKey().kidHex() + ".p8"), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
-        Files.move(next, keyFile, StandardCopyOption.ATOMIC_MOVE);
+        if (!Files.isDirectory(retired)) {
+            Files.createDirectories(retired);
+            io.forceDirectory(dataDir);
+        }
+        Durable.moveAtomically(io, keyFile, retired.resolve(old.verificationKey().kidHex() + ".p8"));
+        io.forceDirectory(keyFile.toAbsolutePath().getParent());
+        Durable.moveAtomically(io, next, keyFile);
         return result;
     }
 
@@ -164,7 +175,7 @@ public final class Enroller {
             pending.setProperty("token", token);
             pending.setProperty("csr", csr);
             pending.setProperty("key.file", keyPath.toString());
-            EnrollmentState.writePrivate(dataDir.resolve(PENDING_FILE), pending);
+            EnrollmentState.writePrivate(dataDir.resolve(PENDING_FILE), pending, io);
         }
         EnrollmentResponse response;
         try {
@@ -194,8 +205,8 @@ public final class Enroller {
             throw new IOException(e);
         }
         EnrollmentState.writePrivate(dataDir.resolve(EnrollmentState.CHAIN_FILE),
-                String.join("", response.certificateChain()).getBytes(StandardCharsets.US_ASCII));
-        state.store(dataDir);
+                String.join("", response.certificateChain()).getBytes(StandardCharsets.US_ASCII), io);
+        state.store(dataDir, io);
         Files.deleteIfExists(dataDir.resolve(PENDING_FILE));
         return new Result(kind, state, certificate, ackKey);
     }

@@ -1,13 +1,15 @@
 package io.sensorproof.agent.enroll;
 
+import io.sensorproof.agent.outbox.Durable;
+import io.sensorproof.agent.outbox.FileIo;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -55,8 +57,13 @@ public record EnrollmentState(String gatewayUrl, String caFile, String tenant, S
                 p.getProperty("ca.fingerprint"), p.getProperty("ack.key"), emptyToNull(p.getProperty("renewal.token"))));
     }
 
-    /** Writes the state atomically, mode 0600. */
+    /** Writes the state durably (a power cut leaves the old state or this one, never a spent token), mode 0600. */
     public void store(Path dataDir) throws IOException {
+        store(dataDir, FileIo.SYSTEM);
+    }
+
+    /** {@link #store(Path)} through a given file layer (fault tests). */
+    public void store(Path dataDir, FileIo io) throws IOException {
         Properties p = new Properties();
         p.setProperty("gateway.url", gatewayUrl);
         p.setProperty("ca.file", caFile == null ? "" : caFile);
@@ -68,7 +75,7 @@ public record EnrollmentState(String gatewayUrl, String caFile, String tenant, S
         p.setProperty("ca.fingerprint", caFingerprint);
         p.setProperty("ack.key", ackKey);
         p.setProperty("renewal.token", renewalToken == null ? "" : renewalToken);
-        writePrivate(dataDir.resolve(FILE), p);
+        writePrivate(dataDir.resolve(FILE), p, io);
     }
 
     /** Reads a properties file that must be readable by its owner only. */
@@ -85,20 +92,20 @@ public record EnrollmentState(String gatewayUrl, String caFile, String tenant, S
         return p;
     }
 
-    /** Writes a properties file atomically with mode 0600. */
-    static void writePrivate(Path file, Properties p) throws IOException {
+    /** Writes a properties file durably with mode 0600. */
+    static void writePrivate(Path file, Properties p, FileIo io) throws IOException {
         StringWriter text = new StringWriter();
         p.store(text, null);
-        writePrivate(file, text.toString().getBytes(StandardCharsets.UTF_8));
+        writePrivate(file, text.toString().getBytes(StandardCharsets.UTF_8), io);
     }
 
-    static void writePrivate(Path file, byte[] content) throws IOException {
+    /** Writes a file with mode 0600 through {@link Durable#replaceAtomically}: forced temporary file, atomic rename, forced directory. */
+    static void writePrivate(Path file, byte[] content, FileIo io) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".enroll", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            Files.write(tmp, content);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Durable.replaceAtomically(io, tmp, file, ByteBuffer.wrap(content));
         } finally {
             Files.deleteIfExists(tmp);
         }

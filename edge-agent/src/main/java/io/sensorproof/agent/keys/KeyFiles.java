@@ -1,16 +1,18 @@
 package io.sensorproof.agent.keys;
 
+import io.sensorproof.agent.outbox.Durable;
+import io.sensorproof.agent.outbox.FileIo;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.cose.VerificationKey;
 import io.sensorproof.protocol.enroll.Pem;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -19,8 +21,10 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The device key on disk: PKCS#8 DER in a file created with mode 0600. Loading refuses a file that
- * anyone but its owner can read or write. The key never leaves this class except as a
+ * The device key on disk: PKCS#8 DER in a file created with mode 0600 and written durably (forced
+ * temporary file, atomic rename, forced directory), so a power cut never leaves an empty or missing
+ * key behind a key the gateway already knows. Loading refuses a file that anyone but its owner can
+ * read or write. The key never leaves this class except as a
  * {@link SigningKey}, whose {@code toString} shows only the kid.
  */
 public final class KeyFiles {
@@ -32,6 +36,11 @@ public final class KeyFiles {
 
     /** Generates a key on this device and writes it to {@code file}, which must not exist. */
     public static SigningKey generate(Path file, SignatureAlgorithm algorithm) throws IOException {
+        return generate(file, algorithm, FileIo.SYSTEM);
+    }
+
+    /** {@link #generate(Path, SignatureAlgorithm)} through a given file layer (fault tests). */
+    public static SigningKey generate(Path file, SignatureAlgorithm algorithm, FileIo io) throws IOException {
         if (Files.exists(file)) {
             throw new FileAlreadyExistsException(file.toString(), null, "refusing to overwrite an existing device key");
         }
@@ -40,8 +49,7 @@ public final class KeyFiles {
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, ".key", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            Files.write(tmp, Keys.toPkcs8(key));
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            Durable.replaceAtomically(io, tmp, file, ByteBuffer.wrap(Keys.toPkcs8(key)));
         } finally {
             Files.deleteIfExists(tmp);
         }

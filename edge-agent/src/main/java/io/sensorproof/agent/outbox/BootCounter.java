@@ -36,6 +36,11 @@ public final class BootCounter {
      * @throws IllegalStateException when the counter would reach 2^32
      */
     public static long next(Path dataDir, long floor) throws IOException {
+        return next(dataDir, floor, FileIo.SYSTEM);
+    }
+
+    /** {@link #next(Path, long)} through a given file layer (fault tests). */
+    public static long next(Path dataDir, long floor, FileIo io) throws IOException {
         if (floor < 0 || floor > MessageHeader.MAX_COUNTER) {
             throw new IllegalArgumentException("floor must be in [0, 2^32): " + floor);
         }
@@ -47,7 +52,7 @@ public final class BootCounter {
         }
         String value = "boot=" + next;
         String line = value + " crc32c=" + crcHex(value) + "\n";
-        Durable.replaceAtomically(dataDir.resolve(TEMP), file, ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)));
+        Durable.replaceAtomically(io, dataDir.resolve(TEMP), file, ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)));
         return next;
     }
 

@@ -46,7 +46,8 @@ public final class EmissionsRegister {
             "(co2e-register=(0|[1-9][0-9]{0,15}) t=(0|[1-9][0-9]{0,15})) crc32c=([0-9a-f]{8})\n");
 
     private final Path dataDir;
-    private long grams;
+    /** Written under the agent's pack lock; read without it (status). */
+    private volatile long grams;
     private long timeMillis;
 
     private EmissionsRegister(Path dataDir, long grams, long timeMillis) {

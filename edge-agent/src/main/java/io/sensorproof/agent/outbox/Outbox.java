@@ -6,6 +6,7 @@ import io.sensorproof.agent.outbox.RecordCodec.MessageEntry;
 import io.sensorproof.agent.outbox.RecordCodec.Rejected;
 import io.sensorproof.agent.outbox.RecordCodec.Removed;
 import io.sensorproof.agent.outbox.RecordCodec.Stored;
+import io.sensorproof.agent.outbox.RecordCodec.Summary;
 import io.sensorproof.protocol.message.MessageHeader;
 import java.io.EOFException;
 import java.io.IOException;
@@ -32,6 +33,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
@@ -50,8 +52,10 @@ import java.util.stream.Stream;
  *       segment is rotated before a batch would take it past {@code segmentBytes}, and deleted
  *       once every message in it is stored, rejected or dropped.</li>
  *   <li>{@code acks.log}: stored ranges and rejections.</li>
- *   <li>{@code kept-aside.log}: rejected messages with their code, reason and bytes.</li>
- *   <li>{@code dropped.log}: one record per message dropped under {@link OverflowPolicy#DROP_OLDEST}.</li>
+ *   <li>{@code kept-aside.log}: rejected messages with their code, reason and bytes; bounded by
+ *       {@link OutboxConfig#keptAsideMaxBytes()}.</li>
+ *   <li>{@code dropped.log}: one record per message dropped under {@link OverflowPolicy#DROP_OLDEST}; bounded by
+ *       {@link OutboxConfig#droppedLogMaxBytes()}.</li>
  *   <li>{@code corrupt/}: copies of files found damaged, taken before they are repaired.</li>
  *   <li>{@code outbox.lock}: held with an OS file lock while the outbox is open.</li>
  * </ul>
@@ -70,7 +74,20 @@ import java.util.stream.Stream;
  *       order across boots, that is not rejected is gone.</li>
  *   <li>5 kept aside (kept-aside.log): id, kept-at ms (int64), code, reason, length (int32) and bytes.</li>
  *   <li>6 dropped (dropped.log): id, readings (int32), dropped-at ms (int64).</li>
+ *   <li>7 summary (first record of kept-aside.log or dropped.log after a compaction): records discarded
+ *       (int64), their readings (int64, 0 in kept-aside.log), a flag (1 byte) and the highest discarded id.</li>
  * </ul>
+ *
+ * <h2>Bounded logs</h2>
+ * A device whose every message is rejected (a wrong clock: FUTURE_TIMESTAMP is final) or dropped must
+ * not fill its disk. When {@code kept-aside.log} or {@code dropped.log} grows past its bound it is
+ * rewritten like {@code acks.log}: a summary record carrying the totals of every record discarded so far
+ * (so {@code keptAside}, {@code droppedMessages}, the highest dropped id and the identity floor stay
+ * right across restarts), then the records that start in the newest half of the bound. Kept-aside
+ * records of rejected messages whose segment is still live are always kept (replay needs them; they
+ * are bounded by the capacity). The discarded are counted ({@link OutboxStats#keptAsideDiscarded()},
+ * {@link OutboxStats#droppedRecordsDiscarded()}). At open only the reasons of kept-aside records at or
+ * after the first segment's first id are held in memory.
  *
  * <h2>Fsync policy</h2>
  * A message counts as present only once its record is forced: {@link #append} writes the whole
@@ -158,6 +175,7 @@ public final class Outbox implements AutoCloseable {
     private final Path dir;
     private final OutboxConfig config;
     private final Clock clock;
+    private final FileIo io;
     private final long acksCompactBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition spaceFreed = lock.newCondition();
@@ -179,6 +197,10 @@ public final class Outbox implements AutoCloseable {
     private MessageId maxDropped;
     private long maxBoot;
     private long keptCount;
+    private Summary keptDiscarded = new Summary(0, 0, null);
+    private Summary droppedDiscarded = new Summary(0, 0, null);
+    private long keptCompactAt;
+    private long droppedCompactAt;
     private long droppedMessages;
     private long droppedReadings;
     private long tornTailRepairs;
@@ -187,10 +209,13 @@ public final class Outbox implements AutoCloseable {
     private long acksCompactAt;
     private boolean closed;
 
-    private Outbox(Path dir, OutboxConfig config, Clock clock, long acksCompactBytes) {
+    private Outbox(Path dir, OutboxConfig config, Clock clock, long acksCompactBytes, FileIo io) {
         this.dir = dir;
         this.config = config;
         this.clock = clock;
+        this.io = io;
+        this.keptCompactAt = config.keptAsideMaxBytes();
+        this.droppedCompactAt = config.droppedLogMaxBytes();
         this.acksCompactBytes = acksCompactBytes;
     }
 
@@ -209,10 +234,20 @@ public final class Outbox implements AutoCloseable {
     }
 
     static Outbox open(Path dir, OutboxConfig config, Clock clock, long acksCompactBytes) throws IOException {
+        return open(dir, config, clock, acksCompactBytes, FileIo.SYSTEM);
+    }
+
+    /** Opens the outbox with its files going through {@code io} (fault tests). */
+    public static Outbox open(Path dir, OutboxConfig config, FileIo io) throws IOException {
+        return open(dir, config, Clock.systemUTC(), ACKS_COMPACT_BYTES, io);
+    }
+
+    static Outbox open(Path dir, OutboxConfig config, Clock clock, long acksCompactBytes, FileIo io) throws IOException {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
-        Outbox outbox = new Outbox(dir, config, clock, acksCompactBytes);
+        Objects.requireNonNull(io, "io");
+        Outbox outbox = new Outbox(dir, config, clock, acksCompactBytes, io);
         outbox.lock.lock();
         try {
             outbox.replay();
@@ -457,7 +492,7 @@ public final class Outbox implements AutoCloseable {
         try {
             return new OutboxStats(index.size(), liveBytes, index.isEmpty() ? Optional.empty() : Optional.of(index.firstKey()),
                     Optional.ofNullable(lastStored), keptCount, droppedMessages, droppedReadings, tornTailRepairs, corruptFiles,
-                    overflowWaits);
+                    overflowWaits, keptDiscarded.messages(), droppedDiscarded.messages());
         } finally {
             lock.unlock();
         }
@@ -486,7 +521,7 @@ public final class Outbox implements AutoCloseable {
 
     private void replay() throws IOException {
         Files.createDirectories(dir);
-        lockChannel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lockChannel = io.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             fileLock = lockChannel.tryLock();
         } catch (OverlappingFileLockException e) {
@@ -501,9 +536,24 @@ public final class Outbox implements AutoCloseable {
             }
         }
 
+        List<Path> files = segmentFiles();
+        // only kept-aside records of ids in a segment matter below: the reasons held in memory are bounded by the live segments
+        MessageId floor = files.isEmpty() ? null : firstId(files.get(0));
+        boolean anySegment = !files.isEmpty();
         Map<MessageId, Reason> keptReasons = new HashMap<>();
-        kept = openLog(KEPT_ASIDE, RecordCodec::parseKeptAside, (offset, length, k, body) -> {
-            keptReasons.put(k.id(), new Reason(k.code(), k.message()));
+        kept = openLog(KEPT_ASIDE, RecordCodec::parseKeptAsideLog, (offset, length, record, body) -> {
+            if (record instanceof Summary summary) {
+                keptDiscarded = keptDiscarded.plus(summary.messages(), 0, summary.maxId());
+                keptCount += summary.messages();
+                if (summary.maxId() != null) {
+                    seen(summary.maxId());
+                }
+                return;
+            }
+            KeptAside k = (KeptAside) record;
+            if (anySegment && (floor == null || k.id().compareTo(floor) >= 0)) {
+                keptReasons.put(k.id(), new Reason(k.code(), k.message()));
+            }
             keptCount++;
             seen(k.id());
         });
@@ -512,17 +562,23 @@ public final class Outbox implements AutoCloseable {
         Map<MessageId, Reason> rejectedAcks = new HashMap<>();
         acks = openLog(ACKS, RecordCodec::parseAck, (offset, length, entry, body) -> replayAck(entry, removed, rejectedAcks));
 
-        dropped = openLog(DROPPED, RecordCodec::parseDropped, (offset, length, d, body) -> {
+        dropped = openLog(DROPPED, RecordCodec::parseDroppedLog, (offset, length, record, body) -> {
+            if (record instanceof Summary summary) {
+                droppedDiscarded = droppedDiscarded.plus(summary.messages(), summary.readings(), summary.maxId());
+                droppedMessages += summary.messages();
+                droppedReadings += summary.readings();
+                if (summary.maxId() != null) {
+                    noteDropped(summary.maxId());
+                }
+                return;
+            }
+            Dropped d = (Dropped) record;
             droppedMessages++;
             droppedReadings += d.readings();
-            if (maxDropped == null || d.id().compareTo(maxDropped) > 0) {
-                maxDropped = d.id();
-            }
-            seen(d.id());
+            noteDropped(d.id());
         });
 
         List<KeptAside> rebuilt = new ArrayList<>();
-        List<Path> files = segmentFiles();
         for (int i = 0; i < files.size(); i++) {
             Path path = files.get(i);
             Matcher name = SEGMENT.matcher(path.getFileName().toString());
@@ -530,7 +586,7 @@ public final class Outbox implements AutoCloseable {
                 throw new IllegalStateException("not a segment name: " + path);
             }
             Segment segment = new Segment(Long.parseLong(name.group(1)), path);
-            FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileChannel channel = io.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
             segment.channel = channel;
             segments.put(segment.number, segment);
             RecordScanner.Outcome outcome = RecordScanner.scan(channel, RecordCodec::parseMessage, (offset, length, m, body) ->
@@ -552,9 +608,87 @@ public final class Outbox implements AutoCloseable {
             }
         }
         if (deleted) {
-            Durable.forceDirectory(dir);
+            io.forceDirectory(dir);
         }
         compactAcks();
+        boundLogs();
+    }
+
+    /** The id of the first record of a segment, or null when that record is damaged. */
+    private MessageId firstId(Path segment) throws IOException {
+        try (FileChannel channel = io.open(segment, StandardOpenOption.READ)) {
+            MessageEntry first = RecordScanner.first(channel, RecordCodec::parseMessage);
+            return first == null ? null : first.id();
+        }
+    }
+
+    private void noteDropped(MessageId id) {
+        if (maxDropped == null || id.compareTo(maxDropped) > 0) {
+            maxDropped = id;
+        }
+        seen(id);
+    }
+
+    /**
+     * Compacts kept-aside.log and dropped.log when they exceed their bounds. When records that must
+     * stay (rejected messages of live segments) keep kept-aside.log above its bound, the next rewrite
+     * waits until it doubles, so rewrites stay amortised O(1) per record.
+     */
+    private void boundLogs() throws IOException {
+        if (kept.size() > keptCompactAt) {
+            kept = compactLog(KEPT_ASIDE, kept, config.keptAsideMaxBytes(), RecordCodec::parseKeptAsideLog,
+                    r -> r instanceof KeptAside k && rejectedLive.containsKey(k.id()), keptDiscarded, s -> keptDiscarded = s);
+            keptCompactAt = Math.max(config.keptAsideMaxBytes(), 2 * kept.size());
+        }
+        if (dropped.size() > droppedCompactAt) {
+            dropped = compactLog(DROPPED, dropped, config.droppedLogMaxBytes(), RecordCodec::parseDroppedLog, r -> false,
+                    droppedDiscarded, s -> droppedDiscarded = s);
+            droppedCompactAt = Math.max(config.droppedLogMaxBytes(), 2 * dropped.size());
+        }
+    }
+
+    /**
+     * Rewrites a bounded log (temporary file, forced, renamed, directory forced) to a summary record
+     * with the totals of everything discarded so far, then the records that start in its newest
+     * {@code maxBytes / 2} bytes and older ones {@code mustKeep} names, in their order. Amortised O(1)
+     * per record: the log has to grow by half its bound before the next rewrite.
+     */
+    private FileChannel compactLog(String name, FileChannel channel, long maxBytes, RecordScanner.Parser<Object> parser,
+            Predicate<Object> mustKeep, Summary discardedSoFar, java.util.function.Consumer<Summary> newTotal) throws IOException {
+        Path path = dir.resolve(name);
+        Path temp = path.resolveSibling(name + TEMP_SUFFIX);
+        long cutoff = channel.size() - maxBytes / 2;
+        Summary[] total = {discardedSoFar};
+        int headBytes = RecordCodec.frameBytes(RecordCodec.SUMMARY_BODY);
+        try (FileChannel out = io.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            long[] at = {headBytes};
+            RecordScanner.scan(channel, parser, (offset, length, record, body) -> {
+                if (record instanceof Summary) {
+                    return; // already in discardedSoFar
+                }
+                if (offset >= cutoff || mustKeep.test(record)) {
+                    byte type = record instanceof KeptAside ? RecordCodec.KEPT_ASIDE : RecordCodec.DROPPED;
+                    ByteBuffer frame = ByteBuffer.allocate(RecordCodec.frameBytes(length));
+                    RecordCodec.putFrame(frame, type, o -> o.put(body.duplicate()));
+                    frame.flip();
+                    Durable.writeFully(out, frame, at[0]);
+                    at[0] += frame.limit();
+                } else if (record instanceof KeptAside k) {
+                    total[0] = total[0].plus(1, 0, k.id());
+                } else if (record instanceof Dropped d) {
+                    total[0] = total[0].plus(1, d.readings(), d.id());
+                }
+            });
+            ByteBuffer head = ByteBuffer.allocate(headBytes);
+            RecordCodec.putFrame(head, RecordCodec.SUMMARY, o -> RecordCodec.putSummary(o, total[0]));
+            head.flip();
+            Durable.writeFully(out, head, 0);
+            out.force(true);
+        }
+        Durable.moveAtomically(io, temp, path);
+        channel.close();
+        newTotal.accept(total[0]);
+        return io.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     private void replayAck(AckEntry entry, IdRangeSet removed, Map<MessageId, Reason> rejectedAcks) {
@@ -598,7 +732,7 @@ public final class Outbox implements AutoCloseable {
 
     private <T> FileChannel openLog(String name, RecordScanner.Parser<T> parser, RecordScanner.Visitor<T> visitor) throws IOException {
         Path path = dir.resolve(name);
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel channel = io.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             return repair(path, channel, RecordScanner.scan(channel, parser, visitor), true);
         } catch (IOException | RuntimeException e) {
@@ -625,7 +759,7 @@ public final class Outbox implements AutoCloseable {
             return channel;
         }
         Path temp = path.resolveSibling(path.getFileName() + TEMP_SUFFIX);
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        try (FileChannel out = io.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             long at = 0;
             for (long[] run : outcome.goodRuns()) {
@@ -638,8 +772,8 @@ public final class Outbox implements AutoCloseable {
             out.force(true);
         }
         channel.close();
-        Durable.moveAtomically(temp, path);
-        return FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Durable.moveAtomically(io, temp, path);
+        return io.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     /** Counts a damaged file and copies it to {@code corrupt/} (once per file and open), forcing the copy. */
@@ -655,11 +789,11 @@ public final class Outbox implements AutoCloseable {
             copy = corruptDir.resolve(path.getFileName() + "." + clock.millis() + "-" + n);
         }
         Files.copy(path, copy);
-        try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = io.open(copy, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
-        Durable.forceDirectory(corruptDir);
-        Durable.forceDirectory(dir);
+        io.forceDirectory(corruptDir);
+        io.forceDirectory(dir);
     }
 
     private List<Path> segmentFiles() throws IOException {
@@ -674,7 +808,7 @@ public final class Outbox implements AutoCloseable {
         while (liveBytes + batchBytes > config.capacityBytes()) {
             if (active != null && active.live == 0 && active.size > 0) {
                 deleteSegment(active);
-                Durable.forceDirectory(dir);
+                io.forceDirectory(dir);
                 continue;
             }
             if (config.overflow() == OverflowPolicy.DROP_OLDEST) {
@@ -746,7 +880,8 @@ public final class Outbox implements AutoCloseable {
             segment.live = 0;
             deleteSegment(segment);
         }
-        Durable.forceDirectory(dir);
+        io.forceDirectory(dir);
+        boundLogs();
     }
 
     private void rotate() throws IOException {
@@ -756,11 +891,11 @@ public final class Outbox implements AutoCloseable {
         long number = nextSegmentNumber;
         Path path = dir.resolve(String.format("seg-%020d.log", number));
         Segment segment = new Segment(number, path);
-        segment.channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        segment.channel = io.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         nextSegmentNumber++;
         segments.put(number, segment);
         active = segment;
-        Durable.forceDirectory(dir);
+        io.forceDirectory(dir);
     }
 
     private void deleteSegment(Segment segment) throws IOException {
@@ -832,6 +967,7 @@ public final class Outbox implements AutoCloseable {
         buffer.flip();
         appendDurably(kept, kept.size(), buffer);
         keptCount += records.size();
+        boundLogs();
     }
 
     /** Deletes segments that no longer hold a pending message, wakes waiting appends, compacts acks.log when large. */
@@ -844,7 +980,7 @@ public final class Outbox implements AutoCloseable {
             }
         }
         if (deleted) {
-            Durable.forceDirectory(dir);
+            io.forceDirectory(dir);
         }
         spaceFreed.signalAll();
         if (acks.size() > acksCompactAt) {
@@ -901,9 +1037,9 @@ public final class Outbox implements AutoCloseable {
         }
         buffer.flip();
         Path path = dir.resolve(ACKS);
-        Durable.replaceAtomically(path.resolveSibling(ACKS + TEMP_SUFFIX), path, buffer);
+        Durable.replaceAtomically(io, path.resolveSibling(ACKS + TEMP_SUFFIX), path, buffer);
         acks.close();
-        acks = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        acks = io.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         // When little can be dropped, wait for the log to double so compaction stays amortised O(1) per write.
         acksCompactAt = Math.max(acksCompactBytes, 2 * acks.size());
     }

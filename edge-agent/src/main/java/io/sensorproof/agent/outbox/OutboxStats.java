@@ -18,9 +18,12 @@ import java.util.Optional;
  * @param tornTailRepairs files whose torn tail (a crash mid-write) was truncated since open
  * @param corruptSegments files found damaged before their end (copied to {@code corrupt/}), or records found damaged when read back, since open
  * @param overflowWaits appends that had to wait for space under {@link OverflowPolicy#BLOCK} since open
+ * @param keptAsideDiscarded of {@code keptAside}, records no longer in {@code kept-aside.log} (its size bound), ever
+ * @param droppedRecordsDiscarded of {@code droppedMessages}, records no longer in {@code dropped.log} (its size bound), ever
  */
 public record OutboxStats(long depth, long bytes, Optional<MessageId> oldestPending, Optional<MessageId> lastStored,
-        long keptAside, long droppedMessages, long droppedReadings, long tornTailRepairs, long corruptSegments, long overflowWaits) {
+        long keptAside, long droppedMessages, long droppedReadings, long tornTailRepairs, long corruptSegments, long overflowWaits,
+        long keptAsideDiscarded, long droppedRecordsDiscarded) {
     public OutboxStats {
         Objects.requireNonNull(oldestPending, "oldestPending");
         Objects.requireNonNull(lastStored, "lastStored");

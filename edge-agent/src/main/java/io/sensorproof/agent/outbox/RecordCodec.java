@@ -23,6 +23,8 @@ final class RecordCodec {
     static final byte REMOVED = 4;
     static final byte KEPT_ASIDE = 5;
     static final byte DROPPED = 6;
+    static final byte SUMMARY = 7;
+    static final int SUMMARY_BODY = 25;
 
     static final int MESSAGE_PREFIX = 12;
     static final int MAX_CODE_CHARS = 64;
@@ -53,6 +55,21 @@ final class RecordCodec {
 
     /** A message dropped under {@link OverflowPolicy#DROP_OLDEST}. */
     record Dropped(MessageId id, int readings, long droppedAtMillis) {
+    }
+
+    /**
+     * Written first by the compaction of {@code kept-aside.log} or {@code dropped.log}: totals of the
+     * records it discarded over the file's life, so counters and the identity floor survive it.
+     *
+     * @param messages records discarded
+     * @param readings readings in them (dropped.log; 0 for kept-aside.log)
+     * @param maxId the highest id among them, or null
+     */
+    record Summary(long messages, long readings, MessageId maxId) {
+        Summary plus(long moreMessages, long moreReadings, MessageId id) {
+            MessageId max = maxId == null || id != null && id.compareTo(maxId) > 0 ? id : maxId;
+            return new Summary(messages + moreMessages, readings + moreReadings, max);
+        }
     }
 
     static int frameBytes(int bodyBytes) {
@@ -130,6 +147,38 @@ final class RecordCodec {
         putString(out, k.message());
         out.putInt(k.bytes().length);
         out.put(k.bytes());
+    }
+
+    static void putSummary(ByteBuffer out, Summary s) {
+        out.putLong(s.messages());
+        out.putLong(s.readings());
+        out.put((byte) (s.maxId() == null ? 0 : 1));
+        putId(out, s.maxId() == null ? new MessageId(0, 0) : s.maxId());
+    }
+
+    static Summary parseSummary(byte type, ByteBuffer body) {
+        if (type != SUMMARY || body.remaining() != SUMMARY_BODY) {
+            return null;
+        }
+        ByteBuffer b = body.duplicate();
+        long messages = b.getLong();
+        long readings = b.getLong();
+        byte present = b.get();
+        MessageId id = getId(b);
+        if (messages < 0 || readings < 0 || present > 1 || present < 0) {
+            return null;
+        }
+        return new Summary(messages, readings, present == 1 ? id : null);
+    }
+
+    /** A record of {@code kept-aside.log}: a {@link KeptAside} or a {@link Summary}. */
+    static Object parseKeptAsideLog(byte type, ByteBuffer body) {
+        return type == SUMMARY ? parseSummary(type, body) : parseKeptAside(type, body);
+    }
+
+    /** A record of {@code dropped.log}: a {@link Dropped} or a {@link Summary}. */
+    static Object parseDroppedLog(byte type, ByteBuffer body) {
+        return type == SUMMARY ? parseSummary(type, body) : parseDropped(type, body);
     }
 
     static void putDropped(ByteBuffer out, Dropped d) {

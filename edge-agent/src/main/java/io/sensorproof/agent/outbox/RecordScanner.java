@@ -85,6 +85,14 @@ final class RecordScanner {
         return new Outcome(size, firstDamage, dataAfterDamage, runs);
     }
 
+    /** The first record of the file if it is valid, else null (a cheap look at where a segment starts). */
+    static <T> T first(FileChannel channel, Parser<T> parser) throws IOException {
+        Frame frame = readValid(channel, 0, channel.size(), parser);
+        @SuppressWarnings("unchecked")
+        T value = frame == null ? null : (T) frame.value();
+        return value;
+    }
+
     private static Frame readValid(FileChannel channel, long pos, long size, Parser<?> parser) throws IOException {
         if (size - pos < RecordCodec.HEADER_BYTES) {
             return null;

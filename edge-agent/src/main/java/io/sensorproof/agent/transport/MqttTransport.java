@@ -39,7 +39,10 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * {@link Backoff}; Paho's own automatic reconnect is off so the delays are ours and observable.
  *
  * <p>Paho keeps unacknowledged QoS 1 publishes in memory only: durability is the outbox's job, and
- * the agent resends from it after every reconnect.
+ * the agent resends from it after every reconnect. Every connection attempt therefore uses a fresh
+ * Paho client: a reused one resends its in-flight publishes on the new connection with the topic
+ * aliases of the old one (Paho issue #1104), the broker disconnects it (reason 148, "topic alias
+ * could not be mapped") and it never gets a connection again.
  */
 public final class MqttTransport implements Transport {
     private static final Logger LOG = Logger.getLogger(MqttTransport.class.getName());
@@ -52,8 +55,8 @@ public final class MqttTransport implements Transport {
     private final Reconnector reconnector;
     private final AtomicBoolean connected = new AtomicBoolean();
     private final Deque<IMqttToken> outstanding = new ArrayDeque<>();
-    private MqttAsyncClient client;
-    private Listener listener;
+    private volatile MqttAsyncClient client;
+    private volatile Listener listener;
 
     /**
      * @param backoffObserver told every chosen reconnect delay (for metrics)
@@ -69,13 +72,38 @@ public final class MqttTransport implements Transport {
     @Override
     public void start(Listener listener) {
         this.listener = listener;
+        client = newClient();
+        reconnector.start();
+    }
+
+    /** A Paho client with empty in-memory persistence, reporting to a callback bound to it. */
+    private MqttAsyncClient newClient() {
+        MqttAsyncClient fresh;
         try {
-            client = new MqttAsyncClient(config.mqttUrl(), config.tenant() + "." + config.device(), new MemoryPersistence());
+            fresh = new MqttAsyncClient(config.mqttUrl(), config.tenant() + "." + config.device(), new MemoryPersistence());
         } catch (MqttException e) {
             throw new IllegalArgumentException("cannot create MQTT client for " + config.mqttUrl() + ": " + e.getMessage(), e);
         }
-        client.setCallback(new Callback());
-        reconnector.start();
+        fresh.setCallback(new Callback(fresh));
+        return fresh;
+    }
+
+    /** Closes the previous attempt's client (no longer connected) and makes the next one. */
+    private MqttAsyncClient replaceClient() {
+        MqttAsyncClient old = client;
+        if (old != null) {
+            try {
+                if (old.isConnected()) {
+                    old.disconnectForcibly(0, 1000, false);
+                }
+                old.close(true);
+            } catch (MqttException | RuntimeException e) {
+                LOG.log(Level.FINE, "closing the previous MQTT client: " + e);
+            }
+        }
+        MqttAsyncClient fresh = newClient();
+        client = fresh;
+        return fresh;
     }
 
     private MqttConnectionOptions options() throws IOException, GeneralSecurityException {
@@ -120,7 +148,7 @@ public final class MqttTransport implements Transport {
 
     private void connect() {
         try {
-            client.connect(options(), null, new MqttActionListener() {
+            replaceClient().connect(options(), null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     reconnector.executor().execute(MqttTransport.this::onConnected);
@@ -250,8 +278,17 @@ public final class MqttTransport implements Transport {
     }
 
     private final class Callback implements MqttCallback {
+        private final MqttAsyncClient owner;
+
+        Callback(MqttAsyncClient owner) {
+            this.owner = owner;
+        }
+
         @Override
         public void disconnected(MqttDisconnectResponse response) {
+            if (owner != client) {
+                return; // a replaced client: its connection is not the current one
+            }
             boolean was = connected.getAndSet(false);
             if (was) {
                 listener.disconnected(String.valueOf(response));

@@ -190,9 +190,8 @@ public final class AgentLoadTest {
                 EdgeAgent agent = agent(properties(dir, broker.url(), gatewayKey, 10), device, gatewayKey)) {
             long backlog = agent.outboxStats().depth();
             long t0 = System.nanoTime();
-            while (agent.metrics().connects() == 0) {
-                Thread.sleep(5);
-            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> agent.metrics().connects() > 0);
             long connected = System.nanoTime();
             boolean drained = agent.awaitDrained(Duration.ofMinutes(10));
             double seconds = (System.nanoTime() - connected) / 1e9;
@@ -233,6 +232,7 @@ public final class AgentLoadTest {
                         stdin.write("{\"n\":\"temperature\",\"v\":" + (2 + fed % 40 / 10.0) + "}\n");
                     }
                     stdin.flush();
+                    // feed pacing of the load generator (readings due per 100 ms), not a synchronisation
                     Thread.sleep(100);
                     if ((System.nanoTime() - start) / 1_000_000_000L % 5 == 0) {
                         sample(dir, rss, heap);

@@ -86,6 +86,7 @@ public final class AcknowledgingGateway implements AutoCloseable {
                     break;
                 } catch (MqttException e) {
                     try {
+                        // retry pacing while the client reconnects, not a synchronisation point of a test
                         Thread.sleep(50);
                     } catch (InterruptedException ie) {
                         return;

@@ -60,14 +60,15 @@ class AgentCrashIT {
                     Process agent = startAgent(config, dir.resolve("agent-" + cycle + ".log"));
                     Thread feeder = new Thread(() -> feed(agent.getOutputStream(), counter));
                     feeder.start();
-                    int running = gateway.deliveries().size() + 10 + cycle * 5;
-                    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
-                            .until(() -> gateway.deliveries().size() >= running);
-                    // hold acknowledgements back until more messages arrive, so that the kill finds them in the outbox
+                    int deliveredBefore = gateway.deliveries().size();
+                    int messagesThisCycle = 60 + cycle * 20;
+                    await("cycle " + cycle + ": messages flow").atMost(Duration.ofSeconds(60))
+                            .until(() -> gateway.deliveries().size() >= deliveredBefore + messagesThisCycle);
+                    // hold acknowledgements back until more messages arrived, so that the kill finds messages in the outbox
                     gateway.acknowledging(false);
-                    int held = gateway.deliveries().size();
-                    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
-                            .until(() -> gateway.deliveries().size() >= held + 3);
+                    int unacknowledgedFrom = gateway.deliveries().size();
+                    await("cycle " + cycle + ": messages left unacknowledged").atMost(Duration.ofSeconds(30))
+                            .until(() -> gateway.deliveries().size() >= unacknowledgedFrom + 5);
                     agent.destroyForcibly();
                     assertThat(agent.waitFor(20, TimeUnit.SECONDS)).isTrue();
                     feeder.join(5000);
@@ -209,6 +210,7 @@ class AgentCrashIT {
                 w.write("{\"n\":\"temperature\",\"v\":" + (2 + (i % 40) / 10.0) + ",\"t\":" + (1_764_000_000 + i) + "}\n");
                 if (i % 20 == 0) {
                     w.flush();
+                    // feed pacing (about 4,000 readings/s), not a synchronisation
                     Thread.sleep(5);
                 }
             }

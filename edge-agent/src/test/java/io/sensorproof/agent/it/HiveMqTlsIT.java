@@ -74,7 +74,8 @@ class HiveMqTlsIT {
             try (EdgeAgent agent = AgentHarness.start(AgentHarness.config(untrusting), device)) {
                 agent.submit(AgentHarness.reading(0));
                 agent.flush();
-                Thread.sleep(2000);
+                org.awaitility.Awaitility.await("failed TLS attempts").atMost(Duration.ofSeconds(30))
+                        .until(() -> agent.metrics().reconnectsScheduled() >= 3);
                 assertThat(agent.metrics().connects()).as("no session with an untrusted broker").isZero();
                 assertThat(agent.outboxStats().depth()).isEqualTo(1);
             }

@@ -3,6 +3,7 @@ package io.sensorproof.agent.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sensorproof.agent.outbox.PowerCutFileIo;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.enroll.Pem;
@@ -58,5 +59,27 @@ class KeyFilesTest {
         Path pem = Files.writeString(dir.resolve("pub.pem"), Pem.encode("PUBLIC KEY", spki));
         assertThat(KeyFiles.readPublicKey(pem.toString())).isEqualTo(key.verificationKey());
         assertThatThrownBy(() -> KeyFiles.readPublicKey("not a key")).isInstanceOf(IOException.class);
+    }
+
+    /** Issue 17 item 5: the key is forced before its rename and the directory after it. */
+    @Test
+    void aKeyGeneratedBeforeAPowerCutIsStillThereAfterIt() throws IOException {
+        PowerCutFileIo io = new PowerCutFileIo(dir);
+        Path file = dir.resolve("agent-data/device-key.p8");
+        SigningKey key = KeyFiles.generate(file, SignatureAlgorithm.ES256, io);
+        assertThat(io.fileForces()).as("the key's bytes were forced").isEqualTo(1);
+        assertThat(io.directoryForces()).as("its directory entry was forced").isEqualTo(1);
+        io.powerCut();
+        assertThat(KeyFiles.load(file).verificationKey()).isEqualTo(key.verificationKey());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void theSimulatedPowerCutLosesAKeyWhoseBytesWereNeverForced() throws IOException {
+        PowerCutFileIo io = new PowerCutFileIo(dir).ignoreFileForces();
+        Path file = dir.resolve("agent-data/device-key.p8");
+        KeyFiles.generate(file, SignatureAlgorithm.ES256, io);
+        io.powerCut();
+        assertThatThrownBy(() -> KeyFiles.load(file)).isInstanceOf(IOException.class);
     }
 }

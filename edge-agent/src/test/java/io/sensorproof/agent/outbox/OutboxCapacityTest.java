@@ -6,6 +6,7 @@ import static io.sensorproof.agent.outbox.OutboxFixtures.range;
 import static io.sensorproof.agent.outbox.OutboxFixtures.segmentFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.sensorproof.agent.outbox.RecordCodec.Dropped;
 import java.io.IOException;
@@ -59,10 +60,7 @@ class OutboxCapacityTest {
                 outbox.append(List.of(fixed(1, 5)));
                 return null;
             });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (outbox.stats().overflowWaits() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> outbox.stats().overflowWaits() > 0);
             assertThat(outbox.stats().overflowWaits()).isEqualTo(1);
             assertThat(append).isNotDone();
 
@@ -84,9 +82,7 @@ class OutboxCapacityTest {
             outbox.append(List.of(fixed(1, 5)));
             return null;
         });
-        while (outbox.stats().overflowWaits() == 0) {
-            Thread.sleep(5);
-        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> outbox.stats().overflowWaits() > 0);
         outbox.close();
         assertThatThrownBy(() -> append.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
     }

@@ -44,6 +44,7 @@ class OutboxConcurrencyTest {
                 while (stored < MESSAGES && System.nanoTime() < deadline) {
                     List<OutboxMessage> pending = outbox.pending(null, 64);
                     if (pending.isEmpty()) {
+                        // the consumer's own pacing while it outruns the appender (as the agent's sender polls), not a wait before an assertion
                         Thread.sleep(1);
                         continue;
                     }

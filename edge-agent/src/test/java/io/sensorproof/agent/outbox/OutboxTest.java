@@ -242,7 +242,7 @@ class OutboxTest {
     @Test
     void statsReportDepthBytesOldestAndLastStored() throws IOException {
         try (Outbox outbox = Outbox.open(dir, roomy())) {
-            assertThat(outbox.stats()).isEqualTo(new OutboxStats(0, 0, Optional.empty(), Optional.empty(), 0, 0, 0, 0, 0, 0));
+            assertThat(outbox.stats()).isEqualTo(new OutboxStats(0, 0, Optional.empty(), Optional.empty(), 0, 0, 0, 0, 0, 0, 0, 0));
             outbox.append(List.of(fixed(1, 1), fixed(1, 2), fixed(1, 3)));
             outbox.markStored(1, range(1, 1));
             OutboxStats stats = outbox.stats();

@@ -1,6 +1,7 @@
 package io.sensorproof.agent.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.sensorproof.agent.config.AgentConfig;
 import java.net.ServerSocket;
@@ -42,7 +43,7 @@ class MqttTransportReconnectTest {
                 public void acknowledgement(byte[] bytes) {
                 }
             });
-            Thread.sleep(2500);
+            await("six scheduled reconnects").atMost(Duration.ofSeconds(20)).until(() -> delays.size() >= 6);
             assertThat(transport.isConnected()).isFalse();
         }
         assertThat(delays).hasSizeGreaterThanOrEqualTo(5);
