@@ -137,7 +137,7 @@ public final class EmissionsRegister {
     }
 
     private void write(long newGrams, long atMillis) throws IOException {
-        Durable.replaceAtomically(dataDir.resolve(TEMP), dataDir.resolve(FILE),
+        Durable.replaceAtomically(FileIo.SYSTEM, dataDir.resolve(TEMP), dataDir.resolve(FILE),
                 ByteBuffer.wrap(line(newGrams, atMillis).getBytes(StandardCharsets.US_ASCII)));
         grams = newGrams;
         timeMillis = atMillis;
