@@ -1,15 +1,23 @@
 package io.sensorproof.gateway;
 
+import io.sensorproof.gateway.coap.CoapConfig;
+import io.sensorproof.gateway.persistence.PersistenceSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
- * All {@code sensorproof.*} settings of the gateway, each also settable as an environment
- * variable ({@code sensorproof.data-dir} = {@code SENSORPROOF_DATA_DIR}). The launcher reads the
- * database and standalone ones before Quarkus starts (see
- * {@link io.sensorproof.gateway.standalone.StandaloneConfig}); this mapping declares them, with
- * defaults, for the application.
+ * Every {@code sensorproof.*} setting of the gateway, declared once here with its type, default and
+ * meaning; each is also settable as a system property, an environment variable
+ * ({@code sensorproof.data-dir} = {@code SENSORPROOF_DATA_DIR}) or in
+ * {@code config/application.properties}. Quarkus validates system properties of the
+ * {@code sensorproof} namespace against this one mapping, so a key declared nowhere (or in a second
+ * mapping the launcher does not know) stops the start; the launcher
+ * ({@link io.sensorproof.gateway.standalone.StandaloneConfig}) reads the same mapping before Quarkus
+ * starts. Groups used by framework-free wiring ({@link CoapConfig}, {@link PersistenceSettings})
+ * are their own types, produced as beans by {@link SettingsProducer}. The configuration table of
+ * {@code gateway/README.md} lists exactly these keys (checked by {@code SettingsDocumentationTest}).
  */
 @ConfigMapping(prefix = "sensorproof")
 public interface GatewaySettings {
@@ -21,14 +29,51 @@ public interface GatewaySettings {
     /** The embedded PostgreSQL server of standalone mode. */
     EmbeddedPostgres embeddedPostgres();
 
+    /** The MQTT broker process of standalone mode. */
+    EmbeddedBroker embeddedBroker();
+
     /** The database. */
     Database database();
+
+    /** MQTT ingestion. */
+    Mqtt mqtt();
+
+    /** Acknowledgement key settings. */
+    AckKey ackKey();
+
+    /** Pipeline time windows and the ingest audit trail. */
+    Ingest ingest();
+
+    /** The PostgreSQL adapters of the ingest ports. */
+    PersistenceSettings persistence();
+
+    /** CoAP over DTLS ingestion. */
+    CoapConfig coap();
+
+    /** The device CA. */
+    Ca ca();
+
+    /** Enrollment tokens and certificates. */
+    Enrollment enrollment();
+
+    /** Metrics computed from the database. */
+    Metrics metrics();
 
     /** Settings of the embedded PostgreSQL server. */
     interface EmbeddedPostgres {
         /** TCP port on localhost; 0 picks a free port at each start. */
         @WithDefault("0")
         int port();
+    }
+
+    /** Settings of the embedded MQTT broker (HiveMQ CE in a process of its own). */
+    interface EmbeddedBroker {
+        /** TCP port on 127.0.0.1. */
+        @WithDefault("1883")
+        int port();
+
+        /** Path of embedded-broker.jar; absent: next to the application (quarkus-app/broker/) or the build's. */
+        Optional<String> jar();
     }
 
     /** Settings of the database connection. */
@@ -45,5 +90,123 @@ public interface GatewaySettings {
          */
         @WithDefault("true")
         boolean requireDurable();
+    }
+
+    /** Settings of MQTT ingestion. */
+    interface Mqtt {
+        /** Broker URL; absent means no MQTT ingestion (standalone mode sets it to its own broker). */
+        Optional<String> url();
+
+        /** This replica's client id; default gateway-<host>-<pid>. */
+        Optional<String> clientId();
+
+        /** Shared-subscription group of all replicas. */
+        @WithDefault("gateway")
+        String shareGroup();
+
+        /** MQTT Receive Maximum: messages in flight from the broker before it waits for PUBACKs. */
+        @WithDefault("256")
+        int receiveMaximum();
+
+        /** Most messages per pipeline batch (one database transaction). */
+        @WithDefault("256")
+        int batchMax();
+
+        /** How long a partial batch waits for more messages. */
+        @WithDefault("2ms")
+        Duration batchLinger();
+
+        /** Broker user name. */
+        Optional<String> username();
+
+        /** Broker password (from the environment: SENSORPROOF_MQTT_PASSWORD). */
+        Optional<String> password();
+    }
+
+    /** The key that signs acknowledgements. */
+    interface AckKey {
+        /** PKCS#8 file of the acknowledgement key; default <data-dir>/gateway-ack-key.p8, created on first start. */
+        Optional<String> file();
+    }
+
+    /** Pipeline time windows and the ingest audit trail. */
+    interface Ingest {
+        /** Readings further ahead of the receive time are rejected (FUTURE_TIMESTAMP). */
+        @WithDefault("5m")
+        Duration futureSkew();
+
+        /** Readings older than this at receipt are stored and flagged late. */
+        @WithDefault("15m")
+        Duration lateAfter();
+
+        /**
+         * Appends COMMITTED / ACKED lines to {@code <data-dir>/ingest-audit.log} ({@code ingest.IngestAuditLog});
+         * for crash and replica tests.
+         */
+        @WithDefault("false")
+        boolean auditLog();
+    }
+
+    /** Where the device CA lives and how it rotates. */
+    interface Ca {
+        /** PKCS#12 file of the CA generations; default {@code <data-dir>/device-ca.p12}; mode 0600 required. */
+        Optional<String> file();
+
+        /** Key store password (set it through SENSORPROOF_CA_PASSWORD, never in a committed file). */
+        Optional<String> password();
+
+        /**
+         * File whose first line is the password (mode 0600 required); default
+         * {@code <data-dir>/device-ca.password}, written with a random password when the CA is created.
+         */
+        Optional<String> passwordFile();
+
+        /** Create the key store (and its password file) at the first start when it is missing. */
+        @WithDefault("true")
+        boolean createIfMissing();
+
+        /** Validity of a newly generated CA certificate. */
+        @WithDefault("3650d")
+        Duration validity();
+
+        /** How long a replaced CA stays trusted after a rotation (its certificates and pinned tokens). */
+        @WithDefault("90d")
+        Duration rotationWindow();
+    }
+
+    /** Tokens and device certificates. */
+    interface Enrollment {
+        /** Lifetime of an enrollment token from the operator API. */
+        @WithDefault("7d")
+        Duration tokenTtl();
+
+        /** Validity of a device certificate. */
+        @WithDefault("90d")
+        Duration certificateValidity();
+
+        /**
+         * After a re-key, how long the replaced key stays accepted when it had no certificate
+         * (registered with its public key); keys with certificates stay accepted until the newest expires.
+         */
+        @WithDefault("30d")
+        Duration retiredKeyGrace();
+
+        /**
+         * How long after a token's use an identical request (same token, same key) still gets the same
+         * certificate back, for an agent that lost the response.
+         */
+        @WithDefault("1h")
+        Duration retryWindow();
+
+        /** Enrollment requests processed at once by this replica; more are refused with 503 ENROLLMENT_BUSY. */
+        @WithDefault("8")
+        int maxConcurrent();
+    }
+
+    /** Metrics computed from the database. */
+    interface Metrics {
+        /** How often the devices' reported outbox backlog is read from {@code device_status} (at least 1 s). */
+        @WithDefault("15s")
+        Duration backlogRefresh();
     }
 }

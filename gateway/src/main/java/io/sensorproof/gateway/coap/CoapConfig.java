@@ -1,12 +1,14 @@
 package io.sensorproof.gateway.coap;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Settings of CoAP over DTLS ingestion; environment variables override (e.g. SENSORPROOF_COAP_PORT). */
-@ConfigMapping(prefix = "sensorproof.coap")
+/**
+ * Settings of CoAP over DTLS ingestion ({@code sensorproof.coap.*}): a group of the one mapping
+ * {@link io.sensorproof.gateway.GatewaySettings}, injectable on its own through
+ * {@link io.sensorproof.gateway.SettingsProducer}.
+ */
 public interface CoapConfig {
 
     /** Serve CoAP over DTLS (standalone and external mode alike). */

@@ -1,5 +1,6 @@
 package io.sensorproof.gateway.coap;
 
+import io.sensorproof.gateway.GatewaySettings;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,7 +11,6 @@ import io.sensorproof.gateway.core.coap.CoapIngest;
 import io.sensorproof.gateway.core.coap.CoapIngestAdapter;
 import io.sensorproof.gateway.core.coap.CoapIngestSettings;
 import io.sensorproof.gateway.core.coap.PeerResolver;
-import io.sensorproof.gateway.ingest.IngestConfig;
 import io.sensorproof.gateway.enroll.DeviceCertificateAuthority;
 import io.sensorproof.gateway.ingest.IngestService;
 import io.sensorproof.gateway.persistence.PgTransportKeyDirectory;
@@ -49,7 +49,7 @@ public class CoapService {
     @Inject
     CoapConfig config;
     @Inject
-    IngestConfig ingestConfig;
+    GatewaySettings settings;
     @Inject
     IngestService ingest;
     @Inject
@@ -69,7 +69,7 @@ public class CoapService {
             LOG.info("sensorproof.coap.enabled=false: CoAP ingestion is off");
             return;
         }
-        Path dataDir = Path.of(ingestConfig.dataDir());
+        Path dataDir = Path.of(settings.dataDir());
         CoapServerIdentity identity;
         try {
             identity = CoapServerIdentity.loadOrCreate(

@@ -1,5 +1,6 @@
 package io.sensorproof.gateway.enroll;
 
+import io.sensorproof.gateway.GatewaySettings;
 import io.quarkus.runtime.StartupEvent;
 import io.sensorproof.gateway.enroll.CaKeyStore.CaEntry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +30,7 @@ public class DeviceCertificateAuthority {
     private static final Logger LOG = Logger.getLogger(DeviceCertificateAuthority.class);
 
     @Inject
-    EnrollmentConfig config;
+    GatewaySettings config;
 
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();

@@ -1,5 +1,6 @@
 package io.sensorproof.gateway.enroll;
 
+import io.sensorproof.gateway.GatewaySettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
@@ -70,7 +71,7 @@ public class EnrollmentService {
     @Inject
     DeviceCertificateAuthority ca;
     @Inject
-    EnrollmentConfig config;
+    GatewaySettings config;
     @Inject
     IngestService ingest;
     @Inject

@@ -1,5 +1,6 @@
 package io.sensorproof.gateway.ingest;
 
+import io.sensorproof.gateway.GatewaySettings;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -41,7 +42,7 @@ public class IngestService {
     private static final Logger LOG = Logger.getLogger(IngestService.class);
 
     @Inject
-    IngestConfig config;
+    GatewaySettings config;
     @Inject
     DeviceDirectory directory;
     @Inject

@@ -1,5 +1,6 @@
 package io.sensorproof.gateway.ops;
 
+import io.sensorproof.gateway.GatewaySettings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -10,7 +11,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,7 +41,8 @@ public class OutboxBacklogMetrics {
     private long timer = -1;
 
     OutboxBacklogMetrics(Pool pool, Vertx vertx, MeterRegistry meters,
-            @ConfigProperty(name = "sensorproof.metrics.backlog-refresh", defaultValue = "15s") java.time.Duration refresh) {
+            GatewaySettings settings) {
+        java.time.Duration refresh = settings.metrics().backlogRefresh();
         this.pool = pool;
         this.vertx = vertx;
         this.refreshMillis = Math.max(1000, refresh.toMillis());

@@ -1,14 +1,14 @@
 package io.sensorproof.gateway.persistence;
 
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /**
  * Settings of the PostgreSQL adapters of the ingest ports ({@code sensorproof.persistence.*}, each
- * also an environment variable such as {@code SENSORPROOF_PERSISTENCE_STORE_TIMEOUT}).
+ * also an environment variable such as {@code SENSORPROOF_PERSISTENCE_STORE_TIMEOUT}): a group of
+ * the one mapping {@link io.sensorproof.gateway.GatewaySettings}, injectable on its own through
+ * {@link io.sensorproof.gateway.SettingsProducer}.
  */
-@ConfigMapping(prefix = "sensorproof.persistence")
 public interface PersistenceSettings {
 
     /**

@@ -6,6 +6,7 @@ import io.sensorproof.gateway.security.ApiKeyStore.CreatedApiKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -18,10 +19,12 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * First start: when {@code api_keys} is empty, creates one operator key, prints it once to the log
- * (between clearly marked lines) and writes it to {@code <sensorproof.data-dir>/}{@value #FILE_NAME}
- * with mode 0600, so that the operator of a fresh installation can call the API. It is never
- * logged again: later starts find the table non-empty. The file is left for the operator to read
+ * First start: when {@code api_keys} is empty, creates one operator key, prints it once to the
+ * console (between clearly marked lines, straight to standard output and not through the logger,
+ * whose handlers include the persistent JSON log file) and writes it to
+ * {@code <sensorproof.data-dir>/}{@value #FILE_NAME} with mode 0600, so that the operator of a fresh
+ * installation can call the API. The log records only that a key was made, never the key; later
+ * starts find the table non-empty. The file is left for the operator to read
  * and delete; it is replaced only when a new bootstrap key is made (a new database).
  */
 @ApplicationScoped
@@ -34,6 +37,7 @@ public class OperatorKeyBootstrap {
 
     private final ApiKeyStore store;
     private final Path keyFile;
+    private final PrintStream console = System.out;
 
     OperatorKeyBootstrap(ApiKeyStore store, GatewaySettings settings) {
         this.store = store;
@@ -50,7 +54,7 @@ public class OperatorKeyBootstrap {
     }
 
     /**
-     * Creates, logs and writes the bootstrap key when no key exists; empty otherwise. Blocking: it
+     * Creates, prints and writes the bootstrap key when no key exists; empty otherwise. Blocking: it
      * runs on the startup thread, so the API never serves before a key exists.
      */
     public Optional<CreatedApiKey> bootstrapIfEmpty() {
@@ -65,13 +69,18 @@ public class OperatorKeyBootstrap {
             writeOwnerOnly(keyFile, key.key() + "\n");
             written = "It is also in " + keyFile + " (mode 0600); delete that file once the key is stored safely.";
         } catch (IOException | UncheckedIOException | UnsupportedOperationException e) {
-            written = "It could NOT be written to " + keyFile + " (" + e + "); copy it from this log now.";
+            written = "It could NOT be written to " + keyFile + " (" + e + "); copy it from this console now.";
         }
-        LOG.warnf("%n========== sensorproof: BOOTSTRAP OPERATOR API KEY (shown once, never logged again) =========="
+        // the secret goes to the console stream only, never through the logger: the log handlers
+        // include a rotated JSON file under the data directory that log shippers collect
+        console.println(String.format("%n========== sensorproof: BOOTSTRAP OPERATOR API KEY (shown once, on this console only) =========="
                 + "%n%s%n"
                 + "Use it as 'Authorization: Bearer <key>' on /api/v1. API key id %d. %s"
-                + "%n===============================================================================================",
-                key.key(), key.id(), written);
+                + "%n=================================================================================================",
+                key.key(), key.id(), written));
+        console.flush();
+        LOG.warnf("bootstrap operator API key created (API key id %d); it was printed on the console and written to %s, and is not logged",
+                key.id(), keyFile);
     }
 
     /** Writes {@code text} to {@code file} readable by the owner only, replacing it atomically. */

@@ -1,5 +1,8 @@
 package io.sensorproof.gateway.standalone;
 
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.sensorproof.gateway.GatewaySettings;
+import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -8,45 +11,48 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
- * The settings the launcher needs before Quarkus starts: whether a database server is configured
- * and, if not, where the embedded one keeps its data.
+ * The settings the launcher needs before Quarkus starts: whether a database server and an MQTT
+ * broker are configured and, if not, where and how the embedded ones run.
  *
- * <p>They are read the way Quarkus reads them (system properties, environment variables such as
- * {@code SENSORPROOF_DATABASE_URL}, {@code config/application.properties} in the working directory,
- * {@code application.properties} on the class path, with {@code %profile.} prefixes), but with a
- * plain SmallRye Config instance: Quarkus' own configuration does not exist yet at that point.
+ * <p>They come from the application's one mapping, {@link GatewaySettings}, read the way Quarkus
+ * reads it (system properties, environment variables such as {@code SENSORPROOF_DATABASE_URL},
+ * {@code config/application.properties} in the working directory, {@code application.properties}
+ * on the class path, with {@code %profile.} prefixes), but with a plain SmallRye Config instance:
+ * Quarkus' own configuration does not exist yet at that point. The launcher therefore accepts,
+ * types and defaults every {@code sensorproof.*} key exactly as the application does.
  *
- * @param dataDirectory {@value #DATA_DIR}: all standalone data (default {@value #DEFAULT_DATA_DIR})
- * @param embeddedPort {@value #EMBEDDED_PORT}: TCP port of the embedded server, 0 for a free one (default 0)
- * @param databaseUrl {@value #DATABASE_URL}: a real PostgreSQL server, {@code postgresql://host:port/db}
+ * @param dataDirectory {@code sensorproof.data-dir}: all standalone data
+ * @param embeddedPort {@code sensorproof.embedded-postgres.port}: TCP port of the embedded server, 0 for a free one
+ * @param databaseUrl {@code sensorproof.database.url}: a real PostgreSQL server, {@code postgresql://host:port/db}
  *     or {@code jdbc:postgresql://host:port/db}; sets both Quarkus datasource URLs
  * @param jdbcUrl {@code quarkus.datasource.jdbc.url} when configured
  * @param reactiveUrl {@code quarkus.datasource.reactive.url} when configured
+ * @param mqttUrl {@code sensorproof.mqtt.url}: a real broker; switches the embedded one off
+ * @param brokerPort {@code sensorproof.embedded-broker.port}: port of the embedded broker on 127.0.0.1
+ * @param brokerJar {@code sensorproof.embedded-broker.jar}: where the broker's jar is, if not found by itself
  */
 public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<String> databaseUrl,
         Optional<String> jdbcUrl, Optional<String> reactiveUrl, Optional<String> mqttUrl, int brokerPort,
         Optional<String> brokerJar) {
 
-    /** Directory for all standalone data; the embedded cluster lives in its {@code postgres/} folder. */
+    /** Name of the data directory setting, for messages. */
     public static final String DATA_DIR = "sensorproof.data-dir";
-    /** Port of the embedded PostgreSQL server on localhost; 0 picks a free port at each start. */
+    /** Name of the embedded PostgreSQL port setting, for messages. */
     public static final String EMBEDDED_PORT = "sensorproof.embedded-postgres.port";
-    /** URL of a real PostgreSQL server; switches the embedded one off (env SENSORPROOF_DATABASE_URL). */
+    /** Name of the database URL setting, for messages. */
     public static final String DATABASE_URL = "sensorproof.database.url";
-    /** URL of a real MQTT broker; switches the embedded one off (env SENSORPROOF_MQTT_URL). */
+    /** Name of the MQTT URL setting; the launcher sets it to its own broker's URL. */
     public static final String MQTT_URL = "sensorproof.mqtt.url";
-    /** Port of the embedded broker on localhost (default 1883). */
+    /** Name of the embedded broker port setting, for messages. */
     public static final String BROKER_PORT = "sensorproof.embedded-broker.port";
-    /** Path of embedded-broker.jar; default: next to the application (quarkus-app/broker/) or the build's. */
+    /** Name of the embedded broker jar setting, for messages. */
     public static final String BROKER_JAR = "sensorproof.embedded-broker.jar";
-    /** Default of {@value #DATA_DIR}. */
-    public static final String DEFAULT_DATA_DIR = "./data";
 
     public StandaloneConfig {
         if (dataDirectory == null) {
@@ -115,30 +121,27 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read application.properties", e);
         }
-        SmallRyeConfig config = builder.build();
-        return from(name -> config.getOptionalValue(name, String.class));
+        return from(builder);
     }
 
-    /** Builds the settings from a lookup (name to value). */
-    public static StandaloneConfig from(Function<String, Optional<String>> lookup) {
-        Path dataDirectory = Path.of(lookup.apply(DATA_DIR).filter(s -> !s.isBlank()).orElse(DEFAULT_DATA_DIR));
-        int port;
-        String rawPort = lookup.apply(EMBEDDED_PORT).filter(s -> !s.isBlank()).orElse("0");
+    /** Builds the settings from {@code properties} alone (name to value), as if they were the only source. */
+    public static StandaloneConfig fromProperties(Map<String, String> properties) {
+        return from(new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(properties, "given", 100)));
+    }
+
+    private static StandaloneConfig from(SmallRyeConfigBuilder builder) {
+        SmallRyeConfig config;
         try {
-            port = Integer.parseInt(rawPort.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(EMBEDDED_PORT + " must be a number, was '" + rawPort + "'", e);
+            // durations as Quarkus writes them ("5m", "90d"), not only ISO-8601
+            config = builder.withConverter(Duration.class, 200, new DurationConverter()).withMapping(GatewaySettings.class).build();
+        } catch (ConfigValidationException e) {
+            throw new IllegalArgumentException("invalid settings: " + e.getMessage(), e);
         }
-        int brokerPort;
-        String rawBrokerPort = lookup.apply(BROKER_PORT).filter(s -> !s.isBlank()).orElse("1883");
-        try {
-            brokerPort = Integer.parseInt(rawBrokerPort.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(BROKER_PORT + " must be a number, was '" + rawBrokerPort + "'", e);
-        }
-        return new StandaloneConfig(dataDirectory, port, lookup.apply(DATABASE_URL),
-                lookup.apply("quarkus.datasource.jdbc.url"), lookup.apply("quarkus.datasource.reactive.url"),
-                lookup.apply(MQTT_URL), brokerPort, lookup.apply(BROKER_JAR));
+        GatewaySettings settings = config.getConfigMapping(GatewaySettings.class);
+        return new StandaloneConfig(Path.of(settings.dataDir()), settings.embeddedPostgres().port(), settings.database().url(),
+                config.getOptionalValue("quarkus.datasource.jdbc.url", String.class),
+                config.getOptionalValue("quarkus.datasource.reactive.url", String.class),
+                settings.mqtt().url(), settings.embeddedBroker().port(), settings.embeddedBroker().jar());
     }
 
     private static void requirePostgresUrl(String url) {

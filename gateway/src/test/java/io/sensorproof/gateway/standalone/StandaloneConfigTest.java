@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class StandaloneConfigTest {
 
     private static StandaloneConfig config(Map<String, String> values) {
-        return StandaloneConfig.from(name -> Optional.ofNullable(values.get(name)));
+        return StandaloneConfig.fromProperties(values);
     }
 
     @Test

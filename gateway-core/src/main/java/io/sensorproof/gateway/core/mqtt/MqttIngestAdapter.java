@@ -10,10 +10,15 @@ import io.sensorproof.protocol.ids.Topics;
 import io.sensorproof.protocol.net.NoDelaySocketFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -43,6 +48,18 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * PUBACKs them. When the database falls behind, PUBACKs slow down and the broker stops sending:
  * intake slows instead of memory growing.
  *
+ * <p>Connections: each connection to the broker is its own Paho client, numbered by a
+ * generation, and every queued message remembers the connection it came on. A packet id means
+ * something only on the connection that delivered it: the session starts clean, so after a
+ * reconnect the broker numbers its deliveries from scratch, and a PUBACK of an old id on the new
+ * connection would acknowledge a different message that may not be stored yet. Messages of a lost
+ * connection are still processed (storage is idempotent and the device gets its signed
+ * acknowledgement) but never PUBACKed; the broker or the device delivers them again. Because a
+ * PUBACK can only ever be queued in the client of the connection that received the message,
+ * this holds even when the connection drops between the check and the send. Reconnecting is
+ * done here (a fresh client each time, with backoff from 1 s to 30 s), not by Paho's automatic
+ * reconnect, which reuses one client and its queue of outgoing packets.
+ *
  * <p>Source connection: MQTT does not tell a subscriber who published. The quota key is the
  * topic's tenant and device, which the broker's access control binds to the authenticated client
  * (a device may publish only under its own topic); where the broker enforces no such rule, the
@@ -51,10 +68,36 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 public final class MqttIngestAdapter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MqttIngestAdapter.class.getName());
     /** How long the worker waits for a first message before it checks whether it should stop. */
-    private static final java.time.Duration IDLE_POLL = java.time.Duration.ofMillis(200);
+    private static final Duration IDLE_POLL = Duration.ofMillis(200);
 
-    /** A message as it arrived; {@code arrived} is the gateway clock at the callback, before queueing. */
-    private record Pending(String topic, MqttMessage message, java.time.Instant arrived) {
+    private static final Duration RECONNECT_MIN = Duration.ofSeconds(1);
+    private static final Duration RECONNECT_MAX = Duration.ofSeconds(30);
+
+    /**
+     * A message as it arrived; {@code arrived} is the gateway clock at the callback, before
+     * queueing; {@code connection} is the connection that delivered it and the only one that may
+     * acknowledge it.
+     */
+    private record Pending(String topic, MqttMessage message, java.time.Instant arrived, Connection connection) {
+    }
+
+    /**
+     * One connection to the broker: a Paho client used for this connection only. {@code lost} is
+     * set once Paho reports the connection gone; after that nothing is acknowledged through it.
+     */
+    private static final class Connection {
+        final long generation;
+        final MqttAsyncClient client;
+        volatile boolean lost;
+
+        Connection(long generation, MqttAsyncClient client) {
+            this.generation = generation;
+            this.client = client;
+        }
+
+        boolean canAcknowledge() {
+            return !lost && client.isConnected();
+        }
     }
 
     private final MqttIngestSettings settings;
@@ -63,10 +106,13 @@ public final class MqttIngestAdapter implements AutoCloseable {
     private final Clock clock;
     private final Function<String, String> sourceOf;
     private final BlockingQueue<Pending> queue;
-    private final MqttAsyncClient client;
     private final Thread worker;
+    private final ScheduledExecutorService reconnector;
+    private final AtomicLong generations = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong staleUnacknowledged = new AtomicLong();
+    private volatile Connection connection;
     private volatile boolean running = true;
 
     /**
@@ -78,21 +124,39 @@ public final class MqttIngestAdapter implements AutoCloseable {
         this.clock = clock;
         this.sourceOf = MqttIngestAdapter::sourceOfTopic;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        this.client = new MqttAsyncClient(settings.brokerUrl(), settings.clientId(), new MemoryPersistence());
-        this.client.setManualAcks(true);
-        this.client.setCallback(new Callback());
+        this.connection = newConnection();
         this.pipeline = pipeline.apply(this);
         this.worker = new Thread(this::work, "mqtt-ingest-" + settings.clientId());
         this.worker.setDaemon(true);
+        this.reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mqtt-reconnect-" + settings.clientId());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    /** Connects, subscribes and starts processing. */
+    private Connection newConnection() throws MqttException {
+        MqttAsyncClient client = new MqttAsyncClient(settings.brokerUrl(), settings.clientId(), new MemoryPersistence());
+        client.setManualAcks(true);
+        Connection c = new Connection(generations.incrementAndGet(), client);
+        client.setCallback(new Callback(c));
+        return c;
+    }
+
+    /** Connects, subscribes and starts processing; reconnects by itself after a lost connection. */
     public void start() throws MqttException {
         worker.start();
+        connect(connection);
+    }
+
+    private void connect(Connection c) throws MqttException {
+        c.client.connect(connectionOptions()).waitForCompletion(30_000);
+        subscribe(c);
+    }
+
+    private MqttConnectionOptions connectionOptions() {
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
-        options.setAutomaticReconnect(true);
-        options.setAutomaticReconnectDelay(1, 30);
         options.setReceiveMaximum(settings.receiveMaximum());
         options.setKeepAliveInterval(30);
         // Paho leaves Nagle's algorithm on; with delayed ACKs each QoS 1 round trip then waits ~40 ms
@@ -105,8 +169,58 @@ public final class MqttIngestAdapter implements AutoCloseable {
         if (settings.password() != null) {
             options.setPassword(new String(settings.password()).getBytes(StandardCharsets.UTF_8));
         }
-        client.connect(options).waitForCompletion(30_000);
-        subscribe();
+        return options;
+    }
+
+    /** After {@code lost} went away: a new connection after {@code delay}, doubling up to 30 s while the broker refuses. */
+    private void scheduleReconnect(Connection lost, Duration delay) {
+        if (!running || lost != connection) {
+            return;
+        }
+        try {
+            reconnector.schedule(() -> reconnect(lost, delay), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.FINE, "closing; no reconnect", e);
+        }
+    }
+
+    private void reconnect(Connection lost, Duration delay) {
+        if (!running || lost != connection) {
+            return;
+        }
+        Connection next;
+        try {
+            next = newConnection();
+        } catch (MqttException e) {
+            LOG.log(Level.SEVERE, "cannot create an MQTT client", e);
+            scheduleReconnect(lost, RECONNECT_MAX);
+            return;
+        }
+        try {
+            connection = next;
+            connect(next);
+            LOG.info(() -> settings.clientId() + " reconnected (connection " + next.generation + ")");
+            closeQuietly(lost);
+        } catch (MqttException | RuntimeException e) {
+            next.lost = true;
+            connection = lost;
+            closeQuietly(next);
+            Duration doubled = delay.multipliedBy(2);
+            Duration nextDelay = doubled.compareTo(RECONNECT_MAX) > 0 ? RECONNECT_MAX : doubled;
+            LOG.warning(() -> settings.clientId() + " reconnect failed (" + e + "), next try in " + nextDelay);
+            scheduleReconnect(lost, nextDelay);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            if (c.client.isConnected()) {
+                c.client.disconnectForcibly(0, 1_000, false);
+            }
+            c.client.close(true);
+        } catch (MqttException e) {
+            LOG.log(Level.FINE, "close", e);
+        }
     }
 
     /**
@@ -117,11 +231,11 @@ public final class MqttIngestAdapter implements AutoCloseable {
         this.statusHandler = handler;
     }
 
-    private void subscribe() throws MqttException {
+    private void subscribe(Connection c) throws MqttException {
         String filter = "$share/" + settings.shareGroup() + "/t/+/d/+/up";
-        client.subscribe(new MqttSubscription(filter, 1)).waitForCompletion(30_000);
+        c.client.subscribe(new MqttSubscription(filter, 1)).waitForCompletion(30_000);
         if (statusHandler != null) {
-            client.subscribe(new MqttSubscription("$share/" + settings.shareGroup() + "/t/+/d/+/status", 1)).waitForCompletion(30_000);
+            c.client.subscribe(new MqttSubscription("$share/" + settings.shareGroup() + "/t/+/d/+/status", 1)).waitForCompletion(30_000);
         }
         LOG.info(() -> settings.clientId() + " subscribed to " + filter + (statusHandler != null ? " and status" : "") + " at "
                 + settings.brokerUrl());
@@ -137,7 +251,7 @@ public final class MqttIngestAdapter implements AutoCloseable {
         message.setQos(1);
         for (int attempt = 0; ; attempt++) {
             try {
-                client.publish(reply.topic(), message);
+                connection.client.publish(reply.topic(), message);
                 return;
             } catch (MqttException e) {
                 if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT || attempt > 2000) {
@@ -158,6 +272,14 @@ public final class MqttIngestAdapter implements AutoCloseable {
         return processed.get();
     }
 
+    /**
+     * Messages the pipeline finished after the connection that delivered them was lost; they were
+     * not PUBACKed (their packet ids mean nothing on a later connection) and come again.
+     */
+    public long staleUnacknowledged() {
+        return staleUnacknowledged.get();
+    }
+
     /** Messages received and waiting for the pipeline (bounded by the queue capacity). */
     public int queueDepth() {
         return queue.size();
@@ -170,7 +292,7 @@ public final class MqttIngestAdapter implements AutoCloseable {
 
     /** True while connected to the broker. */
     public boolean isConnected() {
-        return client.isConnected();
+        return connection.client.isConnected();
     }
 
     private void work() {
@@ -211,15 +333,28 @@ public final class MqttIngestAdapter implements AutoCloseable {
         complete(batch);
     }
 
-    /** PUBACKs the batch: the pipeline decided about every message in it. */
+    /**
+     * PUBACKs the batch: the pipeline decided about every message in it. Each message only on the
+     * connection that delivered it, and only while that connection lasts.
+     */
     private void complete(List<Pending> batch) {
+        int stale = 0;
         for (Pending p : batch) {
+            if (!p.connection().canAcknowledge()) {
+                stale++;
+                continue;
+            }
             try {
-                client.messageArrivedComplete(p.message().getId(), p.message().getQos());
+                p.connection().client.messageArrivedComplete(p.message().getId(), p.message().getQos());
                 processed.incrementAndGet();
             } catch (MqttException e) {
                 LOG.log(Level.WARNING, "PUBACK failed; the broker will redeliver", e);
             }
+        }
+        if (stale > 0) {
+            staleUnacknowledged.addAndGet(stale);
+            int count = stale;
+            LOG.info(() -> count + " messages processed after their connection was lost; not acknowledged, they come again");
         }
     }
 
@@ -241,11 +376,13 @@ public final class MqttIngestAdapter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        reconnector.shutdownNow();
+        Connection c = connection;
         try {
-            if (client.isConnected()) {
-                client.disconnect(5_000).waitForCompletion(6_000);
+            if (c.client.isConnected()) {
+                c.client.disconnect(5_000).waitForCompletion(6_000);
             }
-            client.close(true);
+            c.client.close(true);
         } catch (MqttException e) {
             LOG.log(Level.FINE, "close", e);
         }
@@ -259,29 +396,30 @@ public final class MqttIngestAdapter implements AutoCloseable {
         }
     }
 
+    /** Callbacks of one connection's client; everything it delivers is tagged with that connection. */
     private final class Callback implements MqttCallback {
+        private final Connection owner;
+
+        Callback(Connection owner) {
+            this.owner = owner;
+        }
+
         @Override
         public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
             received.incrementAndGet();
-            queue.put(new Pending(topic, message, clock.instant()));
+            queue.put(new Pending(topic, message, clock.instant(), owner));
         }
 
         @Override
         public void connectComplete(boolean reconnect, String serverUri) {
-            if (reconnect) {
-                new Thread(() -> {
-                    try {
-                        subscribe();
-                    } catch (MqttException e) {
-                        LOG.log(Level.SEVERE, "resubscribe failed", e);
-                    }
-                }, "mqtt-resubscribe").start();
-            }
+            // subscriptions are made by connect(), after each connection of its own client
         }
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
-            LOG.warning(() -> settings.clientId() + " disconnected: " + response);
+            owner.lost = true;
+            LOG.warning(() -> settings.clientId() + " disconnected (connection " + owner.generation + "): " + response);
+            scheduleReconnect(owner, RECONNECT_MIN);
         }
 
         @Override

@@ -1,0 +1,84 @@
+package io.sensorproof.gateway.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorproof.gateway.DocumentedSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 17 item 6: every key of the README's configuration table works as a system property
+ * ({@code java -Dsensorproof.…=… -jar quarkus-run.jar}); before, keys the launcher read but no
+ * mapping declared (such as {@code sensorproof.embedded-broker.port}) stopped the start with "does
+ * not map to any root". Values are the defaults or harmless ones (free ports, files in the data
+ * directory, empty for "none").
+ */
+class DocumentedSettingsIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void packagedGatewayStartsWithEveryDocumentedKeySetAsSystemProperty() throws Exception {
+        Path dataDir = dir.resolve("data");
+        Path brokerJar = GatewayProcess.RUN_JAR.resolveSibling("broker").resolve("embedded-broker.jar");
+        Map<String, String> values = new TreeMap<>();
+        values.put("sensorproof.data-dir", dataDir.toString());
+        values.put("sensorproof.embedded-postgres.port", Integer.toString(GatewayProcess.freePort()));
+        values.put("sensorproof.database.url", "");
+        values.put("sensorproof.database.require-durable", "true");
+        values.put("sensorproof.mqtt.url", "");
+        values.put("sensorproof.embedded-broker.port", Integer.toString(GatewayProcess.freePort()));
+        values.put("sensorproof.embedded-broker.jar", brokerJar.toString());
+        values.put("sensorproof.mqtt.client-id", "gateway-documented-settings");
+        values.put("sensorproof.mqtt.share-group", "gateway");
+        values.put("sensorproof.mqtt.receive-maximum", "256");
+        values.put("sensorproof.mqtt.batch-max", "256");
+        values.put("sensorproof.mqtt.batch-linger", "2ms");
+        values.put("sensorproof.mqtt.username", "");
+        values.put("sensorproof.mqtt.password", "");
+        values.put("sensorproof.ack-key.file", dataDir.resolve("gateway-ack-key.p8").toString());
+        values.put("sensorproof.ingest.future-skew", "5m");
+        values.put("sensorproof.ingest.late-after", "15m");
+        values.put("sensorproof.ingest.audit-log", "true");
+        values.put("sensorproof.persistence.store-timeout", "10s");
+        values.put("sensorproof.persistence.device-cache-ttl", "1s");
+        values.put("sensorproof.persistence.device-cache-max-entries", "10000");
+        values.put("sensorproof.metrics.backlog-refresh", "15s");
+        values.put("sensorproof.coap.enabled", "true");
+        values.put("sensorproof.coap.bind-address", "127.0.0.1");
+        values.put("sensorproof.coap.port", "0");
+        values.put("sensorproof.coap.trust-file", "");
+        values.put("sensorproof.coap.server-key-file", dataDir.resolve("coap-server-key.p8").toString());
+        values.put("sensorproof.coap.server-certificate-file", dataDir.resolve("coap-server.pem").toString());
+        values.put("sensorproof.coap.queue-capacity", "1024");
+        values.put("sensorproof.coap.batch-max", "256");
+        values.put("sensorproof.coap.batch-linger", "2ms");
+        values.put("sensorproof.coap.retry-after", "5s");
+        values.put("sensorproof.coap.max-message-size", "1024");
+        values.put("sensorproof.coap.block-size", "512");
+        values.put("sensorproof.ca.file", dataDir.resolve("device-ca.p12").toString());
+        values.put("sensorproof.ca.password", "");
+        values.put("sensorproof.ca.password-file", dataDir.resolve("device-ca.password").toString());
+        values.put("sensorproof.ca.create-if-missing", "true");
+        values.put("sensorproof.ca.validity", "3650d");
+        values.put("sensorproof.ca.rotation-window", "90d");
+        values.put("sensorproof.enrollment.token-ttl", "7d");
+        values.put("sensorproof.enrollment.certificate-validity", "90d");
+        values.put("sensorproof.enrollment.retired-key-grace", "30d");
+        values.put("sensorproof.enrollment.retry-window", "1h");
+        values.put("sensorproof.enrollment.max-concurrent", "8");
+        assertThat(values.keySet()).as("a value for every documented key, and only those").containsExactlyElementsOf(DocumentedSettings.keys());
+        assertThat(brokerJar).isRegularFile();
+
+        Path console = dir.resolve("console.log");
+        try (GatewayProcess gateway = GatewayProcess.start("gateway", dataDir, GatewayProcess.freePort(), Map.of(), values, console)) {
+            gateway.awaitReady(Duration.ofMinutes(3));
+            assertThat(Files.readString(console)).doesNotContain("does not map to any root");
+        }
+    }
+}
