@@ -24,11 +24,32 @@ public interface GatewaySettings {
     /** The database. */
     Database database();
 
+    /** The embedded MQTT broker of standalone mode (read by the launcher, declared here). */
+    EmbeddedBroker embeddedBroker();
+
     /** Settings of the embedded PostgreSQL server. */
     interface EmbeddedPostgres {
         /** TCP port on localhost; 0 picks a free port at each start. */
         @WithDefault("0")
         int port();
+    }
+
+    /** Settings of the embedded broker (ADR 019). */
+    interface EmbeddedBroker {
+        /** Plain listener on 127.0.0.1: the gateway's own client, by password. */
+        @WithDefault("1883")
+        int port();
+
+        /** Device listener: TLS with a client certificate from the device CA. */
+        @WithDefault("8883")
+        int tlsPort();
+
+        /** Address of the device listener; 0.0.0.0 is every interface. */
+        @WithDefault("0.0.0.0")
+        String tlsBind();
+
+        /** Path of embedded-broker.jar; default next to the application or the build's. */
+        Optional<String> jar();
     }
 
     /** Settings of the database connection. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -20,7 +21,8 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         String mqttCaFile, String mqttUsername, char[] mqttPassword, int keepAliveSeconds, long sessionExpirySeconds,
         int packMaxRecords, Duration packMaxAge, Duration ackTimeout, int maxInFlight, Duration reconnectMin,
         Duration reconnectMax, double expectedReadingsPerSecond, long retentionHours, long outboxCapacityBytes,
-        OverflowPolicy overflow, String alg, String transport, Coap coap, Duration enrollmentCheckInterval) {
+        OverflowPolicy overflow, String alg, String transport, Coap coap, Duration enrollmentCheckInterval,
+        String mqttCertificateFile) {
 
     /**
      * Settings of the CoAP transport.
@@ -70,6 +72,18 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         }
     }
 
+    /**
+     * The TLS client certificate chain for {@code ssl://} brokers: {@code mqtt.tls.certificate-file},
+     * else {@code <data.dir>/device-cert.pem} when enrollment wrote it; empty for none.
+     */
+    public Optional<Path> mqttClientCertificate() {
+        if (mqttCertificateFile != null && !mqttCertificateFile.isEmpty()) {
+            return Optional.of(Path.of(mqttCertificateFile));
+        }
+        Path enrolled = dataDir.resolve("device-cert.pem");
+        return Files.isRegularFile(enrolled) ? Optional.of(enrolled) : Optional.empty();
+    }
+
     /** Reads {@code file} (may be null) and the environment. */
     public static AgentConfig load(Path file, Map<String, String> environment) throws IOException {
         Properties properties = new Properties();
@@ -110,7 +124,7 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
                 Duration.ofMillis(Long.parseLong(v.get(Setting.RECONNECT_MAX_MILLIS))), rate, retention, capacity,
                 OverflowPolicy.valueOf(v.get(Setting.OUTBOX_OVERFLOW).toUpperCase(java.util.Locale.ROOT)), v.get(Setting.ALG),
                 v.get(Setting.TRANSPORT).toLowerCase(java.util.Locale.ROOT), coap(v),
-                Duration.ofMinutes(Long.parseLong(v.get(Setting.ENROLLMENT_CHECK_MINUTES))));
+                Duration.ofMinutes(Long.parseLong(v.get(Setting.ENROLLMENT_CHECK_MINUTES))), v.get(Setting.MQTT_TLS_CERTIFICATE_FILE));
     }
 
     private static Coap coap(Map<Setting, String> v) {
@@ -140,7 +154,7 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         return new AgentConfig(tenant, device, dir, dir.resolve("device-key.p8"), gatewayAckKey, mqttUrl, mqttCaFile, mqttUsername,
                 mqttPassword, keepAliveSeconds, sessionExpirySeconds, packMaxRecords, packMaxAge, ackTimeout, maxInFlight, reconnectMin,
                 reconnectMax, expectedReadingsPerSecond, retentionHours, outboxCapacityBytes, overflow, alg, transport, coap,
-                enrollmentCheckInterval);
+                enrollmentCheckInterval, mqttCertificateFile);
     }
 
     @Override

@@ -28,10 +28,17 @@ import java.util.function.Function;
  *     or {@code jdbc:postgresql://host:port/db}; sets both Quarkus datasource URLs
  * @param jdbcUrl {@code quarkus.datasource.jdbc.url} when configured
  * @param reactiveUrl {@code quarkus.datasource.reactive.url} when configured
+ * @param mqttUrl {@value #MQTT_URL}: an external broker; none starts the embedded one
+ * @param brokerPort {@value #BROKER_PORT}: the embedded broker's plain listener on 127.0.0.1, the
+ *     gateway's own client only (default 1883)
+ * @param brokerJar {@value #BROKER_JAR}: path of embedded-broker.jar
+ * @param brokerTlsPort {@value #BROKER_TLS_PORT}: the embedded broker's device listener, TLS with
+ *     device certificates (default 8883; ADR 019)
+ * @param brokerTlsBind {@value #BROKER_TLS_BIND}: address of the device listener (default 0.0.0.0)
  */
 public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<String> databaseUrl,
         Optional<String> jdbcUrl, Optional<String> reactiveUrl, Optional<String> mqttUrl, int brokerPort,
-        Optional<String> brokerJar) {
+        Optional<String> brokerJar, int brokerTlsPort, String brokerTlsBind) {
 
     /** Directory for all standalone data; the embedded cluster lives in its {@code postgres/} folder. */
     public static final String DATA_DIR = "sensorproof.data-dir";
@@ -45,6 +52,10 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
     public static final String BROKER_PORT = "sensorproof.embedded-broker.port";
     /** Path of embedded-broker.jar; default: next to the application (quarkus-app/broker/) or the build's. */
     public static final String BROKER_JAR = "sensorproof.embedded-broker.jar";
+    /** Port of the embedded broker's device listener (TLS, device certificates; default 8883). */
+    public static final String BROKER_TLS_PORT = "sensorproof.embedded-broker.tls-port";
+    /** Address of the embedded broker's device listener (default 0.0.0.0, every interface). */
+    public static final String BROKER_TLS_BIND = "sensorproof.embedded-broker.tls-bind";
     /** Default of {@value #DATA_DIR}. */
     public static final String DEFAULT_DATA_DIR = "./data";
 
@@ -63,6 +74,12 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
         brokerJar = brokerJar.filter(u -> !u.isBlank());
         if (brokerPort < 1 || brokerPort > 65535) {
             throw new IllegalArgumentException(BROKER_PORT + " must be 1-65535, was " + brokerPort);
+        }
+        if (brokerTlsPort < 1 || brokerTlsPort > 65535 || brokerTlsPort == brokerPort) {
+            throw new IllegalArgumentException(BROKER_TLS_PORT + " must be 1-65535 and differ from " + BROKER_PORT + ", was " + brokerTlsPort);
+        }
+        if (brokerTlsBind == null || brokerTlsBind.isBlank()) {
+            throw new IllegalArgumentException(BROKER_TLS_BIND + " must be an address");
         }
     }
 
@@ -129,16 +146,21 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(EMBEDDED_PORT + " must be a number, was '" + rawPort + "'", e);
         }
-        int brokerPort;
-        String rawBrokerPort = lookup.apply(BROKER_PORT).filter(s -> !s.isBlank()).orElse("1883");
-        try {
-            brokerPort = Integer.parseInt(rawBrokerPort.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(BROKER_PORT + " must be a number, was '" + rawBrokerPort + "'", e);
-        }
+        int brokerPort = port(lookup, BROKER_PORT, "1883");
+        int brokerTlsPort = port(lookup, BROKER_TLS_PORT, "8883");
         return new StandaloneConfig(dataDirectory, port, lookup.apply(DATABASE_URL),
                 lookup.apply("quarkus.datasource.jdbc.url"), lookup.apply("quarkus.datasource.reactive.url"),
-                lookup.apply(MQTT_URL), brokerPort, lookup.apply(BROKER_JAR));
+                lookup.apply(MQTT_URL), brokerPort, lookup.apply(BROKER_JAR), brokerTlsPort,
+                lookup.apply(BROKER_TLS_BIND).filter(s -> !s.isBlank()).orElse("0.0.0.0").trim());
+    }
+
+    private static int port(Function<String, Optional<String>> lookup, String key, String defaultValue) {
+        String raw = lookup.apply(key).filter(s -> !s.isBlank()).orElse(defaultValue);
+        try {
+            return Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, was '" + raw + "'", e);
+        }
     }
 
     private static void requirePostgresUrl(String url) {
