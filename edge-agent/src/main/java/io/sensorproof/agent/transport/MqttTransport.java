@@ -106,11 +106,8 @@ public final class MqttTransport implements Transport {
         }
         if (config.mqttUrl().startsWith("ssl://")) {
             // built at every connect, so a certificate renewed while running is presented at the next one
-            Optional<Path> certificate = config.mqttClientCertificate();
-            KeyManager[] keyManagers = certificate.isPresent() ? keyManagers(certificate.get(), config.keyFile()) : null;
-            TrustManager[] trustManagers = config.mqttCaFile().isEmpty() ? null : trustManagers(Path.of(config.mqttCaFile()));
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers, trustManagers, null);
+            SSLContext context = tlsContext(config.mqttClientCertificate(), config.keyFile(),
+                    config.mqttCaFile().isEmpty() ? Optional.empty() : Optional.of(Path.of(config.mqttCaFile())));
             options.setSocketFactory(NoDelaySocketFactory.tls(context.getSocketFactory()));
         } else {
             options.setSocketFactory(NoDelaySocketFactory.plain());
@@ -126,6 +123,19 @@ public final class MqttTransport implements Transport {
      */
     public static String clientId(String tenant, String device) {
         return tenant + "/" + device;
+    }
+
+    /**
+     * A TLS context presenting {@code clientChain} (PEM, leaf first) with the key in {@code keyFile}
+     * when given, and trusting the certificates in {@code caFile} (else the JDK's trust store).
+     */
+    public static SSLContext tlsContext(Optional<Path> clientChain, Path keyFile, Optional<Path> caFile)
+            throws IOException, GeneralSecurityException {
+        KeyManager[] keyManagers = clientChain.isPresent() ? keyManagers(clientChain.get(), keyFile) : null;
+        TrustManager[] trustManagers = caFile.isPresent() ? trustManagers(caFile.get()) : null;
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers, trustManagers, null);
+        return context;
     }
 
     /** A TLS context trusting exactly the CA certificates in the PEM file {@code caFile}. */
