@@ -106,7 +106,14 @@ public final class MqttTransport implements Transport {
         }
         if (config.mqttUrl().startsWith("ssl://")) {
             // built at every connect, so a certificate renewed while running is presented at the next one
-            SSLContext context = tlsContext(config.mqttClientCertificate(), config.keyFile(),
+            Optional<Path> chain = config.mqttClientCertificate();
+            if (chain.isPresent() && config.mqttCertificateFile().isEmpty()
+                    && KeyFiles.load(config.keyFile()).algorithm() == SignatureAlgorithm.SM2_SM3) {
+                // an SM2 device's enrollment certificate cannot authenticate TLS: present none (an
+                // external broker may take its user name and password instead)
+                chain = Optional.empty();
+            }
+            SSLContext context = tlsContext(chain, config.keyFile(),
                     config.mqttCaFile().isEmpty() ? Optional.empty() : Optional.of(Path.of(config.mqttCaFile())));
             options.setSocketFactory(NoDelaySocketFactory.tls(context.getSocketFactory()));
         } else {

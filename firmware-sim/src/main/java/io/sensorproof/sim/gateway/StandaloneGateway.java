@@ -62,6 +62,8 @@ public final class StandaloneGateway implements AutoCloseable {
         pb.environment().put("SENSORPROOF_EMBEDDED_BROKER_TLS_PORT", Integer.toString(brokerTls));
         pb.environment().put("SENSORPROOF_EMBEDDED_BROKER_TLS_BIND", "127.0.0.1");
         pb.environment().put("SENSORPROOF_EMBEDDED_POSTGRES_PORT", Integer.toString(postgres));
+        // the simulator speaks MQTT only: CoAP on a free UDP port, so that it never collides with another gateway on 5684
+        pb.environment().put("SENSORPROOF_COAP_PORT", "0");
         StandaloneGateway gateway = new StandaloneGateway(pb.start(), dataDir.toAbsolutePath(), log, http, brokerTls);
         try {
             gateway.awaitReady(readyTimeout);
