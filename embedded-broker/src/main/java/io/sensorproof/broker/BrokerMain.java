@@ -1,11 +1,18 @@
 package io.sensorproof.broker;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.embedded.EmbeddedHiveMQBuilder;
+import io.sensorproof.broker.access.AccessPolicy;
+import io.sensorproof.broker.access.DeviceAccessExtension;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -14,24 +21,43 @@ import java.util.concurrent.TimeUnit;
  * that its libraries never meet the gateway's and a gateway crash leaves the broker (and its
  * persistent sessions) running, as a real broker would.
  *
- * <p>Usage: {@code java -jar embedded-broker.jar --port 1883 --data-dir DIR [--bind 127.0.0.1]}.
- * Writes {@code DIR/broker.pid}, keeps sessions and queued messages under {@code DIR/data}, prints
- * {@code READY <port>} when the listener is up, and stops cleanly on SIGTERM.
+ * <p>Usage: {@code java -jar embedded-broker.jar --port 1883 --data-dir DIR [--bind 127.0.0.1]
+ * (--tls-port 8883 [--tls-bind 0.0.0.0] | --anonymous)}. With {@code --tls-port} (ADR 019) the broker
+ * serves devices on a TLS listener that requires a client certificate from the device CA, accepts
+ * only the gateway's credentials on the plain listener, and enforces the topic permissions of
+ * {@link DeviceAccessExtension}; its credential files live in {@code DIR/auth}
+ * ({@link BrokerCredentials}). {@code --anonymous} serves anyone on the plain listener, for tests
+ * and development only. Writes {@code DIR/broker.pid}, keeps sessions and queued messages under
+ * {@code DIR/data}, prints {@code READY <port>} when the listeners are up, and stops cleanly on
+ * SIGTERM.
  */
 public final class BrokerMain {
+    private static final Set<String> FLAGS = Set.of("anonymous");
+
     private BrokerMain() {
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--")) {
                 usage("unexpected argument " + args[i]);
             }
-            options.put(args[i].substring(2), args[i + 1]);
+            String name = args[i].substring(2);
+            if (FLAGS.contains(name)) {
+                options.put(name, "true");
+            } else if (i + 1 < args.length) {
+                options.put(name, args[++i]);
+            } else {
+                usage("--" + name + " needs a value");
+            }
         }
         if (!options.containsKey("port") || !options.containsKey("data-dir")) {
             usage("--port and --data-dir are required");
+        }
+        boolean anonymous = options.containsKey("anonymous");
+        if (anonymous == options.containsKey("tls-port")) {
+            usage("give either --tls-port (devices by certificate, ADR 019) or --anonymous (tests only)");
         }
         int port = Integer.parseInt(options.get("port"));
         String bind = options.getOrDefault("bind", "127.0.0.1");
@@ -39,11 +65,23 @@ public final class BrokerMain {
         Files.createDirectories(dir.resolve("conf"));
         Files.createDirectories(dir.resolve("data"));
         Files.createDirectories(dir.resolve("extensions"));
-        Files.writeString(dir.resolve("conf/config.xml"), config(port, bind));
+        EmbeddedHiveMQBuilder builder = EmbeddedHiveMQ.builder().withConfigurationFolder(dir.resolve("conf"))
+                .withDataFolder(dir.resolve("data")).withExtensionsFolder(dir.resolve("extensions"));
+        String config;
+        if (anonymous) {
+            config = config(port, bind, null);
+        } else {
+            BrokerCredentials credentials = new BrokerCredentials(dir.resolve("auth")).createIfMissing();
+            TlsListener tls = new TlsListener(Integer.parseInt(options.get("tls-port")), options.getOrDefault("tls-bind", "0.0.0.0"),
+                    credentials);
+            config = config(port, bind, tls);
+            builder.withEmbeddedExtension(DeviceAccessExtension.embedded(new AccessPolicy(credentials.gatewayPassword())));
+        }
+        // the configuration holds the key store's password: owner only
+        writeOwnerOnly(dir.resolve("conf/config.xml"), config);
         Files.writeString(dir.resolve("broker.pid"), Long.toString(ProcessHandle.current().pid()));
 
-        EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder().withConfigurationFolder(dir.resolve("conf"))
-                .withDataFolder(dir.resolve("data")).withExtensionsFolder(dir.resolve("extensions")).build();
+        EmbeddedHiveMQ hivemq = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -61,17 +99,53 @@ public final class BrokerMain {
         stopped.await();
     }
 
-    static String config(int port, String bind) {
-        return "<?xml version=\"1.0\"?>\n<hivemq>\n  <listeners>\n"
-                + "    <tcp-listener><port>" + port + "</port><bind-address>" + bind + "</bind-address></tcp-listener>\n"
-                + "  </listeners>\n"
-                + "  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>\n"
-                + "</hivemq>\n";
+    /**
+     * The device listener.
+     *
+     * @param port TCP port
+     * @param bind address to listen on
+     * @param credentials key store and device trust store
+     */
+    record TlsListener(int port, String bind, BrokerCredentials credentials) {
     }
 
-    private static void usage(String problem) throws IOException {
+    static String config(int port, String bind, TlsListener tls) throws IOException {
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<hivemq>\n  <listeners>\n");
+        xml.append("    <tcp-listener><port>").append(port).append("</port><bind-address>").append(escape(bind))
+                .append("</bind-address></tcp-listener>\n");
+        if (tls != null) {
+            String keystorePassword = escape(tls.credentials().serverKeystorePassword());
+            xml.append("    <tls-tcp-listener>\n      <port>").append(tls.port()).append("</port>\n      <bind-address>")
+                    .append(escape(tls.bind())).append("</bind-address>\n      <tls>\n")
+                    .append("        <protocols><protocol>TLSv1.3</protocol><protocol>TLSv1.2</protocol></protocols>\n")
+                    .append("        <keystore><path>").append(escape(tls.credentials().serverKeystore().toString()))
+                    .append("</path><password>").append(keystorePassword).append("</password><private-key-password>")
+                    .append(keystorePassword).append("</private-key-password></keystore>\n")
+                    .append("        <truststore><path>").append(escape(tls.credentials().deviceTrustStore().toString()))
+                    .append("</path><password>").append(BrokerCredentials.DEVICE_TRUST_PASSWORD).append("</password></truststore>\n")
+                    .append("        <client-authentication-mode>REQUIRED</client-authentication-mode>\n")
+                    .append("      </tls>\n    </tls-tcp-listener>\n");
+        }
+        xml.append("  </listeners>\n")
+                .append("  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>\n")
+                .append("</hivemq>\n");
+        return xml.toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static void writeOwnerOnly(Path file, String content) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    private static void usage(String problem) {
         System.err.println(problem);
-        System.err.println("usage: java -jar embedded-broker.jar --port PORT --data-dir DIR [--bind ADDRESS]");
+        System.err.println("usage: java -jar embedded-broker.jar --port PORT --data-dir DIR [--bind ADDRESS]"
+                + " (--tls-port PORT [--tls-bind ADDRESS] | --anonymous)");
         System.exit(64);
     }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -23,18 +24,53 @@ public final class BrokerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final String host;
+    private final Optional<DeviceListener> devices;
+    private final Optional<BrokerCredentials> credentials;
 
-    private BrokerProcess(Process process, String host, int port) {
+    private BrokerProcess(Process process, String host, int port, Optional<DeviceListener> devices,
+            Optional<BrokerCredentials> credentials) {
         this.process = process;
         this.host = host;
         this.port = port;
+        this.devices = devices;
+        this.credentials = credentials;
     }
 
     /**
-     * Starts the broker from {@code jar} on {@code host:port} with its state under {@code dataDir},
-     * after stopping an orphan left there, and waits until it accepts connections.
+     * The listener devices connect to (ADR 019): TLS with a client certificate from the device CA.
+     *
+     * @param bind address to listen on ({@code 0.0.0.0} for every interface)
+     * @param port TCP port
      */
-    public static BrokerProcess start(Path jar, Path dataDir, String host, int port, Duration timeout) throws IOException {
+    public record DeviceListener(String bind, int port) {
+        public DeviceListener {
+            if (bind == null || bind.isBlank() || port < 1 || port > 65535) {
+                throw new IllegalArgumentException("device listener needs an address and a port 1-65535");
+            }
+        }
+    }
+
+    /**
+     * Starts the broker from {@code jar} with its plain listener on {@code host:port} (the gateway's
+     * own client, by password) and {@code devices} (TLS, device certificates), its state under
+     * {@code dataDir} and its credentials in {@code dataDir/auth} ({@link BrokerCredentials}), after
+     * stopping an orphan left there, and waits until both listeners accept connections.
+     */
+    public static BrokerProcess start(Path jar, Path dataDir, String host, int port, DeviceListener devices, Duration timeout)
+            throws IOException {
+        return start(jar, dataDir, host, port, Optional.of(devices), timeout);
+    }
+
+    /**
+     * Starts an open broker that serves anyone on {@code host:port} without credentials or topic
+     * permissions: for tests that stand in for an external broker, never for standalone mode.
+     */
+    public static BrokerProcess startAnonymous(Path jar, Path dataDir, String host, int port, Duration timeout) throws IOException {
+        return start(jar, dataDir, host, port, Optional.empty(), timeout);
+    }
+
+    private static BrokerProcess start(Path jar, Path dataDir, String host, int port, Optional<DeviceListener> devices, Duration timeout)
+            throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IOException("broker jar not found: " + jar + " (build it with mvn -pl embedded-broker package)");
         }
@@ -42,10 +78,17 @@ public final class BrokerProcess implements AutoCloseable {
         stopOrphan(dataDir, timeout);
         Path log = dataDir.resolve("broker.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toAbsolutePath().toString(), "--port", Integer.toString(port),
-                "--bind", host, "--data-dir", dataDir.toAbsolutePath().toString())
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar.toAbsolutePath().toString(), "--port",
+                Integer.toString(port), "--bind", host, "--data-dir", dataDir.toAbsolutePath().toString()));
+        if (devices.isPresent()) {
+            command.addAll(List.of("--tls-port", Integer.toString(devices.get().port()), "--tls-bind", devices.get().bind()));
+        } else {
+            command.add("--anonymous");
+        }
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        BrokerProcess broker = new BrokerProcess(process, host, port);
+        BrokerProcess broker = new BrokerProcess(process, host, port, devices,
+                devices.map(d -> new BrokerCredentials(dataDir.resolve("auth"))));
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!broker.accepting()) {
             if (!process.isAlive()) {
@@ -57,7 +100,7 @@ public final class BrokerProcess implements AutoCloseable {
             }
             sleep(100);
         }
-        LOG.info(() -> "broker started, pid " + process.pid() + ", " + broker.url());
+        LOG.info(() -> "broker started, pid " + process.pid() + ", " + broker.url() + broker.deviceUrl().map(u -> " and " + u).orElse(""));
         return broker;
     }
 
@@ -97,9 +140,22 @@ public final class BrokerProcess implements AutoCloseable {
         return Optional.of(pid);
     }
 
-    /** The broker URL for MQTT clients. */
+    /** The URL of the plain listener: the gateway's client (or anyone, when anonymous). */
     public String url() {
         return "tcp://" + host + ":" + port;
+    }
+
+    /**
+     * The URL of the device listener as seen from this machine ({@code ssl://127.0.0.1:port} when it
+     * listens on every interface); empty for an anonymous broker.
+     */
+    public Optional<String> deviceUrl() {
+        return devices.map(d -> "ssl://" + localAddress(d) + ":" + d.port());
+    }
+
+    /** The credential files (gateway password, TLS key, device trust store); empty for an anonymous broker. */
+    public Optional<BrokerCredentials> credentials() {
+        return credentials;
     }
 
     /** The broker's process id. */
@@ -113,6 +169,15 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     private boolean accepting() {
+        return accepting(host, port) && devices.map(d -> accepting(localAddress(d), d.port())).orElse(true);
+    }
+
+    /** Where this machine reaches the device listener: loopback when it listens on every interface. */
+    private static String localAddress(DeviceListener d) {
+        return "0.0.0.0".equals(d.bind()) || "::".equals(d.bind()) ? "127.0.0.1" : d.bind();
+    }
+
+    private static boolean accepting(String host, int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), 200);
             return true;

@@ -30,7 +30,7 @@ class BrokerProcessIT {
 
     @Test
     void deliversEachMessageToOneMemberOfASharedSubscription() throws Exception {
-        try (BrokerProcess broker = BrokerProcess.start(JAR, dir, "127.0.0.1", freePort(), Duration.ofSeconds(60))) {
+        try (BrokerProcess broker = BrokerProcess.startAnonymous(JAR, dir, "127.0.0.1", freePort(), Duration.ofSeconds(60))) {
             List<String> first = new CopyOnWriteArrayList<>();
             List<String> second = new CopyOnWriteArrayList<>();
             MqttClient a = subscriber(broker.url(), "replica-a", first);
@@ -62,11 +62,11 @@ class BrokerProcessIT {
     @Test
     void stopsAnOrphanLeftInItsDataDirectory() throws Exception {
         int port = freePort();
-        BrokerProcess orphan = BrokerProcess.start(JAR, dir, "127.0.0.1", port, Duration.ofSeconds(60));
+        BrokerProcess orphan = BrokerProcess.startAnonymous(JAR, dir, "127.0.0.1", port, Duration.ofSeconds(60));
         long orphanPid = orphan.pid();
         assertThat(Files.readString(dir.resolve("broker.pid")).trim()).isEqualTo(Long.toString(orphanPid));
         // the parent "dies" without stopping it; the next start finds and stops the orphan
-        try (BrokerProcess fresh = BrokerProcess.start(JAR, dir, "127.0.0.1", port, Duration.ofSeconds(60))) {
+        try (BrokerProcess fresh = BrokerProcess.startAnonymous(JAR, dir, "127.0.0.1", port, Duration.ofSeconds(60))) {
             assertThat(orphan.isAlive()).isFalse();
             assertThat(fresh.pid()).isNotEqualTo(orphanPid);
             MqttClient client = new MqttClient(fresh.url(), "probe", new MemoryPersistence());

@@ -66,13 +66,21 @@ public interface GatewaySettings {
         int port();
     }
 
-    /** Settings of the embedded MQTT broker (HiveMQ CE in a process of its own). */
+    /** Settings of the embedded broker (ADR 019). */
     interface EmbeddedBroker {
-        /** TCP port on 127.0.0.1. */
+        /** Plain listener on 127.0.0.1: the gateway's own client, by password. */
         @WithDefault("1883")
         int port();
 
-        /** Path of embedded-broker.jar; absent: next to the application (quarkus-app/broker/) or the build's. */
+        /** Device listener: TLS with a client certificate from the device CA. */
+        @WithDefault("8883")
+        int tlsPort();
+
+        /** Address of the device listener; 0.0.0.0 is every interface. */
+        @WithDefault("0.0.0.0")
+        String tlsBind();
+
+        /** Path of embedded-broker.jar; default next to the application or the build's. */
         Optional<String> jar();
     }
 

@@ -30,7 +30,7 @@ public class EmbeddedBrokerTestResource implements QuarkusTestResourceLifecycleM
                 port = s.getLocalPort();
             }
             Path root = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
-            broker = BrokerProcess.start(root.resolve("embedded-broker/target/embedded-broker.jar"),
+            broker = BrokerProcess.startAnonymous(root.resolve("embedded-broker/target/embedded-broker.jar"),
                     Path.of("target", "test-data", "broker").toAbsolutePath(), "127.0.0.1", port, Duration.ofSeconds(120));
             url = broker.url();
             return Map.of("sensorproof.mqtt.url", url, "sensorproof.data-dir", Path.of("target", "test-data").toAbsolutePath().toString());

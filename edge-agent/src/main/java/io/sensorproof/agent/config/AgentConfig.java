@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -21,7 +22,8 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         String mqttCaFile, String mqttUsername, char[] mqttPassword, int keepAliveSeconds, long sessionExpirySeconds,
         int packMaxRecords, Duration packMaxAge, Duration ackTimeout, int maxInFlight, Duration reconnectMin,
         Duration reconnectMax, double expectedReadingsPerSecond, long retentionHours, long outboxCapacityBytes,
-        OverflowPolicy overflow, String alg, String transport, Coap coap, Duration enrollmentCheckInterval, LogBounds logBounds) {
+        OverflowPolicy overflow, String alg, String transport, Coap coap, Duration enrollmentCheckInterval, LogBounds logBounds,
+        String mqttCertificateFile) {
 
     /**
      * Bounds of the outbox's logs of messages that left without an acknowledgement (see {@link OutboxConfig}).
@@ -88,6 +90,18 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         }
     }
 
+    /**
+     * The TLS client certificate chain for {@code ssl://} brokers: {@code mqtt.tls.certificate-file},
+     * else {@code <data.dir>/device-cert.pem} when enrollment wrote it; empty for none.
+     */
+    public Optional<Path> mqttClientCertificate() {
+        if (mqttCertificateFile != null && !mqttCertificateFile.isEmpty()) {
+            return Optional.of(Path.of(mqttCertificateFile));
+        }
+        Path enrolled = dataDir.resolve("device-cert.pem");
+        return Files.isRegularFile(enrolled) ? Optional.of(enrolled) : Optional.empty();
+    }
+
     /** Reads {@code file} (may be null) and the environment. */
     public static AgentConfig load(Path file, Map<String, String> environment) throws IOException {
         Properties properties = new Properties();
@@ -129,7 +143,8 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
                 OverflowPolicy.valueOf(v.get(Setting.OUTBOX_OVERFLOW).toUpperCase(java.util.Locale.ROOT)), v.get(Setting.ALG),
                 v.get(Setting.TRANSPORT).toLowerCase(java.util.Locale.ROOT), coap(v),
                 Duration.ofMinutes(Long.parseLong(v.get(Setting.ENROLLMENT_CHECK_MINUTES))),
-                new LogBounds(Long.parseLong(v.get(Setting.OUTBOX_KEPT_ASIDE_MAX_BYTES)), Long.parseLong(v.get(Setting.OUTBOX_DROPPED_LOG_MAX_BYTES))));
+                new LogBounds(Long.parseLong(v.get(Setting.OUTBOX_KEPT_ASIDE_MAX_BYTES)), Long.parseLong(v.get(Setting.OUTBOX_DROPPED_LOG_MAX_BYTES))),
+                v.get(Setting.MQTT_TLS_CERTIFICATE_FILE));
     }
 
     private static Coap coap(Map<Setting, String> v) {
@@ -159,7 +174,7 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         return new AgentConfig(tenant, device, dir, dir.resolve("device-key.p8"), gatewayAckKey, mqttUrl, mqttCaFile, mqttUsername,
                 mqttPassword, keepAliveSeconds, sessionExpirySeconds, packMaxRecords, packMaxAge, ackTimeout, maxInFlight, reconnectMin,
                 reconnectMax, expectedReadingsPerSecond, retentionHours, outboxCapacityBytes, overflow, alg, transport, coap,
-                enrollmentCheckInterval, logBounds);
+                enrollmentCheckInterval, logBounds, mqttCertificateFile);
     }
 
     @Override

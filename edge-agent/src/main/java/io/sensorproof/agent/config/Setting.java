@@ -14,6 +14,7 @@ public enum Setting {
     GATEWAY_ACK_KEY("gateway.ack-key", null, "Gateway acknowledgement key: SubjectPublicKeyInfo DER in base64, or a path to a DER or PEM file (required)."),
     MQTT_URL("mqtt.url", "tcp://localhost:1883", "Broker URL: tcp://host:port, or ssl://host:port for TLS."),
     MQTT_TLS_CA_FILE("mqtt.tls.ca-file", "", "PEM file of CA certificates trusted for ssl:// URLs; default: the JDK trust store."),
+    MQTT_TLS_CERTIFICATE_FILE("mqtt.tls.certificate-file", "", "PEM certificate chain presented as TLS client certificate for ssl:// URLs, with the device key; default <data.dir>/device-cert.pem when it exists (written by enroll). The standalone gateway's broker accepts devices only this way."),
     MQTT_USERNAME("mqtt.username", "", "Broker user name; the password comes from SENSORPROOF_AGENT_MQTT_PASSWORD."),
     MQTT_KEEP_ALIVE_SECONDS("mqtt.keep-alive-seconds", "30", "MQTT keep-alive interval."),
     MQTT_SESSION_EXPIRY_SECONDS("mqtt.session-expiry-seconds", "604800", "Persistent session expiry on the broker (7 days)."),

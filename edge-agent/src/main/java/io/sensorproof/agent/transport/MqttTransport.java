@@ -1,6 +1,9 @@
 package io.sensorproof.agent.transport;
 
 import io.sensorproof.agent.config.AgentConfig;
+import io.sensorproof.agent.keys.KeyFiles;
+import io.sensorproof.protocol.cose.SignatureAlgorithm;
+import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.net.NoDelaySocketFactory;
 import io.sensorproof.protocol.ids.Topics;
 import java.io.ByteArrayInputStream;
@@ -9,16 +12,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
@@ -35,7 +47,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 /**
  * MQTT v5 transport with Eclipse Paho: QoS 1 on {@code t/{tenant}/d/{device}/up} and
  * {@code .../status}, subscription to {@code .../ack}, persistent session (clean start off, session
- * expiry from configuration), TLS for {@code ssl://} URLs. Reconnects itself with
+ * expiry from configuration), TLS for {@code ssl://} URLs with the enrollment certificate as client
+ * certificate when there is one (ADR 019), client id {@code <tenant>/<device>}. Reconnects itself with
  * {@link Backoff}; Paho's own automatic reconnect is off so the delays are ours and observable.
  *
  * <p>Paho keeps unacknowledged QoS 1 publishes in memory only: durability is the outbox's job, and
@@ -80,7 +93,7 @@ public final class MqttTransport implements Transport {
     private MqttAsyncClient newClient() {
         MqttAsyncClient fresh;
         try {
-            fresh = new MqttAsyncClient(config.mqttUrl(), config.tenant() + "." + config.device(), new MemoryPersistence());
+            fresh = new MqttAsyncClient(config.mqttUrl(), clientId(config.tenant(), config.device()), new MemoryPersistence());
         } catch (MqttException e) {
             throw new IllegalArgumentException("cannot create MQTT client for " + config.mqttUrl() + ": " + e.getMessage(), e);
         }
@@ -120,7 +133,16 @@ public final class MqttTransport implements Transport {
             options.setPassword(new String(config.mqttPassword()).getBytes(StandardCharsets.UTF_8));
         }
         if (config.mqttUrl().startsWith("ssl://")) {
-            SSLContext context = config.mqttCaFile().isEmpty() ? SSLContext.getDefault() : sslContext(Path.of(config.mqttCaFile()));
+            // built at every connect, so a certificate renewed while running is presented at the next one
+            Optional<Path> chain = config.mqttClientCertificate();
+            if (chain.isPresent() && config.mqttCertificateFile().isEmpty()
+                    && KeyFiles.load(config.keyFile()).algorithm() == SignatureAlgorithm.SM2_SM3) {
+                // an SM2 device's enrollment certificate cannot authenticate TLS: present none (an
+                // external broker may take its user name and password instead)
+                chain = Optional.empty();
+            }
+            SSLContext context = tlsContext(chain, config.keyFile(),
+                    config.mqttCaFile().isEmpty() ? Optional.empty() : Optional.of(Path.of(config.mqttCaFile())));
             options.setSocketFactory(NoDelaySocketFactory.tls(context.getSocketFactory()));
         } else {
             options.setSocketFactory(NoDelaySocketFactory.plain());
@@ -128,8 +150,62 @@ public final class MqttTransport implements Transport {
         return options;
     }
 
+    /**
+     * The MQTT client id of a device: {@code <tenant>/<device>}. The separator is outside the id
+     * grammar, so two devices never share a client id (with {@code .}, tenant {@code a.b} device
+     * {@code c} and tenant {@code a} device {@code b.c} did), and the standalone broker lets a device
+     * use only its own (ADR 019).
+     */
+    public static String clientId(String tenant, String device) {
+        return tenant + "/" + device;
+    }
+
+    /**
+     * A TLS context presenting {@code clientChain} (PEM, leaf first) with the key in {@code keyFile}
+     * when given, and trusting the certificates in {@code caFile} (else the JDK's trust store).
+     */
+    public static SSLContext tlsContext(Optional<Path> clientChain, Path keyFile, Optional<Path> caFile)
+            throws IOException, GeneralSecurityException {
+        KeyManager[] keyManagers = clientChain.isPresent() ? keyManagers(clientChain.get(), keyFile) : null;
+        TrustManager[] trustManagers = caFile.isPresent() ? trustManagers(caFile.get()) : null;
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers, trustManagers, null);
+        return context;
+    }
+
     /** A TLS context trusting exactly the CA certificates in the PEM file {@code caFile}. */
     public static SSLContext sslContext(Path caFile) throws IOException, GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trustManagers(caFile), null);
+        return context;
+    }
+
+    /**
+     * Key managers presenting the certificate chain in {@code chainFile} (PEM, leaf first) with the
+     * device key in {@code keyFile} (PKCS#8; ES256 or EdDSA: JSSE has no SM2).
+     */
+    static KeyManager[] keyManagers(Path chainFile, Path keyFile) throws IOException, GeneralSecurityException {
+        SigningKey device = KeyFiles.load(keyFile);
+        if (device.algorithm() == SignatureAlgorithm.SM2_SM3) {
+            throw new IOException("the device key " + keyFile + " is an SM2 key, which TLS cannot use as a client certificate key;"
+                    + " use transport=coap with a transport key, or a broker that accepts a user name and password");
+        }
+        String alg = device.algorithm() == SignatureAlgorithm.EDDSA ? "Ed25519" : "EC";
+        PrivateKey key = KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(keyFile)));
+        List<Certificate> chain = new ArrayList<>(CertificateFactory.getInstance("X.509")
+                .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(chainFile))));
+        if (chain.isEmpty()) {
+            throw new IOException("no certificates in " + chainFile);
+        }
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("device", key, new char[0], chain.toArray(new Certificate[0]));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, new char[0]);
+        return kmf.getKeyManagers();
+    }
+
+    private static TrustManager[] trustManagers(Path caFile) throws IOException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         int i = 0;
@@ -141,9 +217,7 @@ public final class MqttTransport implements Transport {
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
+        return tmf.getTrustManagers();
     }
 
     private void connect() {

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sensorproof.agent.outbox.OverflowPolicy;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AgentConfigTest {
 
@@ -72,5 +74,16 @@ class AgentConfigTest {
         p.setProperty("coap.dtls.mode", "x509");
         p.setProperty("transport", "http");
         assertThatThrownBy(() -> AgentConfig.resolve(p, Map.of())).hasMessageContaining("mqtt or coap");
+    }
+
+    @Test
+    void presentsTheEnrollmentCertificateByDefaultAndAnExplicitChainInstead(@TempDir Path dir) throws Exception {
+        Properties p = minimal();
+        p.setProperty("data.dir", dir.toString());
+        assertThat(AgentConfig.resolve(p, Map.of()).mqttClientCertificate()).as("not enrolled: no client certificate").isEmpty();
+        Files.writeString(dir.resolve("device-cert.pem"), "chain");
+        assertThat(AgentConfig.resolve(p, Map.of()).mqttClientCertificate()).contains(dir.resolve("device-cert.pem"));
+        p.setProperty("mqtt.tls.certificate-file", "/elsewhere/chain.pem");
+        assertThat(AgentConfig.resolve(p, Map.of()).mqttClientCertificate()).contains(Path.of("/elsewhere/chain.pem"));
     }
 }

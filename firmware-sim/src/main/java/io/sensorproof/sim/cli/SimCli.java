@@ -113,8 +113,13 @@ public final class SimCli implements Callable<Integer> {
         @Option(names = "--api-key-file", description = "File with an operator API key, e.g. data/operator-api-key (or SENSORPROOF_API_KEY).")
         Path apiKeyFile;
 
-        @Option(names = "--mqtt-url", defaultValue = "tcp://127.0.0.1:1883", description = "The gateway's broker (default ${DEFAULT-VALUE}).")
+        @Option(names = "--mqtt-url", defaultValue = "ssl://127.0.0.1:8883", description = {"The gateway's broker (default ${DEFAULT-VALUE}:"
+                + " the standalone gateway's device listener, where devices present their enrollment certificate).",
+                "tcp://host:port for an external broker without TLS."})
         String mqttUrl;
+
+        @Option(names = "--mqtt-ca-file", description = "PEM certificates trusted for an ssl:// broker, e.g. the gateway's data/broker/auth/server.pem.")
+        Path mqttCaFile;
 
         @Option(names = "--mode", defaultValue = "IN_JVM", description = "IN_JVM (default) or PROCESSES (one JVM per device; power loss = SIGKILL).")
         FleetRunner.Mode mode;
@@ -148,7 +153,7 @@ public final class SimCli implements Callable<Integer> {
             GatewayClient client = client(api, apiKeyFile);
             FleetRunner runner = new FleetRunner(scenario, client, provisioning.provisioner(client),
                     new FleetRunner.Options(mode, workDir, mqttUrl, Optional.of(scenarioFile), drainSeconds * 1000, !noVerify,
-                            quiet ? null : System.err));
+                            quiet ? null : System.err, Optional.ofNullable(mqttCaFile)));
             RunReport report = runner.run();
             report.write(summary);
             PrintWriter out = spec.commandLine().getOut();
@@ -168,8 +173,11 @@ public final class SimCli implements Callable<Integer> {
         @Option(names = "--api-key-file", description = "File with an operator API key.")
         Path apiKeyFile;
 
-        @Option(names = "--mqtt-url", defaultValue = "tcp://127.0.0.1:1883", description = "The gateway's broker.")
+        @Option(names = "--mqtt-url", defaultValue = "ssl://127.0.0.1:8883", description = "The gateway's broker (ignored with --start-gateway).")
         String mqttUrl;
+
+        @Option(names = "--mqtt-ca-file", description = "PEM certificates trusted for an ssl:// broker (ignored with --start-gateway).")
+        Path mqttCaFile;
 
         @Option(names = "--start-gateway", description = "Start this packaged gateway (quarkus-run.jar) in standalone mode for the run.")
         Path runJar;
@@ -206,10 +214,11 @@ public final class SimCli implements Callable<Integer> {
             if (runJar != null) {
                 try (StandaloneGateway gateway = StandaloneGateway.start(runJar, workDir.toAbsolutePath().resolve("gateway-data"),
                         Duration.ofMinutes(3))) {
-                    FleetLoad.run(new GatewayClient(gateway.apiBase(), gateway.operatorKey()), gateway.mqttUrl(), workDir, p, out, System.err);
+                    FleetLoad.run(new GatewayClient(gateway.apiBase(), gateway.operatorKey()), gateway.mqttUrl(),
+                            Optional.of(gateway.brokerCaFile()), workDir, p, out, System.err);
                 }
             } else {
-                FleetLoad.run(client(api, apiKeyFile), mqttUrl, workDir, p, out, System.err);
+                FleetLoad.run(client(api, apiKeyFile), mqttUrl, Optional.ofNullable(mqttCaFile), workDir, p, out, System.err);
             }
             System.err.println("results in " + out.toAbsolutePath());
             return 0;
@@ -231,6 +240,9 @@ public final class SimCli implements Callable<Integer> {
         @Option(names = "--mqtt-url", required = true)
         String mqttUrl;
 
+        @Option(names = "--mqtt-ca-file")
+        Path mqttCaFile;
+
         @Option(names = "--ack-key", required = true, description = "Gateway acknowledgement key, base64 SPKI.")
         String ackKey;
 
@@ -243,7 +255,8 @@ public final class SimCli implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Scenario scenario = ScenarioParser.read(scenarioFile);
-            return DeviceRunner.run(scenario, device, dataDir, mqttUrl, Base64.getDecoder().decode(ackKey), wallEpochMillis, drainSeconds * 1000);
+            return DeviceRunner.run(scenario, device, dataDir, mqttUrl, Optional.ofNullable(mqttCaFile), Base64.getDecoder().decode(ackKey),
+                    wallEpochMillis, drainSeconds * 1000);
         }
     }
 }

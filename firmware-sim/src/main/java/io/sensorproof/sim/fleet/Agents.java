@@ -64,8 +64,10 @@ public final class Agents {
     }
 
     /** The agent configuration of a simulated device. */
-    public static AgentConfig config(String tenant, String device, Path dataDir, String mqttUrl, byte[] ackKeySpki, AgentSettings s) {
+    public static AgentConfig config(String tenant, String device, Path dataDir, String mqttUrl, Optional<Path> mqttCaFile, byte[] ackKeySpki,
+            AgentSettings s) {
         Properties p = new Properties();
+        mqttCaFile.ifPresent(ca -> p.setProperty("mqtt.tls.ca-file", ca.toString()));
         p.setProperty("tenant", tenant);
         p.setProperty("device", device);
         p.setProperty("data.dir", dataDir.toString());

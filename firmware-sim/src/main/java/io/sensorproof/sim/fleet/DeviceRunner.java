@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -43,15 +44,15 @@ public final class DeviceRunner {
      *
      * @return 0 when drained, 3 when acknowledgements were still missing after {@code drainMillis}
      */
-    public static int run(Scenario scenario, String deviceId, Path dataDir, String mqttUrl, byte[] ackKeySpki, long wallEpochMillis,
-            long drainMillis) throws IOException, InterruptedException {
+    public static int run(Scenario scenario, String deviceId, Path dataDir, String mqttUrl, Optional<Path> mqttCaFile, byte[] ackKeySpki,
+            long wallEpochMillis, long drainMillis) throws IOException, InterruptedException {
         if (scenario.speed() <= 0) {
             throw new IllegalArgumentException("process mode needs a positive speed");
         }
         DeviceSpec spec = scenario.device(deviceId);
         DeviceSimulation simulation = new DeviceSimulation(scenario, spec);
         SigningKey key = Agents.deviceKey(dataDir);
-        AgentConfig config = Agents.config(scenario.tenant(), deviceId, dataDir, mqttUrl, ackKeySpki, scenario.agent());
+        AgentConfig config = Agents.config(scenario.tenant(), deviceId, dataDir, mqttUrl, mqttCaFile, ackKeySpki, scenario.agent());
         long first = firstDueTick(scenario, wallEpochMillis, System.currentTimeMillis());
         simulation.skipTo(first);
         SimulatedClock clock = new SimulatedClock(simulation.deviceTimeMillis(Math.max(0, first - 1)));

@@ -52,7 +52,8 @@ public final class FleetLoad {
     }
 
     /** Runs the steps against {@code gateway} and writes {@code out}. */
-    public static Map<String, Object> run(GatewayClient gateway, String mqttUrl, Path workDir, Parameters p, Path out, PrintStream progress)
+    public static Map<String, Object> run(GatewayClient gateway, String mqttUrl, Optional<Path> mqttCaFile, Path workDir, Parameters p, Path out,
+            PrintStream progress)
             throws IOException, InterruptedException {
         List<Step> steps = new ArrayList<>();
         Step best = null;
@@ -63,7 +64,7 @@ public final class FleetLoad {
             double messagesBefore = gateway.metric("sensorproof_ingest_stored_messages_total").orElse(0.0);
             FleetRunner runner = new FleetRunner(scenario, gateway, p.provisioning().provisioner(gateway),
                     new FleetRunner.Options(FleetRunner.Mode.IN_JVM, workDir.resolve("fleet-" + size), mqttUrl, Optional.empty(),
-                            Math.max(30_000, p.maxDrainSeconds() * 3000), false, progress));
+                            Math.max(30_000, p.maxDrainSeconds() * 3000), false, progress, mqttCaFile));
             RunReport report = runner.run();
             double readings = gateway.metric("sensorproof_ingest_stored_readings_total").orElse(0.0) - readingsBefore;
             double messages = gateway.metric("sensorproof_ingest_stored_messages_total").orElse(0.0) - messagesBefore;

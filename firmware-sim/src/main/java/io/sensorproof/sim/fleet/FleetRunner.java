@@ -49,14 +49,20 @@ public final class FleetRunner {
     }
 
     /**
-     * @param mqttUrl the broker, {@code tcp://host:port}
+     * @param mqttUrl the broker, {@code tcp://host:port}, or {@code ssl://host:port} (devices present
+     *     their enrollment certificate, as the standalone gateway's broker requires: ADR 019)
      * @param scenarioFile the scenario's file (process mode passes it to the device processes)
      * @param drainMillis how long devices may take to get everything acknowledged after the last tick
      * @param verify read back stored readings, messages and quarantine and compare (small fleets)
      * @param progress where a progress line goes every two seconds (null: none)
+     * @param mqttCaFile PEM certificates trusted for an {@code ssl://} broker (the standalone gateway's
+     *     {@code broker/auth/server.pem}); empty: the JDK's trust store
      */
     public record Options(Mode mode, Path workDir, String mqttUrl, Optional<Path> scenarioFile, long drainMillis, boolean verify,
-            PrintStream progress) {
+            PrintStream progress, Optional<Path> mqttCaFile) {
+        public Options {
+            mqttCaFile = mqttCaFile == null ? Optional.empty() : mqttCaFile;
+        }
     }
 
     private final Scenario scenario;
@@ -130,7 +136,8 @@ public final class FleetRunner {
                 get(f);
             }
             if (scenario.faults().stream().anyMatch(f -> f.type().kind() == FaultType.Kind.INJECTED)) {
-                injector = new Injector(options.mqttUrl(), scenario.tenant(), gateway, gateway.ackKeySpki());
+                injector = new Injector(options.mqttUrl(), options.mqttCaFile(), scenario.tenant(), gateway, gateway.ackKeySpki(),
+                        id -> options.workDir().resolve("devices").resolve(id));
             }
             for (Fault f : scenario.faults()) {
                 faultRuns.add(new FaultRun(f));
@@ -200,13 +207,13 @@ public final class FleetRunner {
         boolean partitioned = scenario.faultsOf(spec.id()).stream()
                 .anyMatch(f -> f.type() == FaultType.NETWORK_PARTITION || f.type() == FaultType.REKEY);
         Optional<TcpProxy> proxy = partitioned ? Optional.of(TcpProxy.start(broker.getHost(), broker.getPort())) : Optional.empty();
-        String url = proxy.map(p -> "tcp://127.0.0.1:" + p.port()).orElse(options.mqttUrl());
+        String url = proxy.map(p -> broker.getScheme() + "://127.0.0.1:" + p.port()).orElse(options.mqttUrl());
         if (options.mode() == Mode.IN_JVM) {
             return new InJvmDevice(new DeviceSimulation(scenario, spec),
-                    Agents.config(scenario.tenant(), spec.id(), dataDir, url, ackKey, scenario.agent()), key, ackKey, proxy,
+                    Agents.config(scenario.tenant(), spec.id(), dataDir, url, options.mqttCaFile(), ackKey, scenario.agent()), key, ackKey, proxy,
                     options.verify(), scenario.start().toEpochMilli());
         }
-        return new ProcessDevice(spec.id(), options.scenarioFile().get().toAbsolutePath(), dataDir, url, ackKey, wallEpoch,
+        return new ProcessDevice(spec.id(), options.scenarioFile().get().toAbsolutePath(), dataDir, url, options.mqttCaFile(), ackKey, wallEpoch,
                 options.drainMillis(), key, proxy);
     }
 

@@ -4,6 +4,8 @@ import com.authlete.cbor.CBORByteArray;
 import com.authlete.cbor.CBORItemList;
 import com.authlete.cbor.CBORPairList;
 import com.authlete.cbor.CBORTaggedItem;
+import io.sensorproof.agent.enroll.EnrollmentState;
+import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.protocol.ProtocolException;
 import io.sensorproof.protocol.ack.Acknowledgement;
 import io.sensorproof.protocol.ack.AcknowledgementCodec;
@@ -23,15 +25,22 @@ import io.sensorproof.protocol.senml.ReadingPack;
 import io.sensorproof.protocol.senml.SenmlCodec;
 import io.sensorproof.sim.SimError;
 import io.sensorproof.sim.SimException;
+import io.sensorproof.sim.gateway.DeviceProvisioner;
 import io.sensorproof.sim.gateway.GatewayClient;
 import io.sensorproof.sim.scenario.Fault;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
+import java.util.function.Function;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +49,7 @@ import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.MqttToken;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -53,32 +63,72 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * stored (read back through the API), as a man in the middle would from captured traffic, and for a
  * replay or a conflicting duplicate it listens on the device's acknowledgement topic for the
  * gateway's signed answer.
+ *
+ * <p>It connects as the device it works on ({@code <tenant>/<device>/injector}, with that device's
+ * enrollment certificate on an {@code ssl://} broker), since the standalone broker serves nobody else
+ * on a device's topics (ADR 019); a publish the broker refuses (a replay onto another device's topic)
+ * is recorded with the reply {@value #REFUSED_BY_BROKER} and never reaches the gateway.
  */
 final class Injector implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final long REPLY_WAIT_MILLIS = 15_000;
 
+    /** The reply recorded for a publish the broker answered with "not authorized". */
+    static final String REFUSED_BY_BROKER = "REFUSED_BY_BROKER";
+    private static final int NOT_AUTHORIZED = 0x87;
+
     private final GatewayClient gateway;
+    private final String brokerUrl;
+    private final Optional<Path> caFile;
+    private final Function<String, Path> dataDirOf;
     private final String tenant;
     private final VerificationKey gatewayKey;
-    private final MqttClient client;
+    private final Map<String, MqttClient> clients = new HashMap<>();
     private final BlockingQueue<byte[]> replies = new LinkedBlockingQueue<>();
     private final Set<String> subscribed = new HashSet<>();
 
-    Injector(String brokerUrl, String tenant, GatewayClient gateway, byte[] ackKeySpki) {
+    /**
+     * @param caFile trusted certificates for an {@code ssl://} broker
+     * @param dataDirOf a device's data directory (its key and enrollment certificate)
+     */
+    Injector(String brokerUrl, Optional<Path> caFile, String tenant, GatewayClient gateway, byte[] ackKeySpki,
+            Function<String, Path> dataDirOf) {
         this.gateway = gateway;
+        this.brokerUrl = brokerUrl;
+        this.caFile = caFile;
+        this.dataDirOf = dataDirOf;
         this.tenant = tenant;
         this.gatewayKey = Keys.publicKeyFromSpki(ackKeySpki);
+    }
+
+    /** The connection as {@code device}, opened (again) when needed: the broker closes it after a refused publish. */
+    private synchronized MqttClient client(String device) {
+        MqttClient existing = clients.get(device);
+        if (existing != null && existing.isConnected()) {
+            return existing;
+        }
+        if (existing != null) {
+            closeQuietly(existing);
+            subscribed.removeIf(t -> t.equals(Topics.ack(tenant, device)));
+        }
         try {
-            client = new MqttClient(brokerUrl, "sim-injector-" + UUID.randomUUID().toString().substring(0, 8), new MemoryPersistence());
+            MqttClient client = new MqttClient(brokerUrl, MqttTransport.clientId(tenant, device) + "/injector", new MemoryPersistence());
             MqttConnectionOptions options = new MqttConnectionOptions();
             options.setCleanStart(true);
             options.setConnectionTimeout(10);
+            if (brokerUrl.startsWith("ssl://")) {
+                Path dir = dataDirOf.apply(device);
+                Path chain = dir.resolve(EnrollmentState.CHAIN_FILE);
+                options.setSocketFactory(MqttTransport.tlsContext(Files.isRegularFile(chain) ? Optional.of(chain) : Optional.empty(),
+                        dir.resolve(DeviceProvisioner.KEY_FILE), caFile).getSocketFactory());
+            }
             client.setCallback(new Replies());
             client.connect(options);
-        } catch (MqttException e) {
-            throw new SimException(SimError.FAULT_NOT_INJECTED, "injector cannot connect to " + brokerUrl + ": " + e.getMessage(), e);
+            clients.put(device, client);
+            return client;
+        } catch (MqttException | IOException | GeneralSecurityException e) {
+            throw new SimException(SimError.FAULT_NOT_INJECTED, "injector cannot connect to " + brokerUrl + " as " + device + ": " + e.getMessage(), e);
         }
     }
 
@@ -94,7 +144,7 @@ final class Injector implements AutoCloseable {
             switch (fault.type()) {
                 case TAMPERED -> {
                     byte[] tampered = withPayload(raw, SenmlCodec.encode(altered(original.pack(), i + 1)));
-                    publish(ownTopic, tampered);
+                    publish(victim, ownTopic, tampered);
                     done.add(new Injection(ownTopic, header.boot(), header.seq(), header.kidHex(), "payload altered, signature kept", null));
                 }
                 case REPLAY -> {
@@ -102,10 +152,10 @@ final class Injector implements AutoCloseable {
                     String reply = null;
                     if (fault.toDevice().isEmpty()) {
                         listen(victim);
-                        publish(topic, raw);
+                        publish(victim, topic, raw);
                         reply = awaitReply(victim, header.boot(), header.seq());
-                    } else {
-                        publish(topic, raw);
+                    } else if (!publish(victim, topic, raw)) {
+                        reply = REFUSED_BY_BROKER;
                     }
                     done.add(new Injection(topic, header.boot(), header.seq(), header.kidHex(), "stored message published again, byte for byte", reply));
                 }
@@ -113,14 +163,14 @@ final class Injector implements AutoCloseable {
                     byte[] conflicting = ReadingMessages.sign(altered(original.pack(), i + 1), header.boot(), header.seq(),
                             header.deviceTimeMillis(), victimKey);
                     listen(victim);
-                    publish(ownTopic, conflicting);
+                    publish(victim, ownTopic, conflicting);
                     done.add(new Injection(ownTopic, header.boot(), header.seq(), header.kidHex(),
                             "other content signed by the device under a stored (boot, seq)", awaitReply(victim, header.boot(), header.seq())));
                 }
                 case KEY_SWAP -> {
                     SigningKey swapped = Keys.generate(SignatureAlgorithm.ES256, RANDOM);
                     byte[] message = ReadingMessages.sign(original.pack(), header.boot(), header.seq() + 1 + i, header.deviceTimeMillis(), swapped);
-                    publish(ownTopic, message);
+                    publish(victim, ownTopic, message);
                     done.add(new Injection(ownTopic, header.boot(), header.seq() + 1 + i, swapped.verificationKey().kidHex(),
                             "signed by a key the device was never registered with", null));
                 }
@@ -134,6 +184,7 @@ final class Injector implements AutoCloseable {
     private void listen(String device) {
         String topic = Topics.ack(tenant, device);
         try {
+            MqttClient client = client(device);
             if (subscribed.add(topic)) {
                 client.subscribe(topic, 1);
             }
@@ -202,11 +253,21 @@ final class Injector implements AutoCloseable {
         return new CBORTaggedItem(CoseSign1.TAG, array).encode();
     }
 
-    private void publish(String topic, byte[] payload) {
+    /** Publishes as {@code device}; false when the broker refused it (not authorized). */
+    private boolean publish(String device, String topic, byte[] payload) {
         try {
             MqttMessage m = new MqttMessage(payload);
             m.setQos(1);
-            client.publish(topic, m);
+            MqttToken token = client(device).getTopic(topic).publish(m);
+            token.waitForCompletion(REPLY_WAIT_MILLIS);
+            int[] codes = token.getReasonCodes();
+            if (codes != null && codes.length > 0 && codes[0] == NOT_AUTHORIZED) {
+                return false;
+            }
+            if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                throw new SimException(SimError.FAULT_NOT_INJECTED, "the broker refused the publish to " + topic + " with reason " + codes[0]);
+            }
+            return true;
         } catch (MqttException e) {
             throw new SimException(SimError.FAULT_NOT_INJECTED, "publishing to " + topic + " failed: " + e.getMessage(), e);
         }
@@ -246,7 +307,14 @@ final class Injector implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        for (MqttClient c : clients.values()) {
+            closeQuietly(c);
+        }
+        clients.clear();
+    }
+
+    private static void closeQuietly(MqttClient client) {
         try {
             if (client.isConnected()) {
                 client.disconnect();

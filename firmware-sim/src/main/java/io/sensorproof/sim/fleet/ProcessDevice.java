@@ -26,6 +26,7 @@ final class ProcessDevice implements FleetDevice {
     private final Path scenarioFile;
     private final Path dataDir;
     private final String mqttUrl;
+    private final Optional<Path> mqttCaFile;
     private final byte[] ackKeySpki;
     private final long wallEpochMillis;
     private final long drainMillis;
@@ -35,8 +36,9 @@ final class ProcessDevice implements FleetDevice {
     private Process process;
     private int starts;
 
-    ProcessDevice(String id, Path scenarioFile, Path dataDir, String mqttUrl, byte[] ackKeySpki, long wallEpochMillis, long drainMillis,
-            SigningKey key, Optional<TcpProxy> proxy) {
+    ProcessDevice(String id, Path scenarioFile, Path dataDir, String mqttUrl, Optional<Path> mqttCaFile, byte[] ackKeySpki,
+            long wallEpochMillis, long drainMillis, SigningKey key, Optional<TcpProxy> proxy) {
+        this.mqttCaFile = mqttCaFile;
         this.id = id;
         this.scenarioFile = scenarioFile;
         this.dataDir = dataDir;
@@ -71,6 +73,7 @@ final class ProcessDevice implements FleetDevice {
                 "--scenario", scenarioFile.toString(), "--device", id, "--data-dir", dataDir.toString(), "--mqtt-url", mqttUrl,
                 "--ack-key", Base64.getEncoder().encodeToString(ackKeySpki), "--wall-epoch-millis", Long.toString(wallEpochMillis),
                 "--drain-timeout-seconds", Long.toString(Math.max(1, drainMillis / 1000))));
+        mqttCaFile.ifPresent(ca -> command.addAll(List.of("--mqtt-ca-file", ca.toString())));
         starts++;
         Path log = dataDir.resolve("device-" + starts + ".log");
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

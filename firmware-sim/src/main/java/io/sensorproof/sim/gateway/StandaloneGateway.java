@@ -48,6 +48,7 @@ public final class StandaloneGateway implements AutoCloseable {
         Files.createDirectories(dataDir);
         int http = freePort();
         int broker = freePort();
+        int brokerTls = freePort();
         int postgres = freePort();
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -58,8 +59,12 @@ public final class StandaloneGateway implements AutoCloseable {
         pb.environment().put("SENSORPROOF_DATA_DIR", dataDir.toAbsolutePath().toString());
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(http));
         pb.environment().put("SENSORPROOF_EMBEDDED_BROKER_PORT", Integer.toString(broker));
+        pb.environment().put("SENSORPROOF_EMBEDDED_BROKER_TLS_PORT", Integer.toString(brokerTls));
+        pb.environment().put("SENSORPROOF_EMBEDDED_BROKER_TLS_BIND", "127.0.0.1");
         pb.environment().put("SENSORPROOF_EMBEDDED_POSTGRES_PORT", Integer.toString(postgres));
-        StandaloneGateway gateway = new StandaloneGateway(pb.start(), dataDir.toAbsolutePath(), log, http, broker);
+        // the simulator speaks MQTT only: CoAP on a free UDP port, so that it never collides with another gateway on 5684
+        pb.environment().put("SENSORPROOF_COAP_PORT", "0");
+        StandaloneGateway gateway = new StandaloneGateway(pb.start(), dataDir.toAbsolutePath(), log, http, brokerTls);
         try {
             gateway.awaitReady(readyTimeout);
         } catch (RuntimeException | InterruptedException e) {
@@ -96,9 +101,17 @@ public final class StandaloneGateway implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + httpPort);
     }
 
-    /** The embedded broker, {@code tcp://127.0.0.1:port}. */
+    /**
+     * The embedded broker's device listener, {@code ssl://127.0.0.1:port}: devices present their
+     * enrollment certificate there (ADR 019) and trust {@link #brokerCaFile()}.
+     */
     public String mqttUrl() {
-        return "tcp://127.0.0.1:" + brokerPort;
+        return "ssl://127.0.0.1:" + brokerPort;
+    }
+
+    /** The embedded broker's TLS certificate, the trust anchor for {@link #mqttUrl()}. */
+    public Path brokerCaFile() {
+        return dataDir.resolve("broker").resolve("auth").resolve("server.pem");
     }
 
     /** The bootstrap operator API key the gateway wrote at its first start. */

@@ -5,6 +5,7 @@ import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.sensorproof.broker.BrokerProcess;
+import io.sensorproof.broker.access.AccessPolicy;
 import java.io.IOException;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -56,9 +57,15 @@ public final class GatewayMain {
         if (!config.externalBroker()) {
             try {
                 BrokerProcess broker = StandaloneBroker.start(config);
-                System.setProperty(StandaloneConfig.MQTT_URL, broker.url());
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> stopBrokerAfterQuarkus(broker), "embedded-broker-shutdown"));
-                LOG.info("embedded MQTT broker (HiveMQ CE, pid " + broker.pid() + ") at " + broker.url());
+                // the gateway's own client: the only one the plain listener accepts (ADR 019)
+                System.setProperty(StandaloneConfig.MQTT_URL, broker.url());
+                System.setProperty("sensorproof.mqtt.username", AccessPolicy.GATEWAY_USERNAME);
+                System.setProperty("sensorproof.mqtt.password", broker.credentials().orElseThrow().gatewayPassword());
+                LOG.info("embedded MQTT broker (HiveMQ CE, pid " + broker.pid() + "): gateway client at " + broker.url()
+                        + ", devices with their enrollment certificate at " + broker.deviceUrl().orElseThrow()
+                        + " (listening on " + config.brokerTlsBind() + "; server certificate for agents' mqtt.tls.ca-file: "
+                        + broker.credentials().orElseThrow().serverCertificate() + ")");
             } catch (IOException | RuntimeException e) {
                 LOG.error("cannot start the embedded MQTT broker: " + e.getMessage(), e);
                 if (embedded != null) {

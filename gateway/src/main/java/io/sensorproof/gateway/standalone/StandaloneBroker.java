@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Finds the standalone broker jar and starts it ({@link BrokerProcess}) when no MQTT URL is
- * configured. The jar sits next to the packaged application ({@code quarkus-app/broker/}); when
+ * configured: the gateway's client on the plain listener of 127.0.0.1 by password, devices on the
+ * TLS listener by device certificate (ADR 019). The jar sits next to the packaged application ({@code quarkus-app/broker/}); when
  * running from the build tree, the one built by the {@code embedded-broker} module is used.
  */
 final class StandaloneBroker {
@@ -22,7 +23,13 @@ final class StandaloneBroker {
         Path jar = config.brokerJar().map(Path::of).or(StandaloneBroker::locateJar).orElseThrow(() ->
                 new IOException("embedded-broker.jar not found; build it (mvn -pl embedded-broker package) or set "
                         + StandaloneConfig.BROKER_JAR + ", or point " + StandaloneConfig.MQTT_URL + " at a broker"));
-        return BrokerProcess.start(jar, config.dataDirectory().resolve("broker"), "127.0.0.1", config.brokerPort(), Duration.ofSeconds(120));
+        return BrokerProcess.start(jar, brokerDirectory(config.dataDirectory()), "127.0.0.1", config.brokerPort(),
+                new BrokerProcess.DeviceListener(config.brokerTlsBind(), config.brokerTlsPort()), Duration.ofSeconds(120));
+    }
+
+    /** Where the embedded broker keeps its state; its credential files are in {@code auth/} (ADR 019). */
+    static Path brokerDirectory(Path dataDirectory) {
+        return dataDirectory.resolve("broker");
     }
 
     static Optional<Path> locateJar() {

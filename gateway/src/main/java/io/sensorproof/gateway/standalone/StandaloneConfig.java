@@ -36,10 +36,14 @@ import java.util.Optional;
  * @param mqttUrl {@code sensorproof.mqtt.url}: a real broker; switches the embedded one off
  * @param brokerPort {@code sensorproof.embedded-broker.port}: port of the embedded broker on 127.0.0.1
  * @param brokerJar {@code sensorproof.embedded-broker.jar}: where the broker's jar is, if not found by itself
+ * @param brokerTlsPort {@code sensorproof.embedded-broker.tls-port}: the embedded broker's device
+ *     listener, TLS with device certificates (default 8883; ADR 019)
+ * @param brokerTlsBind {@code sensorproof.embedded-broker.tls-bind}: address of the device listener
+ *     (default 0.0.0.0)
  */
 public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<String> databaseUrl,
         Optional<String> jdbcUrl, Optional<String> reactiveUrl, Optional<String> mqttUrl, int brokerPort,
-        Optional<String> brokerJar) {
+        Optional<String> brokerJar, int brokerTlsPort, String brokerTlsBind) {
 
     /** Name of the data directory setting, for messages. */
     public static final String DATA_DIR = "sensorproof.data-dir";
@@ -53,6 +57,10 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
     public static final String BROKER_PORT = "sensorproof.embedded-broker.port";
     /** Name of the embedded broker jar setting, for messages. */
     public static final String BROKER_JAR = "sensorproof.embedded-broker.jar";
+    /** Name of the embedded broker's device listener port setting, for messages. */
+    public static final String BROKER_TLS_PORT = "sensorproof.embedded-broker.tls-port";
+    /** Name of the embedded broker's device listener address setting, for messages. */
+    public static final String BROKER_TLS_BIND = "sensorproof.embedded-broker.tls-bind";
 
     public StandaloneConfig {
         if (dataDirectory == null) {
@@ -69,6 +77,12 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
         brokerJar = brokerJar.filter(u -> !u.isBlank());
         if (brokerPort < 1 || brokerPort > 65535) {
             throw new IllegalArgumentException(BROKER_PORT + " must be 1-65535, was " + brokerPort);
+        }
+        if (brokerTlsPort < 1 || brokerTlsPort > 65535 || brokerTlsPort == brokerPort) {
+            throw new IllegalArgumentException(BROKER_TLS_PORT + " must be 1-65535 and differ from " + BROKER_PORT + ", was " + brokerTlsPort);
+        }
+        if (brokerTlsBind == null || brokerTlsBind.isBlank()) {
+            throw new IllegalArgumentException(BROKER_TLS_BIND + " must be an address");
         }
     }
 
@@ -141,7 +155,8 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
         return new StandaloneConfig(Path.of(settings.dataDir()), settings.embeddedPostgres().port(), settings.database().url(),
                 config.getOptionalValue("quarkus.datasource.jdbc.url", String.class),
                 config.getOptionalValue("quarkus.datasource.reactive.url", String.class),
-                settings.mqtt().url(), settings.embeddedBroker().port(), settings.embeddedBroker().jar());
+                settings.mqtt().url(), settings.embeddedBroker().port(), settings.embeddedBroker().jar(),
+                settings.embeddedBroker().tlsPort(), settings.embeddedBroker().tlsBind().trim());
     }
 
     private static void requirePostgresUrl(String url) {

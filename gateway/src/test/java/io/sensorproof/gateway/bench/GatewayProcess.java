@@ -61,6 +61,7 @@ final class GatewayProcess implements AutoCloseable {
         env.put("SENSORPROOF_DATA_DIR", data.toAbsolutePath().toString());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         env.put("SENSORPROOF_EMBEDDED_BROKER_PORT", Integer.toString(brokerPort));
+        env.put("SENSORPROOF_EMBEDDED_BROKER_TLS_PORT", Integer.toString(freePort()));
         env.put("SENSORPROOF_COAP_PORT", "0");
         GatewayProcess gateway = new GatewayProcess(pb.start(), data, httpPort, brokerPort);
         Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "gateway-load-stop-gateway"));

@@ -39,10 +39,14 @@ class GatewayCrashIT {
         int http = GatewayProcess.freePort();
         int brokerPort = GatewayProcess.freePort();
         int pgPort = GatewayProcess.freePort();
+        int brokerTlsPort = GatewayProcess.freePort();
         Map<String, String> env = Map.of("SENSORPROOF_EMBEDDED_BROKER_PORT", Integer.toString(brokerPort),
+                "SENSORPROOF_EMBEDDED_BROKER_TLS_PORT", Integer.toString(brokerTlsPort),
+                "SENSORPROOF_EMBEDDED_BROKER_TLS_BIND", "127.0.0.1",
                 "SENSORPROOF_EMBEDDED_POSTGRES_PORT", Integer.toString(pgPort),
                 "SENSORPROOF_MQTT_CLIENT_ID", "crash-it-gateway");
-        String mqttUrl = "tcp://127.0.0.1:" + brokerPort;
+        // devices reach the standalone broker on its TLS listener with their enrollment certificate (ADR 019)
+        String mqttUrl = "ssl://127.0.0.1:" + brokerTlsPort;
         MessageRows db = new MessageRows("jdbc:postgresql://localhost:" + pgPort + "/sensorproof");
 
         List<StreamingAgent> agents = new ArrayList<>();
@@ -59,11 +63,11 @@ class GatewayCrashIT {
             first.createTenant(apiKey, "crash");
             for (int i = 1; i <= 3; i++) {
                 StreamingAgent a = new StreamingAgent("crash", "meter-" + i);
-                first.registerDevice(apiKey, "crash", a.device, a.key.verificationKey().spki());
+                a.enroll(first, apiKey, root.resolve("agent-" + a.device));
                 agents.add(a);
             }
             for (StreamingAgent a : agents) {
-                a.start(root.resolve("agent-" + a.device), mqttUrl, ackKey, 4);
+                a.start(root.resolve("agent-" + a.device), mqttUrl, Optional.of(first.brokerServerCertificate()), ackKey, 4);
             }
 
             // mid-stream: the gateway has committed and acknowledged a good part, readings keep coming

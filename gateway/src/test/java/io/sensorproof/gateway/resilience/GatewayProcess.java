@@ -167,6 +167,22 @@ final class GatewayProcess implements AutoCloseable {
         call("POST", "/api/v1/tenants/" + tenant + "/devices", apiKey, body, 201);
     }
 
+    /** Creates a device awaiting enrollment and returns its one-time enrollment token. */
+    String createDeviceForEnrollment(String apiKey, String tenant, String deviceId) throws Exception {
+        JsonNode n = JSON.readTree(call("POST", "/api/v1/tenants/" + tenant + "/devices", apiKey, Map.of("deviceId", deviceId), 201));
+        return n.path("enrollment").path("token").asText();
+    }
+
+    /** The embedded broker's TLS certificate, which agents trust for its device listener (ADR 019). */
+    Path brokerServerCertificate() {
+        return dataDir.resolve("broker").resolve("auth").resolve("server.pem");
+    }
+
+    /** The embedded broker's credential directory (gateway password, device trust store). */
+    Path brokerAuthDirectory() {
+        return dataDir.resolve("broker").resolve("auth");
+    }
+
     /** {@code sensorproof_ingest_stored_messages_total} from /q/metrics. */
     double storedMessagesMetric() throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/q/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());

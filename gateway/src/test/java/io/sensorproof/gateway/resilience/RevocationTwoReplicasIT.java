@@ -61,7 +61,7 @@ class RevocationTwoReplicasIT {
         GatewayProcess.deleteTree(ROOT);
         Files.createDirectories(ROOT);
         Path repo = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
-        broker = BrokerProcess.start(repo.resolve("embedded-broker/target/embedded-broker.jar"), ROOT.resolve("broker"), "127.0.0.1",
+        broker = BrokerProcess.startAnonymous(repo.resolve("embedded-broker/target/embedded-broker.jar"), ROOT.resolve("broker"), "127.0.0.1",
                 GatewayProcess.freePort(), Duration.ofSeconds(120));
         database = EmbeddedPostgresLauncher.withDefaults().start(EmbeddedPostgresSettings.under(ROOT.resolve("shared-db"), 0));
     }

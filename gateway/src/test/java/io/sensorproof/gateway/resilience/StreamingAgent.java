@@ -2,6 +2,9 @@ package io.sensorproof.gateway.resilience;
 
 import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
+import io.sensorproof.agent.enroll.EnrollmentClient;
+import io.sensorproof.agent.enroll.Enroller;
+import io.sensorproof.agent.keys.KeyFiles;
 import io.sensorproof.agent.transport.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.protocol.cose.Keys;
@@ -10,12 +13,14 @@ import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.senml.Quantity;
 import io.sensorproof.protocol.senml.Reading;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,7 +33,7 @@ final class StreamingAgent implements AutoCloseable {
 
     final String tenant;
     final String device;
-    final SigningKey key;
+    SigningKey key;
     private EdgeAgent agent;
     private Thread feeder;
     private volatile boolean feeding;
@@ -41,9 +46,32 @@ final class StreamingAgent implements AutoCloseable {
         this.key = Keys.generate(SignatureAlgorithm.ES256, RANDOM);
     }
 
+    /**
+     * Enrolls the device through the gateway's exchange (new device, one-time token, key and CSR,
+     * certificate chain in {@code dataDir}): the credentials the standalone broker asks for (ADR 019).
+     */
+    void enroll(GatewayProcess gateway, String apiKey, Path dataDir) throws Exception {
+        Files.createDirectories(dataDir);
+        String token = gateway.createDeviceForEnrollment(apiKey, tenant, device);
+        Path keyFile = dataDir.resolve("device-key.p8");
+        Enroller enroller = new Enroller(dataDir, keyFile, Clock.systemUTC());
+        enroller.enroll(new EnrollmentClient(gateway.baseUri(), Optional.empty()), gateway.baseUri(), Optional.empty(), token,
+                Optional.of(device), SignatureAlgorithm.ES256);
+        key = KeyFiles.load(keyFile);
+    }
+
     /** Starts the agent against {@code mqttUrl} and its feeder (one reading per {@code periodMillis}). */
     void start(Path dataDir, String mqttUrl, byte[] ackKeySpki, long periodMillis) throws IOException {
+        start(dataDir, mqttUrl, Optional.empty(), ackKeySpki, periodMillis);
+    }
+
+    /**
+     * Starts the agent against {@code mqttUrl} ({@code ssl://} with {@code brokerCa} trusted and the
+     * enrollment certificate as client certificate) and its feeder.
+     */
+    void start(Path dataDir, String mqttUrl, Optional<Path> brokerCa, byte[] ackKeySpki, long periodMillis) throws IOException {
         Properties p = new Properties();
+        brokerCa.ifPresent(ca -> p.setProperty("mqtt.tls.ca-file", ca.toString()));
         p.setProperty("tenant", tenant);
         p.setProperty("device", device);
         p.setProperty("data.dir", dataDir.toString());

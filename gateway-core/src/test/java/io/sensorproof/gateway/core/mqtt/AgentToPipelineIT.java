@@ -52,7 +52,7 @@ class AgentToPipelineIT {
         InMemoryMessageStore store = new InMemoryMessageStore();
         InMemoryQuarantine quarantine = new InMemoryQuarantine();
 
-        try (BrokerProcess broker = BrokerProcess.start(jar, dir.resolve("broker"), "127.0.0.1", port, Duration.ofSeconds(90));
+        try (BrokerProcess broker = BrokerProcess.startAnonymous(jar, dir.resolve("broker"), "127.0.0.1", port, Duration.ofSeconds(90));
                 MqttIngestAdapter gateway = new MqttIngestAdapter(MqttIngestSettings.defaults(broker.url(), "gateway-a"),
                         adapter -> IngestPipeline.builder()
                                 .directory(kid -> Arrays.equals(kid, deviceKey.verificationKey().kid()) ? Optional.of(device) : Optional.empty())
