@@ -178,7 +178,7 @@ class BrokerRestartMidBatchIT {
         InMemoryQuarantine quarantine = new InMemoryQuarantine();
         PubackAudit audit = new PubackAudit(store, keyOfPayload);
 
-        BrokerProcess broker = BrokerProcess.start(jar, brokerDir, "127.0.0.1", port, Duration.ofSeconds(90));
+        BrokerProcess broker = BrokerProcess.startAnonymous(jar, brokerDir, "127.0.0.1", port, Duration.ofSeconds(90));
         try (MqttWireTap tap = MqttWireTap.start(new InetSocketAddress("127.0.0.1", port), audit);
                 MqttIngestAdapter gateway = new MqttIngestAdapter(MqttIngestSettings.defaults(tap.url(), "gateway-a"),
                         adapter -> IngestPipeline.builder()
@@ -194,7 +194,7 @@ class BrokerRestartMidBatchIT {
             Set<Integer> firstIds = Set.copyOf(audit.outstanding.get(firstLink).keySet());
 
             broker.close();
-            broker = BrokerProcess.start(jar, brokerDir, "127.0.0.1", port, Duration.ofSeconds(90));
+            broker = BrokerProcess.startAnonymous(jar, brokerDir, "127.0.0.1", port, Duration.ofSeconds(90));
             await().atMost(WAIT).until(() -> audit.newestSubscribedLink() > firstLink && gateway.isConnected());
             int secondLink = audit.newestSubscribedLink();
             publish(broker.url(), "device-after", after);
