@@ -4,6 +4,7 @@ import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.transport.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
+import io.sensorproof.agent.transport.RecordingTransport;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
@@ -17,11 +18,13 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An in-process {@link EdgeAgent} with its own data directory and a feeder thread that submits a
- * reading every few milliseconds until {@link #stopFeeding()}.
+ * reading every few milliseconds until {@link #stopFeeding()}. Its transport records, on the device
+ * side, every acknowledgement that verifies with the gateway's key ({@link #acknowledged()}).
  */
 final class StreamingAgent implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -30,6 +33,7 @@ final class StreamingAgent implements AutoCloseable {
     final String device;
     final SigningKey key;
     private EdgeAgent agent;
+    private RecordingTransport recorder;
     private Thread feeder;
     private volatile boolean feeding;
     private final AtomicLong fed = new AtomicLong();
@@ -56,8 +60,9 @@ final class StreamingAgent implements AutoCloseable {
         p.setProperty("reconnect.max-millis", "2000");
         AgentConfig config = AgentConfig.resolve(p, Map.of());
         agent = EdgeAgent.start(config, key, Keys.publicKeyFromSpki(ackKeySpki),
-                metrics -> new MqttTransport(config, new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), RANDOM),
-                        metrics::recordBackoff), Clock.systemUTC());
+                metrics -> recorder = new RecordingTransport(new MqttTransport(config,
+                        new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), RANDOM), metrics::recordBackoff),
+                        Keys.publicKeyFromSpki(ackKeySpki)), Clock.systemUTC());
         feeding = true;
         feeder = new Thread(() -> feed(periodMillis), "feeder-" + device);
         feeder.setDaemon(true);
@@ -92,6 +97,11 @@ final class StreamingAgent implements AutoCloseable {
 
     EdgeAgent agent() {
         return agent;
+    }
+
+    /** Every (device, boot, seq) this device received a verified "stored" acknowledgement for, so far. */
+    Set<RecordingTransport.AckedKey> acknowledged() {
+        return recorder == null ? Set.of() : recorder.acknowledged();
     }
 
     long fed() {
