@@ -2,6 +2,7 @@ package io.sensorproof.gateway.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
@@ -42,8 +43,9 @@ class PgMessageStoreIT extends PgMessageStoreContract {
             c.setAutoCommit(false);
             insertUncommitted(c, theirs);
             CompletableFuture<StoredOutcome> outcome = CompletableFuture.supplyAsync(() -> store.store(List.of(ours)));
-            Thread.sleep(300);
-            assertThat(outcome).as("waits on the other transaction's key").isNotDone();
+            // deliberate observation window: for 300 ms the store must keep waiting on the other transaction's key
+            await("waits on the other transaction's key").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                    .until(() -> !outcome.isDone());
             c.commit();
 
             StoredOutcome result = outcome.get(10, TimeUnit.SECONDS);
@@ -67,10 +69,7 @@ class PgMessageStoreIT extends PgMessageStoreContract {
         }
         // the port promises nothing after a failure: here the abandoned transaction went on and
         // committed, and the device's resend is a duplicate
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (stored(d).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        await("the abandoned transaction committed").atMost(Duration.ofSeconds(10)).until(() -> !stored(d).isEmpty());
         assertThat(store.store(List.of(m)).results().get(0).status()).isEqualTo(StoredOutcome.Status.DUPLICATE);
         assertThat(readingCount(d)).isEqualTo(1);
     }
