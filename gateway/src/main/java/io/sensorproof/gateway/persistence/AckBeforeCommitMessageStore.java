@@ -36,7 +36,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 @IfBuildProperty(name = "crash-test.ack-before-commit", stringValue = "true")
 public class AckBeforeCommitMessageStore implements MessageStore {
-    static final long COMMIT_DELAY_MILLIS = 1500;
+    static final long COMMIT_DELAY_MILLIS = 10_000;
     private static final Logger LOG = Logger.getLogger(AckBeforeCommitMessageStore.class);
 
     private final PgMessageStore committed;
