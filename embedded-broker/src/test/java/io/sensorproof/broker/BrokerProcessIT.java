@@ -60,6 +60,20 @@ class BrokerProcessIT {
     }
 
     @Test
+    void grantsNoTopicAliasesSoThatResentPublishesKeepTheirTopic() throws Exception {
+        try (BrokerProcess broker = BrokerProcess.start(JAR, dir, "127.0.0.1", freePort(), Duration.ofSeconds(60))) {
+            MqttClient client = new MqttClient(broker.url(), "alias-probe", new MemoryPersistence());
+            org.eclipse.paho.mqttv5.client.IMqttToken token = client.connectWithResult(new MqttConnectionOptions());
+            Integer aliasMaximum = token.getResponseProperties() == null ? null : token.getResponseProperties().getTopicAliasMaximum();
+            // absent or 0: the client may not use aliases (MQTT 5, 3.2.2.3.8); Paho would otherwise alias
+            // publishes and resend them after a reconnect without their topic
+            assertThat(aliasMaximum == null ? 0 : aliasMaximum).as("Topic Alias Maximum in CONNACK").isZero();
+            client.disconnect();
+            client.close();
+        }
+    }
+
+    @Test
     void stopsAnOrphanLeftInItsDataDirectory() throws Exception {
         int port = freePort();
         BrokerProcess orphan = BrokerProcess.startAnonymous(JAR, dir, "127.0.0.1", port, Duration.ofSeconds(60));

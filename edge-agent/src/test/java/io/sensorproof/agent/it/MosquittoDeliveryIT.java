@@ -1,7 +1,5 @@
 package io.sensorproof.agent.it;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -14,7 +12,7 @@ class MosquittoDeliveryIT extends DeliveryScenarios {
 
     @BeforeAll
     static void requireBroker() {
-        assumeTrue(URL != null && !URL.isBlank(), "MQTT_EXTERNAL_URL is not set (CI sets it to a Mosquitto broker)");
+        ExternalTool.require(URL != null && !URL.isBlank(), "MQTT_EXTERNAL_URL is not set (CI sets it to a Mosquitto broker)");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sensorproof.sim.cli;
 
 import io.sensorproof.sim.SimException;
+import io.sensorproof.sim.fleet.ChaosRun;
 import io.sensorproof.sim.fleet.DeviceRunner;
 import io.sensorproof.sim.fleet.FleetLoad;
 import io.sensorproof.sim.fleet.FleetRunner;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -28,10 +30,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Command line of the firmware simulator: validate, run, load, and device (one device of a process-mode fleet). */
+/** Command line of the firmware simulator: validate, run, load, chaos, and device (one device of a process-mode fleet). */
 @Command(name = "firmware-sim", mixinStandardHelpOptions = true, version = "firmware-sim 0.1.0",
         description = "Simulates warehouse and factory sensors with real edge agents against a gateway, with faults on a timeline.",
-        subcommands = {SimCli.Validate.class, SimCli.Run.class, SimCli.Load.class, SimCli.Device.class})
+        subcommands = {SimCli.Validate.class, SimCli.Run.class, SimCli.Load.class, SimCli.Chaos.class, SimCli.Device.class})
 public final class SimCli implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -222,6 +224,66 @@ public final class SimCli implements Callable<Integer> {
             }
             System.err.println("results in " + out.toAbsolutePath());
             return 0;
+        }
+    }
+
+    /** The chaos run: gateway kill -9 / restart cycles, a database kill and a broker restart under a fleet. */
+    @Command(name = "chaos", description = {"Start the packaged gateway, stream a fleet into it and kill -9 / restart it N times, kill -9"
+            + " its PostgreSQL once and restart its broker once; write what was acknowledged but not stored, missing and doubled"
+            + " readings, conflicting duplicates detected, outbox residue and recovery times. Exits 0 when the goal is met, 3 when not."})
+    static final class Chaos implements Callable<Integer> {
+        @Option(names = "--gateway-jar", defaultValue = "gateway/target/quarkus-app/quarkus-run.jar", description = "Packaged gateway (default ${DEFAULT-VALUE}).")
+        Path runJar;
+
+        @Option(names = "--work-dir", defaultValue = "chaos-run", description = "Fresh directory for gateway and device data (default ${DEFAULT-VALUE}).")
+        Path workDir;
+
+        @Option(names = "--devices", defaultValue = "30", description = "Fleet size (default ${DEFAULT-VALUE}).")
+        int devices;
+
+        @Option(names = "--cycles", defaultValue = "100", description = "Gateway kill -9 / restart cycles (default ${DEFAULT-VALUE}).")
+        int cycles;
+
+        @Option(names = "--reading-period-millis", defaultValue = "500", description = "Each device submits one reading per period (default ${DEFAULT-VALUE}).")
+        long periodMillis;
+
+        @Option(names = "--min-up-millis", defaultValue = "2000", description = "Shortest time under load between restart and kill (default ${DEFAULT-VALUE}).")
+        long minUpMillis;
+
+        @Option(names = "--max-up-millis", defaultValue = "5000", description = "Longest time under load between restart and kill (default ${DEFAULT-VALUE}).")
+        long maxUpMillis;
+
+        @Option(names = "--db-kill-cycle", description = "Cycle whose kill is of the postmaster (default: half way; 0 = none).")
+        Integer dbKillCycle;
+
+        @Option(names = "--broker-restart-cycle", description = "Cycle before whose kill the broker restarts (default: three quarters; 0 = none).")
+        Integer brokerRestartCycle;
+
+        @Option(names = "--conflict-every", defaultValue = "10", description = "Inject a conflicting duplicate every N cycles (default ${DEFAULT-VALUE}; 0 = none).")
+        int conflictEvery;
+
+        @Option(names = "--drain-seconds", defaultValue = "180", description = "Time the outboxes get to drain at the end (default ${DEFAULT-VALUE}).")
+        long drainSeconds;
+
+        @Option(names = "--max-minutes", defaultValue = "0", description = "Start no new cycle after this many minutes (default ${DEFAULT-VALUE}: no limit).")
+        long maxMinutes;
+
+        @Option(names = "--seed", defaultValue = "17", description = "Seeds up times and victims (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--out", defaultValue = "chaos-results.json", description = "Results file (default ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Integer call() throws Exception {
+            ChaosRun.Parameters p = new ChaosRun.Parameters(devices, cycles, periodMillis, minUpMillis, maxUpMillis,
+                    dbKillCycle != null ? dbKillCycle : Math.max(1, cycles / 2), brokerRestartCycle != null ? brokerRestartCycle : Math.max(1, cycles * 3 / 4),
+                    conflictEvery, drainSeconds, maxMinutes, seed);
+            Map<String, Object> result = ChaosRun.run(p, runJar, workDir, out, System.err);
+            Map<String, Object> verdict = (Map<String, Object>) result.get("results");
+            System.out.println(verdict);
+            return Boolean.TRUE.equals(verdict.get("goalMet")) ? 0 : 3;
         }
     }
 

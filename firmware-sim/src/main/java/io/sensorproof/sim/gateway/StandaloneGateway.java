@@ -20,8 +20,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The packaged gateway ({@code gateway/target/quarkus-app/quarkus-run.jar}) started as a child
  * process in standalone mode (embedded PostgreSQL and broker under its data directory) on free
- * ports, for the load run and the integration tests. {@link #close()} stops it with SIGTERM (Quarkus,
- * then broker and database) and removes leftovers of a crashed run.
+ * ports, for the load run, the chaos run and the integration tests. {@link #close()} stops it with
+ * SIGTERM (Quarkus, then broker and database) and removes leftovers of a crashed run; {@link #kill9()}
+ * is the crash, after which {@link #start(Path, Path, Ports, Duration)} on the same data directory and
+ * ports is the restart.
  */
 public final class StandaloneGateway implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -31,25 +33,43 @@ public final class StandaloneGateway implements AutoCloseable {
     private final Path log;
     private final int httpPort;
     private final int brokerPort;
+    private final Ports ports;
 
-    private StandaloneGateway(Process process, Path dataDir, Path log, int httpPort, int brokerPort) {
+    /**
+     * The gateway's TCP ports: operator API, the embedded broker's plain listener (the gateway's own
+     * client) and device listener (TLS, device certificates), embedded PostgreSQL.
+     */
+    public record Ports(int http, int broker, int brokerTls, int postgres) {
+        /** Four free ports. */
+        public static Ports free() throws IOException {
+            return new Ports(freePort(), freePort(), freePort(), freePort());
+        }
+    }
+
+    private StandaloneGateway(Process process, Path dataDir, Path log, Ports ports) {
         this.process = process;
         this.dataDir = dataDir;
         this.log = log;
-        this.httpPort = httpPort;
-        this.brokerPort = brokerPort;
+        this.httpPort = ports.http();
+        this.brokerPort = ports.brokerTls();
+        this.ports = ports;
     }
 
-    /** Starts the gateway with its data under {@code dataDir} and waits until it is ready. */
+    /** Starts the gateway with its data under {@code dataDir} on free ports and waits until it is ready. */
     public static StandaloneGateway start(Path runJar, Path dataDir, Duration readyTimeout) throws IOException, InterruptedException {
+        return start(runJar, dataDir, Ports.free(), readyTimeout);
+    }
+
+    /** Starts the gateway with its data under {@code dataDir} on {@code ports} and waits until it is ready. */
+    public static StandaloneGateway start(Path runJar, Path dataDir, Ports ports, Duration readyTimeout) throws IOException, InterruptedException {
         if (!Files.isRegularFile(runJar)) {
             throw new SimException(SimError.GATEWAY_API, runJar + " is missing: mvn -B -pl gateway -am package -DskipTests");
         }
         Files.createDirectories(dataDir);
-        int http = freePort();
-        int broker = freePort();
-        int brokerTls = freePort();
-        int postgres = freePort();
+        int http = ports.http();
+        int broker = ports.broker();
+        int brokerTls = ports.brokerTls();
+        int postgres = ports.postgres();
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-jar", runJar.toAbsolutePath().toString()));
@@ -64,7 +84,7 @@ public final class StandaloneGateway implements AutoCloseable {
         pb.environment().put("SENSORPROOF_EMBEDDED_POSTGRES_PORT", Integer.toString(postgres));
         // the simulator speaks MQTT only: CoAP on a free UDP port, so that it never collides with another gateway on 5684
         pb.environment().put("SENSORPROOF_COAP_PORT", "0");
-        StandaloneGateway gateway = new StandaloneGateway(pb.start(), dataDir.toAbsolutePath(), log, http, brokerTls);
+        StandaloneGateway gateway = new StandaloneGateway(pb.start(), dataDir.toAbsolutePath(), log, ports);
         try {
             gateway.awaitReady(readyTimeout);
         } catch (RuntimeException | InterruptedException e) {
@@ -117,6 +137,29 @@ public final class StandaloneGateway implements AutoCloseable {
     /** The bootstrap operator API key the gateway wrote at its first start. */
     public String operatorKey() throws IOException {
         return Files.readString(dataDir.resolve("operator-api-key")).trim();
+    }
+
+    /** The ports this gateway listens on (pass them to a restart). */
+    public Ports ports() {
+        return ports;
+    }
+
+    /** SIGKILL of the gateway JVM; its PostgreSQL server and broker keep running, as after a crash. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new SimException(SimError.GATEWAY_API, "gateway pid " + process.pid() + " survived SIGKILL");
+        }
+    }
+
+    /** The pid in {@code <data-dir>/postgres/postmaster.pid}, if the file exists. */
+    public Optional<Long> postmasterPid() {
+        return pidIn(dataDir.resolve("postgres").resolve("postmaster.pid"));
+    }
+
+    /** The pid in {@code <data-dir>/broker/broker.pid}, if the file exists. */
+    public Optional<Long> brokerPid() {
+        return pidIn(dataDir.resolve("broker").resolve("broker.pid"));
     }
 
     /** The gateway's data directory. */

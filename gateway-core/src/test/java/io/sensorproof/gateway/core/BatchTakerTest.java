@@ -46,6 +46,7 @@ class BatchTakerTest {
         queue.add(1);
         Thread late = new Thread(() -> {
             try {
+                // deliberate: the second message arrives while the taker lingers, not before it starts
                 Thread.sleep(20);
                 queue.add(2);
             } catch (InterruptedException e) {

@@ -1,7 +1,6 @@
 package io.sensorproof.gateway.coap;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
@@ -10,6 +9,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.sensorproof.gateway.EmbeddedPostgresTestResource;
 import io.sensorproof.gateway.core.coap.TestPki;
 import io.sensorproof.gateway.ingest.IngestService;
+import io.sensorproof.gateway.testing.ExternalTool;
 import io.sensorproof.protocol.ack.Acknowledgement;
 import io.sensorproof.protocol.ack.AcknowledgementCodec;
 import io.sensorproof.protocol.enroll.Pem;
@@ -48,7 +48,7 @@ class CoapClientInteropIT {
     @Test
     void debianCoapClientPostsSignedMessagesOverDtlsAndGetsVerifiableAcks() throws Exception {
         List<Path> binaries = coapClients();
-        assumeTrue(!binaries.isEmpty(), "coap-client (Debian package libcoap3-bin) is not installed; apt-get install libcoap3-bin to run this test");
+        ExternalTool.require(!binaries.isEmpty(), "coap-client (Debian package libcoap3-bin) is not installed; apt-get install libcoap3-bin to run this test");
         for (int i = 0; i < binaries.size(); i++) {
             postWith(binaries.get(i), "libcoap-" + (i + 1));
         }

@@ -1,6 +1,7 @@
 package io.sensorproof.gateway.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
@@ -82,15 +83,9 @@ class AgentIngestIT {
             assertThat(agent.awaitDrained(Duration.ofSeconds(60))).as("drained: %s", agent.describe()).isTrue();
             // the heartbeat sent at connect is verified and kept: boot and clock skew of this run
             long bootOfRun = agent.boot();
-            long statusDeadline = System.nanoTime() + 10_000_000_000L;
-            io.restassured.response.Response status;
-            do {
-                status = io.sensorproof.gateway.security.OperatorKey.authorized().get("/api/v1/devices/cold-room-7/status");
-                if (status.statusCode() == 200) {
-                    break;
-                }
-                Thread.sleep(50);
-            } while (System.nanoTime() < statusDeadline);
+            io.restassured.response.Response status = await("the device status").atMost(Duration.ofSeconds(10))
+                    .until(() -> io.sensorproof.gateway.security.OperatorKey.authorized().get("/api/v1/devices/cold-room-7/status"),
+                            r -> r.statusCode() == 200);
             assertThat(status.statusCode()).as(status.asString()).isEqualTo(200);
             assertThat(status.jsonPath().getLong("boot")).isEqualTo(bootOfRun);
             assertThat(Math.abs(status.jsonPath().getLong("skewMillis"))).as("same clock on both sides").isLessThan(5_000);
@@ -118,10 +113,7 @@ class AgentIngestIT {
         attacker.publish(Topics.up("acme", "cold-room-7"), new MqttMessage(forged));
         attacker.disconnect();
         attacker.close();
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (count("SELECT count(*) FROM quarantine") == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        await("the forged message quarantined").atMost(Duration.ofSeconds(20)).until(() -> count("SELECT count(*) FROM quarantine") > 0);
         assertThat(count("SELECT count(*) FROM quarantine WHERE reason = 'UNKNOWN_KEY'")).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM messages WHERE boot = 999")).isZero();
     }

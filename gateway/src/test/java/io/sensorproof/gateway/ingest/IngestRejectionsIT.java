@@ -114,18 +114,14 @@ class IngestRejectionsIT {
         assertThat(count("SELECT count(*) FROM operator_alerts WHERE kind = 'CONFLICTING_DUPLICATE' AND device_id = 'victim-1'")).isEqualTo(1);
 
         // signed answers: stored seq 7, rejections for the authenticated refusals only
-        long deadline = System.nanoTime() + 10_000_000_000L;
         List<Acknowledgement> verified = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
+        await("the signed rejection of seq 7").atMost(Duration.ofSeconds(10)).until(() -> {
             verified.clear();
             for (byte[] a : acks) {
                 verified.add(AcknowledgementCodec.verify(a, ingest.ackKey()));
             }
-            if (verified.stream().anyMatch(a -> a.rejection(1, 7).isPresent())) {
-                break;
-            }
-            Thread.sleep(50);
-        }
+            return verified.stream().anyMatch(a -> a.rejection(1, 7).isPresent());
+        });
         assertThat(verified).anyMatch(a -> a.isStored(1, 7));
         assertThat(verified).anyMatch(a -> a.rejection(1, 7).map(r -> r.code().equals("CONFLICTING_DUPLICATE")).orElse(false));
         assertThat(verified).anyMatch(a -> a.rejection(1, 5).map(r -> r.code().equals("FUTURE_TIMESTAMP")).orElse(false));
@@ -227,11 +223,8 @@ class IngestRejectionsIT {
         }
     }
 
-    private void waitForRows(String sql, long expected) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (count(sql) < expected && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+    private void waitForRows(String sql, long expected) {
+        await(sql).atMost(Duration.ofSeconds(30)).until(() -> count(sql) >= expected);
     }
 
     private void execute(String sql) throws Exception {

@@ -2,6 +2,7 @@ package io.sensorproof.gateway.ops;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
@@ -25,6 +26,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -151,10 +153,7 @@ class OperationsIT {
     }
 
     private void waitFor(String sql, long expected) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (count(sql) < expected && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        await(sql).atMost(Duration.ofSeconds(30)).until(() -> count(sql) >= expected);
         assertThat(count(sql)).as(sql).isEqualTo(expected);
     }
 

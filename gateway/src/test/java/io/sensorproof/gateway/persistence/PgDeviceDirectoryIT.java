@@ -2,6 +2,7 @@ package io.sensorproof.gateway.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -83,9 +84,9 @@ class PgDeviceDirectoryIT {
         assertThat(directory.byKid(kid).orElseThrow().status()).isEqualTo(DeviceStatus.ACTIVE);
 
         registry.setStatus(d, "SUSPENDED");
-        Thread.sleep(TTL.toMillis() + 50);
 
-        assertThat(directory.byKid(kid).orElseThrow().status()).isEqualTo(DeviceStatus.SUSPENDED);
+        await("the suspension reaches the directory within its cache TTL").atMost(TTL.plusMillis(250)).pollInterval(Duration.ofMillis(20))
+                .until(() -> directory.byKid(kid).orElseThrow().status() == DeviceStatus.SUSPENDED);
     }
 
     @Test

@@ -3,15 +3,18 @@ package io.sensorproof.gateway.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorproof.agent.EdgeAgent;
+import io.sensorproof.agent.transport.RecordingTransport.AckedKey;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** JDBC reads of the gateway's tables and the exactly-once assertions shared by the resilience ITs. */
 final class MessageRows {
@@ -77,6 +80,24 @@ final class MessageRows {
         assertThat(agent.metrics().acksForged()).as("%s: forged acks", a.device).isZero();
         assertThat(agent.outboxStats().keptAside()).as("%s: kept aside", a.device).isZero();
         return rows.keySet();
+    }
+
+    /** The keys of {@code acknowledged} that have no row in {@code messages}, as "device boot seq", sorted. */
+    Set<String> notStored(Collection<AckedKey> acknowledged) throws Exception {
+        Map<String, Set<String>> stored = new HashMap<>();
+        Set<String> missing = new TreeSet<>();
+        for (AckedKey k : acknowledged) {
+            Set<String> keys = stored.computeIfAbsent(k.deviceId(), d -> new HashSet<>());
+            if (keys.isEmpty()) {
+                keys.addAll(rowsPerKey(k.deviceId()).keySet());
+                keys.add("");
+            }
+            String key = AuditTrail.key(k.deviceId(), k.boot(), k.seq());
+            if (!keys.contains(key)) {
+                missing.add(key);
+            }
+        }
+        return missing;
     }
 
     static Set<String> union(List<Set<String>> sets) {

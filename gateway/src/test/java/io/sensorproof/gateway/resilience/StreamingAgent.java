@@ -7,6 +7,7 @@ import io.sensorproof.agent.enroll.Enroller;
 import io.sensorproof.agent.keys.KeyFiles;
 import io.sensorproof.agent.transport.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
+import io.sensorproof.agent.transport.RecordingTransport;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
@@ -22,11 +23,13 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An in-process {@link EdgeAgent} with its own data directory and a feeder thread that submits a
- * reading every few milliseconds until {@link #stopFeeding()}.
+ * reading every few milliseconds until {@link #stopFeeding()}. Its transport records, on the device
+ * side, every acknowledgement that verifies with the gateway's key ({@link #acknowledged()}).
  */
 final class StreamingAgent implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -35,6 +38,7 @@ final class StreamingAgent implements AutoCloseable {
     final String device;
     SigningKey key;
     private EdgeAgent agent;
+    private RecordingTransport recorder;
     private Thread feeder;
     private volatile boolean feeding;
     private final AtomicLong fed = new AtomicLong();
@@ -84,8 +88,9 @@ final class StreamingAgent implements AutoCloseable {
         p.setProperty("reconnect.max-millis", "2000");
         AgentConfig config = AgentConfig.resolve(p, Map.of());
         agent = EdgeAgent.start(config, key, Keys.publicKeyFromSpki(ackKeySpki),
-                metrics -> new MqttTransport(config, new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), RANDOM),
-                        metrics::recordBackoff), Clock.systemUTC());
+                metrics -> recorder = new RecordingTransport(new MqttTransport(config,
+                        new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), RANDOM), metrics::recordBackoff),
+                        Keys.publicKeyFromSpki(ackKeySpki)), Clock.systemUTC());
         feeding = true;
         feeder = new Thread(() -> feed(periodMillis), "feeder-" + device);
         feeder.setDaemon(true);
@@ -120,6 +125,11 @@ final class StreamingAgent implements AutoCloseable {
 
     EdgeAgent agent() {
         return agent;
+    }
+
+    /** Every (device, boot, seq) this device received a verified "stored" acknowledgement for, so far. */
+    Set<RecordingTransport.AckedKey> acknowledged() {
+        return recorder == null ? Set.of() : recorder.acknowledged();
     }
 
     long fed() {

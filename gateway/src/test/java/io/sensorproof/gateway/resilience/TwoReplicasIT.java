@@ -1,11 +1,12 @@
 package io.sensorproof.gateway.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.awaitility.Awaitility.await;
 
 import io.sensorproof.gateway.standalone.EmbeddedDatabase;
 import io.sensorproof.gateway.standalone.EmbeddedPostgresLauncher;
 import io.sensorproof.gateway.standalone.EmbeddedPostgresSettings;
+import io.sensorproof.gateway.testing.ExternalTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class TwoReplicasIT {
         if (mqttUrl == null || mqttUrl.isBlank()) {
             mqttUrl = System.getProperty("MQTT_EXTERNAL_URL");
         }
-        assumeTrue(mqttUrl != null && !mqttUrl.isBlank(), "MQTT_EXTERNAL_URL is not set (an external broker such as Mosquitto)");
+        ExternalTool.require(mqttUrl != null && !mqttUrl.isBlank(), "MQTT_EXTERNAL_URL is not set (an external broker such as Mosquitto)");
         long started = System.nanoTime();
         // names unique per run: the broker is shared and keeps persistent agent sessions
         String run = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
@@ -76,19 +77,19 @@ class TwoReplicasIT {
             }
 
             // both replicas take a share of the stream
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (AuditTrail.read(a.auditLog()).inserted().size() < 30 || AuditTrail.read(b.auditLog()).inserted().size() < 30) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("load not split within 60 s: A inserted " + AuditTrail.read(a.auditLog()).inserted().size()
-                            + ", B inserted " + AuditTrail.read(b.auditLog()).inserted().size());
-                }
-                Thread.sleep(100);
-            }
+            GatewayProcess replicaA = a;
+            GatewayProcess replicaB = b;
+            await("both replicas insert a share of the stream").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> AuditTrail.read(replicaA.auditLog()).inserted().size() >= 30
+                            && AuditTrail.read(replicaB.auditLog()).inserted().size() >= 30);
             int bBeforeKill = AuditTrail.read(b.auditLog()).inserted().size();
+            int aBeforeKill = AuditTrail.read(a.auditLog()).inserted().size();
             b.kill9();
             long killedAt = System.nanoTime();
             LOG.info(() -> "replica B killed after " + bBeforeKill + " inserts, " + seconds(started) + " s");
-            Thread.sleep(3000);
+            // the stream goes on: replica A takes over B's share
+            await("replica A inserts after B was killed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> AuditTrail.read(replicaA.auditLog()).inserted().size() >= aBeforeKill + 30);
             for (StreamingAgent agent : agents) {
                 agent.stopFeeding();
             }

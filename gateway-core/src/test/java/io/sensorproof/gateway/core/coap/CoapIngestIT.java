@@ -1,6 +1,7 @@
 package io.sensorproof.gateway.core.coap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
@@ -245,10 +246,8 @@ class CoapIngestIT {
                 CompletableFuture<CoapResponse> first = postAsync(client, sign(device, 1, 1, System.currentTimeMillis()), senders);
                 assertThat(gate.entered.await(20, TimeUnit.SECONDS)).as("the worker holds the first batch").isTrue();
                 CompletableFuture<CoapResponse> second = postAsync(client, sign(device, 1, 2, System.currentTimeMillis()), senders);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (gateway.adapter.ingest().queueDepth() < 1 && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
-                }
+                await("the second request queued").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> gateway.adapter.ingest().queueDepth() >= 1);
                 assertThat(gateway.adapter.ingest().queueDepth()).as("the second request waits in the queue").isEqualTo(1);
                 CoapResponse overloaded = client.post("t/acme/d/busy-1/up", sign(device, 1, 3, System.currentTimeMillis()));
                 assertThat(overloaded.getCode()).isEqualTo(ResponseCode.SERVICE_UNAVAILABLE);
@@ -298,10 +297,8 @@ class CoapIngestIT {
                     agent.submit(new Reading(Quantity.TEMPERATURE, 5 + i, now - 1000 + i));
                 }
                 assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (transport.get().responses().getOrDefault("5.03", 0L) == 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
+                await("the agent meets a full queue").atMost(Duration.ofSeconds(30))
+                        .until(() -> transport.get().responses().getOrDefault("5.03", 0L) > 0);
                 assertThat(transport.get().responses()).as("the agent met a full queue").containsKey("5.03");
                 release.countDown();
                 assertThat(agent.awaitDrained(Duration.ofSeconds(60))).as("drained: %s", agent.describe()).isTrue();
