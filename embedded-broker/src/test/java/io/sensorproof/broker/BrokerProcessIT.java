@@ -61,7 +61,7 @@ class BrokerProcessIT {
 
     @Test
     void grantsNoTopicAliasesSoThatResentPublishesKeepTheirTopic() throws Exception {
-        try (BrokerProcess broker = BrokerProcess.start(JAR, dir, "127.0.0.1", freePort(), Duration.ofSeconds(60))) {
+        try (BrokerProcess broker = BrokerProcess.startAnonymous(JAR, dir, "127.0.0.1", freePort(), Duration.ofSeconds(60))) {
             MqttClient client = new MqttClient(broker.url(), "alias-probe", new MemoryPersistence());
             org.eclipse.paho.mqttv5.client.IMqttToken token = client.connectWithResult(new MqttConnectionOptions());
             Integer aliasMaximum = token.getResponseProperties() == null ? null : token.getResponseProperties().getTopicAliasMaximum();

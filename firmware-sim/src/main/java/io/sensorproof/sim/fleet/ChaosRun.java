@@ -158,7 +158,7 @@ public final class ChaosRun {
                 }
                 sleepUnderLoad();
                 if (p.conflictEvery() > 0 && cycle % p.conflictEvery() == 0) {
-                    injectConflict(client, gateway.mqttUrl(), ackKey);
+                    injectConflict(client, gateway.mqttUrl(), gateway.brokerCaFile(), ackKey);
                 }
                 if (cycle == p.brokerRestartCycle()) {
                     restarts.add(restartBroker(gateway, cycle));
@@ -212,11 +212,12 @@ public final class ChaosRun {
     }
 
     /** Publishes other content signed by a device's key under one of its stored (boot, seq). */
-    private void injectConflict(GatewayClient client, String mqttUrl, byte[] ackKey) throws InterruptedException {
+    private void injectConflict(GatewayClient client, String mqttUrl, Path brokerCa, byte[] ackKey) throws InterruptedException {
         Device victim = fleet.get(random.nextInt(fleet.size()));
         Fault fault = new Fault(FaultType.CONFLICTING_DUPLICATE, victim.id, Duration.ZERO, Duration.ZERO, Optional.empty(), 0,
                 Duration.ZERO, 1, Optional.empty());
-        try (Injector injector = new Injector(mqttUrl, TENANT, client, ackKey)) {
+        try (Injector injector = new Injector(mqttUrl, java.util.Optional.of(brokerCa), TENANT, client, ackKey,
+                id -> workDir.resolve("devices").resolve(id))) {
             List<Injection> done = injector.inject(fault, victim.id, victim.key, 30_000);
             injections.addAll(done);
             done.forEach(i -> log("conflicting duplicate " + victim.id + " " + i.boot() + "/" + i.seq() + ": " + i.reply()));
