@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The five field elements after the tag in a leaf, exactly as a circuit receives them:
+ * The five field elements after the tag in a leaf, exactly as they are hashed:
  * {@code leaf = Poseidon(1, device, bootSeq, indexQuantity, timeMillis, value)}. Only "is a field
- * element" is checked here; the bounds of the packed parts are what the circuits check (and what
- * {@link CommittedReading} guarantees), so tests can build leaves that break them.
+ * element" is checked here; the bounds of the parts are what the circuits check (and what the claim
+ * builders check on a {@link CommittedReading}), so tests can build leaves that break them.
  *
  * @param device device id as a field element
  * @param bootSeq boot·2³² + seq
@@ -40,10 +40,5 @@ public record LeafFields(BigInteger device, BigInteger bootSeq, BigInteger index
     /** The leaf hash. */
     public BigInteger hash() {
         return Poseidon.hash(inputs());
-    }
-
-    /** The quantity code (low 8 bits of {@link #indexQuantity()}). */
-    public int quantity() {
-        return indexQuantity.intValue() & 0xff;
     }
 }
