@@ -72,7 +72,8 @@ class CoapClientInteropIT {
         long now = System.currentTimeMillis();
         for (int[] message : new int[][] {{1, 1}, {2, 60}}) {
             long seq = message[0];
-            byte[] signed = device.sign(message[1], 1, seq, now);
+            // the 60 readings of seq 2 end a second before seq 1's: one reading per device, quantity and time
+            byte[] signed = device.sign(message[1], 1, seq, now - 1_000 * (seq - 1));
             Path body = Files.write(dir.resolve("message-" + seq + ".cbor"), signed);
             Path out = dir.resolve("ack-" + seq + ".cbor");
             List<String> command = new ArrayList<>(List.of(binary.toString(), "-m", "post", "-t", "18", "-f", body.toString(),

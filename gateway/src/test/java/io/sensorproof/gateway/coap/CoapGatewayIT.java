@@ -171,8 +171,10 @@ class CoapGatewayIT {
             assertThat(client.handshake()).isTrue();
             List<CompletableFuture<CoapResponse>> burst = new ArrayList<>();
             List<byte[]> messages = new ArrayList<>();
+            long t0 = System.currentTimeMillis() - 10_000;
             for (long seq = 1; seq <= 48; seq++) {
-                byte[] message = device.sign(1, 1, seq, System.currentTimeMillis());
+                // one reading time per message: the store keeps one reading per device, quantity and time
+                byte[] message = device.sign(1, 1, seq, t0 + seq);
                 messages.add(message);
                 burst.add(CompletableFuture.supplyAsync(() -> client.post("t/acme/d/coap-busy-1/up", message), senders));
             }
