@@ -127,6 +127,9 @@ public final class BrokerMain {
                     .append("      </tls>\n    </tls-tcp-listener>\n");
         }
         xml.append("  </listeners>\n")
+                // no topic aliases: Paho 1.2.5 resends an in-flight QoS 1 publish after a reconnect with
+                // the alias of the old connection, which the broker answers with DISCONNECT 0x94 for ever
+                .append("  <mqtt><topic-alias><enabled>false</enabled></topic-alias></mqtt>\n")
                 .append("  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>\n")
                 .append("</hivemq>\n");
         return xml.toString();
