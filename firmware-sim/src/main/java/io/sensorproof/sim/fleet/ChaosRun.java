@@ -8,13 +8,14 @@ import io.sensorproof.agent.transport.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.agent.transport.RecordingTransport;
 import io.sensorproof.protocol.cose.Keys;
-import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.cose.VerificationKey;
 import io.sensorproof.protocol.senml.Quantity;
 import io.sensorproof.protocol.senml.Reading;
 import io.sensorproof.sim.SimError;
 import io.sensorproof.sim.SimException;
+import io.sensorproof.sim.gateway.DeviceProvisioner;
+import io.sensorproof.sim.gateway.EnrollingProvisioner;
 import io.sensorproof.sim.gateway.GatewayClient;
 import io.sensorproof.sim.gateway.StandaloneGateway;
 import io.sensorproof.sim.scenario.Fault;
@@ -44,8 +45,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The chaos run (opt-in, not in CI): a fleet of in-JVM edge agents streams readings into a packaged
- * standalone gateway while the gateway JVM is killed with SIGKILL and restarted {@code cycles}
+ * The chaos run (opt-in, not in CI): a fleet of in-JVM edge agents, enrolled through the gateway
+ * ({@link EnrollingProvisioner}: one-time token, CSR, certificate) and connected to the broker's TLS
+ * device listener with that certificate (ADR 019), streams readings into a packaged standalone
+ * gateway while the gateway JVM is killed with SIGKILL and restarted {@code cycles}
  * times on the same data directory and ports; once the embedded PostgreSQL's postmaster is killed
  * with SIGKILL (then the gateway, which does not restart its database by itself), once the broker
  * is restarted under a running gateway, and every few cycles a conflicting duplicate (other content
@@ -62,7 +65,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChaosRun {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final SecureRandom KEYS = new SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String TENANT = "chaos";
     private static final Duration READY = Duration.ofMinutes(3);
 
@@ -143,11 +146,16 @@ public final class ChaosRun {
         client.ensureTenant(TENANT, "Chaos run");
         String prefix = "chaos-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         try {
+            // devices enroll (one-time token, CSR, certificate) as the rest of firmware-sim does by default:
+            // the standalone broker accepts them only on its TLS listener with that certificate (ADR 019)
+            DeviceProvisioner provisioner = new EnrollingProvisioner(client);
             for (int i = 1; i <= p.devices(); i++) {
-                Device d = new Device(prefix + "-" + i);
-                client.registerDevice(TENANT, d.id, d.key.verificationKey().spki());
-                d.start(workDir.resolve("devices").resolve(d.id), gateway.mqttUrl(), ackKey, p.readingPeriodMillis());
+                String id = prefix + "-" + i;
+                Path dataDir = workDir.resolve("devices").resolve(id);
+                DeviceProvisioner.Provisioned provisioned = provisioner.provision(TENANT, id, dataDir);
+                Device d = new Device(id, provisioned.key());
                 fleet.add(d);
+                d.start(dataDir, gateway.mqttUrl(), gateway.brokerCaFile(), provisioned.ackKeySpki(), p.readingPeriodMillis());
             }
             log("fleet of " + p.devices() + " devices streaming; gateway on " + gateway.apiBase());
             for (int cycle = 1; cycle <= p.cycles(); cycle++) {
@@ -243,11 +251,13 @@ public final class ChaosRun {
         }
         new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("broker-restarted.log").toFile())).start();
+        // the gateway's own listener and the devices' TLS listener
         int port = gateway.ports().broker();
+        int tlsPort = gateway.ports().brokerTls();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!accepting(port)) {
+        while (!accepting(port) || !accepting(tlsPort)) {
             if (System.nanoTime() > deadline) {
-                throw new SimException(SimError.GATEWAY_API, "restarted broker not accepting on " + port + " within 60 s");
+                throw new SimException(SimError.GATEWAY_API, "restarted broker not accepting on " + port + " and " + tlsPort + " within 60 s");
             }
             Thread.sleep(100);
         }
@@ -419,7 +429,7 @@ public final class ChaosRun {
     /** One device: its key, agent, recording transport, feeder and the reading times it submitted. */
     private static final class Device implements AutoCloseable {
         final String id;
-        final SigningKey key = Keys.generate(SignatureAlgorithm.ES256, KEYS);
+        final SigningKey key;
         final Set<Long> submitted = ConcurrentHashMap.newKeySet();
         EdgeAgent agent;
         RecordingTransport recorder;
@@ -427,12 +437,18 @@ public final class ChaosRun {
         private volatile boolean feeding;
         private volatile Throwable feedFailure;
 
-        Device(String id) {
+        Device(String id, SigningKey key) {
             this.id = id;
+            this.key = key;
         }
 
-        void start(Path dataDir, String mqttUrl, byte[] ackKeySpki, long periodMillis) throws IOException {
+        /**
+         * Starts the agent on the enrolled {@code dataDir}: it presents {@code <dataDir>/device-cert.pem}
+         * (the agent's default {@code mqtt.tls.certificate-file}) and trusts {@code brokerCa}.
+         */
+        void start(Path dataDir, String mqttUrl, Path brokerCa, byte[] ackKeySpki, long periodMillis) throws IOException {
             Properties props = new Properties();
+            props.setProperty("mqtt.tls.ca-file", brokerCa.toString());
             props.setProperty("tenant", TENANT);
             props.setProperty("device", id);
             props.setProperty("data.dir", dataDir.toString());
@@ -446,7 +462,7 @@ public final class ChaosRun {
             AgentConfig config = AgentConfig.resolve(props, Map.of());
             VerificationKey gatewayKey = Keys.publicKeyFromSpki(ackKeySpki);
             agent = EdgeAgent.start(config, key, gatewayKey, metrics -> recorder = new RecordingTransport(new MqttTransport(config,
-                    new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), KEYS), metrics::recordBackoff), gatewayKey), Clock.systemUTC());
+                    new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), RANDOM), metrics::recordBackoff), gatewayKey), Clock.systemUTC());
             feeding = true;
             feeder = new Thread(() -> feed(periodMillis), "chaos-feeder-" + id);
             feeder.setDaemon(true);
