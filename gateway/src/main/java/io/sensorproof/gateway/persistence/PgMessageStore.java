@@ -9,6 +9,8 @@ import io.sensorproof.gateway.core.MessageStore;
 import io.sensorproof.gateway.core.StoredOutcome;
 import io.sensorproof.gateway.core.StoredReadings;
 import io.sensorproof.protocol.senml.Quantity;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -32,11 +34,13 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The {@link MessageStore} on PostgreSQL ({@code messages} and {@code readings}), with exactly the
@@ -172,10 +176,22 @@ public class PgMessageStore implements MessageStore {
     private final Pool pool;
     private final Duration timeout;
     private final InsertShape shape;
+    private final LongAdder fastBatches = new LongAdder();
+    private final LongAdder fallbackBatches = new LongAdder();
+    private final LongAdder carefulBatches = new LongAdder();
 
     @Inject
-    PgMessageStore(Pool pool, PersistenceSettings settings) {
+    PgMessageStore(Pool pool, PersistenceSettings settings, MeterRegistry meters) {
         this(pool, settings.storeTimeout(), InsertShape.UNNEST);
+        FunctionCounter.builder("sensorproof.store.fast", fastBatches, LongAdder::doubleValue)
+                .description("Batches stored by the fast path (no register reading: insert only, the unique index decides)")
+                .register(meters);
+        FunctionCounter.builder("sensorproof.store.fallback", fallbackBatches, LongAdder::doubleValue)
+                .description("Batches whose fast path met a taken reading time and were decided again under device locks")
+                .register(meters);
+        FunctionCounter.builder("sensorproof.store.careful", carefulBatches, LongAdder::doubleValue)
+                .description("Batches with a register reading, decided under device locks from the start")
+                .register(meters);
     }
 
     PgMessageStore(Pool pool, Duration timeout, InsertShape shape) {
@@ -191,9 +207,70 @@ public class PgMessageStore implements MessageStore {
             return new StoredOutcome(List.of());
         }
         List<AcceptedMessage> messages = List.copyOf(batch);
+        Uni<BatchDecision> transaction;
+        if (holdsRegisterReading(messages)) {
+            carefulBatches.increment();
+            transaction = careful(messages);
+        } else {
+            transaction = fast(messages).invoke(ignored -> fastBatches.increment())
+                    .onFailure(PgMessageStore::fastPathCannotDecide).recoverWithUni(failure -> {
+                        fallbackBatches.increment();
+                        return careful(messages);
+                    });
+        }
+        BatchDecision decided = Blocking.await(transaction, timeout, "store " + batch.size() + " messages");
+        return new StoredOutcome(decided.results());
+    }
+
+    private static boolean holdsRegisterReading(List<AcceptedMessage> messages) {
+        for (AcceptedMessage m : messages) {
+            for (AcceptedReading r : m.readings()) {
+                if (r.quantity() == Quantity.CO2E_REGISTER) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The fast path: one transaction that only inserts (the first occurrence of each key of the
+     * batch), then, only if a key was taken, reads the digests stored under the taken keys. Without
+     * register readings the only reading rule is the time rule, which the unique index decides: an
+     * insert that succeeds stored no reading at a taken time, so {@link BatchDecision} over the
+     * stored digests and no stored readings must admit exactly the inserted messages; if it does
+     * not, or the insert fails on the readings index, the transaction rolls back and the caller
+     * falls back to the careful path.
+     */
+    private Uni<BatchDecision> fast(List<AcceptedMessage> messages) {
+        Map<MessageKey, AcceptedMessage> firsts = new LinkedHashMap<>();
+        for (AcceptedMessage m : messages) {
+            firsts.putIfAbsent(m.key(), m);
+        }
+        List<AcceptedMessage> toInsert = new ArrayList<>(firsts.values());
+        toInsert.sort(Comparator.comparing(AcceptedMessage::key, KEY_ORDER));
+        return pool.withTransaction(conn -> insert(conn, toInsert).chain(inserted -> {
+            List<MessageKey> taken = firsts.keySet().stream().filter(k -> !inserted.contains(k)).toList();
+            Uni<Map<MessageKey, ContentDigest>> digests = taken.isEmpty()
+                    ? Uni.createFrom().item(Map.of()) : selectDigests(conn, taken);
+            return digests.map(stored -> {
+                BatchDecision decision = BatchDecision.decide(messages, stored, new StoredReadings());
+                Set<MessageKey> admitted = new HashSet<>();
+                decision.inserts().forEach(m -> admitted.add(m.key()));
+                if (!admitted.equals(inserted)) {
+                    throw new FastPathDisagrees("the insert stored " + inserted.size() + " messages, the decision over the "
+                            + stored.size() + " digests read after it admits " + admitted.size());
+                }
+                return decision;
+            });
+        }));
+    }
+
+    /** The careful path: device locks, a read of the stored state, the decision, the insert. */
+    private Uni<BatchDecision> careful(List<AcceptedMessage> messages) {
         Integer[] lockKeys = messages.stream().map(AcceptedMessage::deviceId).distinct().map(PgMessageStore::deviceLockKey)
                 .distinct().sorted().toArray(Integer[]::new);
-        Uni<BatchDecision> transaction = pool.withTransaction(conn -> conn.preparedQuery(LOCK_DEVICES)
+        return pool.withTransaction(conn -> conn.preparedQuery(LOCK_DEVICES)
                         .execute(Tuple.of(DEVICE_LOCK_CLASS, lockKeys))
                         .chain(() -> selectState(conn, messages))
                         .chain(state -> {
@@ -212,8 +289,43 @@ public class PgMessageStore implements MessageStore {
                             });
                         }))
                 .onFailure(PgMessageStore::anotherWriterGotIn).retry().atMost(ATTEMPTS - 1);
-        BatchDecision decided = Blocking.await(transaction, timeout, "store " + batch.size() + " messages");
-        return new StoredOutcome(decided.results());
+    }
+
+    /**
+     * Batches stored by the fast path, by the fast path's fallback to the careful path, and by the
+     * careful path directly (they hold a register reading), since this store was created.
+     */
+    long fastBatches() {
+        return fastBatches.sum();
+    }
+
+    long fallbackBatches() {
+        return fallbackBatches.sum();
+    }
+
+    long carefulBatches() {
+        return carefulBatches.sum();
+    }
+
+    /** The fast path's insert and the shared decision did not agree (a stored row vanished in between). */
+    private static final class FastPathDisagrees extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        FastPathDisagrees(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Whether a failure of the fast path's transaction means "decide this batch carefully": a
+     * reading time taken (the readings index, also for two messages of the batch sharing a time),
+     * a deadlock between two writers inserting the same reading times in another order (the
+     * careful path's device locks order them), or a disagreement with the decision.
+     */
+    private static boolean fastPathCannotDecide(Throwable failure) {
+        return failure instanceof FastPathDisagrees || failure instanceof PgException pg
+                && ("23505".equals(pg.getSqlState()) && READINGS_UNIQUE_INDEX.equals(pg.getConstraint())
+                        || "40P01".equals(pg.getSqlState()));
     }
 
     /** A key or reading time taken by a transaction that did not hold the device lock. */
