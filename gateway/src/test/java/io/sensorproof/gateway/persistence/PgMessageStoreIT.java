@@ -31,9 +31,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link PgMessageStore} as the application injects it (one unnest statement per batch), and what
- * only concurrent transactions on the real database show: writers of one device serialised by the
- * advisory lock, the unique index as the backstop for a writer without the lock, and migration V8
- * refusing a database that already holds repeated reading times.
+ * only concurrent transactions on the real database show: the fast path for batches without
+ * register readings and its fallback, both with the in-memory store's results; careful writers of
+ * one device serialised by the advisory lock; the unique index deciding between fast writers and as
+ * the backstop for a writer without the lock; and migration V8 refusing a database that already
+ * holds repeated reading times.
  */
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresTestResource.class)
