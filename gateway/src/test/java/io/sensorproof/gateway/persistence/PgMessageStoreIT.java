@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.sensorproof.gateway.EmbeddedPostgresTestResource;
 import io.sensorproof.gateway.core.AcceptedMessage;
 import io.sensorproof.gateway.core.AcceptedReading;
+import io.sensorproof.gateway.core.InMemoryMessageStore;
+import io.sensorproof.gateway.core.MessageKey;
 import io.sensorproof.gateway.core.MessageStore;
 import io.sensorproof.gateway.core.StoredOutcome;
 import jakarta.inject.Inject;
@@ -22,14 +25,17 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link PgMessageStore} as the application injects it (one unnest statement per batch), and what
- * only concurrent transactions on the real database show: writers of one device serialised by the
- * advisory lock, the unique index as the backstop for a writer without the lock, and migration V8
- * refusing a database that already holds repeated reading times.
+ * only concurrent transactions on the real database show: the fast path for batches without
+ * register readings and its fallback, both with the in-memory store's results; careful writers of
+ * one device serialised by the advisory lock; the unique index deciding between fast writers and as
+ * the backstop for a writer without the lock; and migration V8 refusing a database that already
+ * holds repeated reading times.
  */
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresTestResource.class)
@@ -38,6 +44,8 @@ class PgMessageStoreIT extends PgMessageStoreContract {
     PgMessageStore store;
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    MeterRegistry meters;
 
     @Override
     MessageStore store() {
@@ -58,12 +66,67 @@ class PgMessageStoreIT extends PgMessageStoreContract {
             assertThat(outcome).as("waits on the other transaction's key").isNotDone();
             c.commit();
 
-            // the key it saw free was taken meanwhile: the transaction ran again and saw the commit
+            // the insert skipped the key once the other transaction committed it; the digest read
+            // after the insert classifies ours against it
             StoredOutcome result = outcome.get(10, TimeUnit.SECONDS);
             assertThat(result.results().get(0).status()).isEqualTo(StoredOutcome.Status.CONFLICT);
             assertThat(result.results().get(0).storedDigest()).contains(theirs.contentDigest());
         }
         assertThat(readingCount(d)).isZero();
+    }
+
+    @Test
+    void cleanBatchTakesTheFastPathAndATakenReadingTimeFallsBackBothWithTheReferenceResults() {
+        SigningDevice d = newDevice();
+        SigningDevice e = newDevice();
+        PgMessageStore pg = new PgMessageStore(pool, Duration.ofSeconds(30), PgMessageStore.InsertShape.UNNEST);
+        InMemoryMessageStore reference = new InMemoryMessageStore();
+        AcceptedMessage stored = d.accepted(1, 1, NOW, temperature(4.0, 60), humidity(50.0, 60));
+        AcceptedMessage other = d.accepted(1, 2, NOW, temperature(4.2, 50));
+        List<List<AcceptedMessage>> fast = List.of(
+                // clean: fresh keys, fresh reading times, two devices
+                List.of(stored, e.accepted(1, 1, NOW, temperature(7.0, 60))),
+                // a retransmission, a conflicting key and a clean message: keys are decided without the careful path
+                List.of(d.accept(stored.raw(), NOW.plusSeconds(1)), d.accepted(1, 1, NOW, temperature(9.9, 70)), other),
+                // a key repeated in the batch: only its first occurrence goes to the insert
+                List.of(d.accepted(1, 3, NOW, temperature(4.4, 40)), d.accepted(1, 3, NOW, temperature(4.4, 40))));
+        List<List<AcceptedMessage>> fallback = List.of(
+                // a reading time stored from another message
+                List.of(d.accepted(1, 4, NOW, temperature(4.5, 30)), d.accepted(1, 5, NOW, humidity(51.0, 60))),
+                // two messages of the batch at one reading time
+                List.of(e.accepted(1, 2, NOW, temperature(7.1, 20)), e.accepted(1, 3, NOW, temperature(7.2, 20))));
+
+        for (List<AcceptedMessage> batch : fast) {
+            assertThat(pg.store(batch)).isEqualTo(reference.store(batch));
+        }
+        assertThat(pg.fastBatches()).isEqualTo(fast.size());
+        assertThat(pg.fallbackBatches()).isZero();
+        for (List<AcceptedMessage> batch : fallback) {
+            assertThat(pg.store(batch)).isEqualTo(reference.store(batch));
+        }
+        assertThat(pg.fastBatches()).isEqualTo(fast.size());
+        assertThat(pg.fallbackBatches()).isEqualTo(fallback.size());
+        assertThat(pg.carefulBatches()).isZero();
+        assertThat(stored(d)).containsOnlyKeys(stored.key(), other.key(), new MessageKey(d.id, 1, 3), new MessageKey(d.id, 1, 4));
+        assertThat(readingCount(d)).isEqualTo(5);
+        assertThat(readingCount(e)).isEqualTo(2);
+
+        List<AcceptedMessage> registers = List.of(d.accepted(1, 6, NOW, register(1_000, 10)));
+        assertThat(pg.store(registers)).isEqualTo(reference.store(registers));
+        assertThat(pg.carefulBatches()).isEqualTo(1);
+        assertThat(pg.fastBatches() + pg.fallbackBatches()).isEqualTo(fast.size() + fallback.size());
+    }
+
+    @Test
+    void theApplicationsStoreCountsItsPathsAsMeters() {
+        SigningDevice d = newDevice();
+        double before = meters.get("sensorproof.store.fallback").functionCounter().count();
+        store.store(List.of(d.accepted(1, 1, NOW, temperature(4.0, 60))));
+        store.store(List.of(d.accepted(1, 2, NOW, temperature(4.1, 60))));
+
+        assertThat(meters.get("sensorproof.store.fallback").functionCounter().count()).isEqualTo(before + 1);
+        assertThat(meters.get("sensorproof.store.fast").functionCounter().count()).isPositive();
+        assertThat(meters.find("sensorproof.store.careful").functionCounter()).isNotNull();
     }
 
     @Test
@@ -97,7 +160,7 @@ class PgMessageStoreIT extends PgMessageStoreContract {
             AcceptedMessage sameTimeB = d.accepted(2, 2, NOW, temperature(5.0, 10));
 
             List<StoredOutcome.Status> registers = atOnce(d, later, earlierButHigher);
-            List<StoredOutcome.Status> times = atOnce(d, sameTimeA, sameTimeB);
+            List<StoredOutcome.Status> times = unlocked(sameTimeA, sameTimeB);
 
             assertThat(registers).as("round %d", round)
                     .containsExactlyInAnyOrder(StoredOutcome.Status.INSERTED, StoredOutcome.Status.REGISTER_DECREASED);
@@ -128,6 +191,34 @@ class PgMessageStoreIT extends PgMessageStoreContract {
             return List.of(first.get(30, TimeUnit.SECONDS).results().get(0).status(),
                     second.get(30, TimeUnit.SECONDS).results().get(0).status());
         }
+    }
+
+    /**
+     * Starts two stores at once on messages without register readings, which take the fast path
+     * (no device lock: the unique index and the fallback decide); returns their statuses.
+     */
+    private List<StoredOutcome.Status> unlocked(AcceptedMessage a, AcceptedMessage b) throws Exception {
+        PgMessageStore replicaA = new PgMessageStore(pool, Duration.ofSeconds(30), PgMessageStore.InsertShape.UNNEST);
+        PgMessageStore replicaB = new PgMessageStore(pool, Duration.ofSeconds(30), PgMessageStore.InsertShape.UNNEST);
+        CountDownLatch start = new CountDownLatch(1);
+        CompletableFuture<StoredOutcome> first = CompletableFuture.supplyAsync(() -> afterLatch(start, replicaA, a));
+        CompletableFuture<StoredOutcome> second = CompletableFuture.supplyAsync(() -> afterLatch(start, replicaB, b));
+        start.countDown();
+        List<StoredOutcome.Status> statuses = List.of(first.get(30, TimeUnit.SECONDS).results().get(0).status(),
+                second.get(30, TimeUnit.SECONDS).results().get(0).status());
+        assertThat(replicaA.fallbackBatches() + replicaB.fallbackBatches())
+                .as("the loser met the winner's reading time on the index and fell back").isEqualTo(1);
+        return statuses;
+    }
+
+    private static StoredOutcome afterLatch(CountDownLatch start, PgMessageStore store, AcceptedMessage m) {
+        try {
+            start.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return store.store(List.of(m));
     }
 
     private long waitingForDeviceLocks() throws Exception {
