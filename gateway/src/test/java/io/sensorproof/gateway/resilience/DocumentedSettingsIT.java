@@ -34,6 +34,8 @@ class DocumentedSettingsIT {
         values.put("sensorproof.mqtt.url", "");
         values.put("sensorproof.embedded-broker.port", Integer.toString(GatewayProcess.freePort()));
         values.put("sensorproof.embedded-broker.jar", brokerJar.toString());
+        values.put("sensorproof.embedded-broker.tls-port", Integer.toString(GatewayProcess.freePort()));
+        values.put("sensorproof.embedded-broker.tls-bind", "127.0.0.1");
         values.put("sensorproof.mqtt.client-id", "gateway-documented-settings");
         values.put("sensorproof.mqtt.share-group", "gateway");
         values.put("sensorproof.mqtt.receive-maximum", "256");

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
@@ -44,9 +45,14 @@ class PostmasterKillIT {
         int http = GatewayProcess.freePort();
         int brokerPort = GatewayProcess.freePort();
         int pgPort = GatewayProcess.freePort();
+        int brokerTlsPort = GatewayProcess.freePort();
         Map<String, String> env = Map.of("SENSORPROOF_EMBEDDED_BROKER_PORT", Integer.toString(brokerPort),
+                "SENSORPROOF_EMBEDDED_BROKER_TLS_PORT", Integer.toString(brokerTlsPort),
+                "SENSORPROOF_EMBEDDED_BROKER_TLS_BIND", "127.0.0.1",
                 "SENSORPROOF_EMBEDDED_POSTGRES_PORT", Integer.toString(pgPort),
                 "SENSORPROOF_MQTT_CLIENT_ID", "postmaster-kill-it-gateway");
+        // devices reach the standalone broker on its TLS listener with their enrollment certificate (ADR 019)
+        String mqttUrl = "ssl://127.0.0.1:" + brokerTlsPort;
         MessageRows db = new MessageRows("jdbc:postgresql://localhost:" + pgPort + "/sensorproof");
 
         List<StreamingAgent> agents = new ArrayList<>();
@@ -60,11 +66,11 @@ class PostmasterKillIT {
             first.createTenant(apiKey, "pgkill");
             for (int i = 1; i <= 3; i++) {
                 StreamingAgent a = new StreamingAgent("pgkill", "meter-" + i);
-                first.registerDevice(apiKey, "pgkill", a.device, a.key.verificationKey().spki());
+                a.enroll(first, apiKey, root.resolve("agent-" + a.device));
                 agents.add(a);
             }
             for (StreamingAgent a : agents) {
-                a.start(root.resolve("agent-" + a.device), "tcp://127.0.0.1:" + brokerPort, ackKey, 4);
+                a.start(root.resolve("agent-" + a.device), mqttUrl, Optional.of(first.brokerServerCertificate()), ackKey, 4);
             }
             await("devices acknowledged 60 messages").atMost(Duration.ofSeconds(60)).until(() -> acknowledged(agents).size() >= 60);
 
