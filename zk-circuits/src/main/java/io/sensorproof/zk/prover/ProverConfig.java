@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param queueCapacity requests that may wait for a worker; one more is refused with
  *     {@code QUEUE_FULL}
  * @param requestTimeout longest a worker may take for one request before it is killed and
- *     restarted (proving the emissions circuit takes about 10 s on one core)
+ *     restarted (proving the emissions claim takes about 7.5 s of CPU on one core, more on a loaded machine)
  * @param startTimeout longest a worker may take to load its circuits and report ready
  */
 public record ProverConfig(String node, Path workerScript, List<CircuitArtifacts> circuits, int workers,
