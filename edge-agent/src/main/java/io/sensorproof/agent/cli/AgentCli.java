@@ -186,7 +186,7 @@ public final class AgentCli implements Callable<Integer> {
                         agent.submit(((Input.Measured) parsed).reading());
                     }
                 } catch (ProtocolException | IllegalArgumentException e) {
-                    err.println("line " + lineNumber + " refused: " + e.getMessage());
+                    err.println("line " + lineNumber + " refused: " + (e instanceof ProtocolException p ? p.code() + ": " : "") + e.getMessage());
                     err.flush();
                 }
             }

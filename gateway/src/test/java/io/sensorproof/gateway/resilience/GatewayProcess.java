@@ -284,6 +284,35 @@ final class GatewayProcess implements AutoCloseable {
         });
     }
 
+    /**
+     * Free ports for a standalone gateway's embedded services: the broker's plain listener (the
+     * gateway's own client), its TLS device listener (ADR 019) and the embedded PostgreSQL.
+     */
+    record StandalonePorts(int broker, int brokerTls, int postgres) {
+        static StandalonePorts free() throws IOException {
+            return new StandalonePorts(freePort(), freePort(), freePort());
+        }
+
+        /** The environment that puts the gateway on these ports, with {@code clientId} as its MQTT client id. */
+        Map<String, String> env(String clientId) {
+            return Map.of("SENSORPROOF_EMBEDDED_BROKER_PORT", Integer.toString(broker),
+                    "SENSORPROOF_EMBEDDED_BROKER_TLS_PORT", Integer.toString(brokerTls),
+                    "SENSORPROOF_EMBEDDED_BROKER_TLS_BIND", "127.0.0.1",
+                    "SENSORPROOF_EMBEDDED_POSTGRES_PORT", Integer.toString(postgres),
+                    "SENSORPROOF_MQTT_CLIENT_ID", clientId);
+        }
+
+        /** Where devices connect: the broker's TLS listener, with their enrollment certificate. */
+        String deviceMqttUrl() {
+            return "ssl://127.0.0.1:" + brokerTls;
+        }
+
+        /** The embedded PostgreSQL's database. */
+        String jdbcUrl() {
+            return "jdbc:postgresql://localhost:" + postgres + "/sensorproof";
+        }
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);

@@ -43,17 +43,11 @@ class PostmasterKillIT {
         Path dataDir = root.resolve("gateway-data");
         Files.createDirectories(root);
         int http = GatewayProcess.freePort();
-        int brokerPort = GatewayProcess.freePort();
-        int pgPort = GatewayProcess.freePort();
-        int brokerTlsPort = GatewayProcess.freePort();
-        Map<String, String> env = Map.of("SENSORPROOF_EMBEDDED_BROKER_PORT", Integer.toString(brokerPort),
-                "SENSORPROOF_EMBEDDED_BROKER_TLS_PORT", Integer.toString(brokerTlsPort),
-                "SENSORPROOF_EMBEDDED_BROKER_TLS_BIND", "127.0.0.1",
-                "SENSORPROOF_EMBEDDED_POSTGRES_PORT", Integer.toString(pgPort),
-                "SENSORPROOF_MQTT_CLIENT_ID", "postmaster-kill-it-gateway");
+        GatewayProcess.StandalonePorts ports = GatewayProcess.StandalonePorts.free();
+        Map<String, String> env = ports.env("postmaster-kill-it-gateway");
         // devices reach the standalone broker on its TLS listener with their enrollment certificate (ADR 019)
-        String mqttUrl = "ssl://127.0.0.1:" + brokerTlsPort;
-        MessageRows db = new MessageRows("jdbc:postgresql://localhost:" + pgPort + "/sensorproof");
+        String mqttUrl = ports.deviceMqttUrl();
+        MessageRows db = new MessageRows(ports.jdbcUrl());
 
         List<StreamingAgent> agents = new ArrayList<>();
         GatewayProcess first = null;
