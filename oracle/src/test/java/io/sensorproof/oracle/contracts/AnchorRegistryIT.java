@@ -33,9 +33,7 @@ import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.RemoteFunctionCall;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.TransactionManager;
-import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.utils.Numeric;
 
 /**
@@ -94,13 +92,8 @@ class AnchorRegistryIT {
         assertThat(emissionsCircuit).isEqualTo(Hash.sha3("sensorproof.emissions-claim.v2".getBytes(StandardCharsets.UTF_8)));
     }
 
-    /**
-     * A transaction manager that polls for the receipt every 50 ms: anvil mines at once, and
-     * web3j's default poll interval (15 s) turns a receipt missed on the first poll into 15 s.
-     */
-    static TransactionManager txManager(Credentials who) {
-        return new RawTransactionManager(ANVIL.web3j(), who, ANVIL.chainId(),
-                new PollingTransactionReceiptProcessor(ANVIL.web3j(), 50, 1_200));
+    private static TransactionManager txManager(Credentials who) {
+        return RegistryProofs.txManager(ANVIL, who);
     }
 
     private static AnchorRegistry load(Credentials who) {

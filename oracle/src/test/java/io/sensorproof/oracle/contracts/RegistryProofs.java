@@ -1,5 +1,6 @@
 package io.sensorproof.oracle.contracts;
 
+import io.sensorproof.oracle.testing.AnvilExtension;
 import io.sensorproof.oracle.testing.ZkProofFile;
 import io.sensorproof.zk.bn254.Fp2;
 import io.sensorproof.zk.bn254.G1Point;
@@ -18,6 +19,10 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
+import org.web3j.crypto.Credentials;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.TransactionManager;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
  * The claim fixtures of zk-circuits (real Groth16 proofs of the excursion and emissions circuits under
@@ -79,6 +84,15 @@ final class RegistryProofs {
         return new ZkProofFile(proof.inputs(), List.of(p.get(0), p.get(1),
                 b2.x().c0().toBigInteger(), b2.x().c1().toBigInteger(), b2.y().c0().toBigInteger(), b2.y().c1().toBigInteger(),
                 c2.x().toBigInteger(), c2.y().toBigInteger()));
+    }
+
+    /**
+     * A transaction manager that polls for the receipt every 50 ms: anvil mines at once, and web3j's
+     * default poll interval (15 s) turns a receipt missed on the first poll into a 15 s wait.
+     */
+    static TransactionManager txManager(AnvilExtension anvil, Credentials who) {
+        return new RawTransactionManager(anvil.web3j(), who, anvil.chainId(),
+                new PollingTransactionReceiptProcessor(anvil.web3j(), 50, 1_200));
     }
 
     /** The proof in zk-circuits' form (for {@link Groth16Verifier#verify}). */
