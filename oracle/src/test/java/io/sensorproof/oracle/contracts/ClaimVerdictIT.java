@@ -39,8 +39,8 @@ import org.web3j.utils.Numeric;
  * and the proof under the other circuit's verifier. Java says accept / false / a
  * {@link VerificationException} code; the chain says true / false / revert (a named error of the
  * adapter, or no data when a precompile fails and burns the call's gas). A third column calls the exported
- * verifier's own {@code verifyTx} on the same contract (no adapter checks), whose semantics the Java verifier
- * promises to follow. Java accepts ⇔ chain returns
+ * verifier's own {@code verifyTx} on the same contract (no adapter checks), whose semantics zk-circuits' Java verifier
+ * follows today; it is shown for diagnosis, not asserted (the deployed contract is the adapter). Java accepts ⇔ chain returns
  * true is asserted; the table goes to the test output and {@code oracle/target/verdicts.json}.
  */
 class ClaimVerdictIT {
@@ -119,9 +119,6 @@ class ClaimVerdictIT {
                 .as("the valid and re-randomised proofs are accepted on chain, every tampered one refused")
                 .isEmpty();
         soft.assertThat(verdicts).filteredOn(Verdict::valid).hasSize(4);
-        // zk-circuits' verifier promises the semantics of ZoKrates' exported contract itself (without our adapter's range checks)
-        soft.assertThat(verdicts.stream().filter(v -> v.java().equals("accept") != v.exportedVerifyTx().equals("true")).toList())
-                .as("variants where the Java verifier and the exported verifyTx differ").isEmpty();
         // where both sides have a kind, it lines up: a range error in Java is the adapter's named revert on chain
         soft.assertThat(verdicts).filteredOn(v -> v.java().equals("INPUT_OUT_OF_RANGE")).hasSize(18)
                 .allMatch(v -> v.chain().startsWith("revert InputOutOfField"));
