@@ -34,6 +34,7 @@ import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.RemoteFunctionCall;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tx.TransactionManager;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.utils.Numeric;
 
 /**
@@ -157,6 +158,8 @@ class AnchorRegistryIT {
         reverts(oracle, asOracle.rotateDeviceKey(RUN_DEVICE, KEY_2), "DeviceIsRetired");
         reverts(oracle, asOracle.retireDevice(RUN_DEVICE), "DeviceIsRetired");
         reverts(oracle, asOracle.retireDevice(EMISSIONS_DEVICE), "DeviceNotRegistered");
+        // claims over readings it made before retirement stay anchorable
+        ChainAssertions.sendOk(asOracle.anchorRunClaim(RUN.inputs(), RUN.proof()));
     }
 
     @Test
@@ -444,6 +447,31 @@ class AnchorRegistryIT {
         // and the run verifier put back accepts the excursion proof again
         ChainAssertions.sendOk(asAdmin.setVerifier(runCircuit, runVerifier.getContractAddress()));
         ChainAssertions.sendOk(asOracle.anchorRunClaim(RUN.inputs(), RUN.proof()));
+    }
+
+    @Test
+    void aVerifierMustAnswerInputCountNine() throws Exception {
+        // a hand-assembled contract that returns the word 1 to any call: inputCount() = 1
+        String returnsOne = deployRaw("0x69" + "600160005260206000f3" + "600052600a6016f3");
+        ChainRevert mismatch = reverts(admin, asAdmin.setVerifier(runCircuit, returnsOne), "VerifierInputCountMismatch");
+        assertThat(mismatch.arguments()).containsExactly(runCircuit, BigInteger.valueOf(9), BigInteger.ONE);
+        // an account without code cannot answer at all (the call reverts without data)
+        ChainRevert noCode = ChainAssertions.revertOf(ANVIL, admin.getAddress(), registry,
+                asAdmin.setVerifier(emissionsCircuit, stranger.getAddress()).encodeFunctionCall());
+        assertThat(noCode).isNotNull();
+        assertThat(noCode.data()).isEqualTo("0x");
+        assertThat(asOracle.verifierOf(runCircuit).send()).isEqualToIgnoringCase(runVerifier.getContractAddress());
+        assertThat(asOracle.verifierOf(emissionsCircuit).send()).isEqualToIgnoringCase(emissionsVerifier.getContractAddress());
+    }
+
+    private static String deployRaw(String initCode) throws Exception {
+        var sent = txManager(admin).sendTransaction(BigInteger.valueOf(2_000_000_000L), BigInteger.valueOf(200_000), null,
+                initCode, BigInteger.ZERO, true);
+        assertThat(sent.hasError()).as("deploy: %s", sent.getError() == null ? "" : sent.getError().getMessage()).isFalse();
+        TransactionReceipt receipt = new PollingTransactionReceiptProcessor(ANVIL.web3j(), 50, 1_200)
+                .waitForTransactionReceipt(sent.getTransactionHash());
+        assertThat(receipt.isStatusOK()).isTrue();
+        return receipt.getContractAddress();
     }
 
     /** keccak256(abi.encode(bytes32 circuit, uint256[9] inputs)), computed here, not by the contract. */
