@@ -33,6 +33,7 @@ import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.RemoteFunctionCall;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.exceptions.TransactionException;
 import org.web3j.tx.TransactionManager;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.utils.Numeric;
@@ -372,6 +373,13 @@ class AnchorRegistryIT {
         List<BigInteger> offCurve = new ArrayList<>(RUN.proof());
         offCurve.set(0, offCurve.get(0).add(BigInteger.ONE));
         reverts(oracle, asOracle.anchorRunClaim(RUN.inputs(), offCurve), "ProofRejected");
+        // sent for real, the failed precompile burns the gas forwarded to the verifier (63/64 of what is left)
+        TransactionReceipt burnt = failedReceipt(asOracle.anchorRunClaim(RUN.inputs(), offCurve));
+        GAS.put("anchorRunClaim rejected: A off the curve, tx gas limit 12,000,000", burnt.getGasUsed());
+        assertThat(burnt.getGasUsed()).isGreaterThan(BigInteger.valueOf(12_000_000).multiply(BigInteger.valueOf(9))
+                .divide(BigInteger.TEN));
+        TransactionReceipt pairingFalse = failedReceipt(asOracle.anchorRunClaim(RUN.inputs(), badC));
+        GAS.put("anchorRunClaim rejected: pairing check false", pairingFalse.getGasUsed());
         // a public input >= r (the adapter's InputOutOfField) is ProofRejected too
         List<BigInteger> outOfField = new ArrayList<>(RUN.inputs());
         outOfField.set(0, outOfField.get(0).add(R));
@@ -462,6 +470,20 @@ class AnchorRegistryIT {
         assertThat(noCode.data()).isEqualTo("0x");
         assertThat(asOracle.verifierOf(runCircuit).send()).isEqualToIgnoringCase(runVerifier.getContractAddress());
         assertThat(asOracle.verifierOf(emissionsCircuit).send()).isEqualToIgnoringCase(emissionsVerifier.getContractAddress());
+    }
+
+    /** Sends a transaction that must be mined and fail; returns its receipt. */
+    private static TransactionReceipt failedReceipt(RemoteFunctionCall<TransactionReceipt> call) {
+        try {
+            TransactionReceipt receipt = call.send();
+            throw new AssertionError("expected a failed transaction, got " + receipt);
+        } catch (TransactionException e) {
+            TransactionReceipt receipt = e.getTransactionReceipt().orElseThrow();
+            assertThat(receipt.isStatusOK()).isFalse();
+            return receipt;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static String deployRaw(String initCode) throws Exception {
