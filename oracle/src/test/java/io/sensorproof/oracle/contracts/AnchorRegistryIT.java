@@ -35,7 +35,6 @@ import org.web3j.protocol.core.RemoteFunctionCall;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.exceptions.TransactionException;
 import org.web3j.tx.TransactionManager;
-import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.utils.Numeric;
 
 /**
@@ -460,7 +459,7 @@ class AnchorRegistryIT {
     @Test
     void aVerifierMustAnswerInputCountNine() throws Exception {
         // a hand-assembled contract that returns the word 1 to any call: inputCount() = 1
-        String returnsOne = deployRaw("0x69" + "600160005260206000f3" + "600052600a6016f3");
+        String returnsOne = RegistryProofs.deployRaw(ANVIL, admin, "0x69" + "600160005260206000f3" + "600052600a6016f3");
         ChainRevert mismatch = reverts(admin, asAdmin.setVerifier(runCircuit, returnsOne), "VerifierInputCountMismatch");
         assertThat(mismatch.arguments()).containsExactly(runCircuit, BigInteger.valueOf(9), BigInteger.ONE);
         // an account without code cannot answer at all (the call reverts without data)
@@ -484,16 +483,6 @@ class AnchorRegistryIT {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static String deployRaw(String initCode) throws Exception {
-        var sent = txManager(admin).sendTransaction(BigInteger.valueOf(2_000_000_000L), BigInteger.valueOf(200_000), null,
-                initCode, BigInteger.ZERO, true);
-        assertThat(sent.hasError()).as("deploy: %s", sent.getError() == null ? "" : sent.getError().getMessage()).isFalse();
-        TransactionReceipt receipt = new PollingTransactionReceiptProcessor(ANVIL.web3j(), 50, 1_200)
-                .waitForTransactionReceipt(sent.getTransactionHash());
-        assertThat(receipt.isStatusOK()).isTrue();
-        return receipt.getContractAddress();
     }
 
     /** keccak256(abi.encode(bytes32 circuit, uint256[9] inputs)), computed here, not by the contract. */

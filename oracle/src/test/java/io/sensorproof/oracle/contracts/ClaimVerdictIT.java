@@ -2,6 +2,7 @@ package io.sensorproof.oracle.contracts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sensorproof.oracle.chain.ChainRevert;
@@ -12,6 +13,7 @@ import io.sensorproof.oracle.testing.ZkProofFile;
 import io.sensorproof.zk.groth16.Groth16Verifier;
 import io.sensorproof.zk.groth16.VerificationException;
 import io.sensorproof.zk.groth16.VerificationKey;
+import io.sensorproof.zk.groth16.ZokratesJson;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -20,7 +22,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.web3j.crypto.Credentials;
@@ -58,9 +62,17 @@ class ClaimVerdictIT {
     record Verdict(String circuit, String variant, String verifier, boolean valid, String java, String chain, boolean agree,
                    String exportedVerifyTx) {}
 
-    /** Selector of ZoKrates' exported {@code verifyTx(Proof, uint256[9])}, which the adapters inherit. */
-    private static final String VERIFY_TX = RevertDecoder.selector(
-            "verifyTx(((uint256,uint256),(uint256[2],uint256[2]),(uint256,uint256)),uint256[9])");
+    /** Test circuits of zk-circuits with a fixture proof and key; square1 and cube1 both have one input. */
+    private static final List<String> TEST_CIRCUITS = List.of("square1", "cube1", "linear4", "sum8");
+
+    private static final Map<String, Object> REPORT = new LinkedHashMap<>();
+
+    @AfterAll
+    static void writeReport() throws IOException {
+        Path out = ZkProofFile.repoFile("oracle/target/verdicts.json");
+        Files.createDirectories(out.getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), REPORT);
+    }
 
     @Test
     void everyFixtureVariantGetsTheSameVerdictOnChainAndInJava() throws Exception {
@@ -93,20 +105,9 @@ class ClaimVerdictIT {
             verdicts.add(new Verdict(v.circuit(), v.name(), v.verifierCircuit(), v.valid(), javaVerdict, chainVerdict, agree, exported));
         }
 
-        StringBuilder table = new StringBuilder(String.format("%n%-10s %-26s %-10s %-24s %-38s %s%n",
-                "circuit", "variant", "verifier", "java", "chain (verifyClaim)", "exported verifyTx"));
-        for (Verdict v : verdicts) {
-            table.append(String.format("%-10s %-26s %-10s %-24s %-38s %s%s%n", v.circuit(), v.variant(), v.verifier(), v.java(),
-                    v.chain(), v.exportedVerifyTx(), v.agree() ? "" : "   <-- DISAGREE"));
-        }
-        System.out.println(table);
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("rerandomisationScalar", s.toString());
-        report.put("variants", verdicts.size());
-        report.put("verdicts", verdicts);
-        Path out = ZkProofFile.repoFile("oracle/target/verdicts.json");
-        Files.createDirectories(out.getParent());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
+        print("claim circuits: Java Groth16Verifier vs the deployed adapter's verifyClaim", verdicts);
+        REPORT.put("rerandomisationScalar", s.toString());
+        REPORT.put("claimCircuits", verdicts);
 
         SoftAssertions soft = new SoftAssertions();
         soft.assertThat(verdicts.stream().filter(v -> !v.agree()).toList())
@@ -125,6 +126,70 @@ class ClaimVerdictIT {
         soft.assertThat(verdicts).filteredOn(v -> v.java().equals("COORDINATE_OUT_OF_RANGE"))
                 .allMatch(v -> v.chain().startsWith("revert CoordinateOutOfField"));
         soft.assertAll();
+    }
+
+    @Test
+    void everyTestCircuitFixtureVariantGetsTheSameVerdictFromItsExportedVerifierAndJava() throws Exception {
+        Credentials caller = ANVIL.account(0);
+        Path compiled = ZkProofFile.repoFile("oracle/target/test-circuit-verifiers.json").toAbsolutePath();
+        List<String> command = new ArrayList<>(List.of("node",
+                ZkProofFile.repoFile("oracle/src/test/node/export-zokrates-verifiers.mjs").toAbsolutePath().toString(), compiled.toString()));
+        for (String circuit : TEST_CIRCUITS) {
+            command.add(circuit + "=" + testCircuitFile(circuit, "verification.key").toAbsolutePath());
+        }
+        Process node = new ProcessBuilder(command).inheritIO().start();
+        assertThat(node.waitFor(180, TimeUnit.SECONDS)).as("export-zokrates-verifiers.mjs finished").isTrue();
+        assertThat(node.exitValue()).as("export-zokrates-verifiers.mjs exit code").isZero();
+        JsonNode bins = new ObjectMapper().readTree(compiled.toFile());
+
+        BigInteger s = RegistryProofs.randomScalar();
+        Map<String, String> contracts = new LinkedHashMap<>();
+        Map<String, Groth16Verifier> java = new LinkedHashMap<>();
+        List<Variant> variants = new ArrayList<>();
+        for (String circuit : TEST_CIRCUITS) {
+            VerificationKey key = ZokratesJson.parseVerificationKey(Files.readString(testCircuitFile(circuit, "verification.key")));
+            java.put(circuit, new Groth16Verifier(key));
+            contracts.put(circuit, RegistryProofs.deployRaw(ANVIL, caller, bins.path(circuit).path("bin").asText()));
+            String other = circuit.equals("square1") ? "cube1" : circuit.equals("cube1") ? "square1" : null;
+            variants.addAll(variantsOf(circuit, other, ZkProofFile.read(testCircuitFile(circuit, "proof.json")), key, s));
+        }
+
+        List<Verdict> verdicts = new ArrayList<>();
+        for (Variant v : variants) {
+            String javaVerdict = javaVerdict(java.get(v.verifierCircuit()), v.proof());
+            String exported = ethCall(caller, contracts.get(v.verifierCircuit()), verifyTxCall(v.proof()));
+            verdicts.add(new Verdict(v.circuit(), v.name(), v.verifierCircuit(), v.valid(), javaVerdict, exported,
+                    javaVerdict.equals("accept") == exported.equals("true"), exported));
+        }
+        print("test circuits: Java Groth16Verifier vs ZoKrates' exported verifyTx (no adapter)", verdicts);
+        REPORT.put("testCircuitsRerandomisationScalar", s.toString());
+        REPORT.put("testCircuits", verdicts);
+
+        SoftAssertions soft = new SoftAssertions();
+        soft.assertThat(verdicts.stream().filter(v -> !v.agree()).toList())
+                .as("variants where one verifier accepts and the other does not").isEmpty();
+        soft.assertThat(verdicts.stream().filter(v -> v.valid() && !(v.java().equals("accept") && v.chain().equals("true"))).toList())
+                .as("valid and re-randomised proofs not accepted by both").isEmpty();
+        // the exported verifier reads C's y modulo p (it negates C as q - (y mod q)): that one encoding
+        // change is the same proof to it and to the Java verifier, which follows it; every other tampering is refused
+        soft.assertThat(verdicts.stream().filter(v -> !v.valid() && !v.variant().equals("c.y + p") && v.java().equals("accept")).toList())
+                .as("tampered proofs accepted").isEmpty();
+        soft.assertThat(verdicts).filteredOn(Verdict::valid).hasSize(2 * TEST_CIRCUITS.size());
+        soft.assertAll();
+    }
+
+    private static Path testCircuitFile(String circuit, String file) {
+        return ZkProofFile.repoFile("zk-circuits/src/test/resources/circuits/" + circuit + "/" + file);
+    }
+
+    private static void print(String title, List<Verdict> verdicts) {
+        StringBuilder table = new StringBuilder(String.format("%n%s%n%-10s %-26s %-10s %-24s %-38s %s%n", title,
+                "circuit", "variant", "verifier", "java", "chain", "exported verifyTx"));
+        for (Verdict v : verdicts) {
+            table.append(String.format("%-10s %-26s %-10s %-24s %-38s %s%s%n", v.circuit(), v.variant(), v.verifier(), v.java(),
+                    v.chain(), v.exportedVerifyTx(), v.agree() ? "" : "   <-- DISAGREE"));
+        }
+        System.out.println(table);
     }
 
     private static List<Variant> variantsOf(String circuit, String other, ZkProofFile fixture, VerificationKey key, BigInteger s) {
@@ -152,7 +217,9 @@ class ClaimVerdictIT {
         out.add(new Variant(circuit, "A and C swapped", proof(fixture, p.get(6), p.get(7), p.get(2), p.get(3), p.get(4), p.get(5),
                 p.get(0), p.get(1)), circuit, false));
         out.add(new Variant(circuit, "re-randomised", RegistryProofs.rerandomise(fixture, key, s), circuit, true));
-        out.add(new Variant(circuit, "other circuit's verifier", fixture, other, false));
+        if (other != null) {
+            out.add(new Variant(circuit, "other circuit's verifier", fixture, other, false));
+        }
         return out;
     }
 
@@ -186,9 +253,10 @@ class ClaimVerdictIT {
         return ethCall(from, contract, data);
     }
 
-    /** The exported verifier's own entry point: the proof's 8 words then the 9 inputs (all static). */
+    /** ZoKrates' exported {@code verifyTx(Proof, uint256[n])} (the adapters inherit it): the proof's 8 words, then the inputs. */
     private static String verifyTxCall(ZkProofFile proof) {
-        StringBuilder data = new StringBuilder(VERIFY_TX);
+        StringBuilder data = new StringBuilder(RevertDecoder.selector(
+                "verifyTx(((uint256,uint256),(uint256[2],uint256[2]),(uint256,uint256)),uint256[" + proof.inputs().size() + "])"));
         for (BigInteger word : proof.proof()) {
             data.append(Numeric.toHexStringNoPrefixZeroPadded(word, 64));
         }

@@ -20,6 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
 import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.methods.response.EthSendTransaction;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.exceptions.TransactionException;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.TransactionManager;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
@@ -93,6 +96,21 @@ final class RegistryProofs {
     static TransactionManager txManager(AnvilExtension anvil, Credentials who) {
         return new RawTransactionManager(anvil.web3j(), who, anvil.chainId(),
                 new PollingTransactionReceiptProcessor(anvil.web3j(), 50, 1_200));
+    }
+
+    /** Deploys raw creation bytecode from {@code who}; returns the new contract's address. */
+    static String deployRaw(AnvilExtension anvil, Credentials who, String initCode) throws IOException, TransactionException {
+        EthSendTransaction sent = txManager(anvil, who).sendTransaction(BigInteger.valueOf(2_000_000_000L),
+                BigInteger.valueOf(5_000_000), null, initCode, BigInteger.ZERO, true);
+        if (sent.hasError()) {
+            throw new IllegalStateException("deploy: " + sent.getError().getMessage());
+        }
+        TransactionReceipt receipt = new PollingTransactionReceiptProcessor(anvil.web3j(), 50, 1_200)
+                .waitForTransactionReceipt(sent.getTransactionHash());
+        if (!receipt.isStatusOK()) {
+            throw new IllegalStateException("deploy failed: " + receipt);
+        }
+        return receipt.getContractAddress();
     }
 
     /** The proof in zk-circuits' form (for {@link Groth16Verifier#verify}). */
