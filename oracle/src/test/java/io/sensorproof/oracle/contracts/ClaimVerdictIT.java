@@ -39,7 +39,7 @@ import org.web3j.utils.Numeric;
  * Solidity verifier on the EIP-196/197 precompiles of anvil) and from zk-circuits' Java
  * {@link Groth16Verifier}, tampered ones included. For each 9-input fixture it builds: the valid proof;
  * each public input + 1 and + r; each proof coordinate + 1 (usually off the curve) and + p; A negated;
- * B's real and imaginary parts swapped; B's x and y swapped; A and C swapped; a re-randomised proof;
+ * B's real and imaginary parts swapped; B's x and y swapped; B a twist point outside G2; A and C swapped; a re-randomised proof;
  * and the proof under the other circuit's verifier. Java says accept / false / a
  * {@link VerificationException} code; the chain says true / false / revert (a named error of the
  * adapter, or no data when a precompile fails and burns the call's gas). A third column calls the exported
@@ -219,6 +219,9 @@ class ClaimVerdictIT {
                 p.get(6), p.get(7)), circuit, false));
         out.add(new Variant(circuit, "B x/y swapped", proof(fixture, p.get(0), p.get(1), p.get(4), p.get(5), p.get(2), p.get(3),
                 p.get(6), p.get(7)), circuit, false));
+        List<BigInteger> outside = RegistryProofs.twistPointOutsideG2();
+        out.add(new Variant(circuit, "B on the twist, not in G2", proof(fixture, p.get(0), p.get(1), outside.get(0), outside.get(1),
+                outside.get(2), outside.get(3), p.get(6), p.get(7)), circuit, false));
         out.add(new Variant(circuit, "A and C swapped", proof(fixture, p.get(6), p.get(7), p.get(2), p.get(3), p.get(4), p.get(5),
                 p.get(0), p.get(1)), circuit, false));
         out.add(new Variant(circuit, "re-randomised", RegistryProofs.rerandomise(fixture, key, s), circuit, true));

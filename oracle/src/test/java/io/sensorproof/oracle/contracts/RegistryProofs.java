@@ -2,6 +2,7 @@ package io.sensorproof.oracle.contracts;
 
 import io.sensorproof.oracle.testing.AnvilExtension;
 import io.sensorproof.oracle.testing.ZkProofFile;
+import io.sensorproof.zk.bn254.Fp;
 import io.sensorproof.zk.bn254.Fp2;
 import io.sensorproof.zk.bn254.G1Point;
 import io.sensorproof.zk.bn254.G2Point;
@@ -111,6 +112,34 @@ final class RegistryProofs {
             throw new IllegalStateException("deploy failed: " + receipt);
         }
         return receipt.getContractAddress();
+    }
+
+    /**
+     * The first point (x = (k, 1), k = 1, 2, …) of the twist E'(F_p²) that lies outside the order-r
+     * subgroup G2, as the four proof words x0, x1, y0, y1. The twist's cofactor is 2p − r, so almost
+     * every point qualifies; the square root uses p ≡ 3 (mod 4) (Adj and Rodríguez-Henríquez, Alg. 9).
+     */
+    static List<BigInteger> twistPointOutsideG2() {
+        Fp2 b = Fp2.of(BigInteger.valueOf(3), BigInteger.ZERO).mul(Fp2.of(BigInteger.valueOf(9), BigInteger.ONE).inverse());
+        BigInteger p = Fp.MODULUS;
+        for (long k = 1; k < 1_000; k++) {
+            Fp2 x = Fp2.of(BigInteger.valueOf(k), BigInteger.ONE);
+            Fp2 rhs = x.square().mul(x).add(b);
+            Fp2 a1 = rhs.pow(p.subtract(BigInteger.valueOf(3)).shiftRight(2));
+            Fp2 alpha = a1.square().mul(rhs);
+            Fp2 x0 = a1.mul(rhs);
+            Fp2 y = alpha.equals(Fp2.ONE.neg())
+                    ? x0.mul(Fp2.of(BigInteger.ZERO, BigInteger.ONE))
+                    : Fp2.ONE.add(alpha).pow(p.subtract(BigInteger.ONE).shiftRight(1)).mul(x0);
+            if (!y.square().equals(rhs)) {
+                continue;
+            }
+            G2Point q = G2Point.of(x, y);
+            if (q.isOnCurve() && !q.isInSubgroup()) {
+                return List.of(x.c0().toBigInteger(), x.c1().toBigInteger(), y.c0().toBigInteger(), y.c1().toBigInteger());
+            }
+        }
+        throw new IllegalStateException("no twist point outside G2 found");
     }
 
     /** The proof in zk-circuits' form (for {@link Groth16Verifier#verify}). */
