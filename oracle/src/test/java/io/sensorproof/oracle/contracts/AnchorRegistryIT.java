@@ -374,11 +374,11 @@ class AnchorRegistryIT {
         reverts(oracle, asOracle.anchorRunClaim(RUN.inputs(), offCurve), "ProofRejected");
         // sent for real, the failed precompile burns the gas forwarded to the verifier (63/64 of what is left)
         TransactionReceipt burnt = failedReceipt(asOracle.anchorRunClaim(RUN.inputs(), offCurve));
-        GAS.put("anchorRunClaim rejected: A off the curve, tx gas limit 12,000,000", burnt.getGasUsed());
+        GAS.put("anchorRunClaim.rejected.offCurveA.gasLimit12M", burnt.getGasUsed());
         assertThat(burnt.getGasUsed()).isGreaterThan(BigInteger.valueOf(12_000_000).multiply(BigInteger.valueOf(9))
                 .divide(BigInteger.TEN));
         TransactionReceipt pairingFalse = failedReceipt(asOracle.anchorRunClaim(RUN.inputs(), badC));
-        GAS.put("anchorRunClaim rejected: pairing check false", pairingFalse.getGasUsed());
+        GAS.put("anchorRunClaim.rejected.pairingFalse", pairingFalse.getGasUsed());
         // a public input >= r (the adapter's InputOutOfField) is ProofRejected too
         List<BigInteger> outOfField = new ArrayList<>(RUN.inputs());
         outOfField.set(0, outOfField.get(0).add(R));
