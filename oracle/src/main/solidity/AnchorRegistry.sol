@@ -54,7 +54,7 @@ contract AnchorRegistry is AccessControl, IAnchorRegistry {
     mapping(bytes32 circuit => IClaimVerifier) private _verifiers;
     mapping(uint256 device => Device) private _devices;
     mapping(uint64 batchId => Batch) private _batches;
-    mapping(uint256 root => uint64 batchIdPlusOne) private _batchOfRoot;
+    mapping(uint256 root => uint256 batchIdPlusOne) private _batchOfRoot;
     mapping(bytes32 claimId => bytes32 circuit) private _claimCircuit;
     mapping(bytes32 claimId => RunClaim) private _runClaims;
     mapping(bytes32 claimId => EmissionsClaim) private _emissionsClaims;
@@ -180,12 +180,12 @@ contract AnchorRegistry is AccessControl, IAnchorRegistry {
     {
         if (_batches[batchId].anchoredAt != 0) revert BatchAlreadyAnchored(batchId);
         if (root == 0 || root >= SCALAR_FIELD) revert RootOutOfField(root);
-        uint64 existing = _batchOfRoot[root];
-        if (existing != 0) revert RootAlreadyAnchored(root, existing - 1);
+        uint256 existing = _batchOfRoot[root];
+        if (existing != 0) revert RootAlreadyAnchored(root, uint64(existing - 1));
         if (readingCount == 0 || readingCount > MAX_BATCH_READINGS) revert BadReadingCount(readingCount);
         if (firstTime > lastTime || lastTime >= TIME_BOUND) revert BadTimeWindow(firstTime, lastTime);
         _batches[batchId] = Batch(root, readingCount, firstTime, lastTime, uint64(block.timestamp), uint64(block.number));
-        _batchOfRoot[root] = batchId + 1;
+        _batchOfRoot[root] = uint256(batchId) + 1;
         emit BatchAnchored(batchId, root, readingCount, firstTime, lastTime, msg.sender);
     }
 
@@ -197,8 +197,8 @@ contract AnchorRegistry is AccessControl, IAnchorRegistry {
 
     /// @notice The batch id a root was anchored under (for an inclusion proof's root), if any.
     function batchOfRoot(uint256 root) external view returns (bool anchored, uint64 batchId) {
-        uint64 plusOne = _batchOfRoot[root];
-        return plusOne == 0 ? (false, 0) : (true, plusOne - 1);
+        uint256 plusOne = _batchOfRoot[root];
+        return plusOne == 0 ? (false, 0) : (true, uint64(plusOne - 1));
     }
 
     // ---------------------------------------------------------------- claims

@@ -372,9 +372,17 @@ class AnchorRegistryIT {
         List<BigInteger> offCurve = new ArrayList<>(RUN.proof());
         offCurve.set(0, offCurve.get(0).add(BigInteger.ONE));
         reverts(oracle, asOracle.anchorRunClaim(RUN.inputs(), offCurve), "ProofRejected");
-        // sent for real, the failed precompile burns the gas forwarded to the verifier (63/64 of what is left)
-        TransactionReceipt burnt = failedReceipt(asOracle.anchorRunClaim(RUN.inputs(), offCurve));
-        GAS.put("anchorRunClaim.rejected.offCurveA.gasLimit12M", burnt.getGasUsed());
+        // sent for real: the adapter checks A and C on the curve before the precompile, so an off-curve A
+        // costs about a refused claim's gas instead of burning the 63/64 forwarded to the verifier
+        TransactionReceipt refused = failedReceipt(asOracle.anchorRunClaim(RUN.inputs(), offCurve));
+        GAS.put("anchorRunClaim.rejected.offCurveA", refused.getGasUsed());
+        assertThat(refused.getGasUsed()).isLessThan(BigInteger.valueOf(200_000));
+        // B off the twist is left to the pairing precompile, whose failure burns the forwarded gas
+        List<BigInteger> offTwist = new ArrayList<>(RUN.proof());
+        offTwist.set(2, offTwist.get(2).add(BigInteger.ONE));
+        reverts(oracle, asOracle.anchorRunClaim(RUN.inputs(), offTwist), "ProofRejected");
+        TransactionReceipt burnt = failedReceipt(asOracle.anchorRunClaim(RUN.inputs(), offTwist));
+        GAS.put("anchorRunClaim.rejected.offTwistB.gasLimit12M", burnt.getGasUsed());
         assertThat(burnt.getGasUsed()).isGreaterThan(BigInteger.valueOf(12_000_000).multiply(BigInteger.valueOf(9))
                 .divide(BigInteger.TEN));
         TransactionReceipt pairingFalse = failedReceipt(asOracle.anchorRunClaim(RUN.inputs(), badC));

@@ -15,6 +15,7 @@ import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.TransactionManager;
 import org.web3j.tx.gas.ContractGasProvider;
 import org.web3j.tx.gas.StaticGasProvider;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
  * Helpers for contract tests against {@link AnvilExtension}: transaction managers with the chain id,
@@ -30,8 +31,10 @@ public final class ChainAssertions {
 
     private ChainAssertions() {}
 
+    /** Signs with {@code from} for the anvil's chain id; polls receipts every 50 ms (web3j's default is 15 s). */
     public static TransactionManager txManager(AnvilExtension anvil, Credentials from) {
-        return new RawTransactionManager(anvil.web3j(), from, anvil.chainId());
+        return new RawTransactionManager(anvil.web3j(), from, anvil.chainId(),
+                new PollingTransactionReceiptProcessor(anvil.web3j(), 50, 2400));
     }
 
     /** Decodes revert data with the errors of every compiled contract. */

@@ -33,7 +33,10 @@ final class PointDecoding {
             return G1Point.INFINITY;
         }
         requireBelowP(c.x(), element + "[0]");
-        BigInteger y = c.y().mod(P);
+        // strict since ADR 020: the deployed verifier (IClaimVerifier adapter) refuses y >= p, although
+        // the exported contract alone would read it mod p (ADR 006, superseded in this point)
+        requireBelowP(c.y(), element + "[1]");
+        BigInteger y = c.y();
         if (y.signum() == 0) {
             throw new VerificationException(ErrorCode.COORDINATE_OUT_OF_RANGE, element + "[1]",
                     "y ≡ 0 (mod p): the Solidity verifier's negation yields p, which the pairing precompile rejects");

@@ -214,15 +214,17 @@ class Groth16VerifierTest {
     }
 
     /**
-     * The Solidity verifier negates C as (x, q − (y mod q)), so a y of C written as y + p is the
-     * same proof to it; so it is here. The same edit to A, which goes to the precompile as is, is
-     * refused (above).
+     * The exported Solidity verifier alone negates C as (x, q − (y mod q)) and would take a y of C
+     * written as y + p; the deployed verifier (the IClaimVerifier adapter, ADR 020) refuses every
+     * coordinate ≥ p, and so does this one, so a proof has one encoding on chain and here.
      */
     @Test
-    void readsYOfCModuloPAsTheSolidityVerifierDoes() {
+    void refusesYOfCAtOrAboveP() {
         String shifted = Fixtures.edit(Fixtures.proof("square1"), root ->
                 Fixtures.map(root.get("proof").get("c"), 1, v -> v.add(Fixtures.P)));
-        assertThat(verifier("square1").verifyJson(shifted)).isTrue();
+        assertThatThrownBy(() -> verifier("square1").verifyJson(shifted))
+                .isInstanceOfSatisfying(VerificationException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.COORDINATE_OUT_OF_RANGE));
     }
 
     // ---- tampered keys ---------------------------------------------------------------------
