@@ -102,7 +102,12 @@ contract CarbonCredit is ERC1155, AccessControl {
     mapping(uint256 tokenId => uint256[]) private _periodDevices;
     mapping(uint256 tokenId => mapping(uint256 device => DeviceProgress)) private _progress;
     mapping(uint256 tokenId => mapping(uint256 device => bytes32[])) private _deviceClaims;
-    mapping(uint256 device => uint256[] tokenIds) private _devicePeriods;
+    /// @dev Per device, the token ids of its periods that had not ended when last looked at; per facility,
+    /// the ids of its periods likewise. A new period starts after the block time, so a period that has
+    /// ended cannot overlap it: setPeriod drops ended ones while it checks, keeping both lists (and its
+    /// gas) to the periods not yet over instead of a device's whole history.
+    mapping(uint256 device => uint256[] tokenIds) private _liveDevicePeriods;
+    mapping(uint256 facilityId => uint256[] periodIds) private _liveFacilityPeriods;
     mapping(bytes32 claimId => uint256 tokenId) private _claimUse;
     mapping(uint256 tokenId => uint256) private _retiredUnits;
     Retirement[] private _retirements;
@@ -458,13 +463,21 @@ contract CarbonCredit is ERC1155, AccessControl {
         require(block.timestamp < start, PeriodAlreadyStarted(start, block.timestamp));
         require(deviceCount > 0 && deviceCount <= MAX_DEVICES_PER_PERIOD,
             InvalidDeviceCount(deviceCount, MAX_DEVICES_PER_PERIOD));
-        uint256 periodCount = f.periodCount;
-        for (uint256 q = 1; q <= periodCount; q++) {
-            Period storage other = _periods[tokenId(facilityId, q)];
-            require(!(start < other.end && other.start < end), PeriodsOverlap(facilityId, q));
+        uint256[] storage live = _liveFacilityPeriods[facilityId];
+        uint256 j = 0;
+        while (j < live.length) {
+            Period storage other = _periods[tokenId(facilityId, live[j])];
+            if (other.end <= block.timestamp) {
+                live[j] = live[live.length - 1];
+                live.pop();
+                continue;
+            }
+            require(!(start < other.end && other.start < end), PeriodsOverlap(facilityId, live[j]));
+            j++;
         }
-        periodId = periodCount + 1;
+        periodId = uint256(f.periodCount) + 1;
         f.periodCount = periodId.toUint64();
+        live.push(periodId);
     }
 
     function _emitPeriodSet(uint256 facilityId, uint256 periodId, uint256 id) private {
@@ -478,15 +491,22 @@ contract CarbonCredit is ERC1155, AccessControl {
         require(registry.isDeviceRegistered(device), DeviceNotRegistered(device));
         DeviceProgress storage progress = _progress[id][device];
         require(!progress.member, DuplicateDevice(device));
-        uint256[] storage periods = _devicePeriods[device];
-        for (uint256 j = 0; j < periods.length; j++) {
-            uint256 otherFacility = periods[j] >> 128;
-            if (otherFacility == facilityId) continue;
-            Period storage other = _periods[periods[j]];
-            require(!(start < other.end && other.start < end),
-                DeviceInOtherFacility(device, otherFacility, uint128(periods[j])));
+        uint256[] storage live = _liveDevicePeriods[device];
+        uint256 j = 0;
+        while (j < live.length) {
+            uint256 otherId = live[j];
+            Period storage other = _periods[otherId];
+            if (other.end <= block.timestamp) {
+                live[j] = live[live.length - 1];
+                live.pop();
+                continue;
+            }
+            uint256 otherFacility = otherId >> 128;
+            require(otherFacility == facilityId || !(start < other.end && other.start < end),
+                DeviceInOtherFacility(device, otherFacility, uint128(otherId)));
+            j++;
         }
-        periods.push(id);
+        live.push(id);
         progress.member = true;
     }
 }
