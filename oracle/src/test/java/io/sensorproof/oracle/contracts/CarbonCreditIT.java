@@ -270,11 +270,12 @@ class CarbonCreditIT {
         ChainAssertions.sendOk(setPeriod(verifier, a, START_S, END_S, List.of(STACK_1, STACK_2)));
         ChainAssertions.sendOk(setPeriod(verifier, a, END_S + 3_600, END_S + 7_200, List.of(STACK_2, STACK_1)));
         at(END_S);
-        ChainAssertions.sendOk(setPeriod(verifier, b, END_S + 600, END_S + 3_600, List.of(STACK_1, STACK_2)));
+        // stack-1's first period (ended) is dropped first, which moves its second one into its place
         ChainRevert revert = assertReverts(verifier,
                 setPeriod(verifier, b, END_S + 3_600, END_S + 5_400, List.of(STACK_4, STACK_1)), "DeviceInOtherFacility");
         assertThat(revert.arguments()).containsExactly(STACK_1, a, big(2));
         assertReverts(verifier, setPeriod(verifier, a, END_S + 7_000, END_S + 9_000, List.of(STACK_3)), "PeriodsOverlap");
+        ChainAssertions.sendOk(setPeriod(verifier, b, END_S + 600, END_S + 3_600, List.of(STACK_1, STACK_2)));
         ChainAssertions.sendOk(setPeriod(verifier, a, END_S + 7_200, END_S + 9_000, List.of(STACK_3)));
     }
 
