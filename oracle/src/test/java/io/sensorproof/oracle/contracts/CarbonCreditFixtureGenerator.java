@@ -30,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
  * <pre>
  * mvn -B -q -pl oracle -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/c3-cp.txt -Dmdep.includeScope=test
  * java -cp oracle/target/test-classes:oracle/target/classes:$(cat /tmp/c3-cp.txt) \
- *     io.sensorproof.oracle.contracts.CarbonCreditFixtureGenerator . /work/main/zk-circuits/target/zk-build/emissions
+ *     io.sensorproof.oracle.contracts.CarbonCreditFixtureGenerator . /work/main/zk-circuits/target/zk-build/emissions [name...]
  * </pre>
  */
 public final class CarbonCreditFixtureGenerator {
@@ -112,6 +112,9 @@ public final class CarbonCreditFixtureGenerator {
         list.add(new Fixture("d1-after-end", "stack-1 after d1-b, continuous (135 min, 5018000 g) but starting at or "
                 + "after the period end: ClaimBeyondPeriod", STACK_1, new long[][] {
                     at(135, 0, 5_018_000), at(145, 0, 5_019_500)}, MAX_GAP));
+        list.add(new Fixture("d2-at-end", "stack-2, first claim starting exactly at the period end (120 min) and "
+                + "ending 10 min later, within end + maxGap: ClaimBeyondPeriod (a claim must start before the end)",
+                STACK_2, new long[][] {at(120, 0, 7_019_000), at(130, 0, 7_021_000)}, MAX_GAP));
         list.add(new Fixture("d1-before", "stack-1, first reading 1 ms before the period start: ClaimBeforePeriod",
                 STACK_1, new long[][] {at(0, -1, 4_999_000), at(10, 0, 5_000_000)}, MAX_GAP));
         list.add(new Fixture("d1-wide-maxgap", "stack-1, the readings of d1-a proven with maxGap 15 min + 1 ms (gapTime 0), "
@@ -124,7 +127,9 @@ public final class CarbonCreditFixtureGenerator {
     /**
      * Proves every fixture and writes {@code <out>/<name>.json}.
      *
-     * @param args repository root, emissions build directory (compiled circuit and key)
+     * @param args repository root, emissions build directory (compiled circuit and key), then
+     *     optionally the names of the fixtures to prove (default: all; proofs are randomised, so
+     *     re-proving one leaves the others' files unchanged)
      */
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
@@ -136,7 +141,11 @@ public final class CarbonCreditFixtureGenerator {
                 List.of(CircuitArtifacts.withCommittedKey("emissions", build))).withWorkers(2);
         try (ProverClient prover = ProverClient.start(config)) {
             Map<Fixture, CompletableFuture<ProofResult>> proofs = new LinkedHashMap<>();
+            List<String> only = List.of(args).subList(Math.min(2, args.length), args.length);
             for (Fixture f : fixtures()) {
+                if (!only.isEmpty() && !only.contains(f.name())) {
+                    continue;
+                }
                 proofs.put(f, prover.submit(EmissionsClaimWitness.of(f.committed(), f.maxGap()).request()));
             }
             for (Map.Entry<Fixture, CompletableFuture<ProofResult>> e : proofs.entrySet()) {

@@ -48,7 +48,9 @@ import org.web3j.utils.Numeric;
  * tests). Every test starts from that state (anvil snapshot, clock in 2026, before the 2030 period)
  * and is rolled back afterwards. Each rule has a test that it holds and one that the forbidden
  * action reverts with its error; gas of the benchmark's operations goes to
- * {@code oracle/target/gas/c3.json}.
+ * {@code oracle/target/gas/c3.json}. Time limits are tested at their exact second: anvil runs an
+ * {@code eth_call} at "latest" with the latest block's timestamp, so a block mined at T makes the
+ * call see T; a transaction after {@code evm_setNextBlockTimestamp(T)} runs at T.
  */
 class CarbonCreditIT {
     @RegisterExtension
@@ -60,7 +62,7 @@ class CarbonCreditIT {
     private static final BigInteger STACK_4 = CarbonCreditFixtureGenerator.device("stack-4");
     private static final BigInteger UNREGISTERED = CarbonCreditFixtureGenerator.device("stack-9");
     private static final List<String> FIXTURES = List.of("d1-a", "d1-b", "d2-a", "d1-b-time-broken",
-            "d1-b-total-broken", "d1-beyond", "d1-after-end", "d1-before", "d1-wide-maxgap");
+            "d1-b-total-broken", "d1-beyond", "d1-after-end", "d2-at-end", "d1-before", "d1-wide-maxgap");
     private static final Map<String, Long> GAS = new LinkedHashMap<>();
     private static final Map<String, byte[]> CLAIM_IDS = new HashMap<>();
 
@@ -199,6 +201,9 @@ class CarbonCreditIT {
         assertThat(closed.windowEnd).isEqualTo(p.closedAt.add(big(WINDOW_S)));
 
         assertReverts(stranger, as(stranger).mint(facilityId, periodId), "ChallengeWindowOpen");
+        at(p.closedAt.longValueExact() + WINDOW_S - 1);
+        ChainRevert open = assertReverts(stranger, as(stranger).mint(facilityId, periodId), "ChallengeWindowOpen");
+        assertThat(open.arguments().get(2)).isEqualTo(p.closedAt.add(big(WINDOW_S)));
         nextBlockAt(p.closedAt.longValueExact() + WINDOW_S);
         TransactionReceipt mint = ChainAssertions.sendOk(as(stranger).mint(facilityId, periodId));
         GAS.put("mint", mint.getGasUsed().longValueExact());
@@ -316,7 +321,7 @@ class CarbonCreditIT {
         at(START_S);
         ChainRevert revert = assertReverts(verifier, setPeriod(verifier, b, START_S, END_S, List.of(STACK_2)),
                 "PeriodAlreadyStarted");
-        assertThat(revert.arguments().get(0)).isEqualTo(big(START_S));
+        assertThat(revert.arguments()).containsExactly(big(START_S), big(START_S));
     }
 
     @Test
@@ -360,6 +365,10 @@ class CarbonCreditIT {
         submit(ids.facilityId(), ids.periodId(), "d1-b"); // ends exactly at end + maxGap: counted
         ChainRevert after = assertReverts(oracle, submitCall(ids, "d1-after-end"), "ClaimBeyondPeriod");
         assertThat(after.arguments().get(1)).isEqualTo(big(END_S * 1000 + MAX_GAP));
+        // a first claim that starts exactly at the end, though it ends within end + maxGap
+        ChainRevert atEnd = assertReverts(oracle, submitCall(ids, "d2-at-end"), "ClaimBeyondPeriod");
+        assertThat(atEnd.arguments()).containsExactly(CLAIM_IDS.get("d2-at-end"), big(END_S * 1000),
+                big(END_S * 1000 + 600_000), big(END_S * 1000), big(MAX_GAP));
     }
 
     @Test
@@ -382,9 +391,10 @@ class CarbonCreditIT {
     void closingIsOnceAfterTheEndAndEndsSubmissions() throws Exception {
         Ids ids = openExample(BASELINE_KG);
         submit(ids.facilityId(), ids.periodId(), "d1-a");
+        at(END_S - 1);
         ChainRevert early = assertReverts(oracle, as(oracle).closePeriod(ids.facilityId(), ids.periodId()),
                 "PeriodNotEnded");
-        assertThat(early.arguments().get(2)).isEqualTo(big(END_S));
+        assertThat(early.arguments()).containsExactly(ids.facilityId(), ids.periodId(), big(END_S), big(END_S - 1));
         assertReverts(stranger, as(stranger).closePeriod(ids.facilityId(), ids.periodId()), "NotOracleOrVerifier");
         nextBlockAt(END_S);
         TransactionReceipt close = ChainAssertions.sendOk(as(verifier).closePeriod(ids.facilityId(), ids.periodId()));
