@@ -24,9 +24,9 @@ import java.util.concurrent.CompletableFuture;
  * and a note under {@code oracle/src/test/resources/claims/c3/}. Proving takes seconds per claim,
  * so the test reads the committed files instead of proving.
  *
- * <p>All claims lie in the test's period P = [{@link #START_S}, {@link #END_S}) (2030-01-01
- * 00:00–02:00 UTC) with maxGap {@link #MAX_GAP} = 15 min; the register devices report every 10
- * minutes. Run (from the repository root, after {@code mvn -B -pl oracle -am test-compile}):
+ * <p>The claims are about the test's period P = [{@link #START_S}, {@link #END_S}) (2030-01-01
+ * 00:00–02:00 UTC) with maxGap {@link #MAX_GAP} = 15 min (some on purpose not quite inside it); the
+ * register devices report every 10 minutes. Run (from the repository root, after {@code mvn -B -pl oracle -am test-compile}):
  * <pre>
  * mvn -B -q -pl oracle -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/c3-cp.txt -Dmdep.includeScope=test
  * java -cp oracle/target/test-classes:oracle/target/classes:$(cat /tmp/c3-cp.txt) \
