@@ -54,6 +54,13 @@ contract CollateralFinancing is AccessControl {
         Watch[] watches;
     }
 
+    /// @notice One device's chain of anchored run-claim ids, in time order. (A struct rather than a
+    /// bytes32[][] parameter: org.web3j:codegen 4.13 cannot generate a wrapper for a nested dynamic
+    /// array next to struct parameters.)
+    struct Run {
+        bytes32[] claimIds;
+    }
+
     /// @notice What the facility view returns.
     struct FacilityView {
         address bank;
@@ -84,12 +91,16 @@ contract CollateralFinancing is AccessControl {
         Terms terms;
     }
 
-    /// @dev The state of a freeze's check across its runs (a struct, to keep the stack small).
-    struct Span {
+    /// @dev A freeze's parameters and the state of its check across runs (a struct, to keep the stack small).
+    struct FreezeContext {
+        uint256 id;
+        uint8 quantity;
         uint32 version;
         uint256 unfreezeMs;
         uint64 latestFirst;
         uint64 earliestLast;
+        uint256[] devices;
+        uint256[] runLengths;
     }
 
     /// @dev One run's result while a freeze is checked.
@@ -287,49 +298,34 @@ contract CollateralFinancing is AccessControl {
     // ------------------------------------------------------------------ freeze and unfreeze
 
     /// @notice An oracle freezes active, unfrozen facility `id` on an excursion of `quantity`.
-    /// @param runs one run per device: `runs[i]` is that device's chain of anchored run-claim ids in time
-    /// order. Each claim: of the run's device (a device of the facility), of `quantity` (which the terms
+    /// @param runs one run per device: `runs[i].claimIds` is that device's chain of anchored run-claim ids
+    /// in time order. Each claim: of the run's device (a device of the facility), of `quantity` (which the terms
     /// watch), claim.lo <= watch.lo and claim.hi >= watch.hi, claim.maxGap <= watch.maxGap, never used by an
     /// earlier freeze of this facility. Consecutive claims: next.firstTime > previous.lastTime and the gap
     /// <= watch.maxGap. Each run: lastTime - firstTime >= watch.minDuration, firstTime after the last
     /// unfreeze (ms), lastTime <= block time + MAX_CLOCK_SKEW and block time - lastTime <= watch.maxAge.
     /// At least watch.k runs, of distinct devices, all overlapping (max firstTime <= min lastTime).
     /// Reverts ClaimNotAnchored (from the registry) for a claim id that is not an anchored run claim.
-    function freeze(uint256 id, uint8 quantity, bytes32[][] calldata runs) external onlyRole(ORACLE_ROLE) {
+    function freeze(uint256 id, uint8 quantity, Run[] calldata runs) external onlyRole(ORACLE_ROLE) {
         Facility storage f = _active(id);
         require(!f.frozen, FacilityFrozen(id));
         uint256 index = _watchIndex[id][f.termsVersion][quantity];
         require(index != 0, QuantityNotWatched(id, quantity));
         Watch memory w = f.terms.watches[index - 1];
         require(runs.length >= w.k, NotEnoughDevices(w.k, runs.length));
-        Span memory span = Span({
+        FreezeContext memory ctx = FreezeContext({
+            id: id,
+            quantity: quantity,
             version: f.termsVersion,
             unfreezeMs: uint256(f.lastUnfreeze) * 1000,
             latestFirst: 0,
-            earliestLast: type(uint64).max
+            earliestLast: type(uint64).max,
+            devices: new uint256[](runs.length),
+            runLengths: new uint256[](runs.length)
         });
-        uint256[] memory devices = new uint256[](runs.length);
-        uint256[] memory runLengths = new uint256[](runs.length);
-        for (uint256 i = 0; i < runs.length; i++) {
-            require(runs[i].length > 0, EmptyRun(i));
-            RunResult memory r = _checkRun(id, span.version, quantity, w, runs[i]);
-            for (uint256 j = 0; j < i; j++) {
-                require(devices[j] != r.device, DuplicateDevice(r.device));
-            }
-            require(r.firstTime > span.unfreezeMs, EvidenceBeforeUnfreeze(r.device, r.firstTime, span.unfreezeMs));
-            _checkFresh(r, w);
-            devices[i] = r.device;
-            runLengths[i] = runs[i].length;
-            if (r.firstTime > span.latestFirst) {
-                span.latestFirst = r.firstTime;
-            }
-            if (r.lastTime < span.earliestLast) {
-                span.earliestLast = r.lastTime;
-            }
-        }
-        require(span.latestFirst <= span.earliestLast, RunsDoNotOverlap(span.latestFirst, span.earliestLast));
+        _checkRuns(ctx, w, runs);
         f.frozen = true;
-        emit Frozen(id, quantity, devices, runLengths, _flatten(runs), msg.sender);
+        emit Frozen(id, quantity, ctx.devices, ctx.runLengths, _flatten(runs), msg.sender);
     }
 
     /// @notice The facility's bank lifts the freeze of `id`, with a non-empty `reason` (kept in the
@@ -443,9 +439,31 @@ contract CollateralFinancing is AccessControl {
         }
     }
 
+    /// @dev Checks every run and that they overlap; fills ctx.devices and ctx.runLengths.
+    function _checkRuns(FreezeContext memory ctx, Watch memory w, Run[] calldata runs) private {
+        for (uint256 i = 0; i < runs.length; i++) {
+            require(runs[i].claimIds.length > 0, EmptyRun(i));
+            RunResult memory r = _checkRun(ctx, w, runs[i].claimIds);
+            for (uint256 j = 0; j < i; j++) {
+                require(ctx.devices[j] != r.device, DuplicateDevice(r.device));
+            }
+            require(r.firstTime > ctx.unfreezeMs, EvidenceBeforeUnfreeze(r.device, r.firstTime, ctx.unfreezeMs));
+            _checkFresh(r, w);
+            ctx.devices[i] = r.device;
+            ctx.runLengths[i] = runs[i].claimIds.length;
+            if (r.firstTime > ctx.latestFirst) {
+                ctx.latestFirst = r.firstTime;
+            }
+            if (r.lastTime < ctx.earliestLast) {
+                ctx.earliestLast = r.lastTime;
+            }
+        }
+        require(ctx.latestFirst <= ctx.earliestLast, RunsDoNotOverlap(ctx.latestFirst, ctx.earliestLast));
+    }
+
     /// @dev Checks one device's chain of claims and marks each claim used (so a claim named twice in
     /// one freeze reverts ClaimAlreadyUsed); returns the run's device and span.
-    function _checkRun(uint256 id, uint32 version, uint8 quantity, Watch memory w, bytes32[] calldata claims)
+    function _checkRun(FreezeContext memory ctx, Watch memory w, bytes32[] calldata claims)
         private
         returns (RunResult memory r)
     {
@@ -456,15 +474,15 @@ contract CollateralFinancing is AccessControl {
             if (j == 0) {
                 r.device = c.device;
                 r.firstTime = c.firstTime;
-                require(_inFacility[id][version][c.device], DeviceNotInFacility(id, c.device));
+                require(_inFacility[ctx.id][ctx.version][c.device], DeviceNotInFacility(ctx.id, c.device));
             } else {
                 require(c.device == r.device, RunMixesDevices(claimId, r.device, c.device));
             }
-            require(c.quantity == quantity, ClaimQuantityMismatch(claimId, quantity, c.quantity));
+            require(c.quantity == ctx.quantity, ClaimQuantityMismatch(claimId, ctx.quantity, c.quantity));
             require(c.lo <= w.lo && c.hi >= w.hi, RangeNarrowerThanTerms(claimId, c.lo, c.hi, w.lo, w.hi));
             require(c.maxGap <= w.maxGap, ClaimMaxGapTooLarge(claimId, c.maxGap, w.maxGap));
-            require(!_used[id][claimId], ClaimAlreadyUsed(claimId));
-            _used[id][claimId] = true;
+            require(!_used[ctx.id][claimId], ClaimAlreadyUsed(claimId));
+            _used[ctx.id][claimId] = true;
             if (j > 0) {
                 require(c.firstTime > previousLast, RunOutOfOrder(claims[j - 1], claimId));
                 uint64 gap = c.firstTime - previousLast;
@@ -477,16 +495,16 @@ contract CollateralFinancing is AccessControl {
         require(duration >= w.minDuration, RunTooShort(r.device, duration, w.minDuration));
     }
 
-    function _flatten(bytes32[][] calldata runs) private pure returns (bytes32[] memory claimIds) {
+    function _flatten(Run[] calldata runs) private pure returns (bytes32[] memory claimIds) {
         uint256 count;
         for (uint256 i = 0; i < runs.length; i++) {
-            count += runs[i].length;
+            count += runs[i].claimIds.length;
         }
         claimIds = new bytes32[](count);
         uint256 n;
         for (uint256 i = 0; i < runs.length; i++) {
-            for (uint256 j = 0; j < runs[i].length; j++) {
-                claimIds[n++] = runs[i][j];
+            for (uint256 j = 0; j < runs[i].claimIds.length; j++) {
+                claimIds[n++] = runs[i].claimIds[j];
             }
         }
     }
