@@ -60,14 +60,23 @@ final class CollateralClaimFixtures {
         }
     }
 
-    /** The fixture {@code claims/c2/<name>.json}. */
-    static RunFixture load(String name) {
+    /** The text of the fixture {@code claims/c2/<name>.json}. */
+    static String text(String name) {
         String resource = "/claims/c2/" + name + ".json";
         try (InputStream in = CollateralClaimFixtures.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalArgumentException("no fixture " + resource);
             }
-            JsonNode file = JSON.readTree(in);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The fixture {@code claims/c2/<name>.json}. */
+    static RunFixture load(String name) {
+        try {
+            JsonNode file = JSON.readTree(text(name));
             List<BigInteger> inputs = new ArrayList<>();
             file.path("inputs").forEach(n -> inputs.add(hex(n)));
             JsonNode p = file.path("proof");

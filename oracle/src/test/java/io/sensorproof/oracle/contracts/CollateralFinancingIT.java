@@ -18,6 +18,10 @@ import io.sensorproof.oracle.contracts.CollateralFinancing.UnfrozenEventResponse
 import io.sensorproof.oracle.contracts.CollateralFinancing.Watch;
 import io.sensorproof.oracle.testing.AnvilExtension;
 import io.sensorproof.oracle.testing.ChainAssertions;
+import io.sensorproof.zk.groth16.Groth16Proof;
+import io.sensorproof.zk.groth16.Groth16Verifier;
+import io.sensorproof.zk.groth16.ZokratesJson;
+import io.sensorproof.zk.prover.CircuitArtifacts;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +41,9 @@ import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.RemoteFunctionCall;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.TransactionManager;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
  * CollateralFinancing against a real anvil, a real AnchorRegistry with the real ZoKrates verifiers,
@@ -69,6 +76,7 @@ class CollateralFinancingIT {
     private static Credentials borrower;
     private static Credentials stranger;
     private static AnchorRegistry registry;
+    private static ExcursionClaimVerifier runVerifier;
     private static String address;
     private static final Map<String, RunFixture> FIXTURES = new HashMap<>();
     private static final Map<String, byte[]> IDS = new HashMap<>();
@@ -83,8 +91,9 @@ class CollateralFinancingIT {
         otherBank = ANVIL.account(3);
         borrower = ANVIL.account(4);
         stranger = ANVIL.account(5);
-        var tx = ChainAssertions.txManager(ANVIL, admin);
+        TransactionManager tx = tx(admin);
         ExcursionClaimVerifier run = ExcursionClaimVerifier.deploy(ANVIL.web3j(), tx, ChainAssertions.GAS).send();
+        runVerifier = run;
         EmissionsClaimVerifier em = EmissionsClaimVerifier.deploy(ANVIL.web3j(), tx, ChainAssertions.GAS).send();
         registry = AnchorRegistry.deploy(ANVIL.web3j(), tx, ChainAssertions.GAS, admin.getAddress(),
                 run.getContractAddress(), em.getContractAddress()).send();
@@ -97,7 +106,7 @@ class CollateralFinancingIT {
         ChainAssertions.sendOk(cf.grantRole(cf.BANK_ROLE().send(), otherBank.getAddress()));
 
         AnchorRegistry asOracle = AnchorRegistry.load(registry.getContractAddress(), ANVIL.web3j(),
-                ChainAssertions.txManager(ANVIL, oracle), ChainAssertions.GAS);
+                tx(oracle), ChainAssertions.GAS);
         for (BigInteger device : List.of(A, B, C, X)) {
             ChainAssertions.sendOk(asOracle.registerDevice(device, Hash.sha3(device.toByteArray())));
         }
@@ -126,6 +135,29 @@ class CollateralFinancingIT {
     @AfterEach
     void revertSnapshot() {
         ANVIL.revertTo(snapshot);
+    }
+
+    // ------------------------------------------------------------------ the fixtures themselves
+
+    @Test
+    void everyFixtureGetsTheSameVerdictOnChainAndFromTheJavaVerifierTamperedOnesIncluded() throws Exception {
+        Groth16Verifier java = Groth16Verifier.fromJson(CircuitArtifacts.committedVerificationKey("excursion"));
+        AnchorRegistry asOracle = AnchorRegistry.load(registry.getContractAddress(), ANVIL.web3j(), tx(oracle),
+                ChainAssertions.GAS);
+        for (String name : CLAIMS) {
+            RunFixture f = FIXTURES.get(name);
+            Groth16Proof parsed = ZokratesJson.parseProof(CollateralClaimFixtures.text(name));
+            assertThat(parsed.inputs()).as(name).isEqualTo(f.inputs());
+            assertThat(java.verify(parsed)).as(name).isTrue();
+            assertThat(runVerifier.verifyClaim(f.inputs(), f.proof()).send()).as(name).isTrue();
+            // the same proof for a run one millisecond longer than proven
+            List<BigInteger> longer = new ArrayList<>(f.inputs());
+            longer.set(6, longer.get(6).add(BigInteger.ONE));
+            assertThat(java.verify(new Groth16Proof(parsed.a(), parsed.b(), parsed.c(), longer))).as(name).isFalse();
+            assertThat(runVerifier.verifyClaim(longer, f.proof()).send()).as(name).isFalse();
+            ChainAssertions.assertReverts(ANVIL, oracle, registry.getContractAddress(),
+                    asOracle.anchorRunClaim(longer, f.proof()), "ProofRejected");
+        }
     }
 
     // ------------------------------------------------------------------ facilities and parties
@@ -208,7 +240,8 @@ class CollateralFinancingIT {
         assertThat(as(stranger).facility(id).send().drawn).isEqualTo(LIMIT);
         ChainRevert over = reverts(borrower, as(borrower).drawdown(id, BigInteger.ONE), "OverLimit");
         assertThat(over.arguments()).containsExactly(id, BigInteger.ONE, BigInteger.ZERO);
-        ChainAssertions.sendOk(as(borrower).repay(id, big(300_000)));
+        TransactionReceipt repaid = ChainAssertions.sendOk(as(borrower).repay(id, big(300_000)));
+        GAS.put("repay", repaid.getGasUsed().longValueExact());
         assertThat(as(stranger).facility(id).send().drawn).isEqualTo(big(700_000));
         reverts(borrower, as(borrower).repay(id, big(700_001)), "RepayExceedsDrawn");
         reverts(borrower, as(borrower).drawdown(id, big(300_001)), "OverLimit");
@@ -224,7 +257,8 @@ class CollateralFinancingIT {
     void termsChangeOnlyWhenTheOtherPartyAcceptsThePendingHash() throws Exception {
         BigInteger id = active(terms(watch(1)));
         Terms first = new Terms(big(2_000_000), List.of(A, B, C), List.of(watch(1)));
-        ChainAssertions.sendOk(as(bank).proposeTerms(id, first));
+        TransactionReceipt proposed = ChainAssertions.sendOk(as(bank).proposeTerms(id, first));
+        GAS.put("proposeTerms", proposed.getGasUsed().longValueExact());
         byte[] firstHash = as(bank).hashTerms(first).send();
         var pending = as(stranger).pendingTerms(id).send();
         assertThat(pending.component1()).isEqualToIgnoringCase(bank.getAddress());
@@ -243,6 +277,7 @@ class CollateralFinancingIT {
 
         byte[] secondHash = as(bank).hashTerms(second).send();
         TransactionReceipt changed = ChainAssertions.sendOk(as(borrower).acceptTerms(id, secondHash));
+        GAS.put("acceptTerms", changed.getGasUsed().longValueExact());
         var event = CollateralFinancing.getTermsChangedEvents(changed).get(0);
         assertThat(event.termsHash).isEqualTo(secondHash);
         assertThat(event.acceptor).isEqualToIgnoringCase(borrower.getAddress());
@@ -289,6 +324,8 @@ class CollateralFinancingIT {
         reverts(oracle, as(oracle).freeze(id, HUMIDITY, runs(List.of("h1"))), "QuantityNotWatched");
         ChainAssertions.sendOk(as(borrower).acceptTerms(id, as(bank).hashTerms(withoutA).send()));
         reverts(oracle, as(oracle).freeze(id, TEMPERATURE, runs(List.of("a1"))), "DeviceNotInFacility");
+        // humidity is watched now: h1 gets past the quantity check and fails on its device, no longer in the lot
+        reverts(oracle, as(oracle).freeze(id, HUMIDITY, runs(List.of("h1"))), "DeviceNotInFacility");
         succeeds(oracle, as(oracle).freeze(id, TEMPERATURE, runs(List.of("b1"))));
     }
 
@@ -544,7 +581,16 @@ class CollateralFinancingIT {
     // ------------------------------------------------------------------ helpers
 
     private static CollateralFinancing as(Credentials who) {
-        return CollateralFinancing.load(address, ANVIL.web3j(), ChainAssertions.txManager(ANVIL, who), ChainAssertions.GAS);
+        return CollateralFinancing.load(address, ANVIL.web3j(), tx(who), ChainAssertions.GAS);
+    }
+
+    /**
+     * A transaction manager that polls for the receipt every 50 ms: anvil mines a transaction just
+     * after accepting it, and web3j's default 15 s poll interval would make every early poll cost 15 s.
+     */
+    private static TransactionManager tx(Credentials who) {
+        return new RawTransactionManager(ANVIL.web3j(), who, ANVIL.chainId(),
+                new PollingTransactionReceiptProcessor(ANVIL.web3j(), 50, 200));
     }
 
     private static ChainRevert reverts(Credentials from, RemoteFunctionCall<?> call, String error) {
