@@ -192,6 +192,7 @@ class CollateralFinancingIT {
     void onlyABankCreatesAndOnlyTheBorrowerAcceptsOnce() throws Exception {
         reverts(stranger, as(stranger).createFacility(borrower.getAddress(), terms(watch(1))), "AccessControlUnauthorizedAccount");
         reverts(bank, as(bank).createFacility(bank.getAddress(), terms(watch(1))), "BorrowerIsBank");
+        reverts(bank, as(bank).createFacility("0x0000000000000000000000000000000000000000", terms(watch(1))), "ZeroAddress");
         BigInteger id = created(terms(watch(1)));
         reverts(bank, as(bank).acceptFacility(id), "NotBorrower");
         reverts(stranger, as(stranger).acceptFacility(id), "NotBorrower");
@@ -247,6 +248,7 @@ class CollateralFinancingIT {
         reverts(borrower, as(borrower).drawdown(id, big(300_001)), "OverLimit");
         ChainAssertions.sendOk(as(borrower).drawdown(id, big(300_000)));
         reverts(borrower, as(borrower).drawdown(id, BigInteger.ZERO), "ZeroAmount");
+        reverts(borrower, as(borrower).repay(id, BigInteger.ZERO), "ZeroAmount");
         reverts(bank, as(bank).drawdown(id, BigInteger.ONE), "NotBorrower");
         reverts(stranger, as(stranger).repay(id, BigInteger.ONE), "NotBorrower");
     }
