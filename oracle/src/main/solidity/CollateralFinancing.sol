@@ -261,9 +261,7 @@ contract CollateralFinancing is AccessControl {
         Terms memory t = p.terms;
         _checkLimit(id, t.limit, f.drawn);
         address proposer = p.proposer;
-        delete p.terms.devices;
-        delete p.terms.watches;
-        delete _pending[id];
+        delete _pending[id]; // clears the pending terms' arrays too
         _store(id, f, t);
         emit TermsChanged(id, termsHash, f.termsVersion, proposer, msg.sender);
     }
