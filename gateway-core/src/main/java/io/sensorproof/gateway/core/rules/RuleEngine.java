@@ -402,9 +402,15 @@ public final class RuleEngine {
         }
         head.clear();
         for (Stream.Track tr : s.tracks.values()) {
+            // An alert can still change only if its episode is the carried open one, or starts at or
+            // after the last folded point (a rate episode starts at the point before the violating one).
             String carried = tr.carry.open == null ? null
                     : Folds.alertId(tr.rule, ds.device, s.quantity, tr.carry.open.anchorKey).value();
-            tr.known.values().removeIf(a -> a.firstTime() < floor && !a.id().value().equals(carried));
+            if (tr.carry.last == null) {
+                continue;
+            }
+            long lastFolded = tr.carry.last.timeMillis();
+            tr.known.values().removeIf(a -> a.firstTime() < lastFolded && !a.id().value().equals(carried));
         }
     }
 
