@@ -12,6 +12,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 
 class ArrivalOrderPropertyTest {
     @Provide
@@ -35,15 +36,21 @@ class ArrivalOrderPropertyTest {
         List<ReadingPoint> shuffled = new ArrayList<>(points);
         Collections.shuffle(shuffled, random);
         RuleEngine anyOrder = engine(EngineSettings.DEFAULTS);
+        List<AlertEvent> events = new ArrayList<>();
         int i = 0;
         while (i < shuffled.size()) {
             int n = 1 + random.nextInt(5);
             EngineResult r = anyOrder.onReadings(DEVICE, shuffled.subList(i, Math.min(shuffled.size(), i + n)));
             assertThat(r.refusals()).isEmpty();
+            events.addAll(r.events());
             i += n;
         }
 
         assertThat(anyOrder.alerts(DEVICE)).isEqualTo(inOrder.alerts(DEVICE));
+        Statistics.label("threshold alerts").collect(inOrder.alerts(DEVICE).stream()
+                .filter(a -> a.kind() == AlertKind.THRESHOLD).count() > 0);
+        Statistics.label("retractions or reopenings on the way").collect(events.stream()
+                .anyMatch(e -> e.type() == AlertEventType.REOPENED || e.alert().retracted()));
     }
 
     @Property(tries = 300)
