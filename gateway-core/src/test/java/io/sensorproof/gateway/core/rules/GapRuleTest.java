@@ -60,6 +60,18 @@ class GapRuleTest {
     }
 
     @Test
+    void aBacklogReadingFromWithinTheSilenceResolvesIt() {
+        RuleEngine engine = engine(SILENCE);
+        engine.onReadings(DEVICE, List.of(at(10, IN)));
+        engine.onTick(now(30));
+
+        EngineResult backlog = engine.onReadings(DEVICE, List.of(at(20, IN)));
+
+        assertThat(types(backlog)).containsExactly(AlertEventType.RESOLVED);
+        assertThat(backlog.events().get(0).alert().lastTime()).isEqualTo(minute(20));
+    }
+
+    @Test
     void aDeviceNeverHeardFromIsSilentFromTheFirstTickThatWatchesIt() {
         RuleEngine engine = engine(SILENCE);
         assertThat(engine.onTick(now(0)).events()).isEmpty();
