@@ -10,8 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sensorproof.gateway.core.rules.RuleException.Code;
+import io.sensorproof.protocol.senml.Quantity;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AlertLifecycleTest {
@@ -52,7 +55,7 @@ class AlertLifecycleTest {
         assertThatThrownBy(() -> resolved.acknowledge("bank-1", 3)).isInstanceOfSatisfying(RuleException.class,
                 e -> assertThat(e.code()).isEqualTo(Code.ALERT_ALREADY_RESOLVED));
         Alert other = new Alert(new AlertId("x", DEVICE, "temperature", "1/1/0"), open.kind(), AlertState.OPEN, 0, 0,
-                open.peak(), List.of(), 0, List.of(), 0, List.of(), java.util.Optional.empty(), java.util.Optional.empty());
+                open.peak(), List.of(), 0, List.of(), 0, List.of(), Optional.empty(), Optional.empty());
         assertThatThrownBy(() -> open.withEngineView(other)).isInstanceOfSatisfying(RuleException.class,
                 e -> assertThat(e.code()).isEqualTo(Code.ALERT_ID_MISMATCH));
     }
@@ -61,8 +64,8 @@ class AlertLifecycleTest {
     void aRemovedRuleResolvesItsOpenAlerts() {
         excursion(10);
 
-        EngineResult removed = engine.setRules(DEVICE, List.of(new StuckRule("stuck", io.sensorproof.protocol.senml.Quantity.TEMPERATURE, 3,
-                java.time.Duration.ofMinutes(1))));
+        EngineResult removed = engine.setRules(DEVICE, List.of(new StuckRule("stuck", Quantity.TEMPERATURE, 3,
+                Duration.ofMinutes(1))));
 
         assertThat(removed.events()).extracting(AlertEvent::type).contains(AlertEventType.RESOLVED);
         assertThat(removed.events().stream().filter(e -> e.alert().kind() == AlertKind.THRESHOLD))

@@ -13,6 +13,7 @@ import static io.sensorproof.gateway.core.rules.Fixtures.minute;
 import static io.sensorproof.gateway.core.rules.Fixtures.types;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -231,7 +232,7 @@ class ThresholdRuleTest {
 
     @Test
     void readingsFurtherBehindThanTheLatenessAreRefusedCountedAndChangeNothing() {
-        RuleEngine small = new RuleEngine(new EngineSettings(java.time.Duration.ofMinutes(30), 1000, 100));
+        RuleEngine small = new RuleEngine(new EngineSettings(Duration.ofMinutes(30), 1000, 100));
         small.setRules(DEVICE, List.of(coldRoom()));
         small.onReadings(DEVICE, List.of(at(100, IN)));
 
