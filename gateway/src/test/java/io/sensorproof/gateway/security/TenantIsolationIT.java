@@ -81,9 +81,12 @@ class TenantIsolationIT extends TenancyTestSupport {
         // The writes were refused for want of rights, not because their paths or bodies were wrong: the
         // operator's identical requests are well-formed and hit real resources (2xx, or 409 for a duplicate).
         // Writes that are the lot's parties' business and not the operator's are controlled with the party's key.
+        // (a key of its own for the factory: the control of DELETE /api-keys/{id} revokes the world's one)
+        String victimFactoryControlKey = (String) world.createKey(OperatorKey.bootstrap(), "control", "factory", world.victim)
+                .get("key");
         Map<String, String> controlKeys = Map.of(
                 "PUT /api/v1/lots/{lotId}/terms", world.bank2Key,
-                "POST /api/v1/collateral-alerts/{alertId}/acknowledge", world.victimFactoryKey);
+                "POST /api/v1/collateral-alerts/{alertId}/acknowledge", victimFactoryControlKey);
         for (Operation op : operations) {
             if (!EXEMPT.contains(op.key()) && !op.isRead()) {
                 Response control = api.send(op, controlKeys.getOrDefault(op.key(), OperatorKey.bootstrap()));
