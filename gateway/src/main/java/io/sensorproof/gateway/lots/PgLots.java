@@ -8,6 +8,7 @@ import io.sensorproof.gateway.audit.AuditAction;
 import io.sensorproof.gateway.audit.AuditEvent;
 import io.sensorproof.gateway.audit.AuditLog;
 import io.sensorproof.gateway.core.lots.LotTerms;
+import io.sensorproof.gateway.core.lots.PledgedLot;
 import io.sensorproof.gateway.core.lots.Watch;
 import io.sensorproof.gateway.lots.LotViews.LotView;
 import io.sensorproof.gateway.lots.LotViews.WatchView;
@@ -227,6 +228,41 @@ public class PgLots {
                             })
                             .chain(() -> load(c, id, Optional.empty()));
                 }));
+    }
+
+    /**
+     * Every open lot with its devices and terms, for the rules engine (evaluate the devices of lots with
+     * terms) and the oracle, in id order.
+     */
+    public Uni<List<PledgedLot>> openLots() {
+        return pool.query(SELECT + " WHERE l.closed_at IS NULL ORDER BY l.id").execute().map(rows -> {
+            List<PledgedLot> lots = new ArrayList<>();
+            for (Row row : rows) {
+                LotView view = view(row);
+                Optional<LotTerms> terms = Optional.empty();
+                if (!view.terms().isEmpty()) {
+                    List<Watch> watches = new ArrayList<>();
+                    view.terms().forEach(w -> watches.add(w.toWatch()));
+                    terms = Optional.of(new LotTerms(watches));
+                }
+                lots.add(new PledgedLot(view.id(), view.tenant(), view.bank(), view.deviceIds(), terms, view.termsVersion(),
+                        Optional.ofNullable(view.chainFacilityId())));
+            }
+            return lots;
+        });
+    }
+
+    /**
+     * Links lot {@code id} to its on-chain facility (the oracle calls this once the bank's facility is
+     * accepted); false when there is no such lot. Not exposed over REST.
+     */
+    public Uni<Boolean> linkFacility(long id, java.math.BigInteger chainFacilityId) {
+        if (chainFacilityId.signum() <= 0 || chainFacilityId.bitLength() > 256) {
+            throw new IllegalArgumentException("a facility id is a uint256 above 0, was " + chainFacilityId);
+        }
+        return pool.preparedQuery("UPDATE lots SET chain_facility_id = $2::text::numeric WHERE id = $1")
+                .execute(Tuple.of(id, chainFacilityId.toString()))
+                .map(rows -> rows.rowCount() > 0);
     }
 
     private Uni<LotView> load(SqlConnection c, long id, Optional<String> visibleTo) {

@@ -6,6 +6,9 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.math.BigInteger;
+import java.time.Duration;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -28,6 +31,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(EmbeddedPostgresTestResource.class)
 class LotsIT extends TenancyTestSupport {
     private static final AtomicInteger DEVICES = new AtomicInteger();
+
+    @Inject
+    PgLots lots;
 
     LotsIT() {
         super("lot-");
@@ -73,9 +79,21 @@ class LotsIT extends TenancyTestSupport {
         assertThat(set.getLong("terms[0].hi")).isEqualTo(28115);
         assertThat(set.getLong("terms[0].maxGapMs")).isEqualTo(90_000);
 
+        // what the rules engine and the oracle read
+        assertThat(lots.linkFacility(id, BigInteger.valueOf(7)).await().atMost(Duration.ofSeconds(10))).isTrue();
+        var pledged = lots.openLots().await().atMost(Duration.ofSeconds(10)).stream().filter(l -> l.lotId() == id)
+                .findFirst().orElseThrow();
+        assertThat(pledged.bankTenant()).isEqualTo(world.bank);
+        assertThat(pledged.deviceIds()).containsExactly(device);
+        assertThat(pledged.chainFacilityId()).contains("7");
+        assertThat(pledged.termsVersion()).isEqualTo(1);
+        assertThat(pledged.terms().orElseThrow().watches()).singleElement()
+                .satisfies(w -> assertThat(w.lo()).isEqualTo(27515));
+
         // closing: not by the factory; by the bank, which loses the devices
         as(world.victimFactoryKey).post("/api/v1/lots/" + id + "/close").then().statusCode(403);
         as(bank).post("/api/v1/lots/" + id + "/close").then().statusCode(200).body("open", equalTo(false));
+        assertThat(lots.openLots().await().atMost(Duration.ofSeconds(10))).noneMatch(l -> l.lotId() == id);
         as(bank).post("/api/v1/lots/" + id + "/close").then().statusCode(200);
         as(bank).get("/api/v1/devices/" + device + "/readings").then().statusCode(404);
         as(bank).contentType(ContentType.JSON).body(terms).put("/api/v1/lots/" + id + "/terms")
