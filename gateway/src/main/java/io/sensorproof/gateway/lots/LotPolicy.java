@@ -30,7 +30,7 @@ public final class LotPolicy {
     private LotPolicy() {
     }
 
-    /** Creating a lot of {@code tenant}. */
+    /** Creating a lot, before the body is read: operator and factory keys. */
     public static ApiKeyPrincipal requireLotCreator(ApiKeyPrincipal caller) {
         if (caller.role() == ApiKeyRole.OPERATOR || caller.role() == ApiKeyRole.FACTORY) {
             return caller;

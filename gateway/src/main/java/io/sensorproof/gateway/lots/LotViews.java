@@ -14,11 +14,20 @@ public final class LotViews {
     private LotViews() {
     }
 
-    /** One watch of a lot's terms, as sent and shown; lo/hi fixed-point as stored, durations in ms. */
-    public record WatchView(String quantity, long lo, long hi, long minDurationMs, long maxGapMs, long samplingIntervalMs,
-            long maxAgeMs, int k) {
+    /**
+     * One watch of a lot's terms, as sent and shown; lo/hi fixed-point as stored, durations in ms. Every
+     * field is required: a missing bound must not silently become 0 (0 centi-kelvin would disable a lower
+     * bound).
+     */
+    public record WatchView(String quantity, Long lo, Long hi, Long minDurationMs, Long maxGapMs, Long samplingIntervalMs,
+            Long maxAgeMs, Integer k) {
         Watch toWatch() {
-            return new Watch(LotTerms.quantity(quantity), lo, hi, minDurationMs, maxGapMs, samplingIntervalMs, maxAgeMs, k);
+            if (k == null) {
+                throw ApiException.badRequest("INVALID_REQUEST", "watch field k is required", Map.of("field", "k"));
+            }
+            return new Watch(LotTerms.quantity(quantity), requireLong("lo", lo), requireLong("hi", hi),
+                    requireLong("minDurationMs", minDurationMs), requireLong("maxGapMs", maxGapMs),
+                    requireLong("samplingIntervalMs", samplingIntervalMs), requireLong("maxAgeMs", maxAgeMs), k);
         }
     }
 

@@ -149,6 +149,11 @@ class LotsIT extends TenancyTestSupport {
             as(world.bankKey).contentType(ContentType.JSON).body(Map.of("watches", List.of(c.getValue())))
                     .put("/api/v1/lots/" + id + "/terms").then().statusCode(400).body("code", equalTo(c.getKey()));
         }
+        Map<String, Object> noLo = new HashMap<>(watch(0, 1, 1, 1, 1, 1));
+        noLo.remove("lo");
+        as(world.bankKey).contentType(ContentType.JSON).body(Map.of("watches", List.of(noLo)))
+                .put("/api/v1/lots/" + id + "/terms").then().statusCode(400).body("code", equalTo("INVALID_REQUEST"))
+                .body("details.field", equalTo("lo"));
         as(world.bankKey).contentType(ContentType.JSON).body(Map.of("watches", List.of()))
                 .put("/api/v1/lots/" + id + "/terms").then().statusCode(400).body("code", equalTo("TERMS_NO_WATCHES"));
         as(world.bankKey).get("/api/v1/lots/" + id).then().statusCode(200).body("termsVersion", equalTo(0));
