@@ -71,7 +71,12 @@ class OpenApiSecurityIT {
                 "DELETE /api/v1/tenants/{tenant}/grants/{grantId}", "GET /api/v1/audit",
                 "PUT /api/v1/tenants/{tenant}/devices/{deviceId}/transport-key",
                 "GET /api/v1/tenants/{tenant}/devices/{deviceId}/transport-key",
-                "DELETE /api/v1/tenants/{tenant}/devices/{deviceId}/transport-key");
+                "DELETE /api/v1/tenants/{tenant}/devices/{deviceId}/transport-key",
+                "POST /api/v1/lots", "GET /api/v1/lots", "GET /api/v1/lots/{lotId}", "PUT /api/v1/lots/{lotId}/terms",
+                "POST /api/v1/lots/{lotId}/close", "POST /api/v1/emission-facilities", "GET /api/v1/emission-facilities",
+                "GET /api/v1/emission-facilities/{facilityId}", "PUT /api/v1/emission-facilities/{facilityId}/terms",
+                "GET /api/v1/collateral-alerts", "GET /api/v1/collateral-alerts/{alertId}",
+                "POST /api/v1/collateral-alerts/{alertId}/acknowledge", "GET /api/v1/collateral-alerts/stream");
     }
 
     @Test

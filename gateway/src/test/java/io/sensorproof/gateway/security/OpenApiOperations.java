@@ -82,6 +82,10 @@ final class OpenApiOperations {
         if (takesQueryParameter(op, "limit")) {
             request = request.queryParam("limit", 1000);
         }
+        if (takesQueryParameter(op, "follow")) {
+            // a stream (server-sent events): replay what the key may see, then end
+            request = request.queryParam("follow", false);
+        }
         JsonNode schema = requestSchema(op);
         if (schema != null) {
             request = request.contentType("application/json").body(generate("body", schema).toString());
@@ -113,6 +117,9 @@ final class OpenApiOperations {
             case "seq" -> String.valueOf(world.seq);
             case "siteId" -> world.victimSite;
             case "grantId" -> String.valueOf(world.bank2GrantId);
+            case "lotId" -> String.valueOf(world.victimLotId);
+            case "alertId" -> String.valueOf(world.victimAlertId);
+            case "facilityId" -> String.valueOf(world.victimFacilityId);
             case "id" -> switch (previous) {
                 case "tenants" -> world.victim;
                 case "api-keys" -> String.valueOf(world.victimFactoryKeyId);
@@ -168,6 +175,10 @@ final class OpenApiOperations {
         known.put("role", f.textNode("factory"));
         known.put("kind", f.textNode("bank"));
         known.put("status", f.textNode("SUSPENDED"));
+        known.put("bank", f.textNode(world.bank2));
+        known.put("exchange", f.textNode(world.exchange2));
+        known.put("quantity", f.textNode("temperature"));
+        known.put("calendar", f.textNode("MONTHLY_UTC"));
         if (known.containsKey(name)) {
             return known.get(name);
         }

@@ -5,6 +5,7 @@ import io.sensorproof.gateway.core.MessageStore;
 import io.sensorproof.gateway.core.OperatorAlerts;
 import io.sensorproof.gateway.core.Quarantine;
 import io.sensorproof.gateway.core.StatusSink;
+import io.sensorproof.gateway.core.collateral.CollateralAlerts;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,6 +30,8 @@ public abstract class TenancyTestSupport {
     protected OperatorAlerts alerts;
     @Inject
     protected StatusSink statusSink;
+    @Inject
+    protected CollateralAlerts collateralAlerts;
 
     /** This test class's world. */
     protected TenancyWorld world;
@@ -42,7 +45,7 @@ public abstract class TenancyTestSupport {
         synchronized (WORLDS) {
             TenancyWorld built = WORLDS.get(getClass());
             if (built == null) {
-                built = TenancyWorld.build(prefix, db, store, quarantine, alerts, statusSink);
+                built = TenancyWorld.build(prefix, db, store, quarantine, alerts, statusSink, collateralAlerts);
                 WORLDS.put(getClass(), built);
             }
             world = built;

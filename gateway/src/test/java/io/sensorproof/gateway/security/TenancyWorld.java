@@ -18,6 +18,9 @@ import io.sensorproof.gateway.core.QuarantineEntry;
 import io.sensorproof.gateway.core.ReasonCode;
 import io.sensorproof.gateway.core.RegisteredDevice;
 import io.sensorproof.gateway.core.StatusSink;
+import io.sensorproof.gateway.core.collateral.AlertChange;
+import io.sensorproof.gateway.core.collateral.CollateralAlerts;
+import io.sensorproof.gateway.core.collateral.ReadingKey;
 import io.sensorproof.protocol.ErrorCode;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
@@ -51,7 +54,9 @@ import javax.sql.DataSource;
  *
  * <p>Tenants: victim (factory, with a site, devices {@link #victimDevice} and {@link #victimDevice2}),
  * other (factory, device {@link #otherDevice}), bank and exchange (no grants), bank2 (holds a grant
- * on {@link #victimDevice2}), a regulator tenant.
+ * on {@link #victimDevice2}), a regulator tenant, exchange2 (holds the victim's emissions facility
+ * {@link #victimFacilityId}). The victim has a lot {@link #victimLotId} financed by bank2 on
+ * {@link #victimDevice2}, with terms, and an open collateral alert {@link #victimAlertId} on it.
  */
 public final class TenancyWorld {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -66,6 +71,7 @@ public final class TenancyWorld {
     public final String bank;
     public final String exchange;
     public final String bank2;
+    public final String exchange2;
     public final String regulatorTenant;
 
     public String victimFactoryKey;
@@ -79,6 +85,9 @@ public final class TenancyWorld {
     public long unauthenticatedQuarantineId;
     public long otherQuarantineId;
     public long bank2GrantId;
+    public long victimLotId;
+    public long victimAlertId;
+    public long victimFacilityId;
     /** (boot, seq) of a stored message of {@link #victimDevice}. */
     public final long boot = 3;
     public final long seq = 7;
@@ -96,18 +105,20 @@ public final class TenancyWorld {
         bank = prefix + "bank-t";
         exchange = prefix + "exchange-t";
         bank2 = prefix + "bank2-t";
+        exchange2 = prefix + "exchange2-t";
         regulatorTenant = prefix + "reg-t";
     }
 
     /** Builds the world under ids starting with {@code prefix} (a few lower-case letters, unique per test class). */
     public static TenancyWorld build(String prefix, DataSource db, MessageStore store, Quarantine quarantine,
-            OperatorAlerts alerts, StatusSink statusSink) throws SQLException {
+            OperatorAlerts alerts, StatusSink statusSink, CollateralAlerts collateralAlerts) throws SQLException {
         TenancyWorld w = new TenancyWorld(prefix);
         w.tenant(w.victim, "factory");
         w.tenant(w.other, "factory");
         w.tenant(w.bank, "bank");
         w.tenant(w.exchange, "exchange");
         w.tenant(w.bank2, "bank");
+        w.tenant(w.exchange2, "exchange");
         w.tenant(w.regulatorTenant, "regulator");
 
         Map<String, Object> victimKey = w.createKey(OperatorKey.bootstrap(), w.marker + " factory key", "factory", w.victim);
@@ -156,6 +167,25 @@ public final class TenancyWorld {
                 .body(Map.of("grantee", w.bank2, "deviceIds", List.of(w.victimDevice2), "note", "pledge " + w.marker))
                 .post("/api/v1/tenants/" + w.victim + "/grants").then().statusCode(201)
                 .extract().path("items[0].id")).longValue();
+
+        // a lot financed by bank2 on the device it already holds a grant on (the lot adds no grant)
+        w.victimLotId = ((Number) as(w.victimFactoryKey).contentType(ContentType.JSON)
+                .body(Map.of("tenant", w.victim, "siteId", w.victimSite, "bank", w.bank2, "name", "pledge " + w.marker,
+                        "deviceIds", List.of(w.victimDevice2)))
+                .post("/api/v1/lots").then().statusCode(201).extract().path("id")).longValue();
+        as(w.bank2Key).contentType(ContentType.JSON).body(Map.of("watches", List.of(Map.of("quantity", "temperature",
+                        "lo", 27515, "hi", 28115, "minDurationMs", 900_000, "maxGapMs", 90_000, "samplingIntervalMs", 60_000,
+                        "maxAgeMs", 86_400_000, "k", 1))))
+                .put("/api/v1/lots/" + w.victimLotId + "/terms").then().statusCode(200);
+        w.victimAlertId = collateralAlerts.apply(new AlertChange(AlertChange.Kind.OPENED, w.victimLotId, w.victimDevice2,
+                Optional.of(Quantity.TEMPERATURE), "THRESHOLD", Optional.of(now.minusSeconds(1200)), Optional.of(now),
+                Optional.of(now.minusSeconds(1200)), Optional.of(now), List.of(new ReadingKey(w.victimDevice2, 1, 0, 0)),
+                "rules", now)).alertId();
+        w.victimFacilityId = ((Number) OperatorKey.authorized().contentType(ContentType.JSON)
+                .body(Map.of("tenant", w.victim, "exchange", w.exchange2, "name", "kiln " + w.marker,
+                        "deviceIds", List.of(w.victimDevice), "baselineKg", 100, "calendar", "MONTHLY_UTC", "maxGapMs", 900_000,
+                        "substituteRateKgPerHour", 10))
+                .post("/api/v1/emission-facilities").then().statusCode(201).extract().path("id")).longValue();
         return w;
     }
 
