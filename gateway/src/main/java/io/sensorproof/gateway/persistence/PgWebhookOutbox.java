@@ -40,16 +40,21 @@ import java.util.OptionalInt;
  * caller's transaction (the one committing the alert), so a committed event always has its
  * deliveries and a rolled-back one none; (endpoint, event) is unique, so a repeat is a no-op.
  *
- * <p><b>Claiming with several replicas.</b> One statement: lock endpoints that are enabled, have no
- * unexpired lease and have a due delivery, {@code FOR NO KEY UPDATE SKIP LOCKED} in round-robin
- * order ({@code last_claimed_at}); take each one's oldest due delivery; write a lease (random token,
- * until, delivery) on the endpoint. A replica whose statement meets a locked endpoint skips it; one
- * that meets it just after the commit re-checks the row and sees the lease. So at most one delivery
- * per endpoint is in flight across all replicas, a slow or dead endpoint holds one slot, and no
- * delivery is sent by two replicas at once while its lease holds (the dispatcher's lease outlasts
- * its request timeout). The lock is {@code NO KEY UPDATE}, not {@code UPDATE}: an enqueue's foreign
- * key check takes {@code KEY SHARE} on the endpoint and so never waits for a claim. A dispatcher
- * that dies leaves the lease to run out, and the delivery is claimed again: at least once.
+ * <p><b>Claiming with several replicas.</b> One transaction of two statements. The first locks
+ * endpoints that are enabled, have no unexpired lease and have a due delivery, {@code FOR NO KEY
+ * UPDATE SKIP LOCKED}, in round-robin order ({@code last_claimed_at}); a replica that meets a locked
+ * endpoint skips it, one that gets the lock just after another's commit re-checks the row and sees
+ * the lease. The second statement, whose snapshot is taken after the locks, picks each locked
+ * endpoint's oldest due delivery and writes the lease (random token, until, delivery) on the
+ * endpoint. Two statements, because within one the delivery rows would be read in the snapshot
+ * taken before the lock: a claimer that waited out another replica's claim-send-record would still
+ * see the just-delivered row as due and send it again ({@code PgWebhookOutboxIT} caught exactly
+ * that). So at most one delivery per endpoint is in flight across all replicas, a slow or dead
+ * endpoint holds one slot, and no delivery is sent by two replicas at once while its lease holds
+ * (the dispatcher's lease outlasts its request timeout). The lock is {@code NO KEY UPDATE}, not
+ * {@code UPDATE}: an enqueue's foreign key check takes {@code KEY SHARE} on the endpoint and so
+ * never waits for a claim. A dispatcher that dies leaves the lease to run out, and the delivery is
+ * claimed again: at least once.
  *
  * <p><b>Recording.</b> One transaction: update the delivery (its row lock orders concurrent
  * recorders, so attempt numbers are unique; a DELIVERED row stays DELIVERED), append the attempt,
@@ -57,19 +62,25 @@ import java.util.OptionalInt;
  * on 410. Lock order: delivery, then endpoint; claims lock only endpoints.
  */
 public final class PgWebhookOutbox implements WebhookOutbox, WebhookEndpointStore {
-    static final String CLAIM = """
-            WITH free AS (
-                SELECT e.id FROM webhook_endpoints e
-                WHERE e.enabled AND (e.lease_until IS NULL OR e.lease_until <= $1)
-                  AND EXISTS (SELECT 1 FROM webhook_deliveries d
-                              WHERE d.endpoint_id = e.id AND d.state = 'PENDING' AND d.next_attempt_at <= $1)
-                ORDER BY e.last_claimed_at NULLS FIRST, e.id
-                LIMIT $2
-                FOR NO KEY UPDATE SKIP LOCKED
-            ), picked AS (
+    /** Claim, first statement: lock the free endpoints that have a due delivery. */
+    static final String LOCK_FREE = """
+            SELECT e.id FROM webhook_endpoints e
+            WHERE e.enabled AND (e.lease_until IS NULL OR e.lease_until <= $1)
+              AND EXISTS (SELECT 1 FROM webhook_deliveries d
+                          WHERE d.endpoint_id = e.id AND d.state = 'PENDING' AND d.next_attempt_at <= $1)
+            ORDER BY e.last_claimed_at NULLS FIRST, e.id
+            LIMIT $2
+            FOR NO KEY UPDATE SKIP LOCKED""";
+
+    /**
+     * Claim, second statement (a fresh snapshot, taken after the locks): each locked endpoint's
+     * oldest due delivery, and the lease on the endpoint.
+     */
+    static final String LEASE = """
+            WITH picked AS (
                 SELECT DISTINCT ON (d.endpoint_id) d.id, d.endpoint_id
-                FROM free JOIN webhook_deliveries d ON d.endpoint_id = free.id
-                WHERE d.state = 'PENDING' AND d.next_attempt_at <= $1
+                FROM webhook_deliveries d
+                WHERE d.endpoint_id = ANY($2) AND d.state = 'PENDING' AND d.next_attempt_at <= $1
                 ORDER BY d.endpoint_id, d.next_attempt_at, d.id
             ), leased AS (
                 UPDATE webhook_endpoints e
@@ -77,7 +88,7 @@ public final class PgWebhookOutbox implements WebhookOutbox, WebhookEndpointStor
                 FROM picked p WHERE e.id = p.endpoint_id
                 RETURNING e.id, e.tenant_id, e.url, e.enabled, e.lease_token, p.id AS delivery_id
             )
-            SELECT l.id, l.tenant_id, l.url, l.enabled, l.lease_token::text, l.delivery_id,
+            SELECT l.id, l.tenant_id, l.url, l.enabled, l.lease_token::text AS lease_token, l.delivery_id,
                    d.event_id, d.body, d.enqueued_at, d.attempts,
                    (SELECT coalesce(json_agg(json_build_object('secret', s.secret, 'from', s.valid_from,
                                                                'until', s.valid_until) ORDER BY s.valid_from), '[]')
@@ -150,8 +161,13 @@ public final class PgWebhookOutbox implements WebhookOutbox, WebhookEndpointStor
             return List.of();
         }
         Instant until = now.plus(lease);
-        RowSet<Row> rows = Blocking.await(pool.preparedQuery(CLAIM)
-                .execute(Tuple.of(PgMessageStore.utc(now), limit, PgMessageStore.utc(until))), timeout, "claim webhook deliveries");
+        OffsetDateTime at = PgMessageStore.utc(now);
+        RowSet<Row> rows = Blocking.await(pool.withTransaction(conn -> conn.preparedQuery(LOCK_FREE)
+                .execute(Tuple.of(at, limit)).chain(locked -> {
+                    List<String> ids = new ArrayList<>();
+                    locked.forEach(r -> ids.add(r.getString(0)));
+                    return conn.preparedQuery(LEASE).execute(Tuple.of(at, ids.toArray(String[]::new), PgMessageStore.utc(until)));
+                })), timeout, "claim webhook deliveries");
         List<ClaimedDelivery> out = new ArrayList<>();
         for (Row r : rows) {
             WebhookEndpoint endpoint = new WebhookEndpoint(r.getString("id"), r.getString("tenant_id"),
@@ -283,7 +299,7 @@ public final class PgWebhookOutbox implements WebhookOutbox, WebhookEndpointStor
                        (SELECT coalesce(json_agg(json_build_object('secret', s.secret, 'from', s.valid_from,
                                                                    'until', s.valid_until) ORDER BY s.valid_from), '[]')
                         FROM webhook_secrets s WHERE s.endpoint_id = e.id) AS secrets
-                FROM webhook_endpoints e WHERE """ + where + " ORDER BY e.id").execute(Tuple.of(value)),
+                FROM webhook_endpoints e""" + " WHERE " + where + " ORDER BY e.id").execute(Tuple.of(value)),
                 timeout, "load webhook endpoints");
         List<WebhookEndpoint> out = new ArrayList<>();
         for (Row r : rows) {

@@ -205,6 +205,10 @@ class PgWebhookOutboxIT {
         outbox.save(outbox.endpoint(e.id()).orElseThrow().withEnabled(true));
         assertThat(outbox.requeue(e.id(), run + "-g1", t0.plusSeconds(7))).isTrue();
         assertThat(outbox.requeue(e.id(), run + "-g2", t0.plusSeconds(7))).as("not dead").isFalse();
+        // g2 waited while the endpoint was disabled and is due since t0+1, g1 again since t0+7
+        List<ClaimedDelivery> g2 = mine(outbox.claimDue(t0.plusSeconds(7), 10, LEASE));
+        assertThat(g2).extracting(x -> x.message().eventId()).containsExactly(run + "-g2");
+        outbox.recordAttempt(g2.get(0), delivered(t0.plusSeconds(7)));
         assertThat(mine(outbox.claimDue(t0.plusSeconds(7), 10, LEASE))).extracting(x -> x.message().eventId())
                 .containsExactly(run + "-g1");
     }
