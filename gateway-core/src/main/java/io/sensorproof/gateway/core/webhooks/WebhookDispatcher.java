@@ -165,7 +165,9 @@ public final class WebhookDispatcher implements AutoCloseable {
                     c.message().body(), policy.requestTimeout()));
             result = fromStatus(c, started, response);
         } catch (WebhookException e) {
-            result = failure(c, started, OptionalInt.empty(), e.code(), e.getMessage(), Optional.empty(), false);
+            // a body that cannot be signed never will be; a missing secret may be added meanwhile
+            result = e.code() == WebhookError.BODY_NOT_UTF8 ? dead(started, OptionalInt.empty(), e.code(), e.getMessage(), false)
+                    : failure(c, started, OptionalInt.empty(), e.code(), e.getMessage(), Optional.empty(), false);
         } catch (HttpTimeoutException | TimeoutException e) {
             result = failure(c, started, OptionalInt.empty(), WebhookError.TIMEOUT,
                     "no answer within " + policy.requestTimeout(), Optional.empty(), false);

@@ -22,6 +22,8 @@ public enum WebhookError {
     SECRET_VALIDITY,
     /** A body is not valid UTF-8 (Standard Webhooks receivers verify the body as text). */
     BODY_NOT_UTF8,
+    /** A body is larger than {@link WebhookMessage#MAX_BODY_BYTES}. */
+    BODY_TOO_LARGE,
     /** An id or event id is empty, too long or has characters outside the allowed set. */
     ID_MALFORMED,
     /** At the time of an attempt the endpoint has no secret valid, so nothing can be signed. */

@@ -23,7 +23,7 @@ public record WebhookMessage(String endpointId, String eventId, byte[] body, Ins
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(enqueuedAt, "enqueuedAt");
         if (body.length > MAX_BODY_BYTES) {
-            throw new IllegalArgumentException("a webhook body has at most " + MAX_BODY_BYTES + " bytes");
+            throw new WebhookException(WebhookError.BODY_TOO_LARGE, "a webhook body has at most " + MAX_BODY_BYTES + " bytes");
         }
         body = body.clone();
     }

@@ -89,7 +89,13 @@ public final class WebhookUrlPolicy {
         if (port < 1 || port > 65535) {
             throw new WebhookException(WebhookError.URL_MALFORMED, "port out of range: " + port);
         }
+        if (host.contains("%")) {
+            throw new WebhookException(WebhookError.URL_MALFORMED, "an IPv6 zone id names a local interface: " + host);
+        }
         String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (bare.endsWith(".")) {
+            bare = bare.substring(0, bare.length() - 1); // "localhost." is localhost
+        }
         String lower = bare.toLowerCase(Locale.ROOT);
         InetAddress literal = literal(lower);
         if (literal != null && literal.isLinkLocalAddress()) {

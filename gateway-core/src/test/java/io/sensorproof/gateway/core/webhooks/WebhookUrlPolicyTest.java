@@ -38,6 +38,9 @@ class WebhookUrlPolicyTest {
         "http://Gateway.Internal:8080/api, URL_SELF",
         "https://gw/hook, URL_SELF",
         "https://127.0.0.1/hook, URL_SELF",
+        "http://localhost.:8080/, URL_SELF",
+        "http://gateway.internal.:8080/, URL_SELF",
+        "http://[fe80::1%25eth0]:8080/, URL_MALFORMED",
         "http://169.254.169.254/latest/meta-data/, URL_LINK_LOCAL",
         "http://[fe80::1]:8443/, URL_LINK_LOCAL",
     })
