@@ -85,6 +85,8 @@ public class CollateralWatch {
     /** "Dirty, re-read from the stored position": no receive time of its own. */
     private static final Instant FROM_POSITION = Instant.MAX;
     private static final int DRAIN = 1000;
+    /** A device whose evaluation failed is retried (from the database) after this long, not in a tight loop. */
+    private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
 
     /** Committed readings of one device from one batch. */
     private record Work(String device, List<ReadingPoint> points, Instant lastReceived, Instant firstReceived) {
@@ -103,6 +105,8 @@ public class CollateralWatch {
     private final Clock clock = Clock.systemUTC();
     private final ArrayBlockingQueue<Work> queue;
     private final ConcurrentHashMap<String, Instant> dirty = new ConcurrentHashMap<>();
+    /** Devices whose last evaluation failed: not retried before this System.nanoTime() (worker thread only). */
+    private final Map<String, Long> retryAfter = new HashMap<>();
     private volatile Map<String, PledgedLot> watched = Map.of();
     private final Map<String, Seen> seen = new HashMap<>();
     private final Counter evaluations;
@@ -230,6 +234,10 @@ public class CollateralWatch {
                     }
                 }
                 for (String device : List.copyOf(dirty.keySet())) {
+                    Long after = retryAfter.get(device);
+                    if (after != null && System.nanoTime() - after < 0) {
+                        continue;
+                    }
                     Instant since = dirty.remove(device);
                     if (since != null && !evaluate(device, List.of(), Instant.EPOCH, since, Optional.empty())) {
                         dirty.merge(device, since, CollateralWatch::earlier);
@@ -292,9 +300,11 @@ public class CollateralWatch {
                     .await().atMost(timeout);
             evaluations.increment();
             changes.increment(written);
+            retryAfter.remove(device);
             return true;
         } catch (RuntimeException e) {
             failures.increment();
+            retryAfter.put(device, System.nanoTime() + RETRY_BACKOFF.toNanos());
             LOG.warnf(e, "evaluation of device %s (lot %d) failed and was rolled back; it will be retried", device, lot.lotId());
             return false;
         }
@@ -380,7 +390,7 @@ public class CollateralWatch {
                         + " position = CASE WHEN rule_state.lot_id = excluded.lot_id"
                         + " THEN greatest(rule_state.position, excluded.position) ELSE excluded.position END, updated_at = now()")
                 .execute(Tuple.of(device, lot.lotId(), lot.termsVersion(),
-                        io.vertx.mutiny.core.buffer.Buffer.buffer(snapshot.get()), pos))
+                        io.vertx.core.buffer.Buffer.buffer(snapshot.get()), pos))
                 .replaceWithVoid();
     }
 
