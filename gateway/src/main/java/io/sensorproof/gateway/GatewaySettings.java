@@ -59,6 +59,40 @@ public interface GatewaySettings {
     /** Metrics computed from the database. */
     Metrics metrics();
 
+    /** The collateral watch: committed readings of lots' devices evaluated by the rules engine. */
+    Collateral collateral();
+
+    /** Settings of the collateral watch ({@code CollateralWatch}). */
+    interface Collateral {
+        /** Evaluate the readings of open lots' devices with the lots' terms and write collateral alerts. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Committed batches waiting for evaluation; beyond it a device is marked dirty and re-read from the database. */
+        @WithDefault("10000")
+        int queueCapacity();
+
+        /** How often time passes for gap rules (each watched device evaluated with a tick). */
+        @WithDefault("5s")
+        java.time.Duration tickInterval();
+
+        /** How often open lots and their terms are re-read. */
+        @WithDefault("2s")
+        java.time.Duration lotsRefresh();
+
+        /** Hysteresis of threshold rules, fixed-point units (50 = 0.5 K). */
+        @WithDefault("50")
+        long hysteresis();
+
+        /** A device is silent after this multiple of the largest maxGap of its lot's terms. */
+        @WithDefault("2")
+        int gapFactor();
+
+        /** Re-reads from the database start this long before the stored position (commit lag of other batches). */
+        @WithDefault("2m")
+        java.time.Duration rereadMargin();
+    }
+
     /** Settings of the embedded PostgreSQL server. */
     interface EmbeddedPostgres {
         /** TCP port on localhost; 0 picks a free port at each start. */

@@ -86,8 +86,18 @@ public class PgCollateralAlerts implements CollateralAlerts {
 
     /** {@link #apply} without blocking. */
     public Uni<AppliedChange> applyAsync(AlertChange change) {
+        return pool.withTransaction(c -> applyIn(c, change));
+    }
+
+    /**
+     * {@link #apply} inside the caller's transaction on {@code c}, so that the change commits or rolls
+     * back together with the caller's other writes (the rules engine's snapshot). Takes
+     * {@link #EVENT_LOCK}; a caller that also holds a per-device lock must take that one first.
+     */
+    public Uni<AppliedChange> applyIn(SqlConnection c, AlertChange change) {
+        Objects.requireNonNull(change, "change");
         String quantity = change.quantity().map(q -> q.senmlName()).orElse("");
-        return pool.withTransaction(c -> lockEvents(c)
+        return lockEvents(c)
                 .chain(() -> c.preparedQuery("SELECT 1 FROM lot_devices WHERE lot_id = $1 AND device_id = $2")
                         .execute(Tuple.of(change.lotId(), change.deviceId())))
                 .chain(rows -> {
@@ -107,7 +117,7 @@ public class PgCollateralAlerts implements CollateralAlerts {
                         return insert(c, change, quantity);
                     }
                     return update(c, view(rows.iterator().next()), change);
-                }));
+                });
     }
 
     private Uni<AppliedChange> insert(SqlConnection c, AlertChange change, String quantity) {

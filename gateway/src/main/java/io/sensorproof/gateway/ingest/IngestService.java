@@ -57,6 +57,8 @@ public class IngestService {
     io.sensorproof.gateway.core.StatusSink statusSink;
     @Inject
     io.sensorproof.gateway.ops.IngestTelemetry telemetry;
+    @Inject
+    io.sensorproof.gateway.collateral.CollateralWatch collateralWatch;
 
     private final IngestMetrics metrics = new IngestMetrics();
     private final Clock clock = Clock.systemUTC();
@@ -131,7 +133,8 @@ public class IngestService {
             messages = audit.wrap(store);
             LOG.infof("ingest audit log: %s", file.toAbsolutePath());
         }
-        storeForPipeline = messages;
+        // committed inserts go on to the rules (queued; evaluated off the ingest thread)
+        storeForPipeline = collateralWatch.wrap(messages);
         quota = new QuarantineQuota(QuarantineQuota.Settings.defaults(), clock);
     }
 

@@ -50,6 +50,13 @@ class DocumentedSettingsIT {
         values.put("sensorproof.persistence.store-timeout", "10s");
         values.put("sensorproof.persistence.device-cache-ttl", "1s");
         values.put("sensorproof.persistence.device-cache-max-entries", "10000");
+        values.put("sensorproof.collateral.enabled", "true");
+        values.put("sensorproof.collateral.queue-capacity", "10000");
+        values.put("sensorproof.collateral.tick-interval", "5s");
+        values.put("sensorproof.collateral.lots-refresh", "2s");
+        values.put("sensorproof.collateral.hysteresis", "50");
+        values.put("sensorproof.collateral.gap-factor", "2");
+        values.put("sensorproof.collateral.reread-margin", "2m");
         values.put("sensorproof.metrics.backlog-refresh", "15s");
         values.put("sensorproof.coap.enabled", "true");
         values.put("sensorproof.coap.bind-address", "127.0.0.1");
