@@ -62,18 +62,28 @@ public final class AlertWebhookRelay {
     }
 
     /**
-     * One transaction: relays up to {@code batch} events after the cursor and advances it.
+     * What one relay transaction did.
      *
-     * @return the deliveries added (0 when nothing was new)
+     * @param events alert events relayed (the cursor advanced past them)
+     * @param deliveries deliveries added to the outbox
      */
-    public int relayOnce() {
+    public record Relayed(int events, int deliveries) {
+    }
+
+    /** One transaction: relays up to {@code batch} events after the cursor and advances it. */
+    public Relayed relayOnce() {
         return pool.withTransaction(this::relay).await().atMost(timeout);
+    }
+
+    /** The most events one {@link #relayOnce} relays. */
+    public int batch() {
+        return batch;
     }
 
     private record Event(AlertEventView view, String bank, String factory) {
     }
 
-    private Uni<Integer> relay(SqlConnection c) {
+    private Uni<Relayed> relay(SqlConnection c) {
         return c.preparedQuery("SELECT last_event_id FROM webhook_relay_cursors WHERE source = $1 FOR UPDATE")
                 .execute(Tuple.of(SOURCE))
                 .chain(rows -> {
@@ -88,7 +98,7 @@ public final class AlertWebhookRelay {
                         events.add(new Event(view(row), row.getString("bank_tenant_id"), row.getString("factory_tenant_id")));
                     }
                     if (events.isEmpty()) {
-                        return Uni.createFrom().item(0);
+                        return Uni.createFrom().item(new Relayed(0, 0));
                     }
                     Uni<Integer> added = Uni.createFrom().item(0);
                     for (Event e : events) {
@@ -96,7 +106,7 @@ public final class AlertWebhookRelay {
                     }
                     long last = events.get(events.size() - 1).view().eventId();
                     return added.chain(sum -> c.preparedQuery("UPDATE webhook_relay_cursors SET last_event_id = $2 WHERE source = $1")
-                            .execute(Tuple.of(SOURCE, last)).map(done -> sum));
+                            .execute(Tuple.of(SOURCE, last)).map(done -> new Relayed(events.size(), sum)));
                 });
     }
 

@@ -101,12 +101,12 @@ public class WebhookRuntime {
     /** Relays until caught up; wakes the dispatcher when something was enqueued. */
     void relayPass() {
         try {
-            int added;
+            AlertWebhookRelay.Relayed pass;
             int total = 0;
             do {
-                added = relay.relayOnce();
-                total += added;
-            } while (added > 0);
+                pass = relay.relayOnce();
+                total += pass.deliveries();
+            } while (pass.events() == relay.batch());
             if (total > 0 && dispatcher != null) {
                 dispatcher.wakeUp();
             }
