@@ -51,6 +51,12 @@ class DocumentedSettingsIT {
         values.put("sensorproof.persistence.device-cache-ttl", "1s");
         values.put("sensorproof.persistence.device-cache-max-entries", "10000");
         values.put("sensorproof.metrics.backlog-refresh", "15s");
+        values.put("sensorproof.webhooks.enabled", "true");
+        values.put("sensorproof.webhooks.poll-interval", "200ms");
+        values.put("sensorproof.webhooks.max-in-flight", "16");
+        values.put("sensorproof.webhooks.connect-timeout", "5s");
+        values.put("sensorproof.webhooks.request-timeout", "10s");
+        values.put("sensorproof.webhooks.secret-overlap", "24h");
         values.put("sensorproof.coap.enabled", "true");
         values.put("sensorproof.coap.bind-address", "127.0.0.1");
         values.put("sensorproof.coap.port", "0");

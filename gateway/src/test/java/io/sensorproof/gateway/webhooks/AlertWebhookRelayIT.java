@@ -48,8 +48,8 @@ import org.junit.jupiter.api.Test;
  * The gateway's own relay and dispatcher on a real PostgreSQL: an alert applied through
  * {@code PgCollateralAlerts.apply} reaches the bank's registered receiver (a JDK {@code HttpServer}
  * that verifies with the Standard Webhooks library) within seconds, with {@code webhook-id}
- * {@code alert-event-<event id>} and the SSE event's JSON as body; another bank's receiver gets
- * nothing of it; a receiver answering 503 twice then 200 gets the same id on every attempt.
+ * {@code alert-event-<event id>} and the SSE event's JSON as body; the lot's factory's endpoint gets
+ * its own delivery, another bank's receiver nothing; a receiver answering 503 twice then 200 gets the same id on every attempt.
  */
 @QuarkusTest
 @TestProfile(WebhooksEnabledProfile.class)
@@ -157,7 +157,8 @@ class AlertWebhookRelayIT extends TenancyTestSupport {
         assertThat(otherBank.of(id)).isEmpty();
         assertThat(bank.of(ownId)).isEmpty();
         assertThat(runtime.outbox().status("awr-bank2-" + run, id)).isEmpty();
-        assertThat(deliveryRows(id)).as("one delivery per (endpoint, event): the bank's only").isEqualTo(1);
+        assertThat(deliveryEndpoints(id)).as("one delivery per (endpoint, event): the lot's bank and factory only")
+                .containsExactlyInAnyOrder("awr-bank-" + run, world.victimWebhookId);
         assertThat(runtime.outbox().status("awr-bank-" + run, id).orElseThrow().state()).isEqualTo(DeliveryState.DELIVERED);
     }
 
@@ -178,15 +179,19 @@ class AlertWebhookRelayIT extends TenancyTestSupport {
         assertThat(bank.received).extracting(Received::body).containsOnly(bank.received.get(0).body());
     }
 
-    private int deliveryRows(String eventId) throws Exception {
+    /** The endpoints with a delivery of {@code eventId}, one entry per outbox row. */
+    private List<String> deliveryEndpoints(String eventId) throws Exception {
+        List<String> endpoints = new ArrayList<>();
         try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM webhook_deliveries WHERE event_id = ?")) {
+                PreparedStatement s = c.prepareStatement("SELECT endpoint_id FROM webhook_deliveries WHERE event_id = ?")) {
             s.setString(1, eventId);
             try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getInt(1);
+                while (r.next()) {
+                    endpoints.add(r.getString(1));
+                }
             }
         }
+        return endpoints;
     }
 
     private static AlertChange change(long lot, String device, Instant first) {
