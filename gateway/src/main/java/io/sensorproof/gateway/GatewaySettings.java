@@ -93,6 +93,9 @@ public interface GatewaySettings {
         java.time.Duration rereadMargin();
     }
 
+    /** Webhook delivery of alert events: the relay, the dispatcher and the endpoints API. */
+    Webhooks webhooks();
+
     /** Settings of the embedded PostgreSQL server. */
     interface EmbeddedPostgres {
         /** TCP port on localhost; 0 picks a free port at each start. */
@@ -250,5 +253,32 @@ public interface GatewaySettings {
         /** How often the devices' reported outbox backlog is read from {@code device_status} (at least 1 s). */
         @WithDefault("15s")
         Duration backlogRefresh();
+    }
+
+    /** Webhook delivery (issue 14). */
+    interface Webhooks {
+        /** Whether this replica relays alert events to the outbox and runs the dispatcher. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often the relay looks for new alert events and the dispatcher for due deliveries. */
+        @WithDefault("200ms")
+        Duration pollInterval();
+
+        /** Delivery attempts running at once per replica (at most one per endpoint). */
+        @WithDefault("16")
+        int maxInFlight();
+
+        /** Longest connection set-up to a receiver. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Longest attempt, connect to status; the claim lease is twice this plus 30 s. */
+        @WithDefault("10s")
+        Duration requestTimeout();
+
+        /** How long the old secret still signs after a rotation. */
+        @WithDefault("24h")
+        Duration secretOverlap();
     }
 }

@@ -76,7 +76,12 @@ class OpenApiSecurityIT {
                 "POST /api/v1/lots/{lotId}/close", "POST /api/v1/emission-facilities", "GET /api/v1/emission-facilities",
                 "GET /api/v1/emission-facilities/{facilityId}", "PUT /api/v1/emission-facilities/{facilityId}/terms",
                 "GET /api/v1/collateral-alerts", "GET /api/v1/collateral-alerts/{alertId}",
-                "POST /api/v1/collateral-alerts/{alertId}/acknowledge", "GET /api/v1/collateral-alerts/stream");
+                "POST /api/v1/collateral-alerts/{alertId}/acknowledge", "GET /api/v1/collateral-alerts/stream",
+                "POST /api/v1/tenants/{tenant}/webhooks", "GET /api/v1/tenants/{tenant}/webhooks",
+                "GET /api/v1/tenants/{tenant}/webhooks/{id}", "POST /api/v1/tenants/{tenant}/webhooks/{id}/rotate-secret",
+                "POST /api/v1/tenants/{tenant}/webhooks/{id}/enable", "POST /api/v1/tenants/{tenant}/webhooks/{id}/disable",
+                "GET /api/v1/tenants/{tenant}/webhooks/{id}/deliveries",
+                "POST /api/v1/tenants/{tenant}/webhooks/{id}/deliveries/{eventId}/requeue");
     }
 
     @Test

@@ -58,6 +58,12 @@ class DocumentedSettingsIT {
         values.put("sensorproof.collateral.gap-factor", "2");
         values.put("sensorproof.collateral.reread-margin", "2m");
         values.put("sensorproof.metrics.backlog-refresh", "15s");
+        values.put("sensorproof.webhooks.enabled", "true");
+        values.put("sensorproof.webhooks.poll-interval", "200ms");
+        values.put("sensorproof.webhooks.max-in-flight", "16");
+        values.put("sensorproof.webhooks.connect-timeout", "5s");
+        values.put("sensorproof.webhooks.request-timeout", "10s");
+        values.put("sensorproof.webhooks.secret-overlap", "24h");
         values.put("sensorproof.coap.enabled", "true");
         values.put("sensorproof.coap.bind-address", "127.0.0.1");
         values.put("sensorproof.coap.port", "0");

@@ -120,10 +120,12 @@ final class OpenApiOperations {
             case "lotId" -> String.valueOf(world.victimLotId);
             case "alertId" -> String.valueOf(world.victimAlertId);
             case "facilityId" -> String.valueOf(world.victimFacilityId);
+            case "eventId" -> world.victimWebhookEventId;
             case "id" -> switch (previous) {
                 case "tenants" -> world.victim;
                 case "api-keys" -> String.valueOf(world.victimFactoryKeyId);
                 case "quarantine" -> String.valueOf(world.victimQuarantineId);
+                case "webhooks" -> world.victimWebhookId;
                 default -> fail("no id of the victim tenant known for {id} after '" + previous + "' in " + op
                         + "; teach OpenApiOperations.pathValue");
             };
@@ -179,6 +181,7 @@ final class OpenApiOperations {
         known.put("exchange", f.textNode(world.exchange2));
         known.put("quantity", f.textNode("temperature"));
         known.put("calendar", f.textNode("MONTHLY_UTC"));
+        known.put("url", f.textNode("http://127.0.0.1:9/probe-" + n));
         if (known.containsKey(name)) {
             return known.get(name);
         }

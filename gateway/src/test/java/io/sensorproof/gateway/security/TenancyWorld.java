@@ -32,6 +32,7 @@ import io.sensorproof.protocol.senml.Reading;
 import io.sensorproof.protocol.senml.ReadingPack;
 import io.sensorproof.protocol.status.AgentStatus;
 import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -88,6 +89,9 @@ public final class TenancyWorld {
     public long victimLotId;
     public long victimAlertId;
     public long victimFacilityId;
+    /** A webhook endpoint of the victim tenant, with one pending delivery of {@link #victimWebhookEventId}. */
+    public String victimWebhookId;
+    public String victimWebhookEventId;
     /** (boot, seq) of a stored message of {@link #victimDevice}. */
     public final long boot = 3;
     public final long seq = 7;
@@ -186,6 +190,18 @@ public final class TenancyWorld {
                         "deviceIds", List.of(w.victimDevice), "baselineKg", 100, "calendar", "MONTHLY_UTC", "maxGapMs", 900_000,
                         "substituteRateKgPerHour", 10))
                 .post("/api/v1/emission-facilities").then().statusCode(201).extract().path("id")).longValue();
+        // an endpoint nobody listens on (the discard port), with a delivery the test profile's idle dispatcher leaves pending
+        w.victimWebhookId = as(w.victimFactoryKey).contentType(ContentType.JSON)
+                .body(Map.of("url", "http://127.0.0.1:9/" + w.marker))
+                .post("/api/v1/tenants/" + w.victim + "/webhooks").then().statusCode(201).extract().path("endpoint.id");
+        w.victimWebhookEventId = w.marker + "-event";
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO webhook_deliveries"
+                + " (endpoint_id, event_id, body, enqueued_at, next_attempt_at) VALUES (?, ?, ?, now(), now())")) {
+            ps.setString(1, w.victimWebhookId);
+            ps.setString(2, w.victimWebhookEventId);
+            ps.setBytes(3, "{}".getBytes(StandardCharsets.UTF_8));
+            ps.executeUpdate();
+        }
         return w;
     }
 
