@@ -1,5 +1,6 @@
 package io.sensorproof.gateway.core.webhooks;
 
+import io.sensorproof.gateway.core.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,7 +33,7 @@ class WebhookDispatcherTest {
     private static final DeliveryPolicy POLICY = new DeliveryPolicy(Duration.ofSeconds(1), Duration.ofMinutes(10), 0, 5,
             Duration.ofHours(1), Duration.ofSeconds(5));
 
-    private final FakeClock clock = new FakeClock(Instant.now());
+    private final MutableClock clock = new MutableClock(Instant.now());
     private final InMemoryWebhookOutbox outbox = new InMemoryWebhookOutbox();
 
     private WebhookEndpoint endpoint(String id) {
