@@ -10,25 +10,31 @@ import java.util.Optional;
  * When a claim window may be built (issue 15, ADR 023). A window is the set of stored readings a
  * claim would hold; its messages are the (boot, seq) ids that carried them, from the lowest {@code lo}
  * to the highest {@code hi}. The window is <b>settled by sequence</b> when the gateway has accounted
- * for (stored or refused) every message id
+ * for (stored, or refused and quarantined) every message id
  * <ul>
  *   <li>of the span: in each boot from lo's to hi's, every seq from lo.seq (or 0 in a later boot) to
  *       hi.seq (or, in an earlier boot, that boot's highest accounted seq);</li>
- *   <li>the predecessor (lo.boot, lo.seq − 1), unless lo.seq is 0 (the boot's first message);</li>
- *   <li>the successor (hi.boot, hi.seq + 1), or else any message of a later boot.</li>
+ *   <li>of the predecessor (lo.boot, lo.seq − 1), unless lo.seq is 0 (the boot's first message);</li>
+ *   <li>of the successor (hi.boot, hi.seq + 1), unless a message of a later boot is accounted or hi is
+ *       the latest message of its boot the gateway knows of.</li>
  * </ul>
- * Which holes are normal follows the edge agent: seq starts at 0 in each boot and grows by one per
+ * So the rule looks for holes inside the window's messages and next to them, never for messages not
+ * yet sent: requiring the message after the latest one would hold every freeze back by a sampling
+ * interval (the next pack) for nothing, since the agent signs in id order with a clock that never
+ * goes back within a boot, so later messages carry later readings.
+ *
+ * <p>Which holes are normal follows the edge agent: seq starts at 0 in each boot and grows by one per
  * signed pack; a crash can lose the last packs of a boot (signed, never made durable) but never reuses
- * an id, so seqs missing at the <em>end</em> of a boot after a reboot are normal and never arrive, which
- * is why a later boot stands in for the successor and an earlier boot's span ends at its highest
- * accounted seq. A hole inside a boot means a message that is still on its way (a backlog after an
- * outage), dropped by the agent's {@code DROP_OLDEST} overflow, or lost by a failed outbox write: the
- * first kind must be waited for, the others never come. So a window with a hole is <b>settled by
- * wait</b> once {@code wait} has passed since its last reading arrived; a message that arrives even
- * later is the audit's to report, judged against what was stored when the claim was built
- * ({@link Settlement#lastArrivalMillis()}). Readings of one quantity are not assumed to be in time
- * order across messages (an agent may be handed back-dated readings), which is why the span is taken
- * over ids, not times.
+ * an id, so seqs missing at the <em>end</em> of a boot after a reboot are normal and never arrive; a
+ * later boot therefore stands in for the successor and an earlier boot's span ends at its highest
+ * accounted seq. A hole inside a boot is a message still on its way (a backlog after an outage, or
+ * reordered in flight), dropped by the agent's {@code DROP_OLDEST} overflow, or lost to a failed
+ * outbox write after its seq was taken: the first kind must be waited for, the others never come.
+ * So a window with a hole is <b>settled by wait</b> once {@code wait} has passed since its last
+ * reading arrived. Whatever arrives later still (a backlog older than the wait, or a reading the
+ * device back-dated into a later message, which the agent allows for readings handed in with their
+ * own time) is the audit's to report, judged against what was stored when the claim was built
+ * ({@link Settlement#lastArrivalMillis()}).
  */
 public final class SettlementRule {
     private final long waitMillis;
@@ -79,7 +85,8 @@ public final class SettlementRule {
             }
         }
         MessageId successor = new MessageId(hi.boot(), hi.seq() + 1);
-        if (!ledger.accounted(successor) && !ledger.hasBootAfter(hi.boot())) {
+        if (!ledger.accounted(successor) && !ledger.hasBootAfter(hi.boot())
+                && ledger.highestSeq(hi.boot()).orElseThrow() > hi.seq()) {
             return Optional.of(successor);
         }
         return Optional.empty();
