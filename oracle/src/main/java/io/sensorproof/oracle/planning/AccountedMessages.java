@@ -61,11 +61,6 @@ public final class AccountedMessages {
         return seqs == null ? Optional.empty() : Optional.of(seqs.last());
     }
 
-    /** True when a message of a boot after {@code boot} is accounted (the device has rebooted since). */
-    public boolean hasBootAfter(long boot) {
-        return seqsByBoot.higherKey(boot) != null;
-    }
-
     /** The lowest seq in [from, to] of {@code boot} that is not accounted. */
     public Optional<Long> firstMissing(long boot, long from, long to) {
         NavigableSet<Long> seqs = seqsByBoot.get(boot);

@@ -15,8 +15,8 @@ import java.util.Optional;
  *   <li>of the span: in each boot from lo's to hi's, every seq from lo.seq (or 0 in a later boot) to
  *       hi.seq (or, in an earlier boot, that boot's highest accounted seq);</li>
  *   <li>of the predecessor (lo.boot, lo.seq − 1), unless lo.seq is 0 (the boot's first message);</li>
- *   <li>of the successor (hi.boot, hi.seq + 1), unless a message of a later boot is accounted or hi is
- *       the latest message of its boot the gateway knows of.</li>
+ *   <li>of the successor (hi.boot, hi.seq + 1), unless hi is the latest message of its boot the gateway
+ *       knows of.</li>
  * </ul>
  * So the rule looks for holes inside the window's messages and next to them, never for messages not
  * yet sent: requiring the message after the latest one would hold every freeze back by a sampling
@@ -25,9 +25,9 @@ import java.util.Optional;
  *
  * <p>Which holes are normal follows the edge agent: seq starts at 0 in each boot and grows by one per
  * signed pack; a crash can lose the last packs of a boot (signed, never made durable) but never reuses
- * an id, so seqs missing at the <em>end</em> of a boot after a reboot are normal and never arrive; a
- * later boot therefore stands in for the successor and an earlier boot's span ends at its highest
- * accounted seq. A hole inside a boot is a message still on its way (a backlog after an outage, or
+ * an id, so seqs missing at the <em>end</em> of a boot after a reboot are normal and never arrive: an
+ * earlier boot's part of the span ends at its highest accounted seq, and a boot's latest known message
+ * needs no successor. A hole inside a boot is a message still on its way (a backlog after an outage, or
  * reordered in flight), dropped by the agent's {@code DROP_OLDEST} overflow, or lost to a failed
  * outbox write after its seq was taken: the first kind must be waited for, the others never come.
  * So a window with a hole is <b>settled by wait</b> once {@code wait} has passed since its last
@@ -85,8 +85,7 @@ public final class SettlementRule {
             }
         }
         MessageId successor = new MessageId(hi.boot(), hi.seq() + 1);
-        if (!ledger.accounted(successor) && !ledger.hasBootAfter(hi.boot())
-                && ledger.highestSeq(hi.boot()).orElseThrow() > hi.seq()) {
+        if (!ledger.accounted(successor) && ledger.highestSeq(hi.boot()).orElseThrow() > hi.seq()) {
             return Optional.of(successor);
         }
         return Optional.empty();

@@ -35,6 +35,14 @@ class FreezeSelectionTest {
     }
 
     @Test
+    void submitsExactlyKRunsTheEarliestStartersSoTheChainsReachLeastFar() {
+        FreezeSelection s = FreezeSelection.choose(2, DEVICES, List.of(run(A, 20, 90), run(B, 0, 90), run(C, 50, 90)));
+        assertThat(s.runs()).extracting(RunExtent::device).containsExactly(B, A);
+        assertThat(s.coverUntilMillis()).isEqualTo(T0 + 20 * MINUTE);
+        assertThat(s.devicesOutside()).isEmpty();
+    }
+
+    @Test
     void saysHowManyOverlappingRunsAreMissingAndWhoseAreOutside() {
         FreezeSelection s = FreezeSelection.choose(2, DEVICES, List.of(run(A, 0, 30), run(B, 40, 90)));
         assertThat(s.enough()).isFalse();

@@ -76,6 +76,14 @@ class SettlementRuleTest {
                 .isEqualTo(Settlement.Basis.SEQUENCE);
         assertThat(rule.judge(List.of(at(3, 9, 0), at(4, 1, 0)), accounted, 0).basis())
                 .isEqualTo(Settlement.Basis.SEQUENCE);
+        // a seq missing before a later one of the same boot is a hole, reboot or not
+        AccountedMessages withoutTen = AccountedMessages.of(ledger.stream().filter(id -> !id.equals(new MessageId(3, 10))).toList());
+        assertThat(rule.judge(List.of(at(3, 8, 0), at(3, 9, 0)), withoutTen, 0).firstHole()).isEmpty();
+        List<MessageId> withEleven = new ArrayList<>(ledger);
+        withEleven.remove(new MessageId(3, 10));
+        withEleven.add(new MessageId(3, 11));
+        assertThat(rule.judge(List.of(at(3, 8, 0), at(3, 9, 0)), AccountedMessages.of(withEleven), 0).firstHole())
+                .contains(new MessageId(3, 10));
         // but a hole at the start of the later boot is one
         AccountedMessages withoutFirst = AccountedMessages.of(ledger.stream().filter(id -> !id.equals(new MessageId(4, 0))).toList());
         assertThat(rule.judge(List.of(at(3, 9, 0), at(4, 1, 0)), withoutFirst, 0).firstHole())
