@@ -11,7 +11,6 @@ import java.util.function.Predicate;
 /** Test readings: a device's series packed into messages of a few readings, boot by boot. */
 final class Fixtures {
     static final BigInteger DEVICE = device("cold-room-7");
-    static final BigInteger OTHER_DEVICE = device("cold-room-8");
     static final long T0 = 1_800_000_000_000L;
     static final long SECOND = 1000;
     static final long MINUTE = 60 * SECOND;
@@ -78,16 +77,7 @@ final class Fixtures {
         return AccountedMessages.of(readings.stream().map(StoredReading::message).distinct().toList());
     }
 
-    static AccountedMessages ledgerWithout(List<StoredReading> readings, Predicate<MessageId> missing) {
-        return AccountedMessages.of(readings.stream().map(StoredReading::message).distinct()
-                .filter(missing.negate()).toList());
-    }
-
     static List<StoredReading> without(List<StoredReading> readings, Predicate<MessageId> missing) {
         return readings.stream().filter(r -> !missing.test(r.message())).toList();
-    }
-
-    static List<StoredReading> upTo(List<StoredReading> readings, int count) {
-        return readings.subList(0, count);
     }
 }
