@@ -195,6 +195,22 @@ class RunClaimPlannerTest {
     }
 
     @Test
+    void coverUntilFromTheFreezeSelectionExtendsTheChainSoKRunsOverlap() {
+        List<StoredReading> readings = even(T, MINUTE, repeat(OUT, 60));
+        long cover = T0 + 47 * MINUTE + 30 * SECOND;
+        long now = lastTime(readings);
+        RunPlan plan = planner.plan(new RunPlanRequest(DEVICE, TERMS, readings, List.of(), ledgerOf(readings), 0, cover, now));
+        assertThat(plan.status()).isEqualTo(Status.FREEZABLE);
+        ClaimKeys last = plan.freezeChain().get(plan.freezeChain().size() - 1);
+        assertThat(timeOf(readings, last.last())).isEqualTo(T0 + 48 * MINUTE);
+        ContractRules.assertFreezableRun(plan.freezeChain(), readings, TERMS, 0, now);
+        // a cover time beyond the run's last stored reading: the run keeps growing
+        RunPlan beyond = planner.plan(new RunPlanRequest(DEVICE, TERMS, readings, List.of(), ledgerOf(readings), 0,
+                T0 + 70 * MINUTE, now));
+        assertThat(beyond.status()).isEqualTo(Status.GROWING);
+    }
+
+    @Test
     void aChainEndingAfterNowPlusTheClockSkewWaits() {
         List<StoredReading> readings = even(T, MINUTE, repeat(OUT, 31));
         assertThat(plan(TERMS, readings, List.of(), 0, T0 + 28 * MINUTE).status()).isEqualTo(Status.FROM_FUTURE);
