@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Seals the commitment batches that are due ({@link BatchPolicy}) and hands each sealed batch to
- * {@link BatchAnchoring}. Stateless between calls: what is pending and what was sealed live in the
+ * {@link BatchAnchoring} (at least once: again after a failure or a crash before its record). Stateless between calls: what is pending and what was sealed live in the
  * {@link BatchLedger}, so a batcher that crashes at any point resumes where the ledger stands (a
  * batch in memory but not stored is simply built again from the same pending readings).
  */
@@ -27,33 +27,23 @@ public final class CommitmentBatcher {
     }
 
     /**
-     * What one {@link #sealDue()} did.
+     * Seals batches while one is due (a full batch, or the pending readings whose window elapsed).
+     * Anchoring is asked for separately ({@link #requestAnchors()}), so that sealing goes on while the
+     * anchoring side is down or not wired.
      *
-     * @param sealed the batches sealed, in order
-     * @param anchorRequests batches handed to the anchoring port (this round's and earlier ones not yet handed over)
+     * @return the batches sealed, in order
      */
-    public record Round(List<SealedBatch> sealed, int anchorRequests) {
-        public Round {
-            sealed = List.copyOf(sealed);
-        }
-    }
-
-    /**
-     * Seals batches while one is due (a full batch, or the pending readings whose window elapsed),
-     * then asks for the anchoring of every sealed batch not handed over yet.
-     */
-    public Round sealDue() {
+    public List<SealedBatch> sealDue() {
         List<SealedBatch> sealed = new ArrayList<>();
         while (true) {
             Instant now = clock.instant();
             Optional<SealedBatch> next = ledger.sealNext(policy.maxSize(), now,
                     pending -> policy.due(pending, now).map(CommitmentBatch::of));
             if (next.isEmpty()) {
-                break;
+                return sealed;
             }
             sealed.add(next.get());
         }
-        return new Round(sealed, requestAnchors());
     }
 
     /** Hands every sealed batch whose anchoring was not asked for to the port, oldest first. */

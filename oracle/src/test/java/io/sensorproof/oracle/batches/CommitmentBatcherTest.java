@@ -45,14 +45,14 @@ class CommitmentBatcherTest {
         List<BatchReading> readings = series("d1", 10);
         ledger.commit(readings);
 
-        CommitmentBatcher.Round first = batcher.sealDue();
-        assertThat(first.sealed()).extracting(SealedBatch::size).containsExactly(4, 4);
+        List<SealedBatch> first = batcher.sealDue();
+        assertThat(first).extracting(SealedBatch::size).containsExactly(4, 4);
         assertThat(ledger.placement(readings.get(8).key())).isEmpty();
 
         now.set(T0.plusSeconds(8 + 59));
-        assertThat(batcher.sealDue().sealed()).isEmpty();
+        assertThat(batcher.sealDue()).isEmpty();
         now.set(T0.plusSeconds(8 + 60));
-        assertThat(batcher.sealDue().sealed()).extracting(SealedBatch::size).containsExactly(2);
+        assertThat(batcher.sealDue()).extracting(SealedBatch::size).containsExactly(2);
         assertThat(ledger.batches()).extracting(SealedBatch::batchId).containsExactly(1L, 2L, 3L);
     }
 
@@ -96,7 +96,7 @@ class CommitmentBatcherTest {
         assertThat(ledger.batches()).isEmpty();
         assertThat(ledger.placement(readings.get(0).key())).isEmpty();
 
-        assertThat(batcher.sealDue().sealed()).singleElement().satisfies(b -> {
+        assertThat(batcher.sealDue()).singleElement().satisfies(b -> {
             assertThat(b.size()).isEqualTo(4);
             assertThat(b.root()).isEqualTo(CommitmentBatch.of(readings).root());
         });
@@ -115,8 +115,8 @@ class CommitmentBatcherTest {
     @Test
     void asksForEverySealedBatchToBeAnchoredAndAgainIfTheRecordWasLost() {
         ledger.commit(series("d1", 8));
-        CommitmentBatcher.Round round = batcher.sealDue();
-        assertThat(round.anchorRequests()).isEqualTo(2);
+        assertThat(batcher.sealDue()).hasSize(2);
+        assertThat(batcher.requestAnchors()).isEqualTo(2);
         assertThat(anchoring.requested()).extracting(SealedBatch::batchId).containsExactly(1L, 2L);
         assertThat(batcher.requestAnchors()).isZero();
 
@@ -131,10 +131,12 @@ class CommitmentBatcherTest {
             }
             accepted.add(b);
         }, clock);
-        assertThatThrownBy(flaky::sealDue).isInstanceOf(IllegalStateException.class);
-        assertThat(other.batches()).hasSize(1);
+        assertThat(flaky.sealDue()).hasSize(1);
+        assertThatThrownBy(flaky::requestAnchors).isInstanceOf(IllegalStateException.class);
+        assertThat(other.awaitingAnchorRequest()).hasSize(1);
         fail[0] = false;
-        assertThat(flaky.sealDue().anchorRequests()).isEqualTo(1);
+        assertThat(flaky.requestAnchors()).isEqualTo(1);
+        assertThat(other.awaitingAnchorRequest()).isEmpty();
         assertThat(accepted).extracting(SealedBatch::batchId).containsExactly(1L);
     }
 
