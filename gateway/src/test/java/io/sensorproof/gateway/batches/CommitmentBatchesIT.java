@@ -85,7 +85,7 @@ class CommitmentBatchesIT extends TenancyTestSupport {
 
         InMemoryBatchAnchoring anchoring = new InMemoryBatchAnchoring();
         CommitmentBatcher batcher = batcher(anchoring);
-        await("every reading of " + device + " sealed").atMost(Duration.ofSeconds(60)).until(() -> {
+        await("every reading of " + device + " sealed").atMost(Duration.ofSeconds(180)).until(() -> {
             batcher.sealDue();
             return count("SELECT count(*) FROM batch_members WHERE device_id = '" + device + "'") == 15;
         });
@@ -150,7 +150,7 @@ class CommitmentBatchesIT extends TenancyTestSupport {
         });
         CommitmentBatcher doomed = new CommitmentBatcher(dying, new BatchPolicy(4096, Duration.ofMinutes(1)),
                 new InMemoryBatchAnchoring(), Clock.offset(Clock.systemUTC(), Duration.ofMinutes(2)));
-        await("a seal that reaches its commit").atMost(Duration.ofSeconds(60)).until(() -> {
+        await("a seal that reaches its commit").atMost(Duration.ofSeconds(180)).until(() -> {
             try {
                 doomed.sealDue();
             } catch (BatchStoreException expected) {
@@ -162,7 +162,7 @@ class CommitmentBatchesIT extends TenancyTestSupport {
         assertThat(count("SELECT count(*) FROM batch_members WHERE device_id = '" + device + "'")).as("no membership").isZero();
 
         CommitmentBatcher batcher = batcher(new InMemoryBatchAnchoring());
-        await("the same readings sealed by the next round").atMost(Duration.ofSeconds(60)).until(() -> {
+        await("the same readings sealed by the next round").atMost(Duration.ofSeconds(180)).until(() -> {
             batcher.sealDue();
             return count("SELECT count(*) FROM batch_members WHERE device_id = '" + device + "'") == 8;
         });
@@ -171,17 +171,25 @@ class CommitmentBatchesIT extends TenancyTestSupport {
 
     @Test
     void theDatabaseRefusesAReadingInASecondBatch() throws Exception {
-        String device = device();
-        ingestMessages(device, 1, 1);
         CommitmentBatcher batcher = batcher(new InMemoryBatchAnchoring());
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
+        String first = device();
+        ingestMessages(first, 1, 1);
+        await().atMost(Duration.ofSeconds(180)).until(() -> {
             batcher.sealDue();
-            return count("SELECT count(*) FROM batch_members WHERE device_id = '" + device + "'") == 1;
+            return count("SELECT count(*) FROM batch_members WHERE device_id = '" + first + "'") == 1;
         });
-        long other = count("SELECT max(id) FROM commitment_batches");
+        String second = device();
+        ingestMessages(second, 1, 1);
+        await().atMost(Duration.ofSeconds(180)).until(() -> {
+            batcher.sealDue();
+            return count("SELECT count(*) FROM batch_members WHERE device_id = '" + second + "'") == 1;
+        });
+        long firstBatch = count("SELECT batch_id FROM batch_members WHERE device_id = '" + first + "'");
+        long secondBatch = count("SELECT batch_id FROM batch_members WHERE device_id = '" + second + "'");
+        assertThat(secondBatch).isGreaterThan(firstBatch);
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.execute("INSERT INTO batch_members (device_id, boot, seq, record_index, batch_id, leaf_index)"
-                    + " VALUES ('" + device + "', 1, 0, 0, " + other + ", 65535)"))
+                    + " VALUES ('" + first + "', 1, 0, 0, " + secondBatch + ", 65535)"))
                     .isInstanceOf(SQLException.class).hasMessageContaining("batch_members_pkey");
         }
     }
