@@ -292,8 +292,8 @@ public interface GatewaySettings {
         boolean enabled();
 
         /**
-         * Most readings per batch, 1 to 65,536. The Java Poseidon seals about 340 readings per second on one
-         * core (oracle/README.md): 4,096 readings take about 12 s and 256 KiB of stored tree nodes.
+         * Most readings per batch, 1 to 65,536. The Java Poseidon seals about 1,000 readings per CPU second
+         * (oracle/README.md): 4,096 readings take about 4 s of one core and 256 KiB of stored tree nodes.
          */
         @WithDefault("4096")
         int size();
