@@ -281,4 +281,29 @@ public interface GatewaySettings {
         @WithDefault("24h")
         Duration secretOverlap();
     }
+
+    /** Commitment batches of stored readings (issue 15, protocol §7.5). */
+    Batches batches();
+
+    /** Settings of the commitment batcher ({@code CommitmentBatchRuntime}). */
+    interface Batches {
+        /** Whether this replica seals commitment batches (one replica seals at a time, by an advisory lock). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Most readings per batch, 1 to 65,536. The Java Poseidon seals about 1,000 readings per CPU second
+         * (oracle/README.md): 4,096 readings take about 4 s of one core and 256 KiB of stored tree nodes.
+         */
+        @WithDefault("4096")
+        int size();
+
+        /** A batch is sealed with what is pending once its earliest reading was received this long ago. */
+        @WithDefault("1m")
+        Duration window();
+
+        /** How often the batcher looks for a due batch. */
+        @WithDefault("1s")
+        Duration pollInterval();
+    }
 }

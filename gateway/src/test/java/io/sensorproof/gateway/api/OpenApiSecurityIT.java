@@ -60,6 +60,7 @@ class OpenApiSecurityIT {
                 "GET /api/v1/tenants/{tenant}/devices/{deviceId}", "PATCH /api/v1/tenants/{tenant}/devices/{deviceId}",
                 "GET /api/v1/devices/{deviceId}/readings", "GET /api/v1/devices/{deviceId}/messages",
                 "GET /api/v1/devices/{deviceId}/messages/{boot}/{seq}",
+                "GET /api/v1/devices/{deviceId}/readings/{boot}/{seq}/{recordIndex}/inclusion-proof",
                 "GET /api/v1/quarantine", "GET /api/v1/quarantine/{id}", "GET /api/v1/alerts",
                 "GET /api/v1/devices/{deviceId}/status", "GET /api/v1/gateway/ack-key",
                 "POST /api/v1/enroll", "POST /api/v1/tenants/{tenant}/devices/{deviceId}/enrollment-tokens",

@@ -64,6 +64,10 @@ class DocumentedSettingsIT {
         values.put("sensorproof.webhooks.connect-timeout", "5s");
         values.put("sensorproof.webhooks.request-timeout", "10s");
         values.put("sensorproof.webhooks.secret-overlap", "24h");
+        values.put("sensorproof.batches.enabled", "true");
+        values.put("sensorproof.batches.size", "4096");
+        values.put("sensorproof.batches.window", "1m");
+        values.put("sensorproof.batches.poll-interval", "1s");
         values.put("sensorproof.coap.enabled", "true");
         values.put("sensorproof.coap.bind-address", "127.0.0.1");
         values.put("sensorproof.coap.port", "0");

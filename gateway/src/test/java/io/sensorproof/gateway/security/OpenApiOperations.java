@@ -115,6 +115,7 @@ final class OpenApiOperations {
             case "deviceId" -> world.victimDevice;
             case "boot" -> String.valueOf(world.boot);
             case "seq" -> String.valueOf(world.seq);
+            case "recordIndex" -> "0";
             case "siteId" -> world.victimSite;
             case "grantId" -> String.valueOf(world.bank2GrantId);
             case "lotId" -> String.valueOf(world.victimLotId);
