@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -62,6 +63,16 @@ public final class StandaloneGateway implements AutoCloseable {
 
     /** Starts the gateway with its data under {@code dataDir} on {@code ports} and waits until it is ready. */
     public static StandaloneGateway start(Path runJar, Path dataDir, Ports ports, Duration readyTimeout) throws IOException, InterruptedException {
+        return start(runJar, dataDir, ports, readyTimeout, Map.of());
+    }
+
+    /**
+     * Starts the gateway with its data under {@code dataDir} on {@code ports}, with further settings
+     * as environment variables (e.g. {@code SENSORPROOF_COLLATERAL_GAP_FACTOR}; they win over the
+     * defaults set here), and waits until it is ready.
+     */
+    public static StandaloneGateway start(Path runJar, Path dataDir, Ports ports, Duration readyTimeout, Map<String, String> settings)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(runJar)) {
             throw new SimException(SimError.GATEWAY_API, runJar + " is missing: mvn -B -pl gateway -am package -DskipTests");
         }
@@ -84,6 +95,7 @@ public final class StandaloneGateway implements AutoCloseable {
         pb.environment().put("SENSORPROOF_EMBEDDED_POSTGRES_PORT", Integer.toString(postgres));
         // the simulator speaks MQTT only: CoAP on a free UDP port, so that it never collides with another gateway on 5684
         pb.environment().put("SENSORPROOF_COAP_PORT", "0");
+        pb.environment().putAll(settings);
         StandaloneGateway gateway = new StandaloneGateway(pb.start(), dataDir.toAbsolutePath(), log, ports);
         try {
             gateway.awaitReady(readyTimeout);
