@@ -40,6 +40,8 @@ import java.util.logging.Logger;
  *   <li>topic: parsable ({@code INVALID_IDENTIFIER}); naming the device the transport authenticated,
  *       when it did ({@code PEER_MISMATCH}); an uplink topic naming the registered device's
  *       tenant and id ({@code TOPIC_MISMATCH}); the pack's bn is the device id ({@code BN_MISMATCH})</li>
+ *   <li>key revoked → alg and signature checked as below, then {@code REVOKED_KEY} (tamper evidence,
+ *       {@link TamperReport}, when signed after the revocation; see {@link GatewayReason#REVOKED_KEY})</li>
  *   <li>device active → {@code DEVICE_INACTIVE}</li>
  *   <li>alg is the key's → {@code ALG_MISMATCH}</li>
  *   <li>signature → {@code BAD_SIGNATURE}</li>
@@ -51,7 +53,7 @@ import java.util.logging.Logger;
  *       already stored from another message → {@code DUPLICATE_READING_TIME}; an emissions register
  *       below its stored predecessor or above its stored successor → {@code REGISTER_DECREASED}</li>
  * </ol>
- * Steps 1 to 7 and 9 are pure (apart from the registry lookup); steps 8 and 10 are the store's
+ * Steps 1 to 8 and 10 are pure (apart from the registry lookup); steps 9 and 11 are the store's
  * (insert-if-absent, then {@link StoredReadings}' rules, decided by {@link BatchDecision}), so a
  * batch makes one {@link MessageStore#store} call for all its accepted messages. The outcome of a
  * batch equals processing its messages one after the other in batch order; in particular a
@@ -158,7 +160,7 @@ public final class IngestPipeline {
         return result;
     }
 
-    // ---- steps 1-7 and 9: per message, pure apart from the registry lookup ----
+    // ---- steps 1-8 and 10: per message, pure apart from the registry lookup ----
 
     private Checked check(InboundMessage in) {
         Trace trace = new Trace();
@@ -228,6 +230,9 @@ public final class IngestPipeline {
             return refused(GatewayReason.BN_MISMATCH, "pack base name '" + pack.deviceId() + "' is not device '" + device.deviceId()
                     + "' registered under kid " + header.kidHex(), trace);
         }
+        if (device.keyRevokedAt().isPresent()) {
+            return checkRevokedKey(message, device, trace);
+        }
         if (device.status() != DeviceStatus.ACTIVE) {
             return refused(GatewayReason.DEVICE_INACTIVE, "device '" + device.deviceId() + "' is " + device.status(), trace);
         }
@@ -245,6 +250,35 @@ public final class IngestPipeline {
         MessageKey key = new MessageKey(device.deviceId(), header.boot(), header.seq());
         ContentDigest digest = ContentDigest.of(message.contentDigest());
         return validate(in, message, device, key, digest, trace);
+    }
+
+    /**
+     * A message under a revoked key of {@code device}: refused {@code REVOKED_KEY} whatever it says, but
+     * only after its signature verified (a bad one is {@code BAD_SIGNATURE}: anyone can copy a kid).
+     * It is tamper evidence only when it was signed after the revocation (signed device time later
+     * than the revocation plus the future-skew allowance): a message signed while the key was good,
+     * captured and replayed by anyone, proves nothing about who holds the key now.
+     */
+    private Checked checkRevokedKey(ReadingMessage message, RegisteredDevice device, Trace trace) {
+        MessageHeader header = message.header();
+        if (header.algorithm() != device.key().algorithm()) {
+            return refused(ErrorCode.ALG_MISMATCH, "message says alg " + header.algorithm().label() + " but the revoked key of device '"
+                    + device.deviceId() + "' is " + device.key().algorithm().label(), trace);
+        }
+        try {
+            message.verify(device.key());
+        } catch (ProtocolException e) {
+            return refused(e.code(), e.getMessage(), trace);
+        }
+        trace.device = device;
+        Instant revokedAt = device.keyRevokedAt().orElseThrow();
+        Instant signedAt = Instant.ofEpochMilli(header.deviceTimeMillis());
+        boolean evidence = signedAt.isAfter(revokedAt.plus(settings.futureSkew()));
+        String detail = "signed with key " + header.kidHex() + " of device '" + device.deviceId() + "', revoked at " + revokedAt
+                + "; signed at device time " + signedAt + (evidence ? ", after the revocation: tamper evidence"
+                : ", not later than the revocation plus " + settings.futureSkew() + ": no evidence (may be a replay)");
+        return new Revoked(device, new MessageKey(device.deviceId(), header.boot(), header.seq()),
+                ContentDigest.of(message.contentDigest()), trace, evidence, detail);
     }
 
     private Authentic validate(InboundMessage in, ReadingMessage message, RegisteredDevice device, MessageKey key,
@@ -283,7 +317,7 @@ public final class IngestPipeline {
         return new Refused(ReasonCode.of(reason), detail, trace);
     }
 
-    // ---- step 8 and 10: replay and reading rules, one store transaction for the batch ----
+    // ---- steps 9 and 11: replay and reading rules, one store transaction for the batch ----
 
     /**
      * What the store said. {@code stored}: the store's result for each valid message, by batch
@@ -406,6 +440,9 @@ public final class IngestPipeline {
         if (checked instanceof Refused r) {
             return rejectUnauthenticated(in, r);
         }
+        if (checked instanceof Revoked rv) {
+            return rejectRevoked(in, rv);
+        }
         Authentic a = (Authentic) checked;
         if (a.accepted() != null) {
             StoredOutcome.Result r = replay.stored().get(index);
@@ -464,7 +501,10 @@ public final class IngestPipeline {
             metrics.alertFailures.increment();
             LOG.log(Level.WARNING, "operator alert for a conflicting duplicate failed", e);
         }
-        Outcome outcome = rejectAuthenticated(in, a, ReasonCode.of(GatewayReason.CONFLICTING_DUPLICATE), detail);
+        TamperReport evidence = new TamperReport(a.device().deviceId(), GatewayReason.CONFLICTING_DUPLICATE,
+                a.device().key().kidHex(), a.key().boot(), a.key().seq(), a.digest(), in.receivedAt());
+        Outcome outcome = rejectAuthenticated(in, a, ReasonCode.of(GatewayReason.CONFLICTING_DUPLICATE), detail,
+                Optional.of(evidence));
         if (outcome instanceof Outcome.Rejected) {
             metrics.conflicts.increment();
         }
@@ -473,8 +513,13 @@ public final class IngestPipeline {
 
     /** Authenticated refusals skip the quota and are kept before any signed rejection goes out. */
     private Outcome rejectAuthenticated(InboundMessage in, Authentic a, ReasonCode reason, String detail) {
+        return rejectAuthenticated(in, a, reason, detail, Optional.empty());
+    }
+
+    private Outcome rejectAuthenticated(InboundMessage in, Authentic a, ReasonCode reason, String detail,
+            Optional<TamperReport> evidence) {
         try {
-            quarantine.put(entry(in, reason, detail, a.trace()));
+            quarantine.put(entry(in, reason, detail, a.trace(), evidence));
         } catch (RuntimeException e) {
             metrics.quarantineFailures.increment();
             LOG.log(Level.WARNING, "quarantine failed; authenticated message deferred", e);
@@ -491,6 +536,35 @@ public final class IngestPipeline {
         return new Outcome.Rejected(reason, detail, true, true, reply, a.trace().claim());
     }
 
+    /**
+     * A message under a revoked key. As evidence it skips the quota and is deferred when it cannot be
+     * kept (evidence must not be lost); otherwise (a possible replay, which anyone can send) it is
+     * kept within the connection's quota like a refusal before the signature. Never a reply.
+     */
+    private Outcome rejectRevoked(InboundMessage in, Revoked rv) {
+        ReasonCode reason = ReasonCode.of(GatewayReason.REVOKED_KEY);
+        Optional<TamperReport> evidence = Optional.empty();
+        if (rv.evidence()) {
+            evidence = Optional.of(new TamperReport(rv.device().deviceId(), GatewayReason.REVOKED_KEY, rv.device().key().kidHex(),
+                    rv.key().boot(), rv.key().seq(), rv.digest(), in.receivedAt()));
+        } else if (!quota.tryAcquire(in.sourceConnectionId())) {
+            metrics.quarantineOverQuota.increment();
+            metrics.rejected(reason.name());
+            return new Outcome.Rejected(reason, rv.detail(), true, false, Optional.empty(), rv.trace().claim());
+        }
+        try {
+            quarantine.put(entry(in, reason, rv.detail(), rv.trace(), evidence));
+        } catch (RuntimeException e) {
+            metrics.quarantineFailures.increment();
+            LOG.log(Level.WARNING, "quarantine failed; message under a revoked key deferred", e);
+            return new Outcome.Deferred("quarantine unavailable: " + e);
+        }
+        LOG.warning(() -> "REVOKED_KEY: " + rv.detail());
+        metrics.quarantineKept.increment();
+        metrics.rejected(reason.name());
+        return new Outcome.Rejected(reason, rv.detail(), true, true, Optional.empty(), rv.trace().claim());
+    }
+
     private Outcome rejectUnauthenticated(InboundMessage in, Refused r) {
         if (!quota.tryAcquire(in.sourceConnectionId())) {
             metrics.quarantineOverQuota.increment();
@@ -498,7 +572,7 @@ public final class IngestPipeline {
             return new Outcome.Rejected(r.reason(), r.detail(), false, false, Optional.empty(), r.trace().claim());
         }
         try {
-            quarantine.put(entry(in, r.reason(), r.detail(), r.trace()));
+            quarantine.put(entry(in, r.reason(), r.detail(), r.trace(), Optional.empty()));
         } catch (RuntimeException e) {
             metrics.quarantineFailures.increment();
             LOG.log(Level.WARNING, "quarantine failed; message deferred", e);
@@ -509,9 +583,11 @@ public final class IngestPipeline {
         return new Outcome.Rejected(r.reason(), r.detail(), false, true, Optional.empty(), r.trace().claim());
     }
 
-    private static QuarantineEntry entry(InboundMessage in, ReasonCode reason, String detail, Trace t) {
+    private static QuarantineEntry entry(InboundMessage in, ReasonCode reason, String detail, Trace t,
+            Optional<TamperReport> evidence) {
         return new QuarantineEntry(reason, in.payloadUnsafe(), t.claimedDevice(), t.device != null, Optional.ofNullable(t.kidHex),
-                t.boot, t.seq, in.topic(), in.sourceConnectionId(), in.receivedAt(), detail == null ? reason.summary() : detail);
+                t.boot, t.seq, in.topic(), in.sourceConnectionId(), in.receivedAt(), detail == null ? reason.summary() : detail,
+                evidence);
     }
 
     /**
@@ -622,7 +698,15 @@ public final class IngestPipeline {
         }
     }
 
-    private sealed interface Checked permits Refused, Authentic, Unavailable {
+    private sealed interface Checked permits Refused, Authentic, Revoked, Unavailable {
+    }
+
+    /**
+     * Signature verified under a revoked key of {@code device}: refused {@code REVOKED_KEY};
+     * {@code evidence} when it was signed after the revocation.
+     */
+    private record Revoked(RegisteredDevice device, MessageKey key, ContentDigest digest, Trace trace, boolean evidence,
+            String detail) implements Checked {
     }
 
     /** Refused at or before the signature check: nothing about it is proven. */
