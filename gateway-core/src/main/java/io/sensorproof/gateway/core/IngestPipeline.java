@@ -40,8 +40,9 @@ import java.util.logging.Logger;
  *   <li>topic: parsable ({@code INVALID_IDENTIFIER}); naming the device the transport authenticated,
  *       when it did ({@code PEER_MISMATCH}); an uplink topic naming the registered device's
  *       tenant and id ({@code TOPIC_MISMATCH}); the pack's bn is the device id ({@code BN_MISMATCH})</li>
- *   <li>key revoked → alg and signature checked as below, then {@code REVOKED_KEY} (tamper evidence,
- *       {@link TamperReport}, when signed after the revocation; see {@link GatewayReason#REVOKED_KEY})</li>
+ *   <li>key revoked → {@code REVOKED_KEY} with a {@link TamperReport} when the alg is the key's, the
+ *       signature verifies and the message was signed after the revocation (tamper evidence, see
+ *       {@link GatewayReason#REVOKED_KEY}); otherwise {@code DEVICE_INACTIVE}</li>
  *   <li>device active → {@code DEVICE_INACTIVE}</li>
  *   <li>alg is the key's → {@code ALG_MISMATCH}</li>
  *   <li>signature → {@code BAD_SIGNATURE}</li>
@@ -253,32 +254,30 @@ public final class IngestPipeline {
     }
 
     /**
-     * A message under a revoked key of {@code device}: refused {@code REVOKED_KEY} whatever it says, but
-     * only after its signature verified (a bad one is {@code BAD_SIGNATURE}: anyone can copy a kid).
-     * It is tamper evidence only when it was signed after the revocation (signed device time later
-     * than the revocation plus the future-skew allowance): a message signed while the key was good,
-     * captured and replayed by anyone, proves nothing about who holds the key now.
+     * A message under a revoked key of {@code device} is tamper evidence ({@code REVOKED_KEY}) only if its
+     * alg is the key's, its signature verifies (anyone can copy a kid onto a forgery) and it was signed
+     * after the revocation (signed device time later than the revocation plus the future-skew allowance:
+     * a message signed while the key was good, captured and replayed by anyone, proves nothing about who
+     * holds the key now). Anything else is refused {@code DEVICE_INACTIVE} as before, unauthenticated.
      */
     private Checked checkRevokedKey(ReadingMessage message, RegisteredDevice device, Trace trace) {
         MessageHeader header = message.header();
-        if (header.algorithm() != device.key().algorithm()) {
-            return refused(ErrorCode.ALG_MISMATCH, "message says alg " + header.algorithm().label() + " but the revoked key of device '"
-                    + device.deviceId() + "' is " + device.key().algorithm().label(), trace);
+        Instant revokedAt = device.keyRevokedAt().orElseThrow();
+        Instant signedAt = Instant.ofEpochMilli(header.deviceTimeMillis());
+        String inactive = "key " + header.kidHex() + " of device '" + device.deviceId() + "' was revoked at " + revokedAt;
+        if (header.algorithm() != device.key().algorithm() || !signedAt.isAfter(revokedAt.plus(settings.futureSkew()))) {
+            return refused(GatewayReason.DEVICE_INACTIVE, inactive, trace);
         }
         try {
             message.verify(device.key());
         } catch (ProtocolException e) {
-            return refused(e.code(), e.getMessage(), trace);
+            return refused(GatewayReason.DEVICE_INACTIVE, inactive + "; the message's signature does not verify under it ("
+                    + e.code() + ")", trace);
         }
         trace.device = device;
-        Instant revokedAt = device.keyRevokedAt().orElseThrow();
-        Instant signedAt = Instant.ofEpochMilli(header.deviceTimeMillis());
-        boolean evidence = signedAt.isAfter(revokedAt.plus(settings.futureSkew()));
-        String detail = "signed with key " + header.kidHex() + " of device '" + device.deviceId() + "', revoked at " + revokedAt
-                + "; signed at device time " + signedAt + (evidence ? ", after the revocation: tamper evidence"
-                : ", not later than the revocation plus " + settings.futureSkew() + ": no evidence (may be a replay)");
         return new Revoked(device, new MessageKey(device.deviceId(), header.boot(), header.seq()),
-                ContentDigest.of(message.contentDigest()), trace, evidence, detail);
+                ContentDigest.of(message.contentDigest()), trace, inactive + " and it signed this message at device time "
+                        + signedAt + ", after the revocation: tamper evidence");
     }
 
     private Authentic validate(InboundMessage in, ReadingMessage message, RegisteredDevice device, MessageKey key,
@@ -537,26 +536,19 @@ public final class IngestPipeline {
     }
 
     /**
-     * A message under a revoked key. As evidence it skips the quota and is deferred when it cannot be
-     * kept (evidence must not be lost); otherwise (a possible replay, which anyone can send) it is
-     * kept within the connection's quota like a refusal before the signature. Never a reply.
+     * A message signed with a revoked key after its revocation: tamper evidence, kept with its
+     * {@link TamperReport} outside the quota and deferred when it cannot be kept (evidence must not be
+     * lost), like other authenticated refusals. Never a reply: the key is no longer trusted.
      */
     private Outcome rejectRevoked(InboundMessage in, Revoked rv) {
         ReasonCode reason = ReasonCode.of(GatewayReason.REVOKED_KEY);
-        Optional<TamperReport> evidence = Optional.empty();
-        if (rv.evidence()) {
-            evidence = Optional.of(new TamperReport(rv.device().deviceId(), GatewayReason.REVOKED_KEY, rv.device().key().kidHex(),
-                    rv.key().boot(), rv.key().seq(), rv.digest(), in.receivedAt()));
-        } else if (!quota.tryAcquire(in.sourceConnectionId())) {
-            metrics.quarantineOverQuota.increment();
-            metrics.rejected(reason.name());
-            return new Outcome.Rejected(reason, rv.detail(), true, false, Optional.empty(), rv.trace().claim());
-        }
+        TamperReport evidence = new TamperReport(rv.device().deviceId(), GatewayReason.REVOKED_KEY, rv.device().key().kidHex(),
+                rv.key().boot(), rv.key().seq(), rv.digest(), in.receivedAt());
         try {
-            quarantine.put(entry(in, reason, rv.detail(), rv.trace(), evidence));
+            quarantine.put(entry(in, reason, rv.detail(), rv.trace(), Optional.of(evidence)));
         } catch (RuntimeException e) {
             metrics.quarantineFailures.increment();
-            LOG.log(Level.WARNING, "quarantine failed; message under a revoked key deferred", e);
+            LOG.log(Level.WARNING, "quarantine failed; message signed with a revoked key deferred", e);
             return new Outcome.Deferred("quarantine unavailable: " + e);
         }
         LOG.warning(() -> "REVOKED_KEY: " + rv.detail());
@@ -701,12 +693,9 @@ public final class IngestPipeline {
     private sealed interface Checked permits Refused, Authentic, Revoked, Unavailable {
     }
 
-    /**
-     * Signature verified under a revoked key of {@code device}: refused {@code REVOKED_KEY};
-     * {@code evidence} when it was signed after the revocation.
-     */
-    private record Revoked(RegisteredDevice device, MessageKey key, ContentDigest digest, Trace trace, boolean evidence,
-            String detail) implements Checked {
+    /** Signed after the revocation of {@code device}'s key, signature verified: refused {@code REVOKED_KEY}, evidence. */
+    private record Revoked(RegisteredDevice device, MessageKey key, ContentDigest digest, Trace trace, String detail)
+            implements Checked {
     }
 
     /** Refused at or before the signature check: nothing about it is proven. */

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Refusals that prove something about a device (issue 14) carry a {@link TamperReport} in their
  * quarantine entry: a conflicting duplicate, and a message whose signature verifies under a revoked key
- * of the device and that was signed after the revocation. A forgery under the revoked kid, or an old
- * message signed while the key was good, is no evidence.
+ * of the device and that was signed after the revocation ({@code REVOKED_KEY}). A forgery under the
+ * revoked kid, or an old message signed while the key was good, is no evidence ({@code DEVICE_INACTIVE},
+ * as before).
  */
 class IngestPipelineTamperEvidenceTest {
     private static final Instant REVOKED_AT = minutesAgo(60);
@@ -73,12 +74,12 @@ class IngestPipelineTamperEvidenceTest {
     }
 
     @Test
-    void forgeryWithTheRevokedKidIsABadSignatureAndNoEvidence() {
+    void forgeryWithTheRevokedKidIsRefusedAsInactiveAndNoEvidence() {
         registerWithRevokedKey(DeviceStatus.ACTIVE);
         byte[] forged = device.forge(device.key.verificationKey().kid(), TestDevice.freshKey(SignatureAlgorithm.ES256), 2, 7,
                 minutesAgo(1), temperature(4.0, minutesAgo(1)));
 
-        Outcome.Rejected r = rejected(h.processOne(h.inbound(device, forged)), "BAD_SIGNATURE");
+        Outcome.Rejected r = rejected(h.processOne(h.inbound(device, forged)), "DEVICE_INACTIVE");
 
         assertThat(r.authenticated()).isFalse();
         assertThat(h.quarantine.entries()).singleElement().satisfies(e -> {
@@ -89,19 +90,21 @@ class IngestPipelineTamperEvidenceTest {
     }
 
     @Test
-    void messageSignedBeforeTheRevocationIsRefusedWithoutEvidenceBecauseAnyoneCouldReplayIt() {
+    void messageSignedBeforeTheRevocationIsRefusedAsInactiveWithoutEvidenceBecauseAnyoneCouldReplayIt() {
         registerWithRevokedKey(DeviceStatus.ACTIVE);
         // signed while the key was good (and within the skew allowance after the revocation)
         byte[] old = device.sign(1, 1, REVOKED_AT.minusSeconds(600), temperature(4.0, REVOKED_AT.minusSeconds(600)));
         byte[] withinSkew = device.sign(1, 2, REVOKED_AT.plusSeconds(60), temperature(4.0, REVOKED_AT.plusSeconds(60)));
 
-        rejected(h.processOne(h.inbound(device, old)), "REVOKED_KEY");
-        rejected(h.processOne(h.inbound(device, withinSkew)), "REVOKED_KEY");
+        rejected(h.processOne(h.inbound(device, old)), "DEVICE_INACTIVE");
+        rejected(h.processOne(h.inbound(device, withinSkew)), "DEVICE_INACTIVE");
 
         assertThat(h.quarantine.entries()).hasSize(2).allSatisfy(e -> {
-            assertThat(e.reason().name()).isEqualTo("REVOKED_KEY");
+            assertThat(e.reason().name()).isEqualTo("DEVICE_INACTIVE");
+            assertThat(e.authenticated()).isFalse();
             assertThat(e.tamper()).isEmpty();
         });
+        assertThat(h.count("rejected.REVOKED_KEY")).isZero();
         assertThat(h.sent).isEmpty();
         assertThat(h.store.messages()).isEmpty();
     }

@@ -77,6 +77,13 @@ import org.jboss.logging.Logger;
  * marked dirty, so its readings received since the stored position (or since the terms were set) minus
  * {@code reread-margin} are evaluated again; the engine ignores readings it has already seen.
  * Every {@code tick-interval} each watched device gets a tick for its gap rule, under the same lock.
+ *
+ * <p><b>Tamper evidence</b> ({@code tamper_evidence}, V13) is written by {@code PgQuarantine} with the
+ * refused message's quarantine row. Every {@value #EVIDENCE_POLL_MILLIS} ms the worker looks for devices with
+ * unevaluated rows, and every evaluation of a device (readings, re-read, tick, evidence) loads them under
+ * the device lock, counts those received since the lot's terms were set with the lot's tampering rule, and
+ * marks all of them {@code evaluated_at} in the same transaction as the snapshot and the alert changes: each
+ * piece counted once, whatever crashes when, by whichever replica holds the device.
  */
 @ApplicationScoped
 public class CollateralWatch {
@@ -90,8 +97,9 @@ public class CollateralWatch {
     private static final int DRAIN = 1000;
     /** A device whose evaluation failed is retried (from the database) after this long, not in a tight loop. */
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
-    /** How often the worker looks for tamper evidence not yet evaluated (V13). */
-    private static final Duration EVIDENCE_POLL = Duration.ofMillis(200);
+    /** How often the worker looks for tamper evidence not yet evaluated (V13), ms. */
+    static final long EVIDENCE_POLL_MILLIS = 200;
+    private static final Duration EVIDENCE_POLL = Duration.ofMillis(EVIDENCE_POLL_MILLIS);
 
     /** Committed readings of one device from one batch. */
     private record Work(String device, List<ReadingPoint> points, Instant lastReceived, Instant firstReceived) {
