@@ -49,6 +49,8 @@ import java.util.Set;
  * <p>{@link #apply} blocks (the rules engine calls it on worker threads, like the ingest ports) and is
  * idempotent per (lot, device, quantity, rule): an OPENED for a tuple with an unresolved alert updates
  * it, an UPDATED or RESOLVED without one does nothing, and a change that alters nothing writes no event.
+ * An UPDATED whose first out-of-range time is that of a resolved alert of the tuple (and not the
+ * unresolved one's) updates the resolved alert, which stays resolved: a late reading extended it.
  */
 @ApplicationScoped
 public class PgCollateralAlerts implements CollateralAlerts {
@@ -112,13 +114,38 @@ public class PgCollateralAlerts implements CollateralAlerts {
                             .execute(Tuple.of(change.lotId(), change.deviceId(), quantity, change.rule()));
                 })
                 .chain(rows -> {
-                    if (rows.size() == 0) {
+                    AlertView unresolved = rows.size() == 0 ? null : view(rows.iterator().next());
+                    if (change.kind() == AlertChange.Kind.UPDATED && change.firstOutOfRange().isPresent()
+                            && (unresolved == null || !change.firstOutOfRange().get().equals(unresolved.firstOutOfRangeAt()))) {
+                        // a late reading grew an alert that is no longer the unresolved one: update that alert
+                        return updateEarlier(c, change, quantity, unresolved);
+                    }
+                    if (unresolved == null) {
                         if (change.kind() != AlertChange.Kind.OPENED) {
                             return Uni.createFrom().item(AppliedChange.NONE);
                         }
                         return insert(c, change, quantity);
                     }
-                    return update(c, view(rows.iterator().next()), change);
+                    return update(c, unresolved, change);
+                });
+    }
+
+    /**
+     * An UPDATED whose first out-of-range time is not the unresolved alert's: the engine extended an alert
+     * it had already resolved (a late reading in its time order, ADR 021 update 2026-12-03). The alert is
+     * the latest of the tuple with that first time; it gets the new last time, run and evidence and an
+     * UPDATED event, and stays RESOLVED. Without such an alert, the unresolved one (if any) is updated as
+     * before.
+     */
+    private Uni<AppliedChange> updateEarlier(SqlConnection c, AlertChange change, String quantity, AlertView unresolved) {
+        return c.preparedQuery(SELECT + " WHERE a.lot_id = $1 AND a.device_id = $2 AND a.quantity = $3 AND a.rule = $4"
+                        + " AND a.state = 'RESOLVED' AND a.first_out_of_range = $5 ORDER BY a.id DESC LIMIT 1 FOR UPDATE OF a")
+                .execute(Tuple.of(change.lotId(), change.deviceId(), quantity, change.rule(), utc(change.firstOutOfRange())))
+                .chain(rows -> {
+                    if (rows.size() > 0) {
+                        return update(c, view(rows.iterator().next()), change);
+                    }
+                    return unresolved == null ? Uni.createFrom().item(AppliedChange.NONE) : update(c, unresolved, change);
                 });
     }
 
