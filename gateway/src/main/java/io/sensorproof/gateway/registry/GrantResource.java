@@ -51,7 +51,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 public class GrantResource {
     /** Most devices in one grant request. */
     static final int MAX_DEVICES = 1000;
-    /** 409: the grant is how an open lot's bank reads the lot's device; it ends when the lot closes. */
+    /** 409: an open lot created the grant for its bank; it ends when the lot closes. */
     public static final String HELD_BY_OPEN_LOT = "GRANT_HELD_BY_OPEN_LOT";
     static final int MAX_NOTE_LENGTH = 500;
     private static final String CURSOR_KIND = "grants";
@@ -223,17 +223,15 @@ public class GrantResource {
     }
 
     /**
-     * 409 {@value #HELD_BY_OPEN_LOT} when the grant gives a lot's bank read access to a device of that open
-     * lot: the one the lot created, or an earlier one the lot relies on (ADR 021: the lot's grant lives as
-     * long as the lot; closing the lot revokes it). Checked in the revoking transaction at READ COMMITTED:
+     * 409 {@value #HELD_BY_OPEN_LOT} when an open lot created the grant for its bank ({@code lot_devices.grant_id};
+     * ADR 021: the lot's grant lives as long as the lot; closing the lot revokes it). A grant the factory gave
+     * by hand before the lot (the lot then created none) stays the factory's to revoke. Checked in the revoking transaction at READ COMMITTED:
      * a lot created on the same grant by a transaction that commits between this check and the update is
      * not seen (a narrow race, not closed here).
      */
     private static Uni<Void> requireNoOpenLot(SqlConnection connection, long id, String tenant) {
-        return connection.preparedQuery("SELECT l.id FROM data_grants g JOIN lot_devices ld ON ld.device_id = g.device_id"
-                        + " AND ld.lot_open JOIN lots l ON l.id = ld.lot_id AND l.bank_tenant_id = g.grantee_tenant_id"
-                        + " AND l.factory_tenant_id = g.grantor_tenant_id"
-                        + " WHERE g.id = $1 AND g.grantor_tenant_id = $2 AND g.revoked_at IS NULL ORDER BY l.id")
+        return connection.preparedQuery("SELECT ld.lot_id FROM data_grants g JOIN lot_devices ld ON ld.grant_id = g.id"
+                        + " AND ld.lot_open WHERE g.id = $1 AND g.grantor_tenant_id = $2 AND g.revoked_at IS NULL ORDER BY ld.lot_id")
                 .execute(Tuple.of(id, tenant))
                 .map(rows -> {
                     if (rows.size() > 0) {

@@ -56,22 +56,6 @@ class CollateralGapsIT extends TenancyTestSupport {
     }
 
     @Test
-    void aGrantGivenBeforeTheLotIsHeldByTheLotToo() throws Exception {
-        String device = device();
-        long grant = as(world.victimFactoryKey).contentType(ContentType.JSON)
-                .body(Map.of("grantee", world.bank, "deviceIds", List.of(device)))
-                .post("/api/v1/tenants/" + world.victim + "/grants").then().statusCode(201).extract().jsonPath()
-                .getLong("items[0].id");
-        long lot = lot(device);
-
-        as(world.victimFactoryKey).delete("/api/v1/tenants/" + world.victim + "/grants/" + grant).then().statusCode(409)
-                .body("code", equalTo("GRANT_HELD_BY_OPEN_LOT"));
-
-        as(world.bankKey).post("/api/v1/lots/" + lot + "/close").then().statusCode(200);
-        as(world.victimFactoryKey).delete("/api/v1/tenants/" + world.victim + "/grants/" + grant).then().statusCode(204);
-    }
-
-    @Test
     void lateReadingThatExtendsAResolvedAlertUpdatesItsLastTimeAndEvidenceWithAnEvent() throws Exception {
         String device = device();
         long lot = lot(device);
