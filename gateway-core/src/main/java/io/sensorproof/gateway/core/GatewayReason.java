@@ -30,6 +30,15 @@ public enum GatewayReason {
      */
     DEVICE_INACTIVE(false, "device is suspended or revoked"),
     /**
+     * Tamper evidence (issue 14): the message's signature verified under a key of the device that has
+     * been revoked (ADR 010; a device's revocation revokes all its keys), and it was signed after the
+     * revocation (its signed device time is later than the revocation plus the future-skew allowance),
+     * so the revoked key is in someone's hands. Any other message under a revoked key (bad signature,
+     * other alg, or signed before: a capture that anyone can replay) is {@link #DEVICE_INACTIVE} as
+     * before and proves nothing. No reply: the key is no longer trusted.
+     */
+    REVOKED_KEY(false, "signed with a revoked key of the device after its revocation"),
+    /**
      * The device signed a second, different content under a (boot, seq) that is already stored.
      * The stored message stands; the new one is quarantined, an operator alert is raised and the
      * device is told (signed) that this (boot, seq) is taken, so it sets its copy aside instead of

@@ -40,6 +40,9 @@ import java.util.logging.Logger;
  *   <li>topic: parsable ({@code INVALID_IDENTIFIER}); naming the device the transport authenticated,
  *       when it did ({@code PEER_MISMATCH}); an uplink topic naming the registered device's
  *       tenant and id ({@code TOPIC_MISMATCH}); the pack's bn is the device id ({@code BN_MISMATCH})</li>
+ *   <li>key revoked → {@code REVOKED_KEY} with a {@link TamperReport} when the alg is the key's, the
+ *       signature verifies and the message was signed after the revocation (tamper evidence, see
+ *       {@link GatewayReason#REVOKED_KEY}); otherwise {@code DEVICE_INACTIVE}</li>
  *   <li>device active → {@code DEVICE_INACTIVE}</li>
  *   <li>alg is the key's → {@code ALG_MISMATCH}</li>
  *   <li>signature → {@code BAD_SIGNATURE}</li>
@@ -51,7 +54,7 @@ import java.util.logging.Logger;
  *       already stored from another message → {@code DUPLICATE_READING_TIME}; an emissions register
  *       below its stored predecessor or above its stored successor → {@code REGISTER_DECREASED}</li>
  * </ol>
- * Steps 1 to 7 and 9 are pure (apart from the registry lookup); steps 8 and 10 are the store's
+ * Steps 1 to 8 and 10 are pure (apart from the registry lookup); steps 9 and 11 are the store's
  * (insert-if-absent, then {@link StoredReadings}' rules, decided by {@link BatchDecision}), so a
  * batch makes one {@link MessageStore#store} call for all its accepted messages. The outcome of a
  * batch equals processing its messages one after the other in batch order; in particular a
@@ -158,7 +161,7 @@ public final class IngestPipeline {
         return result;
     }
 
-    // ---- steps 1-7 and 9: per message, pure apart from the registry lookup ----
+    // ---- steps 1-8 and 10: per message, pure apart from the registry lookup ----
 
     private Checked check(InboundMessage in) {
         Trace trace = new Trace();
@@ -228,6 +231,9 @@ public final class IngestPipeline {
             return refused(GatewayReason.BN_MISMATCH, "pack base name '" + pack.deviceId() + "' is not device '" + device.deviceId()
                     + "' registered under kid " + header.kidHex(), trace);
         }
+        if (device.keyRevokedAt().isPresent()) {
+            return checkRevokedKey(message, device, trace);
+        }
         if (device.status() != DeviceStatus.ACTIVE) {
             return refused(GatewayReason.DEVICE_INACTIVE, "device '" + device.deviceId() + "' is " + device.status(), trace);
         }
@@ -245,6 +251,33 @@ public final class IngestPipeline {
         MessageKey key = new MessageKey(device.deviceId(), header.boot(), header.seq());
         ContentDigest digest = ContentDigest.of(message.contentDigest());
         return validate(in, message, device, key, digest, trace);
+    }
+
+    /**
+     * A message under a revoked key of {@code device} is tamper evidence ({@code REVOKED_KEY}) only if its
+     * alg is the key's, its signature verifies (anyone can copy a kid onto a forgery) and it was signed
+     * after the revocation (signed device time later than the revocation plus the future-skew allowance:
+     * a message signed while the key was good, captured and replayed by anyone, proves nothing about who
+     * holds the key now). Anything else is refused {@code DEVICE_INACTIVE} as before, unauthenticated.
+     */
+    private Checked checkRevokedKey(ReadingMessage message, RegisteredDevice device, Trace trace) {
+        MessageHeader header = message.header();
+        Instant revokedAt = device.keyRevokedAt().orElseThrow();
+        Instant signedAt = Instant.ofEpochMilli(header.deviceTimeMillis());
+        String inactive = "key " + header.kidHex() + " of device '" + device.deviceId() + "' was revoked at " + revokedAt;
+        if (header.algorithm() != device.key().algorithm() || !signedAt.isAfter(revokedAt.plus(settings.futureSkew()))) {
+            return refused(GatewayReason.DEVICE_INACTIVE, inactive, trace);
+        }
+        try {
+            message.verify(device.key());
+        } catch (ProtocolException e) {
+            return refused(GatewayReason.DEVICE_INACTIVE, inactive + "; the message's signature does not verify under it ("
+                    + e.code() + ")", trace);
+        }
+        trace.device = device;
+        return new Revoked(device, new MessageKey(device.deviceId(), header.boot(), header.seq()),
+                ContentDigest.of(message.contentDigest()), trace, inactive + " and it signed this message at device time "
+                        + signedAt + ", after the revocation: tamper evidence");
     }
 
     private Authentic validate(InboundMessage in, ReadingMessage message, RegisteredDevice device, MessageKey key,
@@ -283,7 +316,7 @@ public final class IngestPipeline {
         return new Refused(ReasonCode.of(reason), detail, trace);
     }
 
-    // ---- step 8 and 10: replay and reading rules, one store transaction for the batch ----
+    // ---- steps 9 and 11: replay and reading rules, one store transaction for the batch ----
 
     /**
      * What the store said. {@code stored}: the store's result for each valid message, by batch
@@ -406,6 +439,9 @@ public final class IngestPipeline {
         if (checked instanceof Refused r) {
             return rejectUnauthenticated(in, r);
         }
+        if (checked instanceof Revoked rv) {
+            return rejectRevoked(in, rv);
+        }
         Authentic a = (Authentic) checked;
         if (a.accepted() != null) {
             StoredOutcome.Result r = replay.stored().get(index);
@@ -464,7 +500,10 @@ public final class IngestPipeline {
             metrics.alertFailures.increment();
             LOG.log(Level.WARNING, "operator alert for a conflicting duplicate failed", e);
         }
-        Outcome outcome = rejectAuthenticated(in, a, ReasonCode.of(GatewayReason.CONFLICTING_DUPLICATE), detail);
+        TamperReport evidence = new TamperReport(a.device().deviceId(), GatewayReason.CONFLICTING_DUPLICATE,
+                a.device().key().kidHex(), a.key().boot(), a.key().seq(), a.digest(), in.receivedAt());
+        Outcome outcome = rejectAuthenticated(in, a, ReasonCode.of(GatewayReason.CONFLICTING_DUPLICATE), detail,
+                Optional.of(evidence));
         if (outcome instanceof Outcome.Rejected) {
             metrics.conflicts.increment();
         }
@@ -473,8 +512,13 @@ public final class IngestPipeline {
 
     /** Authenticated refusals skip the quota and are kept before any signed rejection goes out. */
     private Outcome rejectAuthenticated(InboundMessage in, Authentic a, ReasonCode reason, String detail) {
+        return rejectAuthenticated(in, a, reason, detail, Optional.empty());
+    }
+
+    private Outcome rejectAuthenticated(InboundMessage in, Authentic a, ReasonCode reason, String detail,
+            Optional<TamperReport> evidence) {
         try {
-            quarantine.put(entry(in, reason, detail, a.trace()));
+            quarantine.put(entry(in, reason, detail, a.trace(), evidence));
         } catch (RuntimeException e) {
             metrics.quarantineFailures.increment();
             LOG.log(Level.WARNING, "quarantine failed; authenticated message deferred", e);
@@ -491,6 +535,28 @@ public final class IngestPipeline {
         return new Outcome.Rejected(reason, detail, true, true, reply, a.trace().claim());
     }
 
+    /**
+     * A message signed with a revoked key after its revocation: tamper evidence, kept with its
+     * {@link TamperReport} outside the quota and deferred when it cannot be kept (evidence must not be
+     * lost), like other authenticated refusals. Never a reply: the key is no longer trusted.
+     */
+    private Outcome rejectRevoked(InboundMessage in, Revoked rv) {
+        ReasonCode reason = ReasonCode.of(GatewayReason.REVOKED_KEY);
+        TamperReport evidence = new TamperReport(rv.device().deviceId(), GatewayReason.REVOKED_KEY, rv.device().key().kidHex(),
+                rv.key().boot(), rv.key().seq(), rv.digest(), in.receivedAt());
+        try {
+            quarantine.put(entry(in, reason, rv.detail(), rv.trace(), Optional.of(evidence)));
+        } catch (RuntimeException e) {
+            metrics.quarantineFailures.increment();
+            LOG.log(Level.WARNING, "quarantine failed; message signed with a revoked key deferred", e);
+            return new Outcome.Deferred("quarantine unavailable: " + e);
+        }
+        LOG.warning(() -> "REVOKED_KEY: " + rv.detail());
+        metrics.quarantineKept.increment();
+        metrics.rejected(reason.name());
+        return new Outcome.Rejected(reason, rv.detail(), true, true, Optional.empty(), rv.trace().claim());
+    }
+
     private Outcome rejectUnauthenticated(InboundMessage in, Refused r) {
         if (!quota.tryAcquire(in.sourceConnectionId())) {
             metrics.quarantineOverQuota.increment();
@@ -498,7 +564,7 @@ public final class IngestPipeline {
             return new Outcome.Rejected(r.reason(), r.detail(), false, false, Optional.empty(), r.trace().claim());
         }
         try {
-            quarantine.put(entry(in, r.reason(), r.detail(), r.trace()));
+            quarantine.put(entry(in, r.reason(), r.detail(), r.trace(), Optional.empty()));
         } catch (RuntimeException e) {
             metrics.quarantineFailures.increment();
             LOG.log(Level.WARNING, "quarantine failed; message deferred", e);
@@ -509,9 +575,11 @@ public final class IngestPipeline {
         return new Outcome.Rejected(r.reason(), r.detail(), false, true, Optional.empty(), r.trace().claim());
     }
 
-    private static QuarantineEntry entry(InboundMessage in, ReasonCode reason, String detail, Trace t) {
+    private static QuarantineEntry entry(InboundMessage in, ReasonCode reason, String detail, Trace t,
+            Optional<TamperReport> evidence) {
         return new QuarantineEntry(reason, in.payloadUnsafe(), t.claimedDevice(), t.device != null, Optional.ofNullable(t.kidHex),
-                t.boot, t.seq, in.topic(), in.sourceConnectionId(), in.receivedAt(), detail == null ? reason.summary() : detail);
+                t.boot, t.seq, in.topic(), in.sourceConnectionId(), in.receivedAt(), detail == null ? reason.summary() : detail,
+                evidence);
     }
 
     /**
@@ -622,7 +690,12 @@ public final class IngestPipeline {
         }
     }
 
-    private sealed interface Checked permits Refused, Authentic, Unavailable {
+    private sealed interface Checked permits Refused, Authentic, Revoked, Unavailable {
+    }
+
+    /** Signed after the revocation of {@code device}'s key, signature verified: refused {@code REVOKED_KEY}, evidence. */
+    private record Revoked(RegisteredDevice device, MessageKey key, ContentDigest digest, Trace trace, String detail)
+            implements Checked {
     }
 
     /** Refused at or before the signature check: nothing about it is proven. */

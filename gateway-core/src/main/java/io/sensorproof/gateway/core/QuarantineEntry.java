@@ -23,9 +23,21 @@ import java.util.Optional;
  * @param sourceConnectionId the connection that delivered it
  * @param receivedAt gateway receive time
  * @param detail what exactly was wrong, for a person
+ * @param tamper when the refusal is tamper evidence about the device ({@link TamperReport}): the
+ *     quarantine keeps it in the same transaction as the entry, so evidence exists exactly when its
+ *     refused message is kept
  */
 public record QuarantineEntry(ReasonCode reason, byte[] raw, Optional<String> claimedDevice, boolean authenticated,
-        Optional<String> kidHex, long boot, long seq, String topic, String sourceConnectionId, Instant receivedAt, String detail) {
+        Optional<String> kidHex, long boot, long seq, String topic, String sourceConnectionId, Instant receivedAt, String detail,
+        Optional<TamperReport> tamper) {
+    /** An entry that is no tamper evidence. */
+    public QuarantineEntry(ReasonCode reason, byte[] raw, Optional<String> claimedDevice, boolean authenticated,
+            Optional<String> kidHex, long boot, long seq, String topic, String sourceConnectionId, Instant receivedAt,
+            String detail) {
+        this(reason, raw, claimedDevice, authenticated, kidHex, boot, seq, topic, sourceConnectionId, receivedAt, detail,
+                Optional.empty());
+    }
+
     public QuarantineEntry {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(raw, "raw");
@@ -37,6 +49,11 @@ public record QuarantineEntry(ReasonCode reason, byte[] raw, Optional<String> cl
         Objects.requireNonNull(detail, "detail");
         if (authenticated && claimedDevice.isEmpty()) {
             throw new IllegalArgumentException("an authenticated entry names its device");
+        }
+        Objects.requireNonNull(tamper, "tamper");
+        if (tamper.isPresent() && !(authenticated && claimedDevice.get().equals(tamper.get().deviceId())
+                && reason.name().equals(tamper.get().reason().name()))) {
+            throw new IllegalArgumentException("tamper evidence belongs to an authenticated entry of its device and reason");
         }
         raw = raw.clone();
     }
@@ -51,7 +68,7 @@ public record QuarantineEntry(ReasonCode reason, byte[] raw, Optional<String> cl
         return o instanceof QuarantineEntry e && reason.equals(e.reason) && Arrays.equals(raw, e.raw)
                 && claimedDevice.equals(e.claimedDevice) && authenticated == e.authenticated && kidHex.equals(e.kidHex)
                 && boot == e.boot && seq == e.seq && topic.equals(e.topic) && sourceConnectionId.equals(e.sourceConnectionId)
-                && receivedAt.equals(e.receivedAt) && detail.equals(e.detail);
+                && receivedAt.equals(e.receivedAt) && detail.equals(e.detail) && tamper.equals(e.tamper);
     }
 
     @Override

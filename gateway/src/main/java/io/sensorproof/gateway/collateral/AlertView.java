@@ -1,5 +1,6 @@
 package io.sensorproof.gateway.collateral;
 
+import io.sensorproof.gateway.core.collateral.MessageEvidence;
 import io.sensorproof.gateway.core.collateral.ReadingKey;
 import java.time.Instant;
 import java.util.List;
@@ -9,10 +10,13 @@ import java.util.List;
  * device, quantity (null for device-wide rules) and rule; the state; the alert's own first and last
  * out-of-range times (with hysteresis) next to the contract run's first and last times (all readings
  * out of range, neighbour gaps ≤ maxGap), which can differ; the evidence (reading keys); who opened,
- * acknowledged (API key id) and resolved it, and when.
+ * acknowledged (API key id) and resolved it, and when. A TAMPERING alert's evidence is in
+ * {@code messages}: the refused messages (kind, kid, boot, seq, content digest, receive time) that are
+ * kept in quarantine; its first and last out-of-range times are the first and last evidence's.
  */
 public record AlertView(long id, long lotId, String factoryTenant, String bankTenant, String deviceId, String quantity,
         String rule, String state, Instant firstOutOfRangeAt, Instant lastOutOfRangeAt, Instant runFirstAt,
         Instant runLastAt, List<ReadingKey> evidence, Instant openedAt, String openedBy, Instant updatedAt,
-        Instant acknowledgedAt, Long acknowledgedBy, Instant resolvedAt, String resolvedBy) {
+        Instant acknowledgedAt, Long acknowledgedBy, Instant resolvedAt, String resolvedBy,
+        List<MessageEvidence> messages) {
 }

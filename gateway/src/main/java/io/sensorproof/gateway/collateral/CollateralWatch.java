@@ -16,11 +16,13 @@ import io.sensorproof.gateway.core.collateral.AppliedChange;
 import io.sensorproof.gateway.core.collateral.CollateralAlerts;
 import io.sensorproof.gateway.core.collateral.DeviceEvaluation;
 import io.sensorproof.gateway.core.collateral.LotRules;
+import io.sensorproof.gateway.core.collateral.MessageEvidence;
 import io.sensorproof.gateway.core.lots.PledgedLot;
 import io.sensorproof.gateway.core.rules.EngineSettings;
 import io.sensorproof.gateway.core.rules.InputRefusal;
 import io.sensorproof.gateway.core.rules.ReadingKey;
 import io.sensorproof.gateway.core.rules.ReadingPoint;
+import io.sensorproof.gateway.core.rules.TamperKind;
 import io.sensorproof.gateway.lots.PgLots;
 import io.sensorproof.gateway.persistence.PersistenceSettings;
 import io.sensorproof.protocol.senml.Quantity;
@@ -41,6 +43,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +77,13 @@ import org.jboss.logging.Logger;
  * marked dirty, so its readings received since the stored position (or since the terms were set) minus
  * {@code reread-margin} are evaluated again; the engine ignores readings it has already seen.
  * Every {@code tick-interval} each watched device gets a tick for its gap rule, under the same lock.
+ *
+ * <p><b>Tamper evidence</b> ({@code tamper_evidence}, V13) is written by {@code PgQuarantine} with the
+ * refused message's quarantine row. Every {@value #EVIDENCE_POLL_MILLIS} ms the worker looks for devices with
+ * unevaluated rows, and every evaluation of a device (readings, re-read, tick, evidence) loads them under
+ * the device lock, counts those received since the lot's terms were set with the lot's tampering rule, and
+ * marks all of them {@code evaluated_at} in the same transaction as the snapshot and the alert changes: each
+ * piece counted once, whatever crashes when, by whichever replica holds the device.
  */
 @ApplicationScoped
 public class CollateralWatch {
@@ -87,6 +97,9 @@ public class CollateralWatch {
     private static final int DRAIN = 1000;
     /** A device whose evaluation failed is retried (from the database) after this long, not in a tight loop. */
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+    /** How often the worker looks for tamper evidence not yet evaluated (V13), ms. */
+    static final long EVIDENCE_POLL_MILLIS = 200;
+    private static final Duration EVIDENCE_POLL = Duration.ofMillis(EVIDENCE_POLL_MILLIS);
 
     /** Committed readings of one device from one batch. */
     private record Work(String device, List<ReadingPoint> points, Instant lastReceived, Instant firstReceived) {
@@ -205,6 +218,7 @@ public class CollateralWatch {
     private void run() {
         long nextRefresh = 0;
         long nextTick = System.nanoTime() + settings.tickInterval().toNanos();
+        long nextEvidencePoll = 0;
         while (running) {
             try {
                 if (System.nanoTime() - nextRefresh >= 0) {
@@ -242,6 +256,15 @@ public class CollateralWatch {
                     if (since != null && !evaluate(device, List.of(), Instant.EPOCH, since, Optional.empty())) {
                         dirty.merge(device, since, CollateralWatch::earlier);
                     }
+                }
+                if (System.nanoTime() - nextEvidencePoll >= 0) {
+                    for (String device : pendingEvidence()) {
+                        Long after = retryAfter.get(device);
+                        if (watched.containsKey(device) && (after == null || System.nanoTime() - after >= 0)) {
+                            evaluate(device, List.of(), Instant.EPOCH, null, Optional.empty());
+                        }
+                    }
+                    nextEvidencePoll = System.nanoTime() + EVIDENCE_POLL.toNanos();
                 }
                 if (System.nanoTime() - nextTick >= 0) {
                     Instant now = clock.instant();
@@ -332,7 +355,10 @@ public class CollateralWatch {
                                 Instant position = sameLot ? instant(row.getOffsetDateTime("position")) : null;
                                 Uni<List<Row>> reread = since == null ? Uni.createFrom().item(List.of())
                                         : reread(c, lot, device, since, position);
-                                return reread.chain(rows -> {
+                                return reread.chain(rows -> pendingEvidence(c, lot, device).map(ev -> Map.entry(rows, ev)))
+                                        .chain(read -> {
+                                    List<Row> rows = read.getKey();
+                                    PendingEvidence evidence = read.getValue();
                                     List<ReadingPoint> all = new ArrayList<>(points);
                                     Instant newest = position == null || lastReceived.isAfter(position) ? lastReceived : position;
                                     for (Row r : rows) {
@@ -344,14 +370,69 @@ public class CollateralWatch {
                                         newest = received.isAfter(newest) ? received : newest;
                                     }
                                     DeviceEvaluation.Result result = DeviceEvaluation.evaluate(EngineSettings.DEFAULTS, lotRules,
-                                            lot, device, snapshot, all, tick, clock.instant());
+                                            lot, device, snapshot, all, evidence.counted(), tick, clock.instant());
                                     result.refusals().forEach(this::refused);
                                     Instant stored = Instant.EPOCH.equals(newest) ? null : newest;
                                     return applyAll(c, result.changes())
-                                            .call(() -> storeState(c, device, lot, result.snapshot(), stored));
+                                            .call(() -> storeState(c, device, lot, result.snapshot(), stored))
+                                            .call(() -> markEvaluated(c, lot, evidence));
                                 });
                             });
                 });
+    }
+
+    /**
+     * Tamper evidence of {@code device} not yet evaluated: the rows received since the lot's terms were
+     * set are counted; older ones (before the bank watched the device) are only marked evaluated.
+     */
+    private record PendingEvidence(List<Long> countedIds, List<Long> skippedIds, List<MessageEvidence> counted) {
+    }
+
+    /** Devices with tamper evidence not yet evaluated (any replica may find them; the device lock decides). */
+    private List<String> pendingEvidence() {
+        return pool.preparedQuery("SELECT DISTINCT device_id FROM tamper_evidence WHERE evaluated_at IS NULL").execute()
+                .map(rows -> {
+                    List<String> devices = new ArrayList<>();
+                    rows.forEach(r -> devices.add(r.getString(0)));
+                    return devices;
+                }).await().atMost(timeout);
+    }
+
+    private Uni<PendingEvidence> pendingEvidence(SqlConnection c, PledgedLot lot, String device) {
+        return c.preparedQuery("SELECT e.id, e.kind, e.kid, e.boot, e.seq, e.digest, e.received_at,"
+                        + " e.received_at >= coalesce(l.terms_set_at, '-infinity'::timestamptz) AS counts"
+                        + " FROM tamper_evidence e JOIN lots l ON l.id = $2 WHERE e.device_id = $1 AND e.evaluated_at IS NULL"
+                        + " ORDER BY e.id")
+                .execute(Tuple.of(device, lot.lotId()))
+                .map(rows -> {
+                    List<Long> countedIds = new ArrayList<>();
+                    List<Long> skippedIds = new ArrayList<>();
+                    List<MessageEvidence> counted = new ArrayList<>();
+                    for (Row r : rows) {
+                        if (!r.getBoolean("counts")) {
+                            skippedIds.add(r.getLong("id"));
+                            continue;
+                        }
+                        countedIds.add(r.getLong("id"));
+                        counted.add(new MessageEvidence(device, TamperKind.valueOf(r.getString("kind")),
+                                HexFormat.of().formatHex(r.getBuffer("kid").getBytes()), r.getLong("boot"), r.getLong("seq"),
+                                HexFormat.of().formatHex(r.getBuffer("digest").getBytes()),
+                                r.getOffsetDateTime("received_at").toInstant()));
+                    }
+                    return new PendingEvidence(countedIds, skippedIds, counted);
+                });
+    }
+
+    /** Marks the evidence this evaluation saw, in its transaction: counted once, whatever crashes when. */
+    private Uni<Void> markEvaluated(SqlConnection c, PledgedLot lot, PendingEvidence evidence) {
+        if (evidence.countedIds().isEmpty() && evidence.skippedIds().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return c.preparedQuery("UPDATE tamper_evidence SET evaluated_at = now(), lot_id = CASE WHEN id = ANY($1) THEN $3::bigint END"
+                        + " WHERE id = ANY($1) OR id = ANY($2)")
+                .execute(Tuple.of(evidence.countedIds().toArray(Long[]::new), evidence.skippedIds().toArray(Long[]::new),
+                        lot.lotId()))
+                .replaceWithVoid();
     }
 
     private Uni<List<Row>> reread(SqlConnection c, PledgedLot lot, String device, Instant since, Instant position) {

@@ -11,6 +11,7 @@ import io.sensorproof.gateway.core.collateral.AlertChange;
 import io.sensorproof.gateway.core.collateral.AlertState;
 import io.sensorproof.gateway.core.collateral.AppliedChange;
 import io.sensorproof.gateway.core.collateral.CollateralAlerts;
+import io.sensorproof.gateway.core.collateral.MessageEvidence;
 import io.sensorproof.gateway.core.collateral.ReadingKey;
 import io.sensorproof.gateway.core.lots.LotRefusal;
 import io.sensorproof.gateway.persistence.PersistenceSettings;
@@ -48,6 +49,8 @@ import java.util.Set;
  * <p>{@link #apply} blocks (the rules engine calls it on worker threads, like the ingest ports) and is
  * idempotent per (lot, device, quantity, rule): an OPENED for a tuple with an unresolved alert updates
  * it, an UPDATED or RESOLVED without one does nothing, and a change that alters nothing writes no event.
+ * An UPDATED whose first out-of-range time is that of a resolved alert of the tuple (and not the
+ * unresolved one's) updates the resolved alert, which stays resolved: a late reading extended it.
  */
 @ApplicationScoped
 public class PgCollateralAlerts implements CollateralAlerts {
@@ -60,10 +63,11 @@ public class PgCollateralAlerts implements CollateralAlerts {
 
     static final String SELECT = "SELECT a.id, a.lot_id, l.factory_tenant_id, l.bank_tenant_id, a.device_id, a.quantity,"
             + " a.rule, a.state, a.first_out_of_range, a.last_out_of_range, a.run_first, a.run_last, a.evidence::text AS evidence,"
-            + " a.opened_at, a.opened_by, a.updated_at, a.acknowledged_at, a.acknowledged_by, a.resolved_at, a.resolved_by"
+            + " a.messages::text AS messages, a.opened_at, a.opened_by, a.updated_at, a.acknowledged_at, a.acknowledged_by, a.resolved_at, a.resolved_by"
             + " FROM collateral_alerts a JOIN lots l ON l.id = a.lot_id";
     static final String VISIBLE = "($V::text IS NULL OR l.factory_tenant_id = $V OR l.bank_tenant_id = $V)";
     private static final TypeReference<List<ReadingKey>> EVIDENCE = new TypeReference<>() { };
+    private static final TypeReference<List<MessageEvidence>> MESSAGES = new TypeReference<>() { };
 
     private final Pool pool;
     private final ObjectMapper json;
@@ -110,37 +114,65 @@ public class PgCollateralAlerts implements CollateralAlerts {
                             .execute(Tuple.of(change.lotId(), change.deviceId(), quantity, change.rule()));
                 })
                 .chain(rows -> {
-                    if (rows.size() == 0) {
+                    AlertView unresolved = rows.size() == 0 ? null : view(rows.iterator().next());
+                    if (change.kind() == AlertChange.Kind.UPDATED && change.firstOutOfRange().isPresent()
+                            && (unresolved == null || !change.firstOutOfRange().get().equals(unresolved.firstOutOfRangeAt()))) {
+                        // a late reading grew an alert that is no longer the unresolved one: update that alert
+                        return updateEarlier(c, change, quantity, unresolved);
+                    }
+                    if (unresolved == null) {
                         if (change.kind() != AlertChange.Kind.OPENED) {
                             return Uni.createFrom().item(AppliedChange.NONE);
                         }
                         return insert(c, change, quantity);
                     }
-                    return update(c, view(rows.iterator().next()), change);
+                    return update(c, unresolved, change);
+                });
+    }
+
+    /**
+     * An UPDATED whose first out-of-range time is not the unresolved alert's: the engine extended an alert
+     * it had already resolved (a late reading in its time order, ADR 021 update 2026-12-03). The alert is
+     * the latest of the tuple with that first time; it gets the new last time, run and evidence and an
+     * UPDATED event, and stays RESOLVED. Without such an alert, the unresolved one (if any) is updated as
+     * before.
+     */
+    private Uni<AppliedChange> updateEarlier(SqlConnection c, AlertChange change, String quantity, AlertView unresolved) {
+        return c.preparedQuery(SELECT + " WHERE a.lot_id = $1 AND a.device_id = $2 AND a.quantity = $3 AND a.rule = $4"
+                        + " AND a.state = 'RESOLVED' AND a.first_out_of_range = $5 ORDER BY a.id DESC LIMIT 1 FOR UPDATE OF a")
+                .execute(Tuple.of(change.lotId(), change.deviceId(), quantity, change.rule(), utc(change.firstOutOfRange())))
+                .chain(rows -> {
+                    if (rows.size() > 0) {
+                        return update(c, view(rows.iterator().next()), change);
+                    }
+                    return unresolved == null ? Uni.createFrom().item(AppliedChange.NONE) : update(c, unresolved, change);
                 });
     }
 
     private Uni<AppliedChange> insert(SqlConnection c, AlertChange change, String quantity) {
         List<ReadingKey> evidence = merge(List.of(), change.evidence());
+        List<MessageEvidence> messages = merge(List.of(), change.messages());
         Tuple params = Tuple.tuple().addLong(change.lotId()).addString(change.deviceId()).addString(quantity)
                 .addString(change.rule()).addValue(utc(change.firstOutOfRange())).addValue(utc(change.lastOutOfRange()))
                 .addValue(utc(change.runFirst())).addValue(utc(change.runLast())).addString(write(evidence))
-                .addValue(utc(change.at())).addString(change.actor());
+                .addValue(utc(change.at())).addString(change.actor()).addString(write(messages));
         return c.preparedQuery("INSERT INTO collateral_alerts (lot_id, device_id, quantity, rule, state, first_out_of_range,"
-                        + " last_out_of_range, run_first, run_last, evidence, opened_at, opened_by, updated_at)"
-                        + " VALUES ($1, $2, $3, $4, 'OPEN', $5, $6, $7, $8, $9::text::jsonb, $10, $11, $10) RETURNING id")
+                        + " last_out_of_range, run_first, run_last, evidence, opened_at, opened_by, updated_at, messages)"
+                        + " VALUES ($1, $2, $3, $4, 'OPEN', $5, $6, $7, $8, $9::text::jsonb, $10, $11, $10, $12::text::jsonb)"
+                        + " RETURNING id")
                 .execute(params)
                 .chain(rows -> event(c, rows.iterator().next().getLong(0), "OPENED"));
     }
 
     private Uni<AppliedChange> update(SqlConnection c, AlertView current, AlertChange change) {
         List<ReadingKey> evidence = merge(current.evidence(), change.evidence());
+        List<MessageEvidence> messages = merge(current.messages(), change.messages());
         Instant first = change.firstOutOfRange().orElse(current.firstOutOfRangeAt());
         Instant last = change.lastOutOfRange().orElse(current.lastOutOfRangeAt());
         Instant runFirst = change.runFirst().orElse(current.runFirstAt());
         Instant runLast = change.runLast().orElse(current.runLastAt());
         boolean resolve = change.kind() == AlertChange.Kind.RESOLVED;
-        if (!resolve && evidence.equals(current.evidence()) && Objects.equals(first, current.firstOutOfRangeAt())
+        if (!resolve && evidence.equals(current.evidence()) && messages.equals(current.messages()) && Objects.equals(first, current.firstOutOfRangeAt())
                 && Objects.equals(last, current.lastOutOfRangeAt()) && Objects.equals(runFirst, current.runFirstAt())
                 && Objects.equals(runLast, current.runLastAt())) {
             // a repeated change (e.g. after a crash of the engine): nothing to tell anyone
@@ -148,9 +180,9 @@ public class PgCollateralAlerts implements CollateralAlerts {
         }
         Tuple params = Tuple.tuple().addLong(current.id()).addValue(utc(first)).addValue(utc(last)).addValue(utc(runFirst))
                 .addValue(utc(runLast)).addString(write(evidence)).addValue(utc(change.at())).addBoolean(resolve)
-                .addString(change.actor());
+                .addString(change.actor()).addString(write(messages));
         return c.preparedQuery("UPDATE collateral_alerts SET first_out_of_range = $2, last_out_of_range = $3, run_first = $4,"
-                        + " run_last = $5, evidence = $6::text::jsonb, updated_at = $7,"
+                        + " run_last = $5, evidence = $6::text::jsonb, messages = $10::text::jsonb, updated_at = $7,"
                         + " state = CASE WHEN $8 THEN 'RESOLVED' ELSE state END,"
                         + " resolved_at = CASE WHEN $8 THEN $7 ELSE resolved_at END,"
                         + " resolved_by = CASE WHEN $8 THEN $9 ELSE resolved_by END WHERE id = $1")
@@ -267,8 +299,10 @@ public class PgCollateralAlerts implements CollateralAlerts {
 
     private AlertView view(Row row) {
         List<ReadingKey> evidence;
+        List<MessageEvidence> messages;
         try {
             evidence = json.readValue(row.getString("evidence"), EVIDENCE);
+            messages = json.readValue(row.getString("messages"), MESSAGES);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("collateral_alerts.evidence does not map", e);
         }
@@ -280,12 +314,12 @@ public class PgCollateralAlerts implements CollateralAlerts {
                 instant(row.getOffsetDateTime("run_last")), evidence, instant(row.getOffsetDateTime("opened_at")),
                 row.getString("opened_by"), instant(row.getOffsetDateTime("updated_at")),
                 instant(row.getOffsetDateTime("acknowledged_at")), row.getLong("acknowledged_by"),
-                instant(row.getOffsetDateTime("resolved_at")), row.getString("resolved_by"));
+                instant(row.getOffsetDateTime("resolved_at")), row.getString("resolved_by"), messages);
     }
 
-    private static List<ReadingKey> merge(List<ReadingKey> current, List<ReadingKey> added) {
-        Set<ReadingKey> all = new LinkedHashSet<>(current);
-        for (ReadingKey key : added) {
+    private static <T> List<T> merge(List<T> current, List<T> added) {
+        Set<T> all = new LinkedHashSet<>(current);
+        for (T key : added) {
             if (all.size() >= AlertChange.MAX_EVIDENCE) {
                 break;
             }

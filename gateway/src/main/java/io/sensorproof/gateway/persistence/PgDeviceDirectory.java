@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -34,7 +35,8 @@ import java.util.function.LongSupplier;
  * <p>A key answers with its device's status, except that a revoked key, or a key replaced by a
  * re-key whose acceptance period ({@code accepted_until}) is over, answers {@code REVOKED} for an
  * active device: messages already signed with a replaced key (still in the agent's outbox) are
- * accepted until then.
+ * accepted until then. A revoked key also carries its revocation time, so that the pipeline can tell
+ * a message signed with it after the revocation ({@code REVOKED_KEY}, tamper evidence) from a forgery.
  *
  * <p>A row whose SPKI does not parse, does not hash to its kid, or whose {@code alg} column
  * disagrees with the key makes the lookup throw (the pipeline defers the message): the registry is
@@ -42,7 +44,7 @@ import java.util.function.LongSupplier;
  */
 @ApplicationScoped
 public class PgDeviceDirectory implements DeviceDirectory {
-    static final String SELECT = "SELECT d.tenant_id, d.device_id, k.spki, k.alg, d.status,"
+    static final String SELECT = "SELECT d.tenant_id, d.device_id, k.spki, k.alg, d.status, k.revoked_at,"
             + " (k.revoked_at IS NOT NULL OR COALESCE(k.accepted_until <= now(), false)) AS key_ended"
             + " FROM device_keys k JOIN devices d ON d.device_id = k.device_id WHERE k.kid = $1";
 
@@ -116,7 +118,9 @@ public class PgDeviceDirectory implements DeviceDirectory {
             // a revoked key, or a replaced key past its acceptance: refused like a revoked device
             status = DeviceStatus.REVOKED;
         }
-        return new RegisteredDevice(row.getString("tenant_id"), deviceId, key, status);
+        OffsetDateTime revokedAt = row.getOffsetDateTime("revoked_at");
+        return new RegisteredDevice(row.getString("tenant_id"), deviceId, key, status,
+                Optional.ofNullable(revokedAt).map(OffsetDateTime::toInstant));
     }
 
     /** Number of cached kids. */

@@ -65,7 +65,8 @@ public final class CoapReplies {
             return ResponseCode.TOO_MANY_REQUESTS;
         }
         return switch (name) {
-            case "UNKNOWN_KEY", "ALG_MISMATCH", "BAD_SIGNATURE", "TOPIC_MISMATCH", "PEER_MISMATCH", "BN_MISMATCH", "DEVICE_INACTIVE" ->
+            case "UNKNOWN_KEY", "ALG_MISMATCH", "BAD_SIGNATURE", "TOPIC_MISMATCH", "PEER_MISMATCH", "BN_MISMATCH", "DEVICE_INACTIVE",
+                    "REVOKED_KEY" ->
                     ResponseCode.FORBIDDEN;
             default -> ResponseCode.BAD_REQUEST;
         };

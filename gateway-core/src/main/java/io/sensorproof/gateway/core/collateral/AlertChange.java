@@ -18,11 +18,21 @@ import java.util.regex.Pattern;
  * {@code runFirst}/{@code runLast} the contract's run (all readings out of range, neighbour gaps ≤
  * maxGap), which can differ; both may be absent for rules without a range. {@code evidence} holds the
  * keys of the readings that decided the change; on update it is added to the alert's evidence.
+ * {@code messages} is the same for a TAMPERING alert: the refused messages that are its evidence
+ * ({@link MessageEvidence}); its first and last times are the first and last evidence's receive times.
  * {@code actor} says who decided it (e.g. {@code rules}), {@code at} when.
  */
 public record AlertChange(Kind kind, long lotId, String deviceId, Optional<Quantity> quantity, String rule,
         Optional<Instant> firstOutOfRange, Optional<Instant> lastOutOfRange, Optional<Instant> runFirst,
-        Optional<Instant> runLast, List<ReadingKey> evidence, String actor, Instant at) {
+        Optional<Instant> runLast, List<ReadingKey> evidence, String actor, Instant at, List<MessageEvidence> messages) {
+    /** A change without message evidence (every rule but tampering). */
+    public AlertChange(Kind kind, long lotId, String deviceId, Optional<Quantity> quantity, String rule,
+            Optional<Instant> firstOutOfRange, Optional<Instant> lastOutOfRange, Optional<Instant> runFirst,
+            Optional<Instant> runLast, List<ReadingKey> evidence, String actor, Instant at) {
+        this(kind, lotId, deviceId, quantity, rule, firstOutOfRange, lastOutOfRange, runFirst, runLast, evidence, actor, at,
+                List.of());
+    }
+
     /** Largest number of evidence keys one alert keeps (the first ones: they show how it began). */
     public static final int MAX_EVIDENCE = 1000;
     private static final Pattern RULE = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
@@ -50,6 +60,7 @@ public record AlertChange(Kind kind, long lotId, String deviceId, Optional<Quant
         Objects.requireNonNull(runFirst, "runFirst");
         Objects.requireNonNull(runLast, "runLast");
         evidence = List.copyOf(evidence);
+        messages = List.copyOf(messages);
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(at, "at");
         if (lotId <= 0) {

@@ -30,7 +30,8 @@ import java.util.Optional;
  * resolution as SUPERSEDED, which is dropped: the engine opens the superseding alert (same excursion,
  * earlier first reading) first, and that OPENED already updated the store's unresolved row.
  * THRESHOLD changes carry first and last out-of-range time and the longest contract run; GAP changes
- * the last reading before the silence and the detection (or resuming) time.
+ * the last reading before the silence and the detection (or resuming) time; TAMPERING changes the
+ * first and last evidence's receive times and the evidence as {@link MessageEvidence} (message keys).
  */
 public final class DeviceEvaluation {
     /** Actor recorded on alert changes the rules make. */
@@ -71,6 +72,22 @@ public final class DeviceEvaluation {
      */
     public static Result evaluate(EngineSettings settings, LotRules rules, PledgedLot lot, String device,
             Optional<byte[]> stored, List<ReadingPoint> points, Optional<Instant> tick, Instant now) {
+        return evaluate(settings, rules, lot, device, stored, points, List.of(), tick, now);
+    }
+
+    /**
+     * Evaluates {@code device} of {@code lot} with tamper evidence: as above, and {@code tamper} (refused
+     * messages that prove something about the device, any order; repeats are ignored) is counted by the
+     * tampering rule after the readings and before the tick.
+     */
+    public static Result evaluate(EngineSettings settings, LotRules rules, PledgedLot lot, String device,
+            Optional<byte[]> stored, List<ReadingPoint> points, List<MessageEvidence> tamper, Optional<Instant> tick,
+            Instant now) {
+        for (MessageEvidence e : tamper) {
+            if (!e.deviceId().equals(device)) {
+                throw new IllegalArgumentException("evidence of " + e.deviceId() + " given for " + device);
+            }
+        }
         RuleEngine engine = new RuleEngine(settings);
         if (stored.isPresent()) {
             String restored = engine.restore(stored.get());
@@ -82,6 +99,9 @@ public final class DeviceEvaluation {
         List<InputRefusal> refusals = new ArrayList<>();
         collect(engine.setRules(device, rules.rules(lot.terms())), events, refusals);
         collect(engine.onReadings(device, points), events, refusals);
+        if (!tamper.isEmpty()) {
+            collect(engine.onTamperEvidence(tamper.stream().map(MessageEvidence::toEngine).toList()), events, refusals);
+        }
         if (tick.isPresent()) {
             collect(engine.onTick(tick.get()), events, refusals);
         }
@@ -123,8 +143,10 @@ public final class DeviceEvaluation {
         Optional<Instant> runLast = a.longestContractRun().map(ContractRun::lastTime).map(Instant::ofEpochMilli);
         List<ReadingKey> evidence = new ArrayList<>();
         a.evidence().forEach(k -> evidence.add(new ReadingKey(device, k.boot(), k.seq(), k.recordIndex())));
+        List<MessageEvidence> messages = a.tamperEvidence().stream().map(MessageEvidence::fromEngine).toList();
         return Optional.of(new AlertChange(kind, lotId, device, quantity, a.kind().name(),
                 Optional.of(Instant.ofEpochMilli(a.firstTime())), Optional.of(Instant.ofEpochMilli(a.lastTime())),
-                runFirst, runLast, evidence.subList(0, Math.min(evidence.size(), AlertChange.MAX_EVIDENCE)), ACTOR, now));
+                runFirst, runLast, evidence.subList(0, Math.min(evidence.size(), AlertChange.MAX_EVIDENCE)), ACTOR, now,
+                messages.subList(0, Math.min(messages.size(), AlertChange.MAX_EVIDENCE))));
     }
 }

@@ -17,13 +17,15 @@ public enum TamperKind {
     REVOKED_KEY;
 
     /**
-     * The evidence kind of an ingest refusal code, if it is one. Only {@code CONFLICTING_DUPLICATE}
-     * maps: the gateway refuses a revoked key as {@code DEVICE_INACTIVE}, which also covers a
-     * suspended device, so it reports {@link #REVOKED_KEY} itself, only after the signature verified
-     * under a key whose revocation it knows.
+     * The evidence kind of an ingest refusal code, if it is one: {@code CONFLICTING_DUPLICATE} and
+     * {@code REVOKED_KEY}. The gateway attaches a {@link io.sensorproof.gateway.core.TamperReport}
+     * only to refusals that are evidence (a {@code REVOKED_KEY} refusal of a message signed before the
+     * revocation is not), so map the report's reason, not every quarantine row's.
      */
     public static Optional<TamperKind> forRefusalCode(String reasonCode) {
-        return GatewayReason.CONFLICTING_DUPLICATE.name().equals(reasonCode)
-                ? Optional.of(CONFLICTING_DUPLICATE) : Optional.empty();
+        if (GatewayReason.CONFLICTING_DUPLICATE.name().equals(reasonCode)) {
+            return Optional.of(CONFLICTING_DUPLICATE);
+        }
+        return GatewayReason.REVOKED_KEY.name().equals(reasonCode) ? Optional.of(REVOKED_KEY) : Optional.empty();
     }
 }

@@ -10,6 +10,8 @@ import io.sensorproof.gateway.core.rules.GapRule;
 import io.sensorproof.gateway.core.rules.ReadingKey;
 import io.sensorproof.gateway.core.rules.ReadingPoint;
 import io.sensorproof.gateway.core.rules.Rule;
+import io.sensorproof.gateway.core.rules.TamperKind;
+import io.sensorproof.gateway.core.rules.TamperingRule;
 import io.sensorproof.gateway.core.rules.ThresholdRule;
 import io.sensorproof.protocol.senml.Quantity;
 import java.time.Duration;
@@ -54,7 +56,8 @@ class DeviceEvaluationTest {
         assertThat(rules).containsExactly(
                 new ThresholdRule("threshold.temperature", Quantity.TEMPERATURE, LO, HI, Duration.ofSeconds(20), 50,
                         Duration.ofSeconds(9)),
-                new GapRule("gap", Optional.empty(), Duration.ofSeconds(18)));
+                new GapRule("gap", Optional.empty(), Duration.ofSeconds(18)),
+                new TamperingRule("tamper", 1, LotRules.TAMPER_WINDOW));
         assertThat(LotRules.DEFAULTS.rules(Optional.empty())).isEmpty();
     }
 
@@ -155,5 +158,59 @@ class DeviceEvaluationTest {
         assertThat(step(all, Optional.empty())).hasSize(1);
 
         assertThat(step(all, Optional.empty())).isEmpty();
+    }
+
+    private static MessageEvidence evidence(TamperKind kind, long seq, long secondsAfterT0) {
+        return new MessageEvidence(DEVICE, kind, "00112233445566778899aabbccddeeff", 3, seq, "ab".repeat(32),
+                Instant.ofEpochMilli(T0 + secondsAfterT0 * 1000));
+    }
+
+    private List<AlertChange> tamperStep(List<MessageEvidence> evidence, Optional<Instant> tick) {
+        DeviceEvaluation.Result r = DeviceEvaluation.evaluate(EngineSettings.DEFAULTS, LotRules.DEFAULTS, LOT, DEVICE, snapshot,
+                List.of(), evidence, tick, NOW);
+        snapshot = r.snapshot();
+        return r.changes();
+    }
+
+    @Test
+    void tamperEvidenceOpensOneTamperingAlertShowingTheMessageKeysAndRepeatsAddNothing() {
+        MessageEvidence dup = evidence(TamperKind.CONFLICTING_DUPLICATE, 41, 10);
+        MessageEvidence revoked = evidence(TamperKind.REVOKED_KEY, 42, 20);
+
+        List<AlertChange> opened = tamperStep(List.of(dup), Optional.empty());
+        List<AlertChange> updated = tamperStep(List.of(revoked), Optional.empty());
+        List<AlertChange> repeated = tamperStep(List.of(dup, revoked), Optional.empty());
+
+        assertThat(opened).singleElement().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(AlertChange.Kind.OPENED);
+            assertThat(c.rule()).isEqualTo(LotRules.TAMPERING);
+            assertThat(c.quantity()).isEmpty();
+            assertThat(c.evidence()).isEmpty();
+            assertThat(c.messages()).containsExactly(dup);
+            assertThat(c.firstOutOfRange()).contains(dup.receivedAt());
+        });
+        assertThat(updated).singleElement().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(AlertChange.Kind.UPDATED);
+            assertThat(c.messages()).containsExactly(dup, revoked);
+            assertThat(c.lastOutOfRange()).contains(revoked.receivedAt());
+        });
+        assertThat(repeated).isEmpty();
+    }
+
+    @Test
+    void tamperingAlertResolvesAfterAQuietWindow() {
+        tamperStep(List.of(evidence(TamperKind.REVOKED_KEY, 1, 0)), Optional.empty());
+
+        List<AlertChange> quiet = tamperStep(List.of(), Optional.of(Instant.ofEpochMilli(T0).plus(LotRules.TAMPER_WINDOW)));
+
+        assertThat(quiet).filteredOn(c -> c.rule().equals(LotRules.TAMPERING)).singleElement()
+                .satisfies(c -> assertThat(c.kind()).isEqualTo(AlertChange.Kind.RESOLVED));
+    }
+
+    @Test
+    void messageEvidenceSurvivesTheEnginesReferenceForm() {
+        MessageEvidence e = evidence(TamperKind.REVOKED_KEY, 9, 5);
+
+        assertThat(MessageEvidence.fromEngine(e.toEngine())).isEqualTo(e);
     }
 }

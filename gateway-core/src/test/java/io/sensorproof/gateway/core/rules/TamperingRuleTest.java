@@ -25,6 +25,8 @@ class TamperingRuleTest {
         assertThat(ReasonCode.all()).allSatisfy(code -> {
             if (code.name().equals("CONFLICTING_DUPLICATE")) {
                 assertThat(TamperKind.forRefusalCode(code.name())).contains(TamperKind.CONFLICTING_DUPLICATE);
+            } else if (code.name().equals("REVOKED_KEY")) {
+                assertThat(TamperKind.forRefusalCode(code.name())).contains(TamperKind.REVOKED_KEY);
             } else {
                 assertThat(TamperKind.forRefusalCode(code.name())).as(code.name()).isEmpty();
             }
