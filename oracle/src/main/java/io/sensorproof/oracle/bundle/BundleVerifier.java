@@ -32,10 +32,10 @@ public final class BundleVerifier {
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            return malformed("$", "not JSON: " + e.getOriginalMessage());
+            return malformed("not JSON: " + e.getOriginalMessage(), "$");
         }
         if (root == null || !root.isObject()) {
-            return malformed("$", "expected a JSON object");
+            return malformed("expected a JSON object", "$");
         }
         try {
             String format = Json.text(root, "format", "format");
@@ -46,13 +46,13 @@ public final class BundleVerifier {
             if (format.equals(VerificationBundleBuilder.FORMAT) && version == VerificationBundleBuilder.VERSION) {
                 return new VerificationChecks(keys).check(root);
             }
-            return malformed("format", "unsupported bundle " + format + " version " + version);
+            return malformed("unsupported bundle " + format + " version " + version, "format", "version");
         } catch (BundleException e) {
-            return malformed(e.field(), e.getMessage());
+            return malformed(e.getMessage(), e.field());
         }
     }
 
-    private static Verdict malformed(String field, String message) {
-        return new Verdict(Outcome.MALFORMED, List.of(new Reason("MALFORMED", List.of(field), message)), List.of());
+    private static Verdict malformed(String message, String... fields) {
+        return new Verdict(Outcome.MALFORMED, List.of(new Reason("MALFORMED", List.of(fields), message)), List.of());
     }
 }
