@@ -237,7 +237,8 @@ final class EvidenceChecks extends Checks {
             return;
         }
         tree(node, path, claim, provenDevice);
-        claimsById.put(Json.text(node, "claimId", path + ".claimId"), new ProvenRun(index, provenDevice, claim));
+        // keyed by the id of what the proof proves, so a freeze names claims by their true ids
+        claimsById.put(ClaimIds.of(circuit, proven), new ProvenRun(index, provenDevice, claim));
         Quantity quantity = Quantity.byCode(claim.quantity());
         String q = quantity == null ? "quantity " + claim.quantity() : quantity.senmlName();
         description.add("run claim " + path + " " + ClaimIds.of(circuit, proven) + ": device " + provenDevice + ", " + q
