@@ -2,9 +2,11 @@ package io.sensorproof.oracle.bundle;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.senml.Quantity;
+import java.security.SecureRandom;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +29,7 @@ class BundleBuilderTest {
 
     @Test
     void refusesAMessageThatTheDeviceKeyDoesNotVerify() {
-        byte[] other = Keys.generate(SignatureAlgorithm.ES256, new java.security.SecureRandom()).verificationKey().spki();
+        byte[] other = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom()).verificationKey().spki();
         assertThatThrownBy(() -> builder().device("cold-room-a", other, EvidenceBundleBuilder.sha256(other),
                 SIGNED.messages())).isInstanceOf(BundleException.class).hasMessageContaining("does not verify");
     }
@@ -39,7 +41,7 @@ class BundleBuilderTest {
         ChainRef tx = new ChainRef("0x" + "1".repeat(64), 1, 1);
         assertThatThrownBy(() -> b.runClaim(List.of(SIGNED.keys().get(0), new ReadingKey("cold-room-a", 1, 9, 0)),
                 27_515, 28_115, 90_000, "{}", tx)).hasMessageContaining("no signed message holds reading");
-        String otherProof = BundleFixtures.tree("evidence.json").get("claims").get(0).deepCopy()
+        String otherProof = ((ObjectNode) BundleFixtures.tree("evidence.json").get("claims").get(0).deepCopy())
                 .put("scheme", "g16").toString();
         assertThatThrownBy(() -> b.runClaim(SIGNED.keys(), 27_515, 28_115, 90_000, otherProof, tx))
                 .hasMessageContaining("are not the claim's");
