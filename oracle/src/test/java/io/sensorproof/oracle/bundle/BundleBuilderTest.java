@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /** The builders refuse input that would make a bundle its own checks reject. */
 class BundleBuilderTest {
     private static final BundleFixtureGenerator.Signed SIGNED = BundleFixtureGenerator.sign("cold-room-a",
-            SignatureAlgorithm.ES256, 1, 1, List.of(1_000L, 61_000L), Quantity.TEMPERATURE, List.of(12.0, 12.0));
+            SignatureAlgorithm.ES256, 1, 1, List.of(BundleFixtureGenerator.T0, BundleFixtureGenerator.T0 + 60_000),
+            Quantity.TEMPERATURE, List.of(12.0, 12.0));
 
     private static EvidenceBundleBuilder builder() {
         return new EvidenceBundleBuilder(BundleFixtureGenerator.CHAIN, 1, List.of("cold-room-a"),
