@@ -77,6 +77,22 @@ public final class GatewayMain {
         } else {
             LOG.info("an MQTT broker is configured; the embedded broker is not started");
         }
+        if (!config.externalChain()) {
+            try {
+                StandaloneChain.Started chain = StandaloneChain.start(config);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> stopChainAfterQuarkus(chain), "local-chain-shutdown"));
+                setAll(chain.applicationProperties(config));
+            } catch (IOException | RuntimeException e) {
+                LOG.error("cannot start the local chain: " + e.getMessage(), e);
+                if (embedded != null) {
+                    embedded.close();
+                }
+                System.exit(1);
+                return;
+            }
+        } else {
+            LOG.info("a chain is configured (" + StandaloneConfig.CHAIN_RPC_URL + "); the local chain is not started");
+        }
         // exit with Quarkus' code when it stops or fails to start: the shutdown hooks then stop the
         // embedded broker and database, and no thread of theirs keeps a failed gateway alive
         Quarkus.run(null, (exitCode, failure) -> {
@@ -95,6 +111,12 @@ public final class GatewayMain {
     private static void stopBrokerAfterQuarkus(BrokerProcess broker) {
         awaitQuarkusShutdown();
         broker.close();
+    }
+
+    /** Shutdown hook: anvil stops (and dumps its state) after Quarkus, so transactions in flight are still answered. */
+    private static void stopChainAfterQuarkus(StandaloneChain.Started chain) {
+        awaitQuarkusShutdown();
+        chain.anvil().close();
     }
 
     /** Runs in a JVM shutdown hook: waits (bounded) until Quarkus has stopped, then stops PostgreSQL. */
