@@ -20,8 +20,12 @@ import org.jboss.logging.Logger;
  * configured it starts nothing and only derives the two Quarkus URLs from
  * {@code SENSORPROOF_DATABASE_URL} if that is the one given.
  *
- * <p>The embedded server stops after Quarkus: a shutdown hook waits for the application to finish
- * stopping (requests drained, pools closed) and then stops PostgreSQL.
+ * <p>Then, unless an MQTT URL is configured, it starts the embedded broker, and unless
+ * {@code sensorproof.chain.rpc-url} is configured, the local chain ({@link StandaloneChain}: anvil,
+ * the contracts deployed once), and hands their URLs to the application the same way.
+ *
+ * <p>The embedded servers stop after Quarkus: shutdown hooks wait for the application to finish
+ * stopping (requests drained, pools closed) and then stop the broker, anvil and PostgreSQL.
  */
 @QuarkusMain
 public final class GatewayMain {
