@@ -107,7 +107,7 @@ class DocumentedSettingsIT {
 
         Path console = dir.resolve("console.log");
         try (GatewayProcess gateway = GatewayProcess.start("gateway", dataDir, GatewayProcess.freePort(), Map.of(), values, console)) {
-            gateway.awaitReady(Duration.ofMinutes(3));
+            gateway.awaitReady(Duration.ofMinutes(6));
             assertThat(Files.readString(console)).doesNotContain("does not map to any root");
         }
     }
