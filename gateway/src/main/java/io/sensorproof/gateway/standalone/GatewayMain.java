@@ -88,6 +88,8 @@ public final class GatewayMain {
                 setAll(chain.applicationProperties(config));
             } catch (IOException | RuntimeException e) {
                 LOG.error("cannot start the local chain: " + e.getMessage(), e);
+                // log records written before Quarkus configured its handlers are dropped by System.exit
+                System.err.println("cannot start the local chain: " + e.getMessage());
                 if (embedded != null) {
                     embedded.close();
                 }

@@ -44,13 +44,4 @@ public final class DeploymentCheck {
         }
         return differences;
     }
-
-    /** The hash of block 0: it identifies a chain instance (a restarted anvil without its state has another). */
-    public static String genesisHash(Web3j web3j) throws IOException {
-        var block = web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(java.math.BigInteger.ZERO), false).send();
-        if (block.hasError() || block.getBlock() == null) {
-            throw new IOException("cannot read block 0" + (block.hasError() ? ": " + block.getError().getMessage() : ""));
-        }
-        return block.getBlock().getHash();
-    }
 }
