@@ -306,4 +306,91 @@ public interface GatewaySettings {
         @WithDefault("1s")
         Duration pollInterval();
     }
+
+    /** The chain the oracle anchors on: an external node, or the local chain of standalone mode (issue 15). */
+    Chain chain();
+
+    /** Settings of the chain connection ({@code oracle.ChainConnection}). */
+    interface Chain {
+        /**
+         * JSON-RPC URL of an external chain (a consortium's Besu node). Absent: standalone mode starts
+         * anvil (the local chain) and deploys the contracts itself.
+         */
+        Optional<String> rpcUrl();
+
+        /**
+         * The deployment ({@code chain.json}: chain id, contract addresses); default
+         * {@code <data-dir>/chain/chain.json}. With an external chain it must exist (DeployCommand writes it).
+         */
+        Optional<String> deploymentFile();
+
+        /**
+         * File with the oracle account's private key (hex, mode 0600). With an external chain it is
+         * required; standalone mode writes a development key to {@code <data-dir>/chain/oracle.key}.
+         */
+        Optional<String> oracleKeyFile();
+
+        /** The local chain (anvil) of standalone mode. */
+        Local local();
+
+        /** Settings of the local chain of standalone mode. */
+        interface Local {
+            /** JSON-RPC port on 127.0.0.1. */
+            @WithDefault("8545")
+            int port();
+
+            /** One block every so many seconds (interval mining: realistic confirmation latency). */
+            @WithDefault("1")
+            int blockTime();
+
+            /** anvil dumps its state to {@code <data-dir>/chain/state.json} this often; a SIGKILL of anvil loses at most this much. */
+            @WithDefault("2")
+            int stateInterval();
+
+            /** CarbonCredit's challenge window of an automatic deployment. */
+            @WithDefault("7d")
+            Duration challengeWindow();
+
+            /** Path of the anvil binary; default the npm package under the repository's node_modules. */
+            Optional<String> anvil();
+        }
+    }
+
+    /** The prover workers (zk-circuits' {@code ProverClient}): Node.js processes running zokrates-js. */
+    Prover prover();
+
+    /** Settings of the prover workers ({@code oracle.ProverPool}). */
+    interface Prover {
+        /** Start the workers; default on in standalone mode (no sensorproof.chain.rpc-url), off otherwise. */
+        Optional<Boolean> enabled();
+
+        /** Worker processes, each proving one claim at a time on one core. */
+        @WithDefault("2")
+        int workers();
+
+        /** Proof requests that may wait for a worker; more are refused with QUEUE_FULL. */
+        @WithDefault("16")
+        int queueCapacity();
+
+        /** A worker taking longer for one request is killed and replaced. */
+        @WithDefault("120s")
+        Duration requestTimeout();
+
+        /** Node.js executable. */
+        @WithDefault("node")
+        String node();
+
+        /**
+         * Directory of the circuits' build ({@code excursion/}, {@code emissions/}: program, proving key);
+         * default the zk-circuits build cache of the repository, {@code zk-circuits/target/zk-build},
+         * built at start by {@code build-circuits.mjs} when missing or stale.
+         */
+        Optional<String> circuitsDir();
+
+        /**
+         * Directory holding {@code node_modules} (zokrates-js, anvil) and {@code zk-circuits/scripts};
+         * default the repository the application was built in (found above the application's jar).
+         */
+        Optional<String> repository();
+    }
 }

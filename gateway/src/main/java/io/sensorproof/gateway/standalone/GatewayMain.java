@@ -20,8 +20,12 @@ import org.jboss.logging.Logger;
  * configured it starts nothing and only derives the two Quarkus URLs from
  * {@code SENSORPROOF_DATABASE_URL} if that is the one given.
  *
- * <p>The embedded server stops after Quarkus: a shutdown hook waits for the application to finish
- * stopping (requests drained, pools closed) and then stops PostgreSQL.
+ * <p>Then, unless an MQTT URL is configured, it starts the embedded broker, and unless
+ * {@code sensorproof.chain.rpc-url} is configured, the local chain ({@link StandaloneChain}: anvil,
+ * the contracts deployed once), and hands their URLs to the application the same way.
+ *
+ * <p>The embedded servers stop after Quarkus: shutdown hooks wait for the application to finish
+ * stopping (requests drained, pools closed) and then stop the broker, anvil and PostgreSQL.
  */
 @QuarkusMain
 public final class GatewayMain {
@@ -77,6 +81,24 @@ public final class GatewayMain {
         } else {
             LOG.info("an MQTT broker is configured; the embedded broker is not started");
         }
+        if (!config.externalChain()) {
+            try {
+                StandaloneChain.Started chain = StandaloneChain.start(config);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> stopChainAfterQuarkus(chain), "local-chain-shutdown"));
+                setAll(chain.applicationProperties(config));
+            } catch (IOException | RuntimeException e) {
+                LOG.error("cannot start the local chain: " + e.getMessage(), e);
+                // log records written before Quarkus configured its handlers are dropped by System.exit
+                System.err.println("cannot start the local chain: " + e.getMessage());
+                if (embedded != null) {
+                    embedded.close();
+                }
+                System.exit(1);
+                return;
+            }
+        } else {
+            LOG.info("a chain is configured (" + StandaloneConfig.CHAIN_RPC_URL + "); the local chain is not started");
+        }
         // exit with Quarkus' code when it stops or fails to start: the shutdown hooks then stop the
         // embedded broker and database, and no thread of theirs keeps a failed gateway alive
         Quarkus.run(null, (exitCode, failure) -> {
@@ -95,6 +117,12 @@ public final class GatewayMain {
     private static void stopBrokerAfterQuarkus(BrokerProcess broker) {
         awaitQuarkusShutdown();
         broker.close();
+    }
+
+    /** Shutdown hook: anvil stops (and dumps its state) after Quarkus, so transactions in flight are still answered. */
+    private static void stopChainAfterQuarkus(StandaloneChain.Started chain) {
+        awaitQuarkusShutdown();
+        chain.anvil().close();
     }
 
     /** Runs in a JVM shutdown hook: waits (bounded) until Quarkus has stopped, then stops PostgreSQL. */

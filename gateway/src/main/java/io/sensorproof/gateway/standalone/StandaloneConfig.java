@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -40,10 +41,13 @@ import java.util.Optional;
  *     listener, TLS with device certificates (default 8883; ADR 019)
  * @param brokerTlsBind {@code sensorproof.embedded-broker.tls-bind}: address of the device listener
  *     (default 0.0.0.0)
+ * @param chain {@code sensorproof.chain.*}: an external chain, or the local chain's settings
+ * @param proverEnabled {@code sensorproof.prover.enabled} when configured
  */
 public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<String> databaseUrl,
         Optional<String> jdbcUrl, Optional<String> reactiveUrl, Optional<String> mqttUrl, int brokerPort,
-        Optional<String> brokerJar, int brokerTlsPort, String brokerTlsBind) {
+        Optional<String> brokerJar, int brokerTlsPort, String brokerTlsBind, GatewaySettings.Chain chain,
+        Optional<Boolean> proverEnabled) {
 
     /** Name of the data directory setting, for messages. */
     public static final String DATA_DIR = "sensorproof.data-dir";
@@ -61,6 +65,16 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
     public static final String BROKER_TLS_PORT = "sensorproof.embedded-broker.tls-port";
     /** Name of the embedded broker's device listener address setting, for messages. */
     public static final String BROKER_TLS_BIND = "sensorproof.embedded-broker.tls-bind";
+    /** Name of the chain's RPC URL setting; the launcher sets it to its local chain's URL. */
+    public static final String CHAIN_RPC_URL = "sensorproof.chain.rpc-url";
+    /** Name of the deployment file setting. */
+    public static final String CHAIN_DEPLOYMENT_FILE = "sensorproof.chain.deployment-file";
+    /** Name of the oracle key file setting. */
+    public static final String CHAIN_ORACLE_KEY_FILE = "sensorproof.chain.oracle-key-file";
+    /** Name of the local chain's port setting. */
+    public static final String CHAIN_LOCAL_PORT = "sensorproof.chain.local.port";
+    /** Name of the prover switch. */
+    public static final String PROVER_ENABLED = "sensorproof.prover.enabled";
 
     public StandaloneConfig {
         if (dataDirectory == null) {
@@ -84,6 +98,27 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
         if (brokerTlsBind == null || brokerTlsBind.isBlank()) {
             throw new IllegalArgumentException(BROKER_TLS_BIND + " must be an address");
         }
+        Objects.requireNonNull(chain, "chain");
+        Objects.requireNonNull(proverEnabled, "proverEnabled");
+        if (chain.local().port() < 1 || chain.local().port() > 65535) {
+            throw new IllegalArgumentException(CHAIN_LOCAL_PORT + " must be 1-65535, was " + chain.local().port());
+        }
+    }
+
+    /** True when a chain's RPC URL is configured, so no local chain starts. */
+    public boolean externalChain() {
+        return chain.rpcUrl().filter(u -> !u.isBlank()).isPresent();
+    }
+
+    /** Where the deployment is recorded: the setting, or {@code <data-dir>/chain/chain.json}. */
+    public Path deploymentFile() {
+        return chain.deploymentFile().filter(f -> !f.isBlank()).map(Path::of)
+                .orElse(localChainDirectory().resolve("chain.json"));
+    }
+
+    /** The local chain's directory: anvil's state, pid file and log, chain.json and the oracle's development key. */
+    public Path localChainDirectory() {
+        return dataDirectory.resolve("chain");
     }
 
     /** True when an MQTT broker is configured, so no embedded one starts. */
@@ -156,7 +191,8 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
                 config.getOptionalValue("quarkus.datasource.jdbc.url", String.class),
                 config.getOptionalValue("quarkus.datasource.reactive.url", String.class),
                 settings.mqtt().url(), settings.embeddedBroker().port(), settings.embeddedBroker().jar(),
-                settings.embeddedBroker().tlsPort(), settings.embeddedBroker().tlsBind().trim());
+                settings.embeddedBroker().tlsPort(), settings.embeddedBroker().tlsBind().trim(), settings.chain(),
+                settings.prover().enabled());
     }
 
     private static void requirePostgresUrl(String url) {

@@ -91,12 +91,27 @@ class DocumentedSettingsIT {
         values.put("sensorproof.enrollment.retired-key-grace", "30d");
         values.put("sensorproof.enrollment.retry-window", "1h");
         values.put("sensorproof.enrollment.max-concurrent", "8");
+        values.put("sensorproof.chain.rpc-url", "");
+        values.put("sensorproof.chain.deployment-file", dataDir.resolve("chain").resolve("chain.json").toString());
+        values.put("sensorproof.chain.oracle-key-file", "");
+        values.put("sensorproof.chain.local.port", Integer.toString(GatewayProcess.freePort()));
+        values.put("sensorproof.chain.local.block-time", "1");
+        values.put("sensorproof.chain.local.state-interval", "2");
+        values.put("sensorproof.chain.local.challenge-window", "7d");
+        values.put("sensorproof.chain.local.anvil", "");
+        values.put("sensorproof.prover.enabled", "false");
+        values.put("sensorproof.prover.workers", "2");
+        values.put("sensorproof.prover.queue-capacity", "16");
+        values.put("sensorproof.prover.request-timeout", "120s");
+        values.put("sensorproof.prover.node", "node");
+        values.put("sensorproof.prover.circuits-dir", "");
+        values.put("sensorproof.prover.repository", "");
         assertThat(values.keySet()).as("a value for every documented key, and only those").containsExactlyElementsOf(DocumentedSettings.keys());
         assertThat(brokerJar).isRegularFile();
 
         Path console = dir.resolve("console.log");
         try (GatewayProcess gateway = GatewayProcess.start("gateway", dataDir, GatewayProcess.freePort(), Map.of(), values, console)) {
-            gateway.awaitReady(Duration.ofMinutes(3));
+            gateway.awaitReady(Duration.ofMinutes(6));
             assertThat(Files.readString(console)).doesNotContain("does not map to any root");
         }
     }

@@ -68,6 +68,10 @@ final class GatewayProcess implements AutoCloseable {
         pb.environment().put("SENSORPROOF_INGEST_AUDIT_LOG", "true");
         // replicas on one machine: each CoAP endpoint on a free UDP port instead of all on 5684
         pb.environment().put("SENSORPROOF_COAP_PORT", "0");
+        // each gateway's local chain on a port of its own; the prover workers (two Node processes
+        // proving a self-check claim at every start) only where a test asks for them
+        pb.environment().put("SENSORPROOF_CHAIN_LOCAL_PORT", Integer.toString(freePort()));
+        pb.environment().put("SENSORPROOF_PROVER_ENABLED", "false");
         pb.environment().putAll(env);
         return new GatewayProcess(name, dataDir, httpPort, pb.start(), log);
     }
@@ -246,6 +250,11 @@ final class GatewayProcess implements AutoCloseable {
         return firstLinePid(dataDir.resolve("postgres").resolve("postmaster.pid"));
     }
 
+    /** The pid in {@code <data-dir>/chain/anvil.pid}, if the file exists. */
+    Optional<Long> anvilPid() throws IOException {
+        return firstLinePid(dataDir.resolve("chain").resolve("anvil.pid"));
+    }
+
     /** The pid in {@code <data-dir>/broker/broker.pid}, if the file exists. */
     Optional<Long> brokerPid() throws IOException {
         return firstLinePid(dataDir.resolve("broker").resolve("broker.pid"));
@@ -270,6 +279,7 @@ final class GatewayProcess implements AutoCloseable {
     static void killLeftovers(Path dataDir) throws IOException {
         killIfAlive(firstLinePid(dataDir.resolve("postgres").resolve("postmaster.pid")), "postgres");
         killIfAlive(firstLinePid(dataDir.resolve("broker").resolve("broker.pid")), "embedded-broker");
+        killIfAlive(firstLinePid(dataDir.resolve("chain").resolve("anvil.pid")), "anvil");
     }
 
     private static void killIfAlive(Optional<Long> pid, String commandContains) {

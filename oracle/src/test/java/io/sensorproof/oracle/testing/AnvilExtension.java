@@ -1,12 +1,12 @@
 package io.sensorproof.oracle.testing;
 
+import io.sensorproof.oracle.anvil.AnvilBinary;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,16 +66,9 @@ public final class AnvilExtension implements BeforeAllCallback, AfterAllCallback
         this.chainId = chainId;
     }
 
-    /** The anvil binary of the repository's node_modules. */
+    /** The anvil binary of the repository's node_modules ({@link AnvilBinary}). */
     public static Path anvilBinary() {
-        Path root = Path.of(System.getProperty("repo.root", ".")).toAbsolutePath();
-        for (Path dir = root; dir != null; dir = dir.getParent()) {
-            Path bin = dir.resolve("node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
-            if (Files.isExecutable(bin)) {
-                return bin;
-            }
-        }
-        throw new IllegalStateException("anvil not found under node_modules (run `npm ci` at the repository root)");
+        return AnvilBinary.locate(AnvilExtension.class);
     }
 
     @Override
