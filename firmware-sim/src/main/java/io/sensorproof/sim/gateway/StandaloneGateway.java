@@ -95,6 +95,10 @@ public final class StandaloneGateway implements AutoCloseable {
         pb.environment().put("SENSORPROOF_EMBEDDED_POSTGRES_PORT", Integer.toString(postgres));
         // the simulator speaks MQTT only: CoAP on a free UDP port, so that it never collides with another gateway on 5684
         pb.environment().put("SENSORPROOF_COAP_PORT", "0");
+        // The local chain on a port of its own (anvil's default 8545 would collide between gateways),
+        // and no prover workers unless a caller asks for them: the scenarios prove nothing.
+        pb.environment().put("SENSORPROOF_CHAIN_LOCAL_PORT", Integer.toString(freePort()));
+        pb.environment().put("SENSORPROOF_PROVER_ENABLED", "false");
         pb.environment().putAll(settings);
         StandaloneGateway gateway = new StandaloneGateway(pb.start(), dataDir.toAbsolutePath(), log, ports);
         try {

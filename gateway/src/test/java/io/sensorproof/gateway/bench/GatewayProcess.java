@@ -63,6 +63,8 @@ final class GatewayProcess implements AutoCloseable {
         env.put("SENSORPROOF_EMBEDDED_BROKER_PORT", Integer.toString(brokerPort));
         env.put("SENSORPROOF_EMBEDDED_BROKER_TLS_PORT", Integer.toString(freePort()));
         env.put("SENSORPROOF_COAP_PORT", "0");
+        env.put("SENSORPROOF_CHAIN_LOCAL_PORT", Integer.toString(freePort()));
+        env.put("SENSORPROOF_PROVER_ENABLED", "false");
         GatewayProcess gateway = new GatewayProcess(pb.start(), data, httpPort, brokerPort);
         Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "gateway-load-stop-gateway"));
         gateway.awaitReady(timeout);
