@@ -176,8 +176,11 @@ class PgJobStoreIT {
         }
         AnchorRegistry registry = AnchorRegistry.load(deployment.address("AnchorRegistry"), ANVIL.web3j(),
                 ChainAssertions.txManager(ANVIL, ANVIL.account(0)), ChainAssertions.GAS);
+        // batchOfRoot (two plain values): web3j's struct decoding of batch() fails under Quarkus' test class loader
         for (int i = 0; i < jobs; i++) {
-            assertThat(registry.batch(BigInteger.valueOf(100 + i)).send().root).isEqualTo(BigInteger.valueOf(7000 + i));
+            var anchored = registry.batchOfRoot(BigInteger.valueOf(7000 + i)).send();
+            assertThat(anchored.component1()).isTrue();
+            assertThat(anchored.component2()).isEqualTo(BigInteger.valueOf(100 + i));
         }
         assertThat(new PgJobStore(dataSource).nextNonce(oracle().getAddress())).isEqualTo(before + jobs);
     }
