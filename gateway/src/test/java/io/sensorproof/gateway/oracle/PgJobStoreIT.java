@@ -1,0 +1,187 @@
+package io.sensorproof.gateway.oracle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.sensorproof.gateway.EmbeddedPostgresTestResource;
+import io.sensorproof.oracle.chain.Backoff;
+import io.sensorproof.oracle.chain.ChainDeployer;
+import io.sensorproof.oracle.chain.Deployment;
+import io.sensorproof.oracle.chain.DeploymentPlan;
+import io.sensorproof.oracle.chain.RevertDecoder;
+import io.sensorproof.oracle.chain.SignedTransaction;
+import io.sensorproof.oracle.chain.TransactionSigner;
+import io.sensorproof.oracle.chain.Web3jChainClient;
+import io.sensorproof.oracle.contracts.AnchorRegistry;
+import io.sensorproof.oracle.jobs.Enqueued;
+import io.sensorproof.oracle.jobs.Job;
+import io.sensorproof.oracle.jobs.JobEvents;
+import io.sensorproof.oracle.jobs.JobException;
+import io.sensorproof.oracle.jobs.JobRunner;
+import io.sensorproof.oracle.jobs.JobRunnerSettings;
+import io.sensorproof.oracle.jobs.JobState;
+import io.sensorproof.oracle.jobs.NewJob;
+import io.sensorproof.oracle.testing.AnchorBatchJobs;
+import io.sensorproof.oracle.testing.AnvilExtension;
+import io.sensorproof.oracle.testing.ChainAssertions;
+import jakarta.inject.Inject;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+import java.util.stream.LongStream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.http.HttpService;
+
+/**
+ * {@link PgJobStore} on the embedded PostgreSQL: idempotent enqueue, leases, and two replicas (two
+ * store instances and two runners sharing one oracle account) on 50 real jobs on anvil: each job done
+ * once, nonces 0..49 with no gap and no clash, and exactly 50 transactions on chain.
+ */
+@QuarkusTest
+@WithTestResource(EmbeddedPostgresTestResource.class)
+class PgJobStoreIT {
+    private static final AnvilExtension ANVIL = new AnvilExtension();
+    private static Deployment deployment;
+
+    @Inject
+    DataSource dataSource;
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    @BeforeAll
+    static void startChain() throws Exception {
+        ANVIL.start();
+        DeploymentPlan plan = new DeploymentPlan(ANVIL.chainId(), List.of(oracle().getAddress()), List.of(), List.of(),
+                List.of(), 3600, "");
+        deployment = new ChainDeployer(ANVIL.web3j(), ANVIL.account(0), line -> { }).deploy(plan);
+    }
+
+    @AfterAll
+    static void stopChain() {
+        ANVIL.stop();
+    }
+
+    private static Credentials oracle() {
+        return ANVIL.account(2);
+    }
+
+    @Test
+    void enqueueingTheSameKeyTwiceGivesOneJob() {
+        PgJobStore store = new PgJobStore(dataSource);
+        Enqueued first = store.enqueue(new NewJob("anchor-batch", "anchor-batch:" + run, "{\"batchId\": 1}"), t0);
+        Enqueued again = store.enqueue(new NewJob("anchor-batch", "anchor-batch:" + run, "{\"batchId\": 2}"), t0);
+        assertThat(first.created()).isTrue();
+        assertThat(again.created()).isFalse();
+        assertThat(again.job().id()).isEqualTo(first.job().id());
+        assertThat(again.job().payload()).contains("1");
+        assertThat(again.job().state()).isEqualTo(JobState.ASSEMBLED);
+        assertThat(store.findByKey("anchor-batch:" + run)).contains(first.job());
+    }
+
+    @Test
+    void aPayloadThatIsNotJsonIsRefusedWithItsCode() {
+        PgJobStore store = new PgJobStore(dataSource);
+        assertThatThrownBy(() -> store.enqueue(new NewJob("anchor-batch", "bad:" + run, "{not json"), t0))
+                .isInstanceOfSatisfying(JobException.class, e -> assertThat(e.code()).isEqualTo(JobException.Code.INVALID_JOB));
+    }
+
+    @Test
+    void aLeaseIsExclusiveUntilItRunsOutAndTheFormerOwnerCanNoLongerMoveTheJob() {
+        PgJobStore a = new PgJobStore(dataSource);
+        PgJobStore b = new PgJobStore(dataSource);
+        Instant future = t0.plus(Duration.ofDays(3650));
+        long id = a.enqueue(new NewJob("echo", "lease:" + run, "{}"), future).job().id();
+        Instant later = future.plusSeconds(1);
+        assertThat(a.claimDue("a-" + run, later, 100, Duration.ofSeconds(30))).extracting(Job::id).contains(id);
+        assertThat(b.claimDue("b-" + run, later.plusSeconds(10), 100, Duration.ofSeconds(30))).extracting(Job::id)
+                .doesNotContain(id);
+        assertThat(b.claimDue("b-" + run, later.plusSeconds(31), 100, Duration.ofSeconds(30))).extracting(Job::id)
+                .contains(id);
+        assertThatThrownBy(() -> a.recordProof(id, "a-" + run, "{}", later.plusSeconds(32)))
+                .isInstanceOfSatisfying(JobException.class, e -> assertThat(e.code()).isEqualTo(JobException.Code.LEASE_LOST));
+        assertThat(b.recordProof(id, "b-" + run, "{\"p\": 1}", later.plusSeconds(32)).state()).isEqualTo(JobState.PROVED);
+    }
+
+    @Test
+    void twoReplicasSharingTheOracleAccountDoFiftyJobsOnceEachWithNoncesWithoutGapOrClash() throws Exception {
+        int jobs = 50;
+        long before = ANVIL.web3j().ethGetTransactionCount(oracle().getAddress(), DefaultBlockParameterName.LATEST).send()
+                .getTransactionCount().longValueExact();
+        PgJobStore enqueuer = new PgJobStore(dataSource);
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            ids.add(enqueuer.enqueue(new NewJob(AnchorBatchJobs.KIND, "two-replicas:" + run + ":" + i,
+                    AnchorBatchJobs.job(100 + i, BigInteger.valueOf(7000 + i)).payload()), Instant.now()).job().id());
+        }
+        Map<Long, List<String>> signedBy = new ConcurrentHashMap<>();
+        List<JobRunner> runners = new ArrayList<>();
+        List<Web3j> clients = new ArrayList<>();
+        try {
+            for (String replica : List.of("replica-a", "replica-b")) {
+                Web3j web3j = Web3j.build(new HttpService(ANVIL.rpcUrl()));
+                clients.add(web3j);
+                JobRunner runner = new JobRunner(new PgJobStore(dataSource),
+                        new Web3jChainClient(web3j, RevertDecoder.forCompiledContracts(), 125, 3,
+                                new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), RandomGenerator.getDefault()),
+                        new TransactionSigner(oracle(), ANVIL.chainId()),
+                        List.of(new AnchorBatchJobs(deployment.address("AnchorRegistry"))),
+                        new JobRunnerSettings(replica + "-" + run, 3, Duration.ofSeconds(30), Duration.ofMillis(50), 1,
+                                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), 5, Duration.ofMinutes(10)),
+                        Clock.systemUTC(), new JobEvents() {
+                            @Override
+                            public void signed(Job job) {
+                                signedBy.computeIfAbsent(job.id(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(replica);
+                            }
+                        });
+                runners.add(runner);
+                runner.start();
+            }
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(ids.stream()
+                    .map(id -> enqueuer.find(id).orElseThrow().state())).containsOnly(JobState.CONFIRMED));
+        } finally {
+            runners.forEach(JobRunner::close);
+            clients.forEach(Web3j::shutdown);
+        }
+        List<Job> done = ids.stream().map(id -> enqueuer.find(id).orElseThrow()).toList();
+        assertThat(signedBy).hasSize(jobs);
+        assertThat(signedBy.values()).allSatisfy(replicas -> assertThat(replicas).hasSize(1));
+        assertThat(done.stream().map(j -> j.transaction().orElseThrow().nonce()).sorted().toList())
+                .containsExactlyElementsOf(LongStream.range(before, before + jobs).boxed().toList());
+        assertThat(done.stream().map(j -> j.transaction().orElseThrow().hash()).distinct()).hasSize(jobs);
+        long after = ANVIL.web3j().ethGetTransactionCount(oracle().getAddress(), DefaultBlockParameterName.LATEST).send()
+                .getTransactionCount().longValueExact();
+        assertThat(after - before).as("transactions of the oracle account on chain").isEqualTo(jobs);
+        for (Job j : done) {
+            SignedTransaction tx = j.transaction().orElseThrow();
+            assertThat(ANVIL.web3j().ethGetTransactionReceipt(tx.hash()).send().getTransactionReceipt())
+                    .hasValueSatisfying(r -> assertThat(r.isStatusOK()).isTrue());
+        }
+        AnchorRegistry registry = AnchorRegistry.load(deployment.address("AnchorRegistry"), ANVIL.web3j(),
+                ChainAssertions.txManager(ANVIL, ANVIL.account(0)), ChainAssertions.GAS);
+        // batchOfRoot (two plain values): web3j's struct decoding of batch() fails under Quarkus' test class loader
+        for (int i = 0; i < jobs; i++) {
+            var anchored = registry.batchOfRoot(BigInteger.valueOf(7000 + i)).send();
+            assertThat(anchored.component1()).isTrue();
+            assertThat(anchored.component2()).isEqualTo(BigInteger.valueOf(100 + i));
+        }
+        assertThat(new PgJobStore(dataSource).nextNonce(oracle().getAddress())).isEqualTo(before + jobs);
+    }
+}
