@@ -393,4 +393,34 @@ public interface GatewaySettings {
          */
         Optional<String> repository();
     }
+
+    /** The oracle's durable jobs (issue 15, ADR 022): anchoring commitment batches on the chain. */
+    Oracle oracle();
+
+    /** Settings of the oracle's job runner ({@code oracle.OracleJobs}). */
+    interface Oracle {
+        /** Whether this replica runs oracle jobs when a chain is configured (jobs are enqueued either way). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Worker threads of this replica's job runner. */
+        @WithDefault("2")
+        int workers();
+
+        /** Blocks (the mining block included) before a job's transaction counts as confirmed. */
+        @WithDefault("1")
+        int confirmations();
+
+        /** Idle wait between claims and between receipt checks. */
+        @WithDefault("500ms")
+        Duration pollInterval();
+
+        /** How long a claimed job belongs to this replica before another may resume it; longer than any step. */
+        @WithDefault("10m")
+        Duration lease();
+
+        /** How often stored transactions are compared with the chain (besides at start). */
+        @WithDefault("1m")
+        Duration reconcileInterval();
+    }
 }

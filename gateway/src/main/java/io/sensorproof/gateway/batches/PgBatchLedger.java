@@ -259,13 +259,17 @@ public final class PgBatchLedger implements BatchLedger {
         String tx = receipt.transactionHash().toLowerCase(java.util.Locale.ROOT);
         String contract = receipt.contract().toLowerCase(java.util.Locale.ROOT);
         String sql = "UPDATE commitment_batches SET state = 'ANCHORED', anchor_tx_hash = ?, anchor_block = ?,"
-                + " anchor_contract = ?, anchored_at = now(), anchor_requested_at = coalesce(anchor_requested_at, now())"
-                + " WHERE id = ? AND state = 'SEALED'";
+                + " anchor_contract = ?, anchored_at = coalesce(anchored_at, now()), anchor_requested_at = coalesce(anchor_requested_at, now())"
+                + " WHERE id = ? AND (state = 'SEALED' OR (anchor_tx_hash = ? AND anchor_contract = ?))";
+        // The same transaction may be recorded again with another block: a local chain that lost its
+        // last blocks mines the re-broadcast signed transaction again (the oracle's reconciliation).
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, tx);
             ps.setLong(2, receipt.blockNumber());
             ps.setString(3, contract);
             ps.setLong(4, batchId);
+            ps.setString(5, tx);
+            ps.setString(6, contract);
             if (ps.executeUpdate() == 1) {
                 return;
             }

@@ -68,6 +68,12 @@ class DocumentedSettingsIT {
         values.put("sensorproof.batches.size", "4096");
         values.put("sensorproof.batches.window", "1m");
         values.put("sensorproof.batches.poll-interval", "1s");
+        values.put("sensorproof.oracle.enabled", "true");
+        values.put("sensorproof.oracle.workers", "2");
+        values.put("sensorproof.oracle.confirmations", "1");
+        values.put("sensorproof.oracle.poll-interval", "500ms");
+        values.put("sensorproof.oracle.lease", "10m");
+        values.put("sensorproof.oracle.reconcile-interval", "1m");
         values.put("sensorproof.coap.enabled", "true");
         values.put("sensorproof.coap.bind-address", "127.0.0.1");
         values.put("sensorproof.coap.port", "0");

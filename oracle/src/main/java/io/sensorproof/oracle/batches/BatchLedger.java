@@ -30,8 +30,9 @@ public interface BatchLedger {
     void anchorRequested(long batchId);
 
     /**
-     * Records the anchor transaction of {@code batchId} (state ANCHORED). The same receipt again is a
-     * no-op.
+     * Records the anchor transaction of {@code batchId} (state ANCHORED). The same transaction again is
+     * recorded with its new block (a local chain that lost its last blocks mines the re-broadcast
+     * transaction again); another transaction is a conflict.
      *
      * @throws BatchException {@link BatchError#UNKNOWN_BATCH}, or {@link BatchError#ANCHOR_CONFLICT}
      *     for a different receipt than the recorded one

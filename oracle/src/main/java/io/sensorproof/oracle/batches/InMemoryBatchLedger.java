@@ -84,10 +84,14 @@ public final class InMemoryBatchLedger implements BatchLedger {
     public synchronized void anchored(long batchId, AnchorReceipt receipt) {
         Objects.requireNonNull(receipt, "receipt");
         Stored s = stored(batchId);
-        if (s.receipt().isPresent() && !s.receipt().get().equals(receipt)) {
+        if (s.receipt().isPresent() && !sameTransaction(s.receipt().get(), receipt)) {
             throw new BatchException(BatchError.ANCHOR_CONFLICT, "batch " + batchId + " is anchored by " + s.receipt().get());
         }
         batches.put(batchId, new Stored(s.batch(), s.content(), s.requested(), Optional.of(receipt)));
+    }
+
+    private static boolean sameTransaction(AnchorReceipt a, AnchorReceipt b) {
+        return a.transactionHash().equalsIgnoreCase(b.transactionHash()) && a.contract().equalsIgnoreCase(b.contract());
     }
 
     /** Where {@code key} is, if a batch took it. */

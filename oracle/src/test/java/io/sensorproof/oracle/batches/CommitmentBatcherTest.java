@@ -148,6 +148,9 @@ class CommitmentBatcherTest {
         ledger.anchored(1, receipt);
         ledger.anchored(1, receipt);
         assertThat(ledger.receipt(1)).contains(receipt);
+        AnchorReceipt remined = new AnchorReceipt(receipt.transactionHash(), 14, receipt.contract());
+        ledger.anchored(1, remined);
+        assertThat(ledger.receipt(1)).as("the same transaction mined again after the chain lost blocks").contains(remined);
         assertThatThrownBy(() -> ledger.anchored(1, new AnchorReceipt("0x" + "cd".repeat(32), 12, "0x" + "12".repeat(20))))
                 .isInstanceOfSatisfying(BatchException.class, e -> assertThat(e.code()).isEqualTo(BatchError.ANCHOR_CONFLICT));
         assertThatThrownBy(() -> ledger.anchored(9, receipt))
