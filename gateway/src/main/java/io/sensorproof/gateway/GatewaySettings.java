@@ -415,8 +415,12 @@ public interface GatewaySettings {
         @WithDefault("500ms")
         Duration pollInterval();
 
-        /** How long a claimed job belongs to this replica before another may resume it; longer than any step. */
-        @WithDefault("10m")
+        /**
+         * How long a claimed job belongs to this replica before another may resume it, also this replica
+         * after a restart (its owner name changes): a crashed replica's claimed jobs wait this long. Not
+         * renewed, so longer than any one step (sending and confirming an anchor takes seconds).
+         */
+        @WithDefault("2m")
         Duration lease();
 
         /** How often stored transactions are compared with the chain (besides at start). */

@@ -34,7 +34,8 @@ import org.web3j.tx.gas.DefaultGasProvider;
  * (issue 15): stored readings are sealed into a batch, the batch's "anchor batch" job sends
  * {@code AnchorRegistry.anchorBatch} with the oracle account, and the confirmed receipt is recorded on
  * the batch. Then the gateway is killed with SIGKILL right after a second batch was handed to the
- * jobs: after the restart every batch is anchored, the registry finds each root under its batch id,
+ * jobs and its job claimed (the killed runner's lease must run out before the restarted gateway resumes
+ * it): after the restart every batch is anchored, the registry finds each root under its batch id,
  * and the oracle account has sent exactly one transaction per batch (its nonce counts them).
  */
 class BatchAnchoringIT {
@@ -54,6 +55,8 @@ class BatchAnchoringIT {
         env.put("SENSORPROOF_BATCHES_WINDOW", "1s");
         env.put("SENSORPROOF_BATCHES_POLL_INTERVAL", "200ms");
         env.put("SENSORPROOF_ORACLE_POLL_INTERVAL", "200ms");
+        // a job the killed gateway had claimed is resumed once its lease has run out
+        env.put("SENSORPROOF_ORACLE_LEASE", "10s");
         MessageRows db = new MessageRows(ports.jdbcUrl());
         GatewayProcess first = null;
         GatewayProcess second = null;
@@ -70,14 +73,16 @@ class BatchAnchoringIT {
             try (Connection c = db.connect()) {
                 storeMessage(c, 1, 5);
             }
-            // the second batch is sealed and handed to the jobs; kill the gateway before or while it is sent
+            // the second batch is sealed and its job claimed by the runner (leased, or already signed):
+            // kill the gateway while it holds the job, so the restarted gateway must resume it
             await().atMost(Duration.ofSeconds(60)).until(() -> handedOver(db) == 2);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> claimed(db, 2));
             first.kill9();
             GatewayProcess.killLeftovers(dataDir);
 
             second = GatewayProcess.start("gateway run 2", dataDir, http, env, Map.of(), root.resolve("run2.log"));
             second.awaitReady(READY);
-            await().atMost(Duration.ofSeconds(90)).until(() -> anchored(db).size() == 2);
+            await().atMost(Duration.ofSeconds(120)).until(() -> anchored(db).size() == 2);
 
             Map<Long, String[]> batches = anchored(db);
             Deployment deployment = Deployment.read(dataDir.resolve("chain").resolve("chain.json"));
@@ -123,6 +128,18 @@ class BatchAnchoringIT {
             }
         }
         return rows;
+    }
+
+    private static boolean claimed(MessageRows db, long batchId) throws Exception {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM oracle_jobs WHERE idempotency_key = ?"
+                        + " AND (lease_owner IS NOT NULL OR state IN ('SUBMITTED', 'CONFIRMED'))")) {
+            ps.setString(1, "anchor-batch:" + batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) == 1;
+            }
+        }
     }
 
     private static long handedOver(MessageRows db) throws Exception {

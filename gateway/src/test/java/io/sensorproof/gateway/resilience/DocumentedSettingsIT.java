@@ -72,7 +72,7 @@ class DocumentedSettingsIT {
         values.put("sensorproof.oracle.workers", "2");
         values.put("sensorproof.oracle.confirmations", "1");
         values.put("sensorproof.oracle.poll-interval", "500ms");
-        values.put("sensorproof.oracle.lease", "10m");
+        values.put("sensorproof.oracle.lease", "2m");
         values.put("sensorproof.oracle.reconcile-interval", "1m");
         values.put("sensorproof.coap.enabled", "true");
         values.put("sensorproof.coap.bind-address", "127.0.0.1");
