@@ -62,8 +62,9 @@ final class StandaloneChain {
                 local.blockTime(), local.stateInterval(), Duration.ofSeconds(60)));
         Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
         try {
-            LocalDeployment.Result result = LocalDeployment.ensure(web3j, config.deploymentFile(),
-                    local.challengeWindow().toSeconds(), line -> LOG.info("local chain: " + line));
+            // instant mining while deploying (each transaction waits for its receipt), then the block time again
+            LocalDeployment.Result result = anvil.withInstantMining(() -> LocalDeployment.ensure(web3j,
+                    config.deploymentFile(), local.challengeWindow().toSeconds(), line -> LOG.info("local chain: " + line)));
             if (result.outcome() == LocalDeployment.Outcome.REDEPLOYED_STATE_LOST) {
                 LOG.error("LOCAL CHAIN STATE LOST: " + String.join("; ", result.differences())
                         + ". Everything anchored, frozen or minted on it is gone. The contracts were deployed again"

@@ -108,6 +108,31 @@ class LocalChainIT {
         }
     }
 
+    @Test
+    void deploysWithInstantMiningThenMinesOnTheBlockTimeAgain() throws Exception {
+        Path state = dir.resolve("chain");
+        try (AnvilProcess anvil = AnvilProcess.start(options(state))) {
+            Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
+            long before = blockNumber(web3j);
+            LocalDeployment.Result deployed = anvil.withInstantMining(
+                    () -> LocalDeployment.ensure(web3j, state.resolve("chain.json"), 3600, line -> { }));
+            assertThat(deployed.outcome()).isEqualTo(LocalDeployment.Outcome.DEPLOYED);
+            long after = blockNumber(web3j);
+            // every deployment transaction in a block of its own, mined at once (not one per second)
+            long sent = web3j.ethGetTransactionCount(LocalDeployment.address(LocalDeployment.DEPLOYER_ACCOUNT),
+                    DefaultBlockParameterName.LATEST).send().getTransactionCount().longValueExact();
+            assertThat(after - before).as("blocks mined during the deployment").isGreaterThanOrEqualTo(sent);
+            // interval mining again: blocks keep coming without transactions (automine alone would mine none)
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> blockNumber(web3j) >= after + 2);
+            web3j.shutdown();
+        }
+    }
+
+    private static long blockNumber(Web3j web3j) throws IOException {
+        return web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
+    }
+
     private static AnvilProcess.Options options(Path state) throws IOException {
         return new AnvilProcess.Options(AnvilBinary.locate(LocalChainIT.class), state, "127.0.0.1", freePort(), 31337, 1, 1,
                 Duration.ofSeconds(60));
