@@ -56,6 +56,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,6 +118,11 @@ class BatchAuditIT extends TenancyTestSupport {
         audits.useChain(new Web3jAnchoredBatches(ANVIL.web3j(), registry()));
     }
 
+    @AfterEach
+    void backToTheConfiguredChain() {
+        audits.useChain(null);
+    }
+
     private static Credentials oracle() {
         return ANVIL.account(3);
     }
@@ -136,6 +142,7 @@ class BatchAuditIT extends TenancyTestSupport {
         assertThat(report.getString("chain.registry")).isEqualTo(registry());
         assertThat(meters.counter("sensorproof.audits.batches", "outcome", "clean").count()).isEqualTo(cleanBefore + 1);
         assertThat(audit(OperatorKey.bootstrap(), batchId).getBoolean("clean")).isTrue();
+        assertThat(new Web3jAnchoredBatches(ANVIL.web3j(), registry()).batchOfRoot(storedRoot(batchId))).contains(batchId);
 
         Cli cli = cli(batchId);
         assertThat(cli.status()).as(cli.out()).isEqualTo(AuditBatchCommand.CLEAN);
@@ -220,6 +227,10 @@ class BatchAuditIT extends TenancyTestSupport {
     void aBatchedMessageCannotBeDeletedOrTruncatedAwayAndUnanchoredOrUnknownBatchesAreNotAudited() throws Exception {
         String device = device();
         long batchId = sealedBatchOf(device);
+        // the registry read on the real chain: a batch not anchored reverts BatchNotAnchored, read as "none"
+        Web3jAnchoredBatches onChain = new Web3jAnchoredBatches(ANVIL.web3j(), registry());
+        assertThat(onChain.batch(batchId)).isEmpty();
+        assertThat(onChain.batchOfRoot(storedRoot(batchId))).isEmpty();
         as(world.regulatorKey).get("/api/v1/batches/" + batchId + "/audit").then().statusCode(409)
                 .body("code", org.hamcrest.Matchers.equalTo(BatchAudits.BATCH_NOT_ANCHORED));
         as(world.regulatorKey).get("/api/v1/batches/999999999/audit-bundle").then().statusCode(404)

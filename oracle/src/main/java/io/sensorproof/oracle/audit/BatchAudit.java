@@ -88,7 +88,10 @@ public final class BatchAudit {
                 return List.of();
             }
         };
-        AuditReport core = Audit.audit(AnchoredSet.batch(slots, leaves, anchoredRoot), bundle::message, bundle::spkis,
+        Map<String, byte[]> raws = new HashMap<>();
+        bundle.messages().forEach(msg -> raws.put(msg.deviceId() + "/" + msg.boot() + "/" + msg.seq(), msg.cose()));
+        AuditReport core = Audit.audit(AnchoredSet.batch(slots, leaves, anchoredRoot),
+                (device, boot, seq) -> Optional.ofNullable(raws.get(device + "/" + boot + "/" + seq)), bundle::spkis,
                 storedReadings);
 
         List<AuditFinding> findings = new ArrayList<>(chainFindings);
@@ -106,14 +109,20 @@ public final class BatchAudit {
     private static Optional<long[]> signedTimes(AuditBundle bundle) {
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
+        // one signature check per message, not per member (a message carries up to 256 readings)
+        Map<String, Optional<List<SignedReading>>> byMessage = new HashMap<>();
+        Map<String, byte[]> raws = new HashMap<>();
+        bundle.messages().forEach(msg -> raws.put(msg.deviceId() + "/" + msg.boot() + "/" + msg.seq(), msg.cose()));
         for (AuditBundle.Member m : bundle.members()) {
             ReadingKey key = m.key();
-            Optional<byte[]> raw = bundle.message(key.deviceId(), key.boot(), key.seq());
-            if (raw.isEmpty()) {
+            String id = key.deviceId() + "/" + key.boot() + "/" + key.seq();
+            byte[] raw = raws.get(id);
+            if (raw == null) {
                 return Optional.empty();
             }
-            Optional<SignedReading> signed = verified(raw.get(), bundle.spkis(key.deviceId())).flatMap(records ->
-                    key.recordIndex() < records.size() ? Optional.of(records.get(key.recordIndex())) : Optional.empty());
+            Optional<SignedReading> signed = byMessage.computeIfAbsent(id, k -> verified(raw, bundle.spkis(key.deviceId())))
+                    .flatMap(records -> key.recordIndex() < records.size() ? Optional.of(records.get(key.recordIndex()))
+                            : Optional.empty());
             if (signed.isEmpty()) {
                 return Optional.empty();
             }
