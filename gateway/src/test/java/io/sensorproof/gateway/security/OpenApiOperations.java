@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.restassured.response.Response;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -127,12 +128,21 @@ final class OpenApiOperations {
                 case "api-keys" -> String.valueOf(world.victimFactoryKeyId);
                 case "quarantine" -> String.valueOf(world.victimQuarantineId);
                 case "webhooks" -> world.victimWebhookId;
+                case "batches" -> String.valueOf(victimBatchId());
                 default -> fail("no id of the victim tenant known for {id} after '" + previous + "' in " + op
                         + "; teach OpenApiOperations.pathValue");
             };
             default -> fail("no id of the victim tenant known for path parameter {" + name + "} in " + op
                     + "; teach OpenApiOperations.pathValue");
         };
+    }
+
+    private long victimBatchId() {
+        try {
+            return world.victimBatchId();
+        } catch (SQLException e) {
+            throw new IllegalStateException("sealing the victim's batch", e);
+        }
     }
 
     private static boolean takesQueryParameter(Operation op, String name) {

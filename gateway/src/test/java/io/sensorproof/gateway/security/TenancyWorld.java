@@ -1,10 +1,12 @@
 package io.sensorproof.gateway.security;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
+import io.sensorproof.gateway.batches.PgBatchLedger;
 import io.sensorproof.gateway.core.AcceptedMessage;
 import io.sensorproof.gateway.core.AcceptedReading;
 import io.sensorproof.gateway.core.ConflictAlert;
@@ -21,6 +23,10 @@ import io.sensorproof.gateway.core.StatusSink;
 import io.sensorproof.gateway.core.collateral.AlertChange;
 import io.sensorproof.gateway.core.collateral.CollateralAlerts;
 import io.sensorproof.gateway.core.collateral.ReadingKey;
+import io.sensorproof.oracle.batches.AnchorReceipt;
+import io.sensorproof.oracle.batches.BatchPolicy;
+import io.sensorproof.oracle.batches.CommitmentBatcher;
+import io.sensorproof.oracle.batches.InMemoryBatchAnchoring;
 import io.sensorproof.protocol.ErrorCode;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
@@ -37,6 +43,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -97,6 +105,8 @@ public final class TenancyWorld {
     public final long seq = 7;
 
     private final Map<String, SigningKey> deviceKeys = new HashMap<>();
+    private DataSource db;
+    private Long victimBatchId;
 
     private TenancyWorld(String prefix) {
         marker = prefix + "victim";
@@ -202,6 +212,7 @@ public final class TenancyWorld {
             ps.setBytes(3, "{}".getBytes(StandardCharsets.UTF_8));
             ps.executeUpdate();
         }
+        w.db = db;
         return w;
     }
 
@@ -247,6 +258,40 @@ public final class TenancyWorld {
     }
 
     /** A really signed message of one temperature reading, as the pipeline hands it to the store. */
+    /**
+     * The id of an anchored commitment batch holding the victim's stored reading (boot, seq, 0), made
+     * on first use: whatever is pending is sealed with the ledger (the world's readings among it) and
+     * the batch is recorded as anchored with a fixed receipt (the same for every world, so a batch
+     * shared by two worlds is recorded once). Only the batch endpoints' probes pay for the sealing.
+     */
+    public synchronized long victimBatchId() throws SQLException {
+        if (victimBatchId == null) {
+            PgBatchLedger ledger = new PgBatchLedger(db);
+            CommitmentBatcher batcher = new CommitmentBatcher(ledger, new BatchPolicy(4096, Duration.ofMinutes(1)),
+                    new InMemoryBatchAnchoring(), Clock.offset(Clock.systemUTC(), Duration.ofMinutes(2)));
+            await("the victim's reading sealed").atMost(Duration.ofSeconds(300)).until(() -> {
+                batcher.sealDue();
+                return batchOfVictimReading().isPresent();
+            });
+            long id = batchOfVictimReading().orElseThrow();
+            ledger.anchored(id, new AnchorReceipt("0x" + "7e".repeat(32), 1, "0x" + "7e".repeat(20)));
+            victimBatchId = id;
+        }
+        return victimBatchId;
+    }
+
+    private Optional<Long> batchOfVictimReading() throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT batch_id FROM batch_members WHERE device_id = ? AND boot = ? AND seq = ? AND record_index = 0")) {
+            ps.setString(1, victimDevice);
+            ps.setLong(2, boot);
+            ps.setLong(3, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
     private AcceptedMessage message(String tenant, String device, long boot, long seq, Instant receivedAt) {
         Instant deviceTime = receivedAt.minusMillis(500);
         // one reading time per (boot, seq): the store keeps one reading per device, quantity and time

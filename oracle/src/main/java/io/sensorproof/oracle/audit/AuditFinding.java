@@ -29,7 +29,18 @@ public record AuditFinding(Kind kind, Optional<ReadingKey> key, String detail) {
         /** The root of the signed records' leaves is not the root on chain. */
         ROOT_MISMATCH,
         /** A stored reading of the claim's device and quantity inside its window is not in the claim tree. */
-        MISSING_FROM_CLAIM
+        MISSING_FROM_CLAIM,
+        /** The chain holds no batch under the batch's id (or the registry consulted is not the recorded one). */
+        CHAIN_BATCH_MISSING,
+        /** A field of the batch as the chain holds it (root, reading count, times, block) differs from the recorded one. */
+        CHAIN_MISMATCH,
+        /** The batch's recorded first or last reading time is not that of its signed records. */
+        BATCH_TIMES_MISMATCH,
+        /**
+         * A stored reading of the claim's device and quantity inside its window that is not in the claim
+         * tree but was stored after the claim's window was settled (ADR 023): late, not left out.
+         */
+        LATE_READING
     }
 
     public AuditFinding {
