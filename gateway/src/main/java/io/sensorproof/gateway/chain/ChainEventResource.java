@@ -3,7 +3,6 @@ package io.sensorproof.gateway.chain;
 import io.sensorproof.gateway.api.Page;
 import io.sensorproof.gateway.api.QueryParameters;
 import io.sensorproof.gateway.chain.ChainViews.ChainEventView;
-import io.sensorproof.gateway.chain.ChainViews.FacilityCredits;
 import io.sensorproof.gateway.lots.LotPolicy;
 import io.sensorproof.gateway.security.Access;
 import jakarta.ws.rs.GET;
@@ -19,12 +18,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * What the chain says about lots and emissions facilities (issue 15, ADR 026): a lot's contract events and
- * an emissions facility's credits per period, as the chain-event follower read them. Readers as for lots
- * and facilities ({@link LotPolicy#visibleTo}: operator and regulator keys everything, factory, bank and
- * exchange keys their own tenant's).
+ * A lot's contract events as the chain-event follower read them (issue 15, ADR 026). Readers as for lots
+ * ({@link LotPolicy#visibleTo}: operator and regulator keys everything, the lot's factory and bank keys).
+ * A class of its own path: JAX-RS picks the resource class by its longest matching path and never falls
+ * back to another class, so under {@code /api/v1} the lots resource would answer 404.
  */
-@Path("/api/v1")
+@Path("/api/v1/lots/{lotId}/chain-events")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "chain")
 public class ChainEventResource {
@@ -39,7 +38,6 @@ public class ChainEventResource {
     }
 
     @GET
-    @Path("/lots/{lotId}/chain-events")
     @Operation(summary = "The events of the lot's on-chain CollateralFinancing facility as read from the chain (created,"
             + " accepted, terms, drawdowns, repayments, frozen, unfrozen), oldest first, paged; removed = the chain no longer"
             + " has its block. Empty until the lot is linked. 404 LOT_NOT_FOUND also for a lot of other tenants")
@@ -57,15 +55,5 @@ public class ChainEventResource {
         }).orElse(0L);
         return Page.of(reads.lotEvents(id, visible, after, max + 1), max,
                 last -> QueryParameters.encodeCursor(CURSOR_KIND, last.id()));
-    }
-
-    @GET
-    @Path("/emission-facilities/{facilityId}/credits")
-    @Operation(summary = "The facility's credits per period as the chain says: state (OPEN, CLOSED, VOIDED, MINTED), units"
-            + " minted, held and retired, with the close, void reason, mint transaction, holders and retirements. 404"
-            + " EMISSION_FACILITY_NOT_FOUND also for a facility of other tenants")
-    public FacilityCredits credits(@Context SecurityContext security, @PathParam("facilityId") String facilityId) {
-        Optional<String> visible = LotPolicy.visibleTo(access.caller(security));
-        return reads.credits(QueryParameters.longValue("facilityId", facilityId, 1, Long.MAX_VALUE), visible);
     }
 }
