@@ -354,6 +354,28 @@ public interface GatewaySettings {
             /** Path of the anvil binary; default the npm package under the repository's node_modules. */
             Optional<String> anvil();
         }
+
+        /** Reading the deployed contracts' events back (chain.ChainEventFollower, ADR 026). */
+        Events events();
+
+        /** Settings of the chain-event follower. */
+        interface Events {
+            /** Whether this replica follows the contracts' events when a chain is configured (one replica at a time does). */
+            @WithDefault("true")
+            boolean enabled();
+
+            /** Pause between follower steps once it has caught up with the chain. */
+            @WithDefault("2s")
+            Duration interval();
+
+            /** Blocks (the block itself included) before its events are read; 1 = the head. */
+            @WithDefault("1")
+            int confirmations();
+
+            /** Most blocks per eth_getLogs request (halved while the node refuses a range as too large). */
+            @WithDefault("1000")
+            int maxBlockRange();
+        }
     }
 
     /** The prover workers (zk-circuits' {@code ProverClient}): Node.js processes running zokrates-js. */

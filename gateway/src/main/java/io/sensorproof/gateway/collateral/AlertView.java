@@ -13,10 +13,12 @@ import java.util.List;
  * acknowledged (API key id) and resolved it, and when. A TAMPERING alert's evidence is in
  * {@code messages}: the refused messages (kind, kid, boot, seq, content digest, receive time) that are
  * kept in quarantine; its first and last out-of-range times are the first and last evidence's.
+ * {@code chain} is the lot's on-chain facility as the chain's events say (state, freeze with its transaction,
+ * last unfreeze with the bank's reason; ADR 026), null while the lot is unlinked or nothing was read.
  */
 public record AlertView(long id, long lotId, String factoryTenant, String bankTenant, String deviceId, String quantity,
         String rule, String state, Instant firstOutOfRangeAt, Instant lastOutOfRangeAt, Instant runFirstAt,
         Instant runLastAt, List<ReadingKey> evidence, Instant openedAt, String openedBy, Instant updatedAt,
         Instant acknowledgedAt, Long acknowledgedBy, Instant resolvedAt, String resolvedBy,
-        List<MessageEvidence> messages) {
+        List<MessageEvidence> messages, com.fasterxml.jackson.databind.JsonNode chain) {
 }

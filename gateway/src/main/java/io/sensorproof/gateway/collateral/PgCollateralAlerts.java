@@ -63,7 +63,8 @@ public class PgCollateralAlerts implements CollateralAlerts {
 
     static final String SELECT = "SELECT a.id, a.lot_id, l.factory_tenant_id, l.bank_tenant_id, a.device_id, a.quantity,"
             + " a.rule, a.state, a.first_out_of_range, a.last_out_of_range, a.run_first, a.run_last, a.evidence::text AS evidence,"
-            + " a.messages::text AS messages, a.opened_at, a.opened_by, a.updated_at, a.acknowledged_at, a.acknowledged_by, a.resolved_at, a.resolved_by"
+            + " a.messages::text AS messages, a.opened_at, a.opened_by, a.updated_at, a.acknowledged_at, a.acknowledged_by, a.resolved_at, a.resolved_by,"
+            + " (SELECT cf.view::text FROM chain_collateral_facilities cf WHERE cf.facility_id = l.chain_facility_id) AS chain"
             + " FROM collateral_alerts a JOIN lots l ON l.id = a.lot_id";
     static final String VISIBLE = "($V::text IS NULL OR l.factory_tenant_id = $V OR l.bank_tenant_id = $V)";
     private static final TypeReference<List<ReadingKey>> EVIDENCE = new TypeReference<>() { };
@@ -300,9 +301,11 @@ public class PgCollateralAlerts implements CollateralAlerts {
     private AlertView view(Row row) {
         List<ReadingKey> evidence;
         List<MessageEvidence> messages;
+        com.fasterxml.jackson.databind.JsonNode chain;
         try {
             evidence = json.readValue(row.getString("evidence"), EVIDENCE);
             messages = json.readValue(row.getString("messages"), MESSAGES);
+            chain = row.getString("chain") == null ? null : json.readTree(row.getString("chain"));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("collateral_alerts.evidence does not map", e);
         }
@@ -314,7 +317,7 @@ public class PgCollateralAlerts implements CollateralAlerts {
                 instant(row.getOffsetDateTime("run_last")), evidence, instant(row.getOffsetDateTime("opened_at")),
                 row.getString("opened_by"), instant(row.getOffsetDateTime("updated_at")),
                 instant(row.getOffsetDateTime("acknowledged_at")), row.getLong("acknowledged_by"),
-                instant(row.getOffsetDateTime("resolved_at")), row.getString("resolved_by"), messages);
+                instant(row.getOffsetDateTime("resolved_at")), row.getString("resolved_by"), messages, chain);
     }
 
     private static <T> List<T> merge(List<T> current, List<T> added) {

@@ -33,11 +33,14 @@ public final class LotViews {
 
     /**
      * A lot: {@code terms} empty until the bank sets them ({@code termsVersion} 0), {@code chainFacilityId}
-     * (decimal uint256) null until the oracle links it, {@code closedAt} null while open.
+     * (decimal uint256) null until the oracle links it, {@code closedAt} null while open. {@code chain} is the
+     * linked facility as the chain's events say (ADR 026: state PROPOSED/ACTIVE/FROZEN, lastChange with its
+     * transaction and block, the freeze with its run-claim ids, the last unfreeze with the bank's reason),
+     * null until the follower has read an event of it.
      */
     public record LotView(long id, String tenant, String siteId, String bank, String name, List<String> deviceIds,
             String chainFacilityId, List<WatchView> terms, int termsVersion, Instant termsSetAt, Instant createdAt,
-            Instant closedAt, boolean open) {
+            Instant closedAt, boolean open, com.fasterxml.jackson.databind.JsonNode chain) {
     }
 
     /** Body of a lot creation (factory or operator key): no terms, those are the bank's. */
@@ -61,10 +64,13 @@ public final class LotViews {
         }
     }
 
-    /** An emissions facility with its verifier's terms. */
+    /**
+     * An emissions facility with its verifier's terms; {@code chainPeriods} its periods as the chain's events
+     * say (state, close, void, mint, units held and retired; ADR 026), null until there are any.
+     */
     public record FacilityView(long id, String tenant, String exchange, String name, List<String> deviceIds,
             String chainFacilityId, long baselineKg, String calendar, long maxGapMs, long substituteRateKgPerHour,
-            int termsVersion, Instant termsSetAt, Instant createdAt) {
+            int termsVersion, Instant termsSetAt, Instant createdAt, com.fasterxml.jackson.databind.JsonNode chainPeriods) {
     }
 
     /** Body of an emissions facility creation (operator key). */

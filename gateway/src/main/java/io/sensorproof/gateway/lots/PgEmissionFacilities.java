@@ -33,8 +33,11 @@ public class PgEmissionFacilities {
             + " f.chain_facility_id::text AS chain_facility_id, f.baseline_kg, f.calendar, f.max_gap_ms,"
             + " f.substitute_rate_kg_per_hour, f.terms_version, f.terms_set_at, f.created_at,"
             + " (SELECT array_agg(d.device_id ORDER BY d.device_id) FROM emission_facility_devices d"
-            + " WHERE d.facility_id = f.id) AS devices FROM emission_facilities f";
+            + " WHERE d.facility_id = f.id) AS devices,"
+            + " (SELECT json_agg(cp.view ORDER BY cp.period_id)::text FROM chain_carbon_periods cp"
+            + " WHERE cp.facility_id = f.chain_facility_id) AS chain_periods FROM emission_facilities f";
     static final String VISIBLE = "($V::text IS NULL OR f.factory_tenant_id = $V OR f.exchange_tenant_id = $V)";
+    private static final com.fasterxml.jackson.databind.ObjectMapper PERIODS_READER = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final Pool pool;
     private final AuditLog audit;
@@ -124,7 +127,20 @@ public class PgEmissionFacilities {
                 row.getString("name"), devices == null ? List.of() : List.of(devices), row.getString("chain_facility_id"),
                 row.getLong("baseline_kg"), row.getString("calendar"), row.getLong("max_gap_ms"),
                 row.getLong("substitute_rate_kg_per_hour"), row.getInteger("terms_version"),
-                PgLots.instant(row.getOffsetDateTime("terms_set_at")), PgLots.instant(row.getOffsetDateTime("created_at")));
+                PgLots.instant(row.getOffsetDateTime("terms_set_at")), PgLots.instant(row.getOffsetDateTime("created_at")),
+                chainPeriods(row.getString("chain_periods")));
+    }
+
+    /** The periods of the linked CarbonCredit facility as the chain says (chain.PgChainEvents), or null. */
+    private static com.fasterxml.jackson.databind.JsonNode chainPeriods(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return PERIODS_READER.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new java.io.UncheckedIOException("chain_carbon_periods.view is not JSON", e);
+        }
     }
 
     private static Map<String, Object> detail(EmissionsTerms terms, Map<String, Object> more) {

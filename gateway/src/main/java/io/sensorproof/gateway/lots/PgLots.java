@@ -53,7 +53,8 @@ public class PgLots {
             + " (SELECT array_agg(d.device_id ORDER BY d.device_id) FROM lot_devices d WHERE d.lot_id = l.id) AS devices,"
             + " (SELECT json_agg(json_build_object('quantity', w.quantity, 'lo', w.lo, 'hi', w.hi, 'minDurationMs',"
             + " w.min_duration_ms, 'maxGapMs', w.max_gap_ms, 'samplingIntervalMs', w.sampling_interval_ms, 'maxAgeMs',"
-            + " w.max_age_ms, 'k', w.k) ORDER BY w.quantity)::text FROM lot_watches w WHERE w.lot_id = l.id) AS watches"
+            + " w.max_age_ms, 'k', w.k) ORDER BY w.quantity)::text FROM lot_watches w WHERE w.lot_id = l.id) AS watches,"
+            + " (SELECT cf.view::text FROM chain_collateral_facilities cf WHERE cf.facility_id = l.chain_facility_id) AS chain"
             + " FROM lots l";
     static final String VISIBLE = "($V::text IS NULL OR l.factory_tenant_id = $V OR l.bank_tenant_id = $V)";
 
@@ -317,7 +318,19 @@ public class PgLots {
                 row.getString("bank_tenant_id"), row.getString("name"), devices == null ? List.of() : List.of(devices),
                 row.getString("chain_facility_id"), watches, row.getInteger("terms_version"),
                 instant(row.getOffsetDateTime("terms_set_at")), instant(row.getOffsetDateTime("created_at")), closed,
-                closed == null);
+                closed == null, chain(row.getString("chain")));
+    }
+
+    /** The linked facility's state as the chain says (chain.PgChainEvents' projection), or null. */
+    private com.fasterxml.jackson.databind.JsonNode chain(String view) {
+        if (view == null) {
+            return null;
+        }
+        try {
+            return json.readTree(view);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("chain_collateral_facilities.view is not JSON", e);
+        }
     }
 
     static Instant instant(OffsetDateTime time) {

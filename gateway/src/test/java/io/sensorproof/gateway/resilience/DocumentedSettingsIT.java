@@ -105,6 +105,10 @@ class DocumentedSettingsIT {
         values.put("sensorproof.chain.local.state-interval", "2");
         values.put("sensorproof.chain.local.challenge-window", "7d");
         values.put("sensorproof.chain.local.anvil", "");
+        values.put("sensorproof.chain.events.enabled", "true");
+        values.put("sensorproof.chain.events.interval", "2s");
+        values.put("sensorproof.chain.events.confirmations", "1");
+        values.put("sensorproof.chain.events.max-block-range", "1000");
         values.put("sensorproof.prover.enabled", "false");
         values.put("sensorproof.prover.workers", "2");
         values.put("sensorproof.prover.queue-capacity", "16");
