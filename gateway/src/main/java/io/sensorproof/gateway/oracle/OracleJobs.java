@@ -15,6 +15,11 @@ import io.sensorproof.oracle.jobs.JobRunner;
 import io.sensorproof.oracle.jobs.JobRunnerSettings;
 import io.sensorproof.oracle.jobs.JobStore;
 import io.sensorproof.oracle.jobs.kinds.AnchorBatchHandler;
+import io.sensorproof.oracle.jobs.kinds.ClosePeriodHandler;
+import io.sensorproof.oracle.jobs.kinds.EmissionsClaimHandler;
+import io.sensorproof.oracle.jobs.kinds.MintHandler;
+import io.sensorproof.oracle.jobs.kinds.SubmitClaimHandler;
+import io.sensorproof.zk.claims.ProofRequest;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -47,6 +52,9 @@ public class OracleJobs implements BatchAnchoring {
     @Inject
     ChainConnection chain;
 
+    @Inject
+    ProverPool prover;
+
     private volatile JobStore store;
     private volatile JobRunner runner;
 
@@ -67,11 +75,24 @@ public class OracleJobs implements BatchAnchoring {
         String registry = chain.address("AnchorRegistry");
         JobRunner r = new JobRunner(store(), Web3jChainClient.withDefaults(chain.web3j()),
                 new TransactionSigner(chain.oracleCredentials(), chain.chainId()),
-                List.of(new AnchorBatchHandler(registry, new PgBatchLedger(dataSource))),
+                List.of(new AnchorBatchHandler(registry, new PgBatchLedger(dataSource)),
+                        new EmissionsClaimHandler(registry, this::proveEmissions),
+                        new SubmitClaimHandler(chain.address("CarbonCredit")), new ClosePeriodHandler(chain.address("CarbonCredit")),
+                        new MintHandler(chain.address("CarbonCredit"))),
                 runnerSettings, Clock.systemUTC(), JobEvents.NONE);
         r.start();
         runner = r;
         LOG.infof("oracle jobs: %d workers, %d confirmation(s), anchoring on %s", o.workers(), o.confirmations(), registry);
+    }
+
+    /** The emissions claim kind's prover: the gateway's prover pool (its result is already checked by the Java verifier). */
+    private String proveEmissions(ProofRequest request) {
+        try {
+            return prover.prove(request).proofJson();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while proving", e);
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
