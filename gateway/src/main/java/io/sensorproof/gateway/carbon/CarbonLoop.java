@@ -77,6 +77,7 @@ public class CarbonLoop {
     private final OracleJobs jobs;
     private final MeterRegistry meters;
     private final Counter failedRounds;
+    private final Counter rounds;
     private final Clock clock = Clock.systemUTC();
     private volatile PgCarbon store;
     private volatile CarbonChain carbon;
@@ -91,6 +92,8 @@ public class CarbonLoop {
         this.jobs = jobs;
         this.meters = meters;
         this.failedRounds = Counter.builder("sensorproof.carbon.rounds.failed").description("carbon loop rounds that failed")
+                .register(meters);
+        this.rounds = Counter.builder("sensorproof.carbon.rounds").description("carbon loop rounds run (failed ones included)")
                 .register(meters);
     }
 
@@ -122,6 +125,7 @@ public class CarbonLoop {
 
     /** One round over every linked facility; runs on the loop's thread. */
     void round() {
+        rounds.increment();
         try {
             for (LinkedFacility f : store.linkedFacilities()) {
                 trackNewPeriods(f);
