@@ -99,8 +99,10 @@ public class CarbonLoop {
 
     void start(@Observes @Priority(3100) StartupEvent event) {
         GatewaySettings.Oracle o = settings.oracle();
-        if (!o.enabled() || o.carbonInterval().isZero() || !chain.configured()) {
-            LOG.info("carbon loop is off on this replica (needs sensorproof.oracle.enabled, a chain and a carbon-interval above 0)");
+        if (!o.enabled() || o.carbonInterval().isZero() || !chain.configured()
+                || !chain.deployment().contracts().containsKey("CarbonCredit")) {
+            LOG.info("carbon loop is off on this replica (needs sensorproof.oracle.enabled, a chain with a CarbonCredit and a"
+                    + " carbon-interval above 0)");
             return;
         }
         store = new PgCarbon(dataSource);
