@@ -448,5 +448,19 @@ public interface GatewaySettings {
         /** How often stored transactions are compared with the chain (besides at start). */
         @WithDefault("1m")
         Duration reconcileInterval();
+
+        /**
+         * How long after a claim window's last reading arrived a hole in the device's message ids no longer
+         * holds the claim back (ADR 023, {@code SettlementRule}).
+         */
+        @WithDefault("2m")
+        Duration settleWait();
+
+        /**
+         * How often the carbon loop plans, submits, closes and mints the linked emissions facilities' periods
+         * (ADR 025); 0 switches the loop off on this replica.
+         */
+        @WithDefault("10s")
+        Duration carbonInterval();
     }
 }

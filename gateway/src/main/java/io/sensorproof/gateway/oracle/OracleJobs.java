@@ -11,10 +11,16 @@ import io.sensorproof.oracle.chain.Backoff;
 import io.sensorproof.oracle.chain.TransactionSigner;
 import io.sensorproof.oracle.chain.Web3jChainClient;
 import io.sensorproof.oracle.jobs.JobEvents;
+import io.sensorproof.oracle.jobs.JobHandler;
 import io.sensorproof.oracle.jobs.JobRunner;
 import io.sensorproof.oracle.jobs.JobRunnerSettings;
 import io.sensorproof.oracle.jobs.JobStore;
 import io.sensorproof.oracle.jobs.kinds.AnchorBatchHandler;
+import io.sensorproof.oracle.jobs.kinds.ClosePeriodHandler;
+import io.sensorproof.oracle.jobs.kinds.EmissionsClaimHandler;
+import io.sensorproof.oracle.jobs.kinds.MintHandler;
+import io.sensorproof.oracle.jobs.kinds.SubmitClaimHandler;
+import io.sensorproof.zk.claims.ProofRequest;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -22,6 +28,7 @@ import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -47,6 +54,9 @@ public class OracleJobs implements BatchAnchoring {
     @Inject
     ChainConnection chain;
 
+    @Inject
+    ProverPool prover;
+
     private volatile JobStore store;
     private volatile JobRunner runner;
 
@@ -67,11 +77,32 @@ public class OracleJobs implements BatchAnchoring {
         String registry = chain.address("AnchorRegistry");
         JobRunner r = new JobRunner(store(), Web3jChainClient.withDefaults(chain.web3j()),
                 new TransactionSigner(chain.oracleCredentials(), chain.chainId()),
-                List.of(new AnchorBatchHandler(registry, new PgBatchLedger(dataSource))),
+                handlers(registry),
                 runnerSettings, Clock.systemUTC(), JobEvents.NONE);
         r.start();
         runner = r;
         LOG.infof("oracle jobs: %d workers, %d confirmation(s), anchoring on %s", o.workers(), o.confirmations(), registry);
+    }
+
+    /** The kinds this replica runs: anchor batches, and the carbon path's when the deployment has a CarbonCredit. */
+    private List<JobHandler> handlers(String registry) {
+        List<JobHandler> handlers = new ArrayList<>(List.of(new AnchorBatchHandler(registry, new PgBatchLedger(dataSource))));
+        if (chain.deployment().contracts().containsKey("CarbonCredit")) {
+            String carbon = chain.address("CarbonCredit");
+            handlers.addAll(List.of(new EmissionsClaimHandler(registry, this::proveEmissions), new SubmitClaimHandler(carbon),
+                    new ClosePeriodHandler(carbon), new MintHandler(carbon)));
+        }
+        return handlers;
+    }
+
+    /** The emissions claim kind's prover: the gateway's prover pool (its result is already checked by the Java verifier). */
+    private String proveEmissions(ProofRequest request) {
+        try {
+            return prover.prove(request).proofJson();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while proving", e);
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {

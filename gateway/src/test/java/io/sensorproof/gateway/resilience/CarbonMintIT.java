@@ -1,0 +1,302 @@
+package io.sensorproof.gateway.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sensorproof.oracle.anvil.LocalDeployment;
+import io.sensorproof.oracle.bundle.CarbonClose;
+import io.sensorproof.oracle.bundle.CarbonPeriod;
+import io.sensorproof.oracle.chain.Deployment;
+import io.sensorproof.oracle.chain.DevelopmentKeys;
+import io.sensorproof.oracle.contracts.AnchorRegistry;
+import io.sensorproof.oracle.contracts.CarbonCredit;
+import io.sensorproof.protocol.ids.Identifiers;
+import io.sensorproof.zk.claims.EmissionsClaim;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.RemoteFunctionCall;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.TransactionManager;
+import org.web3j.tx.gas.DefaultGasProvider;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+
+/**
+ * The carbon path end to end on the standalone gateway (issue 15 "Claims", "Freeze and mint"; ADR 025):
+ * local chain, prover on, a 20 s challenge window. The test acts as the verifier (development account 3,
+ * VERIFIER_ROLE in the local deployment): it creates a CarbonCredit facility and a one-minute period that
+ * starts shortly, links the gateway's emissions facility to it (a facility with another device is refused
+ * 409 {@code CHAIN_FACILITY_DEVICES_MISMATCH}), and stores one device's co2e-register readings with a 35 s
+ * outage (longer than the 20 s maxGap) as ingestion would. The gateway must prove, anchor and submit the
+ * claim, close the period after its end, and mint once after the challenge window: the minted amount is
+ * {@link CarbonClose}'s arithmetic with the outage charged at the substitute rate, and the oracle account
+ * sent exactly anchor + submit + close + mint (its nonce counts them), also after further loop rounds.
+ */
+class CarbonMintIT {
+    private static final Duration READY = Duration.ofMinutes(6);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String DEVICE = "cm-stack-1";
+    private static final long MAX_GAP_MS = 20_000;
+    private static final long RATE_KG_PER_HOUR = 36;
+    private static final long BASELINE_KG = 500;
+    private static final int REGISTRY_HELPER = 7;
+
+    @Test
+    void emissionsAreProvenSubmittedClosedAndMintedOnceWithTheOutageCharged() throws Exception {
+        Path root = Path.of("target", "resilience", "carbon-mint").toAbsolutePath();
+        GatewayProcess.deleteTree(root);
+        Path dataDir = root.resolve("gateway-data");
+        Files.createDirectories(root);
+        int http = GatewayProcess.freePort();
+        int chainPort = GatewayProcess.freePort();
+        GatewayProcess.StandalonePorts ports = GatewayProcess.StandalonePorts.free();
+        Map<String, String> env = new HashMap<>(ports.env("carbon-mint-it"));
+        env.put("SENSORPROOF_CHAIN_LOCAL_PORT", Integer.toString(chainPort));
+        env.put("SENSORPROOF_CHAIN_LOCAL_CHALLENGE_WINDOW", "20s");
+        env.put("SENSORPROOF_PROVER_ENABLED", "true");
+        env.put("SENSORPROOF_PROVER_WORKERS", "1");
+        // only the carbon path's transactions on the oracle account: no commitment batches here
+        env.put("SENSORPROOF_BATCHES_ENABLED", "false");
+        env.put("SENSORPROOF_ORACLE_POLL_INTERVAL", "200ms");
+        env.put("SENSORPROOF_ORACLE_CARBON_INTERVAL", "1s");
+        env.put("SENSORPROOF_ORACLE_SETTLE_WAIT", "1s");
+        MessageRows db = new MessageRows(ports.jdbcUrl());
+        Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + chainPort));
+        GatewayProcess gateway = null;
+        try {
+            gateway = GatewayProcess.start("gateway", dataDir, http, env, Map.of(), root.resolve("run.log"));
+            gateway.awaitReady(READY);
+            String apiKey = gateway.operatorKey();
+            try (Connection c = db.connect()) {
+                world(c);
+            }
+            long facility = createFacility(gateway, apiKey, "cm-factory", List.of(DEVICE));
+            long otherFacility = createFacility(gateway, apiKey, "cm-factory", List.of("cm-other"));
+
+            Deployment deployment = Deployment.read(dataDir.resolve("chain").resolve("chain.json"));
+            BigInteger field = Identifiers.deviceField(DEVICE);
+            registerDevice(web3j, deployment, field);
+            CarbonCredit asVerifier = CarbonCredit.load(deployment.address("CarbonCredit"), web3j,
+                    tx(web3j, LocalDeployment.CARBON_VERIFIER_ACCOUNT), new DefaultGasProvider());
+            String owner = LocalDeployment.address(8);
+            TransactionReceipt created = sendOk(asVerifier.createFacility(owner));
+            BigInteger chainFacility = CarbonCredit.getFacilityCreatedEvents(created).get(0).facilityId;
+            long now = web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock().getTimestamp().longValueExact();
+            long start = now + 20;
+            long end = start + 60;
+            sendOk(asVerifier.setPeriod(chainFacility, big(start), big(end), List.of(field), big(BASELINE_KG), big(MAX_GAP_MS),
+                    big(RATE_KG_PER_HOUR)));
+
+            JsonNode refused = JSON.readTree(call(http, "PUT", "/api/v1/emission-facilities/" + otherFacility + "/chain-link", apiKey,
+                    Map.of("chainFacilityId", chainFacility.longValueExact()), 409));
+            assertThat(refused.path("code").asText()).isEqualTo("CHAIN_FACILITY_DEVICES_MISMATCH");
+            assertThat(refused.path("details").path("field").asText()).isEqualTo("deviceIds");
+            JsonNode linked = JSON.readTree(call(http, "PUT", "/api/v1/emission-facilities/" + facility + "/chain-link", apiKey,
+                    Map.of("chainFacilityId", chainFacility.longValueExact()), 200));
+            assertThat(linked.path("chainFacilityId").asText()).isEqualTo(chainFacility.toString());
+
+            // the register: 1 s, 6 s, 11 s into the period, an outage to 46 s (35 s > maxGap), 51 s, 56 s, and 3 s after the end
+            long[] offsets = {1, 6, 11, 46, 51, 56, 63};
+            long[] totals = {1_000_000, 1_004_000, 1_008_000, 1_036_000, 1_040_000, 1_044_000, 1_049_600};
+            try (Connection c = db.connect()) {
+                for (int i = 0; i < offsets.length; i++) {
+                    storeRegister(c, i, Instant.ofEpochSecond(start + offsets[i]), totals[i]);
+                }
+            }
+
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> claimStates(db).equals(List.of("SUBMITTED")));
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> "MINTED".equals(periodState(db, facility)));
+
+            CarbonCredit reader = CarbonCredit.load(deployment.address("CarbonCredit"), web3j,
+                    tx(web3j, LocalDeployment.CARBON_VERIFIER_ACCOUNT), new DefaultGasProvider());
+            CarbonCredit.Period period = reader.period(chainFacility, BigInteger.ONE).send();
+            assertThat(period.closed).isTrue();
+            assertThat(period.minted).isTrue();
+            AnchorRegistry registry = AnchorRegistry.load(deployment.address("AnchorRegistry"), web3j,
+                    tx(web3j, LocalDeployment.CARBON_VERIFIER_ACCOUNT), new DefaultGasProvider());
+            List<Map.Entry<String, EmissionsClaim>> claims = new ArrayList<>();
+            for (Object id : reader.deviceClaims(chainFacility, BigInteger.ONE, field).send()) {
+                byte[] claimId = (byte[]) id;
+                AnchorRegistry.EmissionsClaim c = registry.emissionsClaim(claimId).send();
+                claims.add(Map.entry(DEVICE, new EmissionsClaim(c.root, c.device, c.firstTime.longValueExact(),
+                        c.firstTotal.longValueExact(), c.lastTime.longValueExact(), c.lastTotal.longValueExact(),
+                        c.count.intValueExact(), c.maxGap.longValueExact(), c.gapTime.longValueExact())));
+            }
+            assertThat(claims).hasSize(1);
+            assertThat(claims.get(0).getValue().gapTime()).as("the outage, charged in the claim").isEqualTo(35_000);
+            CarbonClose expected = CarbonClose.of(new CarbonPeriod(start, end, BASELINE_KG, MAX_GAP_MS, RATE_KG_PER_HOUR,
+                    List.of(DEVICE)), claims);
+            assertThat(expected.substituteGrams()).as("35 s at 36 kg/h").isEqualTo(350);
+            assertThat(period.emissionsGrams).isEqualTo(BigInteger.valueOf(expected.emissionsGrams()));
+            assertThat(period.mintedAmount).isEqualTo(BigInteger.valueOf(expected.credits()));
+            assertThat(reader.balanceOf(owner, CarbonPeriod.tokenId(chainFacility.longValueExact(), 1)).send())
+                    .isEqualTo(BigInteger.valueOf(expected.credits()));
+
+            // the loop keeps running: no second close or mint, ever
+            double roundsAfterMint = rounds(http);
+            await().atMost(Duration.ofSeconds(30)).until(() -> rounds(http) >= roundsAfterMint + 3);
+            String oracleKey = Files.readString(dataDir.resolve("chain").resolve("oracle.key"), StandardCharsets.US_ASCII).trim();
+            BigInteger sent = web3j.ethGetTransactionCount(Credentials.create(oracleKey).getAddress(), DefaultBlockParameterName.LATEST)
+                    .send().getTransactionCount();
+            assertThat(sent).as("oracle transactions: anchor, submit, close, mint").isEqualTo(BigInteger.valueOf(4));
+            assertThat(jobKinds(db)).containsExactly("close-period", "emissions-claim", "mint", "submit-claim");
+        } finally {
+            web3j.shutdown();
+            if (gateway != null) {
+                gateway.stop();
+            }
+            GatewayProcess.killLeftovers(dataDir);
+        }
+    }
+
+    /** Registers the device on chain with a helper account granted ORACLE_ROLE, so the oracle's nonces stay the gateway's. */
+    // until register-device jobs are merged
+    private static void registerDevice(Web3j web3j, Deployment deployment, BigInteger field) throws Exception {
+        String address = deployment.address("AnchorRegistry");
+        AnchorRegistry asAdmin = AnchorRegistry.load(address, web3j, tx(web3j, LocalDeployment.DEPLOYER_ACCOUNT), new DefaultGasProvider());
+        String helper = LocalDeployment.address(REGISTRY_HELPER);
+        sendOk(asAdmin.grantRole(asAdmin.ORACLE_ROLE().send(), helper));
+        AnchorRegistry asHelper = AnchorRegistry.load(address, web3j, tx(web3j, REGISTRY_HELPER), new DefaultGasProvider());
+        if (!asHelper.isDeviceRegistered(field).send()) {
+            sendOk(asHelper.registerDevice(field, Hash.sha3(DEVICE.getBytes(StandardCharsets.US_ASCII))));
+        }
+    }
+
+    private static TransactionManager tx(Web3j web3j, int account) {
+        return new RawTransactionManager(web3j, Credentials.create(DevelopmentKeys.PRIVATE_KEYS.get(account)), 31337,
+                new PollingTransactionReceiptProcessor(web3j, 100, 600));
+    }
+
+    private static TransactionReceipt sendOk(RemoteFunctionCall<TransactionReceipt> call) throws Exception {
+        TransactionReceipt receipt = call.send();
+        assertThat(receipt.isStatusOK()).as("transaction %s", receipt.getTransactionHash()).isTrue();
+        return receipt;
+    }
+
+    private static BigInteger big(long v) {
+        return BigInteger.valueOf(v);
+    }
+
+    private static long createFacility(GatewayProcess gateway, String apiKey, String tenant, List<String> devices) throws Exception {
+        Map<String, Object> body = new HashMap<>();
+        body.put("tenant", tenant);
+        body.put("exchange", "cm-exchange");
+        body.put("name", "stack " + devices);
+        body.put("deviceIds", devices);
+        body.put("baselineKg", BASELINE_KG);
+        body.put("calendar", "MONTHLY_UTC");
+        body.put("maxGapMs", MAX_GAP_MS);
+        body.put("substituteRateKgPerHour", RATE_KG_PER_HOUR);
+        return JSON.readTree(gateway.call("POST", "/api/v1/emission-facilities", apiKey, body, 201)).path("id").asLong();
+    }
+
+    private static String call(int port, String method, String path, String apiKey, Object body, int expected) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isEqualTo(expected);
+        return r.body();
+    }
+
+    private static double rounds(int port) throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("(?m)^sensorproof_carbon_rounds_total(?:\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private static List<String> claimStates(MessageRows db) throws Exception {
+        return strings(db, "SELECT state FROM emissions_claims ORDER BY chain_index");
+    }
+
+    private static List<String> jobKinds(MessageRows db) throws Exception {
+        return strings(db, "SELECT kind FROM oracle_jobs ORDER BY kind");
+    }
+
+    private static String periodState(MessageRows db, long facility) throws Exception {
+        List<String> s = strings(db, "SELECT state FROM carbon_periods WHERE facility_id = " + facility);
+        return s.isEmpty() ? null : s.get(0);
+    }
+
+    private static List<String> strings(MessageRows db, String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private static void world(Connection c) throws Exception {
+        exec(c, "INSERT INTO tenants (id, name, kind) VALUES ('cm-factory', 'factory', 'factory'), ('cm-exchange', 'exchange', 'exchange')");
+        for (String device : List.of(DEVICE, "cm-other")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO devices (tenant_id, device_id, kid, spki, alg, status)"
+                    + " VALUES ('cm-factory', ?, ?, ?, 'ES256', 'ACTIVE')")) {
+                ps.setString(1, device);
+                byte[] kid = new byte[16];
+                kid[0] = (byte) device.hashCode();
+                kid[1] = (byte) (device.hashCode() >> 8);
+                ps.setBytes(2, kid);
+                ps.setBytes(3, new byte[] {0x30, 0x00});
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** One stored message (boot 1, seq {@code seq}) carrying one co2e-register reading (quantity 4, grams). */
+    private static void storeRegister(Connection c, long seq, Instant time, long grams) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO messages (device_id, boot, seq, content_digest, raw, received_at,"
+                + " record_count) VALUES (?, 1, ?, ?, ?, now(), 1)")) {
+            ps.setString(1, DEVICE);
+            ps.setLong(2, seq);
+            ps.setBytes(3, new byte[32]);
+            ps.setBytes(4, new byte[] {(byte) seq});
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO readings (device_id, boot, seq, record_index, quantity, value,"
+                + " reading_time, received_at) VALUES (?, 1, ?, 0, 4, ?, ?, now())")) {
+            ps.setString(1, DEVICE);
+            ps.setLong(2, seq);
+            ps.setLong(3, grams);
+            ps.setTimestamp(4, Timestamp.from(time));
+            ps.executeUpdate();
+        }
+    }
+
+    private static void exec(Connection c, String sql) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.executeUpdate();
+        }
+    }
+}
