@@ -426,5 +426,12 @@ public interface GatewaySettings {
         /** How often stored transactions are compared with the chain (besides at start). */
         @WithDefault("1m")
         Duration reconcileInterval();
+
+        /**
+         * How often the freeze path's sweep runs: register-device jobs for devices of open lots, jobs for
+         * stored run claims that have none, claims found on chain marked anchored (ADR 024).
+         */
+        @WithDefault("5s")
+        Duration enforcementInterval();
     }
 }

@@ -15,6 +15,11 @@ import io.sensorproof.oracle.jobs.JobRunner;
 import io.sensorproof.oracle.jobs.JobRunnerSettings;
 import io.sensorproof.oracle.jobs.JobStore;
 import io.sensorproof.oracle.jobs.kinds.AnchorBatchHandler;
+import io.sensorproof.oracle.jobs.kinds.ClaimProver;
+import io.sensorproof.oracle.jobs.kinds.FreezeHandler;
+import io.sensorproof.oracle.jobs.kinds.RegisterDeviceHandler;
+import io.sensorproof.oracle.jobs.kinds.RunClaimHandler;
+import io.sensorproof.gateway.enforcement.PgRunClaims;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -47,6 +52,9 @@ public class OracleJobs implements BatchAnchoring {
     @Inject
     ChainConnection chain;
 
+    @Inject
+    ProverPool prover;
+
     private volatile JobStore store;
     private volatile JobRunner runner;
 
@@ -67,11 +75,26 @@ public class OracleJobs implements BatchAnchoring {
         String registry = chain.address("AnchorRegistry");
         JobRunner r = new JobRunner(store(), Web3jChainClient.withDefaults(chain.web3j()),
                 new TransactionSigner(chain.oracleCredentials(), chain.chainId()),
-                List.of(new AnchorBatchHandler(registry, new PgBatchLedger(dataSource))),
+                List.of(new AnchorBatchHandler(registry, new PgBatchLedger(dataSource)),
+                        new RegisterDeviceHandler(registry),
+                        new RunClaimHandler(registry, claimProver(), new PgRunClaims(dataSource)),
+                        new FreezeHandler(chain.address("CollateralFinancing"))),
                 runnerSettings, Clock.systemUTC(), JobEvents.NONE);
         r.start();
         runner = r;
         LOG.infof("oracle jobs: %d workers, %d confirmation(s), anchoring on %s", o.workers(), o.confirmations(), registry);
+    }
+
+    /** Run claims are proven by the prover pool; while it is not ready, the job is retried with backoff. */
+    private ClaimProver claimProver() {
+        return request -> {
+            try {
+                return prover.prove(request).proofJson();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while proving", e);
+            }
+        };
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -74,6 +74,7 @@ class DocumentedSettingsIT {
         values.put("sensorproof.oracle.poll-interval", "500ms");
         values.put("sensorproof.oracle.lease", "2m");
         values.put("sensorproof.oracle.reconcile-interval", "1m");
+        values.put("sensorproof.oracle.enforcement-interval", "5s");
         values.put("sensorproof.coap.enabled", "true");
         values.put("sensorproof.coap.bind-address", "127.0.0.1");
         values.put("sensorproof.coap.port", "0");
