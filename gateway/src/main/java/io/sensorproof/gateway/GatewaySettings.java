@@ -462,5 +462,12 @@ public interface GatewaySettings {
          */
         @WithDefault("10s")
         Duration carbonInterval();
+
+        /**
+         * How often the freeze path's sweep runs: register-device jobs for devices of open lots, jobs for
+         * stored run claims that have none, claims found on chain marked anchored (ADR 024).
+         */
+        @WithDefault("5s")
+        Duration enforcementInterval();
     }
 }

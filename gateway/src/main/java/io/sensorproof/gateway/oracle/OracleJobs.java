@@ -20,7 +20,11 @@ import io.sensorproof.oracle.jobs.kinds.ClosePeriodHandler;
 import io.sensorproof.oracle.jobs.kinds.EmissionsClaimHandler;
 import io.sensorproof.oracle.jobs.kinds.MintHandler;
 import io.sensorproof.oracle.jobs.kinds.SubmitClaimHandler;
-import io.sensorproof.zk.claims.ProofRequest;
+import io.sensorproof.oracle.jobs.kinds.ClaimProver;
+import io.sensorproof.oracle.jobs.kinds.FreezeHandler;
+import io.sensorproof.oracle.jobs.kinds.RegisterDeviceHandler;
+import io.sensorproof.oracle.jobs.kinds.RunClaimHandler;
+import io.sensorproof.gateway.enforcement.PgRunClaims;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -84,25 +88,32 @@ public class OracleJobs implements BatchAnchoring {
         LOG.infof("oracle jobs: %d workers, %d confirmation(s), anchoring on %s", o.workers(), o.confirmations(), registry);
     }
 
-    /** The kinds this replica runs: anchor batches, and the carbon path's when the deployment has a CarbonCredit. */
+    /** The kinds this replica runs: anchor batches, device registration and run claims, freeze with a CollateralFinancing, the carbon path's with a CarbonCredit. */
     private List<JobHandler> handlers(String registry) {
-        List<JobHandler> handlers = new ArrayList<>(List.of(new AnchorBatchHandler(registry, new PgBatchLedger(dataSource))));
+        List<JobHandler> handlers = new ArrayList<>(List.of(new AnchorBatchHandler(registry, new PgBatchLedger(dataSource)),
+                new RegisterDeviceHandler(registry),
+                new RunClaimHandler(registry, claimProver(), new PgRunClaims(dataSource))));
+        if (chain.deployment().contracts().containsKey("CollateralFinancing")) {
+            handlers.add(new FreezeHandler(chain.address("CollateralFinancing")));
+        }
         if (chain.deployment().contracts().containsKey("CarbonCredit")) {
             String carbon = chain.address("CarbonCredit");
-            handlers.addAll(List.of(new EmissionsClaimHandler(registry, this::proveEmissions), new SubmitClaimHandler(carbon),
+            handlers.addAll(List.of(new EmissionsClaimHandler(registry, claimProver()), new SubmitClaimHandler(carbon),
                     new ClosePeriodHandler(carbon), new MintHandler(carbon)));
         }
         return handlers;
     }
 
-    /** The emissions claim kind's prover: the gateway's prover pool (its result is already checked by the Java verifier). */
-    private String proveEmissions(ProofRequest request) {
-        try {
-            return prover.prove(request).proofJson();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while proving", e);
-        }
+    /** Run and emissions claims are proven by the prover pool; while it is not ready, the job is retried with backoff. */
+    private ClaimProver claimProver() {
+        return request -> {
+            try {
+                return prover.prove(request).proofJson();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while proving", e);
+            }
+        };
     }
 
     void stop(@Observes ShutdownEvent event) {

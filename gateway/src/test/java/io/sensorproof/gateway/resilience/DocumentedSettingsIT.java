@@ -76,6 +76,7 @@ class DocumentedSettingsIT {
         values.put("sensorproof.oracle.reconcile-interval", "1m");
         values.put("sensorproof.oracle.settle-wait", "2m");
         values.put("sensorproof.oracle.carbon-interval", "10s");
+        values.put("sensorproof.oracle.enforcement-interval", "5s");
         values.put("sensorproof.coap.enabled", "true");
         values.put("sensorproof.coap.bind-address", "127.0.0.1");
         values.put("sensorproof.coap.port", "0");

@@ -11,6 +11,7 @@ import io.sensorproof.oracle.chain.Backoff;
 import io.sensorproof.oracle.chain.ChainRevert;
 import io.sensorproof.oracle.chain.ContractCall;
 import io.sensorproof.oracle.chain.TransactionSigner;
+import io.sensorproof.oracle.jobs.kinds.ClaimProver;
 import io.sensorproof.oracle.jobs.kinds.ClosePeriodHandler;
 import io.sensorproof.oracle.jobs.kinds.EmissionsClaimHandler;
 import io.sensorproof.oracle.jobs.kinds.MintHandler;
@@ -59,10 +60,10 @@ class CarbonJobKindsTest {
         return new ProofRequest("emissions", arguments, inputs);
     }
 
-    private JobRunner runner(EmissionsClaimHandler.Prover prover) {
+    private JobRunner runner(ClaimProver prover) {
         JobRunnerSettings settings = new JobRunnerSettings("r1", 1, Duration.ofSeconds(30), Duration.ofMillis(100), 1,
                 new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)), 3, Duration.ofMinutes(1));
-        EmissionsClaimHandler.Prover recording = request -> {
+        ClaimProver recording = request -> {
             proved.add(request);
             return prover.prove(request);
         };

@@ -24,7 +24,7 @@ import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Function;
 
 /**
- * The "anchor emissions claim" job: proves a planned emissions claim (the {@link Prover} port, the
+ * The "anchor emissions claim" job: proves a planned emissions claim (the {@link ClaimProver} port, the
  * gateway's prover pool), checks the proof with the Java verifier against the committed key and the
  * claim's own public inputs ({@link ClaimCalldata#selfVerify}), then sends
  * {@code AnchorRegistry.anchorEmissionsClaim(inputs, proof)}.
@@ -41,25 +41,14 @@ public final class EmissionsClaimHandler implements JobHandler {
     public static final String ALREADY_ANCHORED = "REVERTED:ClaimAlreadyAnchored";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /**
-     * Proves a claim: the proof request in, the prover's {@code proof.json} text out. Implementations
-     * block until the proof is made and throw an unchecked exception when it cannot be (the runner
-     * retries with backoff).
-     */
-    @FunctionalInterface
-    public interface Prover {
-        /** The {@code proof.json} text of a proof for {@code request}. */
-        String prove(ProofRequest request);
-    }
-
     private final String registry;
-    private final Prover prover;
+    private final ClaimProver prover;
 
     /**
      * @param registry the AnchorRegistry's address
      * @param prover makes the proof
      */
-    public EmissionsClaimHandler(String registry, Prover prover) {
+    public EmissionsClaimHandler(String registry, ClaimProver prover) {
         this.registry = Objects.requireNonNull(registry, "registry").toLowerCase(Locale.ROOT);
         this.prover = Objects.requireNonNull(prover, "prover");
     }
