@@ -392,7 +392,7 @@ public final class ChaosRun {
         return result;
     }
 
-    /** min / median / max of recovery and readiness seconds. */
+    /** min / median / p99 / max of recovery and readiness seconds. */
     static Map<String, Object> stats(List<Restart> rs) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("count", rs.size());
@@ -403,12 +403,20 @@ public final class ChaosRun {
         double[] ready = rs.stream().mapToDouble(Restart::readySeconds).sorted().toArray();
         s.put("recoverySecondsMin", recovery[0]);
         s.put("recoverySecondsMedian", median(recovery));
+        s.put("recoverySecondsP99", percentile(recovery, 99));
         s.put("recoverySecondsMax", recovery[recovery.length - 1]);
         s.put("readySecondsMin", ready[0]);
         s.put("readySecondsMedian", median(ready));
+        s.put("readySecondsP99", percentile(ready, 99));
         s.put("readySecondsMax", ready[ready.length - 1]);
         s.put("withoutAcknowledgementWithinAMinute", rs.stream().filter(r -> r.recoverySeconds() < 0).count());
         return s;
+    }
+
+    /** Nearest-rank percentile of {@code sorted}: the smallest value with at least {@code p}% of the values at or below it. */
+    static double percentile(double[] sorted, int p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, rank - 1)];
     }
 
     static double median(double[] sorted) {

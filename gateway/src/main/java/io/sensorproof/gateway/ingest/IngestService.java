@@ -23,7 +23,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -76,11 +75,11 @@ public class IngestService {
             LOG.warn("sensorproof.mqtt.url is not set: MQTT ingestion is off");
             return;
         }
-        String clientId = config.mqtt().clientId().orElseGet(IngestService::defaultClientId);
+        String clientId = config.mqtt().clientId().filter(id -> !id.isBlank()).orElseGet(this::persistedClientId);
         MqttIngestSettings settings = new MqttIngestSettings(url.get(), clientId, config.mqtt().shareGroup(),
                 config.mqtt().receiveMaximum(), Math.max(1024, config.mqtt().receiveMaximum()), config.mqtt().batchMax(),
                 config.mqtt().batchLinger(), config.mqtt().username().orElse(null),
-                config.mqtt().password().map(String::toCharArray).orElse(null));
+                config.mqtt().password().map(String::toCharArray).orElse(null), config.mqtt().sessionExpiry());
         try {
             adapter = new MqttIngestAdapter(settings, a -> pipeline(audit == null ? a.acknowledger() : audit.wrap(a.acknowledger(),
                     ackKey.verificationKey())), clock);
@@ -90,7 +89,9 @@ public class IngestService {
         } catch (MqttException e) {
             throw new IllegalStateException("cannot connect to the MQTT broker at " + url.get() + ": " + e.getMessage(), e);
         }
-        LOG.infof("MQTT ingestion started as %s on %s; acknowledgement key kid %s", clientId, url.get(), ackKey.verificationKey().kidHex());
+        LOG.infof("MQTT ingestion started as %s on %s (%s); acknowledgement key kid %s", clientId, url.get(),
+                settings.persistentSession() ? "session kept " + settings.sessionExpiry() + " after a disconnect" : "clean session",
+                ackKey.verificationKey().kidHex());
     }
 
     /**
@@ -195,13 +196,13 @@ public class IngestService {
                 .tag("transport", "mqtt").description("messages (readings and status) received from the transport").register(meters);
     }
 
-    private static String defaultClientId() {
-        String host;
+    /** The client id kept in the data directory (ADR 028): the same on every start, so the broker session is resumed. */
+    private String persistedClientId() {
+        Path file = Path.of(config.dataDir(), MqttClientIdFile.FILE_NAME);
         try {
-            host = InetAddress.getLocalHost().getHostName();
+            return MqttClientIdFile.loadOrCreate(file);
         } catch (IOException e) {
-            host = "host";
+            throw new UncheckedIOException("cannot read or create the MQTT client id file " + file, e);
         }
-        return ("gateway-" + host + "-" + ProcessHandle.current().pid()).replaceAll("[^A-Za-z0-9._-]", "-");
     }
 }
