@@ -172,10 +172,11 @@ public interface GatewaySettings {
 
         /**
          * How long the broker keeps this replica's session (shared subscription, queued and
-         * unacknowledged messages) after a disconnect or crash; 0s = clean session on every connection (ADR 028).
+         * unacknowledged messages) after a disconnect or crash; 0s = clean session on every connection.
+         * Default: 1d with the embedded broker, 0s with a configured one (ADR 028: some brokers queue a
+         * share of the shared subscription's messages for an offline member's session).
          */
-        @WithDefault("1d")
-        Duration sessionExpiry();
+        Optional<Duration> sessionExpiry();
     }
 
     /** The key that signs acknowledgements. */

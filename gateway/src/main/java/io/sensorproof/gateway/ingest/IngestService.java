@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -79,7 +80,7 @@ public class IngestService {
         MqttIngestSettings settings = new MqttIngestSettings(url.get(), clientId, config.mqtt().shareGroup(),
                 config.mqtt().receiveMaximum(), Math.max(1024, config.mqtt().receiveMaximum()), config.mqtt().batchMax(),
                 config.mqtt().batchLinger(), config.mqtt().username().orElse(null),
-                config.mqtt().password().map(String::toCharArray).orElse(null), config.mqtt().sessionExpiry());
+                config.mqtt().password().map(String::toCharArray).orElse(null), config.mqtt().sessionExpiry().orElse(Duration.ZERO));
         try {
             adapter = new MqttIngestAdapter(settings, a -> pipeline(audit == null ? a.acknowledger() : audit.wrap(a.acknowledger(),
                     ackKey.verificationKey())), clock);

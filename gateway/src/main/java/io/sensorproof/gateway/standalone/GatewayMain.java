@@ -42,7 +42,7 @@ public final class GatewayMain {
     }
 
     public static void main(String... args) {
-        long started = System.nanoTime();
+        long launched = System.nanoTime();
         StandaloneConfig config;
         try {
             config = StandaloneConfig.load();
@@ -88,6 +88,10 @@ public final class GatewayMain {
                 System.setProperty(StandaloneConfig.MQTT_URL, b.url());
                 System.setProperty("sensorproof.mqtt.username", AccessPolicy.GATEWAY_USERNAME);
                 System.setProperty("sensorproof.mqtt.password", b.credentials().orElseThrow().gatewayPassword());
+                if (config.mqttSessionExpiry().isEmpty()) {
+                    // the gateway's session outlives a crash (ADR 028)
+                    System.setProperty(StandaloneConfig.MQTT_SESSION_EXPIRY, StandaloneConfig.EMBEDDED_BROKER_SESSION_EXPIRY);
+                }
                 LOG.info("embedded MQTT broker (HiveMQ CE, pid " + b.pid() + (b.adopted() ? ", kept running from before the restart" : "")
                         + "): gateway client at " + b.url()
                         + ", devices with their enrollment certificate at " + b.deviceUrl().orElseThrow()
@@ -96,7 +100,7 @@ public final class GatewayMain {
             } else {
                 LOG.info("an MQTT broker is configured; the embedded broker is not started");
             }
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.error("cannot start the embedded MQTT broker: " + rootMessage(e), e);
             System.err.println("cannot start the embedded MQTT broker: " + rootMessage(e));
             exitAfterFailedStart(embedded, broker, chain);
@@ -118,7 +122,7 @@ public final class GatewayMain {
             exitAfterFailedStart(embedded, broker, chain);
             return;
         }
-        LOG.info("database, broker and chain ready " + Duration.ofNanos(System.nanoTime() - started).toMillis()
+        LOG.info("database, broker and chain ready " + Duration.ofNanos(System.nanoTime() - launched).toMillis()
                 + " ms after the launcher started; starting the application");
         // exit with Quarkus' code when it stops or fails to start: the shutdown hooks then stop the
         // embedded broker and database, and no thread of theirs keeps a failed gateway alive
