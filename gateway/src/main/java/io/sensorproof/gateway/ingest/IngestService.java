@@ -18,6 +18,7 @@ import io.sensorproof.gateway.core.mqtt.MqttIngestAdapter;
 import io.sensorproof.gateway.core.mqtt.MqttIngestSettings;
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.cose.VerificationKey;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -40,6 +41,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class IngestService {
     private static final Logger LOG = Logger.getLogger(IngestService.class);
+    /** Start-up observer priority: lower runs first; CDI's default is 2500. */
+    static final int INGEST_START_PRIORITY = 100;
 
     @Inject
     GatewaySettings config;
@@ -69,7 +72,13 @@ public class IngestService {
     private QuarantineQuota quota;
     private IngestAuditLog audit;
 
-    void start(@Observes StartupEvent event) {
+    /**
+     * Before the other start-up observers (priority 100; the default is 2500): ingest needs only the
+     * database, and a restarted gateway's first acknowledgement waits for this subscription (ADR 028).
+     * The collateral watch may start after it: it re-reads every watched device from its durable
+     * position when it starts, so readings committed before that are evaluated too.
+     */
+    void start(@Observes @Priority(INGEST_START_PRIORITY) StartupEvent event) {
         ensureCore();
         Optional<String> url = config.mqtt().url().filter(u -> !u.isBlank());
         if (url.isEmpty()) {

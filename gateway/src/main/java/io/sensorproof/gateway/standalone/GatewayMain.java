@@ -52,6 +52,19 @@ public final class GatewayMain {
             System.exit(1);
             return;
         }
+        if (!config.externalDatabase()) {
+            // a second gateway on a data directory in use must stop before it starts (or adopts) a
+            // broker or anvil there, which would stop the running gateway's (their orphan handling)
+            try {
+                OrphanedPostmaster.refuseIfInUse(EmbeddedPostgresSettings.under(config.dataDirectory(), config.embeddedPort())
+                        .clusterDirectory());
+            } catch (RuntimeException e) {
+                LOG.error("cannot prepare the database: " + e.getMessage(), e);
+                System.err.println("cannot prepare the database: " + e.getMessage());
+                System.exit(1);
+                return;
+            }
+        }
         // The broker and the local chain do not need the database, nor each other: they start on
         // threads of their own while this one prepares the database (ADR 028). Quarkus starts when
         // all three are there, since it reads their URLs as it starts.
@@ -154,13 +167,14 @@ public final class GatewayMain {
     }
 
     /**
-     * A part failed: waits for the parts still starting and stops what did start (a broker or anvil
-     * left running would hold the ports and data of the next start), then exits with 1.
+     * A part failed: waits for the parts still starting and stops what this start started (a broker
+     * or anvil left running would hold the ports and data of the next start; an adopted broker was
+     * running before and is left as it was), then exits with 1.
      */
     private static void exitAfterFailedStart(EmbeddedDatabase embedded, CompletableFuture<Optional<BrokerProcess>> broker,
             CompletableFuture<Optional<StandaloneChain.Started>> chain) {
         try {
-            broker.join().ifPresent(BrokerProcess::close);
+            broker.join().filter(b -> !b.adopted()).ifPresent(BrokerProcess::close);
         } catch (RuntimeException e) {
             // it failed itself; nothing to stop
         }
