@@ -254,10 +254,12 @@ public final class ChaosRun {
         // the gateway's own listener and the devices' TLS listener
         int port = gateway.ports().broker();
         int tlsPort = gateway.ports().brokerTls();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        // as long as a gateway may take to be ready: on a loaded machine HiveMQ took 61 s to start (a
+        // 60 s limit here ended a run without its figures)
+        long deadline = System.nanoTime() + READY.toNanos();
         while (!accepting(port) || !accepting(tlsPort)) {
             if (System.nanoTime() > deadline) {
-                throw new SimException(SimError.GATEWAY_API, "restarted broker not accepting on " + port + " and " + tlsPort + " within 60 s");
+                throw new SimException(SimError.GATEWAY_API, "restarted broker not accepting on " + port + " and " + tlsPort + " within " + READY);
             }
             Thread.sleep(100);
         }
