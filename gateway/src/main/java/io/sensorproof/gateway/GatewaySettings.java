@@ -183,6 +183,10 @@ public interface GatewaySettings {
     interface AckKey {
         /** PKCS#8 file of the acknowledgement key; default <data-dir>/gateway-ack-key.p8, created on first start. */
         Optional<String> file();
+
+        /** Algorithm of an acknowledgement key created on first start (ES256, EdDSA, ML-DSA-44, ML-DSA-65); an existing file keeps its key. */
+        @WithDefault("ES256")
+        String alg();
     }
 
     /** Pipeline time windows and the ingest audit trail. */

@@ -96,7 +96,7 @@ public final class AgentCli implements Callable<Integer> {
         @Option(names = "--key-file", required = true, description = "Where to write the PKCS#8 private key (must not exist).")
         Path keyFile;
 
-        @Option(names = "--alg", defaultValue = "ES256", description = "ES256 (default), EdDSA or SM2-SM3.")
+        @Option(names = "--alg", defaultValue = "ES256", description = "ES256 (default), EdDSA, SM2-SM3, ML-DSA-44 or ML-DSA-65.")
         String alg;
 
         @CommandLine.Spec

@@ -62,7 +62,7 @@ final class EnrollCommands {
         @Option(names = "--ca-file", description = "PEM CA certificates trusted for the gateway's HTTPS (default: the JDK trust store).")
         Path caFile;
 
-        @Option(names = "--alg", defaultValue = "ES256", description = "Algorithm of a newly generated device key: ES256 (default), EdDSA or SM2-SM3.")
+        @Option(names = "--alg", defaultValue = "ES256", description = "Algorithm of a newly generated device key: ES256 (default), EdDSA, SM2-SM3, ML-DSA-44 or ML-DSA-65.")
         String alg;
 
         @Option(names = "--mqtt-url", description = "Also write this broker URL into the configuration (mqtt.url).")

@@ -66,14 +66,15 @@ import org.eclipse.californium.scandium.dtls.x509.StaticNewAdvancedCertificateVe
  *
  * <p>DTLS: client authentication by certificate chain (x509) or raw public key (rpk); the gateway is
  * trusted through the certificates of {@code coap.dtls.trust-file} (as CAs, or, in rpk mode, their
- * keys). Messages above 1 KiB are sent block-wise (block1). SM2 devices use a separate P-256
- * transport key, since Scandium has no SM2 cipher suites (ADR 012).
+ * keys). Messages above 1 KiB are sent block-wise (block1). SM2 and ML-DSA devices use a separate
+ * P-256 transport key, since Scandium has no SM2 or ML-DSA cipher suites (ADR 012, ADR 015, ADR 029);
+ * the message itself stays signed with the device key.
  */
 public final class CoapTransport implements Transport {
     private static final Logger LOG = Logger.getLogger(CoapTransport.class.getName());
     /** Content-Format of COSE_Sign1 (RFC 9052). */
     public static final int COSE_SIGN1 = 18;
-    /** Name of the generated transport key of SM2 devices in the data directory. */
+    /** Name of the generated transport key of SM2 and ML-DSA devices in the data directory. */
     public static final String TRANSPORT_KEY_FILE = "transport-key.p8";
     private static final long CONNECT_TIMEOUT_MILLIS = 15_000;
 
@@ -157,20 +158,20 @@ public final class CoapTransport implements Transport {
     /**
      * The DTLS key file: {@code coap.dtls.key-file}, else the device key when Scandium can use it
      * (ES256, EdDSA), else {@code <data.dir>/transport-key.p8}, a P-256 key created on first use (SM2
-     * devices; its public key must be registered with the gateway as the device's transport key).
+     * and ML-DSA devices; its public key must be registered with the gateway as the device's transport key).
      */
     public static Path dtlsKeyFile(AgentConfig config) throws IOException {
         if (!config.coap().keyFile().isEmpty()) {
             return Path.of(config.coap().keyFile());
         }
         SigningKey device = KeyFiles.load(config.keyFile());
-        if (device.algorithm() != SignatureAlgorithm.SM2_SM3) {
+        if (TlsKeys.canAuthenticateTls(device.algorithm())) {
             return config.keyFile();
         }
         Path transport = config.dataDir().resolve(TRANSPORT_KEY_FILE);
         if (!Files.exists(transport)) {
             SigningKey key = KeyFiles.generate(transport, SignatureAlgorithm.ES256);
-            LOG.warning(() -> "SM2 device: created the DTLS transport key " + transport + " (kid " + key.verificationKey().kidHex()
+            LOG.warning(() -> device.algorithm().label() + " device: created the DTLS transport key " + transport + " (kid " + key.verificationKey().kidHex()
                     + "); register its public key with the gateway: " + java.util.Base64.getEncoder().encodeToString(key.verificationKey().spki()));
         }
         return transport;
@@ -178,8 +179,9 @@ public final class CoapTransport implements Transport {
 
     private static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
         SigningKey key = KeyFiles.load(file);
-        if (key.algorithm() == SignatureAlgorithm.SM2_SM3) {
-            throw new IOException("DTLS key " + file + " is an SM2 key; Scandium has no SM2 cipher suites (use a P-256 transport key)");
+        if (!TlsKeys.canAuthenticateTls(key.algorithm())) {
+            throw new IOException("DTLS key " + file + " is an " + key.algorithm().label()
+                    + " key; Scandium has no cipher suites for it (use a P-256 transport key)");
         }
         String alg = key.algorithm() == SignatureAlgorithm.EDDSA ? "Ed25519" : "EC";
         return KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(file)));

@@ -136,9 +136,9 @@ public final class MqttTransport implements Transport {
             // built at every connect, so a certificate renewed while running is presented at the next one
             Optional<Path> chain = config.mqttClientCertificate();
             if (chain.isPresent() && config.mqttCertificateFile().isEmpty()
-                    && KeyFiles.load(config.keyFile()).algorithm() == SignatureAlgorithm.SM2_SM3) {
-                // an SM2 device's enrollment certificate cannot authenticate TLS: present none (an
-                // external broker may take its user name and password instead)
+                    && !TlsKeys.canAuthenticateTls(KeyFiles.load(config.keyFile()).algorithm())) {
+                // an SM2 or ML-DSA device's enrollment certificate cannot authenticate TLS (JSSE has
+                // neither): present none (an external broker may take its user name and password instead)
                 chain = Optional.empty();
             }
             SSLContext context = tlsContext(chain, config.keyFile(),
@@ -182,12 +182,13 @@ public final class MqttTransport implements Transport {
 
     /**
      * Key managers presenting the certificate chain in {@code chainFile} (PEM, leaf first) with the
-     * device key in {@code keyFile} (PKCS#8; ES256 or EdDSA: JSSE has no SM2).
+     * device key in {@code keyFile} (PKCS#8; ES256 or EdDSA: JSSE has no SM2 and no ML-DSA).
      */
     static KeyManager[] keyManagers(Path chainFile, Path keyFile) throws IOException, GeneralSecurityException {
         SigningKey device = KeyFiles.load(keyFile);
-        if (device.algorithm() == SignatureAlgorithm.SM2_SM3) {
-            throw new IOException("the device key " + keyFile + " is an SM2 key, which TLS cannot use as a client certificate key;"
+        if (!TlsKeys.canAuthenticateTls(device.algorithm())) {
+            throw new IOException("the device key " + keyFile + " is an " + device.algorithm().label()
+                    + " key, which TLS cannot use as a client certificate key;"
                     + " use transport=coap with a transport key, or a broker that accepts a user name and password");
         }
         String alg = device.algorithm() == SignatureAlgorithm.EDDSA ? "Ed25519" : "EC";

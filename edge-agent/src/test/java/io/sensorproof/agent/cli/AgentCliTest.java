@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sensorproof.agent.IntervalEmission;
 import io.sensorproof.agent.keys.KeyFiles;
+import io.sensorproof.protocol.cbor.CborLimits;
+import io.sensorproof.protocol.cose.CoseSign1;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.message.ReadingMessage;
@@ -13,11 +15,14 @@ import io.sensorproof.protocol.senml.Quantity;
 import io.sensorproof.protocol.senml.Reading;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class AgentCliTest {
@@ -38,6 +43,23 @@ class AgentCliTest {
         String out = run("keygen", "--key-file", dir.resolve("k.p8").toString(), "--alg", "EdDSA");
         SigningKey key = KeyFiles.load(dir.resolve("k.p8"));
         assertThat(out).contains("alg=EdDSA").contains("kid=" + key.verificationKey().kidHex());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ML-DSA-44", "ML-DSA-65"})
+    void keygenMakesMlDsaKeysAndEmitSignsWithThem(String alg) throws Exception {
+        String out = run("keygen", "--key-file", dir.resolve("pq.p8").toString(), "--alg", alg);
+        SigningKey key = KeyFiles.load(dir.resolve("pq.p8"));
+        assertThat(key.algorithm().label()).isEqualTo(alg);
+        assertThat(out).contains("alg=" + alg).contains("kid=" + key.verificationKey().kidHex());
+        assertThat(Files.size(dir.resolve("pq.p8"))).as("seed-only PKCS#8 (RFC 9881)").isEqualTo(54);
+        String hex = run("emit", "--key-file", dir.resolve("pq.p8").toString(), "--device", "cold-room-7", "--data-dir",
+                dir.resolve("data").toString(), "temperature=4.25@1764000000").trim();
+        byte[] message = HexFormat.of().parseHex(hex);
+        ReadingMessage m = ReadingMessages.open(message, kid -> Optional.of(key.verificationKey()));
+        assertThat(m.pack().readings()).containsExactly(new Reading(Quantity.TEMPERATURE, 4.25, 1_764_000_000_000L));
+        assertThat(CoseSign1.decode(message, CborLimits.MESSAGE).signature())
+                .hasSize(key.algorithm().signatureLength());
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
+import io.sensorproof.protocol.cose.VerificationKey;
 import io.sensorproof.protocol.senml.Quantity;
 import io.sensorproof.protocol.senml.Reading;
 import java.nio.file.Path;
@@ -45,7 +46,11 @@ final class AgentHarness {
     }
 
     static EdgeAgent start(AgentConfig config, SigningKey deviceKey) throws Exception {
-        return EdgeAgent.start(config, deviceKey, GATEWAY_KEY.verificationKey(),
+        return start(config, deviceKey, GATEWAY_KEY.verificationKey());
+    }
+
+    static EdgeAgent start(AgentConfig config, SigningKey deviceKey, VerificationKey ackKey) throws Exception {
+        return EdgeAgent.start(config, deviceKey, ackKey,
                 metrics -> new MqttTransport(config, new Backoff(config.reconnectMin(), config.reconnectMax(), new SecureRandom()),
                         metrics::recordBackoff),
                 Clock.systemUTC());

@@ -14,10 +14,12 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +69,30 @@ abstract class DeliveryScenarios {
             waitFor(() -> !gateway.statuses().isEmpty(), Duration.ofSeconds(10));
             assertThat(gateway.statuses().get(0).deviceId()).isEqualTo(deviceId);
             assertThat(gateway.statuses().get(0).boot()).isEqualTo(agent.boot());
+        }
+    }
+
+    /** Issue 20: an ML-DSA-44 device, and acknowledgements signed with an ML-DSA-65 gateway key, which the agent verifies. */
+    @Test
+    void mlDsaDeviceDrainsOnMlDsaSignedAcknowledgements() throws Exception {
+        SigningKey device = Keys.generate(SignatureAlgorithm.ML_DSA_44, new SecureRandom());
+        SigningKey ackKey = Keys.generate(SignatureAlgorithm.ML_DSA_65, new SecureRandom());
+        String deviceId = "pq-" + getClass().getSimpleName().toLowerCase().substring(0, 5);
+        Properties p = AgentHarness.properties(brokerUrl(), dir.resolve("agent"), deviceId);
+        p.setProperty("gateway.ack-key", Base64.getEncoder().encodeToString(ackKey.verificationKey().spki()));
+        try (AcknowledgingGateway gateway = new AcknowledgingGateway(brokerUrl(), ackKey, device.verificationKey());
+                EdgeAgent agent = AgentHarness.start(AgentHarness.config(p), device, ackKey.verificationKey())) {
+            List<Reading> sent = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                Reading r = AgentHarness.reading(i);
+                agent.submit(r);
+                sent.add(r);
+            }
+            agent.flush();
+            assertThat(agent.awaitDrained(Duration.ofSeconds(60))).as("drained: %s", agent.describe()).isTrue();
+            assertThat(gateway.invalid()).isEmpty();
+            assertDeliveredExactly(gateway.deliveries(), sent);
+            assertThat(agent.metrics().acksForged()).isZero();
         }
     }
 

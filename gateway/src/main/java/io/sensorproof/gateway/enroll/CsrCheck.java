@@ -46,7 +46,7 @@ public record CsrCheck(VerificationKey key, Optional<String> commonName, Optiona
             key = Keys.publicKeyFromSpki(csr.getSubjectPublicKeyInfo().getEncoded(ASN1Encoding.DER));
         } catch (IOException | RuntimeException e) {
             throw new EnrollmentException(EnrollmentRefusal.UNSUPPORTED_KEY,
-                    "the CSR's key is not a supported device key (ES256 P-256, Ed25519, SM2): " + e.getMessage());
+                    "the CSR's key is not a supported device key (ES256 P-256, Ed25519, SM2, ML-DSA-44, ML-DSA-65): " + e.getMessage());
         }
         boolean valid;
         try {

@@ -15,7 +15,9 @@ import java.util.Set;
 
 /**
  * The gateway's acknowledgement-signing key in a PKCS#8 file readable by its owner only. Created
- * (ES256) on first start when missing; a file others can read is refused. Replicas of one
+ * on first start when missing, with the configured algorithm ({@code sensorproof.ack-key.alg}:
+ * ES256 by default, or EdDSA, ML-DSA-44, ML-DSA-65 for post-quantum acknowledgements, ADR 029); an
+ * existing file keeps its key whatever the setting says; a file others can read is refused. Replicas of one
  * deployment share the file (or a copy of it): agents trust exactly one acknowledgement key.
  */
 final class AckKeyFile {
@@ -25,11 +27,24 @@ final class AckKeyFile {
     private AckKeyFile() {
     }
 
-    static SigningKey loadOrCreate(Path file) throws IOException {
+    /**
+     * The algorithm named by {@code sensorproof.ack-key.alg}.
+     *
+     * @throws IllegalArgumentException for an unknown name
+     */
+    static SignatureAlgorithm algorithm(String label) {
+        try {
+            return SignatureAlgorithm.fromLabel(label);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("sensorproof.ack-key.alg: " + e.getMessage(), e);
+        }
+    }
+
+    static SigningKey loadOrCreate(Path file, SignatureAlgorithm algorithm) throws IOException {
         if (!Files.exists(file)) {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            SigningKey key = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom());
+            SigningKey key = Keys.generate(algorithm, new SecureRandom());
             Path tmp = Files.createTempFile(dir, ".ack-key", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
                 Files.write(tmp, Keys.toPkcs8(key));

@@ -177,7 +177,7 @@ public class IngestService {
     private SigningKey loadAckKey() {
         Path file = config.ackKey().file().map(Path::of).orElse(Path.of(config.dataDir(), "gateway-ack-key.p8"));
         try {
-            return AckKeyFile.loadOrCreate(file);
+            return AckKeyFile.loadOrCreate(file, AckKeyFile.algorithm(config.ackKey().alg()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

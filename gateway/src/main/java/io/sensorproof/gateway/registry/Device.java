@@ -36,7 +36,7 @@ public class Device extends PanacheEntityBase {
     @Column(updatable = false)
     public byte[] spki;
 
-    /** ES256, EdDSA or SM2-SM3 (io.sensorproof.protocol.cose.SignatureAlgorithm labels); null while enrollment is pending. */
+    /** ES256, EdDSA, SM2-SM3, ML-DSA-44 or ML-DSA-65 (io.sensorproof.protocol.cose.SignatureAlgorithm labels); null while enrollment is pending. */
     @Column(updatable = false)
     public String alg;
 

@@ -9,6 +9,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.keys.KeyFiles;
+import io.sensorproof.agent.transport.CoapTransport;
 import io.sensorproof.gateway.EmbeddedPostgresTestResource;
 import io.sensorproof.gateway.ingest.IngestService;
 import io.sensorproof.gateway.security.OperatorKey;
@@ -19,6 +20,7 @@ import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.senml.Quantity;
 import io.sensorproof.protocol.senml.Reading;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -124,6 +126,37 @@ class CoapGatewayIT {
         try (CoapDevices.RawClient removed = new CoapDevices.RawClient(config)) {
             assertThat(removed.handshake()).as("transport key removed").isFalse();
         }
+    }
+
+    /**
+     * Issue 20 over CoAP: an ML-DSA-65 device creates its own P-256 DTLS transport key (DTLS has no
+     * ML-DSA), which is registered through the API, and sends ML-DSA-signed messages (3.4 KB and more,
+     * block-wise) that are stored and acknowledged.
+     */
+    @Test
+    void mlDsaDeviceSignsWithMlDsaAndAuthenticatesDtlsWithItsOwnTransportKey() throws Exception {
+        CoapDevices registry = devices();
+        CoapDevices.Device pq = registry.new Device("acme", "coap-pq-1", SignatureAlgorithm.ML_DSA_65);
+        AgentConfig config = pq.config(true, Map.of());
+        Path transportFile = CoapTransport.dtlsKeyFile(config);
+        assertThat(transportFile).isEqualTo(pq.home.resolve(CoapTransport.TRANSPORT_KEY_FILE));
+        SigningKey transport = KeyFiles.load(transportFile);
+        assertThat(transport.algorithm()).isEqualTo(SignatureAlgorithm.ES256);
+        OperatorKey.authorized().contentType("application/json")
+                .body(Map.of("publicKey", Base64.getEncoder().encodeToString(transport.verificationKey().spki())))
+                .put("/api/v1/tenants/acme/devices/coap-pq-1/transport-key").then().statusCode(200);
+
+        long t0 = System.currentTimeMillis() - 60_000;
+        try (EdgeAgent agent = pq.agent(config)) {
+            for (int i = 0; i < 40; i++) {
+                agent.submit(new Reading(Quantity.TEMPERATURE, 3 + i % 4, t0 + i * 10L));
+            }
+            agent.flush();
+            assertThat(agent.awaitDrained(Duration.ofSeconds(90))).as("drained: %s", agent.describe()).isTrue();
+        }
+        assertThat(registry.count("SELECT count(*) FROM readings WHERE device_id = 'coap-pq-1'")).isEqualTo(40);
+        assertThat(registry.count("SELECT count(*) FROM messages WHERE device_id = 'coap-pq-1' AND octet_length(raw) > 3309"))
+                .as("ML-DSA-65 messages").isGreaterThan(0);
     }
 
     @Test

@@ -128,6 +128,50 @@ class EnrollmentIT {
         assertThat(certs.get(0).get("serial")).isEqualTo(cert.getSerialNumber().toString(16));
     }
 
+    /**
+     * Issue 20 end to end: an agent generates an ML-DSA-65 key, enrolls with an ML-DSA CSR (the
+     * ECDSA device CA certifies the ML-DSA key), and its ML-DSA-signed readings go through the broker,
+     * are stored with the key's algorithm and acknowledged (the outbox drains only on verified acks).
+     */
+    @Test
+    void mlDsaAgentEnrollsWithAnEcdsaCertifiedKeyAndItsSignedReadingsAreStoredAndAcknowledged() throws Exception {
+        tenant("enr-pq");
+        String token = createPending("enr-pq", "pq-room-1").getString("enrollment.token");
+        Path agentDir = Files.createTempDirectory("enroll-pq-agent");
+        Enroller enroller = new Enroller(agentDir.resolve("data"), agentDir.resolve("data/device-key.p8"), Clock.systemUTC());
+        Enroller.Result result = enroller.enroll(client(), URI.create(base.toString()), Optional.empty(), token,
+                Optional.of("pq-room-1"), SignatureAlgorithm.ML_DSA_65);
+        X509Certificate cert = result.certificate();
+        assertThat(cert.getPublicKey().getAlgorithm()).isEqualTo("ML-DSA-65");
+        assertThat(cert.getSigAlgName()).isEqualToIgnoringCase("SHA256withECDSA");
+        SigningKey key = KeyFiles.load(agentDir.resolve("data/device-key.p8"));
+        assertThat(key.algorithm()).isEqualTo(SignatureAlgorithm.ML_DSA_65);
+        assertThat(cert.getPublicKey().getEncoded()).isEqualTo(key.verificationKey().spki());
+
+        Properties p = new Properties();
+        p.setProperty("tenant", "enr-pq");
+        p.setProperty("device", "pq-room-1");
+        p.setProperty("data.dir", agentDir.resolve("data").toString());
+        p.setProperty("gateway.ack-key", result.state().ackKey());
+        p.setProperty("mqtt.url", EmbeddedBrokerTestResource.url());
+        p.setProperty("pack.max-age-millis", "100");
+        AgentConfig agentConfig = AgentConfig.resolve(p, Map.of());
+        try (EdgeAgent agent = start(agentConfig, key)) {
+            long t0 = System.currentTimeMillis() - 10_000;
+            for (int i = 0; i < 30; i++) {
+                agent.submit(new Reading(Quantity.TEMPERATURE, 4 + i * 0.1, t0 + i));
+            }
+            agent.flush();
+            assertThat(agent.awaitDrained(Duration.ofSeconds(60))).as("acknowledged: %s", agent.describe()).isTrue();
+        }
+        assertThat(count("SELECT count(*) FROM readings WHERE device_id = 'pq-room-1'")).isEqualTo(30);
+        assertThat(count("SELECT count(*) FROM device_keys WHERE device_id = 'pq-room-1' AND alg = 'ML-DSA-65'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM quarantine WHERE claimed_device = 'pq-room-1'")).isZero();
+        OperatorKey.authorized().get("/api/v1/tenants/enr-pq/devices/pq-room-1").then().statusCode(200)
+                .body("kid", org.hamcrest.Matchers.equalTo(key.verificationKey().kidHex()))
+                .body("alg", org.hamcrest.Matchers.equalTo("ML-DSA-65"));
+    }
+
     @Test
     void retryWithTheSameTokenAndCsrReturnsTheSameCertificateAndAnotherCsrIsRefused() throws Exception {
         tenant("enr-retry");

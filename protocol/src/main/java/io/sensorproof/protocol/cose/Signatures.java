@@ -16,6 +16,9 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.crypto.signers.PlainDSAEncoding;
 import org.bouncycastle.crypto.signers.SM2Signer;
+import org.bouncycastle.pqc.crypto.mldsa.MLDSAPrivateKeyParameters;
+import org.bouncycastle.pqc.crypto.mldsa.MLDSAPublicKeyParameters;
+import org.bouncycastle.pqc.crypto.mldsa.MLDSASigner;
 import org.bouncycastle.util.BigIntegers;
 
 /**
@@ -23,6 +26,10 @@ import org.bouncycastle.util.BigIntegers;
  * lookups on the hot path). Signatures are in COSE form: ECDSA and SM2 as r || s (32 bytes each),
  * Ed25519 as its 64-byte signature. ES256 signatures are deterministic (RFC 6979), so a message
  * signed twice is byte-identical; SM2 signatures are randomised, as the SM2 standard specifies.
+ * ML-DSA signs in FIPS 204's default hedged mode (fresh randomness mixed into the deterministic
+ * derivation, which protects devices against fault and side-channel attacks on deterministic
+ * signing); {@link #signDeterministic(SigningKey, byte[])} gives the deterministic variant that
+ * known-answer vectors use. ML-DSA is pure ML-DSA with an empty context string (RFC 9964).
  */
 public final class Signatures {
     private static final int SCALAR_LENGTH = 32;
@@ -35,6 +42,7 @@ public final class Signatures {
     public static byte[] sign(SigningKey key, byte[] toBeSigned) {
         try {
             return switch (key.algorithm()) {
+                case ML_DSA_44, ML_DSA_65 -> mlDsaSign(key, toBeSigned, true);
                 case ES256 -> {
                     ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
                     signer.init(true, key.privateParameters());
@@ -62,12 +70,38 @@ public final class Signatures {
         }
     }
 
+    /**
+     * Signs {@code toBeSigned} deterministically: ML-DSA's deterministic variant (FIPS 204 section
+     * 3.4, the randomness is 32 zero bytes), the same as {@link #sign} for ES256 and EdDSA.
+     *
+     * @throws IllegalArgumentException for SM2, whose signatures are always randomised
+     */
+    public static byte[] signDeterministic(SigningKey key, byte[] toBeSigned) {
+        if (key.algorithm().isPostQuantum()) {
+            try {
+                return mlDsaSign(key, toBeSigned, false);
+            } catch (CryptoException e) {
+                throw new IllegalStateException("signing failed", e);
+            }
+        }
+        if (key.algorithm() == SignatureAlgorithm.SM2_SM3) {
+            throw new IllegalArgumentException("SM2 signatures are randomised");
+        }
+        return sign(key, toBeSigned);
+    }
+
     /** Verifies {@code signature} over {@code toBeSigned}; false for any malformed signature. */
     public static boolean verify(VerificationKey key, byte[] toBeSigned, byte[] signature) {
-        if (signature == null || signature.length != 2 * SCALAR_LENGTH) {
+        if (signature == null || signature.length != key.algorithm().signatureLength()) {
             return false;
         }
         return switch (key.algorithm()) {
+            case ML_DSA_44, ML_DSA_65 -> {
+                MLDSASigner verifier = new MLDSASigner();
+                verifier.init(false, (MLDSAPublicKeyParameters) key.parameters());
+                verifier.update(toBeSigned, 0, toBeSigned.length);
+                yield verifier.verifySignature(signature);
+            }
             case ES256 -> {
                 ECDSASigner verifier = new ECDSASigner();
                 verifier.init(false, (ECPublicKeyParameters) key.parameters());
@@ -88,6 +122,14 @@ public final class Signatures {
                 yield verifier.verifySignature(signature);
             }
         };
+    }
+
+    private static byte[] mlDsaSign(SigningKey key, byte[] toBeSigned, boolean hedged) throws CryptoException {
+        MLDSASigner signer = new MLDSASigner();
+        MLDSAPrivateKeyParameters priv = (MLDSAPrivateKeyParameters) key.privateParameters();
+        signer.init(true, hedged ? new ParametersWithRandom(priv, RANDOM) : priv);
+        signer.update(toBeSigned, 0, toBeSigned.length);
+        return signer.generateSignature();
     }
 
     private static byte[] sha256(byte[] data) {

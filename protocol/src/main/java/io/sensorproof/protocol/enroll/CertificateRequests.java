@@ -29,7 +29,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * PKCS#10 certificate signing requests for enrollment, signed with the device key (proof of
- * possession): SHA256withECDSA for ES256 keys, Ed25519 for EdDSA keys, SM3withSM2 for SM2 keys.
+ * possession): SHA256withECDSA for ES256 keys, Ed25519 for EdDSA keys, SM3withSM2 for SM2 keys,
+ * ML-DSA-44 / ML-DSA-65 (pure, RFC 9881) for ML-DSA keys.
  * The CA takes the device identity from the enrollment token, never from the CSR subject.
  */
 public final class CertificateRequests {
@@ -93,6 +94,7 @@ public final class CertificateRequests {
             case ES256 -> "SHA256withECDSA";
             case EDDSA -> "Ed25519";
             case SM2_SM3 -> "SM3withSM2";
+            case ML_DSA_44, ML_DSA_65 -> algorithm.label();
         };
     }
 
@@ -107,6 +109,10 @@ public final class CertificateRequests {
     }
 
     private static String jcaKeyAlgorithm(SignatureAlgorithm algorithm) {
-        return algorithm == SignatureAlgorithm.EDDSA ? "Ed25519" : "EC";
+        return switch (algorithm) {
+            case EDDSA -> "Ed25519";
+            case ES256, SM2_SM3 -> "EC";
+            case ML_DSA_44, ML_DSA_65 -> algorithm.label();
+        };
     }
 }

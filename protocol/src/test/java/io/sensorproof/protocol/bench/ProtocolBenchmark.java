@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class ProtocolBenchmark {
-    @Param({"ES256", "EdDSA", "SM2-SM3"})
+    @Param({"ES256", "EdDSA", "SM2-SM3", "ML-DSA-44", "ML-DSA-65"})
     public String alg;
 
     @Param({"1", "10"})

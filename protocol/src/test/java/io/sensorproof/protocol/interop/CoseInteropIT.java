@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * COSE_Sign1 interop with two independent implementations from npm, {@code cose-kit} (ES256,
- * EdDSA) and {@code cose-js} (ES256), pinned in the root {@code package.json} and installed by
+ * COSE_Sign1 interop with independent implementations from npm, {@code cose-kit} (ES256,
+ * EdDSA), {@code cose-js} (ES256) and, for ML-DSA-44/65, {@code @noble/post-quantum} with the COSE
+ * layer written on {@code cbor-x} in the script, pinned in the root {@code package.json} and installed by
  * {@code npm ci}: our messages verify there (and fail there when tampered), and theirs verify in
  * our COSE layer. This test fails, rather than skips, when Node or the packages are missing.
  */
@@ -48,7 +49,8 @@ class CoseInteropIT {
     @BeforeAll
     static void runNode() throws Exception {
         ArrayNode messages = JSON.createArrayNode();
-        for (SignatureAlgorithm alg : List.of(SignatureAlgorithm.ES256, SignatureAlgorithm.EDDSA)) {
+        for (SignatureAlgorithm alg : List.of(SignatureAlgorithm.ES256, SignatureAlgorithm.EDDSA,
+                SignatureAlgorithm.ML_DSA_44, SignatureAlgorithm.ML_DSA_65)) {
             SigningKey key = TestKeys.key(alg);
             for (int records : new int[] {1, 10}) {
                 String id = alg.label() + "-" + records;
@@ -56,7 +58,8 @@ class CoseInteropIT {
                 add(messages, id, alg, key.verificationKey(), message);
             }
         }
-        for (String vector : List.of("message-es256-1.json", "message-es256-3.json", "message-eddsa-1.json", "message-eddsa-3.json")) {
+        for (String vector : List.of("message-es256-1.json", "message-es256-3.json", "message-eddsa-1.json", "message-eddsa-3.json",
+                "message-ml-dsa-44-3.json", "message-ml-dsa-65-3.json")) {
             JsonNode v = JSON.readTree(CoseInteropIT.class.getResourceAsStream("/vectors/" + vector));
             VerificationKey key = Keys.publicKeyFromSpki(HEX.parseHex(v.get("spki").asText()));
             add(messages, "vector-" + vector, key.algorithm(), key, HEX.parseHex(v.get("message").asText()));
@@ -78,7 +81,11 @@ class CoseInteropIT {
         ObjectNode m = messages.addObject();
         m.put("id", id);
         m.put("alg", alg.label());
-        m.set("jwk", jwk(key));
+        if (alg.isPostQuantum()) {
+            m.put("publicKeyHex", HEX.formatHex(SubjectPublicKeyInfo.getInstance(key.spki()).getPublicKeyData().getOctets()));
+        } else {
+            m.set("jwk", jwk(key));
+        }
         m.put("messageHex", HEX.formatHex(message));
         m.put("payloadHex", HEX.formatHex(CoseSign1.decode(message, CborLimits.MESSAGE).payload()));
         javaIds.add(id);
@@ -102,6 +109,7 @@ class CoseInteropIT {
     void javaMessagesVerifyWithCoseKitAndCoseJsAndTheirPayloadsMatch() throws IOException {
         JsonNode input = JSON.readTree(dir.resolve("java-signed.json").toFile());
         int coseJsChecks = 0;
+        int nobleChecks = 0;
         for (JsonNode result : nodeVerified) {
             if (result.get("tampered").asBoolean()) {
                 continue;
@@ -110,8 +118,10 @@ class CoseInteropIT {
             String expected = find(input, result.get("id").asText()).get("payloadHex").asText();
             assertThat(result.get("payloadHex").asText()).isEqualTo(expected);
             coseJsChecks += "cose-js".equals(result.get("library").asText()) ? 1 : 0;
+            nobleChecks += "@noble/post-quantum".equals(result.get("library").asText()) ? 1 : 0;
         }
         assertThat(coseJsChecks).as("ES256 messages checked by cose-js").isEqualTo(4);
+        assertThat(nobleChecks).as("ML-DSA messages checked by @noble/post-quantum").isEqualTo(6);
         assertThat(nodeVerified.size()).isEqualTo(2 * (javaIds.size() + coseJsChecks));
     }
 
@@ -126,7 +136,8 @@ class CoseInteropIT {
 
     @Test
     void nodeMessagesVerifyInJavaAndFailWhenTampered() {
-        assertThat(nodeSigned).hasSize(3);
+        assertThat(nodeSigned).hasSize(5);
+        assertThat(nodeSigned.findValuesAsText("alg")).contains("ML-DSA-44", "ML-DSA-65");
         for (JsonNode m : nodeSigned) {
             VerificationKey key = Keys.publicKeyFromSpki(HEX.parseHex(m.get("spkiHex").asText()));
             byte[] bytes = HEX.parseHex(m.get("messageHex").asText());

@@ -42,15 +42,22 @@ class DecoderFuzzTest {
     private static final VerificationKey KEY = TestKeys.key(SignatureAlgorithm.ES256).verificationKey();
     private static final byte[] VALID = ReadingMessages.sign(TestKeys.samplePack(4), 1, 2, 1_764_000_000_000L,
             TestKeys.key(SignatureAlgorithm.ES256));
+    private static final VerificationKey ML_DSA_KEY = TestKeys.key(SignatureAlgorithm.ML_DSA_44).verificationKey();
+    private static final byte[] VALID_ML_DSA = ReadingMessages.sign(TestKeys.samplePack(4), 1, 2, 1_764_000_000_000L,
+            TestKeys.key(SignatureAlgorithm.ML_DSA_44));
 
     private static void decodeEverything(byte[] bytes) {
+        decodeEverything(bytes, KEY);
+    }
+
+    private static void decodeEverything(byte[] bytes, VerificationKey key) {
         try {
-            ReadingMessages.open(bytes, kid -> Optional.of(KEY));
+            ReadingMessages.open(bytes, kid -> Optional.of(key));
         } catch (ProtocolException expected) {
             // typed refusal is the only acceptable failure
         }
         try {
-            AcknowledgementCodec.verify(bytes, KEY);
+            AcknowledgementCodec.verify(bytes, key);
         } catch (ProtocolException expected) {
             // as above
         }
@@ -75,6 +82,11 @@ class DecoderFuzzTest {
     @Property(tries = 3000)
     void mutatedValidMessagesOnlyRaiseTypedErrors(@ForAll("mutations") byte[] bytes) {
         decodeEverything(bytes);
+    }
+
+    @Property(tries = 1000)
+    void mutatedMlDsaMessagesOnlyRaiseTypedErrors(@ForAll("mlDsaMutations") byte[] bytes) {
+        decodeEverything(bytes, ML_DSA_KEY);
     }
 
     @Property(tries = 500)
@@ -119,30 +131,46 @@ class DecoderFuzzTest {
         Arbitrary<CBORItem> payload = Arbitraries.oneOf(
                 item(3).map(p -> (CBORItem) new CBORByteArray(p.encode())),
                 Arbitraries.just((CBORItem) CBORNull.INSTANCE));
-        Arbitrary<CBORItem> signature = Arbitraries.bytes().array(byte[].class).ofMinSize(60).ofMaxSize(68).map(b -> (CBORItem) new CBORByteArray(b));
+        Arbitrary<CBORItem> signature = Arbitraries.oneOf(
+                Arbitraries.bytes().array(byte[].class).ofMinSize(60).ofMaxSize(68),
+                // ML-DSA-sized signatures, filled in one call rather than byte by byte (cheap to generate)
+                Arbitraries.of(2419, 2420, 3309, 3310).flatMap(n -> Arbitraries.randomValue(r -> {
+                    byte[] b = new byte[n];
+                    r.nextBytes(b);
+                    return b;
+                }))).map(b -> (CBORItem) new CBORByteArray(b));
         return Combinators.combine(protectedHeader, item(1), payload, signature)
                 .as((p, u, pl, s) -> (CBORItem) new CBORTaggedItem(18, new CBORItemList(p, u, pl, s)));
     }
 
     @Provide
     Arbitrary<byte[]> mutations() {
-        Arbitrary<Integer> position = Arbitraries.integers().between(0, VALID.length - 1);
+        return mutationsOf(VALID);
+    }
+
+    @Provide
+    Arbitrary<byte[]> mlDsaMutations() {
+        return mutationsOf(VALID_ML_DSA);
+    }
+
+    private static Arbitrary<byte[]> mutationsOf(byte[] valid) {
+        Arbitrary<Integer> position = Arbitraries.integers().between(0, valid.length - 1);
         return Arbitraries.oneOf(
                 Combinators.combine(position, Arbitraries.bytes()).as((p, b) -> {
-                    byte[] c = VALID.clone();
+                    byte[] c = valid.clone();
                     c[p] = b;
                     return c;
                 }),
-                position.map(p -> java.util.Arrays.copyOf(VALID, p)),
+                position.map(p -> java.util.Arrays.copyOf(valid, p)),
                 Combinators.combine(position, Arbitraries.bytes().array(byte[].class).ofMaxSize(8)).as((p, ins) -> {
                     List<Byte> out = new ArrayList<>();
-                    for (int i = 0; i < VALID.length; i++) {
+                    for (int i = 0; i < valid.length; i++) {
                         if (i == p) {
                             for (byte b : ins) {
                                 out.add(b);
                             }
                         }
-                        out.add(VALID[i]);
+                        out.add(valid[i]);
                     }
                     byte[] c = new byte[out.size()];
                     for (int i = 0; i < c.length; i++) {
@@ -151,7 +179,7 @@ class DecoderFuzzTest {
                     return c;
                 }),
                 Combinators.combine(position, position).as((a, b) -> {
-                    byte[] c = VALID.clone();
+                    byte[] c = valid.clone();
                     byte t = c[a];
                     c[a] = c[b];
                     c[b] = t;

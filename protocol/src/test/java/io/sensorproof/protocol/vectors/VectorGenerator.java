@@ -34,6 +34,9 @@ public final class VectorGenerator {
                 new MessageVector.VectorReading("humidity", 61.2, 1_764_000_000_000L),
                 new MessageVector.VectorReading("co2e-register", 5_000_000_123.0, 1_764_000_060_500L));
         for (SignatureAlgorithm alg : SignatureAlgorithm.values()) {
+            if (alg.isPostQuantum()) {
+                continue; // ML-DSA vectors come from an independent implementation: protocol/src/test/node/ml-dsa-vectors.mjs
+            }
             String name = "message-" + alg.label().toLowerCase();
             for (var variant : List.of(new Object[] {"-1", one}, new Object[] {"-3", three})) {
                 Path file = dir.resolve(name + variant[0] + ".json");
