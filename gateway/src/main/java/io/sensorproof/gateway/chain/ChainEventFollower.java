@@ -1,6 +1,7 @@
 package io.sensorproof.gateway.chain;
 
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sensorproof.gateway.GatewaySettings;
@@ -44,6 +45,9 @@ public class ChainEventFollower {
 
     @Inject
     ChainConnection chain;
+
+    @Inject
+    MeterRegistry meters;
 
     private volatile ScheduledExecutorService thread;
     private volatile PgChainEvents store;
@@ -95,9 +99,11 @@ public class ChainEventFollower {
                 PgChainEvents.Applied applied = store.step(follower);
                 if (applied.refused() > 0) {
                     refused.addAndGet(applied.refused());
+                    meters.counter("sensorproof.chain.events.undecodable").increment(applied.refused());
                     LOG.warnf("%d log(s) of the contracts did not decode; kept in chain_events as UNDECODABLE", applied.refused());
                 }
                 if ("REWIND".equals(applied.step())) {
+                    meters.counter("sensorproof.chain.events.rewinds").increment();
                     LOG.warnf("the chain no longer has blocks the gateway had read: %d event(s) removed, projections recomputed",
                             applied.removed());
                 }
