@@ -30,7 +30,7 @@ public record AuditFinding(Kind kind, Optional<ReadingKey> key, String detail) {
         ROOT_MISMATCH,
         /** A stored reading of the claim's device and quantity inside its window is not in the claim tree. */
         MISSING_FROM_CLAIM,
-        /** The chain holds no batch under the batch's id (or the registry consulted is not the recorded one). */
+        /** The registry consulted holds no batch under the batch's id. */
         CHAIN_BATCH_MISSING,
         /** A field of the batch as the chain holds it (root, reading count, times, block) differs from the recorded one. */
         CHAIN_MISMATCH,
