@@ -15,27 +15,21 @@ import java.util.logging.Logger;
 /**
  * Starts and stops the standalone broker ({@link BrokerMain}) as a child process. A gateway killed
  * with {@code kill -9} leaves its broker running; the next start finds it through
- * {@code broker.pid} in the data directory. When that broker runs the very command the new start
- * would run (same Java, jar, ports, addresses and data directory), was started after the jar was
- * last written, and accepts connections on its listeners, it is adopted: the devices' connections
- * and every session with its queued messages stay as they are, and the restart skips the broker's
- * stop and start (ADR 028). Otherwise it is stopped before a fresh one starts, so two brokers never
- * share a data directory or a port.
+ * {@code broker.pid} in the data directory and stops it before starting a fresh one, so two
+ * brokers never share a data directory or a port.
  */
 public final class BrokerProcess implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BrokerProcess.class.getName());
 
-    private final ProcessHandle process;
-    private final boolean adopted;
+    private final Process process;
     private final int port;
     private final String host;
     private final Optional<DeviceListener> devices;
     private final Optional<BrokerCredentials> credentials;
 
-    private BrokerProcess(ProcessHandle process, boolean adopted, String host, int port, Optional<DeviceListener> devices,
+    private BrokerProcess(Process process, String host, int port, Optional<DeviceListener> devices,
             Optional<BrokerCredentials> credentials) {
         this.process = process;
-        this.adopted = adopted;
         this.host = host;
         this.port = port;
         this.devices = devices;
@@ -81,6 +75,7 @@ public final class BrokerProcess implements AutoCloseable {
             throw new IOException("broker jar not found: " + jar + " (build it with mvn -pl embedded-broker package)");
         }
         Files.createDirectories(dataDir);
+        stopOrphan(dataDir, timeout);
         Path log = dataDir.resolve("broker.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar.toAbsolutePath().toString(), "--port",
@@ -90,21 +85,10 @@ public final class BrokerProcess implements AutoCloseable {
         } else {
             command.add("--anonymous");
         }
-        Optional<BrokerCredentials> credentials = devices.map(d -> new BrokerCredentials(dataDir.resolve("auth")));
-        Optional<ProcessHandle> running = adoptable(dataDir, jar, command);
-        if (running.isPresent()) {
-            BrokerProcess broker = new BrokerProcess(running.get(), true, host, port, devices, credentials);
-            if (broker.accepting()) {
-                LOG.info(() -> "adopted the running broker pid " + running.get().pid() + " of " + dataDir
-                        + " (same command, started after its jar was written): its sessions and connections are kept");
-                return broker;
-            }
-            LOG.warning(() -> "the running broker pid " + running.get().pid() + " of " + dataDir + " does not accept connections; replacing it");
-        }
-        stopOrphan(dataDir, timeout);
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        BrokerProcess broker = new BrokerProcess(process.toHandle(), false, host, port, devices, credentials);
+        BrokerProcess broker = new BrokerProcess(process, host, port, devices,
+                devices.map(d -> new BrokerCredentials(dataDir.resolve("auth"))));
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!broker.accepting()) {
             if (!process.isAlive()) {
@@ -118,38 +102,6 @@ public final class BrokerProcess implements AutoCloseable {
         }
         LOG.info(() -> "broker started, pid " + process.pid() + ", " + broker.url() + broker.deviceUrl().map(u -> " and " + u).orElse(""));
         return broker;
-    }
-
-    /**
-     * The broker recorded in {@code dataDir/broker.pid} if it runs exactly {@code command} (the
-     * executable compared by its real path) and started after {@code jar} was last written, so it
-     * runs the code and settings this start would run.
-     */
-    static Optional<ProcessHandle> adoptable(Path dataDir, Path jar, List<String> command) {
-        Path pidFile = dataDir.resolve("broker.pid");
-        try {
-            if (!Files.isRegularFile(pidFile)) {
-                return Optional.empty();
-            }
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
-            Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-            if (handle.isEmpty()) {
-                return Optional.empty();
-            }
-            ProcessHandle.Info info = handle.get().info();
-            Optional<String> executable = info.command();
-            Optional<String[]> arguments = info.arguments();
-            Optional<java.time.Instant> startedAt = info.startInstant();
-            if (executable.isEmpty() || arguments.isEmpty() || startedAt.isEmpty()) {
-                return Optional.empty();
-            }
-            boolean sameExecutable = Path.of(executable.get()).toRealPath().equals(Path.of(command.get(0)).toRealPath());
-            boolean sameArguments = List.of(arguments.get()).equals(command.subList(1, command.size()));
-            boolean newerThanJar = startedAt.get().isAfter(Files.getLastModifiedTime(jar).toInstant());
-            return sameExecutable && sameArguments && newerThanJar ? handle : Optional.empty();
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     /** Stops a broker process recorded in {@code dataDir/broker.pid}, if it is still running. */
@@ -206,11 +158,6 @@ public final class BrokerProcess implements AutoCloseable {
         return credentials;
     }
 
-    /** True when this start found the broker of an earlier gateway running and kept it instead of starting one. */
-    public boolean adopted() {
-        return adopted;
-    }
-
     /** The broker's process id. */
     public long pid() {
         return process.pid();
@@ -244,18 +191,11 @@ public final class BrokerProcess implements AutoCloseable {
     public void close() {
         process.destroy();
         try {
-            process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            process.destroyForcibly();
-            try {
-                process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException again) {
-                Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException again) {
-                LOG.warning(() -> "broker pid " + process.pid() + " did not stop");
-            }
         }
     }
 

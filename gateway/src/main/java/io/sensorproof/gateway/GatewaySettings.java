@@ -142,10 +142,7 @@ public interface GatewaySettings {
         /** Broker URL; absent means no MQTT ingestion (standalone mode sets it to its own broker). */
         Optional<String> url();
 
-        /**
-         * This replica's client id; default: generated once and kept in {@code <data-dir>/mqtt-client-id}.
-         * Stable across restarts (the session is resumed) and different per replica (ADR 028).
-         */
+        /** This replica's client id; default gateway-<host>-<pid>. */
         Optional<String> clientId();
 
         /** Shared-subscription group of all replicas. */
@@ -169,14 +166,6 @@ public interface GatewaySettings {
 
         /** Broker password (from the environment: SENSORPROOF_MQTT_PASSWORD). */
         Optional<String> password();
-
-        /**
-         * How long the broker keeps this replica's session (shared subscription, queued and
-         * unacknowledged messages) after a disconnect or crash; 0s = clean session on every connection.
-         * Default: 1d with the embedded broker, 0s with a configured one (ADR 028: some brokers queue a
-         * share of the shared subscription's messages for an offline member's session).
-         */
-        Optional<Duration> sessionExpiry();
     }
 
     /** The key that signs acknowledgements. */

@@ -18,15 +18,14 @@ import io.sensorproof.gateway.core.mqtt.MqttIngestAdapter;
 import io.sensorproof.gateway.core.mqtt.MqttIngestSettings;
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.cose.VerificationKey;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -41,8 +40,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class IngestService {
     private static final Logger LOG = Logger.getLogger(IngestService.class);
-    /** Start-up observer priority: lower runs first; CDI's default is 2500. */
-    static final int INGEST_START_PRIORITY = 100;
 
     @Inject
     GatewaySettings config;
@@ -72,24 +69,18 @@ public class IngestService {
     private QuarantineQuota quota;
     private IngestAuditLog audit;
 
-    /**
-     * Before the other start-up observers (priority 100; the default is 2500): ingest needs only the
-     * database, and a restarted gateway's first acknowledgement waits for this subscription (ADR 028).
-     * The collateral watch may start after it: it re-reads every watched device from its durable
-     * position when it starts, so readings committed before that are evaluated too.
-     */
-    void start(@Observes @Priority(INGEST_START_PRIORITY) StartupEvent event) {
+    void start(@Observes StartupEvent event) {
         ensureCore();
         Optional<String> url = config.mqtt().url().filter(u -> !u.isBlank());
         if (url.isEmpty()) {
             LOG.warn("sensorproof.mqtt.url is not set: MQTT ingestion is off");
             return;
         }
-        String clientId = config.mqtt().clientId().filter(id -> !id.isBlank()).orElseGet(this::persistedClientId);
+        String clientId = config.mqtt().clientId().orElseGet(IngestService::defaultClientId);
         MqttIngestSettings settings = new MqttIngestSettings(url.get(), clientId, config.mqtt().shareGroup(),
                 config.mqtt().receiveMaximum(), Math.max(1024, config.mqtt().receiveMaximum()), config.mqtt().batchMax(),
                 config.mqtt().batchLinger(), config.mqtt().username().orElse(null),
-                config.mqtt().password().map(String::toCharArray).orElse(null), config.mqtt().sessionExpiry().orElse(Duration.ZERO));
+                config.mqtt().password().map(String::toCharArray).orElse(null));
         try {
             adapter = new MqttIngestAdapter(settings, a -> pipeline(audit == null ? a.acknowledger() : audit.wrap(a.acknowledger(),
                     ackKey.verificationKey())), clock);
@@ -99,9 +90,7 @@ public class IngestService {
         } catch (MqttException e) {
             throw new IllegalStateException("cannot connect to the MQTT broker at " + url.get() + ": " + e.getMessage(), e);
         }
-        LOG.infof("MQTT ingestion started as %s on %s (%s); acknowledgement key kid %s", clientId, url.get(),
-                settings.persistentSession() ? "session kept " + settings.sessionExpiry() + " after a disconnect" : "clean session",
-                ackKey.verificationKey().kidHex());
+        LOG.infof("MQTT ingestion started as %s on %s; acknowledgement key kid %s", clientId, url.get(), ackKey.verificationKey().kidHex());
     }
 
     /**
@@ -206,13 +195,13 @@ public class IngestService {
                 .tag("transport", "mqtt").description("messages (readings and status) received from the transport").register(meters);
     }
 
-    /** The client id kept in the data directory (ADR 028): the same on every start, so the broker session is resumed. */
-    private String persistedClientId() {
-        Path file = Path.of(config.dataDir(), MqttClientIdFile.FILE_NAME);
+    private static String defaultClientId() {
+        String host;
         try {
-            return MqttClientIdFile.loadOrCreate(file);
+            host = InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the MQTT client id file " + file, e);
+            host = "host";
         }
+        return ("gateway-" + host + "-" + ProcessHandle.current().pid()).replaceAll("[^A-Za-z0-9._-]", "-");
     }
 }

@@ -92,29 +92,6 @@ public final class OrphanedPostmaster {
         }
     }
 
-    /**
-     * Refuses {@code dataDirectory} when a live gateway holds its lock, and does nothing else: the
-     * launcher asks this before it starts anything in parallel with the database (ADR 028), so that a
-     * second gateway on a directory in use stops before it touches the first one's broker or chain.
-     *
-     * @throws DataDirectoryInUseException when a live gateway holds the directory
-     */
-    public static void refuseIfInUse(Path dataDirectory) {
-        Path dir = dataDirectory.toAbsolutePath().normalize();
-        if (!Files.isRegularFile(dir.resolve("postgresql.conf"))) {
-            return;
-        }
-        try (FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            FileLock lock = tryLock(channel);
-            if (lock == null) {
-                throw new DataDirectoryInUseException(dir);
-            }
-            lock.release();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot check whether " + dir + " is in use", e);
-        }
-    }
-
     private static FileLock tryLock(FileChannel channel) throws IOException {
         try {
             return channel.tryLock();

@@ -43,12 +43,11 @@ import java.util.Optional;
  *     (default 0.0.0.0)
  * @param chain {@code sensorproof.chain.*}: an external chain, or the local chain's settings
  * @param proverEnabled {@code sensorproof.prover.enabled} when configured
- * @param mqttSessionExpiry {@code sensorproof.mqtt.session-expiry} when configured
  */
 public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<String> databaseUrl,
         Optional<String> jdbcUrl, Optional<String> reactiveUrl, Optional<String> mqttUrl, int brokerPort,
         Optional<String> brokerJar, int brokerTlsPort, String brokerTlsBind, GatewaySettings.Chain chain,
-        Optional<Boolean> proverEnabled, Optional<Duration> mqttSessionExpiry) {
+        Optional<Boolean> proverEnabled) {
 
     /** Name of the data directory setting, for messages. */
     public static final String DATA_DIR = "sensorproof.data-dir";
@@ -76,13 +75,6 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
     public static final String CHAIN_LOCAL_PORT = "sensorproof.chain.local.port";
     /** Name of the prover switch. */
     public static final String PROVER_ENABLED = "sensorproof.prover.enabled";
-    /** Name of the gateway's MQTT session expiry setting; the launcher sets it for its own broker when not configured. */
-    public static final String MQTT_SESSION_EXPIRY = "sensorproof.mqtt.session-expiry";
-    /**
-     * The session expiry with the embedded broker (ADR 028): HiveMQ queues a shared subscription's
-     * messages for the group while no member is connected, so a long expiry only keeps them longer.
-     */
-    public static final String EMBEDDED_BROKER_SESSION_EXPIRY = "1d";
 
     public StandaloneConfig {
         if (dataDirectory == null) {
@@ -108,7 +100,6 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
         }
         Objects.requireNonNull(chain, "chain");
         Objects.requireNonNull(proverEnabled, "proverEnabled");
-        Objects.requireNonNull(mqttSessionExpiry, "mqttSessionExpiry");
         if (chain.local().port() < 1 || chain.local().port() > 65535) {
             throw new IllegalArgumentException(CHAIN_LOCAL_PORT + " must be 1-65535, was " + chain.local().port());
         }
@@ -201,7 +192,7 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
                 config.getOptionalValue("quarkus.datasource.reactive.url", String.class),
                 settings.mqtt().url(), settings.embeddedBroker().port(), settings.embeddedBroker().jar(),
                 settings.embeddedBroker().tlsPort(), settings.embeddedBroker().tlsBind().trim(), settings.chain(),
-                settings.prover().enabled(), settings.mqtt().sessionExpiry());
+                settings.prover().enabled());
     }
 
     private static void requirePostgresUrl(String url) {

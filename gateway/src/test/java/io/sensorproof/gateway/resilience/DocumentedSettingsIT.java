@@ -43,7 +43,6 @@ class DocumentedSettingsIT {
         values.put("sensorproof.mqtt.batch-linger", "2ms");
         values.put("sensorproof.mqtt.username", "");
         values.put("sensorproof.mqtt.password", "");
-        values.put("sensorproof.mqtt.session-expiry", "1d");
         values.put("sensorproof.ack-key.file", dataDir.resolve("gateway-ack-key.p8").toString());
         values.put("sensorproof.ack-key.alg", "ES256");
         values.put("sensorproof.ingest.future-skew", "5m");

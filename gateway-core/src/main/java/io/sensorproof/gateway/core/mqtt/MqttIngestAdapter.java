@@ -49,24 +49,16 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * intake slows instead of memory growing.
  *
  * <p>Connections: each connection to the broker is its own Paho client, numbered by a
- * generation, and every queued message remembers the connection it came on. A packet id is
- * acknowledged only on the connection that delivered it: after a clean start the broker numbers
- * its deliveries from scratch, and a PUBACK of an old id on the new connection would acknowledge
- * a different message that may not be stored yet; after a resumed session the broker sends the
- * unacknowledged messages again under their ids, and acknowledges only the new delivery. Messages
- * of a lost connection are still processed (storage is idempotent and the device gets its signed
+ * generation, and every queued message remembers the connection it came on. A packet id means
+ * something only on the connection that delivered it: the session starts clean, so after a
+ * reconnect the broker numbers its deliveries from scratch, and a PUBACK of an old id on the new
+ * connection would acknowledge a different message that may not be stored yet. Messages of a lost
+ * connection are still processed (storage is idempotent and the device gets its signed
  * acknowledgement) but never PUBACKed; the broker or the device delivers them again. Because a
  * PUBACK can only ever be queued in the client of the connection that received the message,
  * this holds even when the connection drops between the check and the send. Reconnecting is
  * done here (a fresh client each time, with backoff from 1 s to 30 s), not by Paho's automatic
  * reconnect, which reuses one client and its queue of outgoing packets.
- *
- * <p>Session (ADR 028): with a session expiry ({@link MqttIngestSettings#sessionExpiry()}) every
- * connection resumes the replica's session (clean start off), so what the broker delivered and was
- * not acknowledged when the gateway died, and what it queued for the shared subscription while no
- * replica was connected, is delivered after the restart. That needs the same client id on every
- * start of a replica and a different one per replica. With no expiry every connection starts clean
- * and the broker drops what it held for the replica.
  *
  * <p>Source connection: MQTT does not tell a subscriber who published. The quota key is the
  * topic's tenant and device, which the broker's access control binds to the authenticated client
@@ -77,9 +69,6 @@ public final class MqttIngestAdapter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MqttIngestAdapter.class.getName());
     /** How long the worker waits for a first message before it checks whether it should stop. */
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
-
-    /** MQTT v5 DISCONNECT reason code 0x8E: another connection with the same client id took the session. */
-    private static final int SESSION_TAKEN_OVER = 0x8E;
 
     private static final Duration RECONNECT_MIN = Duration.ofSeconds(1);
     private static final Duration RECONNECT_MAX = Duration.ofSeconds(30);
@@ -161,22 +150,13 @@ public final class MqttIngestAdapter implements AutoCloseable {
     }
 
     private void connect(Connection c) throws MqttException {
-        IMqttToken connected = c.client.connect(connectionOptions());
-        connected.waitForCompletion(30_000);
-        boolean resumed = connected.getSessionPresent();
-        if (settings.persistentSession()) {
-            LOG.info(() -> settings.clientId() + " connected (connection " + c.generation + "), session "
-                    + (resumed ? "resumed" : "new: nothing was kept for this client id"));
-        }
+        c.client.connect(connectionOptions()).waitForCompletion(30_000);
         subscribe(c);
     }
 
     private MqttConnectionOptions connectionOptions() {
         MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(!settings.persistentSession());
-        if (settings.persistentSession()) {
-            options.setSessionExpiryInterval(settings.sessionExpiry().toSeconds());
-        }
+        options.setCleanStart(true);
         options.setReceiveMaximum(settings.receiveMaximum());
         options.setKeepAliveInterval(30);
         // Paho leaves Nagle's algorithm on; with delayed ACKs each QoS 1 round trip then waits ~40 ms
@@ -438,10 +418,6 @@ public final class MqttIngestAdapter implements AutoCloseable {
         @Override
         public void disconnected(MqttDisconnectResponse response) {
             owner.lost = true;
-            if (response != null && response.getReturnCode() == SESSION_TAKEN_OVER) {
-                LOG.severe(() -> settings.clientId() + ": another client connected with this client id and took the session over;"
-                        + " every replica needs a client id of its own (sensorproof.mqtt.client-id)");
-            }
             LOG.warning(() -> settings.clientId() + " disconnected (connection " + owner.generation + "): " + response);
             scheduleReconnect(owner, RECONNECT_MIN);
         }
