@@ -27,6 +27,8 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Links a lot to its on-chain {@code CollateralFinancing} facility (ADR 024, "link"): the lot's bank (or
@@ -39,6 +41,7 @@ import java.util.Map;
  */
 @Path("/api/v1/lots/{lotId}/chain-facility")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "lots")
 public class LotChainLinkResource {
     private final Access access;
     private final PgLots lots;
@@ -60,6 +63,9 @@ public class LotChainLinkResource {
     @PUT
     @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Link the lot to its CollateralFinancing facility (the lot's bank or an operator); 400 INVALID_REQUEST;"
+            + " 404 LOT_NOT_FOUND, CHAIN_FACILITY_NOT_FOUND; 409 CHAIN_NOT_CONFIGURED, CHAIN_FACILITY_STATE,"
+            + " CHAIN_FACILITY_DEVICES_MISMATCH, CHAIN_FACILITY_TERMS_MISMATCH, LOT_ALREADY_LINKED, CHAIN_FACILITY_ALREADY_LINKED")
     public LotView link(@Context SecurityContext security, @PathParam("lotId") String lotId, LinkRequest request) {
         ApiKeyPrincipal caller = LotPolicy.requireCloser(access.caller(security));
         long id = QueryParameters.longValue("lotId", lotId, 1, Long.MAX_VALUE);
