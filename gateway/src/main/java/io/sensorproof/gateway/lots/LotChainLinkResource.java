@@ -69,11 +69,12 @@ public class LotChainLinkResource {
     public LotView link(@Context SecurityContext security, @PathParam("lotId") String lotId, LinkRequest request) {
         ApiKeyPrincipal caller = LotPolicy.requireCloser(access.caller(security));
         long id = QueryParameters.longValue("lotId", lotId, 1, Long.MAX_VALUE);
-        BigInteger facilityId = facilityId(request);
+        // authorise before reading the body: another tenant learns nothing from a 400 (403 before 404, ADR 011)
         LotView lot = lots.get(id, LotPolicy.visibleTo(caller)).await().indefinitely();
         if (caller.tenantId() != null && !caller.tenantId().equals(lot.bank())) {
             throw Access.forbidden(caller, "a lot is linked by its bank's keys or an operator key");
         }
+        BigInteger facilityId = facilityId(request);
         if (lot.chainFacilityId() != null) {
             if (new BigInteger(lot.chainFacilityId()).equals(facilityId)) {
                 return lot;

@@ -192,6 +192,7 @@ final class OpenApiOperations {
         known.put("exchange", f.textNode(world.exchange2));
         known.put("quantity", f.textNode("temperature"));
         known.put("calendar", f.textNode("MONTHLY_UTC"));
+        known.put("facilityId", f.textNode("1")); // a chain facility id: a uint256 in decimal
         known.put("url", f.textNode("http://127.0.0.1:9/probe-" + n));
         if (known.containsKey(name)) {
             return known.get(name);
