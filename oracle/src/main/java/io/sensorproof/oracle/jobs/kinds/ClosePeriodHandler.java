@@ -1,21 +1,7 @@
 package io.sensorproof.oracle.jobs.kinds;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sensorproof.oracle.chain.ContractCall;
-import io.sensorproof.oracle.chain.MinedTransaction;
 import io.sensorproof.oracle.jobs.Job;
-import io.sensorproof.oracle.jobs.JobException;
-import io.sensorproof.oracle.jobs.JobHandler;
-import io.sensorproof.oracle.jobs.JobState;
 import io.sensorproof.oracle.jobs.NewJob;
-import java.math.BigInteger;
-import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
-import org.web3j.abi.FunctionEncoder;
-import org.web3j.abi.datatypes.Function;
-import org.web3j.abi.datatypes.generated.Uint256;
 
 /**
  * The "close-period" job: {@code CarbonCredit.closePeriod(facilityId, periodId)} closes the period once its end has passed
@@ -24,58 +10,29 @@ import org.web3j.abi.datatypes.generated.Uint256;
  * period (idempotency key {@code close-period:<facility>:<period>}), so the oracle sends at most one
  * close transaction per period; the contract refuses a second close ({@code PeriodAlreadyClosed}).
  */
-public final class ClosePeriodHandler implements JobHandler {
+public final class ClosePeriodHandler extends PeriodActionHandler {
     /** The kind's name. */
     public static final String KIND = "close-period";
     /** The failure code of the contract's refusal to do it twice. */
     public static final String ALREADY_DONE = "REVERTED:PeriodAlreadyClosed";
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final String carbon;
 
     /** @param carbon the CarbonCredit contract's address */
     public ClosePeriodHandler(String carbon) {
-        this.carbon = Objects.requireNonNull(carbon, "carbon").toLowerCase(Locale.ROOT);
+        super(KIND, "closePeriod", carbon);
     }
 
     /** The job for period {@code periodId} of facility {@code facilityId}. */
     public static NewJob job(long facilityId, long periodId) {
-        return new NewJob(KIND, key(facilityId, periodId), JSON.createObjectNode().put("facilityId", facilityId)
-                .put("periodId", periodId).toString());
+        return job(KIND, facilityId, periodId);
     }
 
     /** The idempotency key of the period's job. */
     public static String key(long facilityId, long periodId) {
-        if (facilityId <= 0 || periodId <= 0) {
-            throw new JobException(JobException.Code.INVALID_JOB, "facility and period ids count from 1");
-        }
-        return KIND + ":" + facilityId + ":" + periodId;
+        return key(KIND, facilityId, periodId);
     }
 
     /** Whether the job's effect is on chain: confirmed, or refused because it was done already. */
     public static boolean done(Job job) {
-        return job.state() == JobState.CONFIRMED
-                || job.state() == JobState.FAILED && job.failure().orElseThrow().code().equals(ALREADY_DONE);
-    }
-
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public ContractCall call(Job job) {
-        JsonNode p = CarbonPayloads.read(job, KIND);
-        Function f = new Function("closePeriod", List.of(new Uint256(BigInteger.valueOf(p.path("facilityId").asLong())),
-                new Uint256(BigInteger.valueOf(p.path("periodId").asLong()))), List.of());
-        return ContractCall.of(carbon, FunctionEncoder.encode(f));
-    }
-
-    @Override
-    public String result(Job job, MinedTransaction mined) {
-        JsonNode p = CarbonPayloads.read(job, KIND);
-        return JSON.createObjectNode().put("facilityId", p.path("facilityId").asLong())
-                .put("periodId", p.path("periodId").asLong()).put("transaction", mined.hash())
-                .put("block", mined.blockNumber()).put("contract", carbon).toString();
+        return done(job, ALREADY_DONE);
     }
 }
