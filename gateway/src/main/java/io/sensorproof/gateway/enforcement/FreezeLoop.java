@@ -141,7 +141,14 @@ public class FreezeLoop {
             enqueueRecorded();
             followSubmitted();
             for (LinkedLot lot : freezes.linkedLots()) {
-                lot(lot);
+                try {
+                    lot(lot);
+                } catch (RuntimeException e) {
+                    // one lot's trouble (an unknown quantity code, a device field that is no device id, a node
+                    // error) never holds the other lots back
+                    refusal("LOT_ROUND_FAILED");
+                    LOG.warnf("freeze loop: lot %d failed this round, retried next round: %s", lot.lotId(), e.getMessage());
+                }
             }
         } catch (RuntimeException e) {
             failedRounds.increment();

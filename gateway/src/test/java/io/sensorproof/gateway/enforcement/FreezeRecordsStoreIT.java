@@ -135,8 +135,8 @@ class FreezeRecordsStoreIT {
     private long lot() throws SQLException {
         sql("INSERT INTO tenants (id, name) VALUES (?, 'factory'), (?, 'bank')", "f-" + run, "b-" + run);
         sql("INSERT INTO sites (tenant_id, site_id, name) VALUES (?, 'site', 'site')", "f-" + run);
-        sql("INSERT INTO devices (tenant_id, device_id, kid, spki, alg, status, site_id) VALUES (?, ?, decode(repeat('00', 16), 'hex'),"
-                + " decode('3000', 'hex'), 'ES256', 'ACTIVE', 'site')", "f-" + run, "d-" + run);
+        sql("INSERT INTO devices (tenant_id, device_id, kid, spki, alg, status, site_id) VALUES (?, ?, decode(md5(?), 'hex'),"
+                + " decode('3000', 'hex'), 'ES256', 'ACTIVE', 'site')", "f-" + run, "d-" + run, "d-" + run);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO lots (factory_tenant_id, site_id, bank_tenant_id, name) VALUES (?, 'site', ?, 'lot') RETURNING id")) {
             ps.setString(1, "f-" + run);
