@@ -469,7 +469,8 @@ public interface GatewaySettings {
 
         /**
          * How often the freeze path's sweep runs: register-device jobs for devices of open lots, jobs for
-         * stored run claims that have none, claims found on chain marked anchored (ADR 024).
+         * stored run claims that have none, claims found on chain marked anchored (ADR 024); also the freeze
+         * loop's round (ADR 030: claims planned for linked lots' excursions, freezes recorded and followed).
          */
         @WithDefault("5s")
         Duration enforcementInterval();

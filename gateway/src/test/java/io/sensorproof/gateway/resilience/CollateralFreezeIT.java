@@ -1,0 +1,364 @@
+package io.sensorproof.gateway.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sensorproof.agent.EdgeAgent;
+import io.sensorproof.agent.config.AgentConfig;
+import io.sensorproof.agent.transport.Backoff;
+import io.sensorproof.agent.transport.MqttTransport;
+import io.sensorproof.oracle.anvil.LocalDeployment;
+import io.sensorproof.oracle.chain.Deployment;
+import io.sensorproof.oracle.chain.DevelopmentKeys;
+import io.sensorproof.oracle.contracts.AnchorRegistry;
+import io.sensorproof.oracle.contracts.CollateralFinancing;
+import io.sensorproof.protocol.cose.Keys;
+import io.sensorproof.protocol.ids.Identifiers;
+import io.sensorproof.protocol.senml.Quantity;
+import io.sensorproof.protocol.senml.Reading;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.TransactionManager;
+import org.web3j.tx.gas.DefaultGasProvider;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+
+/**
+ * The freeze path end to end on the standalone gateway (issue 15 "Claims", "Freeze and mint"; ADR 030):
+ * local chain, prover on, an enrolled agent (TLS to the embedded broker) in a cold room pledged to a bank.
+ * The gateway registers the device on chain by its sweep; the bank (development account 2, BANK_ROLE in
+ * the local deployment) creates a CollateralFinancing facility with the lot's terms (20 s above 8 °C
+ * freezes), the borrower accepts it and the bank links it to the lot ({@code PUT /chain-facility}, against
+ * the real chain). The compressor fails: the alert opens, the run claims are proven as the chunks fill,
+ * anchored, and the facility is frozen on chain once (the oracle account sent exactly one {@code freeze});
+ * a drawdown by the borrower reverts with {@code FacilityFrozen}; the lot's freeze is FROZEN with its
+ * transaction, the alert has a FREEZE_CONFIRMED event. The room cools down, the bank unfreezes on chain and
+ * the gateway shows the lot ACTIVE again, with an UNFROZEN alert event and still one freeze.
+ */
+class CollateralFreezeIT {
+    private static final Duration READY = Duration.ofMinutes(6);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String FACTORY = "cf-factory";
+    private static final String BANK = "cf-bank";
+    private static final String OTHER_BANK = "cf-other-bank";
+    private static final String DEVICE = "cf-room-1";
+    private static final int BORROWER_ACCOUNT = 5;
+    private static final long LO = 27_515;
+    private static final long HI = 28_115;
+    private static final long MIN_DURATION_MS = 20_000;
+    private static final long MAX_GAP_MS = 1_500;
+    private static final long SAMPLING_MS = 1_000;
+    private static final long MAX_AGE_MS = 600_000;
+
+    private volatile double celsius = 5.0;
+    private volatile boolean feeding;
+
+    @Test
+    void anExcursionIsProvenAnchoredAndFreezesTheFacilityOnceUntilTheBankUnfreezes() throws Exception {
+        Path root = Path.of("target", "resilience", "collateral-freeze").toAbsolutePath();
+        GatewayProcess.deleteTree(root);
+        Path dataDir = root.resolve("gateway-data");
+        Files.createDirectories(root);
+        int http = GatewayProcess.freePort();
+        int chainPort = GatewayProcess.freePort();
+        GatewayProcess.StandalonePorts ports = GatewayProcess.StandalonePorts.free();
+        Map<String, String> env = new HashMap<>(ports.env("collateral-freeze-it"));
+        env.put("SENSORPROOF_CHAIN_LOCAL_PORT", Integer.toString(chainPort));
+        env.put("SENSORPROOF_PROVER_ENABLED", "true");
+        env.put("SENSORPROOF_PROVER_WORKERS", "1");
+        // only the freeze path's transactions on the oracle account: no commitment batches here
+        env.put("SENSORPROOF_BATCHES_ENABLED", "false");
+        env.put("SENSORPROOF_ORACLE_POLL_INTERVAL", "200ms");
+        env.put("SENSORPROOF_ORACLE_ENFORCEMENT_INTERVAL", "1s");
+        env.put("SENSORPROOF_ORACLE_SETTLE_WAIT", "5s");
+        MessageRows db = new MessageRows(ports.jdbcUrl());
+        Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + chainPort));
+        GatewayProcess gateway = null;
+        EdgeAgent agent = null;
+        Thread feeder = null;
+        try {
+            gateway = GatewayProcess.start("gateway", dataDir, http, env, Map.of(), root.resolve("run.log"));
+            gateway.awaitReady(READY);
+            final GatewayProcess gw = gateway;
+            String operator = gateway.operatorKey();
+            gateway.call("POST", "/api/v1/tenants", operator, Map.of("id", FACTORY, "name", FACTORY, "kind", "factory"), 201);
+            gateway.call("POST", "/api/v1/tenants", operator, Map.of("id", BANK, "name", BANK, "kind", "bank"), 201);
+            gateway.call("POST", "/api/v1/tenants", operator, Map.of("id", OTHER_BANK, "name", OTHER_BANK, "kind", "bank"), 201);
+            String bankKey = key(gateway, operator, "bank", BANK);
+            String otherBankKey = key(gateway, operator, "bank", OTHER_BANK);
+            String factoryKey = key(gateway, operator, "factory", FACTORY);
+            gateway.call("POST", "/api/v1/tenants/" + FACTORY + "/sites", operator, Map.of("siteId", "cold-store", "name", "cold store"), 201);
+
+            // the room's agent: enrolled, 5 °C once a second
+            StreamingAgent enrolled = new StreamingAgent(FACTORY, DEVICE);
+            Path agentDir = root.resolve("agent");
+            enrolled.enroll(gateway, operator, agentDir);
+            agent = startAgent(enrolled, agentDir, ports.deviceMqttUrl(), gateway.brokerServerCertificate(), gateway.ackKeySpki(operator));
+            feeder = feed(agent);
+
+            Map<String, Object> lotBody = new LinkedHashMap<>();
+            lotBody.put("tenant", FACTORY);
+            lotBody.put("siteId", "cold-store");
+            lotBody.put("bank", BANK);
+            lotBody.put("name", "vaccines in room 1");
+            lotBody.put("deviceIds", List.of(DEVICE));
+            long lot = JSON.readTree(gateway.call("POST", "/api/v1/lots", factoryKey, lotBody, 201)).path("id").asLong();
+            Map<String, Object> watch = new LinkedHashMap<>();
+            watch.put("quantity", "temperature");
+            watch.put("lo", LO);
+            watch.put("hi", HI);
+            watch.put("minDurationMs", MIN_DURATION_MS);
+            watch.put("maxGapMs", MAX_GAP_MS);
+            watch.put("samplingIntervalMs", SAMPLING_MS);
+            watch.put("maxAgeMs", MAX_AGE_MS);
+            watch.put("k", 1);
+            gateway.call("PUT", "/api/v1/lots/" + lot + "/terms", bankKey, Map.of("watches", List.of(watch)), 200);
+
+            // the gateway's sweep registers the lot's device on chain; only then can the bank name it in a facility
+            Deployment deployment = Deployment.read(dataDir.resolve("chain").resolve("chain.json"));
+            BigInteger field = Identifiers.deviceField(DEVICE);
+            AnchorRegistry registry = AnchorRegistry.load(deployment.address("AnchorRegistry"), web3j,
+                    tx(web3j, LocalDeployment.BANK_ACCOUNT), new DefaultGasProvider());
+            await("device registered on chain by the gateway").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> registry.isDeviceRegistered(field).send());
+
+            String financingAddress = deployment.address("CollateralFinancing");
+            CollateralFinancing asBank = CollateralFinancing.load(financingAddress, web3j, tx(web3j, LocalDeployment.BANK_ACCOUNT),
+                    new DefaultGasProvider());
+            CollateralFinancing asBorrower = CollateralFinancing.load(financingAddress, web3j, tx(web3j, BORROWER_ACCOUNT),
+                    new DefaultGasProvider());
+            CollateralFinancing.Terms terms = new CollateralFinancing.Terms(BigInteger.valueOf(1_000_000), List.of(field),
+                    List.of(new CollateralFinancing.Watch(BigInteger.valueOf(Quantity.TEMPERATURE.code()), big(LO), big(HI),
+                            big(MIN_DURATION_MS), big(MAX_GAP_MS), big(SAMPLING_MS), big(MAX_AGE_MS), BigInteger.ONE)));
+            BigInteger facility = CollateralFinancing.getFacilityCreatedEvents(
+                    sendOk(asBank.createFacility(LocalDeployment.address(BORROWER_ACCOUNT), terms))).get(0).id;
+            sendOk(asBorrower.acceptFacility(facility));
+            JsonNode linked = JSON.readTree(gateway.call("PUT", "/api/v1/lots/" + lot + "/chain-facility", bankKey,
+                    Map.of("facilityId", facility.toString()), 200));
+            assertThat(linked.path("chainFacilityId").asText()).isEqualTo(facility.toString());
+            assertThat(JSON.readTree(gateway.call("GET", "/api/v1/lots/" + lot + "/freezes", bankKey, null, 200)).path("items")).isEmpty();
+
+            // the compressor fails: 12 °C until the facility is frozen
+            celsius = 12.0;
+            await("facility frozen on chain").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> asBank.facility(facility).send().frozen);
+            celsius = 5.0;
+
+            // a drawdown while frozen reverts with the contract's reason
+            String reverted = revertData(web3j, LocalDeployment.address(BORROWER_ACCOUNT), financingAddress,
+                    new Function("drawdown", List.of(new Uint256(facility), new Uint256(1)), List.of()));
+            assertThat(reverted).as("drawdown revert data").startsWith(selector("FacilityFrozen(uint256)"));
+
+            await("the gateway records the freeze").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> "FROZEN".equals(freezes(gw, lot, bankKey).path(0).path("state").asText()));
+            JsonNode freeze = freezes(gateway, lot, bankKey).get(0);
+            assertThat(freeze.path("chainFacilityId").asText()).isEqualTo(facility.toString());
+            assertThat(freeze.path("quantity").asText()).isEqualTo("temperature");
+            String freezeTx = freeze.path("transaction").asText();
+            TransactionReceipt receipt = web3j.ethGetTransactionReceipt(freezeTx).send().getTransactionReceipt().orElseThrow();
+            assertThat(receipt.isStatusOK()).isTrue();
+            assertThat(freeze.path("block").asLong()).isEqualTo(receipt.getBlockNumber().longValueExact());
+            List<String> runClaims = new ArrayList<>();
+            freeze.path("runs").path(0).forEach(id -> runClaims.add(id.asText()));
+            assertThat(runClaims).as("claims proven as the chunks filled, then the last one").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(strings(db, "SELECT state FROM run_claims WHERE claim_id IN ('" + String.join("','", runClaims) + "')"))
+                    .containsOnly("ANCHORED").hasSize(runClaims.size());
+            // the borrower and the operator see it too; another bank gets the 404 of a missing lot
+            assertThat(freezes(gateway, lot, factoryKey).get(0).path("transaction").asText()).isEqualTo(freezeTx);
+            assertThat(freezes(gateway, lot, operator)).hasSize(1);
+            gateway.call("GET", "/api/v1/lots/" + lot + "/freezes", otherBankKey, null, 404);
+            long alert = alertIdWith(db, lot, "FREEZE_CONFIRMED");
+            assertThat(strings(db, "SELECT type FROM alert_events WHERE alert_id = " + alert + " ORDER BY id"))
+                    .as("the excursion's alert, then our freeze").startsWith("OPENED").contains("FREEZE_CONFIRMED");
+            assertThat(strings(db, "SELECT alert -> 'freeze' ->> 'transaction' FROM alert_events WHERE type = 'FREEZE_CONFIRMED'"))
+                    .containsExactly(freezeTx);
+
+            // one number, one run: the arrival of the reading that completes the duration to the freeze's confirmation
+            long latency = longValue(db, "SELECT (extract(epoch FROM j.updated_at - rc.latest_arrival) * 1000)::bigint"
+                    + " FROM oracle_jobs j, run_claims rc WHERE j.kind = 'freeze' AND j.state = 'CONFIRMED'"
+                    + " AND rc.claim_id = '" + runClaims.get(runClaims.size() - 1) + "'");
+            System.out.printf("CollateralFreezeIT: completing reading's arrival -> freeze confirmed: %d ms (one run, %d claims)%n",
+                    latency, runClaims.size());
+
+            // the room is cool again; the bank lifts the freeze on chain and the gateway shows the lot active again
+            sendOk(asBank.unfreeze(facility, "compressor repaired, goods inspected"));
+            await("lot shown ACTIVE again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> "ACTIVE".equals(JSON.readTree(gw.call("GET", "/api/v1/lots/" + lot, bankKey, null, 200))
+                            .path("chain").path("state").asText()));
+            await("UNFROZEN alert event").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> strings(db, "SELECT type FROM alert_events WHERE lot_id = " + lot).contains("UNFROZEN"));
+
+            // the loop keeps looking at the active facility with in-range readings: still exactly one freeze, ever
+            double rounds = gateway.metric("sensorproof_freeze_rounds_total");
+            await().atMost(Duration.ofSeconds(30)).until(() -> gw.metric("sensorproof_freeze_rounds_total") >= rounds + 3);
+            assertThat(freezes(gateway, lot, bankKey)).hasSize(1);
+            assertThat(asBank.facility(facility).send().frozen).isFalse();
+            String oracle = Credentials.create(Files.readString(dataDir.resolve("chain").resolve("oracle.key"),
+                    StandardCharsets.US_ASCII).trim()).getAddress();
+            assertThat(freezeTransactions(web3j, oracle, financingAddress)).as("the oracle's freeze transactions").isEqualTo(1);
+            assertThat(strings(db, "SELECT kind FROM oracle_jobs WHERE kind = 'freeze'")).hasSize(1);
+        } finally {
+            feeding = false;
+            if (feeder != null) {
+                feeder.join(5_000);
+            }
+            if (agent != null) {
+                agent.close();
+            }
+            web3j.shutdown();
+            if (gateway != null) {
+                gateway.stop();
+            }
+            GatewayProcess.killLeftovers(dataDir);
+        }
+    }
+
+    private static EdgeAgent startAgent(StreamingAgent enrolled, Path dataDir, String mqttUrl, Path brokerCa, byte[] ackKeySpki)
+            throws Exception {
+        Properties p = new Properties();
+        p.setProperty("mqtt.tls.ca-file", brokerCa.toString());
+        p.setProperty("tenant", FACTORY);
+        p.setProperty("device", DEVICE);
+        p.setProperty("data.dir", dataDir.toString());
+        p.setProperty("gateway.ack-key", Base64.getEncoder().encodeToString(ackKeySpki));
+        p.setProperty("mqtt.url", mqttUrl);
+        p.setProperty("pack.max-records", "10");
+        p.setProperty("pack.max-age-millis", "100");
+        p.setProperty("ack.timeout-millis", "3000");
+        p.setProperty("reconnect.min-millis", "200");
+        p.setProperty("reconnect.max-millis", "2000");
+        AgentConfig config = AgentConfig.resolve(p, Map.of());
+        return EdgeAgent.start(config, enrolled.key, Keys.publicKeyFromSpki(ackKeySpki),
+                metrics -> new MqttTransport(config, new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), RANDOM),
+                        metrics::recordBackoff), Clock.systemUTC());
+    }
+
+    /** One temperature reading a second, at the room's current temperature. */
+    private Thread feed(EdgeAgent agent) {
+        feeding = true;
+        Thread t = new Thread(() -> {
+            long next = System.currentTimeMillis();
+            try {
+                while (feeding) {
+                    agent.submit(new Reading(Quantity.TEMPERATURE, celsius, System.currentTimeMillis()));
+                    next += SAMPLING_MS;
+                    Thread.sleep(Math.max(0, next - System.currentTimeMillis()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                throw new IllegalStateException("feeding " + DEVICE + " failed", e);
+            }
+        }, "feeder-" + DEVICE);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static String key(GatewayProcess gateway, String operator, String role, String tenant) throws Exception {
+        return JSON.readTree(gateway.call("POST", "/api/v1/api-keys", operator,
+                Map.of("label", role + " of " + tenant, "role", role, "tenant", tenant), 201)).path("key").asText();
+    }
+
+    private static JsonNode freezes(GatewayProcess gateway, long lot, String key) throws Exception {
+        return JSON.readTree(gateway.call("GET", "/api/v1/lots/" + lot + "/freezes", key, null, 200)).path("items");
+    }
+
+    /** The revert data of an eth_call from {@code from}, hex without 0x (empty if it did not revert). */
+    private static String revertData(Web3j web3j, String from, String to, Function f) throws Exception {
+        EthCall call = web3j.ethCall(Transaction.createEthCallTransaction(from, to, FunctionEncoder.encode(f)),
+                DefaultBlockParameterName.LATEST).send();
+        String data = call.hasError() && call.getError().getData() != null ? call.getError().getData().toString() : "";
+        data = data.replace("\"", "");
+        return data.startsWith("0x") ? data.substring(2) : data;
+    }
+
+    private static String selector(String signature) {
+        return Hash.sha3String(signature).substring(2, 10);
+    }
+
+    /** Transactions from {@code from} to {@code to} calling {@code freeze(…)}, over every block. */
+    private static int freezeTransactions(Web3j web3j, String from, String to) throws Exception {
+        String freeze = selector("freeze(uint256,uint8,(bytes32[])[])");
+        long latest = web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
+        int n = 0;
+        for (long b = 0; b <= latest; b++) {
+            for (EthBlock.TransactionResult<?> r : web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(b)), true)
+                    .send().getBlock().getTransactions()) {
+                org.web3j.protocol.core.methods.response.Transaction t = (org.web3j.protocol.core.methods.response.Transaction) r.get();
+                if (from.equalsIgnoreCase(t.getFrom()) && to.equalsIgnoreCase(t.getTo()) && t.getInput().startsWith("0x" + freeze)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static long alertIdWith(MessageRows db, long lot, String type) throws Exception {
+        return longValue(db, "SELECT alert_id FROM alert_events WHERE lot_id = " + lot + " AND type = '" + type + "' ORDER BY id LIMIT 1");
+    }
+
+    private static TransactionManager tx(Web3j web3j, int account) {
+        return new RawTransactionManager(web3j, Credentials.create(DevelopmentKeys.PRIVATE_KEYS.get(account)), 31337,
+                new PollingTransactionReceiptProcessor(web3j, 100, 600));
+    }
+
+    private static TransactionReceipt sendOk(org.web3j.protocol.core.RemoteFunctionCall<TransactionReceipt> call) throws Exception {
+        TransactionReceipt receipt = call.send();
+        assertThat(receipt.isStatusOK()).as("transaction %s", receipt.getTransactionHash()).isTrue();
+        return receipt;
+    }
+
+    private static BigInteger big(long v) {
+        return BigInteger.valueOf(v);
+    }
+
+    private static List<String> strings(MessageRows db, String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private static long longValue(MessageRows db, String sql) throws Exception {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            assertThat(rs.next()).as(sql).isTrue();
+            return rs.getLong(1);
+        }
+    }
+}
