@@ -88,6 +88,9 @@ public class VerificationBundles {
         } catch (ApiException e) {
             (e.status() >= 500 ? failed : refused).increment();
             throw e;
+        } catch (RuntimeException e) {
+            failed.increment();
+            throw e;
         }
     }
 
