@@ -239,7 +239,8 @@ class CarbonMintIT {
                 "period.baselineKg", "period.substituteRateKgPerHour", "result.massGrams", "result.claimGapMs", "result.chargedGapMs",
                 "result.substituteGrams", "result.emissionsGrams", "result.credits", "claims[0].claimId", "claims[0].statement.root",
                 "claims[0].statement.firstTotal", "claims[0].statement.lastTotal", "claims[0].statement.gapTime",
-                "claims[0].statement.count"));
+                "claims[0].statement.count", "claims[0].statement.firstTime", "claims[0].statement.lastTime",
+                "claims[0].statement.maxGap"));
         for (int i = 0; i < tree.path("claims").path(0).path("inputs").size(); i++) {
             matters.add("claims[0].inputs[" + i + "]");
         }
@@ -250,18 +251,20 @@ class CarbonMintIT {
                 problems.add(field + " + 1: " + (changed.accepted() ? "accepted" : "no reason names it: " + changed.reasons()));
             }
         }
-        // start and end by the smallest step the claim does not support, and the step before, which it still meets: the
-        // first reading is 1 s after the start, the last 3 s after the end (a later end leaves its last second uncovered)
-        Map<String, long[]> terms = Map.of("period.start", new long[] {2, 1}, "period.end", new long[] {4, 3});
+        // terms by the smallest step the claim does not support, and a step it still meets: the first reading is 1 s after
+        // the start, the last 3 s after the end (a later end leaves its last second uncovered); the claim's maxGap is the
+        // period's (a smaller one is refused, a larger one allows the claim)
+        Map<String, long[]> terms = Map.of("period.start", new long[] {2, 1}, "period.end", new long[] {4, 3},
+                "period.maxGap", new long[] {-1, 1});
         for (Map.Entry<String, long[]> term : terms.entrySet()) {
             String field = term.getKey();
             Verdict unsupported = checker.verify(JSON.writeValueAsString(changed(tree, field, term.getValue()[0])));
             if (unsupported.accepted() || unsupported.reasons().stream().noneMatch(r -> r.names(field))) {
-                problems.add(field + " + " + term.getValue()[0] + ": " + unsupported.reasons());
+                problems.add(field + " changed by " + term.getValue()[0] + ": " + unsupported.reasons());
             }
             Verdict met = checker.verify(JSON.writeValueAsString(changed(tree, field, term.getValue()[1])));
             if (!met.accepted()) {
-                problems.add(field + " + " + term.getValue()[1] + " is still met by the claim, yet refused: " + met.reasons());
+                problems.add(field + " changed by " + term.getValue()[1] + " is still met by the claim, yet refused: " + met.reasons());
             }
         }
         assertThat(problems).as("fields that matter, changed, must be refused naming them").isEmpty();
