@@ -24,6 +24,7 @@ import java.util.Optional;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.exceptions.ClientConnectionException;
 
 /**
  * The exchange's verification bundle of a minted carbon period (issue 15 "What users get", ADR 031,
@@ -164,7 +165,7 @@ public class VerificationBundles {
                             + (reply.hasError() ? ": " + reply.getError().getMessage() : ""), Map.of("block", block));
                 }
                 return reply.getBlock().getTimestamp().longValueExact();
-            } catch (IOException e) {
+            } catch (IOException | ClientConnectionException e) {
                 throw new ApiException(503, CHAIN_UNAVAILABLE, "the chain did not answer for block " + block + ": " + e.getMessage(),
                         Map.of("block", block));
             }
