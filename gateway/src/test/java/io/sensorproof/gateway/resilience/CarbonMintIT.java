@@ -5,9 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.sensorproof.oracle.anvil.LocalDeployment;
+import io.sensorproof.oracle.bundle.BundleVerifier;
 import io.sensorproof.oracle.bundle.CarbonClose;
 import io.sensorproof.oracle.bundle.CarbonPeriod;
+import io.sensorproof.oracle.bundle.PinnedKeys;
+import io.sensorproof.oracle.bundle.Verdict;
 import io.sensorproof.oracle.chain.Deployment;
 import io.sensorproof.oracle.chain.DevelopmentKeys;
 import io.sensorproof.oracle.contracts.AnchorRegistry;
@@ -38,6 +45,7 @@ import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.RemoteFunctionCall;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -56,7 +64,8 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  * outage (longer than the 20 s maxGap) as ingestion would. The gateway must prove, anchor and submit the
  * claim, close the period after its end, and mint once after the challenge window: the minted amount is
  * {@link CarbonClose}'s arithmetic with the outage charged at the substitute rate, and the oracle account
- * sent exactly anchor + submit + close + mint (its nonce counts them), also after further loop rounds.
+ * sent exactly anchor + submit + close + mint (its nonce counts them), also after further loop rounds. Then the
+ * exchange downloads the period's verification bundle and checks it offline (ADR 031, {@code verificationBundle}).
  */
 class CarbonMintIT {
     private static final Duration READY = Duration.ofMinutes(6);
@@ -169,6 +178,8 @@ class CarbonMintIT {
                     .send().getTransactionCount();
             assertThat(sent).as("oracle transactions: anchor, submit, close, mint").isEqualTo(BigInteger.valueOf(4));
             assertThat(jobKinds(db)).containsExactly("close-period", "emissions-claim", "mint", "submit-claim");
+
+            verificationBundle(gateway, http, web3j, facility, chainFacility.longValueExact(), expected, start, end);
         } finally {
             web3j.shutdown();
             if (gateway != null) {
@@ -176,6 +187,138 @@ class CarbonMintIT {
             }
             GatewayProcess.killLeftovers(dataDir);
         }
+    }
+
+    /**
+     * The exchange's verification bundle of the minted period (ADR 031): the facility's exchange downloads it
+     * (an exchange of another tenant gets 404), the offline checker with the emissions key pinned from the
+     * repository's committed file (not from the bundle) accepts it and states facility, period, emissions,
+     * substitutes and credits; its transactions are the chain's; every field that matters, changed, is
+     * refused naming that field, and the chain pointers, changed, are not checked offline.
+     */
+    private static void verificationBundle(GatewayProcess gateway, int http, Web3j web3j, long facility, long chainFacility,
+            CarbonClose expected, long start, long end) throws Exception {
+        String operator = gateway.operatorKey();
+        String exchangeKey = newKey(gateway, operator, "exchange", "cm-exchange");
+        String foreignKey = newKey(gateway, operator, "exchange", "cm-exchange-2");
+        String path = "/api/v1/emission-facilities/" + facility + "/periods/1/verification-bundle";
+        JsonNode hidden = JSON.readTree(get(http, path, foreignKey, 404));
+        assertThat(hidden.path("code").asText()).isEqualTo("EMISSION_FACILITY_NOT_FOUND");
+        assertThat(JSON.readTree(get(http, "/api/v1/emission-facilities/" + facility + "/periods/2/verification-bundle",
+                exchangeKey, 404)).path("code").asText()).isEqualTo("CARBON_PERIOD_NOT_FOUND");
+        String bundle = get(http, path, exchangeKey, 200);
+        Files.writeString(Path.of("target", "resilience", "carbon-mint", "verification-bundle.json"), bundle);
+
+        String key = Files.readString(Path.of("..", "zk-circuits", "src", "main", "resources", "io", "sensorproof", "zk", "circuits",
+                "emissions", "verification.key"), StandardCharsets.UTF_8);
+        BundleVerifier checker = new BundleVerifier(PinnedKeys.none().withKey("emissions", key));
+        Verdict verdict = checker.verify(bundle);
+        assertThat(verdict.reasons()).as("the gateway's bundle").isEmpty();
+        assertThat(verdict.accepted()).isTrue();
+        String words = String.join("\n", verdict.description());
+        assertThat(words).contains("carbon period 1 of facility " + chainFacility)
+                .contains("emissions " + expected.emissionsGrams() + " g = measured " + expected.massGrams() + " g + substitutes "
+                        + expected.substituteGrams() + " g")
+                .contains("credits " + expected.credits())
+                .contains("device " + DEVICE);
+
+        // the pointers are the chain's: each transaction mined in the stated block at the stated time
+        ObjectNode tree = (ObjectNode) JSON.readTree(bundle);
+        assertThat(tree.path("period").path("start").asLong()).isEqualTo(start);
+        assertThat(tree.path("period").path("end").asLong()).isEqualTo(end);
+        for (JsonNode ref : List.of(tree.path("claims").path(0).path("anchor"), tree.path("close"), tree.path("mint"))) {
+            TransactionReceipt receipt = web3j.ethGetTransactionReceipt(ref.path("transaction").asText()).send().getTransactionReceipt()
+                    .orElseThrow();
+            assertThat(receipt.isStatusOK()).isTrue();
+            assertThat(receipt.getBlockNumber().longValueExact()).isEqualTo(ref.path("block").asLong());
+            assertThat(web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(receipt.getBlockNumber()), false).send().getBlock()
+                    .getTimestamp().longValueExact()).isEqualTo(ref.path("blockTime").asLong());
+        }
+
+        List<String> matters = new ArrayList<>(List.of("facility.id", "period.id", "period.tokenId",
+                "period.baselineKg", "period.substituteRateKgPerHour", "result.massGrams", "result.claimGapMs", "result.chargedGapMs",
+                "result.substituteGrams", "result.emissionsGrams", "result.credits", "claims[0].claimId", "claims[0].statement.root",
+                "claims[0].statement.firstTotal", "claims[0].statement.lastTotal", "claims[0].statement.gapTime",
+                "claims[0].statement.count", "claims[0].statement.firstTime", "claims[0].statement.lastTime",
+                "claims[0].statement.maxGap"));
+        for (int i = 0; i < tree.path("claims").path(0).path("inputs").size(); i++) {
+            matters.add("claims[0].inputs[" + i + "]");
+        }
+        List<String> problems = new ArrayList<>();
+        for (String field : matters) {
+            Verdict changed = checker.verify(JSON.writeValueAsString(changed(tree, field, 1)));
+            if (changed.accepted() || changed.reasons().stream().noneMatch(r -> r.names(field))) {
+                problems.add(field + " + 1: " + (changed.accepted() ? "accepted" : "no reason names it: " + changed.reasons()));
+            }
+        }
+        // terms by the smallest step the claim does not support, and a step it still meets: the first reading is 1 s after
+        // the start, the last 3 s after the end (a later end leaves its last second uncovered); the claim's maxGap is the
+        // period's (a smaller one is refused, a larger one allows the claim)
+        Map<String, long[]> terms = Map.of("period.start", new long[] {2, 1}, "period.end", new long[] {4, 3},
+                "period.maxGap", new long[] {-1, 1});
+        for (Map.Entry<String, long[]> term : terms.entrySet()) {
+            String field = term.getKey();
+            Verdict unsupported = checker.verify(JSON.writeValueAsString(changed(tree, field, term.getValue()[0])));
+            if (unsupported.accepted() || unsupported.reasons().stream().noneMatch(r -> r.names(field))) {
+                problems.add(field + " changed by " + term.getValue()[0] + ": " + unsupported.reasons());
+            }
+            Verdict met = checker.verify(JSON.writeValueAsString(changed(tree, field, term.getValue()[1])));
+            if (!met.accepted()) {
+                problems.add(field + " changed by " + term.getValue()[1] + " is still met by the claim, yet refused: " + met.reasons());
+            }
+        }
+        assertThat(problems).as("fields that matter, changed, must be refused naming them").isEmpty();
+        Verdict proof = checker.verify(JSON.writeValueAsString(changed(tree, "claims[0].proof.a[0]", 1)));
+        assertThat(proof.reasons()).as("a proof coordinate changed").anyMatch(r -> r.names("claims[0].proof.a"));
+        for (String pointer : List.of("mint.transaction", "close.transaction", "claims[0].anchor.transaction")) {
+            assertThat(checker.verify(JSON.writeValueAsString(changed(tree, pointer, 1))).accepted())
+                    .as(pointer + " is a pointer to the chain, not checked offline (docs/bundles.md)").isTrue();
+        }
+    }
+
+    /** The bundle with the leaf at {@code path} changed: an integer + {@code step}, a hex number with its lowest bit flipped. */
+    private static ObjectNode changed(ObjectNode bundle, String path, long step) {
+        ObjectNode copy = bundle.deepCopy();
+        JsonNode parent = copy;
+        String[] steps = path.replace("[", ".[").split("\\.");
+        for (int i = 0; i < steps.length - 1; i++) {
+            parent = step(parent, steps[i]);
+        }
+        String last = steps[steps.length - 1];
+        JsonNode value = step(parent, last);
+        JsonNode replacement;
+        if (value.isIntegralNumber()) {
+            replacement = LongNode.valueOf(value.longValue() + step);
+        } else {
+            String hex = value.asText();
+            assertThat(hex).as(path).startsWith("0x");
+            replacement = TextNode.valueOf("0x" + String.format("%0" + (hex.length() - 2) + "x",
+                    new BigInteger(hex.substring(2), 16).flipBit(0)));
+        }
+        if (last.startsWith("[")) {
+            ((ArrayNode) parent).set(Integer.parseInt(last.substring(1, last.length() - 1)), replacement);
+        } else {
+            ((ObjectNode) parent).set(last, replacement);
+        }
+        return copy;
+    }
+
+    private static JsonNode step(JsonNode node, String step) {
+        JsonNode next = step.startsWith("[") ? node.path(Integer.parseInt(step.substring(1, step.length() - 1))) : node.path(step);
+        assertThat(next.isMissingNode()).as("no " + step).isFalse();
+        return next;
+    }
+
+    private static String newKey(GatewayProcess gateway, String operator, String role, String tenant) throws Exception {
+        return JSON.readTree(gateway.call("POST", "/api/v1/api-keys", operator, Map.of("label", role + " " + tenant, "role", role,
+                "tenant", tenant), 201)).path("key").asText();
+    }
+
+    private static String get(int port, String path, String apiKey, int expected) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + apiKey).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(expected);
+        return r.body();
     }
 
     /** Registers the device on chain with a helper account granted ORACLE_ROLE, so the oracle's nonces stay the gateway's. */
@@ -259,7 +402,8 @@ class CarbonMintIT {
     }
 
     private static void world(Connection c) throws Exception {
-        exec(c, "INSERT INTO tenants (id, name, kind) VALUES ('cm-factory', 'factory', 'factory'), ('cm-exchange', 'exchange', 'exchange')");
+        exec(c, "INSERT INTO tenants (id, name, kind) VALUES ('cm-factory', 'factory', 'factory'), ('cm-exchange', 'exchange', 'exchange'),"
+                + " ('cm-exchange-2', 'exchange 2', 'exchange')");
         for (String device : List.of(DEVICE, "cm-other")) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO devices (tenant_id, device_id, kid, spki, alg, status)"
                     + " VALUES ('cm-factory', ?, ?, ?, 'ES256', 'ACTIVE')")) {

@@ -123,6 +123,7 @@ final class OpenApiOperations {
             case "alertId" -> String.valueOf(world.victimAlertId);
             case "facilityId" -> String.valueOf(world.victimFacilityId);
             case "eventId" -> world.victimWebhookEventId;
+            case "periodId" -> String.valueOf(victimCarbonPeriodId());
             case "id" -> switch (previous) {
                 case "tenants" -> world.victim;
                 case "api-keys" -> String.valueOf(world.victimFactoryKeyId);
@@ -135,6 +136,14 @@ final class OpenApiOperations {
             default -> fail("no id of the victim tenant known for path parameter {" + name + "} in " + op
                     + "; teach OpenApiOperations.pathValue");
         };
+    }
+
+    private long victimCarbonPeriodId() {
+        try {
+            return world.victimCarbonPeriodId();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record the victim's carbon period", e);
+        }
     }
 
     private long victimBatchId() {

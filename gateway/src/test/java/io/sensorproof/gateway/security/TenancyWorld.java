@@ -294,6 +294,23 @@ public final class TenancyWorld {
         return victimBatchId;
     }
 
+    /**
+     * A CarbonCredit period (id 1) the gateway tracks for {@link #victimFacilityId}, OPEN, made on first use as
+     * the carbon loop would record it (a chain facility id of the world's own). In-process there is no chain,
+     * so it is never minted: the verification bundle answers 409 {@code CARBON_PERIOD_NOT_MINTED} to readers.
+     */
+    public synchronized long victimCarbonPeriodId() throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO carbon_periods (facility_id,"
+                + " chain_facility_id, period_id, start_seconds, end_seconds, baseline_kg, max_gap_ms, substitute_rate_kg_per_hour,"
+                + " devices, state) VALUES (?, ?, 1, 1893456000, 1893459600, 100, 900000, 10, ARRAY[?], 'OPEN') ON CONFLICT DO NOTHING")) {
+            ps.setLong(1, victimFacilityId);
+            ps.setLong(2, 1_000_000_000_000L + victimFacilityId);
+            ps.setString(3, victimDevice);
+            ps.executeUpdate();
+        }
+        return 1;
+    }
+
     private Optional<Long> anyBatch() throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT id FROM commitment_batches ORDER BY (state = 'ANCHORED') DESC, id LIMIT 1");
