@@ -469,6 +469,26 @@ async function deviceIdsByTenant() {
   return byTenant;
 }
 
+/** Maps items with at most {@code width} requests in flight (a fleet's statuses, without a request storm). */
+async function inBatches(items, width, fn) {
+  const out = [];
+  for (let i = 0; i < items.length; i += width) {
+    out.push(...await Promise.all(items.slice(i, i + width).map(fn)));
+  }
+  return out;
+}
+
+async function healthCells(deviceId) {
+  try {
+    const s = await get('/api/v1/devices/' + encodeURIComponent(deviceId) + '/status');
+    return [h('td', {}, time(s.receivedAt)), h('td', { class: 'num' }, (s.skewMillis / 1000).toFixed(1) + ' s'),
+      h('td', { class: 'num' }, s.outboxDepth + ' messages (' + s.outboxBytes + ' B)'), h('td', { class: 'num' }, String(s.boot))];
+  } catch (e) {
+    return e.code === 'STATUS_NOT_FOUND' ? [h('td', { colspan: 4, class: 'muted' }, 'no status reported yet')]
+      : [h('td', { colspan: 4 }, errorBox(e))];
+  }
+}
+
 async function devicesPage() {
   const byTenant = await deviceIdsByTenant();
   const rows = [];
@@ -477,24 +497,14 @@ async function devicesPage() {
     if (only === null) {
       devices = await getAll('/api/v1/tenants/' + encodeURIComponent(tenant) + '/devices', { limit: 1000 }, 5);
     } else {
-      devices = [];
-      for (const deviceId of only) {
-        devices.push(await get('/api/v1/tenants/' + encodeURIComponent(tenant) + '/devices/' + encodeURIComponent(deviceId)));
-      }
+      devices = await inBatches([...only].sort(), 8, deviceId => get('/api/v1/tenants/' + encodeURIComponent(tenant)
+        + '/devices/' + encodeURIComponent(deviceId)).catch(error => ({ deviceId, tenantId: tenant, error })));
     }
-    for (const d of devices) {
-      let health;
-      try {
-        const s = await get('/api/v1/devices/' + encodeURIComponent(d.deviceId) + '/status');
-        health = [h('td', {}, time(s.receivedAt)), h('td', { class: 'num' }, (s.skewMillis / 1000).toFixed(1) + ' s'),
-          h('td', { class: 'num' }, s.outboxDepth + ' messages (' + s.outboxBytes + ' B)'), h('td', { class: 'num' }, String(s.boot))];
-      } catch (e) {
-        health = e.code === 'STATUS_NOT_FOUND' ? [h('td', { colspan: 4, class: 'muted' }, 'no status reported yet')]
-          : [h('td', { colspan: 4 }, errorBox(e))];
-      }
-      rows.push(h('tr', { id: 'device-' + d.deviceId }, h('td', { class: 'mono' }, d.deviceId), h('td', {}, d.tenantId),
-        h('td', {}, d.siteId || '—'), h('td', {}, d.alg || '—'), h('td', {}, stateCell(d.status)), ...health));
-    }
+    const healths = await inBatches(devices, 8, d => d.error ? [h('td', { colspan: 4 }, errorBox(d.error))]
+      : healthCells(d.deviceId));
+    devices.forEach((d, i) => rows.push(h('tr', { id: 'device-' + d.deviceId }, h('td', { class: 'mono' }, d.deviceId),
+      h('td', {}, d.tenantId), h('td', {}, d.siteId || '—'), h('td', {}, d.alg || '—'),
+      h('td', {}, d.status ? stateCell(d.status) : '—'), ...healths[i])));
   }
   return [h('h1', {}, 'Devices'),
     h('p', { class: 'muted' }, 'Health from each device\'s newest heartbeat: when it was received, clock skew (receive time minus'

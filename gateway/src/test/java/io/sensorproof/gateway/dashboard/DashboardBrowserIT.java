@@ -211,6 +211,25 @@ class DashboardBrowserIT extends TenancyTestSupport {
         assertThat(driver.executeScript("return sessionStorage.length")).isEqualTo(0L);
     }
 
+    @Test
+    void navigationFollowsTheRoleOfTheKey() {
+        signIn(world.exchangeKey);
+        assertThat(navText()).contains("Credits", "Devices", "Quarantine").doesNotContain("Lots", "Alerts", "Batches");
+        waitFor().until(ExpectedConditions.attributeToBe(By.id("page"), "data-page", "credits"));
+        driver.get(dashboard + "#/lots");
+        WebElement error = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#page .error")));
+        assertThat(error.getAttribute("data-code")).isEqualTo("PAGE_NOT_FOUND");
+
+        driver.findElement(By.id("sign-out")).click();
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("api-key")));
+        assertThat(driver.executeScript("return sessionStorage.length")).isEqualTo(0L);
+
+        signIn(world.regulatorKey);
+        assertThat(navText()).contains("Lots", "Alerts", "Devices", "Credits", "Quarantine", "Batches");
+        driver.findElement(By.id("nav-credits")).click();
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("facility-" + world.victimFacilityId)));
+    }
+
     private void signIn(String key) {
         WebElement input = driver.findElement(By.id("api-key"));
         input.sendKeys(key, org.openqa.selenium.Keys.ENTER);
