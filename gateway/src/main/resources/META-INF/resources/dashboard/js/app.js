@@ -16,6 +16,7 @@ const PAGES = {
 const HOME = { platform: 'lots', factory: 'lots', bank: 'lots', exchange: 'credits' };
 const ROLE_NAMES = { platform: 'operator or regulator', factory: 'factory', bank: 'bank', exchange: 'exchange' };
 const CHART_HOURS = 24;
+const MAX_CHART_READINGS = 3000;
 
 let identity = null;
 let stream = null;
@@ -280,19 +281,34 @@ async function chainEvents(lot) {
   }
 }
 
-async function readingsOf(deviceId, quantity) {
-  const from = new Date(Date.now() - CHART_HOURS * 3600 * 1000).toISOString();
+/**
+ * The chart's window: the last 24 h, shortened so that a device sampling at the watch's interval fills at most
+ * MAX_CHART_READINGS (the readings API pages oldest first, so a longer window would show its oldest part only).
+ */
+function chartWindowMs(watch) {
+  const sampling = Math.max(Number(watch.samplingIntervalMs) || 1000, 1);
+  return Math.min(CHART_HOURS * 3600 * 1000, MAX_CHART_READINGS * sampling);
+}
+
+function windowText(ms) {
+  return ms >= 3600 * 1000 ? Math.round(ms / 360000) / 10 + ' h' : Math.round(ms / 60000) + ' min';
+}
+
+async function readingsOf(deviceId, quantity, windowMs) {
+  const from = new Date(Date.now() - windowMs).toISOString();
   const items = await getAll('/api/v1/devices/' + encodeURIComponent(deviceId) + '/readings',
-    { from, quantity, limit: 1000 }, 5);
+    { from, quantity, limit: 1000 }, Math.ceil(MAX_CHART_READINGS / 1000));
   return items.filter(r => r.value !== null).map(r => ({ t: Date.parse(r.readingTime), v: Number(r.value), key: r }));
 }
 
-async function lotCharts(lot) {
+/** The lot's charts, one per watch, and the newest reading seen of each device (for the anchoring table). */
+async function lotCharts(lot, newest) {
   const out = [];
   for (const watch of lot.terms || []) {
+    const windowMs = chartWindowMs(watch);
     const figure = h('figure', { class: 'chart', id: 'chart-' + watch.quantity, 'data-quantity': watch.quantity },
       h('div', { class: 'plot' }),
-      h('figcaption', {}, watch.quantity + ' of the lot\'s devices, last ' + CHART_HOURS + ' h; allowed range '
+      h('figcaption', {}, watch.quantity + ' of the lot\'s devices, last ' + windowText(windowMs) + '; allowed range '
         + decode(watch.quantity, watch.lo) + '–' + decode(watch.quantity, watch.hi) + ' ' + unitOf(watch.quantity)
         + ' (dashed lines)'));
     out.push(figure);
@@ -300,14 +316,18 @@ async function lotCharts(lot) {
     const failures = [];
     for (const d of lot.deviceIds) {
       try {
-        byDevice[d] = await readingsOf(d, watch.quantity);
+        byDevice[d] = await readingsOf(d, watch.quantity, windowMs);
+        const last = byDevice[d].length ? byDevice[d][byDevice[d].length - 1] : null;
+        if (newest && last && (!newest[d] || last.t > newest[d].t)) {
+          newest[d] = last;
+        }
       } catch (e) {
         failures.push(errorBox(e, 'readings of ' + d));
       }
     }
     failures.forEach(f => out.push(f));
     if (Object.values(byDevice).every(points => points.length === 0)) {
-      figure.querySelector('.plot').append(h('p', { class: 'muted' }, 'No readings in the last ' + CHART_HOURS + ' h.'));
+      figure.querySelector('.plot').append(h('p', { class: 'muted' }, 'No readings in the last ' + windowText(windowMs) + '.'));
     } else {
       afterRender.push(() => drawReadings(figure, watch, byDevice));
     }
@@ -318,34 +338,25 @@ async function lotCharts(lot) {
   return out;
 }
 
-async function anchoring(lot) {
-  const rows = [];
-  for (const d of lot.deviceIds) {
-    let newest = null;
-    try {
-      const recent = await readingsOf(d, undefined);
-      newest = recent.length ? recent[recent.length - 1].key : null;
-    } catch (e) {
-      rows.push(h('tr', {}, h('td', { class: 'mono' }, d), h('td', { colspan: 4 }, errorBox(e))));
-      continue;
-    }
-    if (!newest) {
-      rows.push(h('tr', {}, h('td', { class: 'mono' }, d), h('td', { colspan: 4, class: 'muted' }, 'no readings in the last '
-        + CHART_HOURS + ' h')));
-      continue;
+/** The commitment of each device's newest charted reading: its batch and, once anchored, the transaction. */
+async function anchoring(lot, newest) {
+  const rows = await inBatches(lot.deviceIds, 8, async d => {
+    const reading = newest[d] ? newest[d].key : null;
+    if (!reading) {
+      return h('tr', {}, h('td', { class: 'mono' }, d), h('td', { colspan: 4, class: 'muted' }, 'no charted reading'));
     }
     try {
-      const proof = await get('/api/v1/devices/' + encodeURIComponent(d) + '/readings/' + newest.boot + '/' + newest.seq
-        + '/' + newest.recordIndex + '/inclusion-proof');
+      const proof = await get('/api/v1/devices/' + encodeURIComponent(d) + '/readings/' + reading.boot + '/' + reading.seq
+        + '/' + reading.recordIndex + '/inclusion-proof');
       const batch = proof.batch ? (identity.role === 'platform'
         ? h('a', { href: '#/batches/' + proof.batch.id }, 'batch ' + proof.batch.id + ' (audit)') : 'batch ' + proof.batch.id) : '—';
-      rows.push(h('tr', {}, h('td', { class: 'mono' }, d), h('td', {}, time(newest.readingTime)), h('td', {}, stateCell(proof.state)),
+      return h('tr', {}, h('td', { class: 'mono' }, d), h('td', {}, time(reading.readingTime)), h('td', {}, stateCell(proof.state)),
         h('td', {}, batch), h('td', { class: 'mono' }, proof.anchor ? proof.anchor.transactionHash + ' (block '
-          + proof.anchor.blockNumber + ')' : '—')));
+          + proof.anchor.blockNumber + ')' : '—'));
     } catch (e) {
-      rows.push(h('tr', {}, h('td', { class: 'mono' }, d), h('td', {}, time(newest.readingTime)), h('td', { colspan: 3 }, errorBox(e))));
+      return h('tr', {}, h('td', { class: 'mono' }, d), h('td', {}, time(reading.readingTime)), h('td', { colspan: 3 }, errorBox(e)));
     }
-  }
+  });
   return table('anchoring', ['Device', 'Newest reading', 'Commitment', 'Batch', 'Anchor transaction'], rows, 'No devices.');
 }
 
@@ -371,7 +382,8 @@ async function lotPage(id) {
   } catch (e) {
     alerts = errorBox(e, 'alerts');
   }
-  const charts = h('div', { id: 'charts-section' }, ...(await lotCharts(lot)));
+  const newest = {};
+  const charts = h('div', { id: 'charts-section' }, ...(await lotCharts(lot, newest)));
   const chain = await chainSection(lot);
   followLot(lot.id, charts, chain);
   return [
@@ -388,7 +400,7 @@ async function lotPage(id) {
     h('h2', {}, 'Readings'), charts,
     h('h2', {}, 'Terms'), termsTable(lot),
     h('h2', {}, 'On chain'), chain,
-    h('h2', {}, 'Anchoring'), await anchoring(lot),
+    h('h2', {}, 'Anchoring'), await anchoring(lot, newest),
   ];
 }
 
@@ -411,7 +423,7 @@ function followLot(lotId, charts, chain) {
       pending = null;
       try {
         const lot = await get('/api/v1/lots/' + lotId);
-        const fresh = await lotCharts(lot);
+        const fresh = await lotCharts(lot, null);
         const freshChain = await chainSection(lot);
         if (token !== renderToken) {
           return;

@@ -29,6 +29,10 @@ const LIMIT_COLOUR = '#b3261e';
  * {@code watch} has quantity, lo and hi (fixed-point). Returns the uPlot instance.
  */
 export function drawReadings(figure, watch, byDevice) {
+  if (!window.uPlot) {
+    figure.querySelector('.plot').textContent = 'The chart library (uPlot) is missing from this build: run npm ci before Maven.';
+    return null;
+  }
   const quantity = watch.quantity;
   const lo = decode(quantity, watch.lo);
   const hi = decode(quantity, watch.hi);
