@@ -180,6 +180,12 @@ async function render() {
   for (const task of afterRender.splice(0)) {
     task();
   }
+  // keyboard and screen-reader users continue from the new page's heading, not from the link they used
+  const heading = container.querySelector('h1');
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus();
+  }
 }
 
 const afterRender = [];
