@@ -69,8 +69,8 @@ export function drawReadings(figure, watch, byDevice) {
     height: 280,
     series,
     scales: { y: { range: [min - pad, max + pad] } },
-    tzDate: seconds => window.uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
-    axes: [{ label: 'UTC' }, { label: quantity + ' (' + unit + ')' }],
+    axes: [{ label: 'UTC', values: (u, splits) => splits.map(s => new Date(s * 1000).toISOString().slice(11, 19)) },
+      { label: quantity + ' (' + unit + ')' }],
   }, data, figure.querySelector('.plot'));
   figure.dataset.lo = String(lo);
   figure.dataset.hi = String(hi);
