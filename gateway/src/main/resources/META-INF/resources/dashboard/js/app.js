@@ -1,0 +1,645 @@
+// The sensorproof dashboard (issue 16, ADR 033): a small static front end over the gateway's REST API and the
+// collateral alerts' SSE stream. Pages by role; every value is rendered as text (no HTML from the API).
+
+import { ApiError, download, forgetKey, get, getAll, storeKey, storedKey } from './api.js';
+import { AlertStream } from './events.js';
+import { decode, drawReadings, unitOf } from './chart.js';
+
+const PAGES = {
+  lots: { title: 'Lots', roles: ['platform', 'factory', 'bank'] },
+  alerts: { title: 'Alerts', roles: ['platform', 'factory', 'bank'] },
+  devices: { title: 'Devices', roles: ['platform', 'factory', 'bank', 'exchange'] },
+  credits: { title: 'Credits', roles: ['platform', 'factory', 'exchange'] },
+  quarantine: { title: 'Quarantine', roles: ['platform', 'factory', 'bank', 'exchange'] },
+  batches: { title: 'Batches', roles: ['platform'] },
+};
+const HOME = { platform: 'lots', factory: 'lots', bank: 'lots', exchange: 'credits' };
+const ROLE_NAMES = { platform: 'operator or regulator', factory: 'factory', bank: 'bank', exchange: 'exchange' };
+const CHART_HOURS = 24;
+const MAX_CHART_READINGS = 3000;
+
+let identity = null;
+let stream = null;
+let renderToken = 0;
+
+// ---- small DOM helpers: text only, never innerHTML with data --------------------------------------------------
+
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) {
+      continue;
+    }
+    if (name === 'class') {
+      el.className = value;
+    } else {
+      el.setAttribute(name, value === true ? '' : String(value));
+    }
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined) {
+      continue;
+    }
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+function time(value) {
+  if (!value) {
+    return '—';
+  }
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? String(value) : d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+function errorBox(error, what) {
+  const e = error instanceof ApiError ? error : new ApiError(0, 'CLIENT_ERROR', String(error && error.message), {});
+  const details = Object.keys(e.details || {}).length ? ' ' + JSON.stringify(e.details) : '';
+  return h('p', { class: 'error', role: 'alert', 'data-code': e.code },
+    what ? what + ': ' : '', h('span', { class: 'code' }, e.code), ' ', e.message,
+    e.status ? ' (HTTP ' + e.status + ')' : '', details);
+}
+
+function table(id, headings, rows, empty) {
+  if (rows.length === 0) {
+    return h('p', { class: 'muted', id: id ? id + '-empty' : null }, empty);
+  }
+  return h('table', { id }, h('thead', {}, h('tr', {}, headings.map(t => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, rows));
+}
+
+function stateCell(state) {
+  return h('span', { class: 'state state-' + state }, state);
+}
+
+// ---- sign-in, identity and navigation ------------------------------------------------------------------------
+
+/**
+ * Who the key is, from the existing API: GET /api/v1/api-keys lists every key for operator and regulator keys
+ * (operator keys have no tenant) and the key's own tenant's keys otherwise, each with its role and tenant.
+ */
+async function identify() {
+  const page = await get('/api/v1/api-keys');
+  const keys = page.items || [];
+  if (keys.some(k => !k.tenant)) {
+    return { role: 'platform', tenant: null };
+  }
+  const own = keys.find(k => !k.revokedAt) || keys[0];
+  if (!own) {
+    throw new ApiError(0, 'UNKNOWN_ROLE', 'the gateway listed no key for this key', {});
+  }
+  return { role: own.role, tenant: own.tenant };
+}
+
+async function signIn(key) {
+  storeKey(key);
+  try {
+    identity = await identify();
+  } catch (e) {
+    forgetKey();
+    identity = null;
+    throw e;
+  }
+}
+
+function signOut() {
+  forgetKey();
+  identity = null;
+  if (stream) {
+    stream.stop();
+    stream = null;
+  }
+  window.location.hash = '';
+  showSignIn();
+}
+
+function showSignIn() {
+  document.getElementById('sign-in').hidden = false;
+  document.getElementById('page').hidden = true;
+  for (const id of ['nav', 'who', 'live', 'sign-out']) {
+    document.getElementById(id).hidden = true;
+  }
+  document.getElementById('api-key').focus();
+}
+
+function showChrome() {
+  document.getElementById('sign-in').hidden = true;
+  document.getElementById('page').hidden = false;
+  const nav = document.getElementById('nav');
+  nav.replaceChildren(...Object.entries(PAGES).filter(([, p]) => p.roles.includes(identity.role))
+    .map(([name, p]) => h('a', { href: '#/' + name, id: 'nav-' + name }, p.title)));
+  nav.hidden = false;
+  const who = document.getElementById('who');
+  who.textContent = 'Signed in as ' + ROLE_NAMES[identity.role] + (identity.tenant ? ' ' + identity.tenant : '');
+  who.hidden = false;
+  document.getElementById('sign-out').hidden = false;
+  if (['platform', 'factory', 'bank'].includes(identity.role) && !stream) {
+    const live = document.getElementById('live');
+    live.hidden = false;
+    stream = new AlertStream((status, text) => {
+      live.className = 'live ' + status;
+      live.textContent = text;
+      live.dataset.status = status;
+    });
+    stream.start();
+  }
+}
+
+function route() {
+  const parts = window.location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  return { page: parts[0] || HOME[identity.role], id: parts[1] };
+}
+
+async function render() {
+  const token = ++renderToken;
+  const { page, id } = route();
+  const container = document.getElementById('page');
+  for (const link of document.querySelectorAll('#nav a')) {
+    if (link.id === 'nav-' + page) {
+      link.setAttribute('aria-current', 'page');
+    } else {
+      link.removeAttribute('aria-current');
+    }
+  }
+  const spec = PAGES[page];
+  if (!spec || !spec.roles.includes(identity.role)) {
+    container.replaceChildren(h('h1', {}, 'Not found'),
+      errorBox(new ApiError(404, 'PAGE_NOT_FOUND', 'there is no page "' + page + '" for a ' + ROLE_NAMES[identity.role]
+        + ' key', {})));
+    return;
+  }
+  container.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
+  const content = await PAGE_RENDERERS[page](id).catch(e => [h('h1', {}, spec.title), errorBox(e)]);
+  if (token !== renderToken) {
+    return;
+  }
+  container.replaceChildren(...content);
+  container.dataset.page = page;
+  container.dataset.rendered = String(token);
+  for (const task of afterRender.splice(0)) {
+    task();
+  }
+  // keyboard and screen-reader users continue from the new page's heading, not from the link they used
+  const heading = container.querySelector('h1');
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus();
+  }
+}
+
+const afterRender = [];
+
+// ---- alerts (shared by the alerts page and a lot's page, updated live) --------------------------------------
+
+function evidenceCell(alert) {
+  const evidence = alert.evidence || [];
+  const messages = alert.messages || [];
+  if (evidence.length === 0 && messages.length === 0) {
+    return '—';
+  }
+  const items = evidence.map(k => h('li', { class: 'mono' }, k.deviceId + ' boot ' + k.boot + ' seq ' + k.seq + ' #' + k.recordIndex));
+  messages.forEach(m => items.push(h('li', { class: 'mono' },
+    m.kind + ' ' + m.deviceId + ' kid ' + m.kid + ' boot ' + m.boot + ' seq ' + m.seq)));
+  const count = evidence.length + messages.length;
+  return h('details', {}, h('summary', {}, count + (count === 1 ? ' item' : ' items')), h('ul', {}, items));
+}
+
+function alertRow(alert) {
+  const range = alert.firstOutOfRangeAt ? time(alert.firstOutOfRangeAt) + ' → ' + time(alert.lastOutOfRangeAt) : '—';
+  return h('tr', { id: 'alert-' + alert.id, 'data-state': alert.state },
+    h('td', { class: 'num' }, String(alert.id)),
+    h('td', {}, h('a', { href: '#/lots/' + alert.lotId }, 'lot ' + alert.lotId)),
+    h('td', { class: 'mono' }, alert.deviceId),
+    h('td', {}, alert.quantity || '—'),
+    h('td', {}, alert.rule),
+    h('td', {}, stateCell(alert.state)),
+    h('td', {}, range),
+    h('td', {}, evidenceCell(alert)));
+}
+
+const ALERT_HEADINGS = ['Alert', 'Lot', 'Device', 'Quantity', 'Rule', 'State', 'Out of range', 'Evidence'];
+
+function alertsTable(alerts, lotId) {
+  const rows = alerts.map(alertRow);
+  const wrapper = h('div', { class: 'alerts', 'data-lot': lotId === undefined ? null : String(lotId) });
+  wrapper.append(table('alerts-table', ALERT_HEADINGS, rows, 'No alerts.'));
+  return wrapper;
+}
+
+window.addEventListener('alert-event', event => {
+  const alert = event.detail.alert;
+  if (!alert) {
+    return;
+  }
+  for (const wrapper of document.querySelectorAll('div.alerts')) {
+    if (wrapper.dataset.lot && wrapper.dataset.lot !== String(alert.lotId)) {
+      continue;
+    }
+    let tbody = wrapper.querySelector('tbody');
+    if (!tbody) {
+      wrapper.replaceChildren(h('table', { id: 'alerts-table' },
+        h('thead', {}, h('tr', {}, ALERT_HEADINGS.map(t => h('th', { scope: 'col' }, t)))), h('tbody', {})));
+      tbody = wrapper.querySelector('tbody');
+    }
+    const row = alertRow(alert);
+    row.classList.add('fresh');
+    const existing = wrapper.querySelector('#alert-' + alert.id);
+    if (existing) {
+      existing.replaceWith(row);
+    } else {
+      tbody.prepend(row);
+    }
+  }
+});
+
+// ---- pages -------------------------------------------------------------------------------------------------
+
+function chainSummary(lot) {
+  if (!lot.chainFacilityId) {
+    return h('p', { id: 'chain-state', class: 'muted' }, 'Not linked to an on-chain CollateralFinancing facility yet.');
+  }
+  if (!lot.chain) {
+    return h('p', { id: 'chain-state' }, 'Linked to on-chain facility ' + lot.chainFacilityId
+      + '; the gateway has not read an event of it yet.');
+  }
+  const facts = [h('dt', {}, 'facility'), h('dd', { class: 'mono' }, lot.chainFacilityId)];
+  for (const [name, value] of Object.entries(lot.chain)) {
+    facts.push(h('dt', {}, name));
+    facts.push(h('dd', { class: name === 'state' ? 'state state-' + value : 'mono' },
+      value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value)));
+  }
+  return h('dl', { id: 'chain-state', class: 'facts' }, facts);
+}
+
+async function chainEvents(lot) {
+  if (!lot.chainFacilityId) {
+    return [];
+  }
+  try {
+    const events = await getAll('/api/v1/lots/' + lot.id + '/chain-events', { limit: 100 }, 1);
+    return [h('h3', {}, 'Chain events'), table('chain-events', ['Block', 'Contract', 'Event', 'Transaction', 'Removed'],
+      events.map(e => h('tr', {}, h('td', { class: 'num' }, String(e.blockNumber)), h('td', {}, e.contract),
+        h('td', {}, e.event), h('td', { class: 'mono' }, e.transactionHash), h('td', {}, e.removed ? 'removed' : ''))),
+      'No chain events yet.')];
+  } catch (e) {
+    return [errorBox(e, 'chain events')];
+  }
+}
+
+/**
+ * The chart's window: the last 24 h, shortened so that a device sampling at the watch's interval fills at most
+ * MAX_CHART_READINGS (the readings API pages oldest first, so a longer window would show its oldest part only).
+ */
+function chartWindowMs(watch) {
+  const sampling = Math.max(Number(watch.samplingIntervalMs) || 1000, 1);
+  return Math.min(CHART_HOURS * 3600 * 1000, MAX_CHART_READINGS * sampling);
+}
+
+function windowText(ms) {
+  return ms >= 3600 * 1000 ? Math.round(ms / 360000) / 10 + ' h' : Math.round(ms / 60000) + ' min';
+}
+
+async function readingsOf(deviceId, quantity, windowMs) {
+  const from = new Date(Date.now() - windowMs).toISOString();
+  const items = await getAll('/api/v1/devices/' + encodeURIComponent(deviceId) + '/readings',
+    { from, quantity, limit: 1000 }, Math.ceil(MAX_CHART_READINGS / 1000));
+  return items.filter(r => r.value !== null).map(r => ({ t: Date.parse(r.readingTime), v: Number(r.value), key: r }));
+}
+
+/** The lot's charts, one per watch, and the newest reading seen of each device (for the anchoring table). */
+async function lotCharts(lot, newest) {
+  const out = [];
+  for (const watch of lot.terms || []) {
+    const windowMs = chartWindowMs(watch);
+    const figure = h('figure', { class: 'chart', id: 'chart-' + watch.quantity, 'data-quantity': watch.quantity },
+      h('div', { class: 'plot' }),
+      h('figcaption', {}, watch.quantity + ' of the lot\'s devices, last ' + windowText(windowMs) + '; allowed range '
+        + decode(watch.quantity, watch.lo) + '–' + decode(watch.quantity, watch.hi) + ' ' + unitOf(watch.quantity)
+        + ' (dashed lines)'));
+    out.push(figure);
+    const byDevice = {};
+    const failures = [];
+    for (const d of lot.deviceIds) {
+      try {
+        byDevice[d] = await readingsOf(d, watch.quantity, windowMs);
+        const last = byDevice[d].length ? byDevice[d][byDevice[d].length - 1] : null;
+        if (newest && last && (!newest[d] || last.t > newest[d].t)) {
+          newest[d] = last;
+        }
+      } catch (e) {
+        failures.push(errorBox(e, 'readings of ' + d));
+      }
+    }
+    failures.forEach(f => out.push(f));
+    if (Object.values(byDevice).every(points => points.length === 0)) {
+      figure.querySelector('.plot').append(h('p', { class: 'muted' }, 'No readings in the last ' + windowText(windowMs) + '.'));
+    } else {
+      afterRender.push(() => drawReadings(figure, watch, byDevice));
+    }
+  }
+  if (out.length === 0) {
+    out.push(h('p', { class: 'muted' }, 'No terms yet: the bank sets the allowed ranges.'));
+  }
+  return out;
+}
+
+/** The commitment of each device's newest charted reading: its batch and, once anchored, the transaction. */
+async function anchoring(lot, newest) {
+  const rows = await inBatches(lot.deviceIds, 8, async d => {
+    const reading = newest[d] ? newest[d].key : null;
+    if (!reading) {
+      return h('tr', {}, h('td', { class: 'mono' }, d), h('td', { colspan: 4, class: 'muted' }, 'no charted reading'));
+    }
+    try {
+      const proof = await get('/api/v1/devices/' + encodeURIComponent(d) + '/readings/' + reading.boot + '/' + reading.seq
+        + '/' + reading.recordIndex + '/inclusion-proof');
+      const batch = proof.batch ? (identity.role === 'platform'
+        ? h('a', { href: '#/batches/' + proof.batch.id }, 'batch ' + proof.batch.id + ' (audit)') : 'batch ' + proof.batch.id) : '—';
+      return h('tr', {}, h('td', { class: 'mono' }, d), h('td', {}, time(reading.readingTime)), h('td', {}, stateCell(proof.state)),
+        h('td', {}, batch), h('td', { class: 'mono' }, proof.anchor ? proof.anchor.transactionHash + ' (block '
+          + proof.anchor.blockNumber + ')' : '—'));
+    } catch (e) {
+      return h('tr', {}, h('td', { class: 'mono' }, d), h('td', {}, time(reading.readingTime)), h('td', { colspan: 3 }, errorBox(e)));
+    }
+  });
+  return table('anchoring', ['Device', 'Newest reading', 'Commitment', 'Batch', 'Anchor transaction'], rows, 'No devices.');
+}
+
+function termsTable(lot) {
+  return table('terms', ['Quantity', 'Allowed range', 'Minimum duration', 'Max gap', 'Sampling', 'Max age', 'k'],
+    (lot.terms || []).map(w => h('tr', {}, h('td', {}, w.quantity),
+      h('td', {}, decode(w.quantity, w.lo) + ' – ' + decode(w.quantity, w.hi) + ' ' + unitOf(w.quantity)),
+      h('td', {}, w.minDurationMs / 1000 + ' s'), h('td', {}, w.maxGapMs / 1000 + ' s'),
+      h('td', {}, w.samplingIntervalMs / 1000 + ' s'), h('td', {}, w.maxAgeMs / 1000 + ' s'), h('td', {}, String(w.k)))),
+    'No terms yet: the bank sets them.');
+}
+
+async function chainSection(lot) {
+  return h('div', { id: 'chain-section' }, chainSummary(lot), ...(await chainEvents(lot)),
+    h('p', { class: 'muted' }, 'Run claims and their proof status are not served by the API yet (issue 15, freeze loop).'));
+}
+
+async function lotPage(id) {
+  const lot = await get('/api/v1/lots/' + encodeURIComponent(id));
+  let alerts;
+  try {
+    alerts = alertsTable(await getAll('/api/v1/collateral-alerts', { lot: lot.id, limit: 100 }, 1), lot.id);
+  } catch (e) {
+    alerts = errorBox(e, 'alerts');
+  }
+  const newest = {};
+  const charts = h('div', { id: 'charts-section' }, ...(await lotCharts(lot, newest)));
+  const chain = await chainSection(lot);
+  followLot(lot.id, charts, chain);
+  return [
+    h('h1', { id: 'lot-title' }, 'Lot ' + lot.name),
+    h('section', { class: 'panel' }, h('dl', { class: 'facts' },
+      h('dt', {}, 'id'), h('dd', {}, String(lot.id)),
+      h('dt', {}, 'factory'), h('dd', {}, lot.tenant + (lot.siteId ? ' / site ' + lot.siteId : '')),
+      h('dt', {}, 'bank'), h('dd', {}, lot.bank),
+      h('dt', {}, 'devices'), h('dd', { class: 'mono' }, lot.deviceIds.join(', ')),
+      h('dt', {}, 'status'), h('dd', {}, lot.open ? 'open' : 'closed ' + time(lot.closedAt)),
+      h('dt', {}, 'on chain'), h('dd', {}, lot.chain && lot.chain.state ? stateCell(lot.chain.state)
+        : lot.chainFacilityId ? 'linked' : 'not linked'))),
+    h('h2', {}, 'Alerts'), alerts,
+    h('h2', {}, 'Readings'), charts,
+    h('h2', {}, 'Terms'), termsTable(lot),
+    h('h2', {}, 'On chain'), chain,
+    h('h2', {}, 'Anchoring'), await anchoring(lot, newest),
+  ];
+}
+
+/**
+ * While a lot's page is shown, an alert event of the lot (an excursion, a freeze or unfreeze read from the
+ * chain) redraws its charts and its on-chain state from the API, at most once a second.
+ */
+function followLot(lotId, charts, chain) {
+  const token = renderToken;
+  let pending = null;
+  const listener = event => {
+    if (token !== renderToken) {
+      window.removeEventListener('alert-event', listener);
+      return;
+    }
+    if (!event.detail.alert || event.detail.alert.lotId !== lotId || pending) {
+      return;
+    }
+    pending = setTimeout(async () => {
+      pending = null;
+      try {
+        const lot = await get('/api/v1/lots/' + lotId);
+        const fresh = await lotCharts(lot, null);
+        const freshChain = await chainSection(lot);
+        if (token !== renderToken) {
+          return;
+        }
+        charts.replaceChildren(...fresh);
+        chain.replaceWith(freshChain);
+        chain = freshChain;
+        for (const task of afterRender.splice(0)) {
+          task();
+        }
+        charts.dataset.refreshed = String(Number(charts.dataset.refreshed || 0) + 1);
+      } catch (e) {
+        charts.prepend(errorBox(e, 'refresh'));
+      }
+    }, 1000);
+  };
+  window.addEventListener('alert-event', listener);
+}
+
+async function lotsPage(id) {
+  if (id) {
+    return lotPage(id);
+  }
+  const lots = await getAll('/api/v1/lots', { limit: 100 }, 5);
+  return [h('h1', {}, 'Lots'), table('lots-table', ['Lot', 'Factory', 'Bank', 'Devices', 'Terms', 'On chain', 'Status'],
+    lots.map(l => h('tr', { id: 'lot-' + l.id },
+      h('td', {}, h('a', { href: '#/lots/' + l.id }, l.name)), h('td', {}, l.tenant), h('td', {}, l.bank),
+      h('td', { class: 'mono' }, l.deviceIds.join(', ')),
+      h('td', {}, (l.terms || []).map(w => w.quantity + ' ' + decode(w.quantity, w.lo) + '–' + decode(w.quantity, w.hi)
+        + ' ' + unitOf(w.quantity)).join('; ') || 'not set'),
+      h('td', {}, l.chain && l.chain.state ? stateCell(l.chain.state) : l.chainFacilityId ? 'linked' : 'not linked'),
+      h('td', {}, l.open ? 'open' : 'closed'))),
+    'No lots visible to this key.')];
+}
+
+async function alertsPage() {
+  const alerts = await getAll('/api/v1/collateral-alerts', { limit: 200 }, 1);
+  return [h('h1', {}, 'Alerts'), h('p', { class: 'muted' }, 'Newest first; new and changed alerts appear here as they happen.'),
+    alertsTable(alerts)];
+}
+
+async function deviceIdsByTenant() {
+  if (identity.role === 'factory') {
+    return { [identity.tenant]: null };
+  }
+  if (identity.role === 'platform') {
+    const tenants = await getAll('/api/v1/tenants', { limit: 1000 }, 5);
+    return Object.fromEntries(tenants.filter(t => t.kind === 'factory').map(t => [t.id, null]));
+  }
+  const grants = await getAll('/api/v1/tenants/' + encodeURIComponent(identity.tenant) + '/grants', { limit: 1000 }, 5);
+  const byTenant = {};
+  grants.filter(g => g.active).forEach(g => {
+    (byTenant[g.grantor] = byTenant[g.grantor] || new Set()).add(g.deviceId);
+  });
+  return byTenant;
+}
+
+/** Maps items with at most {@code width} requests in flight (a fleet's statuses, without a request storm). */
+async function inBatches(items, width, fn) {
+  const out = [];
+  for (let i = 0; i < items.length; i += width) {
+    out.push(...await Promise.all(items.slice(i, i + width).map(fn)));
+  }
+  return out;
+}
+
+async function healthCells(deviceId) {
+  try {
+    const s = await get('/api/v1/devices/' + encodeURIComponent(deviceId) + '/status');
+    return [h('td', {}, time(s.receivedAt)), h('td', { class: 'num' }, (s.skewMillis / 1000).toFixed(1) + ' s'),
+      h('td', { class: 'num' }, s.outboxDepth + ' messages (' + s.outboxBytes + ' B)'), h('td', { class: 'num' }, String(s.boot))];
+  } catch (e) {
+    return e.code === 'STATUS_NOT_FOUND' ? [h('td', { colspan: 4, class: 'muted' }, 'no status reported yet')]
+      : [h('td', { colspan: 4 }, errorBox(e))];
+  }
+}
+
+async function devicesPage() {
+  const byTenant = await deviceIdsByTenant();
+  const rows = [];
+  for (const [tenant, only] of Object.entries(byTenant)) {
+    let devices;
+    if (only === null) {
+      devices = await getAll('/api/v1/tenants/' + encodeURIComponent(tenant) + '/devices', { limit: 1000 }, 5);
+    } else {
+      devices = await inBatches([...only].sort(), 8, deviceId => get('/api/v1/tenants/' + encodeURIComponent(tenant)
+        + '/devices/' + encodeURIComponent(deviceId)).catch(error => ({ deviceId, tenantId: tenant, error })));
+    }
+    const healths = await inBatches(devices, 8, d => d.error ? [h('td', { colspan: 4 }, errorBox(d.error))]
+      : healthCells(d.deviceId));
+    devices.forEach((d, i) => rows.push(h('tr', { id: 'device-' + d.deviceId }, h('td', { class: 'mono' }, d.deviceId),
+      h('td', {}, d.tenantId), h('td', {}, d.siteId || '—'), h('td', {}, d.alg || '—'),
+      h('td', {}, d.status ? stateCell(d.status) : '—'), ...healths[i])));
+  }
+  return [h('h1', {}, 'Devices'),
+    h('p', { class: 'muted' }, 'Health from each device\'s newest heartbeat: when it was received, clock skew (receive time minus'
+      + ' device time) and the outbox backlog waiting for acknowledgement.'),
+    table('devices-table', ['Device', 'Tenant', 'Site', 'Algorithm', 'Status', 'Last heartbeat', 'Clock skew', 'Outbox backlog', 'Boot'],
+      rows, 'No devices visible to this key.')];
+}
+
+async function creditsPage() {
+  const facilities = await getAll('/api/v1/emission-facilities', { limit: 100 }, 5);
+  const out = [h('h1', {}, 'Credits'), h('p', { class: 'muted' }, 'Credits per emissions facility and period, as the chain\'s'
+    + ' events say. Verification bundles are not served by the API yet.')];
+  if (facilities.length === 0) {
+    out.push(h('p', { class: 'muted', id: 'facilities-empty' }, 'No emissions facilities visible to this key.'));
+  }
+  for (const f of facilities) {
+    out.push(h('h2', { id: 'facility-' + f.id }, f.name + ' (' + f.tenant + ', listed by ' + f.exchange + ')'));
+    out.push(h('p', { class: 'muted' }, 'baseline ' + f.baselineKg + ' kg per period (' + f.calendar + '), devices '
+      + f.deviceIds.join(', ') + (f.chainFacilityId ? ', on-chain facility ' + f.chainFacilityId : ', not linked to the chain yet')));
+    try {
+      const credits = await get('/api/v1/emission-facilities/' + f.id + '/credits');
+      out.push(table(null, ['Period', 'Token', 'State', 'Minted', 'Held', 'Retired'], credits.periods.map(p => h('tr', {},
+        h('td', {}, p.periodId), h('td', { class: 'mono' }, p.tokenId || '—'), h('td', {}, stateCell(p.state)),
+        h('td', { class: 'num' }, p.minted), h('td', { class: 'num' }, p.held), h('td', { class: 'num' }, p.retired))),
+      'No periods on chain yet.'));
+    } catch (e) {
+      out.push(errorBox(e, 'credits'));
+    }
+  }
+  return out;
+}
+
+async function quarantinePage() {
+  const entries = await getAll('/api/v1/quarantine', { limit: 200 }, 1);
+  return [h('h1', {}, 'Quarantine'), h('p', { class: 'muted' }, 'Messages the gateway refused and kept, with the reason.'),
+    table('quarantine-table', ['Received', 'Reason', 'Device', 'Authenticated', 'Boot / seq', 'Source', 'Detail'],
+      entries.map(q => h('tr', { id: 'quarantine-' + q.id }, h('td', {}, time(q.receivedAt)), h('td', { class: 'mono' }, q.reason),
+        h('td', { class: 'mono' }, q.claimedDevice || '—'), h('td', {}, q.authenticated ? 'yes' : 'no'),
+        h('td', {}, q.boot === null ? '—' : q.boot + ' / ' + q.seq), h('td', {}, q.source || '—'), h('td', {}, q.detail || ''))),
+      'Nothing in quarantine for this key.')];
+}
+
+async function batchesPage(id) {
+  const form = h('form', { id: 'batch-form' }, h('label', { for: 'batch-id' }, 'Batch id'),
+    h('input', { id: 'batch-id', type: 'number', min: '1', required: true, value: id || null }), h('button', { type: 'submit' }, 'Audit'));
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    window.location.hash = '#/batches/' + form.querySelector('input').value;
+  });
+  const out = [h('h1', {}, 'Anchored batches'), h('p', { class: 'muted' }, 'Audit an anchored commitment batch: every member\'s'
+    + ' signature re-verified, leaves and root recomputed. A lot\'s page links the batch of each device\'s newest reading.'), form];
+  if (id) {
+    const audit = await get('/api/v1/batches/' + encodeURIComponent(id) + '/audit');
+    const bundle = h('button', { type: 'button', id: 'audit-bundle' }, 'Download audit bundle');
+    bundle.addEventListener('click', () => download('/api/v1/batches/' + encodeURIComponent(id) + '/audit-bundle',
+      'batch-' + id + '-audit-bundle.json').catch(e => bundle.after(errorBox(e, 'audit bundle'))));
+    out.push(h('h2', {}, 'Batch ' + audit.batchId),
+      h('p', { id: 'audit-result', class: audit.clean ? 'state state-ANCHORED' : 'state state-FROZEN' },
+        audit.clean ? 'Clean: ' + audit.readingsChecked + ' readings checked' : 'Findings: ' + audit.findings.length),
+      table('audit-findings', ['Kind', 'Reading', 'Detail'], audit.findings.map(f => h('tr', {}, h('td', {}, f.kind),
+        h('td', { class: 'mono' }, f.readingKey || ''), h('td', {}, f.detail || ''))), 'No findings.'), bundle);
+  }
+  return out;
+}
+
+const PAGE_RENDERERS = {
+  lots: lotsPage, alerts: alertsPage, devices: devicesPage, credits: creditsPage, quarantine: quarantinePage,
+  batches: batchesPage,
+};
+
+// ---- start -------------------------------------------------------------------------------------------------
+
+function signInMessage(e) {
+  if (e instanceof ApiError && e.status === 401) {
+    return 'This API key was refused by the gateway (' + e.code + '). Check that you pasted the whole key and that it'
+      + ' has not been revoked.';
+  }
+  return 'Sign-in failed (' + (e.code || 'ERROR') + '): ' + e.message;
+}
+
+async function start() {
+  document.getElementById('sign-out').addEventListener('click', signOut);
+  document.getElementById('sign-in-form').addEventListener('submit', async event => {
+    event.preventDefault();
+    const input = document.getElementById('api-key');
+    const error = document.getElementById('sign-in-error');
+    error.hidden = true;
+    try {
+      await signIn(input.value.trim());
+      input.value = '';
+      showChrome();
+      await render();
+    } catch (e) {
+      error.textContent = signInMessage(e);
+      error.dataset.code = e.code || '';
+      error.hidden = false;
+      input.focus();
+    }
+  });
+  window.addEventListener('hashchange', () => {
+    if (identity) {
+      render();
+    }
+  });
+  if (storedKey()) {
+    try {
+      identity = await identify();
+      showChrome();
+      await render();
+      return;
+    } catch (e) {
+      forgetKey();
+      document.getElementById('sign-in-error').textContent = signInMessage(e);
+      document.getElementById('sign-in-error').hidden = false;
+    }
+  }
+  showSignIn();
+}
+
+start();
