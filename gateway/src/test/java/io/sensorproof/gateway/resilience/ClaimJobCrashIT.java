@@ -55,14 +55,16 @@ import org.web3j.utils.Numeric;
  * prover workers.
  *
  * <ol>
- *   <li><b>Chain stopped between proved and submitted.</b> The chain is cut while claim A is being proved:
- *   A is proved and self-verified, cannot be estimated or sent, and waits (retried with backoff, never
- *   FAILED). The gateway is killed with SIGKILL, the chain restored, the gateway restarted on the same data
- *   directory: A is confirmed.</li>
- *   <li><b>Between submitted and confirmed.</b> Mining off: claims B and C are sent and stay SUBMITTED with
- *   their transactions in the node's pool. SIGKILL; the node drops the transaction with the higher nonce
- *   from its pool and mines the other; mining on; restart: the mined one reconciles to CONFIRMED with its
- *   stored hash, the dropped one's stored bytes are broadcast again and confirmed with the same hash.</li>
+ *   <li><b>Between submitted and confirmed.</b> Mining off: claims B and C are proved, sent and stay
+ *   SUBMITTED with their transactions in the node's pool.</li>
+ *   <li><b>Chain stopped, between proved and submitted.</b> Claim A is enqueued and the chain cut while it
+ *   is proved: A is proved and self-verified, cannot be estimated or sent, and waits (retried with backoff,
+ *   never FAILED); B and C wait in SUBMITTED with their stored transactions.</li>
+ *   <li>The gateway is killed with SIGKILL. While it is down the node drops the pooled transaction with the
+ *   higher nonce and mines the other; mining on, chain restored. The gateway restarts on the same data
+ *   directory (one restart for all three, to keep CI time): the mined one reconciles to CONFIRMED with its
+ *   stored hash, the dropped one's stored bytes are broadcast again and confirmed with the same hash, and A
+ *   is signed, sent and confirmed.</li>
  * </ol>
  *
  * <p>"No second transaction" is counted on the chain, not inferred from the contract's refusal: every
@@ -117,28 +119,12 @@ class ClaimJobCrashIT {
             RunClaimWitness claimC = claim(2);
             GatewayProcess gateway = null;
             try {
-                // 1. chain cut while A is proved: A waits in SELF_VERIFIED, retried, never FAILED; SIGKILL
                 gateway = GatewayProcess.start("gateway run 1", dataDir, http, env, Map.of(), root.resolve("run1.log"));
                 gateway.awaitReady(READY);
                 // the runner compared its nonces with the node once (it claims nothing before)
                 await().atMost(Duration.ofSeconds(60)).until(() -> accountKnown(db, oracle));
-                String keyA = jobs.enqueue(RunClaimHandler.job(claimA.request()), Clock.systemUTC().instant()).job().idempotencyKey();
-                proxy.cut();
-                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> job(db, keyA).map(j -> j.state().equals("SELF_VERIFIED") && j.attempts() >= 2).orElse(false));
-                JobRow waiting = job(db, keyA).orElseThrow();
-                assertThat(waiting.lastError()).as("A waits for the chain with a transport error").isNotNull();
-                assertThat(waiting.txHash()).as("nothing signed while the chain is away").isNull();
-                assertThat(proxy.refusedConnections()).as("the gateway kept trying the cut chain").isPositive();
-                gateway.kill9();
-                GatewayProcess.killLeftovers(dataDir);
-                proxy.restore();
 
-                gateway = GatewayProcess.start("gateway run 2", dataDir, http, env, Map.of(), root.resolve("run2.log"));
-                gateway.awaitReady(READY);
-                await().atMost(Duration.ofMinutes(2)).until(() -> job(db, keyA).map(j -> j.state().equals("CONFIRMED")).orElse(false));
-
-                // 2. mining off: B and C sent and left in the pool; SIGKILL; one dropped from the pool, the other mined; restart
+                // submitted, not confirmed: mining off, B and C proved, signed, sent, left in the node's pool
                 anvil("evm_setAutomine", false);
                 String keyB = jobs.enqueue(RunClaimHandler.job(claimB.request()), Clock.systemUTC().instant()).job().idempotencyKey();
                 String keyC = jobs.enqueue(RunClaimHandler.job(claimC.request()), Clock.systemUTC().instant()).job().idempotencyKey();
@@ -153,6 +139,22 @@ class ClaimJobCrashIT {
                 String keyDropped = keyMined.equals(keyB) ? keyC : keyB;
                 JobRow mined = keyMined.equals(keyB) ? b : c;
                 JobRow dropped = keyMined.equals(keyB) ? c : b;
+
+                // proved, not submitted: the chain is cut while A is proved; A waits in SELF_VERIFIED, retried, never FAILED
+                String keyA = jobs.enqueue(RunClaimHandler.job(claimA.request()), Clock.systemUTC().instant()).job().idempotencyKey();
+                proxy.cut();
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> job(db, keyA).map(j -> j.state().equals("SELF_VERIFIED") && j.attempts() >= 2).orElse(false));
+                JobRow waiting = job(db, keyA).orElseThrow();
+                assertThat(waiting.lastError()).as("A waits for the chain with a transport error").isNotNull();
+                assertThat(waiting.txHash()).as("nothing signed while the chain is away").isNull();
+                assertThat(proxy.refusedConnections()).as("the gateway kept trying the cut chain").isPositive();
+                for (JobRow sent : List.of(b, c)) {
+                    JobRow now = job(db, sent == b ? keyB : keyC).orElseThrow();
+                    assertThat(now.state()).as("a sent job waits for the cut chain").isEqualTo("SUBMITTED");
+                    assertThat(now.txHash()).as("with the transaction it stored").isEqualTo(sent.txHash());
+                }
+
                 gateway.kill9();
                 GatewayProcess.killLeftovers(dataDir);
                 anvil("anvil_dropTransaction", dropped.txHash());
@@ -162,11 +164,11 @@ class ClaimJobCrashIT {
                 assertThat(ANVIL.web3j().ethGetTransactionReceipt(mined.txHash()).send().getTransactionReceipt())
                         .as("the first transaction mined while the gateway is down").isPresent();
                 anvil("evm_setAutomine", true);
+                proxy.restore();
 
-                gateway = GatewayProcess.start("gateway run 3", dataDir, http, env, Map.of(), root.resolve("run3.log"));
+                gateway = GatewayProcess.start("gateway run 2", dataDir, http, env, Map.of(), root.resolve("run2.log"));
                 gateway.awaitReady(READY);
-                await().atMost(Duration.ofMinutes(1)).until(() -> job(db, keyB).map(j -> j.state().equals("CONFIRMED")).orElse(false)
-                        && job(db, keyC).map(j -> j.state().equals("CONFIRMED")).orElse(false));
+                await().atMost(Duration.ofMinutes(2)).until(() -> List.of(keyA, keyB, keyC).stream().allMatch(k -> confirmed(db, k)));
                 assertThat(job(db, keyMined).orElseThrow().txHash()).as("the mined one confirmed with the transaction it stored")
                         .isEqualTo(mined.txHash());
                 assertThat(job(db, keyDropped).orElseThrow().txHash()).as("the dropped one confirmed with the transaction it stored")
@@ -279,6 +281,14 @@ class ClaimJobCrashIT {
                 assertThat(row.state()).as("job %s never fails (%s)", idempotencyKey, row.failureCode()).isNotEqualTo("FAILED");
                 return Optional.of(row);
             }
+        }
+    }
+
+    private static boolean confirmed(MessageRows db, String key) {
+        try {
+            return job(db, key).map(j -> j.state().equals("CONFIRMED")).orElse(false);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
