@@ -3,6 +3,8 @@ package io.sensorproof.gateway.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sensorproof.gateway.oracle.PgJobStore;
 import io.sensorproof.oracle.anvil.LocalDeployment;
 import io.sensorproof.oracle.chain.Deployment;
@@ -13,7 +15,12 @@ import io.sensorproof.oracle.testing.AnvilExtension;
 import io.sensorproof.protocol.ids.Identifiers;
 import io.sensorproof.zk.claims.CommittedReading;
 import io.sensorproof.zk.claims.RunClaimWitness;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +68,9 @@ import org.web3j.utils.Numeric;
  *   is proved: A is proved and self-verified, cannot be estimated or sent, and waits (retried with backoff,
  *   never FAILED); B and C wait in SUBMITTED with their stored transactions.</li>
  *   <li>The gateway is killed with SIGKILL. While it is down the node drops the pooled transaction with the
- *   higher nonce and mines the other; mining on, chain restored. The gateway restarts on the same data
- *   directory (one restart for all three, to keep CI time): the mined one reconciles to CONFIRMED with its
+ *   higher nonce and mines the other; mining on. The gateway restarts on the same data directory (one restart
+ *   for all three, to keep CI time) with the chain still cut: it comes up, everything but readiness
+ *   {@code chain} is UP, the jobs wait. The chain is restored: the mined one reconciles to CONFIRMED with its
  *   stored hash, the dropped one's stored bytes are broadcast again and confirmed with the same hash, and A
  *   is signed, sent and confirmed.</li>
  * </ol>
@@ -76,6 +84,8 @@ class ClaimJobCrashIT {
     static final AnvilExtension ANVIL = new AnvilExtension();
 
     private static final Duration READY = Duration.ofMinutes(4);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String DEVICE = "k3-probe-1";
     private static final int REGISTRY_HELPER = 7;
     private static final String ANCHOR_RUN_CLAIM = Hash.sha3String("anchorRunClaim(uint256[9],uint256[8])").substring(0, 10);
@@ -164,9 +174,17 @@ class ClaimJobCrashIT {
                 assertThat(ANVIL.web3j().ethGetTransactionReceipt(mined.txHash()).send().getTransactionReceipt())
                         .as("the first transaction mined while the gateway is down").isPresent();
                 anvil("evm_setAutomine", true);
-                proxy.restore();
 
+                // the restarted gateway finds the chain still away: it comes up (all but readiness "chain"), its jobs
+                // wait; the chain comes back and they complete, with no further restart
                 gateway = GatewayProcess.start("gateway run 2", dataDir, http, env, Map.of(), root.resolve("run2.log"));
+                long refusedBefore = proxy.refusedConnections();
+                await().atMost(READY).pollInterval(Duration.ofMillis(250)).until(() -> upButTheChain(http));
+                assertThat(proxy.refusedConnections()).as("the restarted gateway tried the chain").isGreaterThan(refusedBefore);
+                assertThat(job(db, keyA).orElseThrow().state()).as("A still waits").isEqualTo("SELF_VERIFIED");
+                assertThat(job(db, keyMined).orElseThrow().state()).as("the mined one still waits").isEqualTo("SUBMITTED");
+                assertThat(job(db, keyDropped).orElseThrow().state()).as("the dropped one still waits").isEqualTo("SUBMITTED");
+                proxy.restore();
                 gateway.awaitReady(READY);
                 // every job finished (confirmed or failed), then the chain's own record first: one anchorRunClaim per
                 // claim from the oracle, with the hash its job stored before the kill, and nothing else
@@ -311,6 +329,31 @@ class ClaimJobCrashIT {
         }
         Optional<Transaction> t = ANVIL.web3j().ethGetTransactionByHash(job.get().txHash()).send().getTransaction();
         return t.isPresent() && t.get().getBlockNumberRaw() == null;
+    }
+
+    /** Whether readiness reports every check UP but "chain", which is DOWN (the gateway runs, the chain is away). */
+    private static boolean upButTheChain(int port) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode checks = JSON.readTree(r.body()).path("checks");
+            boolean chainDown = false;
+            boolean othersUp = checks.size() > 1;
+            for (JsonNode c : checks) {
+                boolean up = "UP".equals(c.path("status").asText());
+                if ("chain".equals(c.path("name").asText())) {
+                    chainDown = !up;
+                } else {
+                    othersUp &= up;
+                }
+            }
+            return chainDown && othersUp;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static boolean accountKnown(MessageRows db, String account) throws Exception {
