@@ -7,16 +7,24 @@ import io.sensorproof.gateway.standalone.EmbeddedDatabase;
 import io.sensorproof.gateway.standalone.EmbeddedPostgresLauncher;
 import io.sensorproof.gateway.standalone.EmbeddedPostgresSettings;
 import io.sensorproof.gateway.testing.ExternalTool;
+import io.sensorproof.oracle.anvil.LocalDeployment;
+import io.sensorproof.oracle.testing.AnvilExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 
 /**
  * Two gateway replicas on one shared subscription of an external broker (Mosquitto; the test runs
@@ -26,6 +34,11 @@ import org.junit.jupiter.api.Test;
  * then replica B is killed with SIGKILL mid-stream and nothing may be lost: the outboxes drain and
  * every outbox message is stored exactly once, no key is inserted by both replicas, and in each
  * replica's audit log every acknowledgement follows a COMMITTED line for its key.
+ *
+ * <p>Both replicas also run the oracle's jobs on one chain (an anvil the test runs, given to both as an
+ * external chain with one deployment record and the shared oracle account, ADR 022): every commitment
+ * batch of the stream is anchored by exactly one transaction, none fails, and the oracle account's nonces
+ * are 0..n-1 without gap or clash, also with replica B killed while it may hold a job.
  *
  * <p>Local run: {@code mosquitto -c conf} with {@code listener 18830 127.0.0.1} and
  * {@code allow_anonymous true}, then {@code MQTT_EXTERNAL_URL=tcp://127.0.0.1:18830 mvn ... verify}.
@@ -51,14 +64,29 @@ class TwoReplicasIT {
         List<StreamingAgent> agents = new ArrayList<>();
         GatewayProcess a = null;
         GatewayProcess b = null;
+        // one chain for both replicas: the shared oracle account's nonces are allocated in the shared database
+        AnvilExtension chain = new AnvilExtension();
+        chain.start();
+        Path chainJson = root.resolve("chain").resolve("chain.json");
+        Files.createDirectories(chainJson.getParent());
+        LocalDeployment.Result deployed;
+        try {
+            deployed = LocalDeployment.ensure(chain.web3j(), chainJson, 3600, line -> { });
+        } catch (RuntimeException e) {
+            chain.stop();
+            throw e;
+        }
+        Map<String, String> chainEnv = Map.of("SENSORPROOF_CHAIN_RPC_URL", chain.rpcUrl(),
+                "SENSORPROOF_CHAIN_DEPLOYMENT_FILE", chainJson.toString(),
+                "SENSORPROOF_CHAIN_ORACLE_KEY_FILE", deployed.oracleKeyFile().toString());
         try (EmbeddedDatabase database = EmbeddedPostgresLauncher.withDefaults()
                 .start(EmbeddedPostgresSettings.under(root.resolve("shared-db"), 0))) {
             Map<String, String> datasource = database.quarkusDatasourceProperties();
-            a = GatewayProcess.start("replica A", root.resolve("replica-a"), GatewayProcess.freePort(), replicaEnv(mqttUrl, run, "a", root),
+            a = GatewayProcess.start("replica A", root.resolve("replica-a"), GatewayProcess.freePort(), replicaEnv(mqttUrl, run, "a", root, chainEnv),
                     datasource, root.resolve("replica-a.log"));
             a.awaitReady(READY);
             // B after A: A creates the schema, the operator key and the shared acknowledgement key
-            b = GatewayProcess.start("replica B", root.resolve("replica-b"), GatewayProcess.freePort(), replicaEnv(mqttUrl, run, "b", root),
+            b = GatewayProcess.start("replica B", root.resolve("replica-b"), GatewayProcess.freePort(), replicaEnv(mqttUrl, run, "b", root, chainEnv),
                     datasource, root.resolve("replica-b.log"));
             b.awaitReady(READY);
             LOG.info(() -> "replicas up after " + seconds(started) + " s");
@@ -128,7 +156,23 @@ class TwoReplicasIT {
             long aShare = auditA.inserted().size();
             long bShare = auditB.inserted().size();
             LOG.info(() -> "stored " + inDb.size() + " messages exactly once; inserted by A " + aShare + ", by B " + bShare
-                    + " (killed); test took " + seconds(started) + " s");
+                    + " (killed)");
+
+            // the chain jobs of both replicas: every reading in a batch, every batch anchored once, nonces 0..n-1
+            await("every stored reading in an anchored batch").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> count(db, "SELECT count(*) FROM readings r WHERE NOT EXISTS (SELECT 1 FROM batch_members m"
+                            + " WHERE (m.device_id, m.boot, m.seq, m.record_index) = (r.device_id, r.boot, r.seq, r.record_index))") == 0
+                            && count(db, "SELECT count(*) FROM commitment_batches WHERE state <> 'ANCHORED'") == 0
+                            && count(db, "SELECT count(*) FROM oracle_jobs WHERE state <> 'CONFIRMED'") == 0);
+            long batches = count(db, "SELECT count(*) FROM commitment_batches");
+            assertThat(batches).as("commitment batches of the stream").isPositive();
+            assertThat(count(db, "SELECT count(*) FROM oracle_jobs")).as("one anchor job per batch").isEqualTo(batches);
+            assertThat(count(db, "SELECT count(DISTINCT tx_nonce) FROM oracle_jobs")).as("a nonce of its own per job").isEqualTo(batches);
+            assertThat(count(db, "SELECT coalesce(max(tx_nonce) + 1, 0) FROM oracle_jobs")).as("nonces without a gap").isEqualTo(batches);
+            String oracle = Credentials.create(Files.readString(deployed.oracleKeyFile()).trim()).getAddress().toLowerCase(Locale.ROOT);
+            assertThat(chain.web3j().ethGetTransactionCount(oracle, DefaultBlockParameterName.LATEST).send().getTransactionCount()
+                    .longValueExact()).as("transactions the shared oracle account sent: one per batch").isEqualTo(batches);
+            LOG.info(() -> batches + " batches anchored once each by the two replicas; test took " + seconds(started) + " s");
         } finally {
             for (StreamingAgent agent : agents) {
                 agent.close();
@@ -139,15 +183,27 @@ class TwoReplicasIT {
             if (a != null) {
                 a.stop();
             }
+            chain.stop();
         }
     }
 
-    private static Map<String, String> replicaEnv(String mqttUrl, String run, String replica, Path root) {
-        Map<String, String> env = new HashMap<>();
+    private static long count(MessageRows db, String sql) throws Exception {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static Map<String, String> replicaEnv(String mqttUrl, String run, String replica, Path root, Map<String, String> chainEnv) {
+        Map<String, String> env = new HashMap<>(chainEnv);
         env.put("SENSORPROOF_MQTT_URL", mqttUrl);
         env.put("SENSORPROOF_MQTT_CLIENT_ID", "it-" + run + "-replica-" + replica);
         env.put("SENSORPROOF_MQTT_SHARE_GROUP", "it" + run);
         env.put("SENSORPROOF_ACK_KEY_FILE", root.resolve("ack-key.p8").toString());
+        // short batch windows, and a job the killed replica held is resumed once its lease ran out
+        env.put("SENSORPROOF_BATCHES_WINDOW", "1s");
+        env.put("SENSORPROOF_ORACLE_POLL_INTERVAL", "200ms");
+        env.put("SENSORPROOF_ORACLE_LEASE", "10s");
         return env;
     }
 
