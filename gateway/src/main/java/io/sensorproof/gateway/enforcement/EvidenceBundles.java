@@ -146,6 +146,23 @@ public class EvidenceBundles {
                 cited.computeIfAbsent(c.deviceId(), d -> new ArrayList<>()).addAll(c.readings());
             }
         }
+        // the devices' keys and cited messages, read before the chain so what is missing is named without one
+        Map<String, byte[]> keys = new LinkedHashMap<>();
+        Map<String, List<RawMessage>> messages = new LinkedHashMap<>();
+        int d = 0;
+        for (Map.Entry<String, List<ReadingKey>> e : cited.entrySet()) {
+            String field = "devices[" + d++ + "]";
+            keys.put(e.getKey(), store.spki(e.getKey()).orElseThrow(() -> missing(lotId, freezeId, field + ".spki",
+                    "the key of device " + e.getKey())));
+            List<RawMessage> kept = store.messages(e.getKey(), e.getValue());
+            for (ReadingKey k : e.getValue()) {
+                if (kept.stream().noneMatch(m -> m.boot() == k.boot() && m.seq() == k.seq())) {
+                    throw missing(lotId, freezeId, field + ".messages", "the signed message " + k.deviceId() + "/" + k.boot()
+                            + "/" + k.seq() + " of a cited reading");
+                }
+            }
+            messages.put(e.getKey(), kept);
+        }
         ContractAddresses addresses;
         Web3j web3j;
         String financing;
@@ -178,13 +195,9 @@ public class EvidenceBundles {
         try {
             EvidenceBundleBuilder builder = new EvidenceBundleBuilder(addresses, freeze.chainFacilityId().longValueExact(),
                     facilityDevices, watch);
-            int d = 0;
-            for (Map.Entry<String, List<ReadingKey>> e : cited.entrySet()) {
-                String field = "devices[" + d++ + "]";
-                byte[] spki = store.spki(e.getKey()).orElseThrow(() -> missing(lotId, freezeId, field + ".spki",
-                        "the key of device " + e.getKey()));
-                List<RawMessage> messages = store.messages(e.getKey(), e.getValue());
-                builder.device(e.getKey(), spki, sha256(spki), messages.stream().map(RawMessage::raw).toList());
+            for (Map.Entry<String, List<RawMessage>> e : messages.entrySet()) {
+                byte[] spki = keys.get(e.getKey());
+                builder.device(e.getKey(), spki, sha256(spki), e.getValue().stream().map(RawMessage::raw).toList());
             }
             int k = 0;
             for (List<String> run : freeze.runs()) {

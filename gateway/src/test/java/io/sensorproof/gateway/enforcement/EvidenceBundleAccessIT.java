@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * The evidence bundle endpoint in-process (ADR 031): who may read it (operator and regulator keys, the lot's
  * factory and bank; everyone else the 404 of a missing lot, before anything about the freeze is said) and its
  * refusals: 404 {@code FREEZE_NOT_FOUND} for a freeze of another lot or none, 409 {@code FREEZE_NOT_CONFIRMED}
- * for one not FROZEN, 409 {@code BUNDLE_EVIDENCE_MISSING} for a FROZEN freeze without its transaction. The
+ * for one not FROZEN, 409 {@code BUNDLE_EVIDENCE_MISSING} for a FROZEN freeze without its transaction, citing a
+ * claim the gateway does not hold, or a claim whose signed message is not kept (named before any chain read). The
  * bundle itself is built and checked offline on a real chain in {@code CollateralFreezeIT}.
  */
 @QuarkusTest
@@ -68,6 +69,48 @@ class EvidenceBundleAccessIT extends TenancyTestSupport {
         as(world.bank2Key).get(path(world.victimLotId, frozen)).then().statusCode(409)
                 .body("code", equalTo(EvidenceBundles.BUNDLE_EVIDENCE_MISSING))
                 .body("details.field", equalTo("freeze.transaction"));
+    }
+
+    @Test
+    void aFrozenFreezeCitingAClaimOrMessageTheGatewayDoesNotHoldIsRefusedNamingIt() throws SQLException {
+        String unknownClaim = "0x" + "cd".repeat(32);
+        long freeze = insertFrozen("unknown-claim", unknownClaim);
+        as(world.bank2Key).get(path(world.victimLotId, freeze)).then().statusCode(409)
+                .body("code", equalTo(EvidenceBundles.BUNDLE_EVIDENCE_MISSING))
+                .body("details.field", equalTo("freeze.runs[0].claims[0]"));
+
+        // a stored claim whose reading's signed message is not kept: (boot, seq) = (99, 99) was never received
+        String claim = "0x" + "ce".repeat(32);
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO run_claims (claim_id, lot_id,"
+                + " device_id, quantity, run_first_time, position, reading_keys, public_inputs, arguments, settled_by, latest_arrival)"
+                + " VALUES (?, ?, ?, 'temperature', now(), 0, '[[99, 99, 0]]'::jsonb, '[\"0\",\"0\",\"1\",\"27515\",\"28115\","
+                + "\"0\",\"0\",\"1\",\"90000\"]'::jsonb, '{}'::jsonb, 'WAIT', now()) ON CONFLICT (claim_id) DO NOTHING")) {
+            ps.setString(1, claim);
+            ps.setLong(2, world.victimLotId);
+            ps.setString(3, world.victimDevice2);
+            ps.executeUpdate();
+        }
+        long withClaim = insertFrozen("missing-message", claim);
+        as(world.victimFactoryKey).get(path(world.victimLotId, withClaim)).then().statusCode(409)
+                .body("code", equalTo(EvidenceBundles.BUNDLE_EVIDENCE_MISSING))
+                .body("details.field", equalTo("devices[0].messages"));
+    }
+
+    /** A FROZEN freeze of the victim's lot with its transaction, citing {@code claimId} as its one run. */
+    private long insertFrozen(String key, String claimId) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO freezes (lot_id,"
+                + " chain_facility_id, quantity, runs, job_key, state, tx_hash, block_number) VALUES (?, 7, 'temperature',"
+                + " jsonb_build_array(jsonb_build_array(?::text)), ?, 'FROZEN', ?, 12) ON CONFLICT (job_key) DO UPDATE"
+                + " SET state = excluded.state RETURNING id")) {
+            ps.setLong(1, world.victimLotId);
+            ps.setString(2, claimId);
+            ps.setString(3, "evbun-" + key);
+            ps.setString(4, "0x" + "7f".repeat(32));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private long insertFreeze(long lot, String state, String key) throws SQLException {
