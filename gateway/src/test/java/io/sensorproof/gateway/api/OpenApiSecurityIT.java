@@ -85,7 +85,8 @@ class OpenApiSecurityIT {
                 "POST /api/v1/tenants/{tenant}/webhooks/{id}/deliveries/{eventId}/requeue",
                 "GET /api/v1/lots/{lotId}/chain-events", "GET /api/v1/emission-facilities/{facilityId}/credits",
                 "GET /api/v1/lots/{lotId}/freezes",
-                "GET /api/v1/emission-facilities/{facilityId}/periods/{periodId}/verification-bundle");
+                "GET /api/v1/emission-facilities/{facilityId}/periods/{periodId}/verification-bundle",
+                "GET /api/v1/lots/{lotId}/freezes/{freezeId}/evidence-bundle");
     }
 
     @Test

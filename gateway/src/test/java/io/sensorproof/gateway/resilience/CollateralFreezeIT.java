@@ -5,16 +5,23 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.transport.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.oracle.anvil.LocalDeployment;
+import io.sensorproof.oracle.bundle.BundleVerifier;
+import io.sensorproof.oracle.bundle.PinnedKeys;
+import io.sensorproof.oracle.bundle.Verdict;
 import io.sensorproof.oracle.chain.Deployment;
 import io.sensorproof.oracle.chain.DevelopmentKeys;
 import io.sensorproof.oracle.contracts.AnchorRegistry;
 import io.sensorproof.oracle.contracts.CollateralFinancing;
 import io.sensorproof.protocol.cose.Keys;
+import io.sensorproof.protocol.encoding.FixedPoint;
 import io.sensorproof.protocol.ids.Identifiers;
 import io.sensorproof.protocol.senml.Quantity;
 import io.sensorproof.protocol.senml.Reading;
@@ -28,6 +35,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -35,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Function;
@@ -63,7 +72,9 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  * the real chain). The compressor fails: the alert opens, the run claims are proven as the chunks fill,
  * anchored, and the facility is frozen on chain once (the oracle account sent exactly one {@code freeze});
  * a drawdown by the borrower reverts with {@code FacilityFrozen}; the lot's freeze is FROZEN with its
- * transaction, the alert has a FREEZE_CONFIRMED event. The room cools down, the bank unfreezes on chain and
+ * transaction, the alert has a FREEZE_CONFIRMED event. The bank downloads the freeze's evidence bundle (ADR 031),
+ * which the offline checker accepts with the excursion key pinned from the repository and refuses, naming the
+ * field, once a field that matters is changed ({@code evidenceBundle}). The room cools down, the bank unfreezes on chain and
  * the gateway shows the lot ACTIVE again, with an UNFROZEN alert event and still one freeze.
  */
 class CollateralFreezeIT {
@@ -199,6 +210,12 @@ class CollateralFreezeIT {
             assertThat(freezes(gateway, lot, factoryKey).get(0).path("transaction").asText()).isEqualTo(freezeTx);
             assertThat(freezes(gateway, lot, operator)).hasSize(1);
             gateway.call("GET", "/api/v1/lots/" + lot + "/freezes", otherBankKey, null, 404);
+            // the bank downloads the freeze's evidence bundle and checks it offline; another bank gets the lot's 404
+            String bundlePath = "/api/v1/lots/" + lot + "/freezes/" + freeze.path("id").asLong() + "/evidence-bundle";
+            String bundle = gateway.call("GET", bundlePath, bankKey, null, 200);
+            gateway.call("GET", bundlePath, otherBankKey, null, 404);
+            Files.writeString(root.resolve("evidence-bundle.json"), bundle);
+            evidenceBundle(bundle, facility, freezeTx, runClaims);
             long alert = alertIdWith(db, lot, "FREEZE_CONFIRMED");
             assertThat(strings(db, "SELECT type FROM alert_events WHERE alert_id = " + alert + " ORDER BY id"))
                     .as("the excursion's alert, then our freeze").startsWith("OPENED").contains("FREEZE_CONFIRMED");
@@ -290,6 +307,78 @@ class CollateralFreezeIT {
     private static String key(GatewayProcess gateway, String operator, String role, String tenant) throws Exception {
         return JSON.readTree(gateway.call("POST", "/api/v1/api-keys", operator,
                 Map.of("label", role + " of " + tenant, "role", role, "tenant", tenant), 201)).path("key").asText();
+    }
+
+    /**
+     * The evidence bundle passes the offline checker with the excursion key pinned from the repository, its words
+     * name the device, quantity, range and times, and each field that matters, changed, is refused naming it.
+     */
+    private static void evidenceBundle(String bundle, BigInteger facility, String freezeTx, List<String> runClaims)
+            throws Exception {
+        String key = Files.readString(Path.of("..", "zk-circuits", "src", "main", "resources", "io", "sensorproof", "zk", "circuits",
+                "excursion", "verification.key"), StandardCharsets.UTF_8);
+        BundleVerifier checker = new BundleVerifier(PinnedKeys.none().withKey("excursion", key));
+        Verdict verdict = checker.verify(bundle);
+        assertThat(verdict.reasons()).as("the gateway's evidence bundle").isEmpty();
+        assertThat(verdict.accepted()).isTrue();
+        ObjectNode tree = (ObjectNode) JSON.readTree(bundle);
+        assertThat(tree.path("facility").path("id").asText()).isEqualTo(facility.toString());
+        assertThat(tree.path("freeze").path("transaction").path("transaction").asText()).isEqualTo(freezeTx);
+        List<String> bundled = new ArrayList<>();
+        tree.path("freeze").path("runs").path(0).path("claims").forEach(id -> bundled.add(id.asText()));
+        assertThat(bundled).isEqualTo(runClaims);
+        String words = String.join("\n", verdict.description());
+        JsonNode first = tree.path("claims").path(0).path("statement");
+        JsonNode last = tree.path("claims").path(runClaims.size() - 1).path("statement");
+        assertThat(words).contains("device " + DEVICE, "temperature",
+                "outside [" + FixedPoint.decode(Quantity.TEMPERATURE, LO).toPlainString() + " " + Quantity.TEMPERATURE.unit() + ", "
+                        + FixedPoint.decode(Quantity.TEMPERATURE, HI).toPlainString() + " " + Quantity.TEMPERATURE.unit() + "]",
+                Instant.ofEpochMilli(first.path("firstTime").asLong()).toString(),
+                Instant.ofEpochMilli(last.path("lastTime").asLong()).toString(),
+                Instant.ofEpochSecond(tree.path("freeze").path("transaction").path("blockTime").asLong()).toString(),
+                "freeze of facility " + facility);
+
+        Map<String, Consumer<ObjectNode>> changes = new LinkedHashMap<>();
+        changes.put("devices[0].messages[0].readings[0].value", b -> {
+            ObjectNode r = (ObjectNode) b.path("devices").path(0).path("messages").path(0).path("readings").path(0);
+            r.put("value", r.path("value").asLong() + 1);
+        });
+        changes.put("devices[0].messages[0].cose", b -> {
+            ObjectNode m = (ObjectNode) b.path("devices").path(0).path("messages").path(0);
+            byte[] raw = Base64.getDecoder().decode(m.path("cose").asText());
+            raw[raw.length - 1] ^= 0x01; // the signature's last byte
+            m.put("cose", Base64.getEncoder().encodeToString(raw));
+        });
+        changes.put("claims[0].inputs[4]", b -> {
+            ArrayNode inputs = (ArrayNode) b.path("claims").path(0).path("inputs");
+            inputs.set(4, TextNode.valueOf(String.format("0x%064x", HI + 1)));
+        });
+        changes.put("claims[0].paths[0].siblings[0]", b -> {
+            ArrayNode siblings = (ArrayNode) b.path("claims").path(0).path("paths").path(0).path("siblings");
+            siblings.set(0, TextNode.valueOf(String.format("0x%064x", new BigInteger(siblings.path(0).asText().substring(2), 16)
+                    .add(BigInteger.ONE))));
+        });
+        changes.put("facility.watch.lo", b -> ((ObjectNode) b.path("facility").path("watch")).put("lo", LO - 1));
+        changes.put("facility.watch.hi", b -> ((ObjectNode) b.path("facility").path("watch")).put("hi", HI + 1));
+        changes.put("claims[0].proof.a", b -> {
+            ArrayNode a = (ArrayNode) b.path("claims").path(0).path("proof").path("a");
+            a.set(0, TextNode.valueOf(String.format("0x%064x", new BigInteger(a.path(0).asText().substring(2), 16)
+                    .add(BigInteger.ONE))));
+        });
+        for (Map.Entry<String, Consumer<ObjectNode>> change : changes.entrySet()) {
+            ObjectNode changed = tree.deepCopy();
+            change.getValue().accept(changed);
+            Verdict v = checker.verify(JSON.writeValueAsString(changed));
+            assertThat(v.accepted()).as(change.getKey() + " changed got through").isFalse();
+            assertThat(v.reasons()).as(change.getKey() + " changed: " + v.reasons())
+                    .anyMatch(r -> r.fields().stream().anyMatch(f -> f.startsWith(change.getKey())));
+        }
+        // the facility id is a pointer to the chain (where the freeze transaction went), bound by no proof: offline it is
+        // not checked (docs/bundles.md), and the checker's words name the id the reader then looks up
+        ObjectNode otherFacility = tree.deepCopy();
+        ((ObjectNode) otherFacility.path("facility")).put("id", facility.longValueExact() + 1);
+        Verdict pointer = checker.verify(JSON.writeValueAsString(otherFacility));
+        assertThat(String.join("\n", pointer.description())).contains("freeze of facility " + (facility.longValueExact() + 1));
     }
 
     private static JsonNode freezes(GatewayProcess gateway, long lot, String key) throws Exception {

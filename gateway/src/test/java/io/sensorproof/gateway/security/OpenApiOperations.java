@@ -124,6 +124,7 @@ final class OpenApiOperations {
             case "facilityId" -> String.valueOf(world.victimFacilityId);
             case "eventId" -> world.victimWebhookEventId;
             case "periodId" -> String.valueOf(victimCarbonPeriodId());
+            case "freezeId" -> String.valueOf(victimFreezeId());
             case "id" -> switch (previous) {
                 case "tenants" -> world.victim;
                 case "api-keys" -> String.valueOf(world.victimFactoryKeyId);
@@ -143,6 +144,14 @@ final class OpenApiOperations {
             return world.victimCarbonPeriodId();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record the victim's carbon period", e);
+        }
+    }
+
+    private long victimFreezeId() {
+        try {
+            return world.victimFreezeId();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record the victim's freeze", e);
         }
     }
 

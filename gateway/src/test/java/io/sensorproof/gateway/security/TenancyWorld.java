@@ -311,6 +311,29 @@ public final class TenancyWorld {
         return 1;
     }
 
+    /**
+     * A freeze of {@link #victimLotId}, SUBMITTED (never confirmed: in-process there is no chain), made on first
+     * use as the freeze loop records one. Its evidence bundle answers 409 {@code FREEZE_NOT_CONFIRMED} to readers.
+     */
+    public synchronized long victimFreezeId() throws SQLException {
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO freezes (lot_id, chain_facility_id, quantity, runs, job_key)"
+                    + " VALUES (?, ?, 'temperature', '[[\"0x" + "ab".repeat(32) + "\"]]'::jsonb, ?) ON CONFLICT (job_key) DO NOTHING")) {
+                ps.setLong(1, victimLotId);
+                ps.setLong(2, 1_000_000_000_000L + victimLotId);
+                ps.setString(3, marker + "-victim-freeze");
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM freezes WHERE job_key = ?")) {
+                ps.setString(1, marker + "-victim-freeze");
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        }
+    }
+
     private Optional<Long> anyBatch() throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT id FROM commitment_batches ORDER BY (state = 'ANCHORED') DESC, id LIMIT 1");

@@ -39,7 +39,8 @@ class TenantIsolationIT extends TenancyTestSupport {
      * reaches. A verification bundle exists only for a minted period, and nothing is minted without a chain.
      */
     static final Map<String, String> READ_CONTROL_STATE = Map.of(
-            "GET /api/v1/emission-facilities/{facilityId}/periods/{periodId}/verification-bundle", "CARBON_PERIOD_NOT_MINTED");
+            "GET /api/v1/emission-facilities/{facilityId}/periods/{periodId}/verification-bundle", "CARBON_PERIOD_NOT_MINTED",
+            "GET /api/v1/lots/{lotId}/freezes/{freezeId}/evidence-bundle", "FREEZE_NOT_CONFIRMED");
 
     TenantIsolationIT() {
         super("iso-");
