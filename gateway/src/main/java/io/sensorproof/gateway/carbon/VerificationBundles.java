@@ -7,24 +7,18 @@ import io.sensorproof.gateway.api.ApiException;
 import io.sensorproof.gateway.carbon.PgVerificationBundles.MinedTx;
 import io.sensorproof.gateway.carbon.PgVerificationBundles.StoredClaim;
 import io.sensorproof.gateway.carbon.PgVerificationBundles.StoredPeriod;
+import io.sensorproof.gateway.chain.BlockTimes;
 import io.sensorproof.gateway.lots.LotViews;
 import io.sensorproof.gateway.oracle.ChainConnection;
 import io.sensorproof.gateway.oracle.OracleSetupException;
 import io.sensorproof.oracle.bundle.BundleException;
-import io.sensorproof.oracle.bundle.ChainRef;
 import io.sensorproof.oracle.bundle.ContractAddresses;
 import io.sensorproof.oracle.bundle.VerificationBundleBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.math.BigInteger;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.response.EthBlock;
-import org.web3j.protocol.exceptions.ClientConnectionException;
 
 /**
  * The exchange's verification bundle of a minted carbon period (issue 15 "What users get", ADR 031,
@@ -130,9 +124,9 @@ public class VerificationBundles {
                         "the proof of claim " + c.claimId()));
                 MinedTx anchor = c.anchor().orElseThrow(() -> missing(facilityId, periodId, field + ".anchor",
                         "the anchor transaction of claim " + c.claimId()));
-                builder.emissionsClaim(c.claim(), proof, times.ref(anchor));
+                builder.emissionsClaim(c.claim(), proof, times.ref(anchor.hash(), anchor.block()));
             }
-            return builder.closed(times.ref(close)).minted(times.ref(mint)).toJson();
+            return builder.closed(times.ref(close.hash(), close.block())).minted(times.ref(mint.hash(), mint.block())).toJson();
         } catch (BundleException | IllegalArgumentException e) {
             throw new ApiException(500, BUNDLE_INCONSISTENT, "the stored claims of carbon period " + periodId + " of facility "
                     + facilityId + " do not make a bundle: " + e.getMessage(), Map.of("facility", facilityId, "period", periodId));
@@ -142,33 +136,5 @@ public class VerificationBundles {
     private static ApiException missing(long facilityId, long periodId, String field, String what) {
         return ApiException.conflict(BUNDLE_EVIDENCE_MISSING, what + " of carbon period " + periodId + " of facility " + facilityId
                 + " is not among the gateway's confirmed jobs", Map.of("facility", facilityId, "period", periodId, "field", field));
-    }
-
-    /** Block times by block number, read once per block per bundle. */
-    private static final class BlockTimes {
-        private final Web3j web3j;
-        private final Map<Long, Long> seconds = new HashMap<>();
-
-        BlockTimes(Web3j web3j) {
-            this.web3j = web3j;
-        }
-
-        ChainRef ref(MinedTx tx) {
-            return new ChainRef(tx.hash(), tx.block(), seconds.computeIfAbsent(tx.block(), this::read));
-        }
-
-        private long read(long block) {
-            try {
-                EthBlock reply = web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(block)), false).send();
-                if (reply.hasError() || reply.getBlock() == null) {
-                    throw new ApiException(503, CHAIN_UNAVAILABLE, "the chain has no block " + block
-                            + (reply.hasError() ? ": " + reply.getError().getMessage() : ""), Map.of("block", block));
-                }
-                return reply.getBlock().getTimestamp().longValueExact();
-            } catch (IOException | ClientConnectionException e) {
-                throw new ApiException(503, CHAIN_UNAVAILABLE, "the chain did not answer for block " + block + ": " + e.getMessage(),
-                        Map.of("block", block));
-            }
-        }
     }
 }

@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sensorproof.gateway.api.ApiException;
+import io.sensorproof.gateway.chain.BlockTimes;
 import io.sensorproof.gateway.core.lots.ChainFacilityMatch.ChainWatch;
 import io.sensorproof.gateway.enforcement.FacilityStatusReader.FacilityStatus;
 import io.sensorproof.gateway.enforcement.PgEvidenceBundles.RawMessage;
@@ -13,7 +14,6 @@ import io.sensorproof.gateway.lots.LotViews;
 import io.sensorproof.gateway.oracle.ChainConnection;
 import io.sensorproof.gateway.oracle.OracleSetupException;
 import io.sensorproof.oracle.bundle.BundleException;
-import io.sensorproof.oracle.bundle.ChainRef;
 import io.sensorproof.oracle.bundle.ContractAddresses;
 import io.sensorproof.oracle.bundle.EvidenceBundleBuilder;
 import io.sensorproof.oracle.bundle.ReadingKey;
@@ -22,12 +22,10 @@ import io.sensorproof.oracle.enforcement.FreezeLoopRules.FreezeState;
 import io.sensorproof.protocol.ids.Identifiers;
 import io.sensorproof.protocol.senml.Quantity;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,9 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.response.EthBlock;
-import org.web3j.protocol.exceptions.ClientConnectionException;
 
 /**
  * The evidence bundle of one confirmed freeze (issue 15 "What users get", ADR 031, docs/bundles.md), which a
@@ -234,34 +229,6 @@ public class EvidenceBundles {
             return MessageDigest.getInstance("SHA-256").digest(data);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Block times by block number, read once per block per bundle. */
-    private static final class BlockTimes {
-        private final Web3j web3j;
-        private final Map<Long, Long> seconds = new HashMap<>();
-
-        BlockTimes(Web3j web3j) {
-            this.web3j = web3j;
-        }
-
-        ChainRef ref(String transaction, long block) {
-            return new ChainRef(transaction, block, seconds.computeIfAbsent(block, this::read));
-        }
-
-        private long read(long block) {
-            try {
-                EthBlock reply = web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(block)), false).send();
-                if (reply.hasError() || reply.getBlock() == null) {
-                    throw new ApiException(503, CHAIN_UNAVAILABLE, "the chain has no block " + block
-                            + (reply.hasError() ? ": " + reply.getError().getMessage() : ""), Map.of("block", block));
-                }
-                return reply.getBlock().getTimestamp().longValueExact();
-            } catch (IOException | ClientConnectionException e) {
-                throw new ApiException(503, CHAIN_UNAVAILABLE, "the chain did not answer for block " + block + ": " + e.getMessage(),
-                        Map.of("block", block));
-            }
         }
     }
 }
