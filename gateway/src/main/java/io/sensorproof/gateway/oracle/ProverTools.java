@@ -90,7 +90,7 @@ public final class ProverTools {
      * With the default circuits directory, runs {@code build-circuits.mjs --check --cache DIR}: it
      * builds a circuit whose cache key (sources, zokrates-js version, setup label) is missing or stale
      * — minutes on a cold cache — and otherwise only checks the committed keys against the cache,
-     * seconds. Each output line goes to {@code progress}. A configured directory is used as it is.
+     * seconds. Each output line goes to {@code progress}, and a "still …" line after every 10 s without one. A configured directory is used as it is.
      *
      * @throws OracleSetupException {@code TOOLS_MISSING} when node cannot run the script or a circuit is still missing afterwards
      */
@@ -100,10 +100,12 @@ public final class ProverTools {
             try {
                 Process process = new ProcessBuilder(node, script.toString(), "--check", "--cache", circuitsDirectory.toString())
                         .directory(repository.toFile()).redirectErrorStream(true).start();
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                        QuietStepHeartbeat heartbeat = new QuietStepHeartbeat("circuit-build-progress", "circuits: building or checking",
+                                Duration.ofSeconds(10), progress)) {
                     String line;
                     while ((line = out.readLine()) != null) {
-                        progress.accept("circuits: " + line);
+                        heartbeat.line("circuits: " + line);
                     }
                 }
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
