@@ -23,8 +23,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -271,8 +273,8 @@ public final class FactoryAct implements DemoAct {
                 long quiet = System.currentTimeMillis() - lastSeen.toEpochMilli();
                 if (!silent && quiet > plan.maxGapMs() && lastSeen.isBefore(periodStart.plus(plan.period()))) {
                     silent = true;
-                    story.say(NAME, Stage.FAULT, "sensor outage: no reading from " + plan.deviceId() + " since " + TIME.format(lastSeen)
-                            + " (" + quiet / 1000 + " s, maxGap " + plan.maxGapMs() / 1000 + " s)");
+                    story.say(NAME, Stage.FAULT, String.format(Locale.ROOT, "sensor outage: no reading from %s since %s (%.1f s, more"
+                            + " than maxGap %d s)", plan.deviceId(), TIME.format(lastSeen), quiet / 1000.0, plan.maxGapMs() / 1000));
                 }
             }
             Thread.sleep(500);
@@ -291,7 +293,7 @@ public final class FactoryAct implements DemoAct {
         }
         double before = rateKgPerHour(first.get(), atChange.get());
         double after = rateKgPerHour(atChange.get(), last.get());
-        story.say(NAME, Stage.STREAMING, String.format(java.util.Locale.ROOT, "emissions fell after the process change at %s: %.0f kg/h"
+        story.say(NAME, Stage.STREAMING, String.format(Locale.ROOT, "emissions fell after the process change at %s: %.0f kg/h"
                 + " before, %.0f kg/h after (%d readings stored)", TIME.format(change), before, after, readings.size()));
     }
 
@@ -307,8 +309,7 @@ public final class FactoryAct implements DemoAct {
         JsonNode period = awaitPeriod(operator, creditsPath, periodId, Stage.PROVING, p -> true);
         Instant start = Instant.ofEpochSecond(period.path("detail").path("start").asLong());
         Instant end = Instant.ofEpochSecond(period.path("detail").path("end").asLong());
-        int readings = (int) registerReadings(client, start).stream()
-                .filter(r -> !r.readingTime().isAfter(end.plusMillis(plan.maxGapMs()))).count();
+        int readings = claimedReadings(client.readings(plan.deviceId()), start, end).size();
         int claims = readings <= CLAIM_SLOTS ? 1 : 1 + (readings - CLAIM_SLOTS + CLAIM_SLOTS - 2) / (CLAIM_SLOTS - 1);
         story.say(NAME, Stage.PROVING, "period " + periodId + " ended at " + TIME.format(end) + "; the gateway proves " + readings
                 + " readings of " + plan.deviceId() + " as " + claims + " emissions claim" + (claims == 1 ? "" : "s")
@@ -377,6 +378,23 @@ public final class FactoryAct implements DemoAct {
         return Optional.ofNullable(last);
     }
 
+    /**
+     * The register readings an emissions claim chain covers for the period {@code [start, end)}: from the first at or
+     * after the start up to the first at or after the end (as the gateway's planner closes a device's chain), in time order.
+     */
+    public static List<GatewayClient.StoredReading> claimedReadings(List<GatewayClient.StoredReading> stored, Instant start, Instant end) {
+        List<GatewayClient.StoredReading> out = new ArrayList<>();
+        List<GatewayClient.StoredReading> sorted = stored.stream().filter(r -> r.quantity().equals(REGISTER) && !r.readingTime().isBefore(start))
+                .sorted(Comparator.comparing(GatewayClient.StoredReading::readingTime)).toList();
+        for (GatewayClient.StoredReading r : sorted) {
+            out.add(r);
+            if (!r.readingTime().isBefore(end)) {
+                break;
+            }
+        }
+        return out;
+    }
+
     private List<GatewayClient.StoredReading> registerReadings(GatewayClient client, Instant from) {
         List<GatewayClient.StoredReading> out = new ArrayList<>();
         for (GatewayClient.StoredReading r : client.readings(plan.deviceId())) {
@@ -431,7 +449,7 @@ public final class FactoryAct implements DemoAct {
     }
 
     private static String kg(long grams) {
-        return String.format(java.util.Locale.ROOT, "%.1f", grams / 1000.0);
+        return String.format(Locale.ROOT, "%.1f", grams / 1000.0);
     }
 
     /** The gateway's REST API with one key. */

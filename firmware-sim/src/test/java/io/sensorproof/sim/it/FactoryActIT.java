@@ -105,9 +105,9 @@ class FactoryActIT {
                 // the outage charged at the substitute rate: the contract's figures against the readings the gateway stored
                 Instant start = Instant.ofEpochSecond(period.start.longValueExact());
                 Instant end = Instant.ofEpochSecond(period.end.longValueExact());
-                List<GatewayClient.StoredReading> readings = new GatewayClient(gateway.apiBase(), gateway.operatorKey()).readings(plan.deviceId())
-                        .stream().filter(r -> r.quantity().equals("co2e-register") && !r.readingTime().isBefore(start)
-                                && !r.readingTime().isAfter(end.plusMillis(plan.maxGapMs()))).toList();
+                List<GatewayClient.StoredReading> readings = FactoryAct.claimedReadings(new GatewayClient(gateway.apiBase(),
+                        gateway.operatorKey()).readings(plan.deviceId()), start, end);
+                assertThat(readings).as("from the first tick to the end, without the outage's ticks").hasSize(7);
                 List<Instant> times = readings.stream().map(GatewayClient.StoredReading::readingTime).toList();
                 long charged = plan.chargedGapMs(times, start, end);
                 assertThat(charged).as("the outage (a gap longer than maxGap) is charged").isGreaterThan(plan.outage().toMillis());
