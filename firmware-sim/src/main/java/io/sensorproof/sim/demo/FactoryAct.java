@@ -67,6 +67,7 @@ public final class FactoryAct implements DemoAct {
     private final FactoryPlan plan;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Prepared prepared;
+    private Outcome outcome;
 
     /**
      * What {@link #prepare} found or created.
@@ -90,8 +91,6 @@ public final class FactoryAct implements DemoAct {
      */
     public record Outcome(long periodId, boolean mintedNow, long credits, String mintTransaction, URI bundle) {
     }
-
-    private Outcome outcome;
 
     /** The act with the demo's plan. */
     public FactoryAct() {
@@ -186,8 +185,7 @@ public final class FactoryAct implements DemoAct {
         String creditsPath = "/api/v1/emission-facilities/" + prepared.facilityId() + "/credits";
         Optional<JsonNode> earlier = lastPeriod(operator.call("GET", creditsPath, null, 200));
         if (earlier.isPresent() && "MINTED".equals(earlier.get().path("state").asText())) {
-            JsonNode p = earlier.get();
-            outcome = minted(context, p, false);
+            outcome = minted(context, earlier.get(), false);
             return;
         }
         long periodId;
@@ -195,13 +193,13 @@ public final class FactoryAct implements DemoAct {
             periodId = earlier.get().path("periodId").asLong();
             context.narrative().say(NAME, Stage.STREAMING, "period " + periodId + " was set by an earlier start; following it");
         } else {
-            periodId = streamPeriod(context, operator);
+            periodId = streamPeriod(context);
         }
         outcome = follow(context, operator, creditsPath, periodId);
     }
 
     /** Sets a new period starting shortly and plays its readings; returns the period's id. */
-    private long streamPeriod(DemoContext context, Api operator) throws Exception {
+    private long streamPeriod(DemoContext context) throws Exception {
         Narrative story = context.narrative();
         long start;
         long periodId;
