@@ -55,14 +55,14 @@ public final class ColdRoomsAct implements DemoAct, AutoCloseable {
     public static final int WAREHOUSE_A_ACCOUNT = 5;
     public static final int WAREHOUSE_B_ACCOUNT = 7;
 
-    static final long MIN_DURATION_S = 20;
-    private static final long FAILURE_AT_S = 10;
-    private static final long DROPOUT_AT_S = 15;
-    private static final long DROPOUT_S = 20;
+    static final long MIN_DURATION_S = 15;
+    private static final long FAILURE_AT_S = 3;
+    private static final long DROPOUT_AT_S = 5;
+    private static final long DROPOUT_S = 15;
     /** 2 °C and 8 °C in centi-kelvin (protocol §7.2). */
     private static final long LO = 27_515;
     private static final long HI = 28_115;
-    private static final CollateralApi.Watch TERMS = new CollateralApi.Watch("temperature", LO, HI, MIN_DURATION_S * 1000, 5_000, 1_000,
+    private static final CollateralApi.Watch TERMS = new CollateralApi.Watch("temperature", LO, HI, MIN_DURATION_S * 1000, 1_500, 1_000,
             600_000, 1);
     /** A small room at 4 °C in an 18 °C hall that leaks fast (time constant 30 s): no doors, no defrost. */
     static final ModelSpec DEMO_ROOM = new ModelSpec.ColdRoom(new ColdRoomModel.Parameters(4.0, 1.0, 18.0, 120.0, 3000.0, 0.0, 0.0, 20.0));
