@@ -116,11 +116,9 @@ public final class ColdRoomsAct implements DemoAct, AutoCloseable {
             }
             keys.put(tenant, key);
         }
-        URI dashboard = c.gateway().apiBase().resolve("/dashboard/");
         for (Map.Entry<String, String> k : keys.entrySet()) {
             n.say(k.getKey(), Stage.STARTING, "signs in to the dashboard with API key " + k.getValue());
         }
-        n.link("dashboard", dashboard);
         banks.put(BANK_A, operator.as(keys.get(BANK_A)));
         banks.put(BANK_B, operator.as(keys.get(BANK_B)));
 
@@ -227,8 +225,14 @@ public final class ColdRoomsAct implements DemoAct, AutoCloseable {
         n.say(BANK_A, Stage.ALERT, "alert " + alert.path("id").asLong() + " " + alert.path("state").asText() + ": " + FAILING_ROOM
                 + " above 8 °C since " + alert.path("firstOutOfRangeAt").asText());
 
-        n.say(BANK_A, Stage.PROVING, "the gateway proves the excursion's run claims as its chunks fill ("
-                + MIN_DURATION_S + " s out of range freeze the facility)");
+        // the freeze loop proves runs of linked lots whose facility the chain says is active (ADR 030): say so only then
+        JsonNode linked = bankA.lot(lotA);
+        if (linked.path("chainFacilityId").isNull() || !"ACTIVE".equals(linked.path("chain").path("state").asText())) {
+            throw new DemoStepFailed("proving", "lot " + lotA + " is not linked to an active facility (chainFacilityId "
+                    + linked.path("chainFacilityId") + ", chain state " + linked.path("chain").path("state") + "): nothing will be proven");
+        }
+        n.say(BANK_A, Stage.PROVING, "the gateway proves the excursion's run claims as its chunks fill (facility "
+                + linked.path("chainFacilityId").asText() + " is active; " + MIN_DURATION_S + " s out of range freeze it)");
         JsonNode recorded = Waits.until(n, name(), BANK_A, "proving: run claims for lot " + lotA, () -> bankA.freezes(lotA).stream()
                 .findFirst());
         int claims = 0;
