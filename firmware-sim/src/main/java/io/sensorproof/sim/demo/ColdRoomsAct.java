@@ -2,6 +2,7 @@ package io.sensorproof.sim.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sensorproof.oracle.anvil.LocalDeployment;
+import io.sensorproof.oracle.contracts.AnchorRegistry;
 import io.sensorproof.oracle.contracts.CollateralFinancing;
 import io.sensorproof.sim.demo.Narrative.Stage;
 import io.sensorproof.sim.gateway.CollateralApi;
@@ -193,7 +194,7 @@ public final class ColdRoomsAct implements DemoAct, AutoCloseable {
             JsonNode first = Waits.until(n, name(), name(), "first reading of " + d.id() + " stored", () ->
                     operator.readings(d.id(), "temperature", start).stream().findFirst());
             n.say(tenantOf(d.id()), Stage.STREAMING, d.id() + ": " + celsius(first.path("encodedValue").asLong()) + " °C at "
-                    + first.path("readingTime").asText() + " (signed, acknowledged, stored)");
+                    + first.path("readingTime").asText() + " (signed by the device, stored by the gateway)");
         }
 
         if (frozenBefore) {
@@ -235,11 +236,23 @@ public final class ColdRoomsAct implements DemoAct, AutoCloseable {
                 + linked.path("chainFacilityId").asText() + " is active; " + MIN_DURATION_S + " s out of range freeze it)");
         JsonNode recorded = Waits.until(n, name(), BANK_A, "proving: run claims for lot " + lotA, () -> bankA.freezes(lotA).stream()
                 .findFirst());
-        int claims = 0;
-        for (JsonNode run : recorded.path("runs")) {
-            claims += run.size();
-        }
-        n.say(BANK_A, Stage.ANCHORED, claims + " run claim(s) proven, verified and anchored on AnchorRegistry; freeze "
+        List<String> claimIds = new ArrayList<>();
+        recorded.path("runs").forEach(run -> run.forEach(id -> claimIds.add(id.asText())));
+        List<AnchorRegistry.RunClaim> anchored = Waits.until(n, name(), BANK_A, "the run claims anchored on AnchorRegistry", () -> {
+            List<AnchorRegistry.RunClaim> found = new ArrayList<>();
+            for (String id : claimIds) {
+                Optional<AnchorRegistry.RunClaim> claim = chain.anchoredRunClaim(id);
+                if (claim.isEmpty()) {
+                    return Optional.empty();
+                }
+                found.add(claim.get());
+            }
+            return Optional.of(found);
+        });
+        long readings = anchored.stream().mapToLong(r -> r.count.longValueExact()).sum();
+        n.say(BANK_A, Stage.ANCHORED, claimIds.size() + " run claim(s) proven and anchored on AnchorRegistry (read back: " + readings
+                + " readings out of range from " + Instant.ofEpochMilli(anchored.get(0).firstTime.longValueExact()) + " to "
+                + Instant.ofEpochMilli(anchored.get(anchored.size() - 1).lastTime.longValueExact()) + "); freeze "
                 + recorded.path("id").asLong() + " of facility " + recorded.path("chainFacilityId").asText() + " sent");
 
         long freezeId = recorded.path("id").asLong();

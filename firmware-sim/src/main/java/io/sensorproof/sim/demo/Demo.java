@@ -237,6 +237,7 @@ public final class Demo implements AutoCloseable {
             closed = true;
         }
         try {
+            context.narrative().progress(DEMO, "stopping: the devices, then the gateway (database, broker, chain, prover)");
             pool.shutdownNow();
             closeActs();
             gateway.close();

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.generated.Uint256;
@@ -26,6 +27,8 @@ import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.exceptions.ContractCallException;
+import org.web3j.utils.Numeric;
 import org.web3j.tx.TransactionManager;
 import org.web3j.tx.gas.DefaultGasProvider;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
@@ -69,6 +72,20 @@ public final class DemoChain implements AutoCloseable {
         AnchorRegistry registry = AnchorRegistry.load(deployment.address("AnchorRegistry"), web3j, tx(LocalDeployment.DEPLOYER_ACCOUNT),
                 new DefaultGasProvider());
         return registry.isDeviceRegistered(Identifiers.deviceField(deviceId)).send();
+    }
+
+    /**
+     * The run claim anchored on AnchorRegistry under {@code claimId} (hex, with or without {@code 0x}), or empty
+     * when the registry does not hold it (it reverts {@code ClaimNotAnchored}).
+     */
+    public Optional<AnchorRegistry.RunClaim> anchoredRunClaim(String claimId) throws Exception {
+        AnchorRegistry registry = AnchorRegistry.load(deployment.address("AnchorRegistry"), web3j, tx(LocalDeployment.DEPLOYER_ACCOUNT),
+                new DefaultGasProvider());
+        try {
+            return Optional.of(registry.runClaim(Numeric.hexStringToByteArray(claimId)).send());
+        } catch (ContractCallException e) {
+            return Optional.empty();
+        }
     }
 
     /** Gives {@code account} BANK_ROLE (the deployer is the contract's admin), unless it has it. */
