@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -148,15 +149,15 @@ public final class Demo implements AutoCloseable {
         Narrative narrative = context.narrative();
         List<String> failures = new ArrayList<>();
         long deadline = System.nanoTime() + options.timeout().toNanos();
-        String[] preparing = {acts.get(0).name()};
+        AtomicReference<String> preparing = new AtomicReference<>(acts.get(0).name());
         Future<?> preparation = pool.submit(() -> {
             for (DemoAct act : acts) {
-                preparing[0] = act.name();
+                preparing.set(act.name());
                 act.prepare(context);
             }
             return null;
         });
-        String prepareFailure = outcome(preparation, deadline, () -> preparing[0], "preparing");
+        String prepareFailure = outcome(preparation, deadline, preparing::get, "preparing");
         if (prepareFailure != null) {
             failures.add(prepareFailure);
         } else {
