@@ -1,6 +1,10 @@
 package io.sensorproof.sim.cli;
 
 import io.sensorproof.sim.SimException;
+import io.sensorproof.sim.demo.ColdRoomsAct;
+import io.sensorproof.sim.demo.Demo;
+import io.sensorproof.sim.demo.DemoAct;
+import io.sensorproof.sim.demo.TamperedDeviceAct;
 import io.sensorproof.sim.fleet.ChaosRun;
 import io.sensorproof.sim.fleet.DeviceRunner;
 import io.sensorproof.sim.fleet.FleetLoad;
@@ -19,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +35,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Command line of the firmware simulator: validate, run, load, chaos, and device (one device of a process-mode fleet). */
+/** Command line of the firmware simulator: validate, run, load, chaos, demo, and device (one device of a process-mode fleet). */
 @Command(name = "firmware-sim", mixinStandardHelpOptions = true, version = "firmware-sim 0.1.0",
         description = "Simulates warehouse and factory sensors with real edge agents against a gateway, with faults on a timeline.",
-        subcommands = {SimCli.Validate.class, SimCli.Run.class, SimCli.Load.class, SimCli.Chaos.class, SimCli.Device.class})
+        subcommands = {SimCli.Validate.class, SimCli.Run.class, SimCli.Load.class, SimCli.Chaos.class, SimCli.Device.class,
+                SimCli.DemoCommand.class})
 public final class SimCli implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -284,6 +290,100 @@ public final class SimCli implements Callable<Integer> {
             Map<String, Object> verdict = (Map<String, Object>) result.get("results");
             System.out.println(verdict);
             return Boolean.TRUE.equals(verdict.get("goalMet")) ? 0 : 3;
+        }
+    }
+
+    /**
+     * The demo (issue 16, ADR 034): the packaged gateway in standalone mode and a simulated world against it,
+     * told as a narrative.
+     */
+    @Command(name = "demo", description = {"Start the packaged gateway in standalone mode (prover on, anvil with 1 s blocks) and a simulated"
+            + " world against it: cold rooms pledged to two banks (a compressor failure freezes one bank's facility on chain, a short"
+            + " sensor outage), a tampered device. Prints what happens with the links to open; runs until Ctrl-C, or with --once ends"
+            + " after every act's outcome: status 0, or 1 naming the step that failed or timed out."})
+    public static final class DemoCommand implements Callable<Integer> {
+        /** The demo's acts, in the order they are prepared: add an act here, with one line. */
+        public static List<DemoAct> acts() {
+            return List.of(
+                    new ColdRoomsAct(),
+                    new TamperedDeviceAct());
+        }
+
+        @Option(names = "--gateway-jar", defaultValue = "gateway/target/quarkus-app/quarkus-run.jar",
+                description = "Packaged gateway (default ${DEFAULT-VALUE}).")
+        Path runJar;
+
+        @Option(names = "--data-dir", defaultValue = "demo-data", description = "Everything of the demo: gateway data, log, devices, the"
+                + " acts' keys and ids (default ${DEFAULT-VALUE}); a second start resumes.")
+        Path dataDir;
+
+        @Option(names = "--reset", description = "Delete the data directory first.")
+        boolean reset;
+
+        @Option(names = "--http-port", defaultValue = "8080", description = "The gateway's HTTP port: API and dashboard (default ${DEFAULT-VALUE}).")
+        int httpPort;
+
+        @Option(names = "--once", description = "End after every act's outcome (status 0), or at the first failed or timed-out step (status 1).")
+        boolean once;
+
+        @Option(names = "--timeout", defaultValue = "10m", converter = DurationConverter.class,
+                description = "Longest time for the acts, and for the gateway's start (default ${DEFAULT-VALUE}; e.g. 90s, 10m).")
+        Duration timeout;
+
+        @Option(names = "--challenge-window", defaultValue = "2m", converter = DurationConverter.class,
+                description = "Carbon challenge window of the contracts a new demo deploys (default ${DEFAULT-VALUE}).")
+        Duration challengeWindow;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        /** The options as the demo takes them. */
+        Demo.Options options() {
+            return new Demo.Options(runJar, dataDir, httpPort, reset, timeout, challengeWindow);
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            Demo demo = Demo.start(options(), acts(), System.out);
+            Thread stop = new Thread(() -> {
+                try {
+                    demo.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "demo-stop");
+            Runtime.getRuntime().addShutdownHook(stop);
+            try {
+                Demo.Outcome outcome = demo.play(once);
+                if (!once) {
+                    demo.awaitStop();
+                }
+                return outcome.status();
+            } finally {
+                demo.close();
+            }
+        }
+    }
+
+    /** A duration as {@code 90s}, {@code 10m}, {@code 2h} or ISO-8601 ({@code PT10M}). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim();
+            if (v.matches("[0-9]+(ms|s|m|h)")) {
+                long n = Long.parseLong(v.replaceAll("[a-z]+$", ""));
+                return switch (v.replaceAll("^[0-9]+", "")) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                };
+            }
+            try {
+                return Duration.parse(v);
+            } catch (DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("not a duration (e.g. 90s, 10m, PT10M): " + value);
+            }
         }
     }
 

@@ -6,7 +6,9 @@ package io.sensorproof.sim.demo;
  * by side against one standalone gateway; each act tells what happens through the {@link Narrative}
  * and ends when its outcome is reached (frozen, minted, refused) or fails with a {@link DemoStepFailed}
  * naming the step. Acts must be restartable on a resumed data directory: {@link #prepare} finds what
- * an earlier start created instead of creating it twice.
+ * an earlier start created instead of creating it twice. An act whose devices keep streaming after
+ * {@link #play} (until the demo is stopped) also implements {@link AutoCloseable}; the demo closes it when
+ * it stops.
  */
 public interface DemoAct {
     /** Short name used in the narrative and the final summary, e.g. {@code "cold rooms"}. */

@@ -6,9 +6,12 @@ import java.time.Clock;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The demo's short story, printed as things happen: one line per step, with the time, the act, a stage
@@ -33,6 +36,7 @@ public final class Narrative {
     private final PrintStream out;
     private final Clock clock;
     private final List<Entry> entries = new ArrayList<>();
+    private final Map<String, String> waiting = new HashMap<>();
 
     public Narrative(PrintStream out, Clock clock) {
         this.out = Objects.requireNonNull(out);
@@ -50,6 +54,25 @@ public final class Narrative {
     public synchronized void link(String label, URI uri) {
         out.printf("%28s -> %s: %s%n", "", label, uri);
         out.flush();
+    }
+
+    /**
+     * Prints a progress line of a step that takes longer than a second (proving, waiting for the chain), not
+     * recorded as a step: {@code text} should carry the elapsed seconds.
+     */
+    public synchronized void progress(String act, String text) {
+        out.printf("%s  %-12s %-13s %s%n", LocalTime.now(clock).truncatedTo(ChronoUnit.SECONDS), act, "...", text);
+        out.flush();
+    }
+
+    /** Notes what {@code act} now waits for, so that a timeout can name the step. */
+    public synchronized void waitingFor(String act, String step) {
+        waiting.put(act, step);
+    }
+
+    /** What {@code act} waits for now (the last {@link #waitingFor}), if anything. */
+    public synchronized Optional<String> waitingFor(String act) {
+        return Optional.ofNullable(waiting.get(act));
     }
 
     /** Every step printed so far, in order. */

@@ -69,7 +69,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * on a device's topics (ADR 019); a publish the broker refuses (a replay onto another device's topic)
  * is recorded with the reply {@value #REFUSED_BY_BROKER} and never reaches the gateway.
  */
-final class Injector implements AutoCloseable {
+public final class Injector implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final long REPLY_WAIT_MILLIS = 15_000;
@@ -92,7 +92,7 @@ final class Injector implements AutoCloseable {
      * @param caFile trusted certificates for an {@code ssl://} broker
      * @param dataDirOf a device's data directory (its key and enrollment certificate)
      */
-    Injector(String brokerUrl, Optional<Path> caFile, String tenant, GatewayClient gateway, byte[] ackKeySpki,
+    public Injector(String brokerUrl, Optional<Path> caFile, String tenant, GatewayClient gateway, byte[] ackKeySpki,
             Function<String, Path> dataDirOf) {
         this.gateway = gateway;
         this.brokerUrl = brokerUrl;
@@ -133,7 +133,7 @@ final class Injector implements AutoCloseable {
     }
 
     /** Carries out an injected fault against {@code victim}; waits (up to {@code waitMillis}) for a stored message to work from. */
-    List<Injection> inject(Fault fault, String victim, SigningKey victimKey, long waitMillis) throws InterruptedException {
+    public List<Injection> inject(Fault fault, String victim, SigningKey victimKey, long waitMillis) throws InterruptedException {
         GatewayClient.StoredMessage stored = awaitStoredMessage(victim, waitMillis);
         byte[] raw = gateway.messageBytes(victim, stored.boot(), stored.seq());
         ReadingMessage original = ReadingMessages.decode(raw);

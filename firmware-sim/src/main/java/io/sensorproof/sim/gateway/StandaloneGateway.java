@@ -1,5 +1,7 @@
 package io.sensorproof.sim.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sensorproof.sim.SimError;
 import io.sensorproof.sim.SimException;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The packaged gateway ({@code gateway/target/quarkus-app/quarkus-run.jar}) started as a child
@@ -28,6 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StandaloneGateway implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper HEALTH_JSON = new ObjectMapper();
 
     private final Process process;
     private final Path dataDir;
@@ -35,6 +39,7 @@ public final class StandaloneGateway implements AutoCloseable {
     private final int httpPort;
     private final int brokerPort;
     private final Ports ports;
+    private final int chainPort;
 
     /**
      * The gateway's TCP ports: operator API, the embedded broker's plain listener (the gateway's own
@@ -47,8 +52,9 @@ public final class StandaloneGateway implements AutoCloseable {
         }
     }
 
-    private StandaloneGateway(Process process, Path dataDir, Path log, Ports ports) {
+    private StandaloneGateway(Process process, Path dataDir, Path log, Ports ports, int chainPort) {
         this.process = process;
+        this.chainPort = chainPort;
         this.dataDir = dataDir;
         this.log = log;
         this.httpPort = ports.http();
@@ -73,6 +79,15 @@ public final class StandaloneGateway implements AutoCloseable {
      */
     public static StandaloneGateway start(Path runJar, Path dataDir, Ports ports, Duration readyTimeout, Map<String, String> settings)
             throws IOException, InterruptedException {
+        return start(runJar, dataDir, ports, readyTimeout, settings, line -> { });
+    }
+
+    /**
+     * As {@link #start(Path, Path, Ports, Duration, Map)}, telling {@code progress} every few seconds what readiness
+     * still waits for (e.g. the prover building or loading its circuits), with the seconds elapsed.
+     */
+    public static StandaloneGateway start(Path runJar, Path dataDir, Ports ports, Duration readyTimeout, Map<String, String> settings,
+            Consumer<String> progress) throws IOException, InterruptedException {
         if (!Files.isRegularFile(runJar)) {
             throw new SimException(SimError.GATEWAY_API, runJar + " is missing: mvn -B -pl gateway -am package -DskipTests");
         }
@@ -97,12 +112,14 @@ public final class StandaloneGateway implements AutoCloseable {
         pb.environment().put("SENSORPROOF_COAP_PORT", "0");
         // The local chain on a port of its own (anvil's default 8545 would collide between gateways),
         // and no prover workers unless a caller asks for them: the scenarios prove nothing.
-        pb.environment().put("SENSORPROOF_CHAIN_LOCAL_PORT", Integer.toString(freePort()));
+        int chainPort = settings.containsKey("SENSORPROOF_CHAIN_LOCAL_PORT") ? Integer.parseInt(settings.get("SENSORPROOF_CHAIN_LOCAL_PORT"))
+                : freePort();
+        pb.environment().put("SENSORPROOF_CHAIN_LOCAL_PORT", Integer.toString(chainPort));
         pb.environment().put("SENSORPROOF_PROVER_ENABLED", "false");
         pb.environment().putAll(settings);
-        StandaloneGateway gateway = new StandaloneGateway(pb.start(), dataDir.toAbsolutePath(), log, ports);
+        StandaloneGateway gateway = new StandaloneGateway(pb.start(), dataDir.toAbsolutePath(), log, ports, chainPort);
         try {
-            gateway.awaitReady(readyTimeout);
+            gateway.awaitReady(readyTimeout, progress);
         } catch (RuntimeException | InterruptedException e) {
             gateway.close();
             throw e;
@@ -110,8 +127,11 @@ public final class StandaloneGateway implements AutoCloseable {
         return gateway;
     }
 
-    private void awaitReady(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    private void awaitReady(Duration timeout, Consumer<String> progress) throws InterruptedException {
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        long nextReport = started + TimeUnit.SECONDS.toNanos(5);
+        String waitingFor = "the gateway to listen";
         while (true) {
             if (!process.isAlive()) {
                 throw new SimException(SimError.GATEWAY_API, "gateway exited with " + process.exitValue() + " before it was ready; log:\n" + tail());
@@ -122,14 +142,41 @@ public final class StandaloneGateway implements AutoCloseable {
                 if (r.statusCode() == 200 && Files.exists(dataDir.resolve("operator-api-key"))) {
                     return;
                 }
+                waitingFor = downChecks(r.body());
             } catch (IOException e) {
                 // not listening yet
+            }
+            if (System.nanoTime() > nextReport) {
+                progress.accept("waiting for " + waitingFor + " (" + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s)");
+                nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             }
             if (System.nanoTime() > deadline) {
                 throw new SimException(SimError.GATEWAY_API, "gateway not ready within " + timeout + "; log:\n" + tail());
             }
             Thread.sleep(250);
         }
+    }
+
+    /** The readiness checks that are DOWN, with their data (e.g. the prover's current step), from a health answer. */
+    static String downChecks(String healthJson) {
+        try {
+            JsonNode checks = HEALTH_JSON.readTree(healthJson).path("checks");
+            List<String> down = new ArrayList<>();
+            for (JsonNode check : checks) {
+                if (!"UP".equals(check.path("status").asText())) {
+                    JsonNode data = check.path("data");
+                    down.add(check.path("name").asText() + (data.isMissingNode() || data.isEmpty() ? "" : " " + data));
+                }
+            }
+            return down.isEmpty() ? "the operator key" : String.join(", ", down);
+        } catch (IOException e) {
+            return "readiness";
+        }
+    }
+
+    /** The local chain's JSON-RPC endpoint (anvil, started by the gateway on a port chosen here). */
+    public URI chainRpc() {
+        return URI.create("http://127.0.0.1:" + chainPort);
     }
 
     /** The operator API, e.g. {@code http://127.0.0.1:41234}. */

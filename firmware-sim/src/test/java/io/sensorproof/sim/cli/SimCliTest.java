@@ -2,10 +2,13 @@ package io.sensorproof.sim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorproof.sim.demo.Demo;
+import io.sensorproof.sim.demo.DemoAct;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,5 +69,32 @@ class SimCliTest {
         Result r = execute("run", "-s", file.toString(), "--gateway", "http://127.0.0.1:9");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("give --api-key-file or set SENSORPROOF_API_KEY");
+    }
+
+    @Test
+    void demoTakesItsDefaultsAndShortDurations() {
+        SimCli.DemoCommand demo = new SimCli.DemoCommand();
+        new CommandLine(demo).parseArgs("--timeout", "90s", "--challenge-window", "PT3M", "--once");
+        Demo.Options options = demo.options();
+        assertThat(options.timeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(options.challengeWindow()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(options.httpPort()).isEqualTo(8080);
+        assertThat(options.dataDir()).isEqualTo(Path.of("demo-data"));
+        assertThat(options.reset()).isFalse();
+        assertThat(SimCli.DemoCommand.acts()).extracting(DemoAct::name).containsExactly("cold rooms", "tampered");
+    }
+
+    @Test
+    void demoRefusesADurationItCannotRead() {
+        Result r = execute("demo", "--timeout", "soon");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("not a duration (e.g. 90s, 10m, PT10M): soon");
+    }
+
+    @Test
+    void demoWithoutAPackagedGatewaySaysHowToBuildIt() {
+        Result r = execute("demo", "--once", "--gateway-jar", dir.resolve("missing.jar").toString(), "--data-dir", dir.resolve("d").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("missing.jar is missing: mvn -B -pl gateway -am package -DskipTests");
     }
 }

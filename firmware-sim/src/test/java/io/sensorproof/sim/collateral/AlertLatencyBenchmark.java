@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sensorproof.sim.fleet.FleetRunner;
 import io.sensorproof.sim.fleet.RunReport;
+import io.sensorproof.sim.gateway.CollateralApi;
 import io.sensorproof.sim.gateway.DeviceProvisioner;
 import io.sensorproof.sim.gateway.GatewayClient;
 import io.sensorproof.sim.gateway.StandaloneGateway;

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sensorproof.sim.collateral.AlertStream;
-import io.sensorproof.sim.collateral.CollateralApi;
 import io.sensorproof.sim.collateral.PledgingProvisioner;
 import io.sensorproof.sim.collateral.WebhookReceiver;
 import io.sensorproof.sim.fleet.FleetRunner;
 import io.sensorproof.sim.fleet.RunReport;
+import io.sensorproof.sim.gateway.CollateralApi;
 import io.sensorproof.sim.gateway.DeviceProvisioner;
 import io.sensorproof.sim.gateway.GatewayClient;
 import io.sensorproof.sim.gateway.StandaloneGateway;

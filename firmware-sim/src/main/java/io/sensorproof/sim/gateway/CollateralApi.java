@@ -1,4 +1,4 @@
-package io.sensorproof.sim.collateral;
+package io.sensorproof.sim.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,6 +109,44 @@ public final class CollateralApi {
         return out;
     }
 
+    /** Operator: a tenant of a kind, or nothing when a tenant with this id exists (a resumed demo). */
+    public void ensureTenant(String id, String kind) {
+        HttpResponse<String> r = send("POST", "/api/v1/tenants", Map.of("id", id, "name", id, "kind", kind));
+        if (r.statusCode() != 201 && r.statusCode() != 409) {
+            throw new IllegalStateException("POST /api/v1/tenants answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    /** Factory (or operator): a site of a factory, or nothing when it exists. */
+    public void ensureSite(String tenant, String siteId) {
+        HttpResponse<String> r = send("POST", "/api/v1/tenants/" + tenant + "/sites", Map.of("siteId", siteId, "name", siteId));
+        if (r.statusCode() != 201 && r.statusCode() != 409) {
+            throw new IllegalStateException("POST /api/v1/tenants/" + tenant + "/sites answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    /** Bank (or operator): links the lot to its on-chain CollateralFinancing facility; returns the lot. */
+    public JsonNode linkFacility(long lotId, String facilityId) {
+        return expect(200, "PUT", "/api/v1/lots/" + lotId + "/chain-facility", Map.of("facilityId", facilityId));
+    }
+
+    /** A lot as the key sees it (terms, {@code chainFacilityId}, {@code chain} state from the chain's events). */
+    public JsonNode lot(long lotId) {
+        return expect(200, "GET", "/api/v1/lots/" + lotId, null);
+    }
+
+    /** A lot's freezes (state SUBMITTED, FROZEN or FAILED, transaction, block, runs of claim ids). */
+    public List<JsonNode> freezes(long lotId) {
+        List<JsonNode> out = new ArrayList<>();
+        expect(200, "GET", "/api/v1/lots/" + lotId + "/freezes", null).path("items").forEach(out::add);
+        return out;
+    }
+
+    /** The HTTP status of a GET of {@code path} (e.g. an evidence bundle) for this key. */
+    public int status(String path) {
+        return send("GET", path, null).statusCode();
+    }
+
     /** Every collateral alert the key may see, newest first. */
     public List<JsonNode> alerts() {
         return all("/api/v1/collateral-alerts");
@@ -121,6 +160,17 @@ public final class CollateralApi {
     /** Every stored reading of a device (its {@code readingTime}, {@code quantity}, key, …). */
     public List<JsonNode> readings(String deviceId) {
         return all("/api/v1/devices/" + deviceId + "/readings");
+    }
+
+    /** The stored readings of one quantity of a device from {@code from} (reading time, inclusive), oldest first. */
+    public List<JsonNode> readings(String deviceId, String quantity, Instant from) {
+        return all("/api/v1/devices/" + deviceId + "/readings?quantity=" + URLEncoder.encode(quantity, StandardCharsets.UTF_8)
+                + "&from=" + URLEncoder.encode(from.toString(), StandardCharsets.UTF_8));
+    }
+
+    /** A GET of {@code path} that must answer 200, as JSON. */
+    public JsonNode get(String path) {
+        return expect(200, "GET", path, null);
     }
 
     /** Every stored message of a device ({@code boot}, {@code seq}, {@code receivedAt}, …). */
