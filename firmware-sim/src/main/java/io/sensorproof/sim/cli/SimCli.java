@@ -4,6 +4,7 @@ import io.sensorproof.sim.SimException;
 import io.sensorproof.sim.demo.ColdRoomsAct;
 import io.sensorproof.sim.demo.Demo;
 import io.sensorproof.sim.demo.DemoAct;
+import io.sensorproof.sim.demo.FactoryAct;
 import io.sensorproof.sim.demo.TamperedDeviceAct;
 import io.sensorproof.sim.fleet.ChaosRun;
 import io.sensorproof.sim.fleet.DeviceRunner;
@@ -306,7 +307,8 @@ public final class SimCli implements Callable<Integer> {
         public static List<DemoAct> acts() {
             return List.of(
                     new ColdRoomsAct(),
-                    new TamperedDeviceAct());
+                    new TamperedDeviceAct(),
+                    new FactoryAct());
         }
 
         @Option(names = "--gateway-jar", defaultValue = "gateway/target/quarkus-app/quarkus-run.jar",

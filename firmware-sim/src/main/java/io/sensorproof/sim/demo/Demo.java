@@ -107,12 +107,13 @@ public final class Demo implements AutoCloseable {
         StandaloneGateway gateway = StandaloneGateway.start(options.gatewayJar(), dataDir.resolve("gateway"),
                 new StandaloneGateway.Ports(options.httpPort(), free.broker(), free.brokerTls(), free.postgres()), options.timeout(),
                 Map.of("SENSORPROOF_PROVER_ENABLED", "true",
-                        "SENSORPROOF_PROVER_WORKERS", "1",
+                        "SENSORPROOF_PROVER_WORKERS", "2",
                         "SENSORPROOF_CHAIN_LOCAL_BLOCK_TIME", "1",
                         "SENSORPROOF_CHAIN_LOCAL_CHALLENGE_WINDOW", options.challengeWindow().toSeconds() + "s",
                         "SENSORPROOF_ORACLE_POLL_INTERVAL", "200ms",
                         "SENSORPROOF_ORACLE_ENFORCEMENT_INTERVAL", "1s",
-                        "SENSORPROOF_ORACLE_SETTLE_WAIT", "5s"),
+                        "SENSORPROOF_ORACLE_SETTLE_WAIT", "5s",
+                        "SENSORPROOF_ORACLE_CARBON_INTERVAL", "1s"),
                 line -> narrative.progress("gateway", line));
         try {
             Path chainJson = gateway.dataDir().resolve("chain").resolve("chain.json");

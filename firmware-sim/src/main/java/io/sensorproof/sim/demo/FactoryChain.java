@@ -38,8 +38,11 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 final class FactoryChain implements AutoCloseable {
     /** The CarbonCredit facility's owner, who receives the credits. */
     static final int OWNER_ACCOUNT = 8;
-    /** Registers devices in AnchorRegistry (ORACLE_ROLE), never the gateway's oracle account. */
-    static final int REGISTRY_ACCOUNT = 7;
+    /**
+     * Registers devices in AnchorRegistry (ORACLE_ROLE), never the gateway's oracle account; an account no other
+     * act sends from (the cold rooms' warehouses are 5 and 7, the second bank 6), since acts play side by side.
+     */
+    static final int REGISTRY_ACCOUNT = 9;
 
     private final Web3j web3j;
     private final Deployment deployment;

@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.time.Clock;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +33,9 @@ public final class Narrative {
     public record Entry(String act, Stage stage, String text) {
     }
 
+    /** Always with seconds: {@code LocalTime.toString} drops {@code :00}. */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
     private final PrintStream out;
     private final Clock clock;
     private final List<Entry> entries = new ArrayList<>();
@@ -46,7 +49,7 @@ public final class Narrative {
     /** Prints {@code text} as a step of {@code act} at {@code stage}. */
     public synchronized void say(String act, Stage stage, String text) {
         entries.add(new Entry(act, stage, text));
-        out.printf("%s  %-12s %-13s %s%n", LocalTime.now(clock).truncatedTo(ChronoUnit.SECONDS), act, stage.word(), text);
+        out.printf("%s  %-12s %-13s %s%n", TIME.format(LocalTime.now(clock)), act, stage.word(), text);
         out.flush();
     }
 
@@ -61,7 +64,7 @@ public final class Narrative {
      * recorded as a step: {@code text} should carry the elapsed seconds.
      */
     public synchronized void progress(String act, String text) {
-        out.printf("%s  %-12s %-13s %s%n", LocalTime.now(clock).truncatedTo(ChronoUnit.SECONDS), act, "...", text);
+        out.printf("%s  %-12s %-13s %s%n", TIME.format(LocalTime.now(clock)), act, "...", text);
         out.flush();
     }
 
