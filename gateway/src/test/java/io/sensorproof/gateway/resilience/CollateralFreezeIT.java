@@ -204,14 +204,17 @@ class CollateralFreezeIT {
             assertThat(freezeTransactions(web3j, oracle, financingAddress)).as("the oracle's freeze transactions").isEqualTo(1);
             assertThat(strings(db, "SELECT kind FROM oracle_jobs WHERE kind = 'freeze'")).hasSize(1);
         } finally {
-            if (room != null) {
-                room.close();
+            try {
+                if (room != null) {
+                    room.close();
+                }
+            } finally {
+                web3j.shutdown();
+                if (gateway != null) {
+                    gateway.stop();
+                }
+                GatewayProcess.killLeftovers(dataDir);
             }
-            web3j.shutdown();
-            if (gateway != null) {
-                gateway.stop();
-            }
-            GatewayProcess.killLeftovers(dataDir);
         }
     }
 

@@ -61,7 +61,6 @@ final class OracleJobWatch implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Exception failure;
-    private volatile long reads;
 
     private OracleJobWatch(MessageRows db, Duration lease, Duration interval) {
         this.db = db;
@@ -110,7 +109,6 @@ final class OracleJobWatch implements AutoCloseable {
                 synchronized (backlog) {
                     backlog.add(new Backlog(readAt, waiting, proving));
                 }
-                reads++;
                 // rows updated since a little before this read: a commit with an older updated_at lands late
                 since = readAt.minusSeconds(10);
                 Thread.sleep(interval.toMillis());
@@ -145,10 +143,6 @@ final class OracleJobWatch implements AutoCloseable {
         synchronized (backlog) {
             return backlog.isEmpty() ? Optional.empty() : Optional.of(backlog.get(backlog.size() - 1));
         }
-    }
-
-    long reads() {
-        return reads;
     }
 
     private void check() {
