@@ -143,7 +143,10 @@ public final class PgBatchLedger implements BatchLedger {
                 index = rs.getInt(5);
             }
         }
-        String sql = "SELECT ingest_xid::text, device_id, boot, seq, record_index, quantity, value, reading_time, received_at"
+        // the text copy of ingest_xid must not be named ingest_xid: a bare ORDER BY name is the output column's first,
+        // and text order puts transaction 10000 before 9999
+        String sql = "SELECT ingest_xid::text AS ingest_xid_text, device_id, boot, seq, record_index, quantity, value,"
+                + " reading_time, received_at"
                 + " FROM readings"
                 + " WHERE ingest_xid >= ?::xid8 AND ingest_xid < pg_snapshot_xmin(pg_current_snapshot())"
                 + " AND (ingest_xid, device_id, boot, seq, record_index) > (?::xid8, ?, ?, ?, ?)"

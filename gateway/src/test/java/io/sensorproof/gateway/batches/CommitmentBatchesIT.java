@@ -194,6 +194,44 @@ class CommitmentBatchesIT extends TenancyTestSupport {
         }
     }
 
+    /**
+     * The sealer's pending query once ordered by its own output column {@code ingest_xid::text} (PostgreSQL resolves a
+     * bare ORDER BY name to the output column first): readings whose transaction ids straddle a power of ten (9,999 and
+     * 10,000) came in text order, the batch's cursor was not its last reading in commit order, and the next round
+     * selected batched readings again and failed on {@code batch_members_pkey} for ever (found by OracleBenchmark).
+     */
+    @Test
+    void readingsWhoseTransactionIdsCrossAPowerOfTenAreSealedOnceInCommitOrder() throws Exception {
+        long boundary = 10;
+        while (boundary <= currentXid() + 50) {
+            boundary *= 10;
+        }
+        burnTransactionIds(boundary - 30 - currentXid());
+        List<String> devices = new ArrayList<>();
+        while (count("SELECT count(*) FROM readings WHERE ingest_xid >= '" + boundary + "'::xid8 AND device_id IN ('"
+                + String.join("','", devices) + "')") < 2) {
+            String device = device();
+            ingestMessages(device, 1, 1);
+            devices.add(device);
+        }
+        String mine = "device_id IN ('" + String.join("','", devices) + "')";
+        assertThat(count("SELECT count(*) FROM readings WHERE ingest_xid < '" + boundary + "'::xid8 AND " + mine))
+                .as("readings on both sides of transaction id " + boundary).isPositive();
+
+        CommitmentBatcher batcher = batcher(new InMemoryBatchAnchoring());
+        await("every reading sealed").atMost(Duration.ofSeconds(180)).until(() -> {
+            batcher.sealDue();
+            return count("SELECT count(*) FROM batch_members WHERE " + mine) == devices.size();
+        });
+        // the next rounds find nothing of these readings pending: no reading is selected a second time
+        batcher.sealDue();
+        batcher.sealDue();
+        assertThat(count("SELECT count(*) FROM batch_members WHERE " + mine)).isEqualTo(devices.size());
+        assertThat(count("SELECT last_xid::text::bigint FROM commitment_batches ORDER BY id DESC LIMIT 1"))
+                .as("the cursor is at or after the last of these readings in commit order")
+                .isGreaterThanOrEqualTo(count("SELECT max(ingest_xid::text::bigint) FROM readings WHERE " + mine));
+    }
+
     @Test
     void otherTenantsKeysGetNotFoundAndMissingReadingsAreNotFound() throws Exception {
         String device = device();
@@ -277,6 +315,21 @@ class CommitmentBatchesIT extends TenancyTestSupport {
                 .thenComparingLong(Row::time).thenComparingLong(Row::boot).thenComparingLong(Row::seq).thenComparingInt(Row::index));
         return rows.stream().map(r -> Poseidon.hash(LeafEncoding.of(r.device(), r.boot(), r.seq(), r.index(),
                 Quantity.byCode(r.quantity()), r.time(), r.value()).inputs())).toList();
+    }
+
+    private long currentXid() throws SQLException {
+        return count("SELECT pg_current_xact_id()::text::bigint");
+    }
+
+    /** Uses up {@code n} transaction ids, one committed transaction each, in one server-side loop. */
+    private void burnTransactionIds(long n) throws SQLException {
+        if (n <= 0) {
+            return;
+        }
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
+            s.execute("DO $$ BEGIN FOR i IN 1.." + n + " LOOP PERFORM pg_current_xact_id(); COMMIT; END LOOP; END $$");
+        }
     }
 
     private long count(String sql) throws SQLException {

@@ -1,5 +1,9 @@
 package io.sensorproof.gateway.resilience;
 
+import static io.sensorproof.gateway.resilience.CollateralRig.key;
+import static io.sensorproof.gateway.resilience.CollateralRig.longValue;
+import static io.sensorproof.gateway.resilience.CollateralRig.sendOk;
+import static io.sensorproof.gateway.resilience.CollateralRig.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,31 +13,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.sensorproof.agent.EdgeAgent;
-import io.sensorproof.agent.config.AgentConfig;
-import io.sensorproof.agent.transport.Backoff;
-import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.oracle.anvil.LocalDeployment;
 import io.sensorproof.oracle.bundle.BundleVerifier;
 import io.sensorproof.oracle.bundle.PinnedKeys;
 import io.sensorproof.oracle.bundle.Verdict;
 import io.sensorproof.oracle.chain.Deployment;
-import io.sensorproof.oracle.chain.DevelopmentKeys;
-import io.sensorproof.oracle.contracts.AnchorRegistry;
 import io.sensorproof.oracle.contracts.CollateralFinancing;
-import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.encoding.FixedPoint;
-import io.sensorproof.protocol.ids.Identifiers;
 import io.sensorproof.protocol.senml.Quantity;
-import io.sensorproof.protocol.senml.Reading;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +33,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.web3j.abi.FunctionEncoder;
@@ -58,10 +48,6 @@ import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
-import org.web3j.tx.RawTransactionManager;
-import org.web3j.tx.TransactionManager;
-import org.web3j.tx.gas.DefaultGasProvider;
-import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
  * The freeze path end to end on the standalone gateway (issue 15 "Claims", "Freeze and mint"; ADR 030):
@@ -79,22 +65,20 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  */
 class CollateralFreezeIT {
     private static final Duration READY = Duration.ofMinutes(6);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ObjectMapper JSON = CollateralRig.JSON;
     private static final String FACTORY = "cf-factory";
     private static final String BANK = "cf-bank";
     private static final String OTHER_BANK = "cf-other-bank";
     private static final String DEVICE = "cf-room-1";
-    private static final int BORROWER_ACCOUNT = 5;
+    private static final int BORROWER_ACCOUNT = CollateralRig.BORROWER_ACCOUNT;
     private static final long LO = 27_515;
     private static final long HI = 28_115;
     private static final long MIN_DURATION_MS = 20_000;
     private static final long MAX_GAP_MS = 1_500;
     private static final long SAMPLING_MS = 1_000;
     private static final long MAX_AGE_MS = 600_000;
-
-    private volatile double celsius = 5.0;
-    private volatile boolean feeding;
+    private static final CollateralRig.Watch WATCH = new CollateralRig.Watch(LO, HI, MIN_DURATION_MS, MAX_GAP_MS, SAMPLING_MS,
+            MAX_AGE_MS);
 
     @Test
     void anExcursionIsProvenAnchoredAndFreezesTheFacilityOnceUntilTheBankUnfreezes() throws Exception {
@@ -117,8 +101,7 @@ class CollateralFreezeIT {
         MessageRows db = new MessageRows(ports.jdbcUrl());
         Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + chainPort));
         GatewayProcess gateway = null;
-        EdgeAgent agent = null;
-        Thread feeder = null;
+        CollateralRig.Room room = null;
         try {
             gateway = GatewayProcess.start("gateway", dataDir, http, env, Map.of(), root.resolve("run.log"));
             gateway.awaitReady(READY);
@@ -136,56 +119,30 @@ class CollateralFreezeIT {
             StreamingAgent enrolled = new StreamingAgent(FACTORY, DEVICE);
             Path agentDir = root.resolve("agent");
             enrolled.enroll(gateway, operator, agentDir);
-            agent = startAgent(enrolled, agentDir, ports.deviceMqttUrl(), gateway.brokerServerCertificate(), gateway.ackKeySpki(operator));
-            feeder = feed(agent);
+            EdgeAgent agent = CollateralRig.startAgent(enrolled, agentDir, ports.deviceMqttUrl(), gateway.brokerServerCertificate(),
+                    gateway.ackKeySpki(operator));
+            room = CollateralRig.Room.start(agent, DEVICE, 5.0, SAMPLING_MS);
 
-            Map<String, Object> lotBody = new LinkedHashMap<>();
-            lotBody.put("tenant", FACTORY);
-            lotBody.put("siteId", "cold-store");
-            lotBody.put("bank", BANK);
-            lotBody.put("name", "vaccines in room 1");
-            lotBody.put("deviceIds", List.of(DEVICE));
-            long lot = JSON.readTree(gateway.call("POST", "/api/v1/lots", factoryKey, lotBody, 201)).path("id").asLong();
-            Map<String, Object> watch = new LinkedHashMap<>();
-            watch.put("quantity", "temperature");
-            watch.put("lo", LO);
-            watch.put("hi", HI);
-            watch.put("minDurationMs", MIN_DURATION_MS);
-            watch.put("maxGapMs", MAX_GAP_MS);
-            watch.put("samplingIntervalMs", SAMPLING_MS);
-            watch.put("maxAgeMs", MAX_AGE_MS);
-            watch.put("k", 1);
-            gateway.call("PUT", "/api/v1/lots/" + lot + "/terms", bankKey, Map.of("watches", List.of(watch)), 200);
+            long lot = CollateralRig.pledgeLot(gateway, factoryKey, bankKey, FACTORY, "cold-store", BANK, DEVICE, WATCH);
 
             // the gateway's sweep registers the lot's device on chain; only then can the bank name it in a facility
             Deployment deployment = Deployment.read(dataDir.resolve("chain").resolve("chain.json"));
-            BigInteger field = Identifiers.deviceField(DEVICE);
-            AnchorRegistry registry = AnchorRegistry.load(deployment.address("AnchorRegistry"), web3j,
-                    tx(web3j, LocalDeployment.BANK_ACCOUNT), new DefaultGasProvider());
-            await("device registered on chain by the gateway").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> registry.isDeviceRegistered(field).send());
+            CollateralRig.awaitRegistered(web3j, deployment, DEVICE, Duration.ofMinutes(2));
 
             String financingAddress = deployment.address("CollateralFinancing");
-            CollateralFinancing asBank = CollateralFinancing.load(financingAddress, web3j, tx(web3j, LocalDeployment.BANK_ACCOUNT),
-                    new DefaultGasProvider());
-            CollateralFinancing asBorrower = CollateralFinancing.load(financingAddress, web3j, tx(web3j, BORROWER_ACCOUNT),
-                    new DefaultGasProvider());
-            CollateralFinancing.Terms terms = new CollateralFinancing.Terms(BigInteger.valueOf(1_000_000), List.of(field),
-                    List.of(new CollateralFinancing.Watch(BigInteger.valueOf(Quantity.TEMPERATURE.code()), big(LO), big(HI),
-                            big(MIN_DURATION_MS), big(MAX_GAP_MS), big(SAMPLING_MS), big(MAX_AGE_MS), BigInteger.ONE)));
-            BigInteger facility = CollateralFinancing.getFacilityCreatedEvents(
-                    sendOk(asBank.createFacility(LocalDeployment.address(BORROWER_ACCOUNT), terms))).get(0).id;
-            sendOk(asBorrower.acceptFacility(facility));
+            CollateralFinancing asBank = CollateralRig.financing(web3j, deployment, LocalDeployment.BANK_ACCOUNT);
+            CollateralFinancing asBorrower = CollateralRig.financing(web3j, deployment, BORROWER_ACCOUNT);
+            BigInteger facility = CollateralRig.openFacility(asBank, asBorrower, List.of(DEVICE), WATCH);
             JsonNode linked = JSON.readTree(gateway.call("PUT", "/api/v1/lots/" + lot + "/chain-facility", bankKey,
                     Map.of("facilityId", facility.toString()), 200));
             assertThat(linked.path("chainFacilityId").asText()).isEqualTo(facility.toString());
             assertThat(JSON.readTree(gateway.call("GET", "/api/v1/lots/" + lot + "/freezes", bankKey, null, 200)).path("items")).isEmpty();
 
             // the compressor fails: 12 °C until the facility is frozen
-            celsius = 12.0;
+            room.celsius(12.0);
             await("facility frozen on chain").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
                     .until(() -> asBank.facility(facility).send().frozen);
-            celsius = 5.0;
+            room.celsius(5.0);
 
             // a drawdown while frozen reverts with the contract's reason
             String reverted = revertData(web3j, LocalDeployment.address(BORROWER_ACCOUNT), financingAddress,
@@ -247,66 +204,18 @@ class CollateralFreezeIT {
             assertThat(freezeTransactions(web3j, oracle, financingAddress)).as("the oracle's freeze transactions").isEqualTo(1);
             assertThat(strings(db, "SELECT kind FROM oracle_jobs WHERE kind = 'freeze'")).hasSize(1);
         } finally {
-            feeding = false;
-            if (feeder != null) {
-                feeder.join(5_000);
-            }
-            if (agent != null) {
-                agent.close();
-            }
-            web3j.shutdown();
-            if (gateway != null) {
-                gateway.stop();
-            }
-            GatewayProcess.killLeftovers(dataDir);
-        }
-    }
-
-    private static EdgeAgent startAgent(StreamingAgent enrolled, Path dataDir, String mqttUrl, Path brokerCa, byte[] ackKeySpki)
-            throws Exception {
-        Properties p = new Properties();
-        p.setProperty("mqtt.tls.ca-file", brokerCa.toString());
-        p.setProperty("tenant", FACTORY);
-        p.setProperty("device", DEVICE);
-        p.setProperty("data.dir", dataDir.toString());
-        p.setProperty("gateway.ack-key", Base64.getEncoder().encodeToString(ackKeySpki));
-        p.setProperty("mqtt.url", mqttUrl);
-        p.setProperty("pack.max-records", "10");
-        p.setProperty("pack.max-age-millis", "100");
-        p.setProperty("ack.timeout-millis", "3000");
-        p.setProperty("reconnect.min-millis", "200");
-        p.setProperty("reconnect.max-millis", "2000");
-        AgentConfig config = AgentConfig.resolve(p, Map.of());
-        return EdgeAgent.start(config, enrolled.key, Keys.publicKeyFromSpki(ackKeySpki),
-                metrics -> new MqttTransport(config, new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), RANDOM),
-                        metrics::recordBackoff), Clock.systemUTC());
-    }
-
-    /** One temperature reading a second, at the room's current temperature. */
-    private Thread feed(EdgeAgent agent) {
-        feeding = true;
-        Thread t = new Thread(() -> {
-            long next = System.currentTimeMillis();
             try {
-                while (feeding) {
-                    agent.submit(new Reading(Quantity.TEMPERATURE, celsius, System.currentTimeMillis()));
-                    next += SAMPLING_MS;
-                    Thread.sleep(Math.max(0, next - System.currentTimeMillis()));
+                if (room != null) {
+                    room.close();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                throw new IllegalStateException("feeding " + DEVICE + " failed", e);
+            } finally {
+                web3j.shutdown();
+                if (gateway != null) {
+                    gateway.stop();
+                }
+                GatewayProcess.killLeftovers(dataDir);
             }
-        }, "feeder-" + DEVICE);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    private static String key(GatewayProcess gateway, String operator, String role, String tenant) throws Exception {
-        return JSON.readTree(gateway.call("POST", "/api/v1/api-keys", operator,
-                Map.of("label", role + " of " + tenant, "role", role, "tenant", tenant), 201)).path("key").asText();
+        }
     }
 
     /**
@@ -417,37 +326,5 @@ class CollateralFreezeIT {
 
     private static long alertIdWith(MessageRows db, long lot, String type) throws Exception {
         return longValue(db, "SELECT alert_id FROM alert_events WHERE lot_id = " + lot + " AND type = '" + type + "' ORDER BY id LIMIT 1");
-    }
-
-    private static TransactionManager tx(Web3j web3j, int account) {
-        return new RawTransactionManager(web3j, Credentials.create(DevelopmentKeys.PRIVATE_KEYS.get(account)), 31337,
-                new PollingTransactionReceiptProcessor(web3j, 100, 600));
-    }
-
-    private static TransactionReceipt sendOk(org.web3j.protocol.core.RemoteFunctionCall<TransactionReceipt> call) throws Exception {
-        TransactionReceipt receipt = call.send();
-        assertThat(receipt.isStatusOK()).as("transaction %s", receipt.getTransactionHash()).isTrue();
-        return receipt;
-    }
-
-    private static BigInteger big(long v) {
-        return BigInteger.valueOf(v);
-    }
-
-    private static List<String> strings(MessageRows db, String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
-    }
-
-    private static long longValue(MessageRows db, String sql) throws Exception {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            assertThat(rs.next()).as(sql).isTrue();
-            return rs.getLong(1);
-        }
     }
 }
