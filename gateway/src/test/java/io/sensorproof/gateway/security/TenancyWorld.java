@@ -340,8 +340,13 @@ public final class TenancyWorld {
      * {@code CLAIM_NOT_ANCHORED} to platform readers.
      */
     public synchronized String victimClaimId() throws SQLException {
-        String claimId = "0x" + java.util.HexFormat.of().formatHex(ContentDigest.of((marker + "-victim-claim")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).bytes());
+        String claimId;
+        try {
+            claimId = "0x" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((marker + "-victim-claim").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO run_claims (claim_id, lot_id,"
                 + " device_id, quantity, run_first_time, position, reading_keys, public_inputs, arguments, settled_by, latest_arrival)"
                 + " VALUES (?, ?, ?, 'temperature', now(), 0, '[[1, 0, 0]]'::jsonb, '[\"0\",\"0\",\"1\",\"27515\",\"28115\","
