@@ -359,6 +359,19 @@ public final class TenancyWorld {
         return claimId;
     }
 
+    /**
+     * Removes the claim of {@link #victimClaimId} (a no-op when it was never made): the freeze path's sweep, which
+     * other test classes in this JVM run, would otherwise give the stray claim a job.
+     */
+    public synchronized void removeVictimClaim() throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM run_claims WHERE lot_id = ? AND device_id = ? AND job_id IS NULL")) {
+            ps.setLong(1, victimLotId);
+            ps.setString(2, victimDevice2);
+            ps.executeUpdate();
+        }
+    }
+
     private Optional<Long> anyBatch() throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT id FROM commitment_batches ORDER BY (state = 'ANCHORED') DESC, id LIMIT 1");

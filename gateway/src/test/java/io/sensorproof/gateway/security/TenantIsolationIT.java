@@ -49,6 +49,11 @@ class TenantIsolationIT extends TenancyTestSupport {
         super("iso-");
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void removeTheVictimsClaim() throws Exception {
+        world.removeVictimClaim();
+    }
+
     @Test
     void everyOperationRefusesOtherTenantsKeysAndTheProbeCoversTheWholeDocument() throws Exception {
         OpenApiOperations api = OpenApiOperations.load(world);

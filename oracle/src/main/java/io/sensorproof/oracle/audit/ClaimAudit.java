@@ -124,10 +124,13 @@ public final class ClaimAudit {
     private static List<AuditFinding> inputsOfRecords(ClaimAuditBundle.Claim recorded, List<BigInteger> anchored,
             List<SignedReading> records) {
         List<AuditFinding> out = new ArrayList<>();
+        expect(out, recorded, anchored, "count", BigInteger.valueOf(records.size()));
+        if (records.isEmpty()) {
+            return out;
+        }
         SignedReading first = records.get(0);
         SignedReading last = records.get(records.size() - 1);
         expect(out, recorded, anchored, "device", Identifiers.deviceField(recorded.deviceId()));
-        expect(out, recorded, anchored, "count", BigInteger.valueOf(records.size()));
         expect(out, recorded, anchored, "firstTime", BigInteger.valueOf(first.timeMillis()));
         expect(out, recorded, anchored, "lastTime", BigInteger.valueOf(last.timeMillis()));
         if (recorded.circuit().equals(RunClaimWitness.CIRCUIT)) {

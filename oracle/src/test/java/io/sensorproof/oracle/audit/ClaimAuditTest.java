@@ -116,6 +116,16 @@ class ClaimAuditTest {
     }
 
     @Test
+    void aClaimWithNoStoredKeysIsACountMismatchNotACrash() {
+        ClaimAuditBundle clean = ClaimAuditBundles.clean();
+        ClaimAuditReport report = ClaimAudit.audit(new ClaimAuditBundle(clean.chainId(), clean.anchorRegistry(), clean.claim(),
+                List.of(), clean.windowReadings(), clean.messages(), clean.devices()), Optional.empty());
+        assertThat(report.report().of(Kind.CLAIM_MISMATCH)).extracting(AuditFinding::detail)
+                .anySatisfy(d -> assertThat(d).startsWith("claim.publicInputs.count"));
+        assertThat(report.report().of(Kind.MISSING_FROM_CLAIM)).hasSize(5);
+    }
+
+    @Test
     void aFlippedByteOfARetainedMessageIsABadSignatureOfItsReading() {
         ClaimAuditBundle clean = ClaimAuditBundles.clean();
         List<AuditBundle.Message> messages = new ArrayList<>(clean.messages());
