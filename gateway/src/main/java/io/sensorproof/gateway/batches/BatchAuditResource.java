@@ -55,7 +55,8 @@ public class BatchAuditResource {
      * @param detail what was expected and what was found
      */
     public record FindingView(String kind, ReadingView reading, String readingKey, String detail) {
-        static FindingView of(AuditFinding f) {
+        /** The view of {@code f} (also the claim audit's). */
+        public static FindingView of(AuditFinding f) {
             return new FindingView(f.kind().name(), f.key().map(k -> new ReadingView(k.deviceId(), k.boot(), k.seq(),
                     k.recordIndex())).orElse(null), f.key().map(Object::toString).orElse(null), f.detail());
         }

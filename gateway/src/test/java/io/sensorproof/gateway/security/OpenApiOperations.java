@@ -87,6 +87,10 @@ final class OpenApiOperations {
             // a stream (server-sent events): replay what the key may see, then end
             request = request.queryParam("follow", false);
         }
+        if (op.path().startsWith("/api/v1/claims")) {
+            // the claims listing must have one of the victim's to show (or to hide)
+            victimClaimId();
+        }
         JsonNode schema = requestSchema(op);
         if (schema != null) {
             request = request.contentType("application/json").body(generate("body", schema).toString());
@@ -125,6 +129,7 @@ final class OpenApiOperations {
             case "eventId" -> world.victimWebhookEventId;
             case "periodId" -> String.valueOf(victimCarbonPeriodId());
             case "freezeId" -> String.valueOf(victimFreezeId());
+            case "claimId" -> victimClaimId();
             case "id" -> switch (previous) {
                 case "tenants" -> world.victim;
                 case "api-keys" -> String.valueOf(world.victimFactoryKeyId);
@@ -152,6 +157,14 @@ final class OpenApiOperations {
             return world.victimFreezeId();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record the victim's freeze", e);
+        }
+    }
+
+    private String victimClaimId() {
+        try {
+            return world.victimClaimId();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record the victim's claim", e);
         }
     }
 

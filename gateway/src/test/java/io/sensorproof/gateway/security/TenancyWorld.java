@@ -334,6 +334,44 @@ public final class TenancyWorld {
         }
     }
 
+    /**
+     * A run claim of {@link #victimLotId} on {@link #victimDevice2}'s stored reading (1, 0, 0), PLANNED (never anchored:
+     * in-process there is no chain), made on first use as the freeze loop records one. Its audit answers 409
+     * {@code CLAIM_NOT_ANCHORED} to platform readers.
+     */
+    public synchronized String victimClaimId() throws SQLException {
+        String claimId;
+        try {
+            claimId = "0x" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((marker + "-victim-claim").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO run_claims (claim_id, lot_id,"
+                + " device_id, quantity, run_first_time, position, reading_keys, public_inputs, arguments, settled_by, latest_arrival)"
+                + " VALUES (?, ?, ?, 'temperature', now(), 0, '[[1, 0, 0]]'::jsonb, '[\"0\",\"0\",\"1\",\"27515\",\"28115\","
+                + "\"0\",\"0\",\"1\",\"90000\"]'::jsonb, '{}'::jsonb, 'WAIT', now()) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, claimId);
+            ps.setLong(2, victimLotId);
+            ps.setString(3, victimDevice2);
+            ps.executeUpdate();
+        }
+        return claimId;
+    }
+
+    /**
+     * Removes the claim of {@link #victimClaimId} (a no-op when it was never made): the freeze path's sweep, which
+     * other test classes in this JVM run, would otherwise give the stray claim a job.
+     */
+    public synchronized void removeVictimClaim() throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM run_claims WHERE lot_id = ? AND device_id = ? AND job_id IS NULL")) {
+            ps.setLong(1, victimLotId);
+            ps.setString(2, victimDevice2);
+            ps.executeUpdate();
+        }
+    }
+
     private Optional<Long> anyBatch() throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT id FROM commitment_batches ORDER BY (state = 'ANCHORED') DESC, id LIMIT 1");

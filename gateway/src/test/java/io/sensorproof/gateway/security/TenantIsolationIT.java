@@ -36,14 +36,22 @@ class TenantIsolationIT extends TenancyTestSupport {
     /**
      * Reads whose control cannot be 200 in-process, with the code they answer instead: past authorization and
      * the lookups of the victim's resources, refused for a state the in-process application (no chain) never
-     * reaches. A verification bundle exists only for a minted period, and nothing is minted without a chain.
+     * reaches. A verification bundle exists only for a minted period, and nothing is minted without a chain; a
+     * claim is audited only once anchored, and nothing is anchored without a chain.
      */
     static final Map<String, String> READ_CONTROL_STATE = Map.of(
             "GET /api/v1/emission-facilities/{facilityId}/periods/{periodId}/verification-bundle", "CARBON_PERIOD_NOT_MINTED",
-            "GET /api/v1/lots/{lotId}/freezes/{freezeId}/evidence-bundle", "FREEZE_NOT_CONFIRMED");
+            "GET /api/v1/lots/{lotId}/freezes/{freezeId}/evidence-bundle", "FREEZE_NOT_CONFIRMED",
+            "GET /api/v1/claims/{claimId}/audit", "CLAIM_NOT_ANCHORED",
+            "GET /api/v1/claims/{claimId}/audit-bundle", "CLAIM_NOT_ANCHORED");
 
     TenantIsolationIT() {
         super("iso-");
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void removeTheVictimsClaim() throws Exception {
+        world.removeVictimClaim();
     }
 
     @Test

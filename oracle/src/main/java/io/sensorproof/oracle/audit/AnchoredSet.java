@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param kind claim tree or commitment batch
  * @param treeSize N for a claim tree (ignored for a batch)
  * @param slots the readings in slot order
- * @param recordedLeaves the leaves the gateway recorded for those slots (same order and size)
+ * @param recordedLeaves the leaves the gateway recorded for those slots (same order and size); empty for a
+ *        claim, whose record is its reading keys and public inputs (the root among them), not its leaves
  * @param chainRoot the root the chain holds for it
  * @param completeness for a claim: the device, quantity and time window it covers
  */
@@ -44,8 +45,8 @@ public record AnchoredSet(Kind kind, int treeSize, List<ReadingKey> slots, List<
         recordedLeaves = List.copyOf(recordedLeaves);
         Objects.requireNonNull(chainRoot);
         Objects.requireNonNull(completeness);
-        if (slots.size() != recordedLeaves.size()) {
-            throw new IllegalArgumentException("one recorded leaf per slot");
+        if (slots.size() != recordedLeaves.size() && !(kind == Kind.CLAIM && recordedLeaves.isEmpty())) {
+            throw new IllegalArgumentException("one recorded leaf per slot (a claim may record none)");
         }
         if (kind == Kind.CLAIM && (slots.size() > treeSize || Integer.bitCount(treeSize) != 1)) {
             throw new IllegalArgumentException("a claim tree has a power of two slots, at least its readings");

@@ -23,8 +23,9 @@ import java.util.Set;
 /**
  * The regulator's audit of one anchored claim or commitment batch (issue 15), framework-free: for
  * every anchored reading it re-verifies the device's signature over the retained raw bytes,
- * re-derives the leaf from the signed record and compares it with the leaf the gateway recorded and
- * with the stored reading as it is now; it recomputes the root from the signed records and compares
+ * re-derives the leaf from the signed record and compares it with the leaf the gateway recorded (when it
+ * recorded leaves: a batch does, a claim records its keys and root only) and with the stored reading as it
+ * is now; it recomputes the root from the signed records and compares
  * it with the chain's; and for a claim it checks completeness: every stored reading of the claim's
  * device and quantity inside its window is in the claim tree. Each difference is reported by reading
  * key; nothing is thrown for bad data.
@@ -52,7 +53,7 @@ public final class Audit {
             SignedReading r = signed.get();
             BigInteger leaf = r.leaf();
             signedLeaves.add(leaf);
-            if (!leaf.equals(set.recordedLeaves().get(s))) {
+            if (!set.recordedLeaves().isEmpty() && !leaf.equals(set.recordedLeaves().get(s))) {
                 findings.add(finding(Kind.LEAF_MISMATCH, key, "slot " + s + ": recorded leaf "
                         + set.recordedLeaves().get(s).toString(16) + ", the signed record's is " + leaf.toString(16)));
             }

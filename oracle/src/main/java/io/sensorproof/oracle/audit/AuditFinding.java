@@ -40,7 +40,15 @@ public record AuditFinding(Kind kind, Optional<ReadingKey> key, String detail) {
          * A stored reading of the claim's device and quantity inside its window that is not in the claim
          * tree but was stored after the claim's window was settled (ADR 023): late, not left out.
          */
-        LATE_READING
+        LATE_READING,
+        /** The registry consulted holds no claim under the claim's id (of its circuit). */
+        CHAIN_CLAIM_MISSING,
+        /**
+         * The claim as the gateway recorded it disagrees with itself or with its signed records: its id is not
+         * that of its public inputs, or an input (device, quantity, times, count, totals) is not what its
+         * verified readings give.
+         */
+        CLAIM_MISMATCH
     }
 
     public AuditFinding {

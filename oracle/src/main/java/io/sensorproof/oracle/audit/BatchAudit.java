@@ -6,10 +6,6 @@ import io.sensorproof.oracle.audit.AuditPorts.StoredReadings;
 import io.sensorproof.oracle.bundle.AuditBundle;
 import io.sensorproof.oracle.bundle.ReadingKey;
 import io.sensorproof.oracle.bundle.SignedReading;
-import io.sensorproof.protocol.ProtocolException;
-import io.sensorproof.protocol.cose.Keys;
-import io.sensorproof.protocol.message.ReadingMessage;
-import io.sensorproof.protocol.message.ReadingMessages;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,46 +103,12 @@ public final class BatchAudit {
 
     /** Earliest and latest time of the members' signed records, when every member has a verified one. */
     private static Optional<long[]> signedTimes(AuditBundle bundle) {
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        // one signature check per message, not per member (a message carries up to 256 readings)
-        Map<String, Optional<List<SignedReading>>> byMessage = new HashMap<>();
         Map<String, byte[]> raws = new HashMap<>();
-        bundle.messages().forEach(msg -> raws.put(msg.deviceId() + "/" + msg.boot() + "/" + msg.seq(), msg.cose()));
-        for (AuditBundle.Member m : bundle.members()) {
-            ReadingKey key = m.key();
-            String id = key.deviceId() + "/" + key.boot() + "/" + key.seq();
-            byte[] raw = raws.get(id);
-            if (raw == null) {
-                return Optional.empty();
-            }
-            Optional<SignedReading> signed = byMessage.computeIfAbsent(id, k -> verified(raw, bundle.spkis(key.deviceId())))
-                    .flatMap(records -> key.recordIndex() < records.size() ? Optional.of(records.get(key.recordIndex()))
-                            : Optional.empty());
-            if (signed.isEmpty()) {
-                return Optional.empty();
-            }
-            first = Math.min(first, signed.get().timeMillis());
-            last = Math.max(last, signed.get().timeMillis());
-        }
-        return Optional.of(new long[] {first, last});
-    }
-
-    private static Optional<List<SignedReading>> verified(byte[] raw, List<byte[]> spkis) {
-        ReadingMessage message;
-        try {
-            message = ReadingMessages.decode(raw);
-        } catch (ProtocolException e) {
-            return Optional.empty();
-        }
-        for (byte[] spki : spkis) {
-            try {
-                return Optional.of(SignedReading.of(message.verify(Keys.publicKeyFromSpki(spki))));
-            } catch (ProtocolException e) {
-                // another key of the device may be the one; the core reports a message no key verifies
-            }
-        }
-        return Optional.empty();
+        bundle.messages().forEach(msg -> raws.put(SignedRecords.messageId(msg.deviceId(), msg.boot(), msg.seq()), msg.cose()));
+        List<ReadingKey> slots = bundle.members().stream().map(AuditBundle.Member::key).toList();
+        return SignedRecords.every(slots, raws, bundle::spkis).map(records -> new long[] {
+            records.stream().mapToLong(SignedReading::timeMillis).min().orElseThrow(),
+            records.stream().mapToLong(SignedReading::timeMillis).max().orElseThrow()});
     }
 
     private static void compare(List<AuditFinding> findings, String field, Object recorded, Object onChain) {

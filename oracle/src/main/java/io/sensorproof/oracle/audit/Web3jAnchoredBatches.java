@@ -3,6 +3,7 @@ package io.sensorproof.oracle.audit;
 import io.sensorproof.oracle.chain.RevertDecoder;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -13,6 +14,7 @@ import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.Bool;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint32;
 import org.web3j.abi.datatypes.generated.Uint64;
@@ -22,17 +24,20 @@ import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.exceptions.ClientConnectionException;
+import org.web3j.utils.Numeric;
 
 /**
- * {@link AnchoredBatches} over a web3j client: {@code eth_call} of {@code AnchorRegistry.batch} and
- * {@code batchOfRoot} at the latest block, decoded with {@link FunctionReturnDecoder} and explicit
+ * {@link AnchoredBatches} and {@link AnchoredClaims} over a web3j client: {@code eth_call} of
+ * {@code AnchorRegistry.batch}, {@code batchOfRoot}, {@code runClaim} and {@code emissionsClaim} at the latest block, decoded with {@link FunctionReturnDecoder} and explicit
  * static types rather than the generated wrapper's struct (whose reflective decoding fails under the
- * Quarkus test classloader; the {@code Batch} struct is static, so its ABI encoding is six words in
- * line). A revert with {@code BatchNotAnchored(uint64)} is "no such batch"; any other error is
+ * Quarkus test classloader; the {@code Batch}, {@code RunClaim} and {@code EmissionsClaim} structs are static, so their ABI encodings
+ * are six and ten words in line). A revert with {@code BatchNotAnchored(uint64)} is "no such batch",
+ * {@code ClaimNotAnchored(bytes32)} "no such claim"; any other error is
  * {@code CHAIN_ERROR}, a transport error {@code CHAIN_UNREACHABLE}.
  */
-public final class Web3jAnchoredBatches implements AnchoredBatches {
+public final class Web3jAnchoredBatches implements AnchoredBatches, AnchoredClaims {
     private static final String NOT_ANCHORED = RevertDecoder.selector("BatchNotAnchored(uint64)");
+    private static final String CLAIM_NOT_ANCHORED = RevertDecoder.selector("ClaimNotAnchored(bytes32)");
 
     private final Web3j web3j;
     private final String registry;
@@ -97,6 +102,38 @@ public final class Web3jAnchoredBatches implements AnchoredBatches {
         List<Type> words = decode(result.getValue(), List.of(new TypeReference<Bool>() { }, new TypeReference<Uint64>() { }),
                 "batchOfRoot");
         return (Boolean) words.get(0).getValue() ? Optional.of(number(words, 1)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<ChainClaim> claim(String circuit, String claimId) {
+        if (!Objects.requireNonNull(claimId, "claimId").matches("0x[0-9a-fA-F]{64}")) {
+            throw new IllegalArgumentException("a claim id is 0x + 64 hex digits: " + claimId);
+        }
+        String function = switch (Objects.requireNonNull(circuit, "circuit")) {
+            case "excursion" -> "runClaim";
+            case "emissions" -> "emissionsClaim";
+            default -> throw new IllegalArgumentException("unknown circuit " + circuit);
+        };
+        Function f = new Function(function, List.of(new Bytes32(Numeric.hexStringToByteArray(claimId))), List.of());
+        EthCall result = call(f);
+        if (result.hasError() || result.isReverted()) {
+            if (revertData(result).startsWith(CLAIM_NOT_ANCHORED)) {
+                return Optional.empty();
+            }
+            throw new AuditException(AuditException.Code.CHAIN_ERROR, "AnchorRegistry." + function + "(" + claimId + ") at "
+                    + registry + " failed: " + (result.hasError() ? result.getError().getMessage() : result.getRevertReason()));
+        }
+        // both structs are ten static words: the nine inputs in circuit order (narrower integers widened), anchoredAt
+        List<TypeReference<?>> types = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            types.add(new TypeReference<Uint256>() { });
+        }
+        List<Type> words = decode(result.getValue(), types, function);
+        List<BigInteger> inputs = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            inputs.add((BigInteger) words.get(i).getValue());
+        }
+        return Optional.of(new ChainClaim(inputs, number(words, 9)));
     }
 
     private EthCall call(Function f) {

@@ -159,6 +159,12 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
                 node.putNull("stored");
             }
         }
+        writeMessagesAndDevices(root, messages, devices);
+        return EvidenceBundleBuilder.write(root);
+    }
+
+    /** Writes {@code messages} and {@code devices} as this format does (shared with {@link ClaimAuditBundle}). */
+    static void writeMessagesAndDevices(ObjectNode root, List<Message> messages, List<DeviceKeys> devices) {
         ArrayNode msgs = root.putArray("messages");
         for (Message message : messages) {
             ObjectNode node = msgs.addObject();
@@ -174,7 +180,6 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
             ArrayNode keys = node.putArray("spkis");
             d.spkis().forEach(k -> keys.add(Base64.getEncoder().encodeToString(k)));
         }
-        return EvidenceBundleBuilder.write(root);
     }
 
     /**
@@ -267,6 +272,11 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
             members.add(new Member(key, leaf, stored));
         }
 
+        return new AuditBundle(chainId, registry, batch, members, messages(root), devices(root));
+    }
+
+    /** Reads the {@code messages} array strictly (shared with {@link ClaimAuditBundle}). */
+    static List<Message> messages(JsonNode root) {
         JsonNode messageArray = Json.array(root, "messages", "messages");
         List<Message> messages = new ArrayList<>();
         Set<String> seenMessages = new HashSet<>();
@@ -285,6 +295,11 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
             messages.add(new Message(device, boot, seq, Json.base64(node, "cose", p + ".cose")));
         }
 
+        return messages;
+    }
+
+    /** Reads the {@code devices} array strictly (shared with {@link ClaimAuditBundle}). */
+    static List<DeviceKeys> devices(JsonNode root) {
         JsonNode deviceArray = Json.array(root, "devices", "devices");
         List<DeviceKeys> devices = new ArrayList<>();
         Set<String> seenDevices = new HashSet<>();
@@ -310,7 +325,7 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
             }
             devices.add(new DeviceKeys(device, spkis));
         }
-        return new AuditBundle(chainId, registry, batch, members, messages, devices);
+        return devices;
     }
 
     /** The raw message of {@code deviceId} with this (boot, seq), if the bundle carries it. */
@@ -325,7 +340,7 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
                 .orElse(List.of());
     }
 
-    private static ReadingKey key(JsonNode node, String p) {
+    static ReadingKey key(JsonNode node, String p) {
         String device = device(node, p);
         long boot = nonNegative(Json.integer(node, "boot", p + ".boot"), p + ".boot");
         long seq = nonNegative(Json.integer(node, "seq", p + ".seq"), p + ".seq");
@@ -336,7 +351,7 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
         return new ReadingKey(device, boot, seq, (int) record);
     }
 
-    private static String device(JsonNode node, String p) {
+    static String device(JsonNode node, String p) {
         String device = Json.text(node, "device", p + ".device");
         if (!Identifiers.isValid(device)) {
             throw Json.malformed(p + ".device", "not a device id of the protocol's grammar");
@@ -344,14 +359,14 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
         return device;
     }
 
-    private static long nonNegative(long value, String path) {
+    static long nonNegative(long value, String path) {
         if (value < 0) {
             throw Json.malformed(path, "must not be negative");
         }
         return value;
     }
 
-    private static String address(String text, String path) {
+    static String address(String text, String path) {
         if (!text.matches("0x[0-9a-fA-F]{40}")) {
             throw Json.malformed(path, "expected an address, 0x + 40 hex digits");
         }

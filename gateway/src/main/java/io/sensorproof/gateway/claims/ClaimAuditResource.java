@@ -1,0 +1,144 @@
+package io.sensorproof.gateway.claims;
+
+import io.sensorproof.gateway.api.QueryParameters;
+import io.sensorproof.gateway.batches.BatchAuditResource.ChainView;
+import io.sensorproof.gateway.batches.BatchAuditResource.FindingView;
+import io.sensorproof.gateway.security.Access;
+import io.sensorproof.oracle.audit.ClaimAuditReport;
+import io.sensorproof.protocol.ids.Identifiers;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The regulator's audit of an anchored run or emissions claim (issue 15, ADR 027 "Claims"), for regulator and
+ * operator keys ({@link Access#requirePlatformRead}, as the batch audit): a listing to find the claims of a
+ * device, a lot or an emissions facility, the audit run here ({@link ClaimAudits}) and the claim audit bundle
+ * to run it offline with {@code audit-claim} (docs/bundles.md). The resource parses, authorises and renders; the
+ * audit is the oracle's framework-free {@code ClaimAudit}. Findings render as the batch audit's.
+ */
+@Path("/api/v1/claims")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "data")
+public class ClaimAuditResource {
+    private final ClaimAudits audits;
+    private final Access access;
+
+    ClaimAuditResource(ClaimAudits audits, Access access) {
+        this.audits = audits;
+        this.access = access;
+    }
+
+    /**
+     * One claim of the listing.
+     *
+     * @param claimId its id (AnchorRegistry's)
+     * @param circuit {@code excursion} (run claim) or {@code emissions}
+     * @param device its device
+     * @param lotId the lot of a run claim, else null
+     * @param facilityId the emissions facility of an emissions claim, else null
+     * @param periodId the period of an emissions claim, else null
+     * @param state the gateway's state of the claim
+     * @param anchored whether it is anchored (only anchored claims are audited)
+     * @param firstTime first reading time (ms)
+     * @param lastTime last reading time (ms)
+     * @param count readings in it
+     * @param anchorTransaction the anchoring transaction, when recorded
+     * @param createdAt when it was planned
+     */
+    public record ClaimView(String claimId, String circuit, String device, Long lotId, Long facilityId, Long periodId,
+            String state, boolean anchored, long firstTime, long lastTime, long count, String anchorTransaction,
+            String createdAt) {
+        static ClaimView of(PgClaimAuditBundles.ClaimRow r) {
+            return new ClaimView(r.claimId(), r.circuit(), r.deviceId(), r.lotId().orElse(null), r.facilityId().orElse(null),
+                    r.periodId().orElse(null), r.state(), r.anchored(), r.firstTime(), r.lastTime(), r.count(),
+                    r.anchorTransaction().orElse(null), r.createdAt().toString());
+        }
+    }
+
+    /** Claims, newest first, at most {@code limit}. */
+    public record ClaimList(List<ClaimView> items) {
+    }
+
+    /**
+     * A claim's audit report.
+     *
+     * @param claimId the claim
+     * @param circuit {@code excursion} or {@code emissions}
+     * @param clean true when nothing differs
+     * @param readingsChecked readings re-checked from their signed messages
+     * @param chain the chain compared with; null when none is configured (compared with the recorded root)
+     * @param findings every difference, by reading key where it concerns one
+     */
+    public record ClaimAuditView(String claimId, String circuit, boolean clean, int readingsChecked, ChainView chain,
+            List<FindingView> findings) {
+        static ClaimAuditView of(ClaimAuditReport r) {
+            return new ClaimAuditView(r.claimId(), r.circuit(), r.clean(), r.report().readingsChecked(),
+                    r.chain().map(c -> new ChainView(c.chainId(), c.registry())).orElse(null),
+                    r.report().findings().stream().map(FindingView::of).toList());
+        }
+    }
+
+    @GET
+    @Blocking
+    @Operation(summary = "Claims (run and emissions) for a regulator or operator to audit, newest first, filtered by device,"
+            + " lot (run claims) or emissions facility; each with its state and whether it is anchored")
+    public ClaimList list(@Context SecurityContext security, @QueryParam("device") String device, @QueryParam("lot") String lot,
+            @QueryParam("facility") String facility, @QueryParam("limit") String limit) {
+        access.requirePlatformRead(security);
+        Optional<String> deviceId = Optional.ofNullable(device).filter(d -> !d.isEmpty());
+        if (deviceId.isPresent() && !Identifiers.isValid(deviceId.get())) {
+            throw QueryParameters.invalid("device", device, "a device id");
+        }
+        Optional<Long> lotId = Optional.ofNullable(lot).filter(l -> !l.isEmpty())
+                .map(l -> QueryParameters.longValue("lot", l, 1, Long.MAX_VALUE));
+        Optional<Long> facilityId = Optional.ofNullable(facility).filter(f -> !f.isEmpty())
+                .map(f -> QueryParameters.longValue("facility", f, 1, Long.MAX_VALUE));
+        return new ClaimList(audits.list(deviceId, lotId, facilityId, QueryParameters.limit(limit)).stream()
+                .map(ClaimView::of).toList());
+    }
+
+    @GET
+    @Blocking
+    @Path("/{claimId}/audit")
+    @Operation(summary = "Audit an anchored run or emissions claim (regulator, operator): every reading's signature re-verified"
+            + " from the retained raw message, leaves and claim root recomputed, the inputs checked against the signed records"
+            + " and the chain's AnchorRegistry claim, completeness against the stored readings of the window (left out:"
+            + " MISSING_FROM_CLAIM, stored after the settlement: LATE_READING); findings by reading key. 404 CLAIM_NOT_FOUND,"
+            + " 409 CLAIM_NOT_ANCHORED, 503 CHAIN_UNAVAILABLE")
+    public ClaimAuditView audit(@Context SecurityContext security, @PathParam("claimId") String claimId) {
+        access.requirePlatformRead(security);
+        return ClaimAuditView.of(audits.audit(claimId(claimId)));
+    }
+
+    @GET
+    @Blocking
+    @Path("/{claimId}/audit-bundle")
+    @Operation(summary = "The audit bundle of an anchored run or emissions claim (regulator, operator) for the offline"
+            + " audit-claim (docs/bundles.md). 404 CLAIM_NOT_FOUND, 409 CLAIM_NOT_ANCHORED")
+    public Response bundle(@Context SecurityContext security, @PathParam("claimId") String claimId) {
+        access.requirePlatformRead(security);
+        String id = claimId(claimId);
+        return Response.ok(audits.bundle(id).toJson(), MediaType.APPLICATION_JSON)
+                .header("Content-Disposition", "attachment; filename=\"audit-claim-" + id + ".json\"").build();
+    }
+
+    private static String claimId(String value) {
+        if (value == null || !value.matches("0x[0-9a-fA-F]{64}")) {
+            throw QueryParameters.invalid("claimId", value, "a claim id, 0x + 64 hex digits");
+        }
+        return value.toLowerCase(Locale.ROOT);
+    }
+}
