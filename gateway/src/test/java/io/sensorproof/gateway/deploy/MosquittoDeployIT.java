@@ -32,11 +32,13 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -103,6 +105,11 @@ class MosquittoDeployIT {
             mosquitto.destroy();
             if (!mosquitto.waitFor(5, TimeUnit.SECONDS)) {
                 mosquitto.destroyForcibly();
+            }
+        }
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }
@@ -196,6 +203,13 @@ class MosquittoDeployIT {
         assertThat(seenByA).as("what dev-a's subscriptions received").containsExactly("t/acme/d/dev-a/ack ack-a");
         assertThat(publish(marker, Topics.ack("acme", "dev-b"), "a-fake-ack")).as("dev-a publishing an acknowledgement")
                 .isEqualTo(NOT_AUTHORIZED);
+
+        // dev-b claiming dev-a's client id gets its own (use_username_as_clientid): dev-a's session survives
+        MqttClient takeover = client(deviceUrl, "acme/dev-a");
+        takeover.connect(tlsOptions(serverCert, keyB, DeviceCertificates.issue(deviceCa, keyB.verificationKey(), "acme", "dev-b", now,
+                Duration.ofDays(1), deviceCa.certificate().getNotAfter().toInstant(), RANDOM)));
+        assertThat(publish(marker, Topics.up("acme", "dev-a"), "a-after-takeover")).as("dev-a still connected").isLessThan(0x80);
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains("t/acme/d/dev-a/up a-after-takeover"));
 
         MqttClient noCertificate = client(deviceUrl, "acme/dev-a");
         MqttConnectionOptions trustOnly = baseOptions();
