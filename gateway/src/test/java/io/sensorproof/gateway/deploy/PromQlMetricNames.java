@@ -1,5 +1,6 @@
 package io.sensorproof.gateway.deploy;
 
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -38,7 +39,7 @@ public final class PromQlMetricNames {
         Matcher m = IDENTIFIER.matcher(rest);
         while (m.find()) {
             String word = m.group();
-            if (KEYWORDS.contains(word.toLowerCase(java.util.Locale.ROOT)) || followedByParenthesis(rest, m.end())) {
+            if (KEYWORDS.contains(word.toLowerCase(Locale.ROOT)) || followedByParenthesis(rest, m.end())) {
                 continue;
             }
             names.add(word);

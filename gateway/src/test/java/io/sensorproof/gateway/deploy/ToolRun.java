@@ -1,8 +1,10 @@
 package io.sensorproof.gateway.deploy;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,20 +21,25 @@ import java.util.concurrent.TimeUnit;
 public record ToolRun(List<String> command, int exitCode, String output) {
     /** Runs {@code command} in {@code directory}, killing it after {@code timeout}. */
     public static ToolRun run(Path directory, Duration timeout, List<String> command) {
+        Path out = null;
         try {
-            Process p = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
+            out = Files.createTempFile("sensorproof-tool", ".out");
+            Process p = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(command + " did not end within " + timeout);
             }
-            return new ToolRun(command, p.exitValue(), new String(out, StandardCharsets.UTF_8));
+            return new ToolRun(command, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } finally {
+            if (out != null) {
+                out.toFile().delete();
+            }
         }
     }
 
