@@ -81,7 +81,7 @@ class SimCliTest {
         assertThat(options.httpPort()).isEqualTo(8080);
         assertThat(options.dataDir()).isEqualTo(Path.of("demo-data"));
         assertThat(options.reset()).isFalse();
-        assertThat(SimCli.DemoCommand.acts()).extracting(DemoAct::name).containsExactly("cold rooms", "tampered");
+        assertThat(SimCli.DemoCommand.acts()).extracting(DemoAct::name).containsExactly("cold rooms", "tampered", "factory");
     }
 
     @Test
