@@ -192,10 +192,12 @@ class CarbonMintIT {
             String exchangeKey = verificationBundle(gateway, http, web3j, facility, chainFacility.longValueExact(), expected, start, end);
             String mintTx = JSON.readTree(Files.readString(root.resolve("verification-bundle.json"))).path("mint").path("transaction")
                     .asText();
+            long browserStart = System.nanoTime();
             browser = DashboardBrowser.startIfInstalled(root.resolve("downloads")).orElse(null);
             if (browser != null) {
                 exchangeDashboard(browser, "http://127.0.0.1:" + http + DashboardRoutes.BASE, exchangeKey, facility,
                         chainFacility.longValueExact(), expected, mintTx, start, end);
+                System.out.printf("CarbonMintIT: time spent in the browser part: %d ms%n", (System.nanoTime() - browserStart) / 1_000_000);
             }
         } finally {
             if (browser != null) {

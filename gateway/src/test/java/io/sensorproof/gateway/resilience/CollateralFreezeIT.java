@@ -129,6 +129,7 @@ class CollateralFreezeIT {
         EdgeAgent agent = null;
         Thread feeder = null;
         DashboardBrowser browser = null;
+        long browserNanos = 0;
         try {
             gateway = GatewayProcess.start("gateway", dataDir, http, env, Map.of(), root.resolve("run.log"));
             gateway.awaitReady(READY);
@@ -192,6 +193,7 @@ class CollateralFreezeIT {
             assertThat(JSON.readTree(gateway.call("GET", "/api/v1/lots/" + lot + "/freezes", bankKey, null, 200)).path("items")).isEmpty();
 
             // the bank watches the lot's page in a browser from here on, never reloading it
+            long browserStart = System.nanoTime();
             browser = DashboardBrowser.startIfInstalled(root.resolve("downloads")).orElse(null);
             if (browser != null) {
                 await("the chain's follower read the facility").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
@@ -199,6 +201,7 @@ class CollateralFreezeIT {
                                 .path("chain").path("state").asText()));
                 openLotPage(browser, "http://127.0.0.1:" + http + DashboardRoutes.BASE, bankKey, lot);
             }
+            browserNanos += System.nanoTime() - browserStart;
 
             // the compressor fails: 12 °C until the facility is frozen
             celsius = 12.0;
@@ -214,8 +217,10 @@ class CollateralFreezeIT {
             await("the gateway records the freeze").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .until(() -> "FROZEN".equals(freezes(gw, lot, bankKey).path(0).path("state").asText()));
             if (browser != null) {
+                long frozenStart = System.nanoTime();
                 awaitPageShows(browser, "FROZEN", "Frozen");
                 browser.screenshot(Path.of("target", "screenshots", "dashboard-bank-frozen.png"));
+                browserNanos += System.nanoTime() - frozenStart;
             }
             JsonNode freeze = freezes(gateway, lot, bankKey).get(0);
             assertThat(freeze.path("chainFacilityId").asText()).isEqualTo(facility.toString());
@@ -261,8 +266,11 @@ class CollateralFreezeIT {
                     .until(() -> strings(db, "SELECT type FROM alert_events WHERE lot_id = " + lot).contains("UNFROZEN"));
             if (browser != null) {
                 // the bank's unfreeze went to the chain directly, past the gateway: the page follows the chain
+                long activeStart = System.nanoTime();
                 awaitPageShows(browser, "ACTIVE", "Unfrozen");
                 assertThat(browser.severeConsoleEntries()).as("browser console: no policy violation, no error").isEmpty();
+                browserNanos += System.nanoTime() - activeStart;
+                System.out.printf("CollateralFreezeIT: time spent in the browser part: %d ms%n", browserNanos / 1_000_000);
             }
 
             // the loop keeps looking at the active facility with in-range readings: still exactly one freeze, ever
