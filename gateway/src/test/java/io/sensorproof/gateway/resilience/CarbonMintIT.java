@@ -200,14 +200,14 @@ class CarbonMintIT {
                 System.out.printf("CarbonMintIT: time spent in the browser part: %d ms%n", (System.nanoTime() - browserStart) / 1_000_000);
             }
         } finally {
-            if (browser != null) {
-                browser.close();
-            }
             web3j.shutdown();
             if (gateway != null) {
                 gateway.stop();
             }
             GatewayProcess.killLeftovers(dataDir);
+            if (browser != null) {
+                browser.close();
+            }
         }
     }
 

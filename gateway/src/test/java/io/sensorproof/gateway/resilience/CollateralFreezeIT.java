@@ -283,9 +283,6 @@ class CollateralFreezeIT {
             assertThat(freezeTransactions(web3j, oracle, financingAddress)).as("the oracle's freeze transactions").isEqualTo(1);
             assertThat(strings(db, "SELECT kind FROM oracle_jobs WHERE kind = 'freeze'")).hasSize(1);
         } finally {
-            if (browser != null) {
-                browser.close();
-            }
             feeding = false;
             if (feeder != null) {
                 feeder.join(5_000);
@@ -298,6 +295,9 @@ class CollateralFreezeIT {
                 gateway.stop();
             }
             GatewayProcess.killLeftovers(dataDir);
+            if (browser != null) {
+                browser.close();
+            }
         }
     }
 
