@@ -400,8 +400,7 @@ async function lotPage(id) {
       h('dt', {}, 'bank'), h('dd', {}, lot.bank),
       h('dt', {}, 'devices'), h('dd', { class: 'mono' }, lot.deviceIds.join(', ')),
       h('dt', {}, 'status'), h('dd', {}, lot.open ? 'open' : 'closed ' + time(lot.closedAt)),
-      h('dt', {}, 'on chain'), h('dd', {}, lot.chain && lot.chain.state ? stateCell(lot.chain.state)
-        : lot.chainFacilityId ? 'linked' : 'not linked'))),
+      h('dt', {}, 'on chain'), h('dd', { id: 'lot-on-chain' }, ...onChainCell(lot)))),
     h('h2', {}, 'Alerts'), alerts,
     h('h2', {}, 'Readings'), charts,
     h('h2', {}, 'Terms'), termsTable(lot),
@@ -410,13 +409,22 @@ async function lotPage(id) {
   ];
 }
 
+/** The lot's on-chain state for its summary: the facility's state as the chain's events say, or how it is linked. */
+function onChainCell(lot) {
+  return [lot.chain && lot.chain.state ? stateCell(lot.chain.state) : lot.chainFacilityId ? 'linked' : 'not linked'];
+}
+
 /**
- * While a lot's page is shown, an alert event of the lot (an excursion, a freeze or unfreeze read from the
- * chain) redraws its charts and its on-chain state from the API, at most once a second.
+ * While a lot's page is shown, an alert event of the lot (an excursion, or a freeze or unfreeze that the
+ * gateway's chain-event follower read from the chain) redraws its charts and its on-chain state from the API,
+ * at most once a second; a refresh that answers after a newer one is dropped, so the page never goes back to
+ * an older state.
  */
 function followLot(lotId, charts, chain) {
   const token = renderToken;
   let pending = null;
+  let started = 0;
+  let shown = 0;
   const listener = event => {
     if (token !== renderToken) {
       window.removeEventListener('alert-event', listener);
@@ -427,16 +435,22 @@ function followLot(lotId, charts, chain) {
     }
     pending = setTimeout(async () => {
       pending = null;
+      const refresh = ++started;
       try {
         const lot = await get('/api/v1/lots/' + lotId);
         const fresh = await lotCharts(lot, null);
         const freshChain = await chainSection(lot);
-        if (token !== renderToken) {
+        if (token !== renderToken || refresh < shown) {
           return;
         }
+        shown = refresh;
         charts.replaceChildren(...fresh);
         chain.replaceWith(freshChain);
         chain = freshChain;
+        const summary = document.getElementById('lot-on-chain');
+        if (summary) {
+          summary.replaceChildren(...onChainCell(lot));
+        }
         for (const task of afterRender.splice(0)) {
           task();
         }
@@ -531,10 +545,46 @@ async function devicesPage() {
       rows, 'No devices visible to this key.')];
 }
 
+/** A period's start and end (chain seconds) as UTC times, from the period's chain detail. */
+function periodSpan(detail) {
+  if (!detail || detail.start === undefined || detail.end === undefined) {
+    return '';
+  }
+  return time(Number(detail.start) * 1000) + ' → ' + time(Number(detail.end) * 1000);
+}
+
+/**
+ * A minted period's verification bundle (ADR 031) as a download: fetched with the key in the Authorization
+ * header and handed to the browser as a blob, never as a link that would carry the key.
+ */
+function bundleButton(facility, period) {
+  const name = 'verification-bundle-' + facility.id + '-' + period.periodId + '.json';
+  const button = h('button', { type: 'button', id: 'bundle-' + facility.id + '-' + period.periodId, 'data-file': name },
+    'Verification bundle');
+  button.addEventListener('click', () => {
+    button.parentElement.querySelectorAll('.error').forEach(e => e.remove());
+    download('/api/v1/emission-facilities/' + facility.id + '/periods/' + encodeURIComponent(period.periodId)
+      + '/verification-bundle', name).catch(e => button.after(errorBox(e, 'verification bundle')));
+  });
+  return button;
+}
+
+function creditRow(facility, p) {
+  const detail = p.detail || {};
+  const mint = detail.minted && detail.minted.at ? detail.minted.at : null;
+  return h('tr', { id: 'credits-' + facility.id + '-' + p.periodId, 'data-state': p.state },
+    h('td', {}, h('span', { class: 'period-id' }, p.periodId), h('br', {}), h('small', { class: 'muted' }, periodSpan(detail))),
+    h('td', { class: 'mono' }, p.tokenId || '—'), h('td', {}, stateCell(p.state)),
+    h('td', { class: 'num minted' }, p.minted === null || p.minted === undefined ? '—' : p.minted),
+    h('td', { class: 'num held' }, p.held), h('td', { class: 'num retired' }, p.retired),
+    h('td', { class: 'mono mint-tx' }, mint ? mint.transactionHash + ' (block ' + mint.blockNumber + ')' : '—'),
+    h('td', {}, p.state === 'MINTED' ? bundleButton(facility, p) : '—'));
+}
+
 async function creditsPage() {
   const facilities = await getAll('/api/v1/emission-facilities', { limit: 100 }, 5);
   const out = [h('h1', {}, 'Credits'), h('p', { class: 'muted' }, 'Credits per emissions facility and period, as the chain\'s'
-    + ' events say. Verification bundles are not served by the API yet.')];
+    + ' events say. A minted period\'s verification bundle checks offline with verify-claim (docs/bundles.md).')];
   if (facilities.length === 0) {
     out.push(h('p', { class: 'muted', id: 'facilities-empty' }, 'No emissions facilities visible to this key.'));
   }
@@ -544,10 +594,8 @@ async function creditsPage() {
       + f.deviceIds.join(', ') + (f.chainFacilityId ? ', on-chain facility ' + f.chainFacilityId : ', not linked to the chain yet')));
     try {
       const credits = await get('/api/v1/emission-facilities/' + f.id + '/credits');
-      out.push(table(null, ['Period', 'Token', 'State', 'Minted', 'Held', 'Retired'], credits.periods.map(p => h('tr', {},
-        h('td', {}, p.periodId), h('td', { class: 'mono' }, p.tokenId || '—'), h('td', {}, stateCell(p.state)),
-        h('td', { class: 'num' }, p.minted), h('td', { class: 'num' }, p.held), h('td', { class: 'num' }, p.retired))),
-      'No periods on chain yet.'));
+      out.push(table('credits-' + f.id, ['Period', 'Token', 'State', 'Minted', 'Held', 'Retired', 'Mint transaction',
+        'Verification'], credits.periods.map(p => creditRow(f, p)), 'No periods on chain yet.'));
     } catch (e) {
       out.push(errorBox(e, 'credits'));
     }

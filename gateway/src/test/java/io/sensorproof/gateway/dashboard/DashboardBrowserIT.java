@@ -14,7 +14,7 @@ import io.sensorproof.gateway.EmbeddedPostgresTestResource;
 import io.sensorproof.gateway.core.collateral.AlertChange;
 import io.sensorproof.gateway.core.collateral.ReadingKey;
 import io.sensorproof.gateway.security.TenancyTestSupport;
-import io.sensorproof.gateway.testing.ExternalTool;
+import io.sensorproof.gateway.testing.DashboardBrowser;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
@@ -23,11 +23,8 @@ import io.sensorproof.protocol.message.ReadingMessages;
 import io.sensorproof.protocol.senml.Quantity;
 import io.sensorproof.protocol.senml.Reading;
 import io.sensorproof.protocol.senml.ReadingPack;
-import java.io.File;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,7 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
-import java.util.logging.Level;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -49,14 +45,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -66,18 +57,19 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * broker: bank A signs in and sees its lot, the chart with the allowed range, and, without a reload, the alert
  * that readings published by this test open; bank B sees none of it and gets not-found for A's lot; a wrong key
  * is refused with the API's code. The bank's lot page is saved as a screenshot under {@code target/screenshots}.
+ * The browser is {@link DashboardBrowser}, shared with the packaged-gateway scenarios ({@code CollateralFreezeIT},
+ * {@code CarbonMintIT}).
  */
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresTestResource.class)
 @WithTestResource(EmbeddedBrokerTestResource.class)
 class DashboardBrowserIT extends TenancyTestSupport {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = DashboardBrowser.WAIT;
     private static final AtomicInteger DEVICES = new AtomicInteger();
     private static final double IN = 4.0;
     private static final double OUT = 10.0;
 
+    private static DashboardBrowser browser;
     private static ChromeDriver driver;
 
     @TestHTTPResource("/dashboard/")
@@ -88,33 +80,21 @@ class DashboardBrowserIT extends TenancyTestSupport {
     }
 
     @BeforeAll
-    static void startBrowser() {
-        ExternalTool.require(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Debian's chromium and chromium-driver are not installed (" + CHROMIUM + ", " + CHROMEDRIVER + ")");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1000", "--no-first-run", "--disable-extensions");
-        driver = new ChromeDriver(service, options);
-        driver.manage().window().setSize(new Dimension(1280, 1000));
+    static void startBrowser() throws Exception {
+        browser = DashboardBrowser.start(Path.of("target", "downloads", "dashboard-browser-it"));
+        driver = browser.driver();
     }
 
     @AfterAll
     static void stopBrowser() {
-        if (driver != null) {
-            driver.quit();
+        if (browser != null) {
+            browser.close();
         }
     }
 
     @BeforeEach
     void freshTab() {
-        driver.get(dashboard.toString());
-        driver.executeScript("sessionStorage.clear()");
-        driver.navigate().refresh();
-        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("api-key")));
+        browser.freshTab(dashboard.toString());
     }
 
     @Test
@@ -144,16 +124,15 @@ class DashboardBrowserIT extends TenancyTestSupport {
             assertThat(rangeLinePixelsDrawn()).as("the dashed limit lines are drawn on the canvas").isTrue();
             assertThat(driver.findElement(By.id("alerts-table-empty")).getText()).isEqualTo("No alerts.");
 
-            waitFor().until(ExpectedConditions.attributeToBe(By.id("live"), "data-status", "connected"));
-            driver.executeScript("window.sensorproofSameDocument = true");
+            browser.awaitLive();
+            browser.markDocument();
             // out of range 15–60 s of device time (> the 20 s minimum duration), back in 65–80 s
             publisher.publish(d, t0, 15, 80, s -> s <= 60 ? OUT : IN);
 
             WebElement row = waitFor().until(ExpectedConditions.presenceOfElementLocated(
                     By.xpath("//div[@class='alerts']//tr[td[3][normalize-space()='" + d.id() + "']]")));
             assertThat(row.getText()).contains("THRESHOLD", "temperature");
-            assertThat(driver.executeScript("return window.sensorproofSameDocument === true"))
-                    .as("the alert arrived without a reload").isEqualTo(true);
+            assertThat(browser.sameDocument()).as("the alert arrived without a reload").isTrue();
             long alertId = Long.parseLong(row.getAttribute("id").substring("alert-".length()));
             assertThat(as(world.bankKey).get("/api/v1/collateral-alerts/" + alertId).then().statusCode(200).extract()
                     .jsonPath().getLong("lotId")).isEqualTo(lot);
@@ -165,8 +144,7 @@ class DashboardBrowserIT extends TenancyTestSupport {
                     .contains("lower limit 0 °C", "upper limit 8 °C");
             assertThat(rangeLinePixelsDrawn()).isTrue();
             screenshot("dashboard-bank-lot.png");
-            assertThat(driver.manage().logs().get(LogType.BROWSER).getAll()).as("browser console: no policy violation, no error")
-                    .noneMatch(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue());
+            assertThat(browser.severeConsoleEntries()).as("browser console: no policy violation, no error").isEmpty();
         }
     }
 
@@ -231,14 +209,11 @@ class DashboardBrowserIT extends TenancyTestSupport {
     }
 
     private void signIn(String key) {
-        WebElement input = driver.findElement(By.id("api-key"));
-        input.sendKeys(key, org.openqa.selenium.Keys.ENTER);
-        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("nav")));
-        assertThat(driver.getCurrentUrl()).doesNotContain(key);
+        browser.signIn(key);
     }
 
     private String navText() {
-        return driver.findElement(By.id("nav")).getText();
+        return browser.navText();
     }
 
     /**
@@ -263,14 +238,11 @@ class DashboardBrowserIT extends TenancyTestSupport {
     }
 
     private void screenshot(String name) throws Exception {
-        Path dir = Path.of("target", "screenshots");
-        Files.createDirectories(dir);
-        File shot = driver.getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        browser.screenshot(Path.of("target", "screenshots", name));
     }
 
     private WebDriverWait waitFor() {
-        return new WebDriverWait(driver, WAIT);
+        return browser.waitFor();
     }
 
     /** A device of the victim factory with a key the test signs with. */

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.sensorproof.gateway.dashboard.DashboardRoutes;
+import io.sensorproof.gateway.testing.DashboardBrowser;
 import io.sensorproof.oracle.anvil.LocalDeployment;
 import io.sensorproof.oracle.bundle.BundleVerifier;
 import io.sensorproof.oracle.bundle.CarbonClose;
@@ -35,6 +37,8 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +46,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
@@ -65,7 +72,9 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  * claim, close the period after its end, and mint once after the challenge window: the minted amount is
  * {@link CarbonClose}'s arithmetic with the outage charged at the substitute rate, and the oracle account
  * sent exactly anchor + submit + close + mint (its nonce counts them), also after further loop rounds. Then the
- * exchange downloads the period's verification bundle and checks it offline (ADR 031, {@code verificationBundle}).
+ * exchange downloads the period's verification bundle and checks it offline (ADR 031, {@code verificationBundle}),
+ * and once more from its dashboard page in headless Chromium ({@code exchangeDashboard}; skipped without the browser
+ * unless tools are required), saving the page as {@code target/screenshots/dashboard-exchange-credits.png}.
  */
 class CarbonMintIT {
     private static final Duration READY = Duration.ofMinutes(6);
@@ -99,6 +108,7 @@ class CarbonMintIT {
         MessageRows db = new MessageRows(ports.jdbcUrl());
         Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + chainPort));
         GatewayProcess gateway = null;
+        DashboardBrowser browser = null;
         try {
             gateway = GatewayProcess.start("gateway", dataDir, http, env, Map.of(), root.resolve("run.log"));
             gateway.awaitReady(READY);
@@ -179,13 +189,25 @@ class CarbonMintIT {
             assertThat(sent).as("oracle transactions: anchor, submit, close, mint").isEqualTo(BigInteger.valueOf(4));
             assertThat(jobKinds(db)).containsExactly("close-period", "emissions-claim", "mint", "submit-claim");
 
-            verificationBundle(gateway, http, web3j, facility, chainFacility.longValueExact(), expected, start, end);
+            String exchangeKey = verificationBundle(gateway, http, web3j, facility, chainFacility.longValueExact(), expected, start, end);
+            String mintTx = JSON.readTree(Files.readString(root.resolve("verification-bundle.json"))).path("mint").path("transaction")
+                    .asText();
+            long browserStart = System.nanoTime();
+            browser = DashboardBrowser.startIfInstalled(root.resolve("downloads")).orElse(null);
+            if (browser != null) {
+                exchangeDashboard(browser, "http://127.0.0.1:" + http + DashboardRoutes.BASE, exchangeKey, facility,
+                        chainFacility.longValueExact(), expected, mintTx, start, end);
+                System.out.printf("CarbonMintIT: time spent in the browser part: %d ms%n", (System.nanoTime() - browserStart) / 1_000_000);
+            }
         } finally {
             web3j.shutdown();
             if (gateway != null) {
                 gateway.stop();
             }
             GatewayProcess.killLeftovers(dataDir);
+            if (browser != null) {
+                browser.close();
+            }
         }
     }
 
@@ -194,9 +216,9 @@ class CarbonMintIT {
      * (an exchange of another tenant gets 404), the offline checker with the emissions key pinned from the
      * repository's committed file (not from the bundle) accepts it and states facility, period, emissions,
      * substitutes and credits; its transactions are the chain's; every field that matters, changed, is
-     * refused naming that field, and the chain pointers, changed, are not checked offline.
+     * refused naming that field, and the chain pointers, changed, are not checked offline. Returns the exchange's key.
      */
-    private static void verificationBundle(GatewayProcess gateway, int http, Web3j web3j, long facility, long chainFacility,
+    private static String verificationBundle(GatewayProcess gateway, int http, Web3j web3j, long facility, long chainFacility,
             CarbonClose expected, long start, long end) throws Exception {
         String operator = gateway.operatorKey();
         String exchangeKey = newKey(gateway, operator, "exchange", "cm-exchange");
@@ -274,6 +296,47 @@ class CarbonMintIT {
             assertThat(checker.verify(JSON.writeValueAsString(changed(tree, pointer, 1))).accepted())
                     .as(pointer + " is a pointer to the chain, not checked offline (docs/bundles.md)").isTrue();
         }
+        return exchangeKey;
+    }
+
+    /**
+     * The exchange in the dashboard (issue 16; {@link DashboardBrowser}): its credits page shows the minted period
+     * with its times, amount minted and held, nothing retired and the mint transaction; its "verification bundle"
+     * button downloads the bundle (fetched with the key in the header, never in a URL) into the browser's download
+     * directory, and the offline checker with the key pinned from the repository accepts the downloaded file.
+     */
+    private static void exchangeDashboard(DashboardBrowser browser, String dashboard, String exchangeKey, long facility,
+            long chainFacility, CarbonClose expected, String mintTx, long start, long end) throws Exception {
+        browser.freshTab(dashboard);
+        browser.signIn(exchangeKey);
+        assertThat(browser.navText()).contains("Credits").doesNotContain("Lots");
+        WebElement row = browser.waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("credits-" + facility + "-1")));
+        DateTimeFormatter utc = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+        assertThat(row.findElement(By.cssSelector(".period-id")).getText()).isEqualTo("1");
+        assertThat(row.getText()).contains(utc.format(Instant.ofEpochSecond(start)) + " → " + utc.format(Instant.ofEpochSecond(end)));
+        assertThat(row.findElement(By.cssSelector(".state")).getText()).isEqualTo("MINTED");
+        assertThat(row.findElement(By.cssSelector(".minted")).getText()).isEqualTo(Long.toString(expected.credits()));
+        assertThat(row.findElement(By.cssSelector(".held")).getText()).isEqualTo(Long.toString(expected.credits()));
+        assertThat(row.findElement(By.cssSelector(".retired")).getText()).isEqualTo("0");
+        assertThat(row.findElement(By.cssSelector(".mint-tx")).getText()).startsWith(mintTx);
+        browser.screenshot(Path.of("target", "screenshots", "dashboard-exchange-credits.png"));
+
+        WebElement button = row.findElement(By.id("bundle-" + facility + "-1"));
+        assertThat(button.getTagName()).as("a button that fetches, not a link a key could ride on").isEqualTo("button");
+        button.click();
+        Path downloaded = browser.awaitDownload("verification-bundle-" + facility + "-1.json");
+        String key = Files.readString(Path.of("..", "zk-circuits", "src", "main", "resources", "io", "sensorproof", "zk", "circuits",
+                "emissions", "verification.key"), StandardCharsets.UTF_8);
+        Verdict verdict = new BundleVerifier(PinnedKeys.none().withKey("emissions", key)).verify(Files.readString(downloaded));
+        assertThat(verdict.reasons()).as("the bundle downloaded in the browser").isEmpty();
+        assertThat(verdict.accepted()).isTrue();
+        assertThat(String.join("\n", verdict.description())).contains("carbon period 1 of facility " + chainFacility,
+                "credits " + expected.credits());
+        Object requested = browser.driver().executeScript(
+                "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('verification-bundle'))");
+        assertThat((List<?>) requested).as("the bundle was fetched by the page").isNotEmpty()
+                .allSatisfy(url -> assertThat(url.toString()).doesNotContain(exchangeKey));
+        assertThat(browser.severeConsoleEntries()).as("browser console: no policy violation, no error").isEmpty();
     }
 
     /** The bundle with the leaf at {@code path} changed: an integer + {@code step}, a hex number with its lowest bit flipped. */

@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.sensorproof.agent.EdgeAgent;
+import io.sensorproof.gateway.dashboard.DashboardRoutes;
+import io.sensorproof.gateway.testing.DashboardBrowser;
 import io.sensorproof.oracle.anvil.LocalDeployment;
 import io.sensorproof.oracle.bundle.BundleVerifier;
 import io.sensorproof.oracle.bundle.PinnedKeys;
@@ -35,6 +37,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.generated.Uint256;
@@ -61,7 +66,11 @@ import org.web3j.protocol.http.HttpService;
  * transaction, the alert has a FREEZE_CONFIRMED event. The bank downloads the freeze's evidence bundle (ADR 031),
  * which the offline checker accepts with the excursion key pinned from the repository and refuses, naming the
  * field, once a field that matters is changed ({@code evidenceBundle}). The room cools down, the bank unfreezes on chain and
- * the gateway shows the lot ACTIVE again, with an UNFROZEN alert event and still one freeze.
+ * the gateway shows the lot ACTIVE again, with an UNFROZEN alert event and still one freeze. Meanwhile the bank
+ * watches the lot's dashboard page in headless Chromium ({@link DashboardBrowser}; skipped without it unless tools
+ * are required): without a reload it turns FROZEN, and ACTIVE again after the unfreeze that went to the chain
+ * directly (the page follows the gateway's chain-event follower); the frozen page is saved as
+ * {@code target/screenshots/dashboard-bank-frozen.png}.
  */
 class CollateralFreezeIT {
     private static final Duration READY = Duration.ofMinutes(6);
@@ -102,6 +111,8 @@ class CollateralFreezeIT {
         Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + chainPort));
         GatewayProcess gateway = null;
         CollateralRig.Room room = null;
+        DashboardBrowser browser = null;
+        long browserNanos = 0;
         try {
             gateway = GatewayProcess.start("gateway", dataDir, http, env, Map.of(), root.resolve("run.log"));
             gateway.awaitReady(READY);
@@ -138,6 +149,17 @@ class CollateralFreezeIT {
             assertThat(linked.path("chainFacilityId").asText()).isEqualTo(facility.toString());
             assertThat(JSON.readTree(gateway.call("GET", "/api/v1/lots/" + lot + "/freezes", bankKey, null, 200)).path("items")).isEmpty();
 
+            // the bank watches the lot's page in a browser from here on, never reloading it
+            long browserStart = System.nanoTime();
+            browser = DashboardBrowser.startIfInstalled(root.resolve("downloads")).orElse(null);
+            if (browser != null) {
+                await("the chain's follower read the facility").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> "ACTIVE".equals(JSON.readTree(gw.call("GET", "/api/v1/lots/" + lot, bankKey, null, 200))
+                                .path("chain").path("state").asText()));
+                openLotPage(browser, "http://127.0.0.1:" + http + DashboardRoutes.BASE, bankKey, lot);
+            }
+            browserNanos += System.nanoTime() - browserStart;
+
             // the compressor fails: 12 °C until the facility is frozen
             room.celsius(12.0);
             await("facility frozen on chain").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
@@ -151,6 +173,12 @@ class CollateralFreezeIT {
 
             await("the gateway records the freeze").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .until(() -> "FROZEN".equals(freezes(gw, lot, bankKey).path(0).path("state").asText()));
+            if (browser != null) {
+                long frozenStart = System.nanoTime();
+                awaitPageShows(browser, "FROZEN", "Frozen");
+                browser.screenshot(Path.of("target", "screenshots", "dashboard-bank-frozen.png"));
+                browserNanos += System.nanoTime() - frozenStart;
+            }
             JsonNode freeze = freezes(gateway, lot, bankKey).get(0);
             assertThat(freeze.path("chainFacilityId").asText()).isEqualTo(facility.toString());
             assertThat(freeze.path("quantity").asText()).isEqualTo("temperature");
@@ -193,6 +221,14 @@ class CollateralFreezeIT {
                             .path("chain").path("state").asText()));
             await("UNFROZEN alert event").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                     .until(() -> strings(db, "SELECT type FROM alert_events WHERE lot_id = " + lot).contains("UNFROZEN"));
+            if (browser != null) {
+                // the bank's unfreeze went to the chain directly, past the gateway: the page follows the chain
+                long activeStart = System.nanoTime();
+                awaitPageShows(browser, "ACTIVE", "Unfrozen");
+                assertThat(browser.severeConsoleEntries()).as("browser console: no policy violation, no error").isEmpty();
+                browserNanos += System.nanoTime() - activeStart;
+                System.out.printf("CollateralFreezeIT: time spent in the browser part: %d ms%n", browserNanos / 1_000_000);
+            }
 
             // the loop keeps looking at the active facility with in-range readings: still exactly one freeze, ever
             double rounds = gateway.metric("sensorproof_freeze_rounds_total");
@@ -205,17 +241,50 @@ class CollateralFreezeIT {
             assertThat(strings(db, "SELECT kind FROM oracle_jobs WHERE kind = 'freeze'")).hasSize(1);
         } finally {
             try {
-                if (room != null) {
-                    room.close();
+                try {
+                    if (room != null) {
+                        room.close();
+                    }
+                } finally {
+                    web3j.shutdown();
+                    if (gateway != null) {
+                        gateway.stop();
+                    }
+                    GatewayProcess.killLeftovers(dataDir);
                 }
             } finally {
-                web3j.shutdown();
-                if (gateway != null) {
-                    gateway.stop();
+                // last, so that a failing quit cannot leave the gateway running
+                if (browser != null) {
+                    browser.close();
                 }
-                GatewayProcess.killLeftovers(dataDir);
             }
         }
+    }
+
+    /**
+     * Signs the bank in, opens the lot from the lots list and checks that the page shows the facility ACTIVE;
+     * marks the document, so that later checks know the page was never reloaded.
+     */
+    private static void openLotPage(DashboardBrowser browser, String dashboard, String bankKey, long lot) {
+        browser.freshTab(dashboard);
+        browser.signIn(bankKey);
+        browser.waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#lot-" + lot + " a"))).click();
+        browser.waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("lot-title"), "vaccines in room 1"));
+        assertThat(browser.driver().findElement(By.cssSelector("#lot-on-chain .state")).getText()).isEqualTo("ACTIVE");
+        browser.awaitLive();
+        browser.markDocument();
+    }
+
+    /**
+     * The lot's page, never reloaded, shows the facility in {@code state} (in its summary and in its on-chain
+     * section, as the chain's events say) and lists the chain's {@code event}.
+     */
+    private static void awaitPageShows(DashboardBrowser browser, String state, String event) {
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(60)).until(ExpectedConditions.and(
+                ExpectedConditions.textToBe(By.cssSelector("#lot-on-chain .state"), state),
+                ExpectedConditions.textToBe(By.cssSelector("#chain-state dd.state"), state),
+                ExpectedConditions.textToBePresentInElementLocated(By.id("chain-events"), event)));
+        assertThat(browser.sameDocument()).as("the lot's page followed the chain without a reload").isTrue();
     }
 
     /**
