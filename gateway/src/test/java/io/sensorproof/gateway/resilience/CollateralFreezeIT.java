@@ -269,7 +269,7 @@ class CollateralFreezeIT {
         browser.freshTab(dashboard);
         browser.signIn(bankKey);
         browser.waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#lot-" + lot + " a"))).click();
-        browser.waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("lot-title"), "vaccines in room 1"));
+        browser.waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("lot-title"), "goods in " + DEVICE));
         assertThat(browser.driver().findElement(By.cssSelector("#lot-on-chain .state")).getText()).isEqualTo("ACTIVE");
         browser.awaitLive();
         browser.markDocument();
