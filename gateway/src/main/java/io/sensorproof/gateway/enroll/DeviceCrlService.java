@@ -118,7 +118,11 @@ public class DeviceCrlService {
             LOG.infof("device CA %s: CRL %d with %d revoked certificate(s), next update %s", issuer.alias(), number, entries.size(),
                     nextUpdate);
             return conn.preparedQuery(UPSERT).execute(Tuple.tuple(List.of(issuer.fingerprintHex(), number, digest,
-                    thisUpdate.atOffset(ZoneOffset.UTC), nextUpdate.atOffset(ZoneOffset.UTC), Buffer.buffer(der)))).replaceWith(crl);
+                    thisUpdate.atOffset(ZoneOffset.UTC), nextUpdate.atOffset(ZoneOffset.UTC), Buffer.buffer(der))))
+                    .chain(upserted -> upserted.rowCount() == 1 ? Uni.createFrom().item(crl)
+                            // another replica stored a newer list meanwhile: serve that one, never an older number
+                            : conn.preparedQuery("SELECT der FROM device_crls WHERE ca_fingerprint = $1").execute(Tuple.of(issuer.fingerprintHex()))
+                                    .map(rows -> parse(rows.iterator().next().getBuffer("der").getBytes())));
         });
     }
 
