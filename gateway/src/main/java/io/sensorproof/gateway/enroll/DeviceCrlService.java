@@ -121,7 +121,8 @@ public class DeviceCrlService {
                     thisUpdate.atOffset(ZoneOffset.UTC), nextUpdate.atOffset(ZoneOffset.UTC), Buffer.buffer(der))))
                     .chain(upserted -> upserted.rowCount() == 1 ? Uni.createFrom().item(crl)
                             // another replica stored a newer list meanwhile: serve that one, never an older number
-                            : conn.preparedQuery("SELECT der FROM device_crls WHERE ca_fingerprint = $1").execute(Tuple.of(issuer.fingerprintHex()))
+                            : conn.preparedQuery("SELECT der FROM device_crls WHERE ca_fingerprint = $1")
+                                    .execute(Tuple.of(issuer.fingerprintHex()))
                                     .map(rows -> parse(rows.iterator().next().getBuffer("der").getBytes())));
         });
     }
