@@ -221,6 +221,14 @@ public interface GatewaySettings {
         /** How long a replaced CA stays trusted after a rotation (its certificates and pinned tokens). */
         @WithDefault("90d")
         Duration rotationWindow();
+
+        /**
+         * nextUpdate minus thisUpdate of the device CA's revocation lists; a list is reissued after a
+         * quarter of it (or at once when a certificate is revoked). Relying parties refuse every device
+         * of a CA whose list has passed nextUpdate: keep it well above the refresh interval of the brokers.
+         */
+        @WithDefault("7d")
+        Duration crlValidity();
     }
 
     /** Tokens and device certificates. */

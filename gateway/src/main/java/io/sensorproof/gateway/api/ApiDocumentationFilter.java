@@ -21,6 +21,8 @@ public class ApiDocumentationFilter implements OASFilter {
     public static final String SECURITY_SCHEME = "apiKey";
     /** Paths that do not take an API key: the enrollment exchange, authenticated by its token. */
     public static final java.util.Set<String> PUBLIC_PATHS = java.util.Set.of("/api/v1/enroll");
+    /** Paths that take no credential at all: the device CA's certificates and revocation lists (ADR 039). */
+    public static final java.util.Set<String> PUBLIC_PKI_PATHS = io.sensorproof.gateway.enroll.DeviceCaResource.PUBLIC_PATHS;
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -55,6 +57,11 @@ public class ApiDocumentationFilter implements OASFilter {
             for (Operation operation : item.getOperations().values()) {
                 if (operation.getResponses() == null) {
                     operation.setResponses(OASFactory.createAPIResponses());
+                }
+                if (PUBLIC_PKI_PATHS.contains(path.getKey())) {
+                    // public like a CA certificate: signed data for relying parties, no credential (ADR 039)
+                    operation.setSecurity(new java.util.ArrayList<>());
+                    continue;
                 }
                 if (PUBLIC_PATHS.contains(path.getKey())) {
                     // authenticated by the one-time enrollment token in the body, not by an API key

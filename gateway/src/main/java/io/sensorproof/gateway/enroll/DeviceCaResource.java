@@ -8,6 +8,7 @@ import io.sensorproof.gateway.security.Access;
 import io.sensorproof.gateway.security.ApiKeyPrincipal;
 import io.sensorproof.protocol.enroll.Pem;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -18,6 +19,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +29,31 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
-/** The device CA: its trusted generations (any API key: they are trust anchors), and rotation to a freshly generated one (operator). */
-@Path("/api/v1/gateway/device-ca")
+/**
+ * The device CA: its trusted generations (any API key: they are trust anchors), rotation to a
+ * freshly generated one (operator), and, without an API key, what brokers and other relying parties
+ * fetch unattended: the CA certificates and the certificate revocation lists (ADR 039). A CRL is
+ * public like the CA certificate it belongs to: it is signed, holds only random serial numbers and
+ * revocation times, and a broker's refresh job should need no API key that could do more.
+ */
+@Path(DeviceCaResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "enrollment")
 public class DeviceCaResource {
+    /** The resource's path. */
+    public static final String PATH = "/api/v1/gateway/device-ca";
+    /** The current CA generation's CRL, DER. */
+    public static final String CRL_PATH = PATH + "/crl";
+    /** The CRLs of every trusted CA generation, PEM (Mosquitto's {@code crlfile}). */
+    public static final String CRLS_PEM_PATH = PATH + "/crls.pem";
+    /** The trusted CA certificates, PEM (Mosquitto's {@code cafile}). */
+    public static final String CERTIFICATES_PEM_PATH = PATH + "/certificates.pem";
+    /** The paths that take no API key (public like a CA certificate and its CRL). */
+    public static final java.util.Set<String> PUBLIC_PATHS = java.util.Set.of(CRL_PATH, CRLS_PEM_PATH, CERTIFICATES_PEM_PATH);
+    /** Media type of a DER CRL (RFC 2585). */
+    public static final String PKIX_CRL = "application/pkix-crl";
+    /** Media type of the PEM files. */
+    public static final String PEM_FILE = "application/x-pem-file";
 
     /**
      * One CA generation.
@@ -55,6 +78,8 @@ public class DeviceCaResource {
     AuditLog auditLog;
     @Inject
     Pool pool;
+    @Inject
+    DeviceCrlService crls;
 
     @GET
     @Operation(summary = "The trusted device CA certificates, current first (the DTLS and agent trust anchors)")
@@ -79,6 +104,55 @@ public class DeviceCaResource {
         pool.withTransaction(conn -> auditLog.append(conn, AuditEvent.by(caller, AuditAction.DEVICE_CA_ROTATED, null, created.alias(),
                 Map.of("fingerprint", created.fingerprintHex())))).await().atMost(java.time.Duration.ofSeconds(30));
         return RestResponse.status(RestResponse.Status.CREATED, view(ca.generations(), created));
+    }
+
+    @GET
+    @Path("/crl")
+    @Produces(PKIX_CRL)
+    @Operation(summary = "The current device CA's certificate revocation list (DER, RFC 5280 v2 CRL): revoked devices'"
+            + " certificates. Public, like the CA certificate; see ADR 039")
+    public Uni<byte[]> crl() {
+        return crls.currentCrl().map(DeviceCaResource::der);
+    }
+
+    @GET
+    @Path("/crls.pem")
+    @Produces(PEM_FILE)
+    @Operation(summary = "The revocation lists of every trusted device CA generation, current first, in PEM (a broker's"
+            + " crlfile, e.g. Mosquitto's: one list per CA it trusts). Public; see ADR 039")
+    public Uni<String> crlsPem() {
+        return crls.trustedCrls().map(list -> {
+            StringBuilder pem = new StringBuilder();
+            for (X509CRL crl : list) {
+                pem.append(Pem.encode("X509 CRL", der(crl)));
+            }
+            return pem.toString();
+        });
+    }
+
+    @GET
+    @Path("/certificates.pem")
+    @Produces(PEM_FILE)
+    @Operation(summary = "The trusted device CA certificates, current first, in PEM (a broker's cafile). Public: they are"
+            + " trust anchors; see ADR 039")
+    public String certificatesPem() {
+        StringBuilder pem = new StringBuilder();
+        try {
+            for (X509Certificate certificate : ca.trustedCaCertificates()) {
+                pem.append(Pem.encode("CERTIFICATE", certificate.getEncoded()));
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        return pem.toString();
+    }
+
+    private static byte[] der(X509CRL crl) {
+        try {
+            return crl.getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static CaView view(CaGenerations generations, CaEntry entry) {

@@ -3,6 +3,7 @@ package io.sensorproof.gateway.security;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sensorproof.gateway.api.ApiError;
+import io.sensorproof.gateway.enroll.DeviceCaResource;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -72,11 +73,12 @@ public class ApiKeyAuthenticationFilter {
 
     /**
      * True for paths under {@value #PROTECTED_PREFIX}, however many slashes separate the segments,
-     * except exactly {@value #PUBLIC_ENROLL}, which the one-time enrollment token authenticates.
+     * except exactly {@value #PUBLIC_ENROLL}, which the one-time enrollment token authenticates, and
+     * the device CA's certificates and revocation lists ({@link DeviceCaResource#PUBLIC_PATHS}, ADR 039).
      */
     static boolean isProtected(String path) {
         String collapsed = path == null ? "/" : ("/" + path).replaceAll("/{2,}", "/");
-        if (collapsed.equals(PUBLIC_ENROLL)) {
+        if (collapsed.equals(PUBLIC_ENROLL) || DeviceCaResource.PUBLIC_PATHS.contains(collapsed)) {
             return false;
         }
         return collapsed.startsWith(PROTECTED_PREFIX) || collapsed.equals("/api");

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import io.sensorproof.gateway.enroll.CaKeyStore.CaEntry;
 import io.sensorproof.gateway.enroll.DeviceCertificates;
+import io.sensorproof.gateway.enroll.DeviceCrls;
 import io.sensorproof.gateway.testing.ExternalTool;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
@@ -16,6 +18,7 @@ import io.sensorproof.protocol.ids.Topics;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +39,10 @@ import java.util.Comparator;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -116,42 +121,15 @@ class MosquittoDeployIT {
 
     @Test
     void devicesReachOnlyTheirOwnTopicsAndStrangersAreRefused() throws Exception {
-        dir = Files.createTempDirectory("sensorproof-mosquitto");
-        // Mosquitto started as root drops to its own user: it must read these test-only files
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Instant now = Instant.now();
         CaEntry deviceCa = selfSignedCa("sensorproof device CA", now);
         CaEntry otherCa = selfSignedCa("some other CA", now);
         KeyPair serverKey = ecKeyPair();
         X509Certificate serverCert = serverCertificate(serverKey, now);
-        write("device-ca.pem", pem(deviceCa.certificate()));
-        write("server.pem", pem(serverCert));
-        write("server-key.pem", Pem.encode("PRIVATE KEY", serverKey.getPrivate().getEncoded()));
-        String password = HexFormat.of().formatHex(RANDOM.generateSeed(16));
-        ToolRun passwd = ToolRun.run(dir, Duration.ofSeconds(10), List.of(DeployFiles.tool("mosquitto_passwd").orElseThrow().toString(),
-                "-b", "-c", dir.resolve("gateway.passwd").toString(), GATEWAY_USER, password));
-        assertThat(passwd.exitCode()).as(passwd.describe()).isZero();
-        Files.setPosixFilePermissions(dir.resolve("gateway.passwd"), PosixFilePermissions.fromString("rw-r--r--"));
-        Path deploy = DeployFiles.directory().resolve("mosquitto");
-        for (String acl : List.of("acl-devices", "acl-gateway")) {
-            write(acl, Files.readString(deploy.resolve(acl)));
-        }
-        int devicePort = freePort();
-        int gatewayPort = freePort();
-        String config = Files.readString(deploy.resolve("mosquitto.conf"));
-        config = replaceOnce(config, "/etc/mosquitto/sensorproof/", dir + "/");
-        config = replaceOnce(config, "persistence_location /var/lib/mosquitto/", "persistence_location " + dir + "/");
-        config = replaceOnce(config, "log_dest syslog", "log_dest stdout");
-        config = replaceOnce(config, "listener 8883\n", "listener " + devicePort + " 127.0.0.1\n");
-        config = replaceOnce(config, "listener 8884\n", "listener " + gatewayPort + " 127.0.0.1\n");
-        write("mosquitto.conf", config);
-        Path log = dir.resolve("mosquitto.log");
-        mosquitto = new ProcessBuilder(DeployFiles.tool("mosquitto").orElseThrow().toString(), "-c", dir.resolve("mosquitto.conf").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        await("mosquitto listening").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            assertThat(mosquitto.isAlive()).as("mosquitto exited: %s", Files.readString(log)).isTrue();
-            return accepts(devicePort) && accepts(gatewayPort);
-        });
+        Broker broker = start(deviceCa, serverKey, serverCert, crlPem(deviceCa, 1, now, List.of()));
+        int devicePort = broker.devicePort();
+        int gatewayPort = broker.gatewayPort();
+        String password = broker.password();
 
         String deviceUrl = "ssl://127.0.0.1:" + devicePort;
         String gatewayUrl = "ssl://127.0.0.1:" + gatewayPort;
@@ -234,6 +212,138 @@ class MosquittoDeployIT {
         deviceUser.setUserName("dev-a");
         assertThatThrownBy(() -> deviceOnGatewayListener.connect(deviceUser)).as("a device name without password on the gateway listener")
                 .isInstanceOf(MqttException.class);
+    }
+
+    /**
+     * ADR 039: dev-a's certificate revoked by the gateway's CRL builder, the list served like the
+     * gateway serves {@code crls.pem}, installed by the committed refresh script (which checks it
+     * with openssl and reloads mosquitto with SIGHUP): dev-a's next TLS handshake fails while dev-b
+     * still connects. The script refuses a list of another CA and an older list, keeping the file.
+     * Mosquitto does not re-check connections already open: dev-a's stays up.
+     */
+    @Test
+    void aRevokedDeviceIsRefusedAfterTheCrlRefreshWhileAnotherStillConnects() throws Exception {
+        Optional<Path> openssl = DeployFiles.tool("openssl");
+        ExternalTool.require(openssl.isPresent() && DeployFiles.tool("curl").isPresent(), "openssl and curl are not installed");
+        Instant now = Instant.now();
+        CaEntry deviceCa = selfSignedCa("sensorproof device CA", now);
+        KeyPair serverKey = ecKeyPair();
+        X509Certificate serverCert = serverCertificate(serverKey, now);
+        Broker broker = start(deviceCa, serverKey, serverCert, crlPem(deviceCa, 1, now, List.of()));
+        String deviceUrl = "ssl://127.0.0.1:" + broker.devicePort();
+        SigningKey keyA = Keys.generate(SignatureAlgorithm.ES256, RANDOM);
+        SigningKey keyB = Keys.generate(SignatureAlgorithm.ES256, RANDOM);
+        X509Certificate certA = DeviceCertificates.issue(deviceCa, keyA.verificationKey(), "acme", "dev-a", now, Duration.ofDays(1),
+                deviceCa.certificate().getNotAfter().toInstant(), RANDOM);
+        X509Certificate certB = DeviceCertificates.issue(deviceCa, keyB.verificationKey(), "acme", "dev-b", now, Duration.ofDays(1),
+                deviceCa.certificate().getNotAfter().toInstant(), RANDOM);
+        MqttClient connectedA = client(deviceUrl, "acme/dev-a");
+        connectedA.connect(tlsOptions(serverCert, keyA, certA));
+        assertThat(connectsWith(deviceUrl, serverCert, keyB, certB)).as("dev-b before the revocation").isTrue();
+
+        String served = crlPem(deviceCa, 2, now, List.of(certA));
+        HttpServer gateway = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        AtomicReference<String> body = new AtomicReference<>(served);
+        gateway.createContext("/api/v1/gateway/device-ca/crls.pem", exchange -> {
+            byte[] bytes = body.get().getBytes(StandardCharsets.US_ASCII);
+            exchange.getResponseHeaders().set("Content-Type", "application/x-pem-file");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        gateway.start();
+        try {
+            String url = "http://127.0.0.1:" + gateway.getAddress().getPort() + "/api/v1/gateway/device-ca/crls.pem";
+            ToolRun refresh = refresh(url);
+            assertThat(refresh.exitCode()).as(refresh.describe()).isZero();
+            assertThat(Files.readString(dir.resolve("device-crl.pem"))).isEqualTo(served);
+
+            await("dev-a refused after the reload").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !connectsWith(deviceUrl, serverCert, keyA, certA));
+            assertThat(connectsWith(deviceUrl, serverCert, keyB, certB)).as("dev-b after the revocation").isTrue();
+            assertThat(connectedA.isConnected()).as("dev-a's connection opened before the reload (not re-checked)").isTrue();
+
+            body.set(crlPem(selfSignedCa("sensorproof device CA", now), 3, now, List.of()));
+            ToolRun foreign = refresh(url);
+            assertThat(foreign.exitCode()).as(foreign.describe()).isEqualTo(1);
+            assertThat(foreign.output()).contains("not signed by a CA");
+            body.set(crlPem(deviceCa, 1, now, List.of()));
+            ToolRun older = refresh(url);
+            assertThat(older.exitCode()).as(older.describe()).isEqualTo(1);
+            assertThat(older.output()).contains("older than the installed");
+            assertThat(Files.readString(dir.resolve("device-crl.pem"))).as("the installed list is kept").isEqualTo(served);
+            assertThat(connectsWith(deviceUrl, serverCert, keyA, certA)).as("dev-a still refused").isFalse();
+        } finally {
+            gateway.stop(0);
+        }
+    }
+
+    /** Runs the committed refresh script against this test's files, reloading this test's mosquitto. */
+    private ToolRun refresh(String url) {
+        return ToolRun.run(dir, Duration.ofSeconds(30), List.of("env", "SENSORPROOF_CRL_URL=" + url,
+                "SENSORPROOF_CRL_CA_FILE=" + dir.resolve("device-ca.pem"), "SENSORPROOF_CRL_FILE=" + dir.resolve("device-crl.pem"),
+                "SENSORPROOF_CRL_RELOAD=kill -HUP " + mosquitto.pid(), "bash",
+                DeployFiles.directory().resolve("mosquitto/sensorproof-device-crl-refresh").toString()));
+    }
+
+    /** Whether a fresh client with this certificate completes the TLS handshake and MQTT connect. */
+    private boolean connectsWith(String url, X509Certificate serverCert, SigningKey key, X509Certificate certificate) throws Exception {
+        MqttClient probe = client(url, "probe-" + HexFormat.of().formatHex(RANDOM.generateSeed(4)));
+        try {
+            probe.connect(tlsOptions(serverCert, key, certificate));
+            probe.disconnect();
+            return true;
+        } catch (MqttException e) {
+            return false;
+        }
+    }
+
+    /** The broker's ports and the gateway account's password. */
+    private record Broker(int devicePort, int gatewayPort, String password) {
+    }
+
+    /** Starts mosquitto with the committed files, {@code deviceCa} as the device CA and {@code crlPem} as its crlfile. */
+    private Broker start(CaEntry deviceCa, KeyPair serverKey, X509Certificate serverCert, String crlPem) throws Exception {
+        dir = Files.createTempDirectory("sensorproof-mosquitto");
+        // Mosquitto started as root drops to its own user: it must read these test-only files
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        write("device-ca.pem", pem(deviceCa.certificate()));
+        write("server.pem", pem(serverCert));
+        write("server-key.pem", Pem.encode("PRIVATE KEY", serverKey.getPrivate().getEncoded()));
+        write("device-crl.pem", crlPem);
+        String password = HexFormat.of().formatHex(RANDOM.generateSeed(16));
+        ToolRun passwd = ToolRun.run(dir, Duration.ofSeconds(10), List.of(DeployFiles.tool("mosquitto_passwd").orElseThrow().toString(),
+                "-b", "-c", dir.resolve("gateway.passwd").toString(), GATEWAY_USER, password));
+        assertThat(passwd.exitCode()).as(passwd.describe()).isZero();
+        Files.setPosixFilePermissions(dir.resolve("gateway.passwd"), PosixFilePermissions.fromString("rw-r--r--"));
+        Path deploy = DeployFiles.directory().resolve("mosquitto");
+        for (String acl : List.of("acl-devices", "acl-gateway")) {
+            write(acl, Files.readString(deploy.resolve(acl)));
+        }
+        int devicePort = freePort();
+        int gatewayPort = freePort();
+        String config = Files.readString(deploy.resolve("mosquitto.conf"));
+        config = replaceOnce(config, "/etc/mosquitto/sensorproof/", dir + "/");
+        config = replaceOnce(config, "persistence_location /var/lib/mosquitto/", "persistence_location " + dir + "/");
+        config = replaceOnce(config, "log_dest syslog", "log_dest stdout");
+        config = replaceOnce(config, "listener 8883\n", "listener " + devicePort + " 127.0.0.1\n");
+        config = replaceOnce(config, "listener 8884\n", "listener " + gatewayPort + " 127.0.0.1\n");
+        write("mosquitto.conf", config);
+        Path log = dir.resolve("mosquitto.log");
+        mosquitto = new ProcessBuilder(DeployFiles.tool("mosquitto").orElseThrow().toString(), "-c", dir.resolve("mosquitto.conf").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        await("mosquitto listening").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            assertThat(mosquitto.isAlive()).as("mosquitto exited: %s", Files.readString(log)).isTrue();
+            return accepts(devicePort) && accepts(gatewayPort);
+        });
+        return new Broker(devicePort, gatewayPort, password);
+    }
+
+    /** A PEM CRL of {@code ca} built by the gateway's {@link DeviceCrls}, listing {@code revoked}. */
+    private static String crlPem(CaEntry ca, long number, Instant now, List<X509Certificate> revoked) throws Exception {
+        return Pem.encode("X509 CRL", DeviceCrls.build(ca.certificate(), ca.key(), BigInteger.valueOf(number), now.minusSeconds(60),
+                now.plus(Duration.ofDays(7)), revoked.stream().map(c -> new DeviceCrls.Revoked(c.getSerialNumber(), now,
+                        DeviceCrls.Reason.PRIVILEGE_WITHDRAWN)).toList()).getEncoded());
     }
 
     private MqttClient reconnect(MqttClient old, X509Certificate serverCert, SigningKey key, CaEntry ca, Instant now) throws Exception {

@@ -29,7 +29,8 @@ class SystemdUnitsIT {
         ExternalTool.require(analyze.isPresent(), "systemd-analyze is not installed (Debian package systemd)");
         Path units = DeployFiles.directory().resolve("systemd");
         ToolRun run = ToolRun.run(units, Duration.ofSeconds(30), List.of(analyze.get().toString(), "verify", "--man=no",
-                "./sensorproof-gateway@8081.service", "./sensorproof-gateways.target"));
+                "./sensorproof-gateway@8081.service", "./sensorproof-gateways.target",
+                "./sensorproof-device-crl-refresh.service", "./sensorproof-device-crl-refresh.timer"));
         assertThat(run.exitCode()).as(run.describe()).isZero();
         assertThat(run.output().lines().filter(line -> line.contains("sensorproof"))).as(run.describe()).isEmpty();
     }

@@ -96,6 +96,7 @@ class DocumentedSettingsIT {
         values.put("sensorproof.ca.create-if-missing", "true");
         values.put("sensorproof.ca.validity", "3650d");
         values.put("sensorproof.ca.rotation-window", "90d");
+        values.put("sensorproof.ca.crl-validity", "7d");
         values.put("sensorproof.enrollment.token-ttl", "7d");
         values.put("sensorproof.enrollment.certificate-validity", "90d");
         values.put("sensorproof.enrollment.retired-key-grace", "30d");
