@@ -87,7 +87,8 @@ class OpenApiSecurityIT {
                 "GET /api/v1/lots/{lotId}/freezes",
                 "GET /api/v1/emission-facilities/{facilityId}/periods/{periodId}/verification-bundle",
                 "GET /api/v1/lots/{lotId}/freezes/{freezeId}/evidence-bundle",
-                "GET /api/v1/claims", "GET /api/v1/claims/{claimId}/audit", "GET /api/v1/claims/{claimId}/audit-bundle");
+                "GET /api/v1/claims", "GET /api/v1/claims/{claimId}/audit", "GET /api/v1/claims/{claimId}/audit-bundle",
+                "GET /api/v1/session");
     }
 
     @Test

@@ -29,9 +29,11 @@ import org.junit.jupiter.api.Test;
 class TenantIsolationIT extends TenancyTestSupport {
     /**
      * Open to every key (the acknowledgement key and the device CA certificates are trust anchors, no
-     * tenant's data) or to nobody's key (enrollment is authenticated by its one-time token).
+     * tenant's data) or to nobody's key (enrollment is authenticated by its one-time token); the session
+     * ("who am I") answers every key with that key's own record.
      */
-    static final Set<String> EXEMPT = Set.of("GET /api/v1/gateway/ack-key", "GET /api/v1/gateway/device-ca", "POST /api/v1/enroll");
+    static final Set<String> EXEMPT = Set.of("GET /api/v1/gateway/ack-key", "GET /api/v1/gateway/device-ca", "POST /api/v1/enroll",
+            "GET /api/v1/session");
 
     /**
      * Reads whose control cannot be 200 in-process, with the code they answer instead: past authorization and
