@@ -1,5 +1,6 @@
 package io.sensorproof.gateway.claims;
 
+import io.agroal.api.AgroalDataSource;
 import io.sensorproof.gateway.api.QueryParameters;
 import io.sensorproof.gateway.batches.BatchAuditResource.ChainView;
 import io.sensorproof.gateway.batches.BatchAuditResource.FindingView;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -35,10 +37,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ClaimAuditResource {
     private final ClaimAudits audits;
     private final Access access;
+    private final PgClaimProofStatuses proofs;
 
-    ClaimAuditResource(ClaimAudits audits, Access access) {
+    ClaimAuditResource(ClaimAudits audits, Access access, AgroalDataSource dataSource) {
         this.audits = audits;
         this.access = access;
+        this.proofs = new PgClaimProofStatuses(dataSource);
     }
 
     /**
@@ -57,14 +61,36 @@ public class ClaimAuditResource {
      * @param count readings in it
      * @param anchorTransaction the anchoring transaction, when recorded
      * @param createdAt when it was planned
+     * @param quantity the watched quantity's name (run claims) or {@code co2e-register} (emissions claims)
+     * @param proof the proof status from the claim's oracle job
      */
     public record ClaimView(String claimId, String circuit, String device, Long lotId, Long facilityId, Long periodId,
             String state, boolean anchored, long firstTime, long lastTime, long count, String anchorTransaction,
-            String createdAt) {
-        static ClaimView of(PgClaimAuditBundles.ClaimRow r) {
+            String createdAt, String quantity, ProofView proof) {
+        static ClaimView of(PgClaimAuditBundles.ClaimRow r, Optional<PgClaimProofStatuses.ProofStatus> status) {
             return new ClaimView(r.claimId(), r.circuit(), r.deviceId(), r.lotId().orElse(null), r.facilityId().orElse(null),
                     r.periodId().orElse(null), r.state(), r.anchored(), r.firstTime(), r.lastTime(), r.count(),
-                    r.anchorTransaction().orElse(null), r.createdAt().toString());
+                    r.anchorTransaction().orElse(null), r.createdAt().toString(),
+                    status.map(PgClaimProofStatuses.ProofStatus::quantity).orElse(null), ProofView.of(status));
+        }
+    }
+
+    /**
+     * A claim's proof status: its oracle job's state and, when it failed, why; the anchoring transaction and block.
+     *
+     * @param jobState ASSEMBLED, PROVED, SELF_VERIFIED, SUBMITTED, CONFIRMED or FAILED; null before the job is enqueued
+     * @param failureCode the job's failure code when FAILED
+     * @param failureMessage the job's failure message when FAILED
+     * @param transaction the anchoring transaction, once signed
+     * @param block the block that mined it, once confirmed
+     * @param attempts the job's attempts so far
+     */
+    public record ProofView(String jobState, String failureCode, String failureMessage, String transaction, Long block,
+            int attempts) {
+        static ProofView of(Optional<PgClaimProofStatuses.ProofStatus> status) {
+            return status.map(s -> new ProofView(s.jobState().orElse(null), s.failureCode().orElse(null),
+                    s.failureMessage().orElse(null), s.transaction().orElse(null), s.block().orElse(null), s.attempts()))
+                    .orElse(new ProofView(null, null, null, null, null, 0));
         }
     }
 
@@ -94,7 +120,8 @@ public class ClaimAuditResource {
     @GET
     @Blocking
     @Operation(summary = "Claims (run and emissions) for a regulator or operator to audit, newest first, filtered by device,"
-            + " lot (run claims) or emissions facility; each with its state and whether it is anchored")
+            + " lot (run claims) or emissions facility; each with its state, whether it is anchored, its quantity and its proof"
+            + " status (the proving job's state, failure code and message, anchoring transaction and block)")
     public ClaimList list(@Context SecurityContext security, @QueryParam("device") String device, @QueryParam("lot") String lot,
             @QueryParam("facility") String facility, @QueryParam("limit") String limit) {
         access.requirePlatformRead(security);
@@ -106,8 +133,10 @@ public class ClaimAuditResource {
                 .map(l -> QueryParameters.longValue("lot", l, 1, Long.MAX_VALUE));
         Optional<Long> facilityId = Optional.ofNullable(facility).filter(f -> !f.isEmpty())
                 .map(f -> QueryParameters.longValue("facility", f, 1, Long.MAX_VALUE));
-        return new ClaimList(audits.list(deviceId, lotId, facilityId, QueryParameters.limit(limit)).stream()
-                .map(ClaimView::of).toList());
+        List<PgClaimAuditBundles.ClaimRow> rows = audits.list(deviceId, lotId, facilityId, QueryParameters.limit(limit));
+        Map<String, PgClaimProofStatuses.ProofStatus> statuses = proofs.of(rows.stream()
+                .map(PgClaimAuditBundles.ClaimRow::claimId).toList());
+        return new ClaimList(rows.stream().map(r -> ClaimView.of(r, Optional.ofNullable(statuses.get(r.claimId())))).toList());
     }
 
     @GET

@@ -6,15 +6,27 @@ import { AlertStream } from './events.js';
 import { decode, drawReadings, unitOf } from './chart.js';
 
 const PAGES = {
-  lots: { title: 'Lots', roles: ['platform', 'factory', 'bank'] },
-  alerts: { title: 'Alerts', roles: ['platform', 'factory', 'bank'] },
-  devices: { title: 'Devices', roles: ['platform', 'factory', 'bank', 'exchange'] },
-  credits: { title: 'Credits', roles: ['platform', 'factory', 'exchange'] },
-  quarantine: { title: 'Quarantine', roles: ['platform', 'factory', 'bank', 'exchange'] },
-  batches: { title: 'Batches', roles: ['platform'] },
+  claims: { title: 'Claims' },
+  batches: { title: 'Batches' },
+  lots: { title: 'Lots' },
+  alerts: { title: 'Alerts' },
+  devices: { title: 'Devices' },
+  credits: { title: 'Credits' },
+  quarantine: { title: 'Quarantine' },
 };
-const HOME = { platform: 'lots', factory: 'lots', bank: 'lots', exchange: 'credits' };
-const ROLE_NAMES = { platform: 'operator or regulator', factory: 'factory', bank: 'bank', exchange: 'exchange' };
+// The navigation of each role, in order; a page outside it answers PAGE_NOT_FOUND. The regulator's set is about what
+// was proven and anchored (claims and their audits, batch audits); the operator's about running the platform.
+const NAV = {
+  operator: ['lots', 'alerts', 'devices', 'quarantine', 'credits', 'claims'],
+  regulator: ['claims', 'batches', 'lots', 'alerts', 'credits'],
+  factory: ['lots', 'alerts', 'devices', 'credits', 'quarantine'],
+  bank: ['lots', 'alerts', 'devices', 'quarantine'],
+  exchange: ['devices', 'credits', 'quarantine'],
+};
+const HOME = { operator: 'lots', regulator: 'claims', factory: 'lots', bank: 'lots', exchange: 'credits' };
+const ROLE_NAMES = { operator: 'operator', regulator: 'regulator', factory: 'factory', bank: 'bank', exchange: 'exchange' };
+const READS_EVERYTHING = ['operator', 'regulator'];
+const CLAIMS_PAGE_SIZE = 50;
 const CHART_HOURS = 24;
 const MAX_CHART_READINGS = 3000;
 
@@ -75,21 +87,22 @@ function stateCell(state) {
 
 // ---- sign-in, identity and navigation ------------------------------------------------------------------------
 
-/**
- * Who the key is, from the existing API: GET /api/v1/api-keys lists every key for operator and regulator keys
- * (operator keys have no tenant) and the key's own tenant's keys otherwise, each with its role and tenant.
- */
+/** Who the key is: GET /api/v1/session answers the calling key's own role and tenant. */
 async function identify() {
-  const page = await get('/api/v1/api-keys');
-  const keys = page.items || [];
-  if (keys.some(k => !k.tenant)) {
-    return { role: 'platform', tenant: null };
+  const session = await get('/api/v1/session');
+  if (!NAV[session.role]) {
+    throw new ApiError(0, 'UNKNOWN_ROLE', 'the dashboard has no pages for the role "' + session.role + '"', {});
   }
-  const own = keys.find(k => !k.revokedAt) || keys[0];
-  if (!own) {
-    throw new ApiError(0, 'UNKNOWN_ROLE', 'the gateway listed no key for this key', {});
-  }
-  return { role: own.role, tenant: own.tenant };
+  return { role: session.role, tenant: session.tenant };
+}
+
+function allowed(page) {
+  return NAV[identity.role].includes(page);
+}
+
+/** The regulator audits (batches and claims); the operator runs the platform and sees the same data without audits. */
+function isRegulator() {
+  return identity.role === 'regulator';
 }
 
 async function signIn(key) {
@@ -127,14 +140,13 @@ function showChrome() {
   document.getElementById('sign-in').hidden = true;
   document.getElementById('page').hidden = false;
   const nav = document.getElementById('nav');
-  nav.replaceChildren(...Object.entries(PAGES).filter(([, p]) => p.roles.includes(identity.role))
-    .map(([name, p]) => h('a', { href: '#/' + name, id: 'nav-' + name }, p.title)));
+  nav.replaceChildren(...NAV[identity.role].map(name => h('a', { href: '#/' + name, id: 'nav-' + name }, PAGES[name].title)));
   nav.hidden = false;
   const who = document.getElementById('who');
   who.textContent = 'Signed in as ' + ROLE_NAMES[identity.role] + (identity.tenant ? ' ' + identity.tenant : '');
   who.hidden = false;
   document.getElementById('sign-out').hidden = false;
-  if (['platform', 'factory', 'bank'].includes(identity.role) && !stream) {
+  if (['operator', 'regulator', 'factory', 'bank'].includes(identity.role) && !stream) {
     const live = document.getElementById('live');
     live.hidden = false;
     stream = new AlertStream((status, text) => {
@@ -163,7 +175,7 @@ async function render() {
     }
   }
   const spec = PAGES[page];
-  if (!spec || !spec.roles.includes(identity.role)) {
+  if (!spec || !allowed(page)) {
     container.replaceChildren(h('h1', {}, 'Not found'),
       errorBox(new ApiError(404, 'PAGE_NOT_FOUND', 'there is no page "' + page + '" for a ' + ROLE_NAMES[identity.role]
         + ' key', {})));
@@ -354,7 +366,7 @@ async function anchoring(lot, newest) {
     try {
       const proof = await get('/api/v1/devices/' + encodeURIComponent(d) + '/readings/' + reading.boot + '/' + reading.seq
         + '/' + reading.recordIndex + '/inclusion-proof');
-      const batch = proof.batch ? (identity.role === 'platform'
+      const batch = proof.batch ? (allowed('batches')
         ? h('a', { href: '#/batches/' + proof.batch.id }, 'batch ' + proof.batch.id + ' (audit)') : 'batch ' + proof.batch.id) : '—';
       return h('tr', {}, h('td', { class: 'mono' }, d), h('td', {}, time(reading.readingTime)), h('td', {}, stateCell(proof.state)),
         h('td', {}, batch), h('td', { class: 'mono' }, proof.anchor ? proof.anchor.transactionHash + ' (block '
@@ -375,9 +387,28 @@ function termsTable(lot) {
     'No terms yet: the bank sets them.');
 }
 
+/** The freezes the oracle sent for the lot, each with its state, transaction and the run claims it cites. */
+async function lotFreezes(lot) {
+  if (!lot.chainFacilityId) {
+    return [];
+  }
+  try {
+    const answer = await get('/api/v1/lots/' + lot.id + '/freezes');
+    return [h('h3', {}, 'Freezes'), table('freezes-table', ['Freeze', 'State', 'Transaction', 'Failure', 'Run claims'],
+      answer.items.map(f => h('tr', { id: 'freeze-' + f.id, 'data-state': f.state },
+        h('td', { class: 'num' }, String(f.id)), h('td', {}, stateCell(f.state)),
+        h('td', { class: 'mono' }, f.transaction ? f.transaction + (f.block !== null ? ' (block ' + f.block + ')' : '') : '—'),
+        h('td', { class: 'mono' }, f.failureCode || ''),
+        h('td', {}, h('ul', { class: 'plain' }, f.runs.flat().map(id => h('li', { class: 'mono' },
+          isRegulator() ? h('a', { href: '#/claims/' + id }, shortId(id)) : shortId(id))))))),
+      'No freeze sent for this lot.')];
+  } catch (e) {
+    return [errorBox(e, 'freezes')];
+  }
+}
+
 async function chainSection(lot) {
-  return h('div', { id: 'chain-section' }, chainSummary(lot), ...(await chainEvents(lot)),
-    h('p', { class: 'muted' }, 'Run claims and their proof status are not served by the API yet (issue 15, freeze loop).'));
+  return h('div', { id: 'chain-section' }, chainSummary(lot), ...(await chainEvents(lot)), ...(await lotFreezes(lot)));
 }
 
 async function lotPage(id) {
@@ -489,7 +520,7 @@ async function deviceIdsByTenant() {
   if (identity.role === 'factory') {
     return { [identity.tenant]: null };
   }
-  if (identity.role === 'platform') {
+  if (READS_EVERYTHING.includes(identity.role)) {
     const tenants = await getAll('/api/v1/tenants', { limit: 1000 }, 5);
     return Object.fromEntries(tenants.filter(t => t.kind === 'factory').map(t => [t.id, null]));
   }
@@ -636,9 +667,204 @@ async function batchesPage(id) {
   return out;
 }
 
+
+// ---- claims and their audits (operator and regulator: GET /api/v1/claims is theirs) -----------------------
+
+function shortId(claimId) {
+  return claimId.length > 18 ? claimId.slice(0, 10) + '…' + claimId.slice(-6) : claimId;
+}
+
+const CIRCUIT_NAMES = { excursion: 'run', emissions: 'emissions' };
+const PROOF_STEPS = ['ASSEMBLED', 'PROVED', 'SELF_VERIFIED', 'SUBMITTED', 'CONFIRMED'];
+
+/** A claim's proof status: its job's state (FAILED with the job's code and message), or that it has no job yet. */
+function proofCell(claim) {
+  const proof = claim.proof || {};
+  if (!proof.jobState) {
+    return h('td', { class: 'proof' }, h('span', { class: 'state' }, 'NOT ENQUEUED'));
+  }
+  const step = PROOF_STEPS.indexOf(proof.jobState);
+  const parts = [stateCell(proof.jobState)];
+  if (step >= 0 && proof.jobState !== 'CONFIRMED') {
+    parts.push(h('small', { class: 'muted' }, ' step ' + (step + 1) + ' of ' + PROOF_STEPS.length));
+  }
+  if (proof.jobState === 'FAILED') {
+    parts.push(h('br', {}), h('span', { class: 'mono failure' }, proof.failureCode || ''),
+      proof.failureMessage ? h('small', {}, ' ' + proof.failureMessage) : null);
+  }
+  if (proof.attempts > 1) {
+    parts.push(h('small', { class: 'muted' }, ' (' + proof.attempts + ' attempts)'));
+  }
+  return h('td', { class: 'proof', 'data-job-state': proof.jobState }, parts);
+}
+
+function anchorCell(claim) {
+  const proof = claim.proof || {};
+  const tx = proof.transaction || claim.anchorTransaction;
+  if (!tx) {
+    return h('td', { class: 'mono anchor-tx' }, '—');
+  }
+  return h('td', { class: 'mono anchor-tx' }, tx, proof.block !== null && proof.block !== undefined
+    ? h('small', { class: 'block' }, ' (block ' + proof.block + ')') : null);
+}
+
+function subjectCell(claim) {
+  if (claim.lotId !== null && claim.lotId !== undefined) {
+    return h('td', {}, h('a', { href: '#/lots/' + claim.lotId }, 'lot ' + claim.lotId));
+  }
+  if (claim.facilityId !== null && claim.facilityId !== undefined) {
+    return h('td', {}, allowed('credits') ? h('a', { href: '#/credits' }, 'facility ' + claim.facilityId) : 'facility ' + claim.facilityId,
+      claim.periodId !== null ? h('small', { class: 'muted' }, ' period ' + claim.periodId) : null);
+  }
+  return h('td', {}, '—');
+}
+
+function claimRow(claim) {
+  const audit = isRegulator() && claim.anchored
+    ? h('a', { href: '#/claims/' + claim.claimId, class: 'audit-link' }, 'Audit') : h('span', { class: 'muted' }, '—');
+  return h('tr', { id: 'claim-' + claim.claimId, 'data-state': claim.state },
+    h('td', { class: 'mono', title: claim.claimId }, shortId(claim.claimId)),
+    h('td', {}, CIRCUIT_NAMES[claim.circuit] || claim.circuit),
+    h('td', { class: 'mono' }, claim.device),
+    h('td', {}, claim.quantity || '—'),
+    h('td', { class: 'num' }, String(claim.count)),
+    h('td', {}, time(claim.firstTime), h('br', {}), '→ ', time(claim.lastTime)),
+    subjectCell(claim),
+    h('td', {}, stateCell(claim.state)),
+    proofCell(claim),
+    anchorCell(claim),
+    h('td', {}, audit));
+}
+
+const CLAIM_HEADINGS = ['Claim', 'Kind', 'Device', 'Quantity', 'Readings', 'Window', 'Lot / facility', 'Claim state',
+  'Proof', 'Anchored', 'Audit'];
+
+/**
+ * The claims listing, newest first, CLAIMS_PAGE_SIZE at a time; "More claims" follows the listing's nextCursor
+ * when it gives one. While shown, an alert event (an excursion, a freeze confirmed or failed, a freeze or unfreeze
+ * read from the chain) re-reads the first page at most once a second and updates its rows in place: there is no
+ * event of a claim's own, and the freeze path's claims change around its alerts' events.
+ */
+async function claimsList() {
+  const first = await get('/api/v1/claims', { limit: CLAIMS_PAGE_SIZE });
+  const tbody = h('tbody', {}, first.items.map(claimRow));
+  const tableEl = h('table', { id: 'claims-table' }, h('thead', {}, h('tr', {}, CLAIM_HEADINGS.map(t => h('th', { scope: 'col' }, t)))),
+    tbody);
+  const empty = h('p', { class: 'muted', id: 'claims-table-empty', hidden: first.items.length > 0 }, 'No claims yet.');
+  tableEl.hidden = first.items.length === 0;
+  const more = h('button', { type: 'button', id: 'claims-more', hidden: !first.nextCursor }, 'More claims');
+  let cursor = first.nextCursor || null;
+  more.addEventListener('click', async () => {
+    more.disabled = true;
+    try {
+      const next = await get('/api/v1/claims', { limit: CLAIMS_PAGE_SIZE, cursor });
+      next.items.filter(c => !document.getElementById('claim-' + c.claimId)).forEach(c => tbody.append(claimRow(c)));
+      cursor = next.nextCursor || null;
+      more.hidden = !cursor;
+    } catch (e) {
+      more.after(errorBox(e, 'more claims'));
+    } finally {
+      more.disabled = false;
+    }
+  });
+  followClaims(tbody, tableEl, empty);
+  return [h('h1', {}, 'Claims'), h('p', { class: 'muted' }, 'Run claims (excursions of pledged lots) and emissions claims, newest'
+    + ' first, with the state of the job that proves and anchors each. An anchored claim can be audited: every reading re-checked'
+    + ' from its signed message and compared with the chain.'), empty, tableEl, more];
+}
+
+function followClaims(tbody, tableEl, empty) {
+  const token = renderToken;
+  let pending = null;
+  const listener = () => {
+    if (token !== renderToken) {
+      window.removeEventListener('alert-event', listener);
+      return;
+    }
+    if (pending) {
+      return;
+    }
+    pending = setTimeout(async () => {
+      pending = null;
+      try {
+        const fresh = await get('/api/v1/claims', { limit: CLAIMS_PAGE_SIZE });
+        if (token !== renderToken) {
+          return;
+        }
+        for (const claim of fresh.items.slice().reverse()) {
+          const row = claimRow(claim);
+          const existing = document.getElementById('claim-' + claim.claimId);
+          if (existing) {
+            if (existing.textContent !== row.textContent) {
+              row.classList.add('fresh');
+              existing.replaceWith(row);
+            }
+          } else {
+            row.classList.add('fresh');
+            tbody.prepend(row);
+          }
+        }
+        tableEl.hidden = tbody.children.length === 0;
+        empty.hidden = tbody.children.length > 0;
+        tbody.dataset.refreshed = String(Number(tbody.dataset.refreshed || 0) + 1);
+      } catch (e) {
+        tableEl.before(errorBox(e, 'refresh'));
+      }
+    }, 1000);
+  };
+  window.addEventListener('alert-event', listener);
+}
+
+/** A claim's audit (regulator): result, readings checked, chain compared with, findings by reading key, bundle download. */
+async function claimAuditPage(claimId) {
+  const audit = await get('/api/v1/claims/' + encodeURIComponent(claimId) + '/audit');
+  const name = 'audit-claim-' + audit.claimId + '.json';
+  const bundle = h('button', { type: 'button', id: 'claim-audit-bundle', 'data-file': name }, 'Download audit bundle');
+  bundle.addEventListener('click', () => {
+    bundle.parentElement.querySelectorAll('.error').forEach(e => e.remove());
+    download('/api/v1/claims/' + encodeURIComponent(audit.claimId) + '/audit-bundle', name)
+      .catch(e => bundle.after(errorBox(e, 'audit bundle')));
+  });
+  const byKey = new Map();
+  for (const f of audit.findings) {
+    const key = f.readingKey || '(the claim as a whole)';
+    (byKey.get(key) || byKey.set(key, []).get(key)).push(f);
+  }
+  const rows = [];
+  for (const [key, findings] of byKey) {
+    findings.forEach((f, i) => rows.push(h('tr', {}, i === 0 ? h('td', { class: 'mono', rowspan: findings.length }, key) : null,
+      h('td', { class: 'mono' }, f.kind), h('td', {}, f.detail || ''))));
+  }
+  const chain = audit.chain
+    ? 'compared with AnchorRegistry ' + audit.chain.registry + ' on chain ' + audit.chain.chainId
+    : 'no chain configured: compared with the root the gateway recorded';
+  return [h('h1', {}, 'Audit of ' + (CIRCUIT_NAMES[audit.circuit] || audit.circuit) + ' claim'),
+    h('p', {}, h('a', { href: '#/claims' }, '← all claims')),
+    h('section', { class: 'panel' }, h('dl', { class: 'facts' },
+      h('dt', {}, 'claim'), h('dd', { class: 'mono', id: 'audit-claim-id' }, audit.claimId),
+      h('dt', {}, 'result'), h('dd', { id: 'audit-result', class: audit.clean ? 'state state-ANCHORED' : 'state state-FROZEN' },
+        audit.clean ? 'Clean' : 'Findings: ' + audit.findings.length),
+      h('dt', {}, 'readings checked'), h('dd', { id: 'audit-readings' }, String(audit.readingsChecked)),
+      h('dt', {}, 'chain'), h('dd', { id: 'audit-chain' }, chain))),
+    h('h2', {}, 'Findings'),
+    table('audit-findings', ['Reading', 'Kind', 'Detail'], rows, 'No findings: every reading matches its signed message, the'
+      + ' claim\'s inputs and the chain.'),
+    h('p', { class: 'muted' }, 'The audit bundle checks offline with audit-claim (docs/bundles.md).'), bundle];
+}
+
+async function claimsPage(id) {
+  if (id) {
+    if (!isRegulator()) {
+      throw new ApiError(404, 'PAGE_NOT_FOUND', 'the claim audit is the regulator\'s page', {});
+    }
+    return claimAuditPage(id);
+  }
+  return claimsList();
+}
+
 const PAGE_RENDERERS = {
   lots: lotsPage, alerts: alertsPage, devices: devicesPage, credits: creditsPage, quarantine: quarantinePage,
-  batches: batchesPage,
+  batches: batchesPage, claims: claimsPage,
 };
 
 // ---- start -------------------------------------------------------------------------------------------------

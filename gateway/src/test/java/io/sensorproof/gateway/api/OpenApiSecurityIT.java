@@ -94,7 +94,8 @@ class OpenApiSecurityIT {
                 "GET /api/v1/lots/{lotId}/freezes/{freezeId}/evidence-bundle",
                 "GET /api/v1/claims", "GET /api/v1/claims/{claimId}/audit", "GET /api/v1/claims/{claimId}/audit-bundle",
                 "GET /api/v1/gateway/device-ca/crl", "GET /api/v1/gateway/device-ca/crls.pem",
-                "GET /api/v1/gateway/device-ca/certificates.pem");
+                "GET /api/v1/gateway/device-ca/certificates.pem",
+                "GET /api/v1/session");
     }
 
     @Test

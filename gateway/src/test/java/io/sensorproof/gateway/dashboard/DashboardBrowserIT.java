@@ -203,7 +203,8 @@ class DashboardBrowserIT extends TenancyTestSupport {
         assertThat(driver.executeScript("return sessionStorage.length")).isEqualTo(0L);
 
         signIn(world.regulatorKey);
-        assertThat(navText()).contains("Lots", "Alerts", "Devices", "Credits", "Quarantine", "Batches");
+        // the regulator's own navigation (issue 16): claims and batch audits first, not the operator's devices and quarantine
+        assertThat(navText()).contains("Claims", "Batches", "Lots", "Alerts", "Credits").doesNotContain("Devices", "Quarantine");
         driver.findElement(By.id("nav-credits")).click();
         waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("facility-" + world.victimFacilityId)));
     }

@@ -20,9 +20,12 @@ import io.sensorproof.oracle.bundle.BundleVerifier;
 import io.sensorproof.oracle.bundle.PinnedKeys;
 import io.sensorproof.oracle.bundle.Verdict;
 import io.sensorproof.oracle.chain.Deployment;
+import io.sensorproof.oracle.cli.AuditClaimCommand;
 import io.sensorproof.oracle.contracts.CollateralFinancing;
 import io.sensorproof.protocol.encoding.FixedPoint;
 import io.sensorproof.protocol.senml.Quantity;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +73,9 @@ import org.web3j.protocol.http.HttpService;
  * watches the lot's dashboard page in headless Chromium ({@link DashboardBrowser}; skipped without it unless tools
  * are required): without a reload it turns FROZEN, and ACTIVE again after the unfreeze that went to the chain
  * directly (the page follows the gateway's chain-event follower); the frozen page is saved as
- * {@code target/screenshots/dashboard-bank-frozen.png}.
+ * {@code target/screenshots/dashboard-bank-frozen.png}. Then the regulator's part ({@code regulatorAuditsARunClaim}): the
+ * claims listing with each run claim's proof status, and in the browser the regulator's claims page, a claim's audit
+ * (clean) and its audit bundle, which the offline {@code audit-claim} accepts; a bank has no regulator page.
  */
 class CollateralFreezeIT {
     private static final Duration READY = Duration.ofMinutes(6);
@@ -229,6 +234,11 @@ class CollateralFreezeIT {
                 browserNanos += System.nanoTime() - activeStart;
                 System.out.printf("CollateralFreezeIT: time spent in the browser part: %d ms%n", browserNanos / 1_000_000);
             }
+            long regulatorStart = System.nanoTime();
+            regulatorAuditsARunClaim(gateway, operator, bankKey, lot, runClaims, web3j, deployment.address("AnchorRegistry"),
+                    "http://127.0.0.1:" + chainPort, browser, "http://127.0.0.1:" + http + DashboardRoutes.BASE);
+            System.out.printf("CollateralFreezeIT: time spent in the regulator's part: %d ms%n",
+                    (System.nanoTime() - regulatorStart) / 1_000_000);
 
             // the loop keeps looking at the active facility with in-range readings: still exactly one freeze, ever
             double rounds = gateway.metric("sensorproof_freeze_rounds_total");
@@ -285,6 +295,72 @@ class CollateralFreezeIT {
                 ExpectedConditions.textToBe(By.cssSelector("#chain-state dd.state"), state),
                 ExpectedConditions.textToBePresentInElementLocated(By.id("chain-events"), event)));
         assertThat(browser.sameDocument()).as("the lot's page followed the chain without a reload").isTrue();
+    }
+
+    /**
+     * The regulator's part (issue 16): the claims listing shows each of the freeze's run claims with its proof status
+     * (the job CONFIRMED, the anchoring transaction and its block, as the chain's receipt says); in the browser a regulator
+     * key gets its own navigation (claims and batch audits, not the operator's devices and quarantine), sees the run claims
+     * CONFIRMED with their transactions, opens the audit of the first one, sees it clean, downloads its audit bundle and the
+     * offline {@code audit-claim} accepts the file against the chain. A bank's key gets the API's 403 for the audit and no
+     * regulator page in the dashboard.
+     */
+    private static void regulatorAuditsARunClaim(GatewayProcess gateway, String operator, String bankKey, long lot,
+            List<String> runClaims, Web3j web3j, String registry, String rpcUrl, DashboardBrowser browser, String dashboard)
+            throws Exception {
+        String regulatorKey = JSON.readTree(gateway.call("POST", "/api/v1/api-keys", operator,
+                Map.of("label", "regulator of the freeze", "role", "regulator"), 201)).path("key").asText();
+        Map<String, JsonNode> listed = new HashMap<>();
+        JSON.readTree(gateway.call("GET", "/api/v1/claims?lot=" + lot, regulatorKey, null, 200)).path("items")
+                .forEach(c -> listed.put(c.path("claimId").asText(), c));
+        Map<String, String> transactions = new HashMap<>();
+        for (String id : runClaims) {
+            JsonNode claim = listed.get(id);
+            assertThat(claim).as("claim " + id + " listed").isNotNull();
+            assertThat(claim.path("quantity").asText()).isEqualTo("temperature");
+            JsonNode proof = claim.path("proof");
+            assertThat(proof.path("jobState").asText()).as("proof of " + id).isEqualTo("CONFIRMED");
+            String tx = proof.path("transaction").asText();
+            TransactionReceipt anchored = web3j.ethGetTransactionReceipt(tx).send().getTransactionReceipt().orElseThrow();
+            assertThat(anchored.isStatusOK()).isTrue();
+            assertThat(proof.path("block").asLong()).isEqualTo(anchored.getBlockNumber().longValueExact());
+            transactions.put(id, tx);
+        }
+        String audited = runClaims.get(0);
+        gateway.call("GET", "/api/v1/claims/" + audited + "/audit", bankKey, null, 403);
+        if (browser == null) {
+            return;
+        }
+        browser.freshTab(dashboard);
+        browser.signIn(regulatorKey);
+        assertThat(browser.navText()).contains("Claims", "Batches", "Lots").doesNotContain("Devices", "Quarantine");
+        for (String id : runClaims) {
+            browser.waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#claim-" + id + " td.proof"),
+                    "CONFIRMED"));
+            assertThat(browser.driver().findElement(By.cssSelector("#claim-" + id + " td.anchor-tx")).getText())
+                    .contains(transactions.get(id));
+        }
+        browser.driver().findElement(By.cssSelector("#claim-" + audited + " a.audit-link")).click();
+        browser.waitFor().until(ExpectedConditions.textToBe(By.id("audit-result"), "Clean"));
+        assertThat(browser.driver().findElement(By.id("audit-claim-id")).getText()).isEqualTo(audited);
+        assertThat(Long.parseLong(browser.driver().findElement(By.id("audit-readings")).getText())).isPositive();
+        assertThat(browser.driver().findElement(By.id("audit-chain")).getText()).containsIgnoringCase(registry);
+        browser.screenshot(Path.of("target", "screenshots", "dashboard-regulator-claim-audit.png"));
+        browser.driver().findElement(By.id("claim-audit-bundle")).click();
+        Path bundle = browser.awaitDownload("audit-claim-" + audited + ".json");
+        StringWriter out = new StringWriter();
+        int status = AuditClaimCommand.run(new String[] {bundle.toString(), "--rpc-url", rpcUrl, "--registry", registry},
+                new PrintWriter(out, true), new PrintWriter(out, true));
+        assertThat(status).as("audit-claim on the downloaded bundle: " + out).isZero();
+        assertThat(out.toString()).contains("CLEAN");
+
+        // the bank has no regulator page: not in its navigation, and the claim's audit page is not found
+        browser.freshTab(dashboard);
+        browser.signIn(bankKey);
+        assertThat(browser.navText()).doesNotContain("Claims", "Batches");
+        browser.driver().get(dashboard + "#/claims/" + audited);
+        browser.waitFor().until(ExpectedConditions.attributeToBe(By.cssSelector("#page .error"), "data-code", "PAGE_NOT_FOUND"));
+        assertThat(browser.severeConsoleEntries()).as("browser console: no policy violation, no error").isEmpty();
     }
 
     /**

@@ -30,10 +30,12 @@ class TenantIsolationIT extends TenancyTestSupport {
     /**
      * Open to every key (the acknowledgement key and the device CA certificates are trust anchors, no
      * tenant's data) or to nobody's key (enrollment is authenticated by its one-time token; the device
-     * CA's certificates and revocation lists are public, ADR 039).
+     * CA's certificates and revocation lists are public, ADR 039); the session ("who am I") answers every key
+     * with that key's own record.
      */
     static final Set<String> EXEMPT = Set.of("GET /api/v1/gateway/ack-key", "GET /api/v1/gateway/device-ca", "POST /api/v1/enroll",
-            "GET /api/v1/gateway/device-ca/crl", "GET /api/v1/gateway/device-ca/crls.pem", "GET /api/v1/gateway/device-ca/certificates.pem");
+            "GET /api/v1/gateway/device-ca/crl", "GET /api/v1/gateway/device-ca/crls.pem", "GET /api/v1/gateway/device-ca/certificates.pem",
+            "GET /api/v1/session");
 
     /**
      * Reads whose control cannot be 200 in-process, with the code they answer instead: past authorization and
