@@ -10,6 +10,7 @@ import io.sensorproof.oracle.chain.SignedTransaction;
 import io.sensorproof.oracle.chain.TransactionPlan;
 import io.sensorproof.oracle.chain.TransactionSigner;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,6 +55,7 @@ public final class JobRunner implements AutoCloseable {
     private final Object reconcileLock = new Object();
     private volatile boolean running;
     private volatile Instant nextReconcile = Instant.MIN;
+    private volatile boolean reconciledOnce;
 
     public JobRunner(JobStore store, ChainClient chain, TransactionSigner signer, List<JobHandler> handlers,
                      JobRunnerSettings settings, Clock clock, JobEvents events) {
@@ -115,8 +117,7 @@ public final class JobRunner implements AutoCloseable {
         while (running) {
             boolean worked = false;
             try {
-                maybeReconcile();
-                worked = runOnce();
+                worked = step();
             } catch (ChainException | JobException e) {
                 LOG.log(System.Logger.Level.WARNING, "job runner: " + e.getMessage());
             } catch (RuntimeException e) {
@@ -133,6 +134,23 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * One iteration of a worker: reconcile when due, then claim and advance at most one job.
+     *
+     * @return whether a job was worked on
+     */
+    boolean step() {
+        maybeReconcile();
+        return runOnce();
+    }
+
+    /**
+     * Reconciles when due. Until the first reconciliation has succeeded, an unreachable node stops the worker
+     * from claiming (ADR 022: nothing is signed before the nonces were compared once). After that, a periodic
+     * reconciliation that cannot reach the node is put off, not fatal: the workers go on proving and
+     * self-verifying jobs through a chain outage (their sends wait with backoff), instead of every worker
+     * failing on the reconciliation at each turn until the node is back.
+     */
     private void maybeReconcile() {
         if (clock.instant().isBefore(nextReconcile)) {
             return;
@@ -141,8 +159,20 @@ public final class JobRunner implements AutoCloseable {
             if (clock.instant().isBefore(nextReconcile)) {
                 return;
             }
-            reconcile();
-            nextReconcile = clock.instant().plus(settings.reconcileInterval());
+            try {
+                reconcile();
+                reconciledOnce = true;
+                nextReconcile = clock.instant().plus(settings.reconcileInterval());
+            } catch (ChainException e) {
+                if (!reconciledOnce || e.code() != ChainException.Code.TRANSPORT) {
+                    throw e;
+                }
+                Duration retry = settings.retry().max().compareTo(settings.reconcileInterval()) < 0
+                        ? settings.retry().max() : settings.reconcileInterval();
+                nextReconcile = clock.instant().plus(retry);
+                LOG.log(System.Logger.Level.WARNING, "job runner: periodic reconciliation put off by " + retry
+                        + ", the node is unreachable (" + e.getMessage() + "); jobs are still worked on");
+            }
         }
     }
 

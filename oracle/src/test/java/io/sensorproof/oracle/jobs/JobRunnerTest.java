@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sensorproof.oracle.chain.Backoff;
 import io.sensorproof.oracle.chain.BroadcastOutcome;
+import io.sensorproof.oracle.chain.ChainException;
 import io.sensorproof.oracle.chain.ChainRevert;
 import io.sensorproof.oracle.chain.ContractCall;
 import io.sensorproof.oracle.chain.SignedTransaction;
@@ -123,9 +124,9 @@ class JobRunnerTest {
 
     @Test
     void aProvedKindGoesThroughProvedAndSelfVerifiedBeforeSigning() {
-        Proved proved = new Proved();
         JobRunnerSettings settings = new JobRunnerSettings("r1", 1, LEASE, Duration.ofMillis(100), 1,
                 new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)), 3, Duration.ofMinutes(1));
+        Proved proved = new Proved();
         List<JobState> seen = new ArrayList<>();
         JobStore recording = new RecordingStore(store, seen);
         JobRunner r = new JobRunner(recording, chain, signer, List.of(proved), settings, clock, JobEvents.NONE);
@@ -197,6 +198,35 @@ class JobRunnerTest {
         chain.down = false;
         r.runOnce();
         assertThat(job(id).state()).isEqualTo(JobState.CONFIRMED);
+    }
+
+    @Test
+    void aPeriodicReconciliationDuringAChainOutageDoesNotStopJobsBeingProved() {
+        JobRunner r = runner("r1", JobEvents.NONE);
+        assertThat(r.step()).isFalse(); // the first reconciliation succeeds: nothing to do yet
+        chain.down = true;
+        clock.advance(Duration.ofMinutes(2)); // the next reconciliation is due while the node is unreachable
+        long id = enqueue("proved", "k-outage", "{}");
+        r.step(); // must not fail on the reconciliation: it claims the job and proves it
+        r.step();
+        assertThat(job(id).state()).isIn(JobState.PROVED, JobState.SELF_VERIFIED);
+        chain.down = false;
+        clock.advance(Duration.ofMinutes(2));
+        for (int i = 0; i < 4 && job(id).state() != JobState.CONFIRMED; i++) {
+            r.step();
+            clock.advance(Duration.ofMinutes(2));
+        }
+        assertThat(job(id).state()).isEqualTo(JobState.CONFIRMED);
+    }
+
+    @Test
+    void theFirstReconciliationMustReachTheNodeBeforeAnyJobIsClaimed() {
+        long id = enqueue("proved", "k-first", "{}");
+        chain.down = true;
+        JobRunner r = runner("r1", JobEvents.NONE);
+        assertThatThrownBy(r::step).isInstanceOf(ChainException.class);
+        assertThat(job(id).state()).isEqualTo(JobState.ASSEMBLED);
+        assertThat(job(id).attempts()).isZero();
     }
 
     @Test
