@@ -22,6 +22,7 @@ import io.sensorproof.oracle.jobs.Job;
 import io.sensorproof.oracle.jobs.JobBacklog;
 import io.sensorproof.oracle.jobs.JobEvents;
 import io.sensorproof.oracle.jobs.JobException;
+import io.sensorproof.oracle.jobs.JobFailure;
 import io.sensorproof.oracle.jobs.JobRunner;
 import io.sensorproof.oracle.jobs.JobRunnerSettings;
 import io.sensorproof.oracle.jobs.JobState;
@@ -40,6 +41,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
@@ -144,6 +147,37 @@ class PgJobStoreIT {
                         + " WHERE kind IN ('" + kindA + "', '" + kindB + "')");
             }
         }
+    }
+
+    /** The runner's hooks count by kind: signed transactions, retries, confirmed and failed jobs, and the failure's code. */
+    @Test
+    void jobEventsCountByKindOutcomeAndFailureCode() {
+        PgJobStore store = new PgJobStore(dataSource);
+        String kind = "metrics-events-" + run;
+        Job job = store.enqueue(new NewJob(kind, kind + ":1", "{}"), t0).job();
+        Job confirmed = new Job(job.id(), kind, job.idempotencyKey(), "{}", JobState.CONFIRMED, 0, t0, Optional.empty(),
+                Optional.empty(), OptionalLong.of(7), Optional.empty(), 1, Optional.of("{}"), Optional.empty(), Optional.empty(), t0, t0);
+        Job failed = new Job(job.id(), kind, job.idempotencyKey(), "{}", JobState.FAILED, 1, t0, Optional.empty(), Optional.empty(),
+                OptionalLong.empty(), Optional.empty(), 0, Optional.empty(), Optional.of(new JobFailure("REVERTED:AlreadyMinted", "x")),
+                Optional.empty(), t0, t0);
+        JobEvents events = metrics.jobEvents();
+
+        events.signed(job);
+        events.retrying(job, new IllegalStateException("node away"));
+        events.finished(confirmed);
+        events.finished(failed);
+        events.finished(failed);
+
+        assertThat(meters.get("sensorproof.oracle.transactions.signed").tag("kind", kind).counter().count()).isEqualTo(1);
+        assertThat(meters.get("sensorproof.oracle.jobs.retries").tag("kind", kind).counter().count()).isEqualTo(1);
+        assertThat(meters.get("sensorproof.oracle.jobs.finished").tag("kind", kind).tag("outcome", "confirmed").counter().count())
+                .isEqualTo(1);
+        assertThat(meters.get("sensorproof.oracle.jobs.finished").tag("kind", kind).tag("outcome", "failed").counter().count())
+                .isEqualTo(2);
+        assertThat(meters.get("sensorproof.oracle.jobs.failures").tag("kind", kind).tag("code", "REVERTED:AlreadyMinted").counter()
+                .count()).isEqualTo(2);
+        assertThat(meters.get("sensorproof.oracle.jobs.finished").tag("kind", "freeze").tag("outcome", "failed").counter().count())
+                .as("registered with zero at start").isZero();
     }
 
     private double gauge(String kind, String state) {
