@@ -11,7 +11,6 @@ import io.sensorproof.oracle.batches.SealedBatch;
 import io.sensorproof.oracle.chain.Backoff;
 import io.sensorproof.oracle.chain.TransactionSigner;
 import io.sensorproof.oracle.chain.Web3jChainClient;
-import io.sensorproof.oracle.jobs.JobEvents;
 import io.sensorproof.oracle.jobs.JobHandler;
 import io.sensorproof.oracle.jobs.JobRunner;
 import io.sensorproof.oracle.jobs.JobRunnerSettings;
@@ -61,6 +60,9 @@ public class OracleJobs implements BatchAnchoring {
     @Inject
     ProverPool prover;
 
+    @Inject
+    OracleMetrics metrics;
+
     private volatile JobStore store;
     private volatile JobRunner runner;
 
@@ -82,7 +84,7 @@ public class OracleJobs implements BatchAnchoring {
         JobRunner r = new JobRunner(store(), Web3jChainClient.withDefaults(chain.web3j()),
                 new TransactionSigner(chain.oracleCredentials(), chain.chainId()),
                 handlers(registry),
-                runnerSettings, Clock.systemUTC(), JobEvents.NONE);
+                runnerSettings, Clock.systemUTC(), metrics.jobEvents());
         r.start();
         runner = r;
         LOG.infof("oracle jobs: %d workers, %d confirmation(s), anchoring on %s", o.workers(), o.confirmations(), registry);

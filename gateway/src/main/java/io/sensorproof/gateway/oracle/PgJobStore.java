@@ -4,6 +4,7 @@ import io.sensorproof.gateway.persistence.PersistenceException;
 import io.sensorproof.oracle.chain.SignedTransaction;
 import io.sensorproof.oracle.jobs.Enqueued;
 import io.sensorproof.oracle.jobs.Job;
+import io.sensorproof.oracle.jobs.JobBacklog;
 import io.sensorproof.oracle.jobs.JobException;
 import io.sensorproof.oracle.jobs.JobFailure;
 import io.sensorproof.oracle.jobs.JobState;
@@ -65,6 +66,26 @@ public final class PgJobStore implements JobStore {
 
     public PgJobStore(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /** The backlog gauges' one grouped query: its predicate is {@code oracle_jobs_due}'s, so it reads only unfinished rows. */
+    static final String BACKLOG = """
+            SELECT kind, state, count(*), min(created_at) FROM oracle_jobs
+            WHERE state NOT IN ('CONFIRMED', 'FAILED')
+            GROUP BY kind, state""";
+
+    /** The unfinished jobs by kind and state with the oldest of each (one grouped query, for the metrics; ADR 038). */
+    public JobBacklog backlog() {
+        return inTransaction("read the oracle job backlog", c -> {
+            List<JobBacklog.Group> groups = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(BACKLOG); ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    groups.add(new JobBacklog.Group(r.getString(1), JobState.valueOf(r.getString(2)), r.getLong(3),
+                            r.getTimestamp(4).toInstant()));
+                }
+            }
+            return new JobBacklog(groups);
+        });
     }
 
     @FunctionalInterface

@@ -1,5 +1,7 @@
 package io.sensorproof.gateway.oracle;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sensorproof.gateway.GatewaySettings;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,6 +41,13 @@ public class ProverPool {
     @Inject
     GatewaySettings settings;
 
+    @Inject
+    MeterRegistry meters;
+
+    /** Proof requests handed to the pool and not answered yet (queued or on a worker), for the busy-workers gauge. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile Timer proofsDone;
+    private volatile Timer proofsFailed;
     private volatile Status status = new Status(State.DISABLED, "sensorproof.prover.enabled is false", Optional.empty());
     private volatile ProverClient client;
     private volatile boolean stopping;
@@ -66,6 +76,8 @@ public class ProverPool {
     }
 
     void start(@Observes StartupEvent event) {
+        proofsDone = proofTimer("ok");
+        proofsFailed = proofTimer("failed");
         if (!settings.prover().enabled().orElse(false)) {
             return;
         }
@@ -173,11 +185,47 @@ public class ProverPool {
 
     /** Queues a proof request ({@link ProverClient#submit}): the future holds a proof the Java verifier accepted. */
     public CompletableFuture<ProofResult> submit(ProofRequest request) {
-        return client().submit(request);
+        ProverClient c = client();
+        long t0 = System.nanoTime();
+        inFlight.incrementAndGet();
+        try {
+            return c.submit(request).whenComplete((proof, error) -> proofDone(t0, error == null));
+        } catch (RuntimeException e) {
+            proofDone(t0, false);
+            throw e;
+        }
     }
 
     /** Proves and waits ({@link ProverClient#prove}). */
     public ProofResult prove(ProofRequest request) throws InterruptedException {
-        return client().prove(request);
+        ProverClient c = client();
+        long t0 = System.nanoTime();
+        inFlight.incrementAndGet();
+        boolean ok = false;
+        try {
+            ProofResult proof = c.prove(request);
+            ok = true;
+            return proof;
+        } finally {
+            proofDone(t0, ok);
+        }
+    }
+
+    private void proofDone(long t0, boolean ok) {
+        inFlight.decrementAndGet();
+        Timer t = ok ? proofsDone : proofsFailed;
+        if (t != null) {
+            t.record(Duration.ofNanos(System.nanoTime() - t0));
+        }
+    }
+
+    private Timer proofTimer(String outcome) {
+        return Timer.builder("sensorproof.prover.proofs").description("claim proofs asked of the prover pool (queue wait, witness,"
+                + " proving and the Java verifier's check), by outcome").tag("outcome", outcome).register(meters);
+    }
+
+    /** Proof requests handed to the pool and not answered yet (queued or on a worker). */
+    public int inFlight() {
+        return inFlight.get();
     }
 }

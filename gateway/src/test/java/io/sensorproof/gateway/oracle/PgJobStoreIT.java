@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.sensorproof.gateway.EmbeddedPostgresTestResource;
@@ -18,8 +19,10 @@ import io.sensorproof.oracle.chain.Web3jChainClient;
 import io.sensorproof.oracle.contracts.AnchorRegistry;
 import io.sensorproof.oracle.jobs.Enqueued;
 import io.sensorproof.oracle.jobs.Job;
+import io.sensorproof.oracle.jobs.JobBacklog;
 import io.sensorproof.oracle.jobs.JobEvents;
 import io.sensorproof.oracle.jobs.JobException;
+import io.sensorproof.oracle.jobs.JobFailure;
 import io.sensorproof.oracle.jobs.JobRunner;
 import io.sensorproof.oracle.jobs.JobRunnerSettings;
 import io.sensorproof.oracle.jobs.JobState;
@@ -29,6 +32,8 @@ import io.sensorproof.oracle.testing.AnvilExtension;
 import io.sensorproof.oracle.testing.ChainAssertions;
 import jakarta.inject.Inject;
 import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,9 +41,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -63,6 +71,12 @@ class PgJobStoreIT {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    OracleMetrics metrics;
+
+    @Inject
+    MeterRegistry meters;
+
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
@@ -81,6 +95,93 @@ class PgJobStoreIT {
 
     private static Credentials oracle() {
         return ANVIL.account(2);
+    }
+
+    /**
+     * The backlog gauges read the true counts: jobs of two kinds of this run put in several states in
+     * PostgreSQL (not due, so no other test's runner claims them), then one refresh of {@link OracleMetrics}.
+     */
+    @Test
+    void backlogGaugesReadTheTrueCountsFromPostgreSQL() throws Exception {
+        PgJobStore store = new PgJobStore(dataSource);
+        String kindA = "metrics-a-" + run;
+        String kindB = "metrics-b-" + run;
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(store.enqueue(new NewJob(kindA, kindA + ":" + i, "{}"), now.minusSeconds(600 - i * 100L)).job().id());
+        }
+        for (int i = 0; i < 4; i++) {
+            ids.add(store.enqueue(new NewJob(kindB, kindB + ":" + i, "{}"), now.minusSeconds(60 + i)).job().id());
+        }
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            String all = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
+            s.executeUpdate("UPDATE oracle_jobs SET next_attempt_at = '9999-01-01Z' WHERE id IN (" + all + ")");
+            s.executeUpdate("UPDATE oracle_jobs SET state = 'PROVED', proof = '{}' WHERE id = " + ids.get(0));
+            s.executeUpdate("UPDATE oracle_jobs SET state = 'FAILED', failure_code = 'TEST', failure_message = 'test' WHERE id IN ("
+                    + ids.get(3) + "," + ids.get(4) + ")");
+        }
+        try {
+            metrics.refresh();
+
+            assertThat(gauge(kindA, "ASSEMBLED")).isEqualTo(2);
+            assertThat(gauge(kindA, "PROVED")).isEqualTo(1);
+            assertThat(gauge(kindA, "SUBMITTED")).isZero();
+            assertThat(gauge(kindB, "ASSEMBLED")).as("the failed jobs are not backlog").isEqualTo(2);
+            assertThat(meters.get("sensorproof.oracle.jobs.oldest.age").tag("kind", kindA).gauge().value())
+                    .as("the oldest of kind A was enqueued 600 s ago").isBetween(600.0, 900.0);
+            assertThat(meters.get("sensorproof.oracle.jobs.oldest.age").tag("kind", kindB).gauge().value())
+                    .as("the oldest unfinished of kind B was enqueued 62 s ago").isBetween(62.0, 362.0);
+            List<Job> jobs = ids.stream().map(id -> store.find(id).orElseThrow()).toList();
+            JobBacklog expected = JobBacklog.of(jobs);
+            JobBacklog read = store.backlog();
+            for (String kind : List.of(kindA, kindB)) {
+                for (JobState state : JobState.values()) {
+                    assertThat(read.count(kind, state)).as("%s %s", kind, state).isEqualTo(expected.count(kind, state));
+                }
+                assertThat(read.oldestAge(kind, now)).isEqualTo(expected.oldestAge(kind, now));
+            }
+        } finally {
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE oracle_jobs SET state = 'FAILED', failure_code = 'TEST', failure_message = 'test', proof = NULL"
+                        + " WHERE kind IN ('" + kindA + "', '" + kindB + "')");
+            }
+        }
+    }
+
+    /** The runner's hooks count by kind: signed transactions, retries, confirmed and failed jobs, and the failure's code. */
+    @Test
+    void jobEventsCountByKindOutcomeAndFailureCode() {
+        PgJobStore store = new PgJobStore(dataSource);
+        String kind = "metrics-events-" + run;
+        Job job = store.enqueue(new NewJob(kind, kind + ":1", "{}"), t0).job();
+        Job confirmed = new Job(job.id(), kind, job.idempotencyKey(), "{}", JobState.CONFIRMED, 0, t0, Optional.empty(),
+                Optional.empty(), OptionalLong.of(7), Optional.empty(), 1, Optional.of("{}"), Optional.empty(), Optional.empty(), t0, t0);
+        Job failed = new Job(job.id(), kind, job.idempotencyKey(), "{}", JobState.FAILED, 1, t0, Optional.empty(), Optional.empty(),
+                OptionalLong.empty(), Optional.empty(), 0, Optional.empty(), Optional.of(new JobFailure("REVERTED:AlreadyMinted", "x")),
+                Optional.empty(), t0, t0);
+        JobEvents events = metrics.jobEvents();
+
+        events.signed(job);
+        events.retrying(job, new IllegalStateException("node away"));
+        events.finished(confirmed);
+        events.finished(failed);
+        events.finished(failed);
+
+        assertThat(meters.get("sensorproof.oracle.transactions.signed").tag("kind", kind).counter().count()).isEqualTo(1);
+        assertThat(meters.get("sensorproof.oracle.jobs.retries").tag("kind", kind).counter().count()).isEqualTo(1);
+        assertThat(meters.get("sensorproof.oracle.jobs.finished").tag("kind", kind).tag("outcome", "confirmed").counter().count())
+                .isEqualTo(1);
+        assertThat(meters.get("sensorproof.oracle.jobs.finished").tag("kind", kind).tag("outcome", "failed").counter().count())
+                .isEqualTo(2);
+        assertThat(meters.get("sensorproof.oracle.jobs.failures").tag("kind", kind).tag("code", "REVERTED:AlreadyMinted").counter()
+                .count()).isEqualTo(2);
+        assertThat(meters.get("sensorproof.oracle.jobs.finished").tag("kind", "freeze").tag("outcome", "failed").counter().count())
+                .as("registered with zero at start").isZero();
+    }
+
+    private double gauge(String kind, String state) {
+        return meters.get("sensorproof.oracle.jobs.backlog").tag("kind", kind).tag("state", state).gauge().value();
     }
 
     @Test
