@@ -126,7 +126,7 @@ public class PgDeviceDirectory implements DeviceDirectory {
         }
         OffsetDateTime revokedAt = row.getOffsetDateTime("revoked_at");
         Optional<VerificationKey> postQuantum = Optional.empty();
-        Buffer pqSpki = row.getBuffer("pq_spki");
+        var pqSpki = row.getBuffer("pq_spki");
         if (pqSpki != null) {
             byte[] spkiBytes = pqSpki.getBytes();
             VerificationKey pq = previous != null && previous.postQuantumKey().isPresent()

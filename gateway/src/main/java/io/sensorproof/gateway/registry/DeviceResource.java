@@ -161,6 +161,8 @@ public class DeviceResource {
                 .onItem().ifNotNull().failWith(() -> deviceExists(deviceId))
                 .chain(() -> Device.<Device>find("kid", kid).firstResult())
                 .onItem().ifNotNull().failWith(() -> keyRegistered(key))
+                .call(() -> requireUnusedKid(key))
+                .call(() -> postQuantum.isPresent() ? requireUnusedKid(postQuantum.get()) : Uni.createFrom().voidItem())
                 .chain(() -> {
                     Device device = new Device();
                     device.deviceId = deviceId;
@@ -285,6 +287,24 @@ public class DeviceResource {
                 .map(rows -> {
                     if (rows.isEmpty()) {
                         throw SiteResource.notFound(tenant, site);
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * Refuses a key that is already some device's signing key (current or retired), a hybrid device's
+     * ML-DSA key or a transport key (409 {@code KEY_ALREADY_REGISTERED}). The tables' keys and triggers
+     * (V5, V7, V26) enforce the same; this check gives the precise error.
+     */
+    private static Uni<Void> requireUnusedKid(VerificationKey key) {
+        return Panache.getSession().chain(session -> session
+                        .createNativeQuery("SELECT 1 FROM device_keys WHERE kid = :kid UNION ALL SELECT 1 FROM device_hybrid_keys"
+                                + " WHERE kid = :kid UNION ALL SELECT 1 FROM device_transport_keys WHERE kid = :kid")
+                        .setParameter("kid", key.kid()).getResultList())
+                .map(rows -> {
+                    if (!rows.isEmpty()) {
+                        throw keyRegistered(key);
                     }
                     return null;
                 });
