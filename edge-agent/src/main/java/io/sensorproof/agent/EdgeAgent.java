@@ -20,6 +20,8 @@ import io.sensorproof.protocol.ack.SeqRange;
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.cose.VerificationKey;
 import io.sensorproof.protocol.message.MessageHeader;
+import io.sensorproof.agent.config.Setting;
+import io.sensorproof.agent.keys.KeyFiles;
 import io.sensorproof.protocol.message.ReadingMessages;
 import io.sensorproof.protocol.senml.Quantity;
 import io.sensorproof.protocol.senml.Reading;
@@ -92,6 +94,8 @@ public final class EdgeAgent implements AutoCloseable {
 
     private final AgentConfig config;
     private final SigningKey key;
+    /** The ML-DSA key of a hybrid device (ADR 029), or null: then messages carry one signature. */
+    private final SigningKey postQuantumKey;
     private final VerificationKey gatewayKey;
     private final Transport transport;
     private final Outbox outbox;
@@ -128,6 +132,12 @@ public final class EdgeAgent implements AutoCloseable {
             Clock clock) throws IOException {
         this.config = config;
         this.key = key;
+        this.postQuantumKey = config.postQuantumKeyFile().isPresent() ? KeyFiles.load(config.postQuantumKeyFile().get()) : null;
+        if (postQuantumKey != null && (!ReadingMessages.HYBRID_CLASSICAL.contains(key.algorithm())
+                || !postQuantumKey.algorithm().isPostQuantum())) {
+            throw new IllegalArgumentException("a hybrid device signs with an ES256 or EdDSA key and an ML-DSA key (ADR 029), not "
+                    + key.algorithm().label() + " and " + postQuantumKey.algorithm().label() + " (" + Setting.POST_QUANTUM_KEY_FILE.key() + ")");
+        }
         this.gatewayKey = gatewayKey;
         this.transport = transports.apply(metrics);
         this.clock = new DeviceClock(clock);
@@ -337,7 +347,8 @@ public final class EdgeAgent implements AutoCloseable {
             nextSeq = 0;
         }
         long seq = nextSeq++;
-        byte[] bytes = ReadingMessages.sign(pack, boot, seq, clock.now(), key);
+        byte[] bytes = postQuantumKey == null ? ReadingMessages.sign(pack, boot, seq, clock.now(), key)
+                : ReadingMessages.signHybrid(pack, boot, seq, clock.now(), key, postQuantumKey);
         OutboxMessage message = new OutboxMessage(new MessageId(boot, seq), pack.readings().size(), bytes);
         while (true) {
             try {

@@ -53,7 +53,16 @@ public enum ErrorCode {
     /** An enrollment request, token, CSR or response is not valid. */
     INVALID_ENROLLMENT("enrollment data is invalid"),
     /** A key could not be parsed or is not of a supported type. */
-    INVALID_KEY("key is invalid or of an unsupported type");
+    INVALID_KEY("key is invalid or of an unsupported type"),
+    /** The message carries CBOR tag 98 but is not a COSE_Sign structure (array of 4 ending in an array of COSE_Signatures of 3). */
+    NOT_COSE_SIGN("not a COSE_Sign message (CBOR tag 98, array of 4, signatures as arrays of 3)"),
+    /** A hybrid (COSE_Sign) message does not carry exactly two signatures (ADR 029). */
+    HYBRID_SIGNATURE_COUNT("a hybrid message must carry exactly two signatures"),
+    /**
+     * The two signatures of a hybrid message are not one classical (ES256 or EdDSA) followed by one
+     * ML-DSA (ML-DSA-44 or ML-DSA-65): two classical, two ML-DSA, SM2, or the wrong order.
+     */
+    HYBRID_ALGORITHMS("a hybrid message is signed by one classical key (ES256 or EdDSA) and then one ML-DSA key");
 
     private final String summary;
 

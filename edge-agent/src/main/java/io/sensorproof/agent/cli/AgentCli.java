@@ -96,19 +96,45 @@ public final class AgentCli implements Callable<Integer> {
         @Option(names = "--key-file", required = true, description = "Where to write the PKCS#8 private key (must not exist).")
         Path keyFile;
 
-        @Option(names = "--alg", defaultValue = "ES256", description = "ES256 (default), EdDSA, SM2-SM3, ML-DSA-44 or ML-DSA-65.")
+        @Option(names = "--alg", defaultValue = "ES256", description = "ES256 (default), EdDSA, SM2-SM3, ML-DSA-44 or ML-DSA-65;"
+                + " or a hybrid pair (ADR 029) CLASSICAL+ML-DSA, e.g. ES256+ML-DSA-65, with --post-quantum-key-file.")
         String alg;
+
+        @Option(names = "--post-quantum-key-file", description = "For a hybrid --alg: where to write the ML-DSA key (must not exist);"
+                + " the agent's setting post-quantum-key.file.")
+        Path postQuantumKeyFile;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
-            SigningKey key = KeyFiles.generate(keyFile, SignatureAlgorithm.fromLabel(alg));
+            String[] pair = alg.split("\\+", -1);
+            if (pair.length > 2) {
+                throw new IllegalArgumentException("--alg names one algorithm or a pair CLASSICAL+ML-DSA, not " + alg);
+            }
+            SignatureAlgorithm first = SignatureAlgorithm.fromLabel(pair[0].trim());
+            SignatureAlgorithm second = pair.length == 2 ? SignatureAlgorithm.fromLabel(pair[1].trim()) : null;
+            if (second != null && (!ReadingMessages.HYBRID_CLASSICAL.contains(first) || !second.isPostQuantum())) {
+                throw new IllegalArgumentException("a hybrid pair is ES256 or EdDSA, then ML-DSA-44 or ML-DSA-65, not " + alg);
+            }
+            if ((second != null) != (postQuantumKeyFile != null)) {
+                throw new IllegalArgumentException("--post-quantum-key-file goes with a hybrid --alg (e.g. ES256+ML-DSA-65), and only with one");
+            }
+            if (second != null && java.nio.file.Files.exists(postQuantumKeyFile)) {
+                throw new IllegalArgumentException(postQuantumKeyFile + " exists; keygen never overwrites a key");
+            }
+            SigningKey key = KeyFiles.generate(keyFile, first);
             PrintWriter out = spec.commandLine().getOut();
             out.println("alg=" + key.algorithm().label());
             out.println("kid=" + key.verificationKey().kidHex());
             out.println("spki=" + Base64.getEncoder().encodeToString(key.verificationKey().spki()));
+            if (second != null) {
+                SigningKey pq = KeyFiles.generate(postQuantumKeyFile, second);
+                out.println("postQuantumAlg=" + pq.algorithm().label());
+                out.println("postQuantumKid=" + pq.verificationKey().kidHex());
+                out.println("postQuantumSpki=" + Base64.getEncoder().encodeToString(pq.verificationKey().spki()));
+            }
             out.flush();
             return 0;
         }

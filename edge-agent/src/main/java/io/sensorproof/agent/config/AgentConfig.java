@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -23,7 +24,7 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         int packMaxRecords, Duration packMaxAge, Duration ackTimeout, int maxInFlight, Duration reconnectMin,
         Duration reconnectMax, double expectedReadingsPerSecond, long retentionHours, long outboxCapacityBytes,
         OverflowPolicy overflow, String alg, String transport, Coap coap, Duration enrollmentCheckInterval, LogBounds logBounds,
-        String mqttCertificateFile) {
+        String mqttCertificateFile, Optional<Path> postQuantumKeyFile) {
 
     /**
      * Bounds of the outbox's logs of messages that left without an acknowledgement (see {@link OutboxConfig}).
@@ -144,7 +145,8 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
                 v.get(Setting.TRANSPORT).toLowerCase(java.util.Locale.ROOT), coap(v),
                 Duration.ofMinutes(Long.parseLong(v.get(Setting.ENROLLMENT_CHECK_MINUTES))),
                 new LogBounds(Long.parseLong(v.get(Setting.OUTBOX_KEPT_ASIDE_MAX_BYTES)), Long.parseLong(v.get(Setting.OUTBOX_DROPPED_LOG_MAX_BYTES))),
-                v.get(Setting.MQTT_TLS_CERTIFICATE_FILE));
+                v.get(Setting.MQTT_TLS_CERTIFICATE_FILE),
+                Optional.of(v.get(Setting.POST_QUANTUM_KEY_FILE)).filter(f -> !f.isEmpty()).map(Path::of));
     }
 
     private static Coap coap(Map<Setting, String> v) {
@@ -174,7 +176,7 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         return new AgentConfig(tenant, device, dir, dir.resolve("device-key.p8"), gatewayAckKey, mqttUrl, mqttCaFile, mqttUsername,
                 mqttPassword, keepAliveSeconds, sessionExpirySeconds, packMaxRecords, packMaxAge, ackTimeout, maxInFlight, reconnectMin,
                 reconnectMax, expectedReadingsPerSecond, retentionHours, outboxCapacityBytes, overflow, alg, transport, coap,
-                enrollmentCheckInterval, logBounds, mqttCertificateFile);
+                enrollmentCheckInterval, logBounds, mqttCertificateFile, postQuantumKeyFile);
     }
 
     @Override

@@ -42,7 +42,9 @@ public enum Setting {
     COAP_MAX_IN_FLIGHT("coap.max-in-flight", "8", "Confirmable requests outstanding at once."),
     COAP_BLOCK_SIZE("coap.block-size", "512", "Block size for messages above 1 KiB (block-wise transfer, 16..1024)."),
     ENROLLMENT_CHECK_MINUTES("enrollment.check-interval-minutes", "60",
-            "While running, how often an enrolled agent checks whether its certificate needs renewal (less than a third of its lifetime left).");
+            "While running, how often an enrolled agent checks whether its certificate needs renewal (less than a third of its lifetime left)."),
+    POST_QUANTUM_KEY_FILE("post-quantum-key.file", "",
+            "ML-DSA private key (PKCS#8 DER) of a hybrid device (ADR 029): when set, every message is signed with key.file (ES256 or EdDSA) and this key; empty: one signature.");
 
     private final String key;
     private final String defaultValue;

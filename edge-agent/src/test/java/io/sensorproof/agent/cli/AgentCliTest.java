@@ -45,6 +45,28 @@ class AgentCliTest {
         assertThat(out).contains("alg=EdDSA").contains("kid=" + key.verificationKey().kidHex());
     }
 
+    @Test
+    void keygenMakesAHybridPairWithBothKeysForRegistration() throws Exception {
+        String out = run("keygen", "--key-file", dir.resolve("c.p8").toString(), "--alg", "ES256+ML-DSA-65",
+                "--post-quantum-key-file", dir.resolve("pq.p8").toString());
+        SigningKey classical = KeyFiles.load(dir.resolve("c.p8"));
+        SigningKey pq = KeyFiles.load(dir.resolve("pq.p8"));
+        assertThat(classical.algorithm().label()).isEqualTo("ES256");
+        assertThat(pq.algorithm().label()).isEqualTo("ML-DSA-65");
+        assertThat(out).contains("alg=ES256", "kid=" + classical.verificationKey().kidHex(), "postQuantumAlg=ML-DSA-65",
+                "postQuantumKid=" + pq.verificationKey().kidHex(),
+                "postQuantumSpki=" + java.util.Base64.getEncoder().encodeToString(pq.verificationKey().spki()));
+    }
+
+    @Test
+    void keygenRefusesAHybridPairOtherThanClassicalThenMlDsa() {
+        assertThat(new CommandLine(new AgentCli()).execute("keygen", "--key-file", dir.resolve("x.p8").toString(), "--alg",
+                "ML-DSA-65+ES256", "--post-quantum-key-file", dir.resolve("y.p8").toString())).isNotZero();
+        assertThat(new CommandLine(new AgentCli()).execute("keygen", "--key-file", dir.resolve("x.p8").toString(), "--alg",
+                "ES256+ML-DSA-65")).as("the ML-DSA key needs a file").isNotZero();
+        assertThat(dir.resolve("x.p8")).doesNotExist();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"ML-DSA-44", "ML-DSA-65"})
     void keygenMakesMlDsaKeysAndEmitSignsWithThem(String alg) throws Exception {

@@ -57,7 +57,13 @@ public enum GatewayReason {
      * The gateway failed unexpectedly while checking the message (a bug, not the sender's fault).
      * The message is quarantined whole so that it can be processed again; no reply.
      */
-    INTERNAL_ERROR(false, "gateway failed to check the message");
+    INTERNAL_ERROR(false, "gateway failed to check the message"),
+    /**
+     * The device is registered with a classical and an ML-DSA key (hybrid, ADR 029) but the message
+     * carries one signature. Refused before any cryptography and unanswered: a forger who breaks one
+     * scheme must not get a signed reply for a message the other scheme does not vouch for.
+     */
+    HYBRID_REQUIRED(false, "the device is registered as hybrid and must sign with both of its keys");
 
     private final boolean signedRejection;
     private final String summary;

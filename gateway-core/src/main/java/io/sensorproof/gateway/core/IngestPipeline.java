@@ -44,8 +44,12 @@ import java.util.logging.Logger;
  *       signature verifies and the message was signed after the revocation (tamper evidence, see
  *       {@link GatewayReason#REVOKED_KEY}); otherwise {@code DEVICE_INACTIVE}</li>
  *   <li>device active → {@code DEVICE_INACTIVE}</li>
+ *   <li>a hybrid device's message is hybrid → {@code HYBRID_REQUIRED}; a hybrid message's device is
+ *       hybrid → {@code UNKNOWN_KEY} (ADR 029)</li>
  *   <li>alg is the key's → {@code ALG_MISMATCH}</li>
- *   <li>signature → {@code BAD_SIGNATURE}</li>
+ *   <li>signature → {@code BAD_SIGNATURE}; for a hybrid device both signatures, each under its own
+ *       registered key: a second kid that is not the device's ML-DSA key → {@code UNKNOWN_KEY}, its alg
+ *       not that key's → {@code ALG_MISMATCH}, either signature failing → {@code BAD_SIGNATURE} naming it</li>
  *   <li>replay on (device, boot, seq): same content digest stored → duplicate (acknowledged again,
  *       nothing stored); another digest stored → {@code CONFLICTING_DUPLICATE} and an operator alert</li>
  *   <li>values → {@code INVALID_VALUE}; reading times more than {@code futureSkew} ahead of the
@@ -237,12 +241,21 @@ public final class IngestPipeline {
         if (device.status() != DeviceStatus.ACTIVE) {
             return refused(GatewayReason.DEVICE_INACTIVE, "device '" + device.deviceId() + "' is " + device.status(), trace);
         }
+        if (device.isHybrid() && !message.isHybrid()) {
+            return refused(GatewayReason.HYBRID_REQUIRED, "device '" + device.deviceId() + "' is registered with " + device.key().algorithm().label()
+                    + " key " + device.key().kidHex() + " and " + device.postQuantumKey().orElseThrow().algorithm().label() + " key "
+                    + device.postQuantumKey().orElseThrow().kidHex() + " and must sign with both; this message has one signature", trace);
+        }
+        if (message.isHybrid() && !device.isHybrid()) {
+            return refused(ErrorCode.UNKNOWN_KEY, "message is also signed by kid " + message.postQuantumSigner().orElseThrow().kidHex()
+                    + ", but device '" + device.deviceId() + "' has no ML-DSA key registered with key " + header.kidHex(), trace);
+        }
         if (header.algorithm() != device.key().algorithm()) {
             return refused(ErrorCode.ALG_MISMATCH, "message says alg " + header.algorithm().label() + " but the key of device '"
                     + device.deviceId() + "' is " + device.key().algorithm().label(), trace);
         }
         try {
-            message.verify(device.key());
+            verifyWithRegisteredKeys(message, device);
         } catch (ProtocolException e) {
             return refused(e.code(), e.getMessage(), trace);
         }
@@ -269,7 +282,7 @@ public final class IngestPipeline {
             return refused(GatewayReason.DEVICE_INACTIVE, inactive, trace);
         }
         try {
-            message.verify(device.key());
+            verifyWithRegisteredKeys(message, device);
         } catch (ProtocolException e) {
             return refused(GatewayReason.DEVICE_INACTIVE, inactive + "; the message's signature does not verify under it ("
                     + e.code() + ")", trace);
@@ -278,6 +291,22 @@ public final class IngestPipeline {
         return new Revoked(device, new MessageKey(device.deviceId(), header.boot(), header.seq()),
                 ContentDigest.of(message.contentDigest()), trace, inactive + " and it signed this message at device time "
                         + signedAt + ", after the revocation: tamper evidence");
+    }
+
+    /**
+     * Verifies with the device's registered keys: a hybrid device's two keys (both signatures must
+     * verify, each naming its own key, ADR 029), otherwise its one key.
+     *
+     * @throws ProtocolException {@code UNKNOWN_KEY} when a signer kid is not the device's,
+     *     {@code ALG_MISMATCH}, {@code BAD_SIGNATURE} naming the signature that failed, or
+     *     {@code HYBRID_SIGNATURE_COUNT} when the signature count does not fit the device
+     */
+    private static void verifyWithRegisteredKeys(ReadingMessage message, RegisteredDevice device) {
+        if (device.isHybrid()) {
+            message.verify(device.key(), device.postQuantumKey().orElseThrow());
+        } else {
+            message.verify(device.key());
+        }
     }
 
     private Authentic validate(InboundMessage in, ReadingMessage message, RegisteredDevice device, MessageKey key,

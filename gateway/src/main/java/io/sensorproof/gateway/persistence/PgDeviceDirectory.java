@@ -38,6 +38,10 @@ import java.util.function.LongSupplier;
  * accepted until then. A revoked key also carries its revocation time, so that the pipeline can tell
  * a message signed with it after the revocation ({@code REVOKED_KEY}, tamper evidence) from a forgery.
  *
+ * <p>A hybrid device (ADR 029, V26) is found by its classical kid only, with the ML-DSA key of its
+ * group ({@code device_hybrid_keys}) as {@link RegisteredDevice#postQuantumKey()}; the ML-DSA kid
+ * alone finds nothing, so its single-signature messages are {@code UNKNOWN_KEY}.
+ *
  * <p>A row whose SPKI does not parse, does not hash to its kid, or whose {@code alg} column
  * disagrees with the key makes the lookup throw (the pipeline defers the message): the registry is
  * inconsistent and guessing would verify with the wrong key.
@@ -45,8 +49,10 @@ import java.util.function.LongSupplier;
 @ApplicationScoped
 public class PgDeviceDirectory implements DeviceDirectory {
     static final String SELECT = "SELECT d.tenant_id, d.device_id, k.spki, k.alg, d.status, k.revoked_at,"
-            + " (k.revoked_at IS NOT NULL OR COALESCE(k.accepted_until <= now(), false)) AS key_ended"
-            + " FROM device_keys k JOIN devices d ON d.device_id = k.device_id WHERE k.kid = $1";
+            + " (k.revoked_at IS NOT NULL OR COALESCE(k.accepted_until <= now(), false)) AS key_ended,"
+            + " h.spki AS pq_spki, h.alg AS pq_alg"
+            + " FROM device_keys k JOIN devices d ON d.device_id = k.device_id"
+            + " LEFT JOIN device_hybrid_keys h ON h.classical_kid = k.kid WHERE k.kid = $1";
 
     private final Pool pool;
     private final Duration timeout;
@@ -119,8 +125,21 @@ public class PgDeviceDirectory implements DeviceDirectory {
             status = DeviceStatus.REVOKED;
         }
         OffsetDateTime revokedAt = row.getOffsetDateTime("revoked_at");
+        Optional<VerificationKey> postQuantum = Optional.empty();
+        var pqSpki = row.getBuffer("pq_spki");
+        if (pqSpki != null) {
+            byte[] spkiBytes = pqSpki.getBytes();
+            VerificationKey pq = previous != null && previous.postQuantumKey().isPresent()
+                    && Arrays.equals(previous.postQuantumKey().get().spki(), spkiBytes) ? previous.postQuantumKey().get()
+                    : Keys.publicKeyFromSpki(spkiBytes);
+            if (!pq.algorithm().label().equals(row.getString("pq_alg"))) {
+                throw new IllegalStateException("device " + deviceId + ": registered hybrid alg " + row.getString("pq_alg")
+                        + " but the key is " + pq.algorithm().label());
+            }
+            postQuantum = Optional.of(pq);
+        }
         return new RegisteredDevice(row.getString("tenant_id"), deviceId, key, status,
-                Optional.ofNullable(revokedAt).map(OffsetDateTime::toInstant));
+                Optional.ofNullable(revokedAt).map(OffsetDateTime::toInstant), postQuantum);
     }
 
     /** Number of cached kids. */

@@ -21,6 +21,7 @@ import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.VerificationKey;
 import io.sensorproof.protocol.ids.Identifiers;
 import io.sensorproof.protocol.ids.Topics;
+import io.sensorproof.protocol.message.ReadingMessages;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -101,9 +102,12 @@ public class DeviceResource {
     /**
      * Body of the registration: the device id, its public key as base64 DER SubjectPublicKeyInfo
      * (without {@code publicKey} the device waits for enrollment and the response carries its
-     * token), and optionally the site (of the same tenant) it is installed at.
+     * token), and optionally the site (of the same tenant) it is installed at. {@code postQuantumPublicKey},
+     * optional, makes the device hybrid (ADR 029): an ML-DSA-44/65 key (base64 SPKI DER) registered in one
+     * group with {@code publicKey}, which must then be ES256 or EdDSA; the device must sign every message
+     * with both keys.
      */
-    public record RegisterDeviceRequest(String deviceId, String publicKey, String siteId) {
+    public record RegisterDeviceRequest(String deviceId, String publicKey, String siteId, String postQuantumPublicKey) {
     }
 
     @Inject
@@ -129,6 +133,10 @@ public class DeviceResource {
         String deviceId = Identifiers.requireValid(request.deviceId(), "device id");
         Optional<String> site = Optional.ofNullable(request.siteId()).filter(id -> !id.isEmpty())
                 .map(id -> Identifiers.requireValid(id, "site id"));
+        if (request.publicKey() == null && request.postQuantumPublicKey() != null) {
+            throw ApiException.badRequest("INVALID_REQUEST", "a hybrid device is registered with both keys; enrollment of hybrid"
+                    + " devices is not supported", Map.of("field", "postQuantumPublicKey"));
+        }
         if (request.publicKey() == null) {
             return enrollment.createPendingDevice(caller, tenant, deviceId, site).map(pending -> RestResponse.ResponseBuilder
                     .<DeviceView>created(URI.create("/api/v1/tenants/" + tenant + "/devices/" + deviceId))
@@ -137,6 +145,14 @@ public class DeviceResource {
         }
         VerificationKey key = Keys.publicKeyFromSpki(decodeSpki(request.publicKey()));
         byte[] kid = key.kid();
+        Optional<VerificationKey> postQuantum = Optional.ofNullable(request.postQuantumPublicKey())
+                .map(pq -> Keys.publicKeyFromSpki(decodeSpki(pq)));
+        if (postQuantum.isPresent() && (!postQuantum.get().algorithm().isPostQuantum()
+                || !ReadingMessages.HYBRID_CLASSICAL.contains(key.algorithm()))) {
+            throw ApiException.badRequest("INVALID_REQUEST", "a hybrid device has an ES256 or EdDSA publicKey and an ML-DSA-44 or"
+                    + " ML-DSA-65 postQuantumPublicKey, not " + key.algorithm().label() + " and " + postQuantum.get().algorithm().label(),
+                    Map.of("field", "postQuantumPublicKey"));
+        }
         return Tenant.<Tenant>findById(tenant)
                 .onItem().ifNull().failWith(() -> TenantResource.notFound(tenant))
                 .invoke(t -> requireFactory(t))
@@ -145,6 +161,8 @@ public class DeviceResource {
                 .onItem().ifNotNull().failWith(() -> deviceExists(deviceId))
                 .chain(() -> Device.<Device>find("kid", kid).firstResult())
                 .onItem().ifNotNull().failWith(() -> keyRegistered(key))
+                .call(() -> requireUnusedKid(key))
+                .call(() -> postQuantum.isPresent() ? requireUnusedKid(postQuantum.get()) : Uni.createFrom().voidItem())
                 .chain(() -> {
                     Device device = new Device();
                     device.deviceId = deviceId;
@@ -157,10 +175,16 @@ public class DeviceResource {
                     device.createdAt = TenantResource.now();
                     return device.<Device>persistAndFlush();
                 })
+                .call(device -> postQuantum.isPresent() ? registerHybridKey(device, postQuantum.get()) : Uni.createFrom().voidItem())
                 .call(device -> audit.appendInSession(AuditEvent.by(caller, AuditAction.DEVICE_REGISTERED, tenant, deviceId,
-                        registeredDetail(device))))
-                .onFailure(UniqueViolations::isUniqueViolation).transform(f ->
-                        UniqueViolations.constraintOf(f).orElse("").contains("kid") ? keyRegistered(key) : deviceExists(deviceId))
+                        registeredDetail(device, postQuantum))))
+                .onFailure(UniqueViolations::isUniqueViolation).transform(f -> {
+                    String constraint = UniqueViolations.constraintOf(f).orElse("");
+                    if (constraint.contains("hybrid") && postQuantum.isPresent()) {
+                        return keyRegistered(postQuantum.get());
+                    }
+                    return constraint.contains("kid") ? keyRegistered(key) : deviceExists(deviceId);
+                })
                 .map(device -> RestResponse.ResponseBuilder
                         .<DeviceView>created(URI.create("/api/v1/tenants/" + tenant + "/devices/" + deviceId))
                         .entity(DeviceView.of(device))
@@ -268,10 +292,43 @@ public class DeviceResource {
                 });
     }
 
-    private static Map<String, Object> registeredDetail(Device device) {
+    /**
+     * Refuses a key that is already some device's signing key (current or retired), a hybrid device's
+     * ML-DSA key or a transport key (409 {@code KEY_ALREADY_REGISTERED}). The tables' keys and triggers
+     * (V5, V7, V26) enforce the same; this check gives the precise error.
+     */
+    private static Uni<Void> requireUnusedKid(VerificationKey key) {
+        return Panache.getSession().chain(session -> session
+                        .createNativeQuery("SELECT 1 FROM device_keys WHERE kid = :kid UNION ALL SELECT 1 FROM device_hybrid_keys"
+                                + " WHERE kid = :kid UNION ALL SELECT 1 FROM device_transport_keys WHERE kid = :kid")
+                        .setParameter("kid", key.kid()).getResultList())
+                .map(rows -> {
+                    if (!rows.isEmpty()) {
+                        throw keyRegistered(key);
+                    }
+                    return null;
+                });
+    }
+
+    /** Pairs the ML-DSA key with the device's classical key just registered (V26, ADR 029). */
+    private static Uni<Void> registerHybridKey(Device device, VerificationKey postQuantum) {
+        return Panache.getSession().chain(session -> session
+                        .createNativeQuery("INSERT INTO device_hybrid_keys (kid, classical_kid, device_id, spki, alg)"
+                                + " VALUES (:kid, :classical, :device, :spki, :alg)")
+                        .setParameter("kid", postQuantum.kid()).setParameter("classical", device.kid)
+                        .setParameter("device", device.deviceId).setParameter("spki", postQuantum.spki())
+                        .setParameter("alg", postQuantum.algorithm().label()).executeUpdate())
+                .replaceWithVoid();
+    }
+
+    private static Map<String, Object> registeredDetail(Device device, Optional<VerificationKey> postQuantum) {
         Map<String, Object> detail = new HashMap<>();
         detail.put("alg", device.alg);
         detail.put("kid", HexFormat.of().formatHex(device.kid));
+        postQuantum.ifPresent(pq -> {
+            detail.put("postQuantumAlg", pq.algorithm().label());
+            detail.put("postQuantumKid", pq.kidHex());
+        });
         if (device.siteId != null) {
             detail.put("site", device.siteId);
         }

@@ -172,6 +172,53 @@ class EnrollmentIT {
                 .body("alg", org.hamcrest.Matchers.equalTo("ML-DSA-65"));
     }
 
+    /**
+     * A hybrid device (ADR 029), registered with both keys through the REST path (the CSR enrollment
+     * carries one key), delivers through the broker: every message signed with ES256 and ML-DSA-65 is
+     * stored and acknowledged; the same device signing with its classical key alone is refused
+     * HYBRID_REQUIRED and quarantined.
+     */
+    @Test
+    void hybridDeviceRegisteredWithBothKeysDeliversThroughTheBrokerAndASingleSignatureIsRefused() throws Exception {
+        tenant("enr-hybrid");
+        Path agentDir = Files.createTempDirectory("hybrid-agent");
+        SigningKey classical = KeyFiles.generate(agentDir.resolve("device-key.p8"), SignatureAlgorithm.ES256);
+        SigningKey pq = KeyFiles.generate(agentDir.resolve("pq-key.p8"), SignatureAlgorithm.ML_DSA_65);
+        OperatorKey.authorized().contentType(ContentType.JSON).body(Map.of("deviceId", "hybrid-room-1",
+                        "publicKey", Base64.getEncoder().encodeToString(classical.verificationKey().spki()),
+                        "postQuantumPublicKey", Base64.getEncoder().encodeToString(pq.verificationKey().spki())))
+                .post("/api/v1/tenants/enr-hybrid/devices").then().statusCode(201);
+        Properties p = new Properties();
+        p.setProperty("tenant", "enr-hybrid");
+        p.setProperty("device", "hybrid-room-1");
+        p.setProperty("data.dir", agentDir.resolve("data").toString());
+        p.setProperty("gateway.ack-key", Base64.getEncoder().encodeToString(ingest.ackKey().spki()));
+        p.setProperty("mqtt.url", EmbeddedBrokerTestResource.url());
+        p.setProperty("pack.max-age-millis", "100");
+        p.setProperty("post-quantum-key.file", agentDir.resolve("pq-key.p8").toString());
+        try (EdgeAgent agent = start(AgentConfig.resolve(p, Map.of()), classical)) {
+            long t0 = System.currentTimeMillis() - 10_000;
+            for (int i = 0; i < 5; i++) {
+                agent.submit(new Reading(Quantity.TEMPERATURE, 4 + i * 0.1, t0 + i));
+            }
+            agent.flush();
+            assertThat(agent.awaitDrained(Duration.ofSeconds(30))).as("acknowledged: %s", agent.describe()).isTrue();
+        }
+        assertThat(count("SELECT count(*) FROM readings WHERE device_id = 'hybrid-room-1'")).isEqualTo(5);
+        assertThat(count("SELECT count(*) FROM quarantine WHERE claimed_device = 'hybrid-room-1'")).isZero();
+
+        p.setProperty("data.dir", agentDir.resolve("data-single").toString());
+        p.remove("post-quantum-key.file");
+        try (EdgeAgent single = start(AgentConfig.resolve(p, Map.of()), classical)) {
+            single.submit(new Reading(Quantity.TEMPERATURE, 5.5, System.currentTimeMillis() - 1_000));
+            single.flush();
+            org.awaitility.Awaitility.await("the single-signature message is quarantined").atMost(Duration.ofSeconds(30))
+                    .until(() -> count("SELECT count(*) FROM quarantine WHERE reason = 'HYBRID_REQUIRED'"
+                            + " AND claimed_device = 'hybrid-room-1'") >= 1);
+        }
+        assertThat(count("SELECT count(*) FROM readings WHERE device_id = 'hybrid-room-1'")).isEqualTo(5);
+    }
+
     @Test
     void retryWithTheSameTokenAndCsrReturnsTheSameCertificateAndAnotherCsrIsRefused() throws Exception {
         tenant("enr-retry");

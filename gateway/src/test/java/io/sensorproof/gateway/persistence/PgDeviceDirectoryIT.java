@@ -9,8 +9,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.sensorproof.gateway.EmbeddedPostgresTestResource;
 import io.sensorproof.gateway.core.DeviceStatus;
 import io.sensorproof.gateway.core.RegisteredDevice;
+import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
+import io.sensorproof.protocol.cose.SigningKey;
+import io.sensorproof.protocol.cose.VerificationKey;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
@@ -50,6 +55,34 @@ class PgDeviceDirectoryIT {
             assertThat(device.key().algorithm()).isEqualTo(alg);
             assertThat(device.status()).isEqualTo(DeviceStatus.ACTIVE);
         });
+    }
+
+    @Test
+    void hybridDeviceIsFoundByItsClassicalKidWithItsMlDsaKeyAndNotByTheMlDsaKid() {
+        SigningDevice d = new Registry(pool).newDevice(SignatureAlgorithm.ES256);
+        SigningKey pq = Keys.generate(SignatureAlgorithm.ML_DSA_65, SigningDevice.RANDOM);
+        VerificationKey pqKey = pq.verificationKey();
+        pool.preparedQuery("INSERT INTO device_hybrid_keys (kid, classical_kid, device_id, spki, alg) VALUES ($1, $2, $3, $4, $5)")
+                .executeAndAwait(Tuple.of(Buffer.buffer(pqKey.kid()), Buffer.buffer(d.key.verificationKey().kid()), d.id,
+                        Buffer.buffer(pqKey.spki()), pqKey.algorithm().label()));
+        PgDeviceDirectory uncached = new PgDeviceDirectory(pool, Duration.ofSeconds(10), Duration.ZERO, 1, ticker::get);
+
+        RegisteredDevice found = uncached.byKid(d.key.verificationKey().kid()).orElseThrow();
+        assertThat(found.isHybrid()).isTrue();
+        assertThat(found.key()).isEqualTo(d.key.verificationKey());
+        assertThat(found.postQuantumKey()).contains(pqKey);
+        assertThat(uncached.byKid(pqKey.kid())).as("the ML-DSA kid alone names no device").isEmpty();
+
+        // the ML-DSA key of a group can be neither a signing key of its own nor the partner of an SM2 key
+        SigningDevice sm2 = new Registry(pool).newDevice(SignatureAlgorithm.SM2_SM3);
+        SigningKey pq2 = Keys.generate(SignatureAlgorithm.ML_DSA_44, SigningDevice.RANDOM);
+        assertThatThrownBy(() -> pool.preparedQuery("INSERT INTO device_hybrid_keys (kid, classical_kid, device_id, spki, alg)"
+                + " VALUES ($1, $2, $3, $4, 'ML-DSA-44')").executeAndAwait(Tuple.of(Buffer.buffer(pq2.verificationKey().kid()),
+                Buffer.buffer(sm2.key.verificationKey().kid()), sm2.id, Buffer.buffer(pq2.verificationKey().spki()))))
+                .hasMessageContaining("is not an ES256 or EdDSA key");
+        assertThatThrownBy(() -> pool.preparedQuery("INSERT INTO device_keys (kid, device_id, spki, alg) VALUES ($1, $2, $3, $4)")
+                .executeAndAwait(Tuple.of(Buffer.buffer(pqKey.kid()), sm2.id, Buffer.buffer(pqKey.spki()), pqKey.algorithm().label())))
+                .hasMessageContaining("ML-DSA key of a hybrid device");
     }
 
     @Test

@@ -10,10 +10,13 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
 import io.sensorproof.gateway.EmbeddedPostgresTestResource;
+import io.sensorproof.gateway.core.RegisteredDevice;
+import io.sensorproof.gateway.persistence.PgDeviceDirectory;
 import io.sensorproof.gateway.security.OperatorKey;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.VerificationKey;
+import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,6 +29,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(EmbeddedPostgresTestResource.class)
 class RegistryIT {
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    PgDeviceDirectory directory;
 
     @Test
     void createsListsAndReadsTenants() {
@@ -95,6 +101,31 @@ class RegistryIT {
         }
         OperatorKey.authorized().get("/api/v1/tenants/reg-algs/devices").then().statusCode(200)
                 .body("items.size()", equalTo(SignatureAlgorithm.values().length)).body("nextCursor", equalTo(null));
+    }
+
+    @Test
+    void registersAHybridDeviceWhoseDirectoryEntryCarriesBothKeys() {
+        createTenant("reg-hybrid", "Hybrid").statusCode(201);
+        VerificationKey classical = Keys.generate(SignatureAlgorithm.EDDSA, RANDOM).verificationKey();
+        VerificationKey pq = Keys.generate(SignatureAlgorithm.ML_DSA_65, RANDOM).verificationKey();
+        registerHybrid("reg-hybrid", "reg-hybrid-1", spki(classical), spki(pq)).statusCode(201)
+                .body("kid", equalTo(classical.kidHex())).body("alg", equalTo("EdDSA"));
+        RegisteredDevice found = directory.byKid(classical.kid()).orElseThrow();
+        assertThat(found.deviceId()).isEqualTo("reg-hybrid-1");
+        assertThat(found.postQuantumKey()).contains(pq);
+        assertThat(directory.byKid(pq.kid())).isEmpty();
+
+        // the ML-DSA key of a group cannot be registered again, neither as a partner nor as a signing key
+        registerHybrid("reg-hybrid", "reg-hybrid-2", spki(newKey()), spki(pq)).statusCode(409)
+                .body("code", equalTo("KEY_ALREADY_REGISTERED")).body("details.kid", equalTo(pq.kidHex()));
+        registerDevice("reg-hybrid", "reg-hybrid-3", spki(pq)).statusCode(409).body("code", equalTo("KEY_ALREADY_REGISTERED"));
+        // pairs other than classical + ML-DSA are refused
+        VerificationKey otherPq = Keys.generate(SignatureAlgorithm.ML_DSA_44, RANDOM).verificationKey();
+        registerHybrid("reg-hybrid", "reg-hybrid-4", spki(otherPq), spki(otherPq)).statusCode(400).body("code", equalTo("INVALID_REQUEST"));
+        registerHybrid("reg-hybrid", "reg-hybrid-5", spki(Keys.generate(SignatureAlgorithm.SM2_SM3, RANDOM).verificationKey()),
+                spki(otherPq)).statusCode(400).body("code", equalTo("INVALID_REQUEST"));
+        registerHybrid("reg-hybrid", "reg-hybrid-6", spki(newKey()), spki(newKey())).statusCode(400).body("code", equalTo("INVALID_REQUEST"));
+        OperatorKey.authorized().get("/api/v1/tenants/reg-hybrid/devices").then().statusCode(200).body("items.size()", equalTo(1));
     }
 
     @Test
@@ -185,6 +216,15 @@ class RegistryIT {
         Map<String, Object> body = new java.util.HashMap<>();
         body.put("deviceId", device);
         body.put("publicKey", publicKey);
+        return OperatorKey.authorized().contentType(ContentType.JSON).body(body)
+                .post("/api/v1/tenants/" + tenant + "/devices").then();
+    }
+
+    private static ValidatableResponse registerHybrid(String tenant, String device, String publicKey, String postQuantumPublicKey) {
+        Map<String, Object> body = new java.util.HashMap<>();
+        body.put("deviceId", device);
+        body.put("publicKey", publicKey);
+        body.put("postQuantumPublicKey", postQuantumPublicKey);
         return OperatorKey.authorized().contentType(ContentType.JSON).body(body)
                 .post("/api/v1/tenants/" + tenant + "/devices").then();
     }

@@ -51,7 +51,15 @@ public record CoseSign1(byte[] protectedBytes, Map<Object, CBORItem> protectedHe
      *     {@code DUPLICATE_KEY} or {@code INVALID_HEADER}
      */
     public static CoseSign1 decode(byte[] bytes, CborLimits limits) {
-        CBORItem item = StrictCbor.decode(bytes, limits);
+        return fromItem(StrictCbor.decode(bytes, limits));
+    }
+
+    /**
+     * Reads a COSE_Sign1 from an item already decoded under the protocol's CBOR profile.
+     *
+     * @throws ProtocolException the codes of {@link #decode(byte[], CborLimits)} after the CBOR ones
+     */
+    public static CoseSign1 fromItem(CBORItem item) {
         if (!(item instanceof CBORTaggedItem tagged)) {
             throw new ProtocolException(ErrorCode.NOT_COSE_SIGN1, "message is not tagged; COSE_Sign1 must carry CBOR tag 18");
         }
@@ -79,22 +87,49 @@ public record CoseSign1(byte[] protectedBytes, Map<Object, CBORItem> protectedHe
             throw new ProtocolException(ErrorCode.NOT_COSE_SIGN1, "signature must be a byte string");
         }
         byte[] protectedBytes = protectedItem.getValue();
-        Map<Object, CBORItem> protectedHeader = Map.of();
-        if (protectedBytes.length > 0) {
-            CBORItem header = StrictCbor.decode(protectedBytes, HEADER_LIMITS);
-            if (!(header instanceof CBORPairList headerMap)) {
-                throw new ProtocolException(ErrorCode.INVALID_HEADER, "protected header must encode a map");
-            }
-            protectedHeader = CborMaps.entries(headerMap, ErrorCode.INVALID_HEADER, "protected header");
+        Map<Object, CBORItem> protectedHeader = protectedHeader(protectedBytes, "protected header");
+        Map<Object, CBORItem> unprotected = unprotectedHeader(unprotectedItem, protectedHeader, "unprotected header");
+        return new CoseSign1(protectedBytes, protectedHeader, unprotected,
+                payloadItem.getValue(), signatureItem.getValue());
+    }
+
+    /**
+     * Decodes a serialized protected header bucket (empty bytes are the empty map).
+     *
+     * @throws ProtocolException {@code MALFORMED_CBOR} and the other profile codes, {@code DUPLICATE_KEY}
+     *     or {@code INVALID_HEADER}
+     */
+    static Map<Object, CBORItem> protectedHeader(byte[] protectedBytes, String what) {
+        if (protectedBytes.length == 0) {
+            return Map.of();
         }
-        Map<Object, CBORItem> unprotected = CborMaps.entries(unprotectedItem, ErrorCode.INVALID_HEADER, "unprotected header");
+        CBORItem header = StrictCbor.decode(protectedBytes, HEADER_LIMITS);
+        if (!(header instanceof CBORPairList headerMap)) {
+            throw new ProtocolException(ErrorCode.INVALID_HEADER, what + " must encode a map");
+        }
+        return Map.copyOf(CborMaps.entries(headerMap, ErrorCode.INVALID_HEADER, what));
+    }
+
+    /** Decodes an unprotected bucket and refuses a label that also appears in the protected one. */
+    static Map<Object, CBORItem> unprotectedHeader(CBORPairList item, Map<Object, CBORItem> protectedHeader, String what) {
+        Map<Object, CBORItem> unprotected = CborMaps.entries(item, ErrorCode.INVALID_HEADER, what);
         for (Object label : unprotected.keySet()) {
             if (protectedHeader.containsKey(label)) {
                 throw new ProtocolException(ErrorCode.INVALID_HEADER, "header label " + label + " appears in both buckets");
             }
         }
-        return new CoseSign1(protectedBytes, Map.copyOf(protectedHeader), Map.copyOf(unprotected),
-                payloadItem.getValue(), signatureItem.getValue());
+        return Map.copyOf(unprotected);
+    }
+
+    /** The {@code alg} of a protected header bucket, with the codes of {@link #algorithm()}. */
+    static SignatureAlgorithm algorithmOf(Map<Object, CBORItem> protectedHeader) {
+        CBORItem alg = protectedHeader.get(HEADER_ALG);
+        if (alg == null) {
+            throw new ProtocolException(ErrorCode.INVALID_HEADER, "protected header has no alg (label 1)");
+        }
+        long id = CborMaps.integer(alg).orElseThrow(() ->
+                new ProtocolException(ErrorCode.UNSUPPORTED_ALG, "alg must be an integer algorithm identifier"));
+        return SignatureAlgorithm.fromCoseId(id);
     }
 
     /**
@@ -128,13 +163,7 @@ public record CoseSign1(byte[] protectedBytes, Map<Object, CBORItem> protectedHe
      *     {@code UNSUPPORTED_ALG} when not one of the protocol's algorithms
      */
     public SignatureAlgorithm algorithm() {
-        CBORItem alg = protectedHeader.get(HEADER_ALG);
-        if (alg == null) {
-            throw new ProtocolException(ErrorCode.INVALID_HEADER, "protected header has no alg (label 1)");
-        }
-        long id = CborMaps.integer(alg).orElseThrow(() ->
-                new ProtocolException(ErrorCode.UNSUPPORTED_ALG, "alg must be an integer algorithm identifier"));
-        return SignatureAlgorithm.fromCoseId(id);
+        return algorithmOf(protectedHeader);
     }
 
     /**

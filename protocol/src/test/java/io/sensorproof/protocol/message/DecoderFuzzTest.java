@@ -46,6 +46,10 @@ class DecoderFuzzTest {
     private static final byte[] VALID_ML_DSA = ReadingMessages.sign(TestKeys.samplePack(4), 1, 2, 1_764_000_000_000L,
             TestKeys.key(SignatureAlgorithm.ML_DSA_44));
 
+    private static final VerificationKey HYBRID_CLASSICAL = TestKeys.key(SignatureAlgorithm.EDDSA).verificationKey();
+    private static final byte[] VALID_HYBRID = ReadingMessages.signHybrid(TestKeys.samplePack(4), 1, 2, 1_764_000_000_000L,
+            TestKeys.key(SignatureAlgorithm.EDDSA), TestKeys.key(SignatureAlgorithm.ML_DSA_44));
+
     private static void decodeEverything(byte[] bytes) {
         decodeEverything(bytes, KEY);
     }
@@ -86,6 +90,22 @@ class DecoderFuzzTest {
 
     @Property(tries = 1000)
     void mutatedMlDsaMessagesOnlyRaiseTypedErrors(@ForAll("mlDsaMutations") byte[] bytes) {
+        decodeEverything(bytes, ML_DSA_KEY);
+    }
+
+    @Property(tries = 300)
+    void coseSignShellsAroundRandomContentOnlyRaiseTypedErrors(@ForAll("coseSignShells") CBORItem item) {
+        decodeEverything(item.encode());
+    }
+
+    @Property(tries = 300)
+    void mutatedHybridMessagesOnlyRaiseTypedErrors(@ForAll("hybridMutations") byte[] bytes) {
+        try {
+            ReadingMessages.open(bytes, kid -> java.util.Arrays.equals(kid, HYBRID_CLASSICAL.kid()) ? Optional.of(HYBRID_CLASSICAL)
+                    : Optional.of(ML_DSA_KEY));
+        } catch (ProtocolException expected) {
+            // typed refusal is the only acceptable failure
+        }
         decodeEverything(bytes, ML_DSA_KEY);
     }
 
@@ -143,9 +163,39 @@ class DecoderFuzzTest {
                 .as((p, u, pl, s) -> (CBORItem) new CBORTaggedItem(18, new CBORItemList(p, u, pl, s)));
     }
 
+    /** COSE_Sign (tag 98) shells: random body, 0 to 3 COSE_Signatures of random headers and signature sizes. */
+    @Provide
+    Arbitrary<CBORItem> coseSignShells() {
+        Arbitrary<CBORItem> header = item(2).map(h -> (CBORItem) new CBORByteArray(h.encode()));
+        Arbitrary<CBORItem> signerHeader = Arbitraries.oneOf(header, Arbitraries.of(-7, -8, -48, -49, -999).map(alg ->
+                (CBORItem) new CBORByteArray(new CBORPairList(java.util.List.of(new CBORPair(new CBORInteger(1), new CBORInteger(alg)),
+                        new CBORPair(new CBORInteger(4), new CBORByteArray(new byte[16])))).encode())));
+        Arbitrary<CBORItem> signature = Arbitraries.oneOf(Arbitraries.bytes().array(byte[].class).ofMaxSize(70),
+                Arbitraries.of(2420, 3309).flatMap(n -> Arbitraries.randomValue(r -> {
+                    byte[] b = new byte[n];
+                    r.nextBytes(b);
+                    return b;
+                }))).map(b -> (CBORItem) new CBORByteArray(b));
+        Arbitrary<CBORItem> coseSignature = Arbitraries.oneOf(
+                Combinators.combine(signerHeader, item(1), signature).as((h, u, s) -> (CBORItem) new CBORItemList(h, u, s)),
+                item(2));
+        Arbitrary<CBORItem> signatures = coseSignature.list().ofMaxSize(3).map(l -> (CBORItem) new CBORItemList(l));
+        Arbitrary<CBORItem> payload = Arbitraries.oneOf(
+                Arbitraries.just((CBORItem) new CBORByteArray(io.sensorproof.protocol.senml.SenmlCodec.encode(TestKeys.samplePack(2)))),
+                item(3).map(p -> (CBORItem) new CBORByteArray(p.encode())),
+                Arbitraries.just((CBORItem) CBORNull.INSTANCE));
+        return Combinators.combine(header, item(1), payload, signatures)
+                .as((p, u, pl, s) -> (CBORItem) new CBORTaggedItem(98, new CBORItemList(p, u, pl, s)));
+    }
+
     @Provide
     Arbitrary<byte[]> mutations() {
         return mutationsOf(VALID);
+    }
+
+    @Provide
+    Arbitrary<byte[]> hybridMutations() {
+        return mutationsOf(VALID_HYBRID);
     }
 
     @Provide

@@ -12,6 +12,7 @@ import io.sensorproof.protocol.senml.SenmlCodec;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -38,5 +39,17 @@ class MessageSizeTest {
         System.out.printf("%s: %d bytes for %d records (%d to spare)%n", alg.label(), message.length, SenmlCodec.MAX_RECORDS,
                 CborLimits.MESSAGE.maxBytes() - message.length);
         ReadingMessages.open(message, kid -> java.util.Optional.of(TestKeys.key(alg).verificationKey()));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"ES256, ML_DSA_65", "EDDSA, ML_DSA_65", "ES256, ML_DSA_44"})
+    void fullHybridPackOfTheWidestRecordsFitsTheSizeLimit(SignatureAlgorithm classical, SignatureAlgorithm pq) {
+        byte[] message = ReadingMessages.signHybrid(widest(SenmlCodec.MAX_RECORDS), 4_294_967_295L, 4_294_967_295L, 4_102_444_800_000L,
+                TestKeys.key(classical), TestKeys.key(pq));
+        assertThat(message.length).as("%s + %s message with %d records", classical.label(), pq.label(), SenmlCodec.MAX_RECORDS)
+                .isLessThanOrEqualTo(CborLimits.MESSAGE.maxBytes());
+        System.out.printf("%s + %s: %d bytes for %d records (%d to spare)%n", classical.label(), pq.label(), message.length,
+                SenmlCodec.MAX_RECORDS, CborLimits.MESSAGE.maxBytes() - message.length);
+        ReadingMessages.decode(message).verify(TestKeys.key(classical).verificationKey(), TestKeys.key(pq).verificationKey());
     }
 }

@@ -66,7 +66,7 @@ public final class CoapReplies {
         }
         return switch (name) {
             case "UNKNOWN_KEY", "ALG_MISMATCH", "BAD_SIGNATURE", "TOPIC_MISMATCH", "PEER_MISMATCH", "BN_MISMATCH", "DEVICE_INACTIVE",
-                    "REVOKED_KEY" ->
+                    "REVOKED_KEY", "HYBRID_REQUIRED" ->
                     ResponseCode.FORBIDDEN;
             default -> ResponseCode.BAD_REQUEST;
         };

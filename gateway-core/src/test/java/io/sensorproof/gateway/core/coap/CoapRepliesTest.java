@@ -21,7 +21,7 @@ class CoapRepliesTest {
                 case "QUOTA_EXCEEDED" -> "4.29";
                 case "CONFLICTING_DUPLICATE", "DUPLICATE_READING_TIME", "REGISTER_DECREASED" -> "4.09";
                 case "UNKNOWN_KEY", "ALG_MISMATCH", "BAD_SIGNATURE", "TOPIC_MISMATCH", "PEER_MISMATCH", "BN_MISMATCH", "DEVICE_INACTIVE",
-                        "REVOKED_KEY" -> "4.03";
+                        "REVOKED_KEY", "HYBRID_REQUIRED" -> "4.03";
                 default -> "4.00";
             };
             assertThat(response.codeClass + "." + String.format("%02d", response.codeDetail)).as(code.name()).isEqualTo(expected);
