@@ -55,6 +55,8 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.RemoteFunctionCall;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.RawTransactionManager;
@@ -64,9 +66,11 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
  * The carbon path end to end on the standalone gateway (issue 15 "Claims", "Freeze and mint"; ADR 025):
- * local chain, prover on, a 20 s challenge window. The test acts as the verifier (development account 3,
- * VERIFIER_ROLE in the local deployment): it creates a CarbonCredit facility and a one-minute period that
- * starts shortly, links the gateway's emissions facility to it (a facility with another device is refused
+ * local chain, prover on, a 20 s challenge window; once the claim is submitted the test moves the chain's clock
+ * ({@code evm_increaseTime}) to the period's end, and once the period is closed to the window's end, checking first
+ * that the gateway has neither closed nor minted before (it decides by block time, as the contract does). The test
+ * acts as the verifier (development account 3, VERIFIER_ROLE in the local deployment): it creates a CarbonCredit
+ * facility and a one-minute period that starts shortly, links the gateway's emissions facility to it (a facility with another device is refused
  * 409 {@code CHAIN_FACILITY_DEVICES_MISMATCH}), and stores one device's co2e-register readings with a 35 s
  * outage (longer than the 20 s maxGap) as ingestion would. The gateway must prove, anchor and submit the
  * claim, close the period after its end, and mint once after the challenge window: the minted amount is
@@ -85,6 +89,7 @@ class CarbonMintIT {
     private static final long RATE_KG_PER_HOUR = 36;
     private static final long BASELINE_KG = 500;
     private static final int REGISTRY_HELPER = 7;
+    private static final long CHALLENGE_WINDOW_SECONDS = 20;
 
     @Test
     void emissionsAreProvenSubmittedClosedAndMintedOnceWithTheOutageCharged() throws Exception {
@@ -97,7 +102,7 @@ class CarbonMintIT {
         GatewayProcess.StandalonePorts ports = GatewayProcess.StandalonePorts.free();
         Map<String, String> env = new HashMap<>(ports.env("carbon-mint-it"));
         env.put("SENSORPROOF_CHAIN_LOCAL_PORT", Integer.toString(chainPort));
-        env.put("SENSORPROOF_CHAIN_LOCAL_CHALLENGE_WINDOW", "20s");
+        env.put("SENSORPROOF_CHAIN_LOCAL_CHALLENGE_WINDOW", CHALLENGE_WINDOW_SECONDS + "s");
         env.put("SENSORPROOF_PROVER_ENABLED", "true");
         env.put("SENSORPROOF_PROVER_WORKERS", "1");
         // only the carbon path's transactions on the oracle account: no commitment batches here
@@ -152,7 +157,29 @@ class CarbonMintIT {
 
             await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> claimStates(db).equals(List.of("SUBMITTED")));
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+            // the chain's clock is moved (evm_increaseTime) to the period's end, then to the challenge window's end, as a
+            // live chain reaches them by itself; until then the gateway must wait, as it decides by block time. The state is
+            // read before the block time: it was decided on a block no later than that one
+            String beforeEnd = periodState(db, facility);
+            long claimedAt = blockTime(web3j);
+            if (claimedAt < end) {
+                assertThat(beforeEnd).as("block time %d < end %d: the period stays open", claimedAt, end).isEqualTo("OPEN");
+                increaseTime(chainPort, end - claimedAt);
+            }
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> List.of("CLOSED", "MINTED").contains(periodState(db, facility)));
+            long windowEnd = verifierView(web3j, deployment).period(chainFacility, BigInteger.ONE).send().closedAt.longValueExact()
+                    + CHALLENGE_WINDOW_SECONDS;
+            double roundsWhenClosed = rounds(http);
+            await().atMost(Duration.ofSeconds(30)).until(() -> rounds(http) >= roundsWhenClosed + 2);
+            String beforeWindowEnd = periodState(db, facility);
+            long closedRoundsAt = blockTime(web3j);
+            if (closedRoundsAt < windowEnd) {
+                assertThat(beforeWindowEnd).as("block time %d < window end %d: not minted", closedRoundsAt, windowEnd)
+                        .isEqualTo("CLOSED");
+                increaseTime(chainPort, windowEnd - closedRoundsAt);
+            }
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                     .until(() -> "MINTED".equals(periodState(db, facility)));
 
             CarbonCredit reader = CarbonCredit.load(deployment.address("CarbonCredit"), web3j,
@@ -396,6 +423,25 @@ class CarbonMintIT {
             sendOk(asHelper.registerDevice(field, Hash.sha3(DEVICE.getBytes(StandardCharsets.US_ASCII))));
         }
     }
+
+    private static CarbonCredit verifierView(Web3j web3j, Deployment deployment) {
+        return CarbonCredit.load(deployment.address("CarbonCredit"), web3j, tx(web3j, LocalDeployment.CARBON_VERIFIER_ACCOUNT),
+                new DefaultGasProvider());
+    }
+
+    private static long blockTime(Web3j web3j) throws Exception {
+        return web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock().getTimestamp().longValueExact();
+    }
+
+    /** {@code evm_increaseTime}: anvil's next blocks (1 s interval mining) are {@code seconds} later than the wall clock's. */
+    private static void increaseTime(int chainPort, long seconds) throws Exception {
+        RawResponse r = new Request<>("evm_increaseTime", List.of(seconds), new HttpService("http://127.0.0.1:" + chainPort),
+                RawResponse.class).send();
+        assertThat(r.hasError()).as("evm_increaseTime: %s", r.getError() == null ? "" : r.getError().getMessage()).isFalse();
+    }
+
+    /** A JSON-RPC response whose result is read as is. */
+    public static final class RawResponse extends Response<Object> {}
 
     private static TransactionManager tx(Web3j web3j, int account) {
         return new RawTransactionManager(web3j, Credentials.create(DevelopmentKeys.PRIVATE_KEYS.get(account)), 31337,

@@ -25,7 +25,9 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.Transfer;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.utils.Convert;
 
 /**
@@ -93,7 +95,9 @@ class StandaloneChainIT {
             Credentials payer = Credentials.create(DevelopmentKeys.PRIVATE_KEYS.get(5));
             String payee = LocalDeployment.address(6);
             BigInteger before = web3j.ethGetBalance(payee, DefaultBlockParameterName.LATEST).send().getBalance();
-            TransactionReceipt transfer = Transfer.sendFunds(web3j, payer, payee, BigDecimal.ONE, Convert.Unit.ETHER).send();
+            // receipts polled every 100 ms: Transfer.sendFunds(web3j, ...) polls every 15 s (web3j's default)
+            TransactionReceipt transfer = new Transfer(web3j, new RawTransactionManager(web3j, payer, 31337,
+                    new PollingTransactionReceiptProcessor(web3j, 100, 600))).sendFunds(payee, BigDecimal.ONE, Convert.Unit.ETHER).send();
             assertThat(transfer.isStatusOK()).isTrue();
             BigInteger after = before.add(Convert.toWei("1", Convert.Unit.ETHER).toBigIntegerExact());
 

@@ -20,7 +20,9 @@ import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.Transfer;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.utils.Convert;
 
 /**
@@ -43,8 +45,10 @@ class LocalChainIT {
             String payee = LocalDeployment.address(6);
             Web3j web3j = Web3j.build(new HttpService(orphan.rpcUrl()));
             BigInteger before = web3j.ethGetBalance(payee, DefaultBlockParameterName.LATEST).send().getBalance();
-            assertThat(Transfer.sendFunds(web3j, Credentials.create(DevelopmentKeys.PRIVATE_KEYS.get(5)), payee, BigDecimal.ONE,
-                    Convert.Unit.ETHER).send().isStatusOK()).isTrue();
+            // receipts polled every 100 ms: Transfer.sendFunds(web3j, ...) polls every 15 s (web3j's default)
+            Transfer transfer = new Transfer(web3j, new RawTransactionManager(web3j, Credentials.create(DevelopmentKeys.PRIVATE_KEYS.get(5)),
+                    31337, new PollingTransactionReceiptProcessor(web3j, 100, 600)));
+            assertThat(transfer.sendFunds(payee, BigDecimal.ONE, Convert.Unit.ETHER).send().isStatusOK()).isTrue();
             web3j.shutdown();
             assertThat(Files.readString(state.resolve(AnvilProcess.PID_FILE)).trim()).isEqualTo(Long.toString(orphan.pid()));
 
@@ -80,7 +84,8 @@ class LocalChainIT {
         String deployer = LocalDeployment.address(LocalDeployment.DEPLOYER_ACCOUNT);
         try (AnvilProcess anvil = AnvilProcess.start(options(state))) {
             Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
-            LocalDeployment.Result first = LocalDeployment.ensure(web3j, chainJson, 3600, line -> { });
+            // mined at once, as StandaloneChain deploys (the mining mode is deploysWithInstantMining...'s subject, not this test's)
+            LocalDeployment.Result first = anvil.withInstantMining(() -> LocalDeployment.ensure(web3j, chainJson, 3600, line -> { }));
             assertThat(first.outcome()).isEqualTo(LocalDeployment.Outcome.DEPLOYED);
             assertThat(chainJson).isRegularFile();
             assertThat(Files.getPosixFilePermissions(first.oracleKeyFile()))
@@ -98,7 +103,7 @@ class LocalChainIT {
         Files.delete(state.resolve(AnvilProcess.STATE_FILE));
         try (AnvilProcess anvil = AnvilProcess.start(options(state))) {
             Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
-            LocalDeployment.Result third = LocalDeployment.ensure(web3j, chainJson, 3600, line -> { });
+            LocalDeployment.Result third = anvil.withInstantMining(() -> LocalDeployment.ensure(web3j, chainJson, 3600, line -> { }));
             assertThat(third.outcome()).isEqualTo(LocalDeployment.Outcome.REDEPLOYED_STATE_LOST);
             assertThat(third.differences()).anySatisfy(d -> assertThat(d).contains("has no code"));
             assertThat(third.replaced()).isPresent();

@@ -81,7 +81,9 @@ class ChainDeployerIT {
     void refusesADevelopmentAccountInAnyRoleOnASharedChainAndDeploysWithOwnKeys() throws Exception {
         Credentials own = Credentials.create(Keys.createEcKeyPair());
         // funding the fresh account with a development key is the test's doing, not the deployer's
-        Transfer.sendFunds(SHARED.web3j(), SHARED.account(9), own.getAddress(), java.math.BigDecimal.TEN, Convert.Unit.ETHER).send();
+        // through a manager that polls receipts every 50 ms: Transfer.sendFunds(web3j, ...) polls every 15 s
+        new Transfer(SHARED.web3j(), ChainAssertions.txManager(SHARED, SHARED.account(9)))
+                .sendFunds(own.getAddress(), java.math.BigDecimal.TEN, Convert.Unit.ETHER).send();
         String oracle = Keys.toChecksumAddress(Keys.getAddress(Keys.createEcKeyPair()));
 
         DeploymentPlan withDevBank = new DeploymentPlan(SHARED.chainId(), List.of(oracle), List.of(SHARED.account(2).getAddress()),
