@@ -67,7 +67,10 @@ import org.jboss.logging.Logger;
  * claims (one transaction per run) and then enqueues their run-claim jobs, and when the step returns a
  * freeze job records the freeze ({@code freezes}, keyed by the job's key) and then enqueues it. Recorded
  * freezes follow their job: confirmed ⇒ FROZEN with transaction and block, failed ⇒ FAILED with the
- * code, each with an alert event ({@link PgFreezes#settle}).
+ * code, each with an alert event ({@link PgFreezes#settle}), and back to SUBMITTED when chain reconciliation
+ * reopens the job ({@link FreezeFollower}). After a refusal (ADR 035) the runs whose evidence was refused are
+ * passed over (each device's runs start after the last reading of its closed claims) and a refusal that may
+ * clear gets a new job with a new key when the same runs are selected again ({@link FreezeLoopRules#nextAttempt}).
  *
  * <p>Everything is keyed (claim id, job key), so replicas may run it at once and a round repeated after a
  * crash adds nothing. A round's failure is logged, counted and retried next round; a device whose readings

@@ -107,7 +107,7 @@ class FreezeLoopRefusalIT {
         assertThat(later.jobId()).as("enqueued").isPresent();
         assertThat(later.runs().get(0)).doesNotContainAnyElementsOf(refused.runs().get(0));
         assertThat(longs("SELECT (extract(epoch FROM min(run_first_time)) * 1000)::bigint FROM run_claims WHERE claim_id = ANY (?)",
-                later.runs().get(0).toArray(String[]::new))).as("the later excursion's run").containsExactly(second);
+                (Object) later.runs().get(0).toArray(String[]::new))).as("the later excursion's run").containsExactly(second);
 
         // the refused freeze is never sent again: another round adds nothing
         loop.watch(lot, devices, watch, 0, now);
