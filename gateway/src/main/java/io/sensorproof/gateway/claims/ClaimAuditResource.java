@@ -1,9 +1,11 @@
 package io.sensorproof.gateway.claims;
 
 import io.agroal.api.AgroalDataSource;
+import io.sensorproof.gateway.api.Page;
 import io.sensorproof.gateway.api.QueryParameters;
 import io.sensorproof.gateway.batches.BatchAuditResource.ChainView;
 import io.sensorproof.gateway.batches.BatchAuditResource.FindingView;
+import io.sensorproof.gateway.claims.PgClaimAuditBundles.ListPosition;
 import io.sensorproof.gateway.security.Access;
 import io.sensorproof.oracle.audit.ClaimAuditReport;
 import io.sensorproof.protocol.ids.Identifiers;
@@ -35,6 +37,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "data")
 public class ClaimAuditResource {
+    private static final String CURSOR_KIND = "claims";
+
     private final ClaimAudits audits;
     private final Access access;
     private final PgClaimProofStatuses proofs;
@@ -94,10 +98,6 @@ public class ClaimAuditResource {
         }
     }
 
-    /** Claims, newest first, at most {@code limit}. */
-    public record ClaimList(List<ClaimView> items) {
-    }
-
     /**
      * A claim's audit report.
      *
@@ -121,9 +121,9 @@ public class ClaimAuditResource {
     @Blocking
     @Operation(summary = "Claims (run and emissions) for a regulator or operator to audit, newest first, filtered by device,"
             + " lot (run claims) or emissions facility; each with its state, whether it is anchored, its quantity and its proof"
-            + " status (the proving job's state, failure code and message, anchoring transaction and block)")
-    public ClaimList list(@Context SecurityContext security, @QueryParam("device") String device, @QueryParam("lot") String lot,
-            @QueryParam("facility") String facility, @QueryParam("limit") String limit) {
+            + " status (the proving job's state, failure code and message, anchoring transaction and block); paged")
+    public Page<ClaimView> list(@Context SecurityContext security, @QueryParam("device") String device, @QueryParam("lot") String lot,
+            @QueryParam("facility") String facility, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         access.requirePlatformRead(security);
         Optional<String> deviceId = Optional.ofNullable(device).filter(d -> !d.isEmpty());
         if (deviceId.isPresent() && !Identifiers.isValid(deviceId.get())) {
@@ -133,10 +133,26 @@ public class ClaimAuditResource {
                 .map(l -> QueryParameters.longValue("lot", l, 1, Long.MAX_VALUE));
         Optional<Long> facilityId = Optional.ofNullable(facility).filter(f -> !f.isEmpty())
                 .map(f -> QueryParameters.longValue("facility", f, 1, Long.MAX_VALUE));
-        List<PgClaimAuditBundles.ClaimRow> rows = audits.list(deviceId, lotId, facilityId, QueryParameters.limit(limit));
-        Map<String, PgClaimProofStatuses.ProofStatus> statuses = proofs.of(rows.stream()
+        int max = QueryParameters.limit(limit);
+        Optional<ListPosition> after = QueryParameters.decodeCursor(cursor, CURSOR_KIND, 2).map(key -> {
+            if (!key.get(1).matches("0x[0-9a-f]{64}")) {
+                throw QueryParameters.badCursor(cursor);
+            }
+            try {
+                return new ListPosition(Long.parseLong(key.get(0)), key.get(1));
+            } catch (NumberFormatException e) {
+                throw QueryParameters.badCursor(cursor);
+            }
+        });
+        List<PgClaimAuditBundles.ClaimRow> rows = audits.list(deviceId, lotId, facilityId, after, max + 1);
+        Page<PgClaimAuditBundles.ClaimRow> page = Page.of(rows, max, last -> {
+            ListPosition p = ListPosition.of(last);
+            return QueryParameters.encodeCursor(CURSOR_KIND, p.createdMicros(), p.claimId());
+        });
+        Map<String, PgClaimProofStatuses.ProofStatus> statuses = proofs.of(page.items().stream()
                 .map(PgClaimAuditBundles.ClaimRow::claimId).toList());
-        return new ClaimList(rows.stream().map(r -> ClaimView.of(r, Optional.ofNullable(statuses.get(r.claimId())))).toList());
+        return new Page<>(page.items().stream().map(r -> ClaimView.of(r, Optional.ofNullable(statuses.get(r.claimId())))).toList(),
+                page.nextCursor());
     }
 
     @GET

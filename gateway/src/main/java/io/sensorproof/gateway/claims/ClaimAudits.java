@@ -91,6 +91,16 @@ public class ClaimAudits {
     }
 
     /**
+     * Claims for a regulator to find, newest first, after a page's last claim.
+     *
+     * @param after where the previous page ended, empty for the first page
+     */
+    public List<PgClaimAuditBundles.ClaimRow> list(Optional<String> deviceId, Optional<Long> lotId, Optional<Long> facilityId,
+            Optional<PgClaimAuditBundles.ListPosition> after, int limit) {
+        return bundles.list(deviceId, lotId, facilityId, after, limit);
+    }
+
+    /**
      * The audit bundle of anchored claim {@code claimId}.
      *
      * @throws ApiException 404 {@value #CLAIM_NOT_FOUND}, 409 {@value #CLAIM_NOT_ANCHORED}

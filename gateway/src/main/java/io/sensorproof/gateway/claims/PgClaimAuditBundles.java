@@ -91,11 +91,39 @@ public final class PgClaimAuditBundles {
     }
 
     /**
+     * Where a page of the claim listing ends: the last claim's creation time (µs since the epoch, the column's
+     * precision) and id; the next page starts after it in the listing's order (newest first, then by id).
+     */
+    public record ListPosition(long createdMicros, String claimId) {
+        public ListPosition {
+            Objects.requireNonNull(claimId, "claimId");
+        }
+
+        /** The position of a listed claim. */
+        public static ListPosition of(ClaimRow row) {
+            Instant t = row.createdAt();
+            return new ListPosition(Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000),
+                    row.claimId());
+        }
+    }
+
+    /**
      * Claims, newest first, filtered by whichever of device, lot and emissions facility are given.
      *
      * @param limit at most this many
      */
     public List<ClaimRow> list(Optional<String> deviceId, Optional<Long> lotId, Optional<Long> facilityId, int limit) {
+        return list(deviceId, lotId, facilityId, Optional.empty(), limit);
+    }
+
+    /**
+     * Claims, newest first (then by id), filtered by whichever of device, lot and emissions facility are given,
+     * after {@code after} in that order when given (keyset paging: a claim planned meanwhile never shifts a page).
+     *
+     * @param limit at most this many
+     */
+    public List<ClaimRow> list(Optional<String> deviceId, Optional<Long> lotId, Optional<Long> facilityId,
+            Optional<ListPosition> after, int limit) {
         String sql = "SELECT claim_id, circuit, device_id, lot_id, facility_id, period_id, state, anchored, public_inputs::text,"
                 + " anchor_tx, created_at FROM ("
                 + " SELECT claim_id, 'excursion' AS circuit, device_id, lot_id, NULL::bigint AS facility_id, NULL::bigint AS period_id,"
@@ -103,7 +131,10 @@ public final class PgClaimAuditBundles {
                 + " UNION ALL SELECT claim_id, 'emissions', device_id, NULL::bigint, facility_id, period_id, state, "
                 + EMISSIONS_ANCHORED + ", public_inputs, anchor_tx, created_at FROM emissions_claims) c"
                 + " WHERE (?::text IS NULL OR device_id = ?) AND (?::bigint IS NULL OR lot_id = ?)"
-                + " AND (?::bigint IS NULL OR facility_id = ?) ORDER BY created_at DESC, claim_id LIMIT ?";
+                + " AND (?::bigint IS NULL OR facility_id = ?)"
+                + " AND (?::bigint IS NULL OR created_at < timestamptz 'epoch' + ?::bigint * interval '1 microsecond'"
+                + " OR (created_at = timestamptz 'epoch' + ?::bigint * interval '1 microsecond' AND claim_id > ?::text))"
+                + " ORDER BY created_at DESC, claim_id LIMIT ?";
         return run("claim audit: list", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, deviceId.orElse(null));
@@ -112,7 +143,12 @@ public final class PgClaimAuditBundles {
                 setLong(ps, 4, lotId);
                 setLong(ps, 5, facilityId);
                 setLong(ps, 6, facilityId);
-                ps.setInt(7, limit);
+                Optional<Long> micros = after.map(ListPosition::createdMicros);
+                setLong(ps, 7, micros);
+                setLong(ps, 8, micros);
+                setLong(ps, 9, micros);
+                ps.setString(10, after.map(ListPosition::claimId).orElse(null));
+                ps.setInt(11, limit);
                 List<ClaimRow> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

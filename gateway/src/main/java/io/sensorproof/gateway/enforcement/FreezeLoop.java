@@ -19,8 +19,9 @@ import io.sensorproof.gateway.oracle.OracleJobs;
 import io.sensorproof.oracle.enforcement.DeviceEvidence;
 import io.sensorproof.oracle.enforcement.FreezeEnforcement;
 import io.sensorproof.oracle.enforcement.FreezeLoopRules;
+import io.sensorproof.oracle.enforcement.FreezeLoopRules.FreezeAttempt;
+import io.sensorproof.oracle.enforcement.FreezeLoopRules.FreezeState;
 import io.sensorproof.oracle.enforcement.FreezeStep;
-import io.sensorproof.oracle.jobs.Job;
 import io.sensorproof.oracle.jobs.JobException;
 import io.sensorproof.oracle.jobs.JobStore;
 import io.sensorproof.oracle.jobs.NewJob;
@@ -41,6 +42,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,7 +50,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +67,10 @@ import org.jboss.logging.Logger;
  * claims (one transaction per run) and then enqueues their run-claim jobs, and when the step returns a
  * freeze job records the freeze ({@code freezes}, keyed by the job's key) and then enqueues it. Recorded
  * freezes follow their job: confirmed ⇒ FROZEN with transaction and block, failed ⇒ FAILED with the
- * code, each with an alert event ({@link PgFreezes#settle}).
+ * code, each with an alert event ({@link PgFreezes#settle}), and back to SUBMITTED when chain reconciliation
+ * reopens the job ({@link FreezeFollower}). After a refusal (ADR 035) the runs whose evidence was refused are
+ * passed over (each device's runs start after the last reading of its closed claims) and a refusal that may
+ * clear gets a new job with a new key when the same runs are selected again ({@link FreezeLoopRules#nextAttempt}).
  *
  * <p>Everything is keyed (claim id, job key), so replicas may run it at once and a round repeated after a
  * crash adds nothing. A round's failure is logged, counted and retried next round; a device whose readings
@@ -89,6 +96,7 @@ public class FreezeLoop {
     private volatile FacilityStatusReader reader;
     private volatile RunClaimPlanner planner;
     private volatile FreezeEnforcement enforcement;
+    private volatile FreezeFollower follower;
     private ScheduledExecutorService thread;
 
     FreezeLoop(GatewaySettings settings, AgroalDataSource dataSource, ChainConnection chain, OracleJobs jobs, MeterRegistry meters) {
@@ -111,12 +119,8 @@ public class FreezeLoop {
                     + " and an enforcement-interval above 0)");
             return;
         }
-        freezes = new PgFreezes(dataSource);
-        runClaims = new PgRunClaims(dataSource);
-        ledgers = new PgCarbon(dataSource);
+        useStores(o.settleWait());
         reader = new FacilityStatusReader(chain.web3j(), chain.address("CollateralFinancing"));
-        planner = new RunClaimPlanner(new SettlementRule(o.settleWait()));
-        enforcement = new FreezeEnforcement(planner);
         thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "freeze-loop");
             t.setDaemon(true);
@@ -126,6 +130,19 @@ public class FreezeLoop {
         thread.scheduleWithFixedDelay(this::round, period, period, TimeUnit.MILLISECONDS);
         LOG.infof("freeze loop every %s (settlement wait %s) on CollateralFinancing %s", o.enforcementInterval(), o.settleWait(),
                 chain.address("CollateralFinancing"));
+    }
+
+    /**
+     * Builds the stores and the planner the rounds use; {@link #start} calls it, and tests that drive
+     * {@link #watch} and {@link #followSubmitted} without a chain (the facility's state is the caller's).
+     */
+    void useStores(Duration settleWait) {
+        freezes = new PgFreezes(dataSource);
+        follower = new FreezeFollower(freezes);
+        runClaims = new PgRunClaims(dataSource);
+        ledgers = new PgCarbon(dataSource);
+        planner = new RunClaimPlanner(new SettlementRule(settleWait));
+        enforcement = new FreezeEnforcement(planner);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -171,7 +188,7 @@ public class FreezeLoop {
         long notBefore = FreezeLoopRules.notBeforeMillis(s.lastUnfreezeSeconds());
         for (ChainWatch w : s.facility().watches()) {
             try {
-                watch(lot, s.facility().devices(), w, notBefore);
+                watch(lot, s.facility().devices(), w, notBefore, clock.millis());
             } catch (PlanningException e) {
                 refusal(e.code().name());
                 LOG.warnf("%s: lot %d, quantity %d: %s", e.code(), lot.lotId(), w.quantity(), e.getMessage());
@@ -179,27 +196,35 @@ public class FreezeLoop {
         }
     }
 
-    private void watch(LinkedLot lot, List<BigInteger> devices, ChainWatch w, long notBefore) {
+    /**
+     * One watch of a linked lot whose facility the chain says is Active and not frozen: plans, stores and enqueues
+     * the devices' run claims and, when the step says so, records and enqueues the freeze.
+     */
+    void watch(LinkedLot lot, List<BigInteger> devices, ChainWatch w, long notBefore, long now) {
         RunTerms terms = new RunTerms(w.quantity(), w.lo().longValueExact(), w.hi().longValueExact(), w.maxGap().longValueExact(),
                 w.minDuration().longValueExact(), w.samplingInterval().longValueExact(), w.maxAge().longValueExact());
         String quantity = Quantity.byCode(w.quantity()).senmlName();
-        long now = clock.millis();
         Map<BigInteger, DeviceEvidence> evidence = new LinkedHashMap<>();
         Map<BigInteger, RunKey> runs = new HashMap<>();
+        List<KeyedAttempt> earlier = freezes.ofLot(lot.lotId()).stream().filter(f -> f.quantity().equals(quantity))
+                .map(FreezeLoop::attempt).toList();
+        Set<String> closed = FreezeLoopRules.closedClaims(earlier.stream().map(KeyedAttempt::attempt).toList());
         for (BigInteger field : devices) {
             String device = Identifiers.deviceIdOfField(field);
+            // a run a refused freeze closed is never the current run again: the device's next run starts after it
+            long runsAfter = FreezeLoopRules.runsAfter(notBefore, freezes.lastReadingOf(device, closed));
             if (!freezes.hasOutOfRange(device, w.quantity(), terms.lo(), terms.hi(),
-                    FreezeLoopRules.excursionSince(notBefore, terms, now))) {
+                    FreezeLoopRules.excursionSince(runsAfter, terms, now))) {
                 continue;
             }
-            OptionalLong stored = freezes.latestRunStart(lot.lotId(), device, quantity, notBefore);
+            OptionalLong stored = freezes.latestRunStart(lot.lotId(), device, quantity, runsAfter);
             List<StoredReading> readings = freezes.readings(device, w.quantity(),
-                    FreezeLoopRules.readingsFrom(notBefore, stored, terms, now));
+                    FreezeLoopRules.readingsFrom(runsAfter, stored, terms, now));
             AccountedMessages ledger = ledger(device, readings);
             OptionalLong runStart;
             try {
                 runStart = FreezeLoopRules.currentRunStart(planner,
-                        new RunPlanRequest(field, terms, readings, List.of(), ledger, notBefore, 0, now));
+                        new RunPlanRequest(field, terms, readings, List.of(), ledger, runsAfter, 0, now));
             } catch (PlanningException e) {
                 refusal(e.code().name());
                 LOG.warnf("%s: lot %d, device %s: its readings are not planned: %s", e.code(), lot.lotId(), device, e.getMessage());
@@ -232,14 +257,33 @@ public class FreezeLoop {
             }
         }
         if (step.freeze().isPresent()) {
-            NewJob job = step.freeze().get();
-            Freeze recorded = freezes.record(lot.lotId(), lot.chainFacilityId(), quantity, runsOf(job), job.idempotencyKey());
+            NewJob first = step.freeze().get();
+            OptionalInt attempt = FreezeLoopRules.nextAttempt(earlier.stream()
+                    .filter(a -> a.key().equals(first.idempotencyKey())).map(KeyedAttempt::attempt).toList());
+            if (attempt.isEmpty()) {
+                refusal("FREEZE_ATTEMPTS_USED");
+                LOG.warnf("FREEZE_ATTEMPTS_USED: lot %d: the freeze %s was refused %d times; not sent again", lot.lotId(),
+                        first.idempotencyKey(), FreezeLoopRules.MAX_FREEZE_ATTEMPTS);
+                return;
+            }
+            List<List<String>> selected = runsOf(first);
+            NewJob job = FreezeHandler.job(lot.chainFacilityId(), w.quantity(), selected, attempt.getAsInt());
+            Freeze recorded = freezes.record(lot.lotId(), lot.chainFacilityId(), quantity, selected, job.idempotencyKey());
             enqueue(recorded);
         }
     }
 
+    /** A recorded freeze as an attempt of the runs named by its first attempt's key. */
+    private record KeyedAttempt(String key, FreezeAttempt attempt) {
+    }
+
+    private static KeyedAttempt attempt(Freeze f) {
+        return new KeyedAttempt(FreezeHandler.firstAttemptKey(f.jobKey()),
+                new FreezeAttempt(FreezeHandler.attemptOf(f.jobKey()), f.state(), f.failureCode(), f.runs()));
+    }
+
     /** Freezes recorded by a round that died before enqueueing their job. */
-    private void enqueueRecorded() {
+    void enqueueRecorded() {
         for (Freeze f : freezes.unqueued()) {
             enqueue(f);
         }
@@ -249,7 +293,8 @@ public class FreezeLoop {
         if (f.jobId().isPresent()) {
             return;
         }
-        NewJob job = FreezeHandler.job(f.chainFacilityId(), Quantity.bySenmlName(f.quantity()).code(), f.runs());
+        NewJob job = FreezeHandler.job(f.chainFacilityId(), Quantity.bySenmlName(f.quantity()).code(), f.runs(),
+                FreezeHandler.attemptOf(f.jobKey()));
         if (!job.idempotencyKey().equals(f.jobKey())) {
             refusal("FREEZE_KEY_MISMATCH");
             LOG.warnf("FREEZE_KEY_MISMATCH: freeze %d rebuilds to key %s, recorded %s: not enqueued", f.id(), job.idempotencyKey(),
@@ -261,18 +306,14 @@ public class FreezeLoop {
         LOG.infof("lot %d: freeze of chain facility %s enqueued (job %d, runs %s)", f.lotId(), f.chainFacilityId(), id, f.runs());
     }
 
-    /** Recorded freezes whose job ended: FROZEN or FAILED, with their alert event. */
-    private void followSubmitted() {
-        JobStore js = jobs.store();
-        for (Freeze f : freezes.submitted()) {
-            Optional<Job> job = js.find(f.jobId().orElseThrow());
-            if (job.isEmpty()) {
-                continue;
-            }
-            FreezeLoopRules.FreezeOutcome outcome = FreezeLoopRules.outcome(job.get());
-            if (freezes.settle(f, outcome)) {
-                LOG.infof("lot %d: freeze %d of chain facility %s is %s%s", f.lotId(), f.id(), f.chainFacilityId(), outcome.state(),
-                        outcome.failureCode().map(c -> " (" + c + ")").orElse(outcome.transaction().map(t -> " in " + t).orElse("")));
+    /**
+     * Recorded freezes follow their jobs: back to SUBMITTED when reconciliation reopened the job, FROZEN or
+     * FAILED with their alert event when it ended; a failure is counted as a refusal with its code.
+     */
+    void followSubmitted() {
+        for (FreezeFollower.Move m : follower.follow(jobs.store())) {
+            if (m.to() == FreezeState.FAILED) {
+                refusal(m.failureCode().orElse("FAILED"));
             }
         }
     }

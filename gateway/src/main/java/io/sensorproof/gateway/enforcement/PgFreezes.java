@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,6 +46,11 @@ public final class PgFreezes {
     public static final String CONFIRMED_EVENT = "FREEZE_CONFIRMED";
     /** Alert event type when the freeze job failed (the contract refused, or it could not be sent). */
     public static final String FAILED_EVENT = "FREEZE_FAILED";
+    /**
+     * Alert event type when a FROZEN or FAILED freeze moves back to SUBMITTED: the chain lost the block that
+     * had its transaction and the runner's reconciliation reopened its job (ADR 035).
+     */
+    public static final String CONFIRMATION_LOST_EVENT = "FREEZE_CONFIRMATION_LOST";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -198,6 +204,84 @@ public final class PgFreezes {
     /** Recorded freezes still SUBMITTED, with a job. */
     public List<Freeze> submitted() {
         return select("WHERE state = 'SUBMITTED' AND job_id IS NOT NULL ORDER BY id", ps -> { });
+    }
+
+    /**
+     * Recorded freezes that left SUBMITTED although their job is no longer finished: chain reconciliation
+     * reopened the job (ADR 024), so the row must follow it back ({@link #reopen}).
+     */
+    public List<Freeze> settledWithReopenedJob() {
+        return select("WHERE state <> 'SUBMITTED' AND job_id IN (SELECT id FROM oracle_jobs"
+                + " WHERE state NOT IN ('CONFIRMED', 'FAILED')) ORDER BY id", ps -> { });
+    }
+
+    /**
+     * The latest last-reading time (device ms) of the device's run claims among {@code claimIds}: where the runs
+     * a refused freeze closed end for that device (ADR 035). Empty when none of them is the device's.
+     */
+    public OptionalLong lastReadingOf(String deviceId, Collection<String> claimIds) {
+        if (claimIds.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        return run("freezes: closed runs", c -> {
+            // public_inputs[6] is the run claim's lastTime (RunClaim.publicInputs)
+            try (PreparedStatement ps = c.prepareStatement("SELECT max((public_inputs ->> 6)::numeric)::bigint FROM run_claims"
+                    + " WHERE device_id = ? AND claim_id = ANY (?)")) {
+                ps.setString(1, deviceId);
+                ps.setArray(2, c.createArrayOf("text", claimIds.toArray()));
+                try (ResultSet r = ps.executeQuery()) {
+                    r.next();
+                    long v = r.getLong(1);
+                    return r.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
+                }
+            }
+        });
+    }
+
+    /**
+     * Moves a FROZEN or FAILED freeze back to SUBMITTED (transaction, block and failure code cleared) and writes a
+     * {@value #CONFIRMATION_LOST_EVENT} alert event naming what was lost, in one transaction; a row another replica
+     * moved already is left alone. The loop moves it forward again when its job ends again ({@link #settle}).
+     *
+     * @return whether this call moved it
+     */
+    public boolean reopen(Freeze freeze) {
+        if (freeze.state() == FreezeState.SUBMITTED) {
+            return false;
+        }
+        return run("freezes: reopen", c -> {
+            c.setAutoCommit(false);
+            try {
+                int n;
+                try (PreparedStatement ps = c.prepareStatement("UPDATE freezes SET state = 'SUBMITTED', tx_hash = NULL,"
+                        + " block_number = NULL, failure_code = NULL, updated_at = now() WHERE id = ? AND state = ?")) {
+                    ps.setLong(1, freeze.id());
+                    ps.setString(2, freeze.state().name());
+                    n = ps.executeUpdate();
+                }
+                if (n == 1) {
+                    ObjectNode view = JSON.createObjectNode().put("id", freeze.id()).put("state", FreezeState.SUBMITTED.name())
+                            .put("previousState", freeze.state().name())
+                            .put("chainFacilityId", freeze.chainFacilityId().toString()).put("quantity", freeze.quantity());
+                    freeze.transaction().ifPresent(t -> view.put("lostTransaction", t));
+                    if (freeze.block().isPresent()) {
+                        view.put("lostBlock", freeze.block().getAsLong());
+                    }
+                    freeze.failureCode().ifPresent(f -> view.put("lostFailureCode", f));
+                    ArrayNode runs = view.putArray("runs");
+                    freeze.runs().forEach(r -> {
+                        ArrayNode a = runs.addArray();
+                        r.forEach(a::add);
+                    });
+                    alertEvents(c, freeze.lotId(), CONFIRMATION_LOST_EVENT, view.toString());
+                }
+                c.commit();
+                return n == 1;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        });
     }
 
     /** A lot's freezes, oldest first. */

@@ -19,6 +19,7 @@ import io.sensorproof.oracle.chain.DeploymentPlan;
 import io.sensorproof.oracle.cli.AuditBatchCommand;
 import io.sensorproof.oracle.cli.AuditClaimCommand;
 import io.sensorproof.oracle.contracts.AnchorRegistry;
+import io.sensorproof.oracle.contracts.EmissionsClaimFixtureAccess;
 import io.sensorproof.oracle.contracts.RunClaimFixtureAccess;
 import io.sensorproof.oracle.testing.AnvilExtension;
 import io.sensorproof.protocol.cose.Keys;
@@ -29,6 +30,8 @@ import io.sensorproof.protocol.message.ReadingMessages;
 import io.sensorproof.protocol.senml.Quantity;
 import io.sensorproof.protocol.senml.Reading;
 import io.sensorproof.protocol.senml.ReadingPack;
+import io.sensorproof.zk.claims.CommittedReading;
+import io.sensorproof.zk.claims.EmissionsClaimWitness;
 import io.sensorproof.zk.claims.RunClaimWitness;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
@@ -67,7 +70,10 @@ import org.web3j.tx.gas.DefaultGasProvider;
  * and the offline {@code audit-claim} on the exported bundle ({@code /audit-bundle}) against the same chain must
  * agree: a1 clean; a2 with a stored reading altered after anchoring, named by its key; a3 with a stored reading of
  * its window left out of the tree (stored before the settlement: MISSING_FROM_CLAIM, named) and one stored after
- * the settlement (LATE_READING, not missing). Also the listing, the roles and the error codes.
+ * the settlement (LATE_READING, not missing). Also the listing, the roles and the error codes. And an emissions claim
+ * (ADR 035's change): the committed c3 fixture d2-a (a real proof) anchored with {@code anchorEmissionsClaim}, its
+ * register readings stored as signed messages of stack-2 and the claim as the carbon path records it: clean, then a
+ * reading altered after anchoring named, then a reading left out named MISSING_FROM_CLAIM, the CLI agreeing each time.
  */
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresTestResource.class)
@@ -80,6 +86,9 @@ class ClaimAuditIT extends TenancyTestSupport {
     private static final double COLD = 1.5;
     /** When the fixtures' readings were stored, and the settlement's arrival time. */
     private static final Instant STORED = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
+    /** The emissions fixture anchored and audited: register device stack-2, 11 readings (oracle claims/c3). */
+    private static final String EMISSIONS = "d2-a";
+    private static final String STACK = "stack-2";
     private static final Map<String, String> CLAIM_IDS = new HashMap<>();
     private static final Map<String, String> ANCHOR_TX = new HashMap<>();
     private static Deployment deployment;
@@ -115,6 +124,15 @@ class ClaimAuditIT extends TenancyTestSupport {
             CLAIM_IDS.put(name, ClaimIds.of(RunClaimWitness.CIRCUIT, claim.inputs()));
             ANCHOR_TX.put(name, receipt.getTransactionHash());
         }
+        // an emissions claim of the committed c3 fixtures (a real proof: proving one would cost 12-40 s)
+        EmissionsClaimFixtureAccess.Claim emissions = EmissionsClaimFixtureAccess.load(EMISSIONS);
+        BigInteger stack = Identifiers.deviceField(STACK);
+        assertThat(registry.registerDevice(stack, MessageDigest.getInstance("SHA-256").digest(stack.toByteArray())).send()
+                .isStatusOK()).isTrue();
+        TransactionReceipt anchored = registry.anchorEmissionsClaim(emissions.inputs(), emissions.proof()).send();
+        assertThat(anchored.isStatusOK()).as(EMISSIONS).isTrue();
+        CLAIM_IDS.put(EMISSIONS, ClaimIds.of(EmissionsClaimWitness.CIRCUIT, emissions.inputs()));
+        ANCHOR_TX.put(EMISSIONS, anchored.getTransactionHash());
     }
 
     @AfterAll
@@ -124,9 +142,12 @@ class ClaimAuditIT extends TenancyTestSupport {
         // leave none of ours behind (the readings and messages stay, as a claim's kept messages would)
         if (dataSource != null) {
             try (Connection c = dataSource.getConnection();
-                    PreparedStatement ps = c.prepareStatement("DELETE FROM run_claims WHERE device_id = ?")) {
+                    PreparedStatement ps = c.prepareStatement("DELETE FROM run_claims WHERE device_id = ?");
+                    PreparedStatement es = c.prepareStatement("DELETE FROM emissions_claims WHERE device_id = ?")) {
                 ps.setString(1, DEVICE);
                 ps.executeUpdate();
+                es.setString(1, STACK);
+                es.executeUpdate();
             }
         }
     }
@@ -163,6 +184,7 @@ class ClaimAuditIT extends TenancyTestSupport {
                                 RunClaimFixtureAccess.load("a1").inputs().get(5).longValueExact())), position++, keys.toString(),
                         inputs.toString(), Timestamp.from(STORED), ANCHOR_TX.get(name).toLowerCase(Locale.ROOT));
             }
+            storeTheEmissionsClaim();
             stored = true;
         }
     }
@@ -274,7 +296,91 @@ class ClaimAuditIT extends TenancyTestSupport {
                 .contains("reading " + late + " LATE_READING");
     }
 
+    @Test
+    void anAnchoredEmissionsClaimIsCleanThenAReadingAlteredAndAReadingLeftOutAreNamedByTheEndpointAndTheCli() throws Exception {
+        String claim = CLAIM_IDS.get(EMISSIONS);
+        JsonPath report = audit(world.regulatorKey, claim);
+        assertThat(report.getBoolean("clean")).as(report.prettify()).isTrue();
+        assertThat(report.getString("circuit")).isEqualTo("emissions");
+        assertThat(report.getInt("readingsChecked")).isEqualTo(11);
+        assertThat(report.getLong("chain.chainId")).isEqualTo(ANVIL.chainId());
+        Cli cli = cli(claim);
+        assertThat(cli.status()).as(cli.out()).isEqualTo(AuditBatchCommand.CLEAN);
+        assertThat(cli.out()).contains("emissions claim " + claim + ": 11").contains("CLEAN");
+        assertThat(as(world.regulatorKey).get("/api/v1/claims?facility=" + world.victimFacilityId).then().statusCode(200)
+                .extract().jsonPath().getList("items.claimId", String.class)).contains(claim);
+
+        // a stored register reading altered after anchoring
+        exec("UPDATE readings SET value = value + 1 WHERE device_id = ? AND boot = 7 AND seq = 1004 AND record_index = 0", STACK);
+        try {
+            String altered = STACK + "/7/1004/0";
+            report = audit(world.regulatorKey, claim);
+            assertThat(report.getList("findings.kind", String.class)).as(report.prettify()).containsExactly("ALTERED_AFTER_ANCHOR");
+            assertThat(report.getString("findings[0].readingKey")).isEqualTo(altered);
+            cli = cli(claim);
+            assertThat(cli.status()).as(cli.out()).isEqualTo(AuditBatchCommand.FINDINGS);
+            assertThat(cli.out()).contains("FINDINGS: 1").contains("reading " + altered + " ALTERED_AFTER_ANCHOR");
+        } finally {
+            exec("UPDATE readings SET value = value - 1 WHERE device_id = ? AND boot = 7 AND seq = 1004 AND record_index = 0", STACK);
+        }
+
+        // a register reading inside the claim's window, stored before its settlement, left out of the claim tree
+        long first = EmissionsClaimFixtureAccess.load(EMISSIONS).readings().get(0).timeMillis();
+        SigningKey other = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom());
+        storeRegisterReading(other, 1_900, first + 4 * MINUTE, 7_000_800, STORED.minusSeconds(10));
+        String missing = STACK + "/7/1900/0";
+        report = audit(world.regulatorKey, claim);
+        assertThat(report.getList("findings.kind", String.class)).as(report.prettify()).containsExactly("MISSING_FROM_CLAIM");
+        assertThat(report.getList("findings.readingKey", String.class)).containsExactly(missing);
+        cli = cli(claim);
+        assertThat(cli.status()).as(cli.out()).isEqualTo(AuditBatchCommand.FINDINGS);
+        assertThat(cli.out()).contains("FINDINGS: 1").contains("reading " + missing + " MISSING_FROM_CLAIM");
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * The emissions fixture as the carbon path records it: register device stack-2 of the victim, its readings as
+     * signed messages, a period of the victim's emissions facility and the claim ANCHORED ({@code emissions_claims}).
+     */
+    private void storeTheEmissionsClaim() throws Exception {
+        EmissionsClaimFixtureAccess.Claim claim = EmissionsClaimFixtureAccess.load(EMISSIONS);
+        SigningKey key = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom());
+        exec("INSERT INTO devices (tenant_id, device_id, kid, spki, alg, status) VALUES (?, ?, ?, ?, ?, 'ACTIVE')",
+                world.victim, STACK, key.verificationKey().kid(), key.verificationKey().spki(), key.algorithm().label());
+        StringBuilder keys = new StringBuilder("[");
+        for (CommittedReading r : claim.readings()) {
+            storeRegisterReading(key, r.seq(), r.timeMillis(), r.value(), STORED);
+            keys.append(keys.length() == 1 ? "" : ", ").append("[7, ").append(r.seq()).append(", 0]");
+        }
+        keys.append(']');
+        StringBuilder inputs = new StringBuilder("[");
+        claim.inputs().forEach(i -> inputs.append(inputs.length() == 1 ? "" : ", ").append('"').append(i).append('"'));
+        inputs.append(']');
+        long period = 77;
+        exec("INSERT INTO carbon_periods (facility_id, chain_facility_id, period_id, start_seconds, end_seconds, baseline_kg,"
+                + " max_gap_ms, substitute_rate_kg_per_hour, devices, state) VALUES (?, ?, ?, ?, ?, 1000, ?, 10, ARRAY[?], 'OPEN')",
+                world.victimFacilityId, new java.math.BigDecimal(BigInteger.valueOf(4_200_000_000L + world.victimFacilityId)),
+                period, EmissionsClaimFixtureAccess.PERIOD_START_S, EmissionsClaimFixtureAccess.PERIOD_END_S,
+                EmissionsClaimFixtureAccess.MAX_GAP, STACK);
+        exec("INSERT INTO emissions_claims (claim_id, facility_id, period_id, device_id, chain_index, reading_keys, public_inputs,"
+                + " settlement, state, anchor_tx) VALUES (?, ?, ?, ?, 0, ?::jsonb, ?::jsonb, ?::jsonb, 'ANCHORED', ?)",
+                CLAIM_IDS.get(EMISSIONS), world.victimFacilityId, period, STACK, keys.toString(), inputs.toString(),
+                "{\"basis\": \"SEQUENCE\", \"lastArrivalMillis\": " + STORED.toEpochMilli() + "}",
+                ANCHOR_TX.get(EMISSIONS).toLowerCase(Locale.ROOT));
+    }
+
+    /** One signed message (boot 7, {@code seq}) of one CO2e register reading of stack-2, stored as received at {@code at}. */
+    private void storeRegisterReading(SigningKey key, long seq, long time, long grams, Instant at) throws Exception {
+        Reading reading = new Reading(Quantity.CO2E_REGISTER, grams, time);
+        byte[] raw = ReadingMessages.sign(new ReadingPack(STACK, List.of(reading)), 7, seq, time, key);
+        exec("INSERT INTO messages (device_id, boot, seq, content_digest, raw, received_at, record_count)"
+                + " VALUES (?, 7, ?, ?, ?, ?, 1)", STACK, seq, MessageDigest.getInstance("SHA-256").digest(raw), raw,
+                Timestamp.from(at));
+        exec("INSERT INTO readings (device_id, boot, seq, record_index, quantity, value, reading_time, received_at)"
+                + " VALUES (?, 7, ?, 0, ?, ?, ?, ?)", STACK, seq, Quantity.CO2E_REGISTER.code(), reading.fixedValue(),
+                Timestamp.from(Instant.ofEpochMilli(time)), Timestamp.from(at));
+    }
 
     private JsonPath audit(String key, String claimId) {
         return as(key).get("/api/v1/claims/" + claimId + "/audit").then().statusCode(200).extract().jsonPath();

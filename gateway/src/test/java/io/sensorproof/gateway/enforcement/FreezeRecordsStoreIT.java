@@ -9,6 +9,9 @@ import io.sensorproof.gateway.enforcement.PgFreezes.Freeze;
 import io.sensorproof.gateway.oracle.OracleJobs;
 import io.sensorproof.oracle.enforcement.FreezeLoopRules.FreezeOutcome;
 import io.sensorproof.oracle.enforcement.FreezeLoopRules.FreezeState;
+import io.sensorproof.oracle.chain.SignedTransaction;
+import io.sensorproof.oracle.jobs.Job;
+import io.sensorproof.oracle.jobs.JobStore;
 import io.sensorproof.oracle.jobs.NewJob;
 import io.sensorproof.oracle.jobs.kinds.FreezeHandler;
 import jakarta.inject.Inject;
@@ -17,6 +20,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +35,15 @@ import org.junit.jupiter.api.Test;
  * The freeze records (V16 {@code freezes}, ADR 030): one row per freeze job key however often a round
  * records it, a row without a job is listed for enqueueing, a SUBMITTED row moves to its job's outcome once
  * (two replicas settling the same outcome write one alert event), with the transaction and block or the
- * failure code in the row and in the alert event, and a lot's freezes are read only by its parties.
+ * failure code in the row and in the alert event, a FROZEN row follows its job back to SUBMITTED when chain
+ * reconciliation reopens it (with a FREEZE_CONFIRMATION_LOST event) and forward again when it re-confirms (ADR 035),
+ * and a lot's freezes are read only by its parties.
  */
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresTestResource.class)
 class FreezeRecordsStoreIT {
     private static final String TX = "0x" + "ab".repeat(32);
+    private static final String OWNER = "freeze-records-it";
 
     @Inject
     DataSource dataSource;
@@ -111,6 +118,53 @@ class FreezeRecordsStoreIT {
     }
 
     @Test
+    void aFrozenFreezeFollowsItsJobBackWhenReconciliationReopensItAndForwardWhenItConfirmsAgain() throws Exception {
+        long lot = lot();
+        long alert = alert(lot);
+        PgFreezes store = new PgFreezes(dataSource);
+        FreezeFollower follower = new FreezeFollower(store);
+        JobStore js = oracle.store();
+        NewJob job = freezeJob(11, List.of(List.of(claim(5))));
+        Freeze f = store.record(lot, BigInteger.valueOf(11), "temperature", List.of(List.of(claim(5))), job.idempotencyKey());
+        long jobId = js.enqueue(job, Instant.now()).job().id();
+        store.jobEnqueued(f.id(), jobId);
+        // the runner: signed, mined and confirmed in block 42
+        String account = "0x" + (run.replaceAll("[^0-9a-f]", "0") + "11").repeat(4).substring(0, 40);
+        claimed(js, jobId);
+        js.recordSigned(jobId, OWNER, account, nonce -> new SignedTransaction(account, nonce, "0x01", TX), Instant.now());
+        js.confirm(jobId, OWNER, 42, "0x" + "42".repeat(32), 1, "{}", Instant.now());
+        assertThat(follower.follow(js)).extracting(FreezeFollower.Move::to).containsExactly(FreezeState.FROZEN);
+        assertThat(store.byKey(job.idempotencyKey()).orElseThrow().block()).hasValue(42);
+
+        // the local chain lost block 42: start-up reconciliation reopens the job (JobRunner.reconcile)
+        js.reopenSubmitted(jobId, Instant.now());
+        assertThat(follower.follow(js)).extracting(FreezeFollower.Move::to).containsExactly(FreezeState.SUBMITTED);
+        Freeze back = store.byKey(job.idempotencyKey()).orElseThrow();
+        assertThat(back.state()).isEqualTo(FreezeState.SUBMITTED);
+        assertThat(back.transaction()).isEmpty();
+        assertThat(back.block()).isEmpty();
+        assertThat(strings("SELECT type FROM alert_events WHERE alert_id = ? ORDER BY id", alert))
+                .containsExactly(PgFreezes.CONFIRMED_EVENT, PgFreezes.CONFIRMATION_LOST_EVENT);
+        assertThat(strings("SELECT alert -> 'freeze' ->> 'lostTransaction' FROM alert_events WHERE alert_id = ? AND type = '"
+                + PgFreezes.CONFIRMATION_LOST_EVENT + "'", alert)).containsExactly(TX);
+        assertThat(strings("SELECT alert -> 'freeze' ->> 'lostBlock' FROM alert_events WHERE alert_id = ? AND type = '"
+                + PgFreezes.CONFIRMATION_LOST_EVENT + "'", alert)).containsExactly("42");
+        assertThat(follower.follow(js)).as("while the job is on its way, nothing moves").isEmpty();
+
+        // the same signed transaction is mined again, in block 45
+        claimed(js, jobId);
+        js.confirm(jobId, OWNER, 45, "0x" + "45".repeat(32), 1, "{}", Instant.now());
+        assertThat(follower.follow(js)).extracting(FreezeFollower.Move::to).containsExactly(FreezeState.FROZEN);
+        Freeze again = store.byKey(job.idempotencyKey()).orElseThrow();
+        assertThat(again.state()).isEqualTo(FreezeState.FROZEN);
+        assertThat(again.transaction()).hasValue(TX);
+        assertThat(again.block()).hasValue(45);
+        assertThat(strings("SELECT type FROM alert_events WHERE alert_id = ? ORDER BY id", alert))
+                .containsExactly(PgFreezes.CONFIRMED_EVENT, PgFreezes.CONFIRMATION_LOST_EVENT, PgFreezes.CONFIRMED_EVENT);
+        assertThat(follower.follow(js)).isEmpty();
+    }
+
+    @Test
     void aLotsFreezesAreVisibleToItsPartiesOnly() throws Exception {
         long lot = lot();
         PgFreezes store = new PgFreezes(dataSource);
@@ -119,6 +173,15 @@ class FreezeRecordsStoreIT {
         assertThat(store.lotVisible(lot, Optional.empty())).isTrue();
         assertThat(store.lotVisible(lot, Optional.of("someone-else"))).isFalse();
         assertThat(store.lotVisible(Long.MAX_VALUE, Optional.empty())).isFalse();
+    }
+
+    private static Job claimed(JobStore js, long id) {
+        for (Job j : js.claimDue(OWNER, Instant.now(), 1000, Duration.ofSeconds(5))) {
+            if (j.id() == id) {
+                return j;
+            }
+        }
+        throw new AssertionError("job " + id + " is not due");
     }
 
     private NewJob freezeJob(long facility, List<List<String>> runs) {

@@ -7,10 +7,15 @@ import io.sensorproof.oracle.planning.RunClaimPlanner;
 import io.sensorproof.oracle.planning.RunPlan;
 import io.sensorproof.oracle.planning.RunPlanRequest;
 import io.sensorproof.oracle.planning.RunTerms;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The freeze loop's decisions around {@link FreezeEnforcement#step} (ADR 030), framework-free so that
@@ -24,10 +29,28 @@ import java.util.OptionalLong;
  * for {@code freeze}). The run is the planner's first useful run after the last unfreeze; its stored
  * claims are the ones stored under that run's first reading time, so a run that ended short is left
  * behind and the next excursion starts a chain of its own.
+ *
+ * <p>A freeze the contract refused is never sent again; what follows depends on the decoded reason
+ * ({@link #onRefusal}, ADR 035): refused evidence closes its runs (the device's next run starts after the
+ * last reading they cover, {@link #runsAfter}); {@code FacilityFrozen} needs nothing; a refusal by the
+ * facility's state or terms, or a failure that never reached the contract, lets the loop plan the same runs
+ * again as a new job with a new key ({@link #nextAttempt}), at most {@link #MAX_FREEZE_ATTEMPTS} times. A
+ * recorded freeze whose job chain reconciliation reopened moves back to SUBMITTED ({@link #confirmationLost}).
  */
 public final class FreezeLoopRules {
     /** {@code CollateralFinancing.State.Active}. */
     public static final int ACTIVE = 2;
+    /** How many freeze jobs (attempts) the loop sends at most for the same runs. */
+    public static final int MAX_FREEZE_ATTEMPTS = 3;
+
+    /**
+     * The contract's reasons that judge the facility (its state, its terms, who may call), not the evidence:
+     * they may clear without new evidence (the borrower accepts, the terms are accepted, the oracle role is
+     * granted), so the same runs may be sent again in a new job once the loop looks at the facility again.
+     */
+    private static final Set<String> FACILITY_REASONS = Set.of("FacilityNotActive", "FacilityNotFound", "QuantityNotWatched",
+            "AccessControlUnauthorizedAccount");
+    private static final String REVERTED = "REVERTED:";
 
     private FreezeLoopRules() {
     }
@@ -117,6 +140,115 @@ public final class FreezeLoopRules {
             Objects.requireNonNull(block, "block");
             Objects.requireNonNull(failureCode, "failureCode");
         }
+    }
+
+    /** What the loop does after a freeze job failed (ADR 035, the table there). */
+    public enum RefusalAction {
+        /**
+         * The contract refused the evidence (stale, too short, a gap, a claim used or not anchored, …, and any
+         * reason this list does not know): the runs sent are closed, never sent again, and each device's next
+         * run starts after the last reading they cover.
+         */
+        CLOSE_RUNS,
+        /**
+         * {@code FacilityFrozen}: someone froze the facility first. Nothing to do: the loop does not look at a
+         * frozen facility, and after the bank's unfreeze only runs that start after it count.
+         */
+        NOTHING,
+        /**
+         * The facility's state or terms refused it, or the job never reached the contract (the node refused
+         * the transaction, its nonce was taken): the runs stay open, and when the loop looks at the facility
+         * again and selects the same runs, it sends them in a new job with a new key (never the same signed
+         * transaction), at most {@link #MAX_FREEZE_ATTEMPTS} jobs in all.
+         */
+        REPLAN
+    }
+
+    /**
+     * The action for a failed freeze job's code: {@code REVERTED:<reason>} by the reason, anything else (a
+     * job that never reached the contract) {@link RefusalAction#REPLAN}.
+     */
+    public static RefusalAction onRefusal(String failureCode) {
+        Objects.requireNonNull(failureCode, "failureCode");
+        if (!failureCode.startsWith(REVERTED)) {
+            return RefusalAction.REPLAN;
+        }
+        String reason = failureCode.substring(REVERTED.length());
+        if (reason.equals("FacilityFrozen")) {
+            return RefusalAction.NOTHING;
+        }
+        return FACILITY_REASONS.contains(reason) ? RefusalAction.REPLAN : RefusalAction.CLOSE_RUNS;
+    }
+
+    /**
+     * One earlier freeze job of the same runs (one {@code freezes} row).
+     *
+     * @param attempt its attempt number, from 1
+     * @param state the recorded freeze's state
+     * @param failureCode its failure code when FAILED
+     * @param runs its runs' claim ids
+     */
+    public record FreezeAttempt(int attempt, FreezeState state, Optional<String> failureCode, List<List<String>> runs) {
+        public FreezeAttempt {
+            if (attempt < 1) {
+                throw new IllegalArgumentException("attempts count from 1: " + attempt);
+            }
+            Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(failureCode, "failureCode");
+            runs = runs.stream().map(List::copyOf).toList();
+        }
+    }
+
+    /**
+     * The attempt to record for runs the step wants to freeze, given the earlier jobs of the same runs: 1 when
+     * there is none; the latest one again (recording it is a no-op) while it is SUBMITTED or FROZEN or its
+     * refusal closed the runs or needs nothing; the next one when the latest was refused for a reason that may
+     * clear ({@link RefusalAction#REPLAN}) and fewer than {@link #MAX_FREEZE_ATTEMPTS} were sent; empty when
+     * the attempts are used up (the operator has the FREEZE_FAILED events).
+     */
+    public static OptionalInt nextAttempt(Collection<FreezeAttempt> earlier) {
+        Objects.requireNonNull(earlier, "earlier");
+        Optional<FreezeAttempt> latest = earlier.stream().max((a, b) -> Integer.compare(a.attempt(), b.attempt()));
+        if (latest.isEmpty()) {
+            return OptionalInt.of(1);
+        }
+        FreezeAttempt last = latest.get();
+        if (last.state() != FreezeState.FAILED || onRefusal(last.failureCode().orElse("FAILED")) != RefusalAction.REPLAN) {
+            return OptionalInt.of(last.attempt());
+        }
+        return last.attempt() < MAX_FREEZE_ATTEMPTS ? OptionalInt.of(last.attempt() + 1) : OptionalInt.empty();
+    }
+
+    /** The claim ids of the runs the lot's failed freezes closed ({@link RefusalAction#CLOSE_RUNS}). */
+    public static Set<String> closedClaims(Collection<FreezeAttempt> failed) {
+        Set<String> out = new LinkedHashSet<>();
+        for (FreezeAttempt f : failed) {
+            if (f.state() == FreezeState.FAILED && onRefusal(f.failureCode().orElse("FAILED")) == RefusalAction.CLOSE_RUNS) {
+                f.runs().forEach(out::addAll);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The device time after which a device's runs must start: after the facility's last unfreeze and after the
+     * last reading of the device's runs that a refused freeze closed.
+     *
+     * @param closedUntilMillis the latest last-reading time of the device's closed claims, if any
+     */
+    public static long runsAfter(long notBeforeMillis, OptionalLong closedUntilMillis) {
+        Objects.requireNonNull(closedUntilMillis, "closedUntilMillis");
+        return closedUntilMillis.isPresent() ? Math.max(notBeforeMillis, closedUntilMillis.getAsLong()) : notBeforeMillis;
+    }
+
+    /**
+     * Whether a recorded freeze that left SUBMITTED must move back to it: its job is no longer finished (the
+     * runner's reconciliation reopened it because the chain lost the block with its transaction; ADR 024).
+     */
+    public static boolean confirmationLost(FreezeState recorded, Job job) {
+        Objects.requireNonNull(recorded, "recorded");
+        Objects.requireNonNull(job, "job");
+        return recorded != FreezeState.SUBMITTED && !job.state().terminal();
     }
 
     /**

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sensorproof.oracle.chain.SignedTransaction;
+import io.sensorproof.oracle.enforcement.FreezeLoopRules.FreezeAttempt;
 import io.sensorproof.oracle.enforcement.FreezeLoopRules.FreezeOutcome;
 import io.sensorproof.oracle.enforcement.FreezeLoopRules.FreezeState;
+import io.sensorproof.oracle.enforcement.FreezeLoopRules.RefusalAction;
 import io.sensorproof.oracle.jobs.Job;
 import io.sensorproof.oracle.jobs.JobFailure;
 import io.sensorproof.oracle.jobs.JobState;
@@ -144,6 +146,101 @@ class FreezeLoopRulesTest {
             FreezeOutcome o = FreezeLoopRules.outcome(job(s, s == JobState.SUBMITTED, OptionalLong.empty(), Optional.empty()));
             assertThat(o.state()).as(s.name()).isEqualTo(FreezeState.SUBMITTED);
         }
+    }
+
+    // ------------------------------------------------------------------ refused freezes (ADR 035)
+
+    @Test
+    void aRunWhoseFreezeWasRefusedForItsEvidenceIsClosedAndTheDevicesNextExcursionIsTheCurrentRun() {
+        // a 31-minute excursion (reached the 30-minute target, its freeze refused: EvidenceStale), back in range,
+        // then a new excursion that is growing
+        List<StoredReading> r = readings(pattern("-" + "x".repeat(32) + "--" + "x".repeat(10)));
+        assertThat(FreezeLoopRules.currentRunStart(PLANNER, probe(r, 0))).as("before the refusal")
+                .hasValue(T0 + MINUTE);
+        FreezeAttempt refused = new FreezeAttempt(1, FreezeState.FAILED, Optional.of("REVERTED:EvidenceStale"),
+                List.of(List.of(claim(1), claim(2))));
+        assertThat(FreezeLoopRules.closedClaims(List.of(refused))).containsExactly(claim(1), claim(2));
+        // the closed claims' last reading: the end of the refused chain
+        long runsAfter = FreezeLoopRules.runsAfter(0, OptionalLong.of(T0 + 32 * MINUTE));
+        assertThat(FreezeLoopRules.currentRunStart(PLANNER, probe(r, runsAfter))).as("the next excursion is planned")
+                .hasValue(T0 + 35 * MINUTE);
+    }
+
+    @Test
+    void anExcursionThatGoesOnAfterARefusedFreezeStartsANewRunAfterTheClosedEvidence() {
+        List<StoredReading> r = readings(pattern("-" + "x".repeat(45)));
+        long runsAfter = FreezeLoopRules.runsAfter(0, OptionalLong.of(T0 + 31 * MINUTE));
+        assertThat(FreezeLoopRules.currentRunStart(PLANNER, probe(r, runsAfter))).hasValue(T0 + 32 * MINUTE);
+        assertThat(FreezeLoopRules.runsAfter(T0 + 40 * MINUTE, OptionalLong.of(T0 + 31 * MINUTE))).as("the unfreeze is later")
+                .isEqualTo(T0 + 40 * MINUTE);
+        assertThat(FreezeLoopRules.runsAfter(T0, OptionalLong.empty())).isEqualTo(T0);
+    }
+
+    @Test
+    void eachRefusalReasonHasItsAction() {
+        for (String evidence : List.of("EvidenceStale", "EvidenceFromFuture", "EvidenceBeforeUnfreeze", "RunTooShort", "RunGap",
+                "RunOutOfOrder", "RunMixesDevices", "RunsDoNotOverlap", "NotEnoughDevices", "EmptyRun", "ClaimQuantityMismatch",
+                "RangeNarrowerThanTerms", "ClaimMaxGapTooLarge", "ClaimAlreadyUsed", "ClaimNotAnchored", "DeviceNotInFacility",
+                "SomethingNew")) {
+            assertThat(FreezeLoopRules.onRefusal("REVERTED:" + evidence)).as(evidence).isEqualTo(RefusalAction.CLOSE_RUNS);
+        }
+        assertThat(FreezeLoopRules.onRefusal("REVERTED:FacilityFrozen")).isEqualTo(RefusalAction.NOTHING);
+        for (String facility : List.of("REVERTED:FacilityNotActive", "REVERTED:FacilityNotFound", "REVERTED:QuantityNotWatched",
+                "REVERTED:AccessControlUnauthorizedAccount", "REJECTED_BY_NODE", "NONCE_TAKEN", "FAILED")) {
+            assertThat(FreezeLoopRules.onRefusal(facility)).as(facility).isEqualTo(RefusalAction.REPLAN);
+        }
+    }
+
+    @Test
+    void onlyRefusedEvidenceClosesRuns() {
+        List<List<String>> runs = List.of(List.of(claim(1)), List.of(claim(2)));
+        assertThat(FreezeLoopRules.closedClaims(List.of(
+                new FreezeAttempt(1, FreezeState.FAILED, Optional.of("REVERTED:FacilityFrozen"), runs),
+                new FreezeAttempt(1, FreezeState.FAILED, Optional.of("REVERTED:FacilityNotActive"), runs),
+                new FreezeAttempt(1, FreezeState.FROZEN, Optional.empty(), runs),
+                new FreezeAttempt(1, FreezeState.SUBMITTED, Optional.empty(), runs)))).isEmpty();
+        assertThat(FreezeLoopRules.closedClaims(List.of(new FreezeAttempt(1, FreezeState.FAILED,
+                Optional.of("REVERTED:RunGap"), runs)))).containsExactly(claim(1), claim(2));
+    }
+
+    @Test
+    void aRefusalThatMayClearIsSentAgainAsANewAttemptAtMostThreeTimesOthersNever() {
+        List<List<String>> runs = List.of(List.of(claim(1)));
+        assertThat(FreezeLoopRules.nextAttempt(List.of())).hasValue(1);
+        assertThat(FreezeLoopRules.nextAttempt(List.of(new FreezeAttempt(1, FreezeState.SUBMITTED, Optional.empty(), runs))))
+                .as("on its way: the same job").hasValue(1);
+        assertThat(FreezeLoopRules.nextAttempt(List.of(new FreezeAttempt(1, FreezeState.FROZEN, Optional.empty(), runs))))
+                .hasValue(1);
+        assertThat(FreezeLoopRules.nextAttempt(List.of(failed(1, "REVERTED:EvidenceStale", runs)))).as("closed: never again")
+                .hasValue(1);
+        assertThat(FreezeLoopRules.nextAttempt(List.of(failed(1, "REVERTED:FacilityFrozen", runs)))).hasValue(1);
+        assertThat(FreezeLoopRules.nextAttempt(List.of(failed(1, "REVERTED:FacilityNotActive", runs)))).as("a new job")
+                .hasValue(2);
+        assertThat(FreezeLoopRules.nextAttempt(List.of(failed(1, "REJECTED_BY_NODE", runs),
+                failed(2, "REVERTED:QuantityNotWatched", runs)))).hasValue(3);
+        assertThat(FreezeLoopRules.nextAttempt(List.of(failed(1, "REJECTED_BY_NODE", runs), failed(2, "REJECTED_BY_NODE", runs),
+                failed(3, "REVERTED:FacilityNotActive", runs)))).as("used up").isEmpty();
+    }
+
+    @Test
+    void aSettledFreezeFollowsAJobThatReconciliationReopenedBack() {
+        Job reopened = job(JobState.SUBMITTED, true, OptionalLong.empty(), Optional.empty());
+        Job confirmed = job(JobState.CONFIRMED, true, OptionalLong.of(42), Optional.empty());
+        assertThat(FreezeLoopRules.confirmationLost(FreezeState.FROZEN, reopened)).isTrue();
+        assertThat(FreezeLoopRules.confirmationLost(FreezeState.FAILED, reopened)).as("a mined revert the chain lost").isTrue();
+        assertThat(FreezeLoopRules.confirmationLost(FreezeState.FROZEN, confirmed)).isFalse();
+        assertThat(FreezeLoopRules.confirmationLost(FreezeState.SUBMITTED, reopened)).isFalse();
+        assertThat(FreezeLoopRules.outcome(reopened).state()).as("and is SUBMITTED until it ends again")
+                .isEqualTo(FreezeState.SUBMITTED);
+    }
+
+    private static FreezeAttempt failed(int attempt, String code, List<List<String>> runs) {
+        return new FreezeAttempt(attempt, FreezeState.FAILED, Optional.of(code), runs);
+    }
+
+    private static String claim(int n) {
+        String hex = Integer.toHexString(n);
+        return "0x" + "0".repeat(64 - hex.length()) + hex;
     }
 
     private static Job job(JobState state, boolean signed, OptionalLong block, Optional<JobFailure> failure) {

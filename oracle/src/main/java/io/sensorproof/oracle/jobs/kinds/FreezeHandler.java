@@ -43,6 +43,7 @@ import org.web3j.abi.datatypes.generated.Uint8;
 public final class FreezeHandler implements JobHandler {
     /** The kind's name. */
     public static final String KIND = "freeze";
+    private static final String ATTEMPT = ":attempt-";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String financing;
@@ -90,6 +91,46 @@ public final class FreezeHandler implements JobHandler {
         }
         String key = KIND + ":" + facilityId + ":" + quantity + ":" + digest(firsts.toString());
         return new NewJob(KIND, key, payload.toString());
+    }
+
+    /**
+     * The {@code attempt}-th job that freezes facility {@code facilityId} for {@code quantity} with {@code runs}
+     * (ADR 035): attempt 1 is {@link #job(BigInteger, int, List)}; a later one, sent after a refusal that may
+     * clear, has the same payload and the key {@code <key>:attempt-<n>}, so it is a new job, signed anew.
+     *
+     * @throws JobException {@code INVALID_JOB} as {@link #job(BigInteger, int, List)}, or for an attempt below 1
+     */
+    public static NewJob job(BigInteger facilityId, int quantity, List<List<String>> runs, int attempt) {
+        if (attempt < 1) {
+            throw new JobException(JobException.Code.INVALID_JOB, "attempts count from 1: " + attempt);
+        }
+        NewJob first = job(facilityId, quantity, runs);
+        return attempt == 1 ? first : new NewJob(KIND, first.idempotencyKey() + ATTEMPT + attempt, first.payload());
+    }
+
+    /** The attempt a freeze job key names: 1 without the {@code :attempt-<n>} suffix. */
+    public static int attemptOf(String idempotencyKey) {
+        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+        int at = idempotencyKey.lastIndexOf(ATTEMPT);
+        if (at < 0) {
+            return 1;
+        }
+        try {
+            int n = Integer.parseInt(idempotencyKey.substring(at + ATTEMPT.length()));
+            if (n < 2) {
+                throw new JobException(JobException.Code.INVALID_JOB, "not a freeze attempt key: " + idempotencyKey);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new JobException(JobException.Code.INVALID_JOB, "not a freeze attempt key: " + idempotencyKey);
+        }
+    }
+
+    /** The key of the first attempt of the job with {@code idempotencyKey}. */
+    public static String firstAttemptKey(String idempotencyKey) {
+        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+        int at = idempotencyKey.lastIndexOf(ATTEMPT);
+        return at < 0 ? idempotencyKey : idempotencyKey.substring(0, at);
     }
 
     @Override

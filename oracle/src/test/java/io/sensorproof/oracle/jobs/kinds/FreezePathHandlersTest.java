@@ -202,6 +202,23 @@ class FreezePathHandlersTest {
     }
 
     @Test
+    void aLaterAttemptOfTheSameRunsIsANewJobWithTheSamePayload() {
+        List<List<String>> runs = List.of(List.of("0x" + "a1".repeat(32)));
+        NewJob first = FreezeHandler.job(BigInteger.TEN, 1, runs);
+        assertThat(FreezeHandler.job(BigInteger.TEN, 1, runs, 1)).isEqualTo(first);
+        NewJob second = FreezeHandler.job(BigInteger.TEN, 1, runs, 2);
+        assertThat(second.idempotencyKey()).isEqualTo(first.idempotencyKey() + ":attempt-2");
+        assertThat(second.payload()).isEqualTo(first.payload());
+        assertThat(FreezeHandler.attemptOf(first.idempotencyKey())).isEqualTo(1);
+        assertThat(FreezeHandler.attemptOf(second.idempotencyKey())).isEqualTo(2);
+        assertThat(FreezeHandler.firstAttemptKey(second.idempotencyKey())).isEqualTo(first.idempotencyKey());
+        assertThat(FreezeHandler.firstAttemptKey(first.idempotencyKey())).isEqualTo(first.idempotencyKey());
+        assertThatThrownBy(() -> FreezeHandler.job(BigInteger.TEN, 1, runs, 0)).isInstanceOf(JobException.class);
+        assertThatThrownBy(() -> FreezeHandler.attemptOf(first.idempotencyKey() + ":attempt-x")).isInstanceOf(JobException.class);
+        assertThatThrownBy(() -> FreezeHandler.attemptOf(first.idempotencyKey() + ":attempt-1")).isInstanceOf(JobException.class);
+    }
+
+    @Test
     void aFreezeWithoutRunsOrWithAMalformedClaimIdIsRefused() {
         assertThatThrownBy(() -> FreezeHandler.job(BigInteger.ONE, 1, List.of())).isInstanceOf(JobException.class);
         assertThatThrownBy(() -> FreezeHandler.job(BigInteger.ONE, 1, List.of(List.of()))).isInstanceOf(JobException.class);
