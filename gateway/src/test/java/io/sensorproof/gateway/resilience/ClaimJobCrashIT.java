@@ -140,9 +140,9 @@ class ClaimJobCrashIT {
             // a job a killed gateway held is resumed once its lease ran out; longer than a proof under load (an emissions
             // proof took over 30 s on a loaded 2-core machine, and a job whose lease runs out mid-proof is proved twice)
             env.put("SENSORPROOF_ORACLE_LEASE", "2m");
-            // reconciliation at start only: a periodic one falling due while the chain is cut makes every worker retry it
-            // instead of claiming jobs, so the waiting jobs' attempts would stop counting (reported, ADR 022 says "once")
-            env.put("SENSORPROOF_ORACLE_RECONCILE_INTERVAL", "1h");
+            // periodic reconciliation every 20 s, so one falls due while the chain is cut: it must be put off, not stop the
+            // workers claiming and proving jobs (JobRunner; before the fix every worker retried it until the node was back)
+            env.put("SENSORPROOF_ORACLE_RECONCILE_INTERVAL", "20s");
             MessageRows db = new MessageRows(ports.jdbcUrl());
             PGSimpleDataSource ds = new PGSimpleDataSource();
             ds.setUrl(ports.jdbcUrl());
