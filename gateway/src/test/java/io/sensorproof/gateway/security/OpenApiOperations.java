@@ -214,6 +214,8 @@ final class OpenApiOperations {
         known.put("grantee", f.textNode(world.bank));
         known.put("deviceId", f.textNode("probe-dev-" + n));
         known.put("publicKey", f.textNode(TenancyWorld.freshPublicKey()));
+        // the optional second key of a hybrid device (ADR 029): a valid ML-DSA key, so the control call registers it
+        known.put("postQuantumPublicKey", f.textNode(TenancyWorld.freshPostQuantumPublicKey()));
         known.put("siteId", f.textNode(world.victimSite));
         known.put("id", f.textNode("probe-t-" + n));
         known.put("role", f.textNode("factory"));

@@ -227,6 +227,11 @@ public final class TenancyWorld {
         return Base64.getEncoder().encodeToString(Keys.generate(SignatureAlgorithm.ES256, RANDOM).verificationKey().spki());
     }
 
+    /** A fresh ML-DSA-44 public key (SPKI, base64): the post-quantum half of a hybrid device's registration (ADR 029). */
+    public static String freshPostQuantumPublicKey() {
+        return Base64.getEncoder().encodeToString(Keys.generate(SignatureAlgorithm.ML_DSA_44, RANDOM).verificationKey().spki());
+    }
+
     /** Creates an API key with the operator or factory {@code callerKey}; the response body as a map. */
     public Map<String, Object> createKey(String callerKey, String label, String role, String tenant) {
         Map<String, Object> body = new HashMap<>(Map.of("label", label, "role", role));

@@ -110,11 +110,18 @@ public final class DashboardBrowser implements AutoCloseable {
         return new WebDriverWait(driver, WAIT);
     }
 
-    /** Opens the dashboard at {@code url} signed out (an empty sessionStorage) and waits for the sign-in form. */
+    /**
+     * Opens the dashboard at {@code url} signed out, in a new browser tab (sessionStorage, where the key is kept, belongs
+     * to a tab), closing the previous one, and waits for the sign-in form. Clearing the storage under a running
+     * dashboard instead raced the page's own start (its next request went out without a key and logged a 401).
+     */
     public void freshTab(String url) {
+        String previous = driver.getWindowHandle();
+        driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        String fresh = driver.getWindowHandle();
+        driver.switchTo().window(previous).close();
+        driver.switchTo().window(fresh);
         driver.get(url);
-        driver.executeScript("sessionStorage.clear()");
-        driver.navigate().refresh();
         waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("api-key")));
     }
 
