@@ -25,7 +25,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -68,7 +67,6 @@ public final class AcknowledgingGateway implements AutoCloseable {
     private final List<AgentStatus> statuses = new CopyOnWriteArrayList<>();
     private final Map<String, String> rejections = new ConcurrentHashMap<>();
     private final Set<String> invalid = ConcurrentHashMap.newKeySet();
-    private final AtomicLong connections = new AtomicLong();
     private volatile boolean acknowledging = true;
     private volatile boolean closed;
     private volatile MqttAsyncClient client;
@@ -108,7 +106,6 @@ public final class AcknowledgingGateway implements AutoCloseable {
             closeQuietly(fresh);
             throw e;
         }
-        connections.incrementAndGet();
         return fresh;
     }
 
@@ -150,11 +147,6 @@ public final class AcknowledgingGateway implements AutoCloseable {
         } catch (MqttException | RuntimeException e) {
             LOG.log(Level.FINE, "closing a test gateway client: " + e);
         }
-    }
-
-    /** Connections made so far (the first one included). */
-    public long connections() {
-        return connections.get();
     }
 
     /**
