@@ -214,6 +214,14 @@ class BrokerRestartMidBatchIT {
             broker = BrokerProcess.startAnonymous(jar, brokerDir, "127.0.0.1", port, Duration.ofSeconds(90));
             await().atMost(WAIT).until(() -> audit.newestSubscribedLink() > firstLink && gateway.isConnected());
             int secondLink = audit.newestSubscribedLink();
+            // the broker first redelivers the whole first phase on the new connection. The second phase is
+            // published after that: HiveMQ CE 2025.5 can leave messages published to a shared subscription
+            // while it is still redelivering to a just-subscribed member in the shared queue until some later
+            // publish wakes it (ci21 and one run in 7 here: the second phase never came; a subscriber after
+            // another restart got all of it). A device resends on its acknowledgement timeout, which is such
+            // a publish; this test's one-shot publisher does not (ADR 041).
+            await().atMost(WAIT).until(() -> audit.delivered.getOrDefault(secondLink, Set.of()).stream()
+                    .filter(k -> k.seq() < PER_PHASE).count() == PER_PHASE);
             publish(broker.url(), "device-after", after);
             // the new connection reuses the first connection's packet ids for other deliveries, and
             // the adapter has queued them behind the stuck batch
