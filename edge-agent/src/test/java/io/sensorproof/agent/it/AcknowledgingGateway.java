@@ -247,7 +247,10 @@ public final class AcknowledgingGateway implements AutoCloseable {
         MqttAsyncClient c = client;
         try {
             if (c.isConnected()) {
-                c.disconnect().waitForCompletion(5_000);
+                // end the kept session: an abandoned one would go on collecting every later test's uplinks
+                MqttProperties endSession = new MqttProperties();
+                endSession.setSessionExpiryInterval(0L);
+                c.disconnect(30_000, null, null, 0, endSession).waitForCompletion(5_000);
             }
         } finally {
             c.close(true);
