@@ -135,13 +135,14 @@ fs.writeFileSync(path.join(dir, 'node-verified-hybrid.json'), JSON.stringify(ver
 const vector = JSON.parse(fs.readFileSync(payloadVector, 'utf8'));
 const vectorMessage = Buffer.from(vector.message, 'hex');
 const payload = Buffer.from(decoder.decode(vectorMessage.subarray(1))[2]); // COSE_Sign1 (tag 18, one-byte head): [2] is the payload
-const boot = BigInt(vector.boot);
-const seq = BigInt(vector.seq);
+// cbor-x writes a Number beyond 32 bits as a float64, so the device time (ms, > 2^32) goes in as a
+// BigInt (written as a 64-bit unsigned integer, its shortest form); boot and seq are small Numbers
+const boot = vector.boot;
+const seq = vector.seq;
 const deviceTime = BigInt(vector.deviceTimeMillis);
 const signed = [];
 for (const [classicalAlg, pqAlg] of [['ES256', 'ML-DSA-65'], ['EdDSA', 'ML-DSA-44'], ['ES256', 'ML-DSA-44']]) {
   const keys = [[classicalAlg, ALGS[classicalAlg].keygen()], [pqAlg, ALGS[pqAlg].keygen()]];
-  // BigInt values: cbor-x writes them as integers (major type 0), never as floats
   const bodyProtected = cbor.encode(new Map([[HEADER.contentType, 112], [HEADER.boot, boot], [HEADER.seq, seq],
     [HEADER.deviceTime, deviceTime]]));
   const signatures = keys.map(([alg, { secretKey, publicKey }]) => {
