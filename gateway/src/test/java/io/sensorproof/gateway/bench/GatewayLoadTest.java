@@ -9,6 +9,8 @@ import io.sensorproof.protocol.ack.BootAck;
 import io.sensorproof.protocol.ack.Rejection;
 import io.sensorproof.protocol.ack.SeqRange;
 import io.sensorproof.protocol.cbor.CborLimits;
+import io.sensorproof.protocol.cbor.StrictCbor;
+import io.sensorproof.protocol.cose.CoseSign;
 import io.sensorproof.protocol.cose.CoseSign1;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
@@ -73,7 +75,14 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * </ol>
  *
  * <p>Run: {@code mvn -B -pl gateway -am -Pbench verify -DskipTests} writes
- * {@code gateway/target/gateway-load.json}.
+ * {@code gateway/target/gateway-load.json}, and a second row with ML-DSA devices
+ * {@code gateway/target/gateway-load-ml-dsa.json}.
+ *
+ * <p>{@code --alg} chooses the devices' signature: {@code ES256} (default), {@code EdDSA},
+ * {@code ML-DSA-44}, {@code ML-DSA-65}, or a hybrid pair {@code ES256+ML-DSA-65} (registered with both
+ * keys, every message a COSE_Sign with two signatures, ADR 029). The same run also measures that
+ * algorithm's verify time per message ({@code crypto.deviceAlgVerifyMicros}, both signatures for a
+ * hybrid) as the yardstick of {@code gatewayCpuPerMessageOverDeviceAlgVerify}.
  */
 public final class GatewayLoadTest {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -101,6 +110,7 @@ public final class GatewayLoadTest {
         Path jar = Path.of(a.getOrDefault("gateway-jar", "target/quarkus-app/quarkus-run.jar"));
         Path work = Path.of(a.getOrDefault("work", "target/gateway-load"));
         Path out = Path.of(a.getOrDefault("out", "target/gateway-load.json"));
+        DeviceAlgorithm deviceAlg = DeviceAlgorithm.parse(a.getOrDefault("alg", "ES256"));
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("command", "mvn -B -pl gateway -am -Pbench verify -DskipTests");
@@ -112,7 +122,7 @@ public final class GatewayLoadTest {
         parameters.put("warmupMessagesPerDevice", s.warmup);
         parameters.put("pack1MessagesPerDevice", s.pack1);
         parameters.put("pack10MessagesPerDevice", s.pack10);
-        parameters.put("algorithm", "ES256");
+        parameters.put("algorithm", deviceAlg.label());
         parameters.put("qos", 1);
         parameters.put("tcpNoDelay", true);
         parameters.put("gatewayJvmOptions", String.join(" ", s.jvmOptions));
@@ -126,6 +136,9 @@ public final class GatewayLoadTest {
         report.put("crypto", crypto);
         System.out.println("crypto " + crypto);
         double verifyMicros = (double) crypto.get("es256VerifyMicros");
+        crypto.putAll(deviceAlg.crypto());
+        System.out.println("crypto " + deviceAlg.label() + " " + crypto);
+        double deviceAlgVerifyMicros = (double) crypto.get("deviceAlgVerifyMicros");
 
         deleteTree(work);
         Path runDir = work.resolve("run-" + System.currentTimeMillis());
@@ -146,9 +159,15 @@ public final class GatewayLoadTest {
             Device[] devices = new Device[s.devices];
             SecureRandom random = new SecureRandom();
             for (int i = 0; i < s.devices; i++) {
-                devices[i] = new Device(i, String.format("load-%03d", i), Keys.generate(SignatureAlgorithm.ES256, random));
-                gateway.post("/api/v1/tenants/" + TENANT + "/devices", Map.of("deviceId", devices[i].id,
-                        "publicKey", java.util.Base64.getEncoder().encodeToString(devices[i].key.verificationKey().spki())), 201);
+                devices[i] = new Device(i, String.format("load-%03d", i), Keys.generate(deviceAlg.key(), random),
+                        deviceAlg.postQuantum() == null ? null : Keys.generate(deviceAlg.postQuantum(), random));
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("deviceId", devices[i].id);
+                body.put("publicKey", java.util.Base64.getEncoder().encodeToString(devices[i].key.verificationKey().spki()));
+                if (devices[i].postQuantumKey != null) {
+                    body.put("postQuantumPublicKey", java.util.Base64.getEncoder().encodeToString(devices[i].postQuantumKey.verificationKey().spki()));
+                }
+                gateway.post("/api/v1/tenants/" + TENANT + "/devices", body, 201);
             }
             VerificationKey ackKey = gateway.ackKey();
             setup.put("registerSeconds", round((System.nanoTime() - r0) / 1e9));
@@ -171,6 +190,7 @@ public final class GatewayLoadTest {
                 List<Map<String, Object>> phases = new ArrayList<>();
                 for (Corpus c : List.of(pack1, pack10)) {
                     Map<String, Object> r = generator.run("pack" + c.packSize, c, accounting, verifyMicros);
+                    deviceAlg.ratio(r, deviceAlgVerifyMicros);
                     System.out.println("phase " + compact(r));
                     phases.add(r);
                 }
@@ -241,6 +261,106 @@ public final class GatewayLoadTest {
         return r;
     }
 
+    // ------------------------------------------------------------------ device algorithm (--alg)
+
+    /**
+     * The devices' signature: one key ({@code key}), or a hybrid pair (an ES256 or EdDSA {@code key} and an
+     * ML-DSA {@code postQuantum} key).
+     */
+    record DeviceAlgorithm(SignatureAlgorithm key, SignatureAlgorithm postQuantum) {
+        static DeviceAlgorithm parse(String label) {
+            String[] parts = label.split("\\+");
+            if (parts.length > 2) {
+                throw new IllegalArgumentException("--alg takes one algorithm or a classical+ML-DSA pair, not " + label);
+            }
+            SignatureAlgorithm key = SignatureAlgorithm.fromLabel(parts[0]);
+            SignatureAlgorithm postQuantum = parts.length == 2 ? SignatureAlgorithm.fromLabel(parts[1]) : null;
+            if (postQuantum != null && (!ReadingMessages.HYBRID_CLASSICAL.contains(key) || !postQuantum.isPostQuantum())) {
+                throw new IllegalArgumentException("a hybrid --alg is ES256 or EdDSA, then ML-DSA-44 or ML-DSA-65, not " + label);
+            }
+            return new DeviceAlgorithm(key, postQuantum);
+        }
+
+        String label() {
+            return postQuantum == null ? key.label() : key.label() + "+" + postQuantum.label();
+        }
+
+        byte[] sign(ReadingPack pack, long boot, long seq, long time, SigningKey k, SigningKey pq) {
+            return pq == null ? ReadingMessages.sign(pack, boot, seq, time, k) : ReadingMessages.signHybrid(pack, boot, seq, time, k, pq);
+        }
+
+        /** Verify (and sign) CPU time of this algorithm on a pack-of-1 message, one thread, after a warm-up (as {@link #crypto()}). */
+        Map<String, Object> crypto() {
+            SecureRandom random = new SecureRandom();
+            SigningKey k = Keys.generate(key, random);
+            SigningKey pq = postQuantum == null ? null : Keys.generate(postQuantum, random);
+            ReadingPack pack = new ReadingPack("load-000", List.of(new Reading(Quantity.TEMPERATURE, 4.5, System.currentTimeMillis())));
+            byte[] message = sign(pack, 1, 1, System.currentTimeMillis(), k, pq);
+            byte[][] tbs;
+            byte[][] signatures;
+            VerificationKey[] keys;
+            SigningKey[] signers;
+            if (pq == null) {
+                CoseSign1 cose = CoseSign1.decode(message, CborLimits.MESSAGE);
+                tbs = new byte[][] {cose.toBeSigned()};
+                signatures = new byte[][] {cose.signature()};
+                keys = new VerificationKey[] {k.verificationKey()};
+                signers = new SigningKey[] {k};
+            } else {
+                CoseSign cose = CoseSign.fromItem(StrictCbor.decode(message, CborLimits.MESSAGE));
+                tbs = new byte[][] {cose.toBeSigned(0), cose.toBeSigned(1)};
+                signatures = new byte[][] {cose.signatures().get(0).signature(), cose.signatures().get(1).signature()};
+                keys = new VerificationKey[] {k.verificationKey(), pq.verificationKey()};
+                signers = new SigningKey[] {k, pq};
+            }
+            Runnable verify = () -> {
+                for (int j = 0; j < keys.length; j++) {
+                    if (!Signatures.verify(keys[j], tbs[j], signatures[j])) {
+                        throw new IllegalStateException("verify failed");
+                    }
+                }
+            };
+            Runnable signAll = () -> {
+                for (int j = 0; j < signers.length; j++) {
+                    Signatures.sign(signers[j], tbs[j]);
+                }
+            };
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            int warm = 0;
+            for (long end = System.nanoTime() + 3_000_000_000L; System.nanoTime() < end || warm < 1000; warm++) {
+                verify.run();
+                if (warm % 4 == 0) {
+                    signAll.run();
+                }
+            }
+            int n = 2000;
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < n; i++) {
+                verify.run();
+            }
+            double verifyCpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / n;
+            cpu0 = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < n; i++) {
+                signAll.run();
+            }
+            double signCpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / n;
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("deviceAlgorithm", label());
+            r.put("deviceAlgVerifyMicros", round(verifyCpu));
+            r.put("deviceAlgSignMicros", round(signCpu));
+            r.put("deviceAlgMessageBytes", message.length);
+            r.put("deviceAlgNote", "thread CPU time per message on one core (both signatures of a hybrid message), measured like es256VerifyMicros");
+            return r;
+        }
+
+        /** Adds the gateway's CPU per message over this algorithm's verify time to a phase's results. */
+        void ratio(Map<String, Object> phase, double verifyMicros) {
+            if (phase.get("cpuMicrosPerMessage") instanceof Map<?, ?> perMessage && perMessage.get("gateway") instanceof Number gateway) {
+                phase.put("gatewayCpuPerMessageOverDeviceAlgVerify", round2(gateway.doubleValue() / verifyMicros));
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ devices and corpus
 
     /** A registered device; per-phase state is guarded by the instance. */
@@ -248,6 +368,8 @@ public final class GatewayLoadTest {
         final int index;
         final String id;
         final SigningKey key;
+        /** The ML-DSA key of a hybrid device, or null. */
+        final SigningKey postQuantumKey;
         final String up;
         final String ack;
         Connection connection;
@@ -258,9 +380,14 @@ public final class GatewayLoadTest {
         int next;
 
         Device(int index, String id, SigningKey key) {
+            this(index, id, key, null);
+        }
+
+        Device(int index, String id, SigningKey key, SigningKey postQuantumKey) {
             this.index = index;
             this.id = id;
             this.key = key;
+            this.postQuantumKey = postQuantumKey;
             this.up = Topics.up(TENANT, id);
             this.ack = Topics.ack(TENANT, id);
         }
@@ -270,11 +397,17 @@ public final class GatewayLoadTest {
     record Corpus(long boot, int packSize, byte[][][] messages) {
         static Corpus sign(Device[] devices, long boot, int packSize, int perDevice) {
             return sign(Arrays.stream(devices).map(d -> d.id).toArray(String[]::new),
-                    Arrays.stream(devices).map(d -> d.key).toArray(SigningKey[]::new), boot, packSize, perDevice);
+                    Arrays.stream(devices).map(d -> d.key).toArray(SigningKey[]::new),
+                    Arrays.stream(devices).map(d -> d.postQuantumKey).toArray(SigningKey[]::new), boot, packSize, perDevice);
         }
 
         /** Signs {@code perDevice} messages of {@code packSize} readings for each device {@code ids[i]} with {@code keys[i]}. */
         static Corpus sign(String[] ids, SigningKey[] keys, long boot, int packSize, int perDevice) {
+            return sign(ids, keys, new SigningKey[ids.length], boot, packSize, perDevice);
+        }
+
+        /** As above; a device with a {@code postQuantumKeys[i]} signs hybrid messages (ADR 029). */
+        static Corpus sign(String[] ids, SigningKey[] keys, SigningKey[] postQuantumKeys, long boot, int packSize, int perDevice) {
             long now = System.currentTimeMillis();
             byte[][][] m = new byte[ids.length][][];
             IntStream.range(0, ids.length).parallel().forEach(d -> {
@@ -289,7 +422,8 @@ public final class GatewayLoadTest {
                         // increasing times ending a little before the signing time
                         readings.add(new Reading(q, v, now - 30_000L + (long) i * packSize + r));
                     }
-                    own[i] = ReadingMessages.sign(new ReadingPack(ids[d], readings), boot, seq, now, keys[d]);
+                    own[i] = postQuantumKeys[d] == null ? ReadingMessages.sign(new ReadingPack(ids[d], readings), boot, seq, now, keys[d])
+                            : ReadingMessages.signHybrid(new ReadingPack(ids[d], readings), boot, seq, now, keys[d], postQuantumKeys[d]);
                 }
                 m[d] = own;
             });
@@ -650,7 +784,7 @@ public final class GatewayLoadTest {
     static Map<String, Object> compact(Map<String, Object> r) {
         Map<String, Object> c = new LinkedHashMap<>();
         for (String k : List.of("phase", "messages", "complete", "seconds", "acceptedMessagesPerSecond", "acceptedReadingsPerSecond",
-                "latencyMillis", "coresBusy", "cpuMicrosPerMessage", "gatewayCpuPerMessageOverEs256Verify", "gatewayBusiestThreadsCores")) {
+                "latencyMillis", "coresBusy", "cpuMicrosPerMessage", "gatewayCpuPerMessageOverEs256Verify", "gatewayCpuPerMessageOverDeviceAlgVerify", "gatewayBusiestThreadsCores")) {
             if (r.containsKey(k)) {
                 c.put(k, r.get(k));
             }
