@@ -1,0 +1,145 @@
+package io.sensorproof.zk.groth16.prover;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+
+/**
+ * Multi-scalar multiplication Σ kᵢ·Pᵢ by the bucket method (Pippenger): scalars are cut into
+ * c-bit windows; per window each point is mixed-added (Jacobian + affine) into the bucket of
+ * its digit, and the buckets are summed as Σ d·B_d with two running sums; the windows are then
+ * combined with c doublings each. Windows are independent, so they run as parallel tasks.
+ *
+ * <p>Before the buckets, scalars 0 are dropped and scalars 1 are added directly (witnesses are
+ * full of bits), and only windows up to the longest remaining scalar are processed.
+ *
+ * <p>Scalars are canonical 256-bit integers as four little-endian limbs each, in
+ * {@code limbs[4·(offset + i)…]} for point i.
+ */
+public final class Msm {
+    private Msm() {
+    }
+
+    /** The window width for n points with scalars of the given bit length (about log₂ n − 3, from 2 to 16). */
+    static int window(int n) {
+        if (n < 32) {
+            return 2;
+        }
+        int log = 31 - Integer.numberOfLeadingZeros(n);
+        return Math.max(2, Math.min(16, log - 3));
+    }
+
+    /**
+     * Σ scalar_i · bases[i] for i &lt; bases.length, scalar_i read at limbs[4·(offset + i)].
+     *
+     * @param pool where window tasks run; null runs everything on the calling thread
+     */
+    public static <J, A> J msm(CurveOps<J, A> ops, A[] bases, long[] limbs, int offset, ForkJoinPool pool) {
+        int n = bases.length;
+        if (limbs.length < 4L * (offset + n)) {
+            throw new IllegalArgumentException("fewer scalars than bases");
+        }
+        int[] index = new int[n];
+        int m = 0;
+        J ones = ops.zero();
+        int maxBits = 0;
+        for (int i = 0; i < n; i++) {
+            if (ops.isInfinity(bases[i])) {
+                continue;
+            }
+            int at = 4 * (offset + i);
+            long l0 = limbs[at];
+            long l1 = limbs[at + 1];
+            long l2 = limbs[at + 2];
+            long l3 = limbs[at + 3];
+            if ((l1 | l2 | l3) == 0 && (l0 == 0 || l0 == 1)) {
+                if (l0 == 1) {
+                    ones = ops.addMixed(ones, bases[i]);
+                }
+                continue;
+            }
+            index[m++] = i;
+            maxBits = Math.max(maxBits, bitLength(l0, l1, l2, l3));
+        }
+        if (m == 0) {
+            return ones;
+        }
+        int c = window(m);
+        int windows = (maxBits + c - 1) / c;
+        final int count = m;
+        List<J> sums = new ArrayList<>(windows);
+        if (pool == null || pool.getParallelism() <= 1 || windows == 1) {
+            for (int w = 0; w < windows; w++) {
+                sums.add(windowSum(ops, bases, limbs, offset, index, count, w, c));
+            }
+        } else {
+            List<ForkJoinTask<J>> tasks = new ArrayList<>(windows);
+            for (int w = windows - 1; w >= 0; w--) {
+                final int window = w;
+                tasks.add(pool.submit(() -> windowSum(ops, bases, limbs, offset, index, count, window, c)));
+            }
+            for (int w = 0; w < windows; w++) {
+                sums.add(tasks.get(windows - 1 - w).join());
+            }
+        }
+        J result = ops.zero();
+        for (int w = windows - 1; w >= 0; w--) {
+            for (int k = 0; k < c; k++) {
+                result = ops.dbl(result);
+            }
+            result = ops.add(result, sums.get(w));
+        }
+        return ops.add(result, ones);
+    }
+
+    /** Σ_d d·B_d for window w: B_d the sum of the points whose digit in window w is d. */
+    private static <J, A> J windowSum(CurveOps<J, A> ops, A[] bases, long[] limbs, int offset, int[] index, int count, int w, int c) {
+        @SuppressWarnings("unchecked")
+        J[] buckets = (J[]) new Object[(1 << c) - 1];
+        J zero = ops.zero();
+        java.util.Arrays.fill(buckets, zero);
+        int bit = w * c;
+        for (int k = 0; k < count; k++) {
+            int i = index[k];
+            int d = digit(limbs, 4 * (offset + i), bit, c);
+            if (d != 0) {
+                buckets[d - 1] = ops.addMixed(buckets[d - 1], bases[i]);
+            }
+        }
+        J running = zero;
+        J total = zero;
+        for (int d = buckets.length - 1; d >= 0; d--) {
+            running = ops.add(running, buckets[d]);
+            total = ops.add(total, running);
+        }
+        return total;
+    }
+
+    /** Bits [bit, bit + c) of the 256-bit scalar at limbs[at…at+3]. */
+    static int digit(long[] limbs, int at, int bit, int c) {
+        int limb = bit >>> 6;
+        if (limb > 3) {
+            return 0;
+        }
+        int shift = bit & 63;
+        long v = limbs[at + limb] >>> shift;
+        if (shift + c > 64 && limb < 3) {
+            v |= limbs[at + limb + 1] << (64 - shift);
+        }
+        return (int) (v & ((1L << c) - 1));
+    }
+
+    private static int bitLength(long l0, long l1, long l2, long l3) {
+        if (l3 != 0) {
+            return 256 - Long.numberOfLeadingZeros(l3);
+        }
+        if (l2 != 0) {
+            return 192 - Long.numberOfLeadingZeros(l2);
+        }
+        if (l1 != 0) {
+            return 128 - Long.numberOfLeadingZeros(l1);
+        }
+        return 64 - Long.numberOfLeadingZeros(l0);
+    }
+}
