@@ -15,6 +15,8 @@ interface CurveOps<J, A> {
 
     boolean isInfinity(A base);
 
+    A negate(A base);
+
     J addMixed(J acc, A base);
 
     J add(J a, J b);
@@ -30,6 +32,11 @@ interface CurveOps<J, A> {
         @Override
         public boolean isInfinity(G1Point base) {
             return base.infinity();
+        }
+
+        @Override
+        public G1Point negate(G1Point base) {
+            return base.neg();
         }
 
         @Override
@@ -57,6 +64,11 @@ interface CurveOps<J, A> {
         @Override
         public boolean isInfinity(G2Point base) {
             return base.infinity();
+        }
+
+        @Override
+        public G2Point negate(G2Point base) {
+            return base.neg();
         }
 
         @Override

@@ -1,15 +1,19 @@
 package io.sensorproof.zk.groth16.prover;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 
 /**
- * Multi-scalar multiplication Σ kᵢ·Pᵢ by the bucket method (Pippenger): scalars are cut into
- * c-bit windows; per window each point is mixed-added (Jacobian + affine) into the bucket of
- * its digit, and the buckets are summed as Σ d·B_d with two running sums; the windows are then
- * combined with c doublings each. Windows are independent, so they run as parallel tasks.
+ * Multi-scalar multiplication Σ kᵢ·Pᵢ by the bucket method (Pippenger) with signed digits:
+ * each scalar is rewritten as Σ_w d_w·2^{cw} with d_w ∈ [−2^{c−1}, 2^{c−1}] (a digit above half
+ * the window borrows one from the next window), so a window needs 2^{c−1} buckets and a
+ * negative digit adds the negated (affine, hence free) point. Per window each point is
+ * mixed-added (Jacobian + affine) into the bucket of |d|, and the buckets are summed as
+ * Σ d·B_d with two running sums; windows are combined with c doublings each. Windows are
+ * independent, so they run as parallel tasks.
  *
  * <p>Before the buckets, scalars 0 are dropped and scalars 1 are added directly (witnesses are
  * full of bits), and only windows up to the longest remaining scalar are processed.
@@ -21,13 +25,13 @@ public final class Msm {
     private Msm() {
     }
 
-    /** The window width for n points with scalars of the given bit length (about log₂ n − 3, from 2 to 16). */
+    /** The window width for n points: about log₂ n − 2, from 2 to 16. */
     static int window(int n) {
-        if (n < 32) {
+        if (n < 16) {
             return 2;
         }
         int log = 31 - Integer.numberOfLeadingZeros(n);
-        return Math.max(2, Math.min(16, log - 3));
+        return Math.max(2, Math.min(16, log - 2));
     }
 
     /**
@@ -66,21 +70,23 @@ public final class Msm {
             return ones;
         }
         int c = window(m);
-        int windows = (maxBits + c - 1) / c;
+        // one spare bit so that the last window never borrows
+        int windows = maxBits / c + 1;
+        int[] digits = signedDigits(limbs, offset, index, m, c, windows);
         final int count = m;
         List<J> sums = new ArrayList<>(windows);
         if (pool == null || pool.getParallelism() <= 1 || windows == 1) {
             for (int w = 0; w < windows; w++) {
-                sums.add(windowSum(ops, bases, limbs, offset, index, count, w, c));
+                sums.add(windowSum(ops, bases, index, digits, count, w, c));
             }
         } else {
             List<ForkJoinTask<J>> tasks = new ArrayList<>(windows);
-            for (int w = windows - 1; w >= 0; w--) {
+            for (int w = 0; w < windows; w++) {
                 final int window = w;
-                tasks.add(pool.submit(() -> windowSum(ops, bases, limbs, offset, index, count, window, c)));
+                tasks.add(pool.submit(() -> windowSum(ops, bases, index, digits, count, window, c)));
             }
             for (int w = 0; w < windows; w++) {
-                sums.add(tasks.get(windows - 1 - w).join());
+                sums.add(tasks.get(w).join());
             }
         }
         J result = ops.zero();
@@ -93,18 +99,44 @@ public final class Msm {
         return ops.add(result, ones);
     }
 
-    /** Σ_d d·B_d for window w: B_d the sum of the points whose digit in window w is d. */
-    private static <J, A> J windowSum(CurveOps<J, A> ops, A[] bases, long[] limbs, int offset, int[] index, int count, int w, int c) {
-        @SuppressWarnings("unchecked")
-        J[] buckets = (J[]) new Object[(1 << c) - 1];
-        J zero = ops.zero();
-        java.util.Arrays.fill(buckets, zero);
-        int bit = w * c;
+    /** digits[w·count + k] is the signed digit of scalar index[k] in window w. */
+    static int[] signedDigits(long[] limbs, int offset, int[] index, int count, int c, int windows) {
+        int[] digits = new int[windows * count];
+        int half = 1 << (c - 1);
+        int full = 1 << c;
         for (int k = 0; k < count; k++) {
-            int i = index[k];
-            int d = digit(limbs, 4 * (offset + i), bit, c);
-            if (d != 0) {
-                buckets[d - 1] = ops.addMixed(buckets[d - 1], bases[i]);
+            int at = 4 * (offset + index[k]);
+            int carry = 0;
+            for (int w = 0; w < windows; w++) {
+                int d = digit(limbs, at, w * c, c) + carry;
+                if (d > half) {
+                    d -= full;
+                    carry = 1;
+                } else {
+                    carry = 0;
+                }
+                digits[w * count + k] = d;
+            }
+            if (carry != 0) {
+                throw new IllegalStateException("scalar wider than the windows");
+            }
+        }
+        return digits;
+    }
+
+    /** Σ_d d·B_d for window w: B_d the sum of the points whose digit in window w is ±d (negated for −d). */
+    private static <J, A> J windowSum(CurveOps<J, A> ops, A[] bases, int[] index, int[] digits, int count, int w, int c) {
+        @SuppressWarnings("unchecked")
+        J[] buckets = (J[]) new Object[1 << (c - 1)];
+        J zero = ops.zero();
+        Arrays.fill(buckets, zero);
+        int base = w * count;
+        for (int k = 0; k < count; k++) {
+            int d = digits[base + k];
+            if (d > 0) {
+                buckets[d - 1] = ops.addMixed(buckets[d - 1], bases[index[k]]);
+            } else if (d < 0) {
+                buckets[-d - 1] = ops.addMixed(buckets[-d - 1], ops.negate(bases[index[k]]));
             }
         }
         J running = zero;
@@ -116,7 +148,7 @@ public final class Msm {
         return total;
     }
 
-    /** Bits [bit, bit + c) of the 256-bit scalar at limbs[at…at+3]. */
+    /** Bits [bit, bit + c) of the 256-bit scalar at limbs[at…at+3] (zero beyond bit 255). */
     static int digit(long[] limbs, int at, int bit, int c) {
         int limb = bit >>> 6;
         if (limb > 3) {

@@ -127,4 +127,31 @@ class MsmDifferentialTest {
             assertThat(rebuilt).isEqualTo(k);
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 7, 11, 13, 16})
+    void signedDigitsRebuildTheScalarAndStayWithinHalfAWindow(int c) {
+        Random random = new Random(100 + c);
+        List<BigInteger> scalars = new ArrayList<>(List.of(R.subtract(BigInteger.ONE), BigInteger.ONE.shiftLeft(253),
+                BigInteger.ONE.shiftLeft(254).subtract(BigInteger.ONE), BigInteger.TWO));
+        for (int trial = 0; trial < 50; trial++) {
+            scalars.add(new BigInteger(254, random));
+        }
+        long[] limbs = limbs(scalars, 0);
+        int[] index = new int[scalars.size()];
+        for (int i = 0; i < index.length; i++) {
+            index[i] = i;
+        }
+        int windows = 254 / c + 1;
+        int[] digits = Msm.signedDigits(limbs, 0, index, index.length, c, windows);
+        for (int k = 0; k < scalars.size(); k++) {
+            BigInteger rebuilt = BigInteger.ZERO;
+            for (int w = windows - 1; w >= 0; w--) {
+                int d = digits[w * index.length + k];
+                assertThat(Math.abs(d)).isLessThanOrEqualTo(1 << (c - 1));
+                rebuilt = rebuilt.shiftLeft(c).add(BigInteger.valueOf(d));
+            }
+            assertThat(rebuilt).isEqualTo(scalars.get(k));
+        }
+    }
 }
