@@ -9,12 +9,17 @@
 //                                            [+ contributed.zkey, contributed_vk.json]; cached by source hash
 //   verify MANIFEST                          [{name, vk, proof, public}] → [{name, snarkjs}] on stdout
 //   bench OUT RESULT NAME...                 zokrates-js generateProof and snarkjs groth16.prove times
-//   solidity ZKEY OUTFILE                    the Solidity verifier exported from a zkey
+//   solidity MANIFEST                        [{name, zkey, proof, public}] → [{name, solidity}]: each zkey's
+//                                            exported Solidity verifier, compiled by solc-js and deployed on
+//                                            anvil (a free port), called with the proof
+import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as snarkjs from "snarkjs";
+import solc from "solc";
 import { initialize, metadata } from "zokrates-js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -114,6 +119,79 @@ async function verify(manifestFile) {
   process.stdout.write(JSON.stringify(results) + "\n");
 }
 
+async function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+async function rpc(url, method, params) {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const body = await response.json();
+  if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
+const word = (v) => BigInt(v).toString(16).padStart(64, "0");
+
+async function solidity(manifestFile) {
+  const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
+  const templates = { groth16: readFileSync(join(here, "..", "..", "node_modules", "snarkjs", "templates", "verifier_groth16.sol.ejs"), "utf8") };
+  const port = await freePort();
+  const anvil = spawn(join(here, "..", "..", "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil"),
+    ["--port", String(port), "--silent"], { stdio: "ignore" });
+  const url = `http://127.0.0.1:${port}`;
+  const results = [];
+  try {
+    let from;
+    for (let i = 0; i < 100 && !from; i++) {
+      try {
+        from = (await rpc(url, "eth_accounts", []))[0];
+      } catch {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    if (!from) throw new Error("anvil did not start");
+    const deployed = new Map();
+    for (const c of manifest) {
+      let address = deployed.get(c.zkey);
+      let selector;
+      if (!address) {
+        const source = await snarkjs.zKey.exportSolidityVerifier(c.zkey, templates);
+        const input = { language: "Solidity", sources: { "Verifier.sol": { content: source } },
+          settings: { optimizer: { enabled: true, runs: 200 }, outputSelection: { "*": { "*": ["evm.bytecode.object", "evm.methodIdentifiers"] } } } };
+        const output = JSON.parse(solc.compile(JSON.stringify(input)));
+        const errors = (output.errors ?? []).filter((e) => e.severity === "error");
+        if (errors.length) throw new Error(errors.map((e) => e.formattedMessage).join("\n"));
+        const contract = Object.values(output.contracts["Verifier.sol"])[0];
+        const tx = await rpc(url, "eth_sendTransaction", [{ from, data: "0x" + contract.evm.bytecode.object, gas: "0x989680" }]);
+        const receipt = await rpc(url, "eth_getTransactionReceipt", [tx]);
+        address = receipt.contractAddress;
+        selector = Object.entries(contract.evm.methodIdentifiers).find(([sig]) => sig.startsWith("verifyProof("))[1];
+        deployed.set(c.zkey, address);
+        deployed.set(c.zkey + "#selector", selector);
+      }
+      selector = deployed.get(c.zkey + "#selector");
+      const proof = JSON.parse(readFileSync(c.proof, "utf8"));
+      const inputs = JSON.parse(readFileSync(c.public, "utf8"));
+      // the verifier takes G2 coordinates imaginary part first (EIP-197 order)
+      const data = "0x" + selector + [proof.pi_a[0], proof.pi_a[1], proof.pi_b[0][1], proof.pi_b[0][0], proof.pi_b[1][1], proof.pi_b[1][0],
+        proof.pi_c[0], proof.pi_c[1], ...inputs].map(word).join("");
+      const result = await rpc(url, "eth_call", [{ to: address, data }, "latest"]);
+      results.push({ name: c.name, solidity: BigInt(result) === 1n });
+    }
+  } finally {
+    anvil.kill();
+  }
+  process.stdout.write(JSON.stringify(results) + "\n");
+}
+
 /** Mean wall time of `runs` calls after one warm-up. */
 async function time(runs, fn) {
   await fn();
@@ -150,8 +228,7 @@ if (command === "build") {
 } else if (command === "bench") {
   await bench(rest[0], rest[1], Number(process.env.BENCH_RUNS ?? 3), rest.slice(2));
 } else if (command === "solidity") {
-  const templates = { groth16: readFileSync(join(here, "..", "..", "node_modules", "snarkjs", "templates", "verifier_groth16.sol.ejs"), "utf8") };
-  writeFileSync(rest[1], await snarkjs.zKey.exportSolidityVerifier(rest[0], templates));
+  await solidity(rest[0]);
 } else {
   console.error("usage: java-prover-fixtures.mjs build|verify|bench|solidity ...");
   process.exit(2);

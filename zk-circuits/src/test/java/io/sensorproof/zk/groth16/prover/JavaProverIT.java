@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * Proofs of the Java prover on the small test circuits, compiled by zokrates-js (snarkjs R1CS and
  * witness) with snarkjs keys from a 2⁸ powers of tau (beacons only, cached in target/), and with a
  * key that received a fresh random contribution: snarkjs {@code groth16 verify}, the Java verifier
- * and the ZoKrates JSON round trip accept them; a changed witness gives a proof that snarkjs
+ * the Solidity verifier exported from the zkey (on anvil) and the ZoKrates JSON round trip accept them; a changed witness gives a proof that snarkjs
  * rejects and that the prover refuses.
  */
 class JavaProverIT {
@@ -85,12 +85,13 @@ class JavaProverIT {
                     String name = circuit + "-" + keyName + "-" + (prover == single ? 1 : 2);
                     // the ZoKrates JSON the pool returns today parses and verifies with the key's own verifier
                     assertThat(new Groth16Verifier(key.verificationKey()).verify(ZokratesJson.parseProof(proof.toZokratesJson()))).isTrue();
-                    write(manifest, expected, proofs, name, out.resolve(circuit).resolve(vkFile), proof, true);
+                    write(manifest, expected, proofs, name, out.resolve(circuit).resolve(vkFile), out.resolve(circuit).resolve(keyName + ".zkey"), proof, true);
                 }
                 Witness wrong = tampered(Witness.read(wtns), key.nPublic());
                 Proof bad = single.proveUnchecked(key, wrong);
                 assertThat(key.verifier().verify(bad.toGroth16Proof())).isFalse();
-                write(manifest, expected, proofs, circuit + "-" + keyName + "-wrong", out.resolve(circuit).resolve(vkFile), bad, false);
+                write(manifest, expected, proofs, circuit + "-" + keyName + "-wrong", out.resolve(circuit).resolve(vkFile),
+                        out.resolve(circuit).resolve(keyName + ".zkey"), bad, false);
                 assertThatThrownBy(() -> single.prove(key, wrong))
                         .isInstanceOfSatisfying(ProverFailure.class, e -> assertThat(e.code()).isEqualTo(ProverErrorCode.PROOF_REJECTED));
             }
@@ -103,6 +104,13 @@ class JavaProverIT {
             String name = verdict.get("name").asText();
             assertThat(verdict.get("snarkjs").isBoolean()).as(name + ": " + verdict).isTrue();
             assertThat(verdict.get("snarkjs").asBoolean()).as(name).isEqualTo(expected.get(name));
+        }
+        // the Solidity verifier exported from each zkey, deployed on anvil, gives the same verdicts
+        JsonNode onChain = MAPPER.readTree(ProverFixtures.node(5, "solidity", manifestFile.toString()));
+        assertThat(onChain.size()).isEqualTo(expected.size());
+        for (JsonNode verdict : onChain) {
+            String name = verdict.get("name").asText();
+            assertThat(verdict.get("solidity").asBoolean()).as(name + " on anvil").isEqualTo(expected.get(name));
         }
     }
 
@@ -155,13 +163,14 @@ class JavaProverIT {
         assertThatThrownBy(call).isInstanceOfSatisfying(ProverFailure.class, e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
     }
 
-    private static void write(ArrayNode manifest, Map<String, Boolean> expected, Path dir, String name, Path vk, Proof proof, boolean valid)
+    private static void write(ArrayNode manifest, Map<String, Boolean> expected, Path dir, String name, Path vk, Path zkey, Proof proof,
+            boolean valid)
             throws Exception {
         Path proofFile = dir.resolve(name + ".proof.json");
         Path publicFile = dir.resolve(name + ".public.json");
         Files.writeString(proofFile, proof.toSnarkjsJson());
         Files.writeString(publicFile, proof.toSnarkjsPublicJson());
-        manifest.addObject().put("name", name).put("vk", vk.toString()).put("proof", proofFile.toString()).put("public", publicFile.toString());
+        manifest.addObject().put("name", name).put("vk", vk.toString()).put("zkey", zkey.toString()).put("proof", proofFile.toString()).put("public", publicFile.toString());
         expected.put(name, valid);
     }
 
