@@ -22,6 +22,9 @@ import java.util.concurrent.ForkJoinTask;
  * {@code limbs[4·(offset + i)…]} for point i.
  */
 public final class Msm {
+    /** G1 windows with affine buckets and batched inversions ({@link G1BatchAffineWindow}); off only to compare. */
+    static volatile boolean batchAffine = true;
+
     private Msm() {
     }
 
@@ -125,8 +128,11 @@ public final class Msm {
     }
 
     /** Σ_d d·B_d for window w: B_d the sum of the points whose digit in window w is ±d (negated for −d). */
+    @SuppressWarnings("unchecked")
     private static <J, A> J windowSum(CurveOps<J, A> ops, A[] bases, int[] index, int[] digits, int count, int w, int c) {
-        @SuppressWarnings("unchecked")
+        if (ops == CurveOps.G1 && batchAffine) {
+            return (J) G1BatchAffineWindow.sum((io.sensorproof.zk.bn254.G1Point[]) bases, index, digits, count, w, c);
+        }
         J[] buckets = (J[]) new Object[1 << (c - 1)];
         J zero = ops.zero();
         Arrays.fill(buckets, zero);

@@ -79,7 +79,7 @@ class MsmDifferentialTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 9, 40, 300})
+    @ValueSource(ints = {0, 1, 2, 9, 40, 300, 1500})
     void g1MatchesTheSumOfProducts(int n) {
         Random random = new Random(1000 + n);
         List<G1Point> bases = bases(random, n, G1_GEN, G1Point.INFINITY, (p, k) -> p.mul(Scalar.of(k)), G1Point::neg);
@@ -90,10 +90,17 @@ class MsmDifferentialTest {
         }
         int offset = n % 3;
         G1Point[] array = bases.toArray(new G1Point[0]);
-        G1Jacobian single = Msm.msm(CurveOps.G1, array, limbs(scalars, offset), offset, null);
-        G1Jacobian parallel = Msm.msm(CurveOps.G1, array, limbs(scalars, offset), offset, POOL);
-        assertThat(single.toAffine()).isEqualTo(expected);
-        assertThat(parallel.toAffine()).isEqualTo(expected);
+        for (boolean batchAffine : new boolean[] {true, false}) {
+            Msm.batchAffine = batchAffine;
+            try {
+                G1Jacobian single = Msm.msm(CurveOps.G1, array, limbs(scalars, offset), offset, null);
+                G1Jacobian parallel = Msm.msm(CurveOps.G1, array, limbs(scalars, offset), offset, POOL);
+                assertThat(single.toAffine()).as("batch affine " + batchAffine).isEqualTo(expected);
+                assertThat(parallel.toAffine()).as("batch affine " + batchAffine).isEqualTo(expected);
+            } finally {
+                Msm.batchAffine = true;
+            }
+        }
     }
 
     @ParameterizedTest
