@@ -161,4 +161,30 @@ class MsmDifferentialTest {
             assertThat(rebuilt).isEqualTo(scalars.get(k));
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void repeatedAndOpposingPointsMeetInTheSameBuckets() {
+        Random random = new Random(7);
+        G1Point p = G1_GEN.mul(Scalar.of(BigInteger.valueOf(123456789)));
+        int n = 64;
+        G1Point[] bases = new G1Point[n];
+        List<BigInteger> scalars = new ArrayList<>();
+        BigInteger total = BigInteger.ZERO;
+        for (int i = 0; i < n; i++) {
+            bases[i] = i % 2 == 0 ? p : p.neg();
+            BigInteger k = BigInteger.valueOf(2 + random.nextInt(6));
+            scalars.add(k);
+            total = i % 2 == 0 ? total.add(k) : total.subtract(k);
+        }
+        G1Point expected = p.mul(Scalar.of(total.mod(R)));
+        for (boolean batchAffine : new boolean[] {true, false}) {
+            Msm.batchAffine = batchAffine;
+            try {
+                assertThat(Msm.msm(CurveOps.G1, bases, limbs(scalars, 0), 0, null).toAffine()).as("batch affine " + batchAffine)
+                        .isEqualTo(expected);
+            } finally {
+                Msm.batchAffine = true;
+            }
+        }
+    }
 }
