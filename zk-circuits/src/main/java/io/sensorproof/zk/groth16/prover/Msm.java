@@ -22,7 +22,7 @@ import java.util.concurrent.ForkJoinTask;
  * {@code limbs[4·(offset + i)…]} for point i.
  */
 public final class Msm {
-    /** G1 windows with affine buckets and batched inversions ({@link G1BatchAffineWindow}); off only to compare. */
+    /** Windows with affine buckets and batched inversions ({@link G1BatchAffineWindow}, {@link G2BatchAffineWindow}); off only to compare. */
     static volatile boolean batchAffine = true;
 
     private Msm() {
@@ -132,6 +132,9 @@ public final class Msm {
     private static <J, A> J windowSum(CurveOps<J, A> ops, A[] bases, int[] index, int[] digits, int count, int w, int c) {
         if (ops == CurveOps.G1 && batchAffine) {
             return (J) G1BatchAffineWindow.sum((io.sensorproof.zk.bn254.G1Point[]) bases, index, digits, count, w, c);
+        }
+        if (ops == CurveOps.G2 && batchAffine) {
+            return (J) G2BatchAffineWindow.sum((io.sensorproof.zk.bn254.G2Point[]) bases, index, digits, count, w, c);
         }
         J[] buckets = (J[]) new Object[1 << (c - 1)];
         J zero = ops.zero();

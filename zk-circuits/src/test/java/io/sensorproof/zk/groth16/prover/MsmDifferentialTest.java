@@ -114,10 +114,17 @@ class MsmDifferentialTest {
             expected = expected.add(bases.get(i).mul(Scalar.of(scalars.get(i))));
         }
         G2Point[] array = bases.toArray(new G2Point[0]);
-        G2Jacobian single = Msm.msm(CurveOps.G2, array, limbs(scalars, 0), 0, null);
-        G2Jacobian parallel = Msm.msm(CurveOps.G2, array, limbs(scalars, 0), 0, POOL);
-        assertThat(single.toAffine()).isEqualTo(expected);
-        assertThat(parallel.toAffine()).isEqualTo(expected);
+        for (boolean batchAffine : new boolean[] {true, false}) {
+            Msm.batchAffine = batchAffine;
+            try {
+                G2Jacobian single = Msm.msm(CurveOps.G2, array, limbs(scalars, 0), 0, null);
+                G2Jacobian parallel = Msm.msm(CurveOps.G2, array, limbs(scalars, 0), 0, POOL);
+                assertThat(single.toAffine()).as("batch affine " + batchAffine).isEqualTo(expected);
+                assertThat(parallel.toAffine()).as("batch affine " + batchAffine).isEqualTo(expected);
+            } finally {
+                Msm.batchAffine = true;
+            }
+        }
     }
 
     @ParameterizedTest
