@@ -184,11 +184,19 @@ class MsmDifferentialTest {
             total = i % 2 == 0 ? total.add(k) : total.subtract(k);
         }
         G1Point expected = p.mul(Scalar.of(total.mod(R)));
+        G2Point q = G2_GEN.mul(Scalar.of(BigInteger.valueOf(987654321)));
+        G2Point[] bases2 = new G2Point[n];
+        for (int i = 0; i < n; i++) {
+            bases2[i] = i % 2 == 0 ? q : q.neg();
+        }
+        G2Point expected2 = q.mul(Scalar.of(total.mod(R)));
         for (boolean batchAffine : new boolean[] {true, false}) {
             Msm.batchAffine = batchAffine;
             try {
                 assertThat(Msm.msm(CurveOps.G1, bases, limbs(scalars, 0), 0, null).toAffine()).as("batch affine " + batchAffine)
                         .isEqualTo(expected);
+                assertThat(Msm.msm(CurveOps.G2, bases2, limbs(scalars, 0), 0, null).toAffine()).as("G2, batch affine " + batchAffine)
+                        .isEqualTo(expected2);
             } finally {
                 Msm.batchAffine = true;
             }
