@@ -171,7 +171,12 @@ async function solidity(manifestFile) {
         if (errors.length) throw new Error(errors.map((e) => e.formattedMessage).join("\n"));
         const contract = Object.values(output.contracts["Verifier.sol"])[0];
         const tx = await rpc(url, "eth_sendTransaction", [{ from, data: "0x" + contract.evm.bytecode.object, gas: "0x989680" }]);
-        const receipt = await rpc(url, "eth_getTransactionReceipt", [tx]);
+        let receipt = null;
+        for (let i = 0; i < 300 && !receipt; i++) {
+          receipt = await rpc(url, "eth_getTransactionReceipt", [tx]);
+          if (!receipt) await new Promise((r) => setTimeout(r, 100));
+        }
+        if (!receipt || receipt.status !== "0x1" || !receipt.contractAddress) throw new Error("deployment failed: " + JSON.stringify(receipt));
         address = receipt.contractAddress;
         selector = Object.entries(contract.evm.methodIdentifiers).find(([sig]) => sig.startsWith("verifyProof("))[1];
         deployed.set(c.zkey, address);
