@@ -15,7 +15,7 @@
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { createServer } from "node:net";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as snarkjs from "snarkjs";
@@ -61,7 +61,9 @@ async function ptau(out, power) {
   const started = Date.now();
   await snarkjs.powersOfTau.newAccumulator(curve, power, join(out, `pot${power}_0.ptau`));
   await snarkjs.powersOfTau.beacon(join(out, `pot${power}_0.ptau`), join(out, `pot${power}_1.ptau`), "sensorproof test beacon", BEACON, 10);
-  await snarkjs.powersOfTau.preparePhase2(join(out, `pot${power}_1.ptau`), file);
+  // written under a temporary name: an interrupted run must not leave a partial file that looks cached
+  await snarkjs.powersOfTau.preparePhase2(join(out, `pot${power}_1.ptau`), file + ".partial");
+  renameSync(file + ".partial", file);
   console.error(`pot${power}: ${Date.now() - started} ms`);
   return file;
 }
