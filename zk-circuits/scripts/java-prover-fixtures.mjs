@@ -59,11 +59,19 @@ async function ptau(out, power) {
   if (existsSync(file)) return file;
   const curve = await snarkjs.curves.getCurveFromName("bn128");
   const started = Date.now();
-  await snarkjs.powersOfTau.newAccumulator(curve, power, join(out, `pot${power}_0.ptau`));
-  await snarkjs.powersOfTau.beacon(join(out, `pot${power}_0.ptau`), join(out, `pot${power}_1.ptau`), "sensorproof test beacon", BEACON, 10);
-  // written under a temporary name: an interrupted run must not leave a partial file that looks cached
-  await snarkjs.powersOfTau.preparePhase2(join(out, `pot${power}_1.ptau`), file + ".partial");
-  renameSync(file + ".partial", file);
+  // each step is written under a temporary name and renamed, so an interrupted run resumes from the
+  // last complete step and never mistakes a partial file for a finished one
+  const step = async (name, make) => {
+    const target = join(out, name);
+    if (!existsSync(target)) {
+      await make(target + ".partial");
+      renameSync(target + ".partial", target);
+    }
+    return target;
+  };
+  const fresh = await step(`pot${power}_0.ptau`, (f) => snarkjs.powersOfTau.newAccumulator(curve, power, f));
+  const beacon = await step(`pot${power}_1.ptau`, (f) => snarkjs.powersOfTau.beacon(fresh, f, "sensorproof test beacon", BEACON, 10));
+  await step(`pot${power}.ptau`, (f) => snarkjs.powersOfTau.preparePhase2(beacon, f));
   console.error(`pot${power}: ${Date.now() - started} ms`);
   return file;
 }
