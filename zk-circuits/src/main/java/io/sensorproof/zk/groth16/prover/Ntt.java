@@ -23,7 +23,9 @@ public final class Ntt {
         Fr minusOne = Fr.ONE.neg();
         long g = 2;
         while (!Fr.of(g).pow(half).equals(minusOne)) {
-            g++;
+            if (++g > 1000) {
+                throw new IllegalStateException("no quadratic non-residue below 1000: broken field arithmetic");
+            }
         }
         NON_RESIDUE = Fr.of(g);
         BigInteger t = r.subtract(BigInteger.ONE).shiftRight(TWO_ADICITY);
