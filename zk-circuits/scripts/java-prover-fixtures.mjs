@@ -7,6 +7,7 @@
 //   build OUT POWER [--contribute] NAME...   OUT/pot<POWER>.ptau, OUT/NAME/{circuit.r1cs, witness.wtns,
 //                                            circuit.zkey, verification_key.json, info.json}
 //                                            [+ contributed.zkey, contributed_vk.json]; cached by source hash
+//   compile OUT NAME...                      only the zokrates-js part of build (R1CS, witness, zokrates-js key)
 //   verify MANIFEST                          [{name, vk, proof, public}] → [{name, snarkjs}] on stdout
 //   bench OUT RESULT NAME...                 zokrates-js generateProof and snarkjs groth16.prove times
 //   solidity MANIFEST                        [{name, zkey, proof, public}] → [{name, solidity}]: each zkey's
@@ -76,32 +77,50 @@ async function ptau(out, power) {
   return file;
 }
 
+/** zokrates-js part (no powers of tau needed): R1CS, .wtns, program, witness and a zokrates-js proving key for the benchmark. */
+async function compile(out, names) {
+  for (const name of names) {
+    const dir = join(out, name);
+    const key = sourceHash(name, 0);
+    const keyFile = join(dir, "compile-key");
+    if (existsSync(keyFile) && readFileSync(keyFile, "utf8").trim() === key) continue;
+    mkdirSync(dir, { recursive: true });
+    const z = await provider();
+    const location = join(circuitsDir, `${name}.zok`);
+    const started = Date.now();
+    const artifacts = z.compile(readFileSync(location, "utf8"), { location, resolveCallback: resolveImport, snarkjs: true });
+    const result = z.computeWitness(artifacts, argumentsOf(name), { snarkjs: true, logCallback: () => {} });
+    writeFileSync(join(dir, "circuit.r1cs"), artifacts.snarkjs.program);
+    writeFileSync(join(dir, "witness.wtns"), result.snarkjs.witness);
+    writeFileSync(join(dir, "program.bin"), artifacts.program);
+    writeFileSync(join(dir, "abi.json"), json(artifacts.abi));
+    writeFileSync(join(dir, "witness.bin"), result.witness);
+    const compiled = Date.now();
+    const keypair = z.setup(artifacts.program, "sensorproof-bench-setup-" + name);
+    writeFileSync(join(dir, "zokrates-proving.key"), keypair.pk);
+    writeFileSync(join(dir, "info.json"), json({ name, constraints: artifacts.constraintCount, compileMs: compiled - started,
+      zokratesSetupMs: Date.now() - compiled }));
+    writeFileSync(keyFile, key + "\n");
+    console.error(`${name}: ${artifacts.constraintCount} constraints, compiled in ${compiled - started} ms, zokrates-js setup ${Date.now() - compiled} ms`);
+  }
+}
+
 async function build(out, power, contribute, names) {
   mkdirSync(out, { recursive: true });
+  await compile(out, names);
   const ptauFile = await ptau(out, power);
   for (const name of names) {
     const dir = join(out, name);
     const key = sourceHash(name, power);
     const keyFile = join(dir, "cache-key");
     const cached = existsSync(keyFile) && readFileSync(keyFile, "utf8").trim() === key;
-    mkdirSync(dir, { recursive: true });
     if (!cached) {
-      const z = await provider();
-      const location = join(circuitsDir, `${name}.zok`);
       const started = Date.now();
-      const artifacts = z.compile(readFileSync(location, "utf8"), { location, resolveCallback: resolveImport, snarkjs: true });
-      const result = z.computeWitness(artifacts, argumentsOf(name), { snarkjs: true, logCallback: () => {} });
-      writeFileSync(join(dir, "circuit.r1cs"), artifacts.snarkjs.program);
-      writeFileSync(join(dir, "witness.wtns"), result.snarkjs.witness);
-      writeFileSync(join(dir, "program.bin"), artifacts.program);
-      writeFileSync(join(dir, "abi.json"), json(artifacts.abi));
-      writeFileSync(join(dir, "witness.bin"), result.witness);
       await snarkjs.zKey.newZKey(join(dir, "circuit.r1cs"), ptauFile, join(dir, "circuit_0.zkey"));
       await snarkjs.zKey.beacon(join(dir, "circuit_0.zkey"), join(dir, "circuit.zkey"), "sensorproof test beacon", BEACON, 10);
       writeFileSync(join(dir, "verification_key.json"), json(await snarkjs.zKey.exportVerificationKey(join(dir, "circuit.zkey"))));
-      writeFileSync(join(dir, "info.json"), json({ name, constraints: artifacts.constraintCount, power }));
       writeFileSync(keyFile, key + "\n");
-      console.error(`${name}: ${artifacts.constraintCount} constraints, built in ${Date.now() - started} ms`);
+      console.error(`${name}: zkey (2^${power} powers of tau) in ${Date.now() - started} ms`);
     }
     if (contribute) {
       // A fresh contribution with operating-system randomness, every time: nobody, not even
@@ -222,12 +241,10 @@ async function bench(out, resultFile, runs, names) {
     const dir = join(out, name);
     const program = new Uint8Array(readFileSync(join(dir, "program.bin")));
     const witness = new Uint8Array(readFileSync(join(dir, "witness.bin")));
-    const setupStarted = Date.now();
-    const keypair = z.setup(program, "sensorproof-bench-setup-" + name);
-    const setupMs = Date.now() - setupStarted;
-    const zokratesMs = await time(runs, async () => z.generateProof(program, witness, keypair.pk));
+    const pk = new Uint8Array(readFileSync(join(dir, "zokrates-proving.key")));
+    const zokratesMs = await time(runs, async () => z.generateProof(program, witness, pk));
     const snarkjsMs = await time(runs, async () => snarkjs.groth16.prove(join(dir, "circuit.zkey"), join(dir, "witness.wtns")));
-    results.circuits[name] = { zokratesJsProveMs: +zokratesMs.toFixed(1), snarkjsProveMs: +snarkjsMs.toFixed(1), zokratesSetupMs: setupMs };
+    results.circuits[name] = { zokratesJsProveMs: +zokratesMs.toFixed(1), snarkjsProveMs: +snarkjsMs.toFixed(1) };
     console.error(`${name}: zokrates-js ${zokratesMs.toFixed(1)} ms, snarkjs ${snarkjsMs.toFixed(1)} ms`);
   }
   writeFileSync(resultFile, json(results));
@@ -238,6 +255,8 @@ if (command === "build") {
   const contribute = rest.includes("--contribute");
   const args = rest.filter((a) => a !== "--contribute");
   await build(args[0], Number(args[1]), contribute, args.slice(2));
+} else if (command === "compile") {
+  await compile(rest[0], rest.slice(1));
 } else if (command === "verify") {
   await verify(rest[0]);
 } else if (command === "bench") {
