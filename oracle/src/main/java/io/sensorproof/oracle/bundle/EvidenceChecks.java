@@ -2,8 +2,6 @@ package io.sensorproof.oracle.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sensorproof.protocol.ProtocolException;
-import io.sensorproof.protocol.cose.Keys;
-import io.sensorproof.protocol.cose.VerificationKey;
 import io.sensorproof.protocol.encoding.FixedPoint;
 import io.sensorproof.protocol.ids.Identifiers;
 import io.sensorproof.protocol.message.ReadingMessage;
