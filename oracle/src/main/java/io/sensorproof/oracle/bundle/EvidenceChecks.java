@@ -47,6 +47,7 @@ final class EvidenceChecks extends Checks {
     }
 
     private final int version;
+    private boolean anyHybrid;
 
     EvidenceChecks(PinnedKeys keys, int version) {
         this.keys = keys;
@@ -80,6 +81,11 @@ final class EvidenceChecks extends Checks {
                 fail("DUPLICATE_DEVICE", "device " + id + " is listed twice", "devices[" + d + "].device");
             }
         }
+        // one encoding per content: version 2 exactly when a device is hybrid (a single-key bundle relabelled is refused)
+        if (version >= EvidenceBundleBuilder.VERSION_HYBRID && !anyHybrid) {
+            fail("VERSION_MISMATCH", "a version-" + version + " bundle has a hybrid device (postQuantumSpki); this one has none",
+                    "version");
+        }
         JsonNode claims = Json.array(root, "claims", "claims");
         for (int i = 0; i < claims.size(); i++) {
             claim(claims.get(i), "claims[" + i + "]", i);
@@ -109,6 +115,7 @@ final class EvidenceChecks extends Checks {
         Optional<byte[]> postQuantumSpki = version >= EvidenceBundleBuilder.VERSION_HYBRID && node.has("postQuantumSpki")
                 ? Optional.of(Json.base64(node, "postQuantumSpki", pqPath)) : Optional.empty();
         KeyGroup group = new KeyGroup(spki, postQuantumSpki);
+        anyHybrid |= group.isHybrid();
         BigInteger keyHash = Json.hex(node, "keyHash", path + ".keyHash");
         if (!keyHash.equals(new BigInteger(1, group.keyHash()))) {
             if (group.isHybrid()) {
