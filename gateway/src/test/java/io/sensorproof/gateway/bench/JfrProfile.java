@@ -121,9 +121,10 @@ final class JfrProfile {
         r.put("selfPercent", percent(self, samples, TOP));
         r.put("inclusivePercent", percent(inclusive, samples, 40));
         r.put("firstNonJdkFramePercent", percent(firstNonJdk, samples, TOP));
+        long allSamples = samples;
         Map<String, Object> perThread = new LinkedHashMap<>();
         byThread.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
-                .forEach(t -> perThread.put(t.getKey(), percent(selfByThread.getOrDefault(t.getKey(), Map.of()), samples, 10)));
+                .forEach(t -> perThread.put(t.getKey(), percent(selfByThread.getOrDefault(t.getKey(), Map.of()), allSamples, 10)));
         r.put("selfPercentOfBusiestThreads", perThread);
         r.put("sampledAllocationMegabytes", Math.round(allocationWeight / 1e5) / 10.0);
         r.put("allocationByThreadPercent", percent(allocationByThread, allocationWeight, 10));
