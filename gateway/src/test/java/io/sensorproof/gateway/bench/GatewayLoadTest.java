@@ -177,6 +177,11 @@ public final class GatewayLoadTest {
             idle.report(idleReport, 5.0, 0, verifyMicros);
             report.put("idleBeforeLoad", Map.of("seconds", 5.0, "coresBusy", idleReport.get("coresBusy"),
                     "gatewayBusiestThreadsCores", idleReport.get("gatewayBusiestThreadsCores")));
+            // the generator's connections log in as the gateway's broker user on the loopback listener
+            // (ADR 019: devices need enrolment certificates on the TLS listener); the gateway's own work
+            // per message is the same, the broker's differs by the device listener's TLS
+            parameters.put("generatorBrokerLogin", "sensorproof-gateway on the plain loopback listener (not device certificates over TLS)");
+            System.setProperty("sensorproof.bench.broker.password", gateway.brokerGatewayPassword());
             try (Generator generator = Generator.connect(gateway.mqttUrl(), devices, ackKey, s)) {
                 Map<String, Object> w = generator.run("warmup", warmup, accounting, verifyMicros);
                 System.out.println("warmup " + compact(w));
@@ -355,6 +360,11 @@ public final class GatewayLoadTest {
             o.setReceiveMaximum(4096);
             o.setAutomaticReconnect(false);
             o.setSocketFactory(NoDelaySocketFactory.plain());
+            String password = System.getProperty("sensorproof.bench.broker.password");
+            if (password != null) {
+                o.setUserName("sensorproof-gateway");
+                o.setPassword(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             client.connect(o).waitForCompletion(30_000);
             MqttSubscription[] subs = new MqttSubscription[devices.size()];
             for (int i = 0; i < subs.length; i++) {
