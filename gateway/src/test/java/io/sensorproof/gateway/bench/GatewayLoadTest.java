@@ -310,7 +310,10 @@ public final class GatewayLoadTest {
                     List<Reading> readings = new ArrayList<>(packSize);
                     for (int r = 0; r < packSize; r++) {
                         int k = i * packSize + r;
-                        Quantity q = Quantity.values()[k % 3];
+                        // temperature and humidity, the common case (ADR 018's fast path); a co2e-register value
+                        // must be whole grams that never decrease (ADR 017), which (k % 100) / 8.0 was not:
+                        // every third message was refused INVALID_VALUE
+                        Quantity q = k % 2 == 0 ? Quantity.TEMPERATURE : Quantity.HUMIDITY;
                         double v = q == Quantity.TEMPERATURE ? 2 + (k % 50) / 10.0 : q == Quantity.HUMIDITY ? 40 + k % 30 : (k % 100) / 8.0;
                         // increasing times ending a little before the signing time
                         readings.add(new Reading(q, v, now - 30_000L + (long) i * packSize + r));
