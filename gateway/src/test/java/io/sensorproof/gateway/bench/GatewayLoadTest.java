@@ -107,6 +107,9 @@ public final class GatewayLoadTest {
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("phase-timeout-seconds", "120"))),
                 a.getOrDefault("gateway-jvm-options", "").isBlank() ? List.of()
                         : List.of(a.get("gateway-jvm-options").trim().split("\\s+")));
+        // opt-in: a JDK Flight Recorder recording of the gateway over these phases (jcmd), summarised in the results
+        List<String> jfrPhases = a.getOrDefault("jfr-phases", "").isBlank() ? List.of()
+                : List.of(a.get("jfr-phases").trim().split("\\s*,\\s*"));
         Path jar = Path.of(a.getOrDefault("gateway-jar", "target/quarkus-app/quarkus-run.jar"));
         Path work = Path.of(a.getOrDefault("work", "target/gateway-load"));
         Path out = Path.of(a.getOrDefault("out", "target/gateway-load.json"));
@@ -126,6 +129,7 @@ public final class GatewayLoadTest {
         parameters.put("qos", 1);
         parameters.put("tcpNoDelay", true);
         parameters.put("gatewayJvmOptions", String.join(" ", s.jvmOptions));
+        parameters.put("jfrPhases", jfrPhases);
         parameters.put("gatewayJar", jar.toAbsolutePath().normalize().toString());
         report.put("parameters", parameters);
         report.put("machine", Map.of("availableProcessors", Runtime.getRuntime().availableProcessors(),
@@ -184,13 +188,35 @@ public final class GatewayLoadTest {
             System.out.println("setup " + setup);
 
             Accounting accounting = new Accounting(gateway.pid(), postmaster, broker, ProcessHandle.current().pid());
+            // what the gateway spends with no message arriving (timers, pollers), to read the phases against
+            CpuWindow idle = CpuWindow.start(accounting);
+            Thread.sleep(5_000);
+            idle.stop();
+            Map<String, Object> idleReport = new LinkedHashMap<>();
+            idle.report(idleReport, 5.0, 0, verifyMicros);
+            report.put("idleBeforeLoad", Map.of("seconds", 5.0, "coresBusy", idleReport.get("coresBusy"),
+                    "gatewayBusiestThreadsCores", idleReport.get("gatewayBusiestThreadsCores")));
+            // the generator's connections log in as the gateway's broker user on the loopback listener
+            // (ADR 019: devices need enrolment certificates on the TLS listener); the gateway's own work
+            // per message is the same, the broker's differs by the device listener's TLS
+            parameters.put("generatorBrokerLogin", "sensorproof-gateway on the plain loopback listener (not device certificates over TLS)");
+            System.setProperty("sensorproof.bench.broker.password", gateway.brokerGatewayPassword());
             try (Generator generator = Generator.connect(gateway.mqttUrl(), devices, ackKey, s)) {
                 Map<String, Object> w = generator.run("warmup", warmup, accounting, verifyMicros);
                 System.out.println("warmup " + compact(w));
                 List<Map<String, Object>> phases = new ArrayList<>();
                 for (Corpus c : List.of(pack1, pack10)) {
-                    Map<String, Object> r = generator.run("pack" + c.packSize, c, accounting, verifyMicros);
+                    String phase = "pack" + c.packSize;
+                    Map<String, Double> jvm0 = jvmMetrics(gateway);
+                    JfrProfile jfr = jfrPhases.contains(phase)
+                            ? JfrProfile.start(gateway.pid(), runDir.resolve(phase + ".jfr").toAbsolutePath(), "load-" + phase) : null;
+                    Map<String, Object> r = generator.run(phase, c, accounting, verifyMicros);
+                    Path recording = jfr == null ? null : jfr.stop();
                     deviceAlg.ratio(r, deviceAlgVerifyMicros);
+                    r.put("gatewayJvm", jvmFigures(jvm0, jvmMetrics(gateway), (long) r.get("acknowledged"), s.jvmOptions));
+                    if (recording != null) {
+                        r.put("jfr", JfrProfile.summarise(recording));
+                    }
                     System.out.println("phase " + compact(r));
                     phases.add(r);
                 }
@@ -417,7 +443,10 @@ public final class GatewayLoadTest {
                     List<Reading> readings = new ArrayList<>(packSize);
                     for (int r = 0; r < packSize; r++) {
                         int k = i * packSize + r;
-                        Quantity q = Quantity.values()[k % 3];
+                        // temperature and humidity, the common case (ADR 018's fast path); a co2e-register value
+                        // must be whole grams that never decrease (ADR 017), which (k % 100) / 8.0 was not:
+                        // every third message was refused INVALID_VALUE
+                        Quantity q = k % 2 == 0 ? Quantity.TEMPERATURE : Quantity.HUMIDITY;
                         double v = q == Quantity.TEMPERATURE ? 2 + (k % 50) / 10.0 : q == Quantity.HUMIDITY ? 40 + k % 30 : (k % 100) / 8.0;
                         // increasing times ending a little before the signing time
                         readings.add(new Reading(q, v, now - 30_000L + (long) i * packSize + r));
@@ -468,6 +497,11 @@ public final class GatewayLoadTest {
             o.setReceiveMaximum(4096);
             o.setAutomaticReconnect(false);
             o.setSocketFactory(NoDelaySocketFactory.plain());
+            String password = System.getProperty("sensorproof.bench.broker.password");
+            if (password != null) {
+                o.setUserName("sensorproof-gateway");
+                o.setPassword(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             client.connect(o).waitForCompletion(30_000);
             MqttSubscription[] subs = new MqttSubscription[devices.size()];
             for (int i = 0; i < subs.length; i++) {
@@ -794,6 +828,34 @@ public final class GatewayLoadTest {
 
     static Map<String, Double> ingestMetrics(GatewayProcess gateway) {
         return metrics(gateway, List.of("sensorproof_ingest"));
+    }
+
+    /** The gateway's JVM meters (Micrometer's JVM binders): heap, allocation, GC pauses. */
+    static Map<String, Double> jvmMetrics(GatewayProcess gateway) {
+        return metrics(gateway, List.of("jvm_memory_used_bytes", "jvm_memory_committed_bytes", "jvm_memory_max_bytes",
+                "jvm_gc_memory_allocated_bytes_total", "jvm_gc_pause_seconds_sum", "jvm_gc_pause_seconds_count"));
+    }
+
+    /**
+     * Heap after the phase (used, committed, max: the {@code -Xmx}), bytes allocated per message
+     * and GC pauses over the phase, from two {@link #jvmMetrics} snapshots around it.
+     */
+    static Map<String, Object> jvmFigures(Map<String, Double> before, Map<String, Double> after, long messages, List<String> jvmOptions) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("jvmOptions", String.join(" ", jvmOptions));
+        r.put("heapUsedAfterPhaseBytes", (long) sum(after, "jvm_memory_used_bytes{area=\"heap\""));
+        r.put("heapCommittedAfterPhaseBytes", (long) sum(after, "jvm_memory_committed_bytes{area=\"heap\""));
+        r.put("heapMaxBytes", (long) sum(after, "jvm_memory_max_bytes{area=\"heap\""));
+        double allocated = sum(after, "jvm_gc_memory_allocated_bytes_total") - sum(before, "jvm_gc_memory_allocated_bytes_total");
+        r.put("allocatedBytes", (long) allocated);
+        r.put("allocatedBytesPerMessage", messages == 0 ? -1 : Math.round(allocated / messages));
+        r.put("gcPauses", (long) (sum(after, "jvm_gc_pause_seconds_count") - sum(before, "jvm_gc_pause_seconds_count")));
+        r.put("gcPauseSeconds", round2(sum(after, "jvm_gc_pause_seconds_sum") - sum(before, "jvm_gc_pause_seconds_sum")));
+        return r;
+    }
+
+    private static double sum(Map<String, Double> samples, String prefix) {
+        return samples.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && e.getValue() > 0).mapToDouble(Map.Entry::getValue).sum();
     }
 
     /** The gateway's non-zero Prometheus samples whose names start with one of {@code prefixes}. */
