@@ -79,7 +79,7 @@ public final class FleetLoad {
     public record Step(int devices, double offeredReadingsPerSecond, double storedReadingsPerSecond, double storedMessagesPerSecond,
             long readingsSubmitted, long storedReadings, long maxTickLagMillis, double drainSeconds, boolean allDrained, boolean sustained,
             double wallSeconds, String loadAverageBefore, String loadAverageAfter, String outbox, long outboxForcesSkipped,
-            Map<String, Double> cpuCores, int simulatorThreadsPeak) {
+            Map<String, Double> cpuCores, int simulatorThreadsPeak, int simulatorOpenFilesPeak, String error) {
     }
 
     private FleetLoad() {
@@ -119,7 +119,21 @@ public final class FleetLoad {
             ThreadPeak threads = ThreadPeak.start();
             Map<String, Double> cpuBefore = cpu.sample();
             long cpuStart = System.nanoTime();
-            RunReport report = runner.run();
+            RunReport report;
+            try {
+                report = runner.run();
+            } catch (IOException | RuntimeException e) {
+                // a size this JVM cannot hold (open files, threads) is a result, not a crash of the run
+                threads.stop();
+                Step failed = new Step(size, 0, 0, 0, 0, 0, 0, 0, false, false, (System.nanoTime() - cpuStart) / 1e9, loadBefore, loadAverage(),
+                        p.outbox().label(), nonDurable.skippedForces(), Map.of(), threads.peak.get(), threads.files.get(),
+                        e.getClass().getSimpleName() + ": " + e.getMessage());
+                steps.add(failed);
+                if (progress != null) {
+                    progress.println("fleet of " + size + " failed: " + failed.error());
+                }
+                break;
+            }
             Map<String, Double> cores = ProcessCpu.coresBetween(cpuBefore, cpu.sample(), (System.nanoTime() - cpuStart) / 1e9);
             int threadPeak = threads.stop();
             double readings = gateway.metric("sensorproof_ingest_stored_readings_total").orElse(0.0) - readingsBefore;
@@ -129,7 +143,7 @@ public final class FleetLoad {
             Step step = new Step(size, round(report.totals().readingsSubmitted() / (double) p.stepSeconds()), round(readings / seconds),
                     round(messages / seconds), report.totals().readingsSubmitted(), (long) readings, report.maxTickLagMillis(),
                     report.drainSeconds(), report.totals().allDrained(), sustained, report.wallSeconds(), loadBefore, loadAverage(),
-                    p.outbox().label(), nonDurable.skippedForces(), cores, threadPeak);
+                    p.outbox().label(), nonDurable.skippedForces(), cores, threadPeak, threads.files.get(), null);
             steps.add(step);
             if (progress != null) {
                 progress.println("fleet of " + size + ": " + step);
@@ -167,6 +181,10 @@ public final class FleetLoad {
         machine.put("availableProcessors", Runtime.getRuntime().availableProcessors());
         machine.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
         machine.put("javaVersion", System.getProperty("java.version"));
+        machine.put("maxOpenFiles", limit("Max open files"));
+        machine.put("maxProcessesOrThreads", limit("Max processes"));
+        machine.put("kernelPidMax", readTrimmed("/proc/sys/kernel/pid_max"));
+        machine.put("vmMaxMapCount", readTrimmed("/proc/sys/vm/max_map_count"));
         result.put("machine", machine);
         result.put("writtenAt", Instant.now().toString());
         result.put("steps", steps);
@@ -186,7 +204,31 @@ public final class FleetLoad {
         }
     }
 
-    /** The peak of live threads in this JVM during a step (sampled every 500 ms). */
+    /** The soft limit of a resource in /proc/self/limits, or "n/a". */
+    private static String limit(String name) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/limits")).stream().filter(l -> l.startsWith(name))
+                    .map(l -> l.substring(name.length()).trim().split("\\s+")[0]).findFirst().orElse("n/a");
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    private static String readTrimmed(String file) {
+        try {
+            return Files.readString(Path.of(file)).trim();
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    /** Open file descriptors of this JVM (Linux), or -1. */
+    static int openFiles() {
+        String[] fds = new java.io.File("/proc/self/fd").list();
+        return fds == null ? -1 : fds.length;
+    }
+
+    /** The peak of live threads and open files in this JVM during a step (sampled every 500 ms). */
     private static final class ThreadPeak {
         private final java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fleet-load-threads");
@@ -194,11 +236,14 @@ public final class FleetLoad {
             return t;
         });
         private final java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger files = new java.util.concurrent.atomic.AtomicInteger();
 
         static ThreadPeak start() {
             ThreadPeak t = new ThreadPeak();
-            t.sampler.scheduleAtFixedRate(() -> t.peak.accumulateAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount(),
-                    Math::max), 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            t.sampler.scheduleAtFixedRate(() -> {
+                t.peak.accumulateAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount(), Math::max);
+                t.files.accumulateAndGet(openFiles(), Math::max);
+            }, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
             return t;
         }
 
