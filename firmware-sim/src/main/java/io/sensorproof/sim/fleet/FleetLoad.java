@@ -216,7 +216,7 @@ public final class FleetLoad {
 
     private static String readTrimmed(String file) {
         try {
-            return Files.readString(Path.of(file)).trim();
+            return Files.readAllLines(Path.of(file)).get(0).trim(); // sysctl files report size 0: read by lines
         } catch (IOException | RuntimeException e) {
             return "n/a";
         }

@@ -74,7 +74,8 @@ final class UdpDrops {
         Map<String, Object> out = new LinkedHashMap<>();
         for (String k : List.of("rmem_default", "rmem_max", "wmem_default", "wmem_max")) {
             try {
-                out.put("net.core." + k, Long.parseLong(Files.readString(Path.of("/proc/sys/net/core", k)).trim()));
+                // readAllLines, not readString: sysctl files report size 0 and readString returned their first byte only
+                out.put("net.core." + k, Long.parseLong(Files.readAllLines(Path.of("/proc/sys/net/core", k)).get(0).trim()));
             } catch (IOException | RuntimeException e) {
                 out.put("net.core." + k, "n/a");
             }
