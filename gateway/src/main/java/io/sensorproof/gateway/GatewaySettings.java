@@ -437,9 +437,16 @@ public interface GatewaySettings {
         @WithDefault("true")
         boolean enabled();
 
-        /** Worker threads of this replica's job runner. */
+        /** Worker threads of this replica's job runner (any job: chain work first, then proofs). */
         @WithDefault("2")
         int workers();
+
+        /**
+         * Further worker threads that take only jobs needing no proof now (anchors, freezes, closes, mints,
+         * receipts), so that chain work never waits while every other worker is proving; 0 for none.
+         */
+        @WithDefault("1")
+        int chainWorkers();
 
         /** Blocks (the mining block included) before a job's transaction counts as confirmed. */
         @WithDefault("1")

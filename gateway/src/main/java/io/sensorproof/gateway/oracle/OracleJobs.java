@@ -78,7 +78,7 @@ public class OracleJobs implements BatchAnchoring {
         }
         GatewaySettings.Oracle o = settings.oracle();
         String owner = "gateway-" + ManagementFactory.getRuntimeMXBean().getName();
-        JobRunnerSettings runnerSettings = new JobRunnerSettings(owner, o.workers(), o.lease(), o.pollInterval(),
+        JobRunnerSettings runnerSettings = new JobRunnerSettings(owner, o.workers(), o.chainWorkers(), o.lease(), o.pollInterval(),
                 o.confirmations(), new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30)), 5, o.reconcileInterval());
         String registry = chain.address("AnchorRegistry");
         JobRunner r = new JobRunner(store(), Web3jChainClient.withDefaults(chain.web3j()),
@@ -87,7 +87,8 @@ public class OracleJobs implements BatchAnchoring {
                 runnerSettings, Clock.systemUTC(), metrics.jobEvents());
         r.start();
         runner = r;
-        LOG.infof("oracle jobs: %d workers, %d confirmation(s), anchoring on %s", o.workers(), o.confirmations(), registry);
+        LOG.infof("oracle jobs: %d workers and %d chain worker(s), %d confirmation(s), anchoring on %s", o.workers(),
+                o.chainWorkers(), o.confirmations(), registry);
     }
 
     /** The kinds this replica runs: anchor batches, device registration and run claims, freeze with a CollateralFinancing, the carbon path's with a CarbonCredit. */

@@ -55,16 +55,26 @@ public final class PgJobStore implements JobStore {
             tx_account, tx_nonce, tx_raw, tx_hash, block_number, block_hash, confirmations, result::text AS result,
             failure_code, failure_message, last_error, created_at, updated_at""";
 
-    static final String CLAIM = """
+    private static final String PROVING_KINDS = ClaimOrder.PROVING_KINDS.stream().sorted().map(k -> "'" + k + "'")
+            .collect(Collectors.joining(", "));
+
+    /** Claim of due jobs in {@link ClaimOrder#ORDER}; {@code %s} is the scope's extra condition. */
+    private static final String CLAIM_TEMPLATE = """
             UPDATE oracle_jobs SET lease_owner = ?, lease_until = ?
             WHERE id IN (SELECT id FROM oracle_jobs
                          WHERE state NOT IN ('CONFIRMED', 'FAILED') AND next_attempt_at <= ?
-                           AND (lease_until IS NULL OR lease_until <= ?)
+                           AND (lease_until IS NULL OR lease_until <= ?)%s
                          ORDER BY (state = 'ASSEMBLED' AND kind IN (%s)), next_attempt_at, id
                          LIMIT ?
                          FOR UPDATE SKIP LOCKED)
-            RETURNING\s""".formatted(ClaimOrder.PROVING_KINDS.stream().sorted().map(k -> "'" + k + "'")
-                    .collect(Collectors.joining(", "))) + COLUMNS;
+            RETURNING\s""";
+
+    static final String CLAIM = CLAIM_TEMPLATE.formatted("", PROVING_KINDS) + COLUMNS;
+
+    /** {@link ClaimOrder.Scope#CHAIN_WORK}: no job that still needs a proof. */
+    static final String CLAIM_CHAIN_WORK = CLAIM_TEMPLATE.formatted(
+            "\n                           AND NOT (state = 'ASSEMBLED' AND kind IN (" + PROVING_KINDS + "))", PROVING_KINDS)
+            + COLUMNS;
 
     private final DataSource dataSource;
 
@@ -204,12 +214,13 @@ public final class PgJobStore implements JobStore {
     }
 
     @Override
-    public List<Job> claimDue(String owner, Instant now, int limit, Duration lease) {
+    public List<Job> claimDue(String owner, Instant now, int limit, Duration lease, ClaimOrder.Scope scope) {
         if (limit <= 0) {
             return List.of();
         }
+        String sql = scope == ClaimOrder.Scope.CHAIN_WORK ? CLAIM_CHAIN_WORK : CLAIM;
         return inTransaction("claim jobs", c -> {
-            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 bind(ps, owner, now.plus(lease), now, now, limit);
                 return readAll(ps);
             }

@@ -18,6 +18,7 @@ import io.sensorproof.oracle.chain.TransactionSigner;
 import io.sensorproof.oracle.chain.Web3jChainClient;
 import io.sensorproof.oracle.contracts.AnchorRegistry;
 import io.sensorproof.oracle.jobs.Enqueued;
+import io.sensorproof.oracle.jobs.ClaimOrder;
 import io.sensorproof.oracle.jobs.Job;
 import io.sensorproof.oracle.jobs.JobBacklog;
 import io.sensorproof.oracle.jobs.JobEvents;
@@ -227,9 +228,16 @@ class PgJobStoreIT {
         setup.recordProof(proven, "p-" + run, "{}", now);
         setup.recordSelfVerified(proven, "p-" + run, now);
         Instant later = now.plusSeconds(1);
-        assertThat(store.claimDue("o-" + run, later, 1, Duration.ofMinutes(1))).extracting(Job::id).containsExactly(freeze);
-        assertThat(store.claimDue("o-" + run, later, 1, Duration.ofMinutes(1))).extracting(Job::id).containsExactly(proven);
-        assertThat(store.claimDue("o-" + run, later, 1, Duration.ofMinutes(1))).extracting(Job::id).containsExactly(claim);
+        // a chain worker's claim (ClaimOrder.Scope.CHAIN_WORK) takes the chain work and never the claim to prove
+        assertThat(store.claimDue("c-" + run, later, 10, Duration.ofMillis(1), ClaimOrder.Scope.CHAIN_WORK))
+                .extracting(Job::id).containsExactly(freeze, proven);
+        Instant after = later.plusSeconds(1);
+        assertThat(store.claimDue("c-" + run, after, 10, Duration.ofMillis(1), ClaimOrder.Scope.CHAIN_WORK))
+                .extracting(Job::id).doesNotContain(claim);
+        Instant last = after.plusSeconds(1);
+        assertThat(store.claimDue("o-" + run, last, 1, Duration.ofMinutes(1))).extracting(Job::id).containsExactly(freeze);
+        assertThat(store.claimDue("o-" + run, last, 1, Duration.ofMinutes(1))).extracting(Job::id).containsExactly(proven);
+        assertThat(store.claimDue("o-" + run, last, 1, Duration.ofMinutes(1))).extracting(Job::id).containsExactly(claim);
     }
 
     @Test

@@ -71,6 +71,7 @@ class DocumentedSettingsIT {
         values.put("sensorproof.batches.poll-interval", "1s");
         values.put("sensorproof.oracle.enabled", "true");
         values.put("sensorproof.oracle.workers", "2");
+        values.put("sensorproof.oracle.chain-workers", "1");
         values.put("sensorproof.oracle.confirmations", "1");
         values.put("sensorproof.oracle.poll-interval", "500ms");
         values.put("sensorproof.oracle.lease", "2m");

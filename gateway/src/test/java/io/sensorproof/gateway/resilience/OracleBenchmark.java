@@ -258,7 +258,7 @@ public final class OracleBenchmark {
         p.put("temperatures", Map.of("cool", COOL, "hot", HOT));
         p.put("gatewaySettings", gatewaySettings(o, 0).entrySet().stream().filter(e -> !e.getKey().endsWith("_PORT"))
                 .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll));
-        p.put("otherSettings", "defaults of the standalone prod profile: oracle.workers 2, oracle.poll-interval 500ms, "
+        p.put("otherSettings", "defaults of the standalone prod profile: oracle.workers 2, oracle.chain-workers 1, oracle.poll-interval 500ms, "
                 + "oracle.confirmations 1, oracle.enforcement-interval 5s, oracle.settle-wait 2m, chain.events.interval 2s");
         p.put("agents", "in this JVM, enrolled, TLS to the embedded broker; packs of up to 10 readings sealed after 100 ms");
         p.put("arrival", "run_claims.latest_arrival of the freeze's last run claim: the gateway's received_at of the completing reading");

@@ -27,6 +27,24 @@ public final class ClaimOrder {
     private ClaimOrder() {
     }
 
+    /**
+     * Which due jobs a claim may take. A runner's proving workers take {@link #ANY} job (chain work first); its chain
+     * workers take only {@link #CHAIN_WORK}, so that a freeze, an anchor or a receipt never waits for a proof to end
+     * while every proving worker is busy (the oracle benchmark of 2026-12-04, 18:40 UTC: with two workers both
+     * proving, the last run claim's anchor waited up to 13 s and the freeze's own job up to 22 s for a free worker).
+     */
+    public enum Scope {
+        /** Every due job, in {@link #ORDER}. */
+        ANY,
+        /** Due jobs that need no proof now ({@code !needsProof}), in {@link #ORDER}. */
+        CHAIN_WORK;
+
+        /** Whether a claim in this scope may take {@code job}. */
+        public boolean admits(Job job) {
+            return this == ANY || !needsProof(job);
+        }
+    }
+
     /** Whether claiming this job means proving first. */
     public static boolean needsProof(Job job) {
         return job.state() == JobState.ASSEMBLED && PROVING_KINDS.contains(job.kind());

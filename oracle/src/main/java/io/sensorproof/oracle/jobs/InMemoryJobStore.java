@@ -52,9 +52,10 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
-    public synchronized List<Job> claimDue(String owner, Instant now, int limit, Duration lease) {
+    public synchronized List<Job> claimDue(String owner, Instant now, int limit, Duration lease, ClaimOrder.Scope scope) {
         List<Job> due = jobs.values().stream()
                 .filter(j -> !j.state().terminal() && !j.nextAttemptAt().isAfter(now))
+                .filter(scope::admits)
                 .filter(j -> {
                     Lease l = leases.get(j.id());
                     return l == null || !l.until().isAfter(now);

@@ -23,7 +23,9 @@ import java.util.random.RandomGenerator;
 /**
  * Drives jobs through their states with N worker threads. Each worker claims one due job under a
  * lease and runs its steps until the job is finished or has to wait (no receipt yet, too few
- * confirmations, a transport error); then the job is released with its next due time.
+ * confirmations, a transport error); then the job is released with its next due time. The
+ * {@code chainWorkers} further threads claim only jobs that need no proof now
+ * ({@link ClaimOrder.Scope#CHAIN_WORK}), so chain work never waits for a proof to end.
  *
  * <p><b>One transaction per job</b> (ADR 022): the call is estimated (a revert there fails the job
  * with the decoded error and nothing is sent), then signed inside the store's nonce-allocating
@@ -81,7 +83,13 @@ public final class JobRunner implements AutoCloseable {
         }
         running = true;
         for (int i = 0; i < settings.workers(); i++) {
-            Thread t = new Thread(this::work, "job-runner-" + settings.owner() + "-" + i);
+            Thread t = new Thread(() -> work(ClaimOrder.Scope.ANY), "job-runner-" + settings.owner() + "-" + i);
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+        for (int i = 0; i < settings.chainWorkers(); i++) {
+            Thread t = new Thread(() -> work(ClaimOrder.Scope.CHAIN_WORK), "job-runner-" + settings.owner() + "-chain-" + i);
             t.setDaemon(true);
             workers.add(t);
             t.start();
@@ -113,11 +121,11 @@ public final class JobRunner implements AutoCloseable {
         return (int) workers.stream().filter(Thread::isAlive).count();
     }
 
-    private void work() {
+    private void work(ClaimOrder.Scope scope) {
         while (running) {
             boolean worked = false;
             try {
-                worked = step();
+                worked = step(scope);
             } catch (ChainException | JobException e) {
                 LOG.log(System.Logger.Level.WARNING, "job runner: " + e.getMessage());
             } catch (RuntimeException e) {
@@ -140,8 +148,12 @@ public final class JobRunner implements AutoCloseable {
      * @return whether a job was worked on
      */
     boolean step() {
+        return step(ClaimOrder.Scope.ANY);
+    }
+
+    private boolean step(ClaimOrder.Scope scope) {
         maybeReconcile();
-        return runOnce();
+        return runOnce(scope);
     }
 
     /**
@@ -217,7 +229,16 @@ public final class JobRunner implements AutoCloseable {
      * @return whether a job was claimed
      */
     public boolean runOnce() {
-        List<Job> claimed = store.claimDue(settings.owner(), clock.instant(), 1, settings.lease());
+        return runOnce(ClaimOrder.Scope.ANY);
+    }
+
+    /**
+     * Claims one due job within {@code scope} and runs it as far as it goes now.
+     *
+     * @return whether a job was claimed
+     */
+    public boolean runOnce(ClaimOrder.Scope scope) {
+        List<Job> claimed = store.claimDue(settings.owner(), clock.instant(), 1, settings.lease(), scope);
         for (Job job : claimed) {
             process(job);
         }

@@ -27,7 +27,15 @@ public interface JobStore {
     Optional<Job> findByKey(String idempotencyKey);
 
     /** Leases up to {@code limit} due, unfinished, unleased jobs to {@code owner}, in {@link ClaimOrder} (chain work first, then proofs; oldest due first in each). */
-    List<Job> claimDue(String owner, Instant now, int limit, Duration lease);
+    default List<Job> claimDue(String owner, Instant now, int limit, Duration lease) {
+        return claimDue(owner, now, limit, lease, ClaimOrder.Scope.ANY);
+    }
+
+    /**
+     * As {@link #claimDue(String, Instant, int, Duration)}, limited to {@code scope}: {@link ClaimOrder.Scope#CHAIN_WORK}
+     * never leases a job that still needs a proof (the runner's chain workers, which must stay free for freezes).
+     */
+    List<Job> claimDue(String owner, Instant now, int limit, Duration lease, ClaimOrder.Scope scope);
 
     /** {@code ASSEMBLED → PROVED} with the proof artefact. */
     Job recordProof(long id, String owner, String proof, Instant now);

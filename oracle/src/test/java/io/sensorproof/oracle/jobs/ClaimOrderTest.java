@@ -36,12 +36,25 @@ class ClaimOrderTest {
     }
 
     @Test
+    void aChainWorkClaimNeverTakesAJobThatStillNeedsAProof() {
+        long runClaim = enqueue(RunClaimHandler.KIND, "run-claim:1", T0);
+        long emissions = enqueue(EmissionsClaimHandler.KIND, "emissions-claim:1", T0.plusSeconds(1));
+        Instant now = T0.plusSeconds(2);
+        assertThat(store.claimDue("c", now, 10, LEASE, ClaimOrder.Scope.CHAIN_WORK)).as("only proofs are due").isEmpty();
+        long freeze = enqueue(FreezeHandler.KIND, "freeze:1", now);
+        assertThat(store.claimDue("c", now, 10, LEASE, ClaimOrder.Scope.CHAIN_WORK)).extracting(Job::id).containsExactly(freeze);
+        assertThat(store.claimDue("r", now, 10, LEASE, ClaimOrder.Scope.ANY)).extracting(Job::id).containsExactly(runClaim, emissions);
+    }
+
+    @Test
     void aProvenClaimWaitingToBeSentIsChainWork() {
         long older = enqueue(RunClaimHandler.KIND, "run-claim:older", T0);
         long proven = enqueue(RunClaimHandler.KIND, "run-claim:proven", T0.plusSeconds(1));
         Instant now = T0.plusSeconds(2);
         assertThat(store.claimDue("p", now, 2, Duration.ofMillis(1))).extracting(Job::id).containsExactly(older, proven);
         store.recordProof(proven, "p", "{}", now);
+        assertThat(store.claimDue("c", now.plusMillis(500), 2, Duration.ofMillis(1), ClaimOrder.Scope.CHAIN_WORK))
+                .extracting(Job::id).containsExactly(proven);
         Instant later = now.plusSeconds(1);
         assertThat(store.claimDue("r", later, 1, LEASE)).extracting(Job::id).containsExactly(proven);
         assertThat(store.claimDue("r", later, 1, LEASE)).extracting(Job::id).containsExactly(older);

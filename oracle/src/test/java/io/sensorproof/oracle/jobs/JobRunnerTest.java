@@ -2,6 +2,7 @@ package io.sensorproof.oracle.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.sensorproof.oracle.chain.Backoff;
 import io.sensorproof.oracle.chain.BroadcastOutcome;
@@ -10,11 +11,14 @@ import io.sensorproof.oracle.chain.ChainRevert;
 import io.sensorproof.oracle.chain.ContractCall;
 import io.sensorproof.oracle.chain.SignedTransaction;
 import io.sensorproof.oracle.chain.TransactionSigner;
+import io.sensorproof.oracle.jobs.kinds.RunClaimHandler;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
 
@@ -365,5 +369,55 @@ class JobRunnerTest {
         long id = enqueue("nobody", "k-unknown", "{}");
         runner("r1", JobEvents.NONE).runOnce();
         assertThat(job(id).failure().orElseThrow().code()).isEqualTo("UNKNOWN_KIND");
+    }
+    /**
+     * A chain worker ({@code chainWorkers}, {@link ClaimOrder.Scope#CHAIN_WORK}) sends a freeze while the only other
+     * worker is held in a proof: without it the freeze waited for the proof to end (oracle benchmark, 2026-12-04).
+     */
+    @Test
+    void aChainWorkerSendsAFreezeWhileTheOtherWorkerIsProving() throws InterruptedException {
+        CountDownLatch proving = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        JobHandler slowClaim = new JobHandler() {
+            @Override
+            public String kind() {
+                return RunClaimHandler.KIND;
+            }
+
+            @Override
+            public boolean needsProof() {
+                return true;
+            }
+
+            @Override
+            public String prove(Job job) {
+                proving.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return "{}";
+            }
+
+            @Override
+            public ContractCall call(Job job) {
+                return ContractCall.of(REGISTRY, "0x02");
+            }
+        };
+        JobRunnerSettings settings = new JobRunnerSettings("r1", 1, 1, LEASE, Duration.ofMillis(20), 1,
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)), 3, Duration.ofMinutes(1));
+        JobRunner r = new JobRunner(store, chain, signer, List.of(new Echo(), slowClaim), settings, clock, JobEvents.NONE);
+        long claim = enqueue(RunClaimHandler.KIND, "k-claim", "{}");
+        r.start();
+        try {
+            assertThat(proving.await(30, TimeUnit.SECONDS)).as("the worker started proving").isTrue();
+            long freeze = enqueue("echo", "k-freeze", "{}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> job(freeze).state() == JobState.CONFIRMED);
+            assertThat(job(claim).state()).as("the proof is still running").isEqualTo(JobState.ASSEMBLED);
+        } finally {
+            release.countDown();
+            r.close();
+        }
     }
 }

@@ -38,8 +38,8 @@ final class RecordingStore implements JobStore {
     }
 
     @Override
-    public List<Job> claimDue(String owner, Instant now, int limit, Duration lease) {
-        return delegate.claimDue(owner, now, limit, lease);
+    public List<Job> claimDue(String owner, Instant now, int limit, Duration lease, ClaimOrder.Scope scope) {
+        return delegate.claimDue(owner, now, limit, lease, scope);
     }
 
     @Override
