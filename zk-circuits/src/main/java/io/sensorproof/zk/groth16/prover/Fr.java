@@ -12,6 +12,11 @@ import java.math.BigInteger;
  *
  * <p>Generated from {@code io.sensorproof.zk.bn254.Fp} with the constants of r; the prover keeps
  * it in its own package so that the shared base-field code stays untouched.
+ *
+ * <p>Besides the record, a limb-array form ({@link #mulLimbs}, {@link #addLimbs}: elements as four
+ * Montgomery limbs in a {@code long[]}) does the same arithmetic without allocating a result, for
+ * Poseidon's rounds ({@code io.sensorproof.zk.poseidon}, ADR 047); {@code FrLimbsTest} holds the two
+ * forms equal.
  */
 public record Fr(long l0, long l1, long l2, long l3) {
     static final long P0 = 0x43e1f593f0000001L;
