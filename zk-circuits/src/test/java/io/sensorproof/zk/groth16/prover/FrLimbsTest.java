@@ -36,6 +36,9 @@ class FrLimbsTest {
 
             Fr.addLimbs(v, 0, v, 4, v, 8);
             assertThat(Fr.fromMontgomeryLimbs(v, 8)).as("%s + %s", x, y).isEqualTo(x.add(y).mod(R));
+            Fr sum = fx.add(Fr.of(y));
+            assertThat(new long[] {v[8], v[9], v[10], v[11]}).as("%s + %s fully reduced", x, y)
+                    .containsExactly(sum.l0(), sum.l1(), sum.l2(), sum.l3());
         }
     }
 
