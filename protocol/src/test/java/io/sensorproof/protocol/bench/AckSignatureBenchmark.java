@@ -32,8 +32,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * BouncyCastle path and Ed25519 through SunEC. One run, so the ratios are from the same machine state.
  *
  * <pre>
- * mvn -B -o -pl protocol -am test-compile -Pbench exec:exec -Djmh.args="-f 1 -wi 3 -w 2s -i 5 -r 2s io.sensorproof.protocol.bench.AckSignatureBenchmark"
+ * mvn -B -o -pl protocol test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+ * java -cp protocol/target/test-classes:protocol/target/classes:$(cat protocol/target/test-classpath.txt) \
+ *     org.openjdk.jmh.Main -rf json -rff protocol/target/ack-signature-jmh.json AckSignatureBenchmark
  * </pre>
+ * (also run by {@code -Pbench}, whose pattern {@code io.sensorproof.protocol.bench} matches it)
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
