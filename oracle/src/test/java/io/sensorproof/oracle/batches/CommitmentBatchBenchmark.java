@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How long sealing a commitment batch takes with the Java (BigInteger) Poseidon: leaf hashes, tree,
+ * How long sealing a commitment batch takes with the Java Poseidon (Montgomery limbs since ADR 047): leaf hashes, tree,
  * node serialization, for several batch sizes up to the full 65,536. A timed command, not a test: it
  * writes {@code target/bench/commitment-batches.json} (one thread; sizes as arguments after the output
  * file, default 1024 4096 16384 65536). One warm-up seal of 1,024 readings runs first. Each case reports
@@ -55,7 +55,7 @@ public final class CommitmentBatchBenchmark {
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, "{\"measuredAt\": \"" + Instant.now() + "\", \"threads\": 1, \"availableProcessors\": "
-                + Runtime.getRuntime().availableProcessors() + ", \"poseidon\": \"zk-circuits BigInteger\","
+                + Runtime.getRuntime().availableProcessors() + ", \"poseidon\": \"zk-circuits Poseidon.hash\","
                 + " \"cases\": [\n  " + String.join(",\n  ", rows) + "\n]}\n");
     }
 

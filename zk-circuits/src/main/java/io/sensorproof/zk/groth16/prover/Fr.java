@@ -12,6 +12,11 @@ import java.math.BigInteger;
  *
  * <p>Generated from {@code io.sensorproof.zk.bn254.Fp} with the constants of r; the prover keeps
  * it in its own package so that the shared base-field code stays untouched.
+ *
+ * <p>Besides the record, a limb-array form ({@link #mulLimbs}, {@link #addLimbs}: elements as four
+ * Montgomery limbs in a {@code long[]}) does the same arithmetic without allocating a result, for
+ * Poseidon's rounds ({@code io.sensorproof.zk.poseidon}, ADR 047); {@code FrLimbsTest} holds the two
+ * forms equal.
  */
 public record Fr(long l0, long l1, long l2, long l3) {
     static final long P0 = 0x43e1f593f0000001L;
@@ -70,12 +75,20 @@ public record Fr(long l0, long l1, long l2, long l3) {
 
     /** 1 if sum < addend as unsigned, i.e. the carry out of sum = x + addend. */
     private static long carry(long sum, long addend) {
-        return Long.compareUnsigned(sum, addend) < 0 ? 1 : 0;
+        return lessThanUnsigned(sum, addend);
     }
 
     /** 1 if x < y as unsigned, i.e. the borrow out of x − y. */
     private static long borrow(long x, long y) {
-        return Long.compareUnsigned(x, y) < 0 ? 1 : 0;
+        return lessThanUnsigned(x, y);
+    }
+
+    /**
+     * 1 if x &lt; y as unsigned, else 0, without a branch (Hacker's Delight 2-12): carries are data-dependent,
+     * and a compare-and-branch mispredicts about half of them on random field elements.
+     */
+    private static long lessThanUnsigned(long x, long y) {
+        return ((~x & y) | ((~x | y) & (x - y))) >>> 63;
     }
 
     private static long umulh(long a, long b) {
@@ -412,6 +425,156 @@ public record Fr(long l0, long l1, long l2, long l3) {
 
     public Fr square() {
         return mul(this);
+    }
+
+    // Limb-array form: the same arithmetic on elements stored as four Montgomery limbs at a[i … i+3]
+    // (little-endian), for loops that must not allocate (Poseidon). Outputs may alias inputs.
+
+    /**
+     * out[oi … oi+3] = a·b·2⁻²⁵⁶: the Montgomery product of the limbs at a[ai …] and b[bi …] (CIOS,
+     * no-carry variant, the steps of {@link #mul(Fr)} with the words of b in a loop); fully reduced.
+     */
+    public static void mulLimbs(long[] a, int ai, long[] b, int bi, long[] out, int oi) {
+        final long a0 = a[ai];
+        final long a1 = a[ai + 1];
+        final long a2 = a[ai + 2];
+        final long a3 = a[ai + 3];
+        long t0 = 0;
+        long t1 = 0;
+        long t2 = 0;
+        long t3 = 0;
+        for (int w = 0; w < 4; w++) {
+            final long bw = b[bi + w];
+            long lo = a0 * bw;
+            long hi = umulh(a0, bw);
+            lo += t0;
+            hi += carry(lo, t0);
+            t0 = lo;
+            long ca = hi;
+            final long m = t0 * INV;
+            lo = m * P0;
+            hi = umulh(m, P0);
+            lo += t0;
+            long cc = hi + carry(lo, t0);
+            lo = a1 * bw;
+            hi = umulh(a1, bw);
+            lo += t1;
+            hi += carry(lo, t1);
+            lo += ca;
+            hi += carry(lo, ca);
+            ca = hi;
+            t1 = lo;
+            lo = m * P1;
+            hi = umulh(m, P1);
+            lo += t1;
+            hi += carry(lo, t1);
+            lo += cc;
+            hi += carry(lo, cc);
+            cc = hi;
+            t0 = lo;
+            lo = a2 * bw;
+            hi = umulh(a2, bw);
+            lo += t2;
+            hi += carry(lo, t2);
+            lo += ca;
+            hi += carry(lo, ca);
+            ca = hi;
+            t2 = lo;
+            lo = m * P2;
+            hi = umulh(m, P2);
+            lo += t2;
+            hi += carry(lo, t2);
+            lo += cc;
+            hi += carry(lo, cc);
+            cc = hi;
+            t1 = lo;
+            lo = a3 * bw;
+            hi = umulh(a3, bw);
+            lo += t3;
+            hi += carry(lo, t3);
+            lo += ca;
+            hi += carry(lo, ca);
+            ca = hi;
+            t3 = lo;
+            lo = m * P3;
+            hi = umulh(m, P3);
+            lo += t3;
+            hi += carry(lo, t3);
+            lo += cc;
+            hi += carry(lo, cc);
+            cc = hi;
+            t2 = lo;
+            t3 = cc + ca;
+        }
+        reduceOnceInto(t0, t1, t2, t3, out, oi);
+    }
+
+    /** out[oi … oi+3] = a + b mod r for the limbs at a[ai …] and b[bi …] (as {@link #add(Fr)}). */
+    public static void addLimbs(long[] a, int ai, long[] b, int bi, long[] out, int oi) {
+        final long x0 = a[ai];
+        final long x1 = a[ai + 1];
+        final long x2 = a[ai + 2];
+        final long x3 = a[ai + 3];
+        long s0 = x0 + b[bi];
+        long c = carry(s0, x0);
+        long t = x1 + b[bi + 1];
+        long c1 = carry(t, x1);
+        long s1 = t + c;
+        c = c1 | carry(s1, c);
+        t = x2 + b[bi + 2];
+        c1 = carry(t, x2);
+        long s2 = t + c;
+        c = c1 | carry(s2, c);
+        long s3 = x3 + b[bi + 3] + c;
+        reduceOnceInto(s0, s1, s2, s3, out, oi);
+    }
+
+    /** Writes the Montgomery limbs of a canonical value in [0, r) at out[oi … oi+3]. */
+    public static void toMontgomeryLimbs(BigInteger value, long[] out, int oi) {
+        Fr f = of(value);
+        out[oi] = f.l0;
+        out[oi + 1] = f.l1;
+        out[oi + 2] = f.l2;
+        out[oi + 3] = f.l3;
+    }
+
+    /** The canonical integer in [0, r) of the Montgomery limbs at a[ai …]. */
+    public static BigInteger fromMontgomeryLimbs(long[] a, int ai) {
+        long[] canonical = new long[4];
+        mulLimbs(a, ai, RAW_ONE, 0, canonical, 0);
+        byte[] bytes = new byte[33];
+        for (int i = 0; i < 4; i++) {
+            long limb = canonical[i];
+            for (int k = 0; k < 8; k++) {
+                bytes[32 - 8 * i - k] = (byte) (limb >>> (8 * k));
+            }
+        }
+        return new BigInteger(bytes);
+    }
+
+    private static final long[] RAW_ONE = {1, 0, 0, 0};
+
+    /** Writes s − r when the 256-bit value s is at least r, else s (as {@link #reduceOnce}). */
+    private static void reduceOnceInto(long s0, long s1, long s2, long s3, long[] out, int oi) {
+        long d0 = s0 - P0;
+        long b = borrow(s0, P0);
+        long t = s1 - P1;
+        long b1 = borrow(s1, P1);
+        long d1 = t - b;
+        b = b1 | borrow(t, b);
+        t = s2 - P2;
+        b1 = borrow(s2, P2);
+        long d2 = t - b;
+        b = b1 | borrow(t, b);
+        t = s3 - P3;
+        b1 = borrow(s3, P3);
+        long d3 = t - b;
+        b = b1 | borrow(t, b);
+        final long keep = -b;
+        out[oi] = (s0 & keep) | (d0 & ~keep);
+        out[oi + 1] = (s1 & keep) | (d1 & ~keep);
+        out[oi + 2] = (s2 & keep) | (d2 & ~keep);
+        out[oi + 3] = (s3 & keep) | (d3 & ~keep);
     }
 
     /** Inverse by Fermat's little theorem, a^(r−2); the inverse of zero is zero. */
