@@ -24,6 +24,9 @@ final class StandaloneChain {
     /** anvil's default chain id, the one standalone mode uses. */
     static final long CHAIN_ID = 31337;
 
+    /** How long an orphaned anvil may take to answer {@code eth_chainId} to be adopted. */
+    static final Duration ADOPTION_PROBE_TIMEOUT = Duration.ofSeconds(3);
+
     private static final Logger LOG = Logger.getLogger(StandaloneChain.class);
 
     private StandaloneChain() {
@@ -51,15 +54,25 @@ final class StandaloneChain {
         }
     }
 
-    /** Starts anvil (stopping an orphan first) and makes sure the contracts are deployed on it. */
+    /**
+     * Adopts anvil left running by a gateway that died when it is the same chain, else starts anvil
+     * (stopping such an orphan first), and makes sure the contracts are deployed on it.
+     */
     static Started start(StandaloneConfig config) throws IOException {
         var local = config.chain().local();
         Path binary = local.anvil().filter(a -> !a.isBlank()).map(Path::of).orElseGet(() -> AnvilBinary.locate(StandaloneChain.class));
         Path dir = config.localChainDirectory();
         long started = System.nanoTime();
         LOG.info("starting the local chain (anvil " + binary + ", state in " + dir + ", 127.0.0.1:" + local.port() + ")");
-        AnvilProcess anvil = AnvilProcess.start(new AnvilProcess.Options(binary, dir, "127.0.0.1", local.port(), CHAIN_ID,
-                local.blockTime(), local.stateInterval(), Duration.ofSeconds(60)));
+        AnvilProcess.Options options = new AnvilProcess.Options(binary, dir, "127.0.0.1", local.port(), CHAIN_ID,
+                local.blockTime(), local.stateInterval(), Duration.ofSeconds(60));
+        // a kill -9 of the gateway leaves anvil running: keep it when it is the same chain (ADR 040)
+        AnvilProcess anvil = AnvilProcess.adoptOrphan(options, ADOPTION_PROBE_TIMEOUT, reason -> LOG.warn(
+                "the anvil left running by a gateway that died is not adopted (it is stopped and a fresh one started): " + reason))
+                .orElse(null);
+        if (anvil == null) {
+            anvil = AnvilProcess.start(options);
+        }
         Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
         try {
             // instant mining while deploying (each transaction waits for its receipt), then the block time again
@@ -73,7 +86,7 @@ final class StandaloneChain {
                         + ". Jobs the database records as submitted or confirmed will be found missing on chain.");
             }
             LOG.info("local chain ready in " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms: chain "
-                    + CHAIN_ID + " at " + anvil.rpcUrl() + " (pid " + anvil.pid() + "), " + result.outcome()
+                    + CHAIN_ID + " at " + anvil.rpcUrl() + " (pid " + anvil.pid() + (anvil.adopted() ? ", adopted" : "") + "), " + result.outcome()
                     + ", AnchorRegistry " + result.deployment().address("AnchorRegistry")
                     + "; development accounts only (" + DevelopmentKeys.LOCAL_CHAIN_IDS + ")");
             return new Started(anvil, result);

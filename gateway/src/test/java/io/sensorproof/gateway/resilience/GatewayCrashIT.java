@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * Exactly-once across a gateway crash: the packaged gateway runs in standalone mode (embedded
  * PostgreSQL and broker) as a child JVM, three in-process edge agents stream readings into it, the
  * gateway JVM is killed with SIGKILL mid-stream and restarted on the same data directory (it must
- * stop the orphaned PostgreSQL server and broker and come back), and the agents resend.
+ * adopt the PostgreSQL server and broker the killed JVM left running, ADR 040, so the agents stay
+ * connected to the broker throughout), and the agents resend what was not acknowledged.
  *
  * <p>Asserted: every (device, boot, seq) the devices received a verified acknowledgement for
  * before the kill (recorded on the device side by {@code RecordingTransport}, not by the gateway) is
@@ -101,8 +102,11 @@ class GatewayCrashIT {
             second = GatewayProcess.start("gateway run 2", dataDir, http, env, Map.of(), root.resolve("gateway-run2.log"));
             second.awaitReady(READY);
             LOG.info(() -> "gateway back " + seconds(killedAt) + " s after the kill");
-            assertThat(GatewayProcess.alive(orphanPostmaster.get())).as("the orphaned postmaster was stopped").isFalse();
-            assertThat(GatewayProcess.alive(orphanBroker.get())).as("the orphaned broker was stopped").isFalse();
+            // ADR 040: the restarted gateway adopts the healthy orphans instead of stopping and restarting them
+            assertThat(GatewayProcess.alive(orphanPostmaster.get())).as("the orphaned postmaster still runs").isTrue();
+            assertThat(second.postmasterPid()).as("the restarted gateway adopted the orphaned postmaster").isEqualTo(orphanPostmaster);
+            assertThat(GatewayProcess.alive(orphanBroker.get())).as("the orphaned broker still runs").isTrue();
+            assertThat(second.brokerPid()).as("the restarted gateway adopted the orphaned broker").isEqualTo(orphanBroker);
 
             Set<String> lostAtKill = db.notStored(ackedBeforeKill);
             if (EXPECT_ACK_BEFORE_COMMIT) {
