@@ -146,8 +146,11 @@ public final class ChaosRun {
             throw new IllegalArgumentException(workDir + " holds an earlier run: give a fresh --work-dir");
         }
         Path gatewayData = workDir.resolve("gateway-data");
-        StandaloneGateway gateway = StandaloneGateway.start(runJar, gatewayData, READY);
-        StandaloneGateway.Ports ports = gateway.ports();
+        // every restart on the same ports, the local chain's included, so that the restarted gateway
+        // can adopt the broker and anvil the killed one left running (ADR 040)
+        StandaloneGateway.Ports ports = StandaloneGateway.Ports.free();
+        Map<String, String> settings = Map.of("SENSORPROOF_CHAIN_LOCAL_PORT", Integer.toString(freePort()));
+        StandaloneGateway gateway = StandaloneGateway.start(runJar, gatewayData, ports, READY, settings);
         GatewayClient client = new GatewayClient(gateway.apiBase(), gateway.operatorKey());
         byte[] ackKey = client.ackKeySpki();
         client.ensureTenant(TENANT, "Chaos run");
@@ -193,7 +196,7 @@ public final class ChaosRun {
                 // watch for the first acknowledgement from the restarted gateway while it starts: it may
                 // acknowledge (ingest subscribed) before its HTTP readiness
                 AckWatch watch = new AckWatch(System.nanoTime());
-                gateway = StandaloneGateway.start(runJar, gatewayData, ports, READY);
+                gateway = StandaloneGateway.start(runJar, gatewayData, ports, READY, settings);
                 long readyAt = System.nanoTime();
                 client = new GatewayClient(gateway.apiBase(), gateway.operatorKey());
                 double recovery = watch.await(killedAt, Duration.ofMinutes(1));
@@ -274,6 +277,12 @@ public final class ChaosRun {
         }
         long readyAt = System.nanoTime();
         return new Restart(cycle, "broker", seconds(readyAt - stoppedAt), awaitAckAfter(stoppedAt, Duration.ofMinutes(1)));
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     private static boolean accepting(int port) {

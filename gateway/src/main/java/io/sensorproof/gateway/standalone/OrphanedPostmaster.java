@@ -37,6 +37,9 @@ import org.jboss.logging.Logger;
  *   <li>If the pid is gone, or belongs to an unrelated process (pids are reused), the file is
  *       stale: remove it, since PostgreSQL refuses to start while the named pid is alive.</li>
  * </ol>
+ * {@link #adoptOrStop} first offers a live orphan (case 2) to a {@link PostmasterProbe}: when the
+ * probe finds it healthy and configured as the launcher would configure it, it is adopted as it runs
+ * (ADR 040) and the directory's lock stays held by this JVM; otherwise it is stopped as above.
  */
 public final class OrphanedPostmaster {
     private static final Logger LOG = Logger.getLogger(OrphanedPostmaster.class);
