@@ -80,7 +80,7 @@ final class StandaloneBroker {
         } finally {
             if (client != null) {
                 try {
-                    client.close(true);
+                    client.close();
                 } catch (MqttException e) {
                     LOG.debug("closing the adoption probe's client failed", e);
                 }
