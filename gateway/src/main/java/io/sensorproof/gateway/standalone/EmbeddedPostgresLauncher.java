@@ -31,7 +31,7 @@ public final class EmbeddedPostgresLauncher {
     private static final Logger LOG = Logger.getLogger(EmbeddedPostgresLauncher.class);
 
     /** How long the adoption probe may wait for an orphan to answer (connect, log in, each statement). */
-    public static final Duration ADOPTION_PROBE_TIMEOUT = Duration.ofSeconds(3);
+    public static final Duration ADOPTION_PROBE_TIMEOUT = Duration.ofSeconds(15);
 
     private final OrphanedPostmaster orphans;
     private final boolean adoptOrphans;

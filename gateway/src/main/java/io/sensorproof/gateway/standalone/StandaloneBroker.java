@@ -29,7 +29,7 @@ final class StandaloneBroker {
     }
 
     /** How long the adoption probe's MQTT CONNECT may take. */
-    static final Duration ADOPTION_PROBE_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration ADOPTION_PROBE_TIMEOUT = Duration.ofSeconds(15);
 
     /**
      * Adopts the broker a gateway killed with {@code kill -9} left running in the data directory when

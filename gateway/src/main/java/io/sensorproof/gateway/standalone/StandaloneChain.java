@@ -25,7 +25,7 @@ final class StandaloneChain {
     static final long CHAIN_ID = 31337;
 
     /** How long an orphaned anvil may take to answer {@code eth_chainId} to be adopted. */
-    static final Duration ADOPTION_PROBE_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration ADOPTION_PROBE_TIMEOUT = Duration.ofSeconds(15);
 
     private static final Logger LOG = Logger.getLogger(StandaloneChain.class);
 
