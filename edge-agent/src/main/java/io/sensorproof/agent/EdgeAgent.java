@@ -3,6 +3,7 @@ package io.sensorproof.agent;
 import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.outbox.BootCounter;
 import io.sensorproof.agent.outbox.EmissionsRegister;
+import io.sensorproof.agent.outbox.FileIo;
 import io.sensorproof.agent.outbox.MessageId;
 import io.sensorproof.agent.outbox.Outbox;
 import io.sensorproof.agent.outbox.OutboxConfig;
@@ -129,7 +130,7 @@ public final class EdgeAgent implements AutoCloseable {
     private volatile boolean closing;
 
     private EdgeAgent(AgentConfig config, SigningKey key, VerificationKey gatewayKey, Function<AgentMetrics, Transport> transports,
-            Clock clock) throws IOException {
+            Clock clock, FileIo io) throws IOException {
         this.config = config;
         this.key = key;
         this.postQuantumKey = config.postQuantumKeyFile().isPresent() ? KeyFiles.load(config.postQuantumKeyFile().get()) : null;
@@ -151,9 +152,9 @@ public final class EdgeAgent implements AutoCloseable {
         this.outbox = Outbox.open(config.dataDir().resolve("outbox"),
                 new OutboxConfig(config.outboxCapacityBytes(), Math.min(8L << 20, Math.max(64 << 10, config.outboxCapacityBytes() / 8)),
                         config.overflow(), Duration.ofSeconds(5), config.logBounds().keptAsideMaxBytes(),
-                        config.logBounds().droppedLogMaxBytes()));
+                        config.logBounds().droppedLogMaxBytes()), io);
         try {
-            this.boot = BootCounter.next(config.dataDir(), outbox.maxBootSeen());
+            this.boot = BootCounter.next(config.dataDir(), outbox.maxBootSeen(), io);
             this.register = EmissionsRegister.open(config.dataDir(), outbox);
         } catch (IOException | RuntimeException e) {
             // a corrupt boot counter or register refuses the start: release the outbox and the lock
@@ -172,7 +173,17 @@ public final class EdgeAgent implements AutoCloseable {
      */
     public static EdgeAgent start(AgentConfig config, SigningKey key, VerificationKey gatewayKey,
             Function<AgentMetrics, Transport> transports, Clock clock) throws IOException {
-        EdgeAgent agent = new EdgeAgent(config, key, gatewayKey, transports, clock);
+        return start(config, key, gatewayKey, transports, clock, FileIo.SYSTEM);
+    }
+
+    /**
+     * As {@link #start(AgentConfig, SigningKey, VerificationKey, Function, Clock)}, with the outbox and the
+     * boot counter written through {@code io}. Real devices use {@link FileIo#SYSTEM} (the overload
+     * above); {@link io.sensorproof.agent.outbox.NonDurableFileIo} is for load simulations only (ADR 043).
+     */
+    public static EdgeAgent start(AgentConfig config, SigningKey key, VerificationKey gatewayKey,
+            Function<AgentMetrics, Transport> transports, Clock clock, FileIo io) throws IOException {
+        EdgeAgent agent = new EdgeAgent(config, key, gatewayKey, transports, clock, java.util.Objects.requireNonNull(io, "io"));
         agent.sender.start();
         long ageCheck = Math.max(10, Math.min(250, config.packMaxAge().toMillis() / 4));
         agent.timer.scheduleWithFixedDelay(agent::sealIfOld, ageCheck, ageCheck, TimeUnit.MILLISECONDS);

@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * ({@link BrokerCredentials}). {@code --anonymous} serves anyone on the plain listener, for tests
  * and development only. Writes {@code DIR/broker.pid}, keeps sessions and queued messages under
  * {@code DIR/data}, prints {@code READY <port>} when the listeners are up, and stops cleanly on
- * SIGTERM.
+ * SIGTERM. {@code --log-level DEBUG} (or TRACE, INFO, WARN) sets HiveMQ's own log level (default
+ * INFO); at DEBUG it logs why it disconnects a client.
  */
 public final class BrokerMain {
     private static final Set<String> FLAGS = Set.of("anonymous");
@@ -79,6 +80,7 @@ public final class BrokerMain {
         }
         // the configuration holds the key store's password: owner only
         writeOwnerOnly(dir.resolve("conf/config.xml"), config);
+        writeLogConfiguration(dir.resolve("conf/logback.xml"), options.getOrDefault("log-level", "INFO"));
         Files.writeString(dir.resolve("broker.pid"), Long.toString(ProcessHandle.current().pid()));
 
         EmbeddedHiveMQ hivemq = builder.build();
@@ -136,6 +138,25 @@ public final class BrokerMain {
         return xml.toString();
     }
 
+    /** HiveMQ replaces its logging configuration with {@code conf/logback.xml}: this one sets the level of its loggers. */
+    static void writeLogConfiguration(Path file, String level) throws IOException {
+        if (!Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
+            usage("--log-level is one of TRACE, DEBUG, INFO, WARN, ERROR");
+        }
+        Files.writeString(file, "<configuration>\n"
+                + "  <appender name=\"CONSOLE\" class=\"ch.qos.logback.core.ConsoleAppender\">\n"
+                + "    <encoder><pattern>%-30(%d %level)- %msg%n%ex</pattern></encoder>\n"
+                + "  </appender>\n"
+                + "  <logger name=\"com.hivemq\" level=\"" + level + "\"/>\n"
+                + "  <logger name=\"migrations\" level=\"WARN\"/>\n"
+                + "  <logger name=\"jetbrains.exodus\" level=\"WARN\"/>\n"
+                + "  <logger name=\"org.eclipse.jetty\" level=\"ERROR\"/>\n"
+                + "  <logger name=\"com.google.common.util.concurrent.Futures.CombinedFuture\" level=\"OFF\"/>\n"
+                + "  <logger name=\"oshi\" level=\"ERROR\"/>\n"
+                + "  <root level=\"INFO\"><appender-ref ref=\"CONSOLE\"/></root>\n"
+                + "</configuration>\n", StandardCharsets.UTF_8);
+    }
+
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
@@ -149,7 +170,7 @@ public final class BrokerMain {
     private static void usage(String problem) {
         System.err.println(problem);
         System.err.println("usage: java -jar embedded-broker.jar --port PORT --data-dir DIR [--bind ADDRESS]"
-                + " (--tls-port PORT [--tls-bind ADDRESS] | --anonymous)");
+                + " (--tls-port PORT [--tls-bind ADDRESS] | --anonymous) [--log-level DEBUG]");
         System.exit(64);
     }
 }

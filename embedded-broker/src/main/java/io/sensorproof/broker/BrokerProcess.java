@@ -21,6 +21,12 @@ import java.util.logging.Logger;
  */
 public final class BrokerProcess implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BrokerProcess.class.getName());
+    /**
+     * System property that, when set (e.g. {@code -Dhivemq.log-level=DEBUG}), starts the broker with
+     * that HiveMQ log level ({@code --log-level}): for diagnosing a test; the log is {@code broker.log}
+     * in the data directory.
+     */
+    public static final String LOG_LEVEL_PROPERTY = "hivemq.log-level";
 
     private final ProcessHandle process;
     private final boolean adopted;
@@ -110,6 +116,10 @@ public final class BrokerProcess implements AutoCloseable {
     static List<String> arguments(Path jar, Path dataDir, String host, int port, Optional<DeviceListener> devices) {
         List<String> args = new ArrayList<>(List.of("-Xmx256m", "-jar", jar.toAbsolutePath().toString(), "--port",
                 Integer.toString(port), "--bind", host, "--data-dir", dataDir.toAbsolutePath().toString()));
+        String logLevel = System.getProperty(LOG_LEVEL_PROPERTY);
+        if (logLevel != null) {
+            args.addAll(List.of("--log-level", logLevel));
+        }
         if (devices.isPresent()) {
             args.addAll(List.of("--tls-port", Integer.toString(devices.get().port()), "--tls-bind", devices.get().bind()));
         } else {

@@ -7,6 +7,7 @@ import io.sensorproof.agent.enroll.Enroller;
 import io.sensorproof.agent.enroll.EnrollmentClient;
 import io.sensorproof.agent.enroll.EnrollmentState;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
+import io.sensorproof.protocol.message.ReadingMessages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
@@ -62,8 +63,14 @@ final class EnrollCommands {
         @Option(names = "--ca-file", description = "PEM CA certificates trusted for the gateway's HTTPS (default: the JDK trust store).")
         Path caFile;
 
-        @Option(names = "--alg", defaultValue = "ES256", description = "Algorithm of a newly generated device key: ES256 (default), EdDSA, SM2-SM3, ML-DSA-44 or ML-DSA-65.")
+        @Option(names = "--alg", defaultValue = "ES256", description = {"Algorithm of a newly generated device key: ES256 (default), EdDSA,"
+                + " SM2-SM3, ML-DSA-44 or ML-DSA-65; or a hybrid pair (ADR 029) CLASSICAL+ML-DSA, e.g. ES256+ML-DSA-65: both keys",
+                "are generated if absent and registered together (the ML-DSA key in --post-quantum-key-file)."})
         String alg;
+
+        @Option(names = "--post-quantum-key-file", description = "For a hybrid --alg: the ML-DSA key file (default: the"
+                + " post-quantum-key.file setting, else <data dir>/post-quantum-key.p8); written into the configuration.")
+        Path postQuantumKeyFile;
 
         @Option(names = "--mqtt-url", description = "Also write this broker URL into the configuration (mqtt.url).")
         String mqttUrl;
@@ -78,10 +85,21 @@ final class EnrollCommands {
             Path data = dataDir != null ? dataDir : Path.of(setting(existing, Setting.DATA_DIR));
             String keyFileSetting = setting(existing, Setting.KEY_FILE);
             Path keyFile = keyFileSetting.isEmpty() ? data.resolve("device-key.p8") : Path.of(keyFileSetting);
-            Enroller enroller = new Enroller(data, keyFile, Clock.systemUTC());
+            SignatureAlgorithm[] pair = algorithms(alg);
+            String pqSetting = setting(existing, Setting.POST_QUANTUM_KEY_FILE);
+            if (postQuantumKeyFile != null && pair[1] == null) {
+                throw new IllegalArgumentException("--post-quantum-key-file goes with a hybrid --alg (e.g. ES256+ML-DSA-65)");
+            }
+            Optional<Path> pqFile = postQuantumKeyFile != null ? Optional.of(postQuantumKeyFile)
+                    : pair[1] != null ? Optional.of(pqSetting.isEmpty() ? data.resolve("post-quantum-key.p8") : Path.of(pqSetting))
+                    : Optional.of(pqSetting).filter(v -> !v.isEmpty()).map(Path::of);
+            Enroller enroller = new Enroller(data, keyFile, pqFile, Clock.systemUTC());
             Enroller.Result result = enroller.enroll(new EnrollmentClient(gatewayUrl, Optional.ofNullable(caFile)), gatewayUrl,
-                    Optional.ofNullable(caFile), presented, Optional.ofNullable(device), SignatureAlgorithm.fromLabel(alg));
+                    Optional.ofNullable(caFile), presented, Optional.ofNullable(device), pair[0], Optional.ofNullable(pair[1]));
             Map<String, String> values = new LinkedHashMap<>();
+            if (pair[1] != null) {
+                values.put(Setting.POST_QUANTUM_KEY_FILE.key(), pqFile.get().toString());
+            }
             values.put(Setting.TENANT.key(), result.state().tenant());
             values.put(Setting.DEVICE.key(), result.state().device());
             values.put(Setting.DATA_DIR.key(), data.toString());
@@ -111,7 +129,7 @@ final class EnrollCommands {
         @Override
         public Integer call() throws Exception {
             AgentConfig config = AgentCli.config(configFile);
-            Enroller enroller = new Enroller(config.dataDir(), config.keyFile(), Clock.systemUTC());
+            Enroller enroller = new Enroller(config.dataDir(), config.keyFile(), config.postQuantumKeyFile(), Clock.systemUTC());
             EnrollmentClient client = client(enroller);
             PrintWriter out = spec.commandLine().getOut();
             Optional<Enroller.Result> result = force ? Optional.of(enroller.renew(client)) : enroller.renewIfDue(client);
@@ -134,7 +152,8 @@ final class EnrollCommands {
         @Option(names = {"-c", "--config"}, required = true, description = "Agent properties file.")
         Path configFile;
 
-        @Option(names = "--alg", description = "Algorithm of the new key (default: the alg setting, ES256).")
+        @Option(names = "--alg", description = "Algorithm of the new key (default: the alg setting, ES256); for a hybrid device"
+                + " (post-quantum-key.file set) both keys are replaced, --alg CLASSICAL+ML-DSA chooses both algorithms.")
         String alg;
 
         @CommandLine.Spec
@@ -149,13 +168,31 @@ final class EnrollCommands {
                 if (lock == null) {
                     throw new IllegalStateException("the agent is running on " + config.dataDir() + "; stop it before a re-key");
                 }
-                Enroller enroller = new Enroller(config.dataDir(), config.keyFile(), Clock.systemUTC());
-                Enroller.Result result = enroller.rekey(client(enroller), SignatureAlgorithm.fromLabel(alg != null ? alg : config.alg()));
+                Enroller enroller = new Enroller(config.dataDir(), config.keyFile(), config.postQuantumKeyFile(), Clock.systemUTC());
+                SignatureAlgorithm[] pair = algorithms(alg != null ? alg : config.alg());
+                if (pair[1] != null && config.postQuantumKeyFile().isEmpty()) {
+                    throw new IllegalArgumentException("a hybrid --alg needs the setting " + Setting.POST_QUANTUM_KEY_FILE.key());
+                }
+                Enroller.Result result = enroller.rekey(client(enroller), pair[0], Optional.ofNullable(pair[1]));
                 ConfigFileUpdate.apply(configFile, Map.of(Setting.GATEWAY_ACK_KEY.key(), result.state().ackKey()));
                 report(spec.commandLine().getOut(), result);
             }
             return 0;
         }
+    }
+
+    /** {@code --alg}: one algorithm, or a hybrid pair CLASSICAL+ML-DSA (element 1 null for one). */
+    static SignatureAlgorithm[] algorithms(String alg) {
+        String[] parts = alg.split("\\+", -1);
+        if (parts.length > 2) {
+            throw new IllegalArgumentException("--alg names one algorithm or a pair CLASSICAL+ML-DSA, not " + alg);
+        }
+        SignatureAlgorithm first = SignatureAlgorithm.fromLabel(parts[0].trim());
+        SignatureAlgorithm second = parts.length == 2 ? SignatureAlgorithm.fromLabel(parts[1].trim()) : null;
+        if (second != null && (!ReadingMessages.HYBRID_CLASSICAL.contains(first) || !second.isPostQuantum())) {
+            throw new IllegalArgumentException("a hybrid pair is ES256 or EdDSA, then ML-DSA-44 or ML-DSA-65, not " + alg);
+        }
+        return new SignatureAlgorithm[] {first, second};
     }
 
     private static EnrollmentClient client(Enroller enroller) throws IOException {
@@ -169,6 +206,7 @@ final class EnrollCommands {
         out.println("tenant=" + s.tenant());
         out.println("device=" + s.device());
         out.println("kid=" + s.kid());
+        result.postQuantumKid().ifPresent(kid -> out.println("postQuantumKid=" + kid));
         out.println("certificate.not-after=" + s.notAfter());
         out.println("ca.fingerprint=" + s.caFingerprint());
         out.println("renewal.token=" + (s.renewalToken() == null ? "none" : "stored"));

@@ -12,6 +12,7 @@ import io.sensorproof.protocol.enroll.EnrollmentRequest;
 import io.sensorproof.protocol.enroll.EnrollmentResponse;
 import io.sensorproof.protocol.enroll.EnrollmentToken;
 import io.sensorproof.protocol.enroll.Pem;
+import io.sensorproof.protocol.message.ReadingMessages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -42,7 +43,11 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  *       that are still in the outbox stay valid at the gateway until its certificate expires).</li>
  * </ul>
  * Every response is checked with {@link EnrollmentResponse#verify} against the CA pinned by the
- * token used. The request is written to {@value #PENDING_FILE} before it is sent, so a retry after
+ * token used.
+ *
+ * <p>A hybrid device (ADR 029) has a second, ML-DSA key ({@code post-quantum-key.file}): every exchange
+ * then also sends {@code postQuantumCsr}, the request of that key signed with it, so the gateway registers
+ * (enrollment, re-key) or keeps (renewal) the pair; a re-key replaces both keys. The request is written to {@value #PENDING_FILE} before it is sent, so a retry after
  * a lost response sends the very same CSR and gets the very same certificate.
  */
 public final class Enroller {
@@ -51,6 +56,7 @@ public final class Enroller {
 
     private final Path dataDir;
     private final Path keyFile;
+    private final Optional<Path> postQuantumKeyFile;
     private final Clock clock;
     private final FileIo io;
 
@@ -71,18 +77,31 @@ public final class Enroller {
      * @param state the stored state after it
      * @param certificate the device certificate
      * @param ackKey the gateway's acknowledgement key
+     * @param postQuantumKid the kid (hex) of the ML-DSA key registered with the device key, for a hybrid device
      */
-    public record Result(Kind kind, EnrollmentState state, X509Certificate certificate, VerificationKey ackKey) {
+    public record Result(Kind kind, EnrollmentState state, X509Certificate certificate, VerificationKey ackKey,
+            Optional<String> postQuantumKid) {
     }
 
     public Enroller(Path dataDir, Path keyFile, Clock clock) {
-        this(dataDir, keyFile, clock, FileIo.SYSTEM);
+        this(dataDir, keyFile, Optional.empty(), clock, FileIo.SYSTEM);
+    }
+
+    /** An enroller of a device that is hybrid when {@code postQuantumKeyFile} is given (ADR 029). */
+    public Enroller(Path dataDir, Path keyFile, Optional<Path> postQuantumKeyFile, Clock clock) {
+        this(dataDir, keyFile, postQuantumKeyFile, clock, FileIo.SYSTEM);
     }
 
     /** An enroller whose key and state files go through {@code io} (fault tests). */
     public Enroller(Path dataDir, Path keyFile, Clock clock, FileIo io) {
+        this(dataDir, keyFile, Optional.empty(), clock, io);
+    }
+
+    /** As above, hybrid when {@code postQuantumKeyFile} is given. */
+    public Enroller(Path dataDir, Path keyFile, Optional<Path> postQuantumKeyFile, Clock clock, FileIo io) {
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         this.keyFile = Objects.requireNonNull(keyFile, "keyFile");
+        this.postQuantumKeyFile = Objects.requireNonNull(postQuantumKeyFile, "postQuantumKeyFile");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.io = Objects.requireNonNull(io, "io");
     }
@@ -107,17 +126,55 @@ public final class Enroller {
      */
     public Result enroll(EnrollmentClient client, URI gatewayUrl, Optional<Path> caFile, String token, Optional<String> deviceId,
             SignatureAlgorithm alg) throws IOException, InterruptedException {
-        EnrollmentToken.parse(token);
-        SigningKey key = Files.exists(keyFile) ? KeyFiles.load(keyFile) : KeyFiles.generate(keyFile, alg, io);
-        return exchange(client, gatewayUrl.toString(), caFile.map(Path::toString).orElse(null), Kind.ENROLL, token, key, keyFile,
-                deviceId);
+        return enroll(client, gatewayUrl, caFile, token, deviceId, alg, Optional.empty());
     }
 
-    /** Renews the certificate of the current key with the stored renewal token. */
+    /**
+     * Enrolls as above; with {@code postQuantumAlg} (or an existing ML-DSA key file) the device is hybrid: the
+     * ML-DSA key is generated into the post-quantum key file if absent and registered with the device key.
+     *
+     * @throws IllegalArgumentException for a hybrid pair that is not ES256/EdDSA with ML-DSA-44/65, or an ML-DSA
+     *     algorithm without a post-quantum key file
+     */
+    public Result enroll(EnrollmentClient client, URI gatewayUrl, Optional<Path> caFile, String token, Optional<String> deviceId,
+            SignatureAlgorithm alg, Optional<SignatureAlgorithm> postQuantumAlg) throws IOException, InterruptedException {
+        EnrollmentToken.parse(token);
+        if (postQuantumAlg.isPresent() && postQuantumKeyFile.isEmpty()) {
+            throw new IllegalArgumentException("a hybrid enrollment needs the ML-DSA key file (post-quantum-key.file)");
+        }
+        SigningKey key = Files.exists(keyFile) ? KeyFiles.load(keyFile) : KeyFiles.generate(keyFile, alg, io);
+        Optional<SigningKey> postQuantum = Optional.empty();
+        if (postQuantumKeyFile.isPresent() && (postQuantumAlg.isPresent() || Files.exists(postQuantumKeyFile.get()))) {
+            Path pqFile = postQuantumKeyFile.get();
+            postQuantum = Optional.of(Files.exists(pqFile) ? KeyFiles.load(pqFile)
+                    : KeyFiles.generate(pqFile, requireHybridPair(key.algorithm(), postQuantumAlg.get()), io));
+            requireHybridPair(key.algorithm(), postQuantum.get().algorithm());
+        }
+        return exchange(client, gatewayUrl.toString(), caFile.map(Path::toString).orElse(null), Kind.ENROLL, token, key, keyFile,
+                postQuantum, deviceId);
+    }
+
+    /** Renews the certificate of the current key with the stored renewal token (a hybrid device sends its ML-DSA key too). */
     public Result renew(EnrollmentClient client) throws IOException, InterruptedException {
         EnrollmentState state = requireState();
         return exchange(client, state.gatewayUrl(), state.caFile(), Kind.RENEW, renewalToken(state), KeyFiles.load(keyFile), keyFile,
-                Optional.of(state.device()));
+                currentPostQuantumKey(), Optional.of(state.device()));
+    }
+
+    /** The ML-DSA key of a hybrid device, if this device is one (its key file is configured and exists). */
+    private Optional<SigningKey> currentPostQuantumKey() throws IOException {
+        if (postQuantumKeyFile.isEmpty() || !Files.exists(postQuantumKeyFile.get())) {
+            return Optional.empty();
+        }
+        return Optional.of(KeyFiles.load(postQuantumKeyFile.get()));
+    }
+
+    private static SignatureAlgorithm requireHybridPair(SignatureAlgorithm classical, SignatureAlgorithm postQuantum) {
+        if (!ReadingMessages.HYBRID_CLASSICAL.contains(classical) || !postQuantum.isPostQuantum()) {
+            throw new IllegalArgumentException("a hybrid device pairs an ES256 or EdDSA key with an ML-DSA-44 or ML-DSA-65 key, not "
+                    + classical.label() + " and " + postQuantum.label());
+        }
+        return postQuantum;
     }
 
     /**
@@ -126,11 +183,34 @@ public final class Enroller {
      * The agent must not be running.
      */
     public Result rekey(EnrollmentClient client, SignatureAlgorithm alg) throws IOException, InterruptedException {
+        return rekey(client, alg, Optional.empty());
+    }
+
+    /**
+     * Replaces the device key as above; a hybrid device (its ML-DSA key file exists, or {@code postQuantumAlg} is
+     * given) replaces its ML-DSA key too ({@code <post-quantum key file>.next}, of {@code postQuantumAlg} or the
+     * current key's algorithm), and the old one goes to {@code retired-keys/} as well.
+     */
+    public Result rekey(EnrollmentClient client, SignatureAlgorithm alg, Optional<SignatureAlgorithm> postQuantumAlg)
+            throws IOException, InterruptedException {
         EnrollmentState state = requireState();
+        if (postQuantumAlg.isPresent() && postQuantumKeyFile.isEmpty()) {
+            throw new IllegalArgumentException("a hybrid re-key needs the ML-DSA key file (post-quantum-key.file)");
+        }
         Path next = keyFile.resolveSibling(keyFile.getFileName() + ".next");
         SigningKey key = Files.exists(next) ? KeyFiles.load(next) : KeyFiles.generate(next, alg, io);
+        Optional<SigningKey> current = currentPostQuantumKey();
+        Optional<Path> pqNext = Optional.empty();
+        Optional<SigningKey> postQuantum = Optional.empty();
+        if (current.isPresent() || postQuantumAlg.isPresent()) {
+            Path pqFile = postQuantumKeyFile.get();
+            pqNext = Optional.of(pqFile.resolveSibling(pqFile.getFileName() + ".next"));
+            SignatureAlgorithm pqAlg = requireHybridPair(key.algorithm(),
+                    postQuantumAlg.orElseGet(() -> current.get().algorithm()));
+            postQuantum = Optional.of(Files.exists(pqNext.get()) ? KeyFiles.load(pqNext.get()) : KeyFiles.generate(pqNext.get(), pqAlg, io));
+        }
         Result result = exchange(client, state.gatewayUrl(), state.caFile(), Kind.REKEY, renewalToken(state), key, next,
-                Optional.of(state.device()));
+                postQuantum, Optional.of(state.device()));
         SigningKey old = KeyFiles.load(keyFile);
         Path retired = dataDir.resolve("retired-keys");
         if (!Files.isDirectory(retired)) {
@@ -140,6 +220,14 @@ public final class Enroller {
         Durable.moveAtomically(io, keyFile, retired.resolve(old.verificationKey().kidHex() + ".p8"));
         io.forceDirectory(keyFile.toAbsolutePath().getParent());
         Durable.moveAtomically(io, next, keyFile);
+        if (pqNext.isPresent()) {
+            Path pqFile = postQuantumKeyFile.get();
+            if (current.isPresent()) {
+                Durable.moveAtomically(io, pqFile, retired.resolve(current.get().verificationKey().kidHex() + ".p8"));
+            }
+            io.forceDirectory(pqFile.toAbsolutePath().getParent());
+            Durable.moveAtomically(io, pqNext.get(), pqFile);
+        }
         return result;
     }
 
@@ -165,21 +253,27 @@ public final class Enroller {
     }
 
     private Result exchange(EnrollmentClient client, String gatewayUrl, String caFile, Kind kind, String token, SigningKey key,
-            Path keyPath, Optional<String> deviceId) throws IOException, InterruptedException {
+            Path keyPath, Optional<SigningKey> postQuantum, Optional<String> deviceId) throws IOException, InterruptedException {
         EnrollmentToken parsed = EnrollmentToken.parse(token);
-        String csr = pendingCsr(token, key).orElse(null);
-        if (csr == null) {
+        String csr = pendingCsr(token, key, "csr").orElse(null);
+        String postQuantumCsr = postQuantum.isEmpty() ? null : pendingCsr(token, postQuantum.get(), "post-quantum.csr").orElse(null);
+        if (csr == null || (postQuantum.isPresent() && postQuantumCsr == null)) {
             csr = CertificateRequests.create(key, deviceId.orElse(""));
             Properties pending = new Properties();
             pending.setProperty("kind", kind.name());
             pending.setProperty("token", token);
             pending.setProperty("csr", csr);
             pending.setProperty("key.file", keyPath.toString());
+            if (postQuantum.isPresent()) {
+                // the ML-DSA key's own request: its signature is the proof of possession (ADR 029)
+                postQuantumCsr = CertificateRequests.create(postQuantum.get(), deviceId.orElse(""));
+                pending.setProperty("post-quantum.csr", postQuantumCsr);
+            }
             EnrollmentState.writePrivate(dataDir.resolve(PENDING_FILE), pending, io);
         }
         EnrollmentResponse response;
         try {
-            response = client.exchange(new EnrollmentRequest(token, csr), deviceId);
+            response = client.exchange(new EnrollmentRequest(token, csr, postQuantumCsr), deviceId);
         } catch (EnrollmentRefusedException e) {
             if (e.status() != 503) {
                 // refused for good with this token and CSR: a retry would be refused the same way
@@ -208,11 +302,11 @@ public final class Enroller {
                 String.join("", response.certificateChain()).getBytes(StandardCharsets.US_ASCII), io);
         state.store(dataDir, io);
         Files.deleteIfExists(dataDir.resolve(PENDING_FILE));
-        return new Result(kind, state, certificate, ackKey);
+        return new Result(kind, state, certificate, ackKey, postQuantum.map(k -> k.verificationKey().kidHex()));
     }
 
-    /** The CSR of a pending request with the same token and key, for an identical retry. */
-    private Optional<String> pendingCsr(String token, SigningKey key) throws IOException {
+    /** The CSR ({@code property}) of a pending request with the same token and key, for an identical retry. */
+    private Optional<String> pendingCsr(String token, SigningKey key, String property) throws IOException {
         Path file = dataDir.resolve(PENDING_FILE);
         if (!Files.exists(file)) {
             return Optional.empty();
@@ -221,7 +315,10 @@ public final class Enroller {
         if (!token.equals(pending.getProperty("token"))) {
             return Optional.empty();
         }
-        String csr = pending.getProperty("csr");
+        String csr = pending.getProperty(property);
+        if (csr == null) {
+            return Optional.empty();
+        }
         try {
             return CertificateRequests.parseAndVerify(csr).equals(key.verificationKey()) ? Optional.of(csr) : Optional.empty();
         } catch (ProtocolException e) {

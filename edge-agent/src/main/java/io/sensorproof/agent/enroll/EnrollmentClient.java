@@ -87,6 +87,9 @@ public final class EnrollmentClient {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("token", request.token());
         body.put("csr", request.csr());
+        if (request.postQuantumCsr() != null) {
+            body.put("postQuantumCsr", request.postQuantumCsr());
+        }
         HttpRequest post = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();

@@ -1,6 +1,8 @@
 package io.sensorproof.agent.it;
 
+import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.embedded.EmbeddedHiveMQBuilder;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -10,23 +12,33 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real MQTT v5 broker for tests: HiveMQ Community Edition, embedded, on a free loopback port,
  * optionally with a TLS listener. It can be stopped and started again on the same ports to
- * simulate an outage.
+ * simulate an outage. Its sessions and queues are kept on disk (HiveMQ's file persistence), so a
+ * client with a kept session finds them again after a restart. It may load one embedded extension
+ * that injects faults ({@link PublishHold}). With {@code -Dhivemq.log-level=DEBUG} HiveMQ logs, among
+ * other things, why it disconnects a client.
  */
 public final class EmbeddedBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int tlsPort;
+    private final EmbeddedExtension extension;
     private EmbeddedHiveMQ hivemq;
 
-    private EmbeddedBroker(Path dir, int port, int tlsPort) {
+    private EmbeddedBroker(Path dir, int port, int tlsPort, EmbeddedExtension extension) {
         this.dir = dir;
         this.port = port;
         this.tlsPort = tlsPort;
+        this.extension = extension;
     }
 
     /** Starts a broker with its configuration and data under {@code dir}. */
     public static EmbeddedBroker start(Path dir) throws Exception {
-        return start(dir, null, null);
+        return start(dir, null, null, null);
+    }
+
+    /** Starts a broker under {@code dir} that loads {@code extension} at every start. */
+    public static EmbeddedBroker start(Path dir, EmbeddedExtension extension) throws Exception {
+        return start(dir, null, null, extension);
     }
 
     /**
@@ -34,6 +46,10 @@ public final class EmbeddedBroker implements AutoCloseable {
      * using that PKCS#12 key store.
      */
     public static EmbeddedBroker start(Path dir, Path keystore, String password) throws Exception {
+        return start(dir, keystore, password, null);
+    }
+
+    private static EmbeddedBroker start(Path dir, Path keystore, String password, EmbeddedExtension extension) throws Exception {
         int port = freePort();
         int tlsPort = keystore == null ? -1 : freePort();
         String tls = keystore == null ? "" : "    <tls-tcp-listener><port>" + tlsPort + "</port><bind-address>127.0.0.1</bind-address>\n"
@@ -46,7 +62,17 @@ public final class EmbeddedBroker implements AutoCloseable {
         Files.writeString(dir.resolve("conf/config.xml"), "<?xml version=\"1.0\"?>\n<hivemq>\n  <listeners>\n"
                 + "    <tcp-listener><port>" + port + "</port><bind-address>127.0.0.1</bind-address></tcp-listener>\n" + tls
                 + "  </listeners>\n  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>\n</hivemq>\n");
-        EmbeddedBroker broker = new EmbeddedBroker(dir, port, tlsPort);
+        String logLevel = System.getProperty("hivemq.log-level");
+        if (logLevel != null) {
+            // HiveMQ replaces the logging configuration with conf/logback.xml when there is one
+            Files.writeString(dir.resolve("conf/logback.xml"), "<configuration>\n"
+                    + "  <appender name=\"CONSOLE\" class=\"ch.qos.logback.core.ConsoleAppender\">\n"
+                    + "    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n%ex</pattern></encoder>\n"
+                    + "  </appender>\n  <logger name=\"com.hivemq\" level=\"" + logLevel + "\"/>\n"
+                    + "  <logger name=\"jetbrains.exodus\" level=\"WARN\"/>\n"
+                    + "  <root level=\"INFO\"><appender-ref ref=\"CONSOLE\"/></root>\n</configuration>\n");
+        }
+        EmbeddedBroker broker = new EmbeddedBroker(dir, port, tlsPort, extension);
         broker.startAgain();
         return broker;
     }
@@ -66,8 +92,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (hivemq != null) {
             return;
         }
-        hivemq = EmbeddedHiveMQ.builder().withConfigurationFolder(dir.resolve("conf")).withDataFolder(dir.resolve("data"))
-                .withExtensionsFolder(dir.resolve("extensions")).build();
+        EmbeddedHiveMQBuilder builder = EmbeddedHiveMQ.builder().withConfigurationFolder(dir.resolve("conf"))
+                .withDataFolder(dir.resolve("data")).withExtensionsFolder(dir.resolve("extensions"));
+        if (extension != null) {
+            builder.withEmbeddedExtension(extension);
+        }
+        hivemq = builder.build();
         hivemq.start().get(60, TimeUnit.SECONDS);
     }
 

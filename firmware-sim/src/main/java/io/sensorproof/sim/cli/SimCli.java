@@ -217,14 +217,20 @@ public final class SimCli implements Callable<Integer> {
                 + " key through the operator API."})
         DeviceProvisioner.Method provisioning;
 
+        @Option(names = "--non-durable-outbox", description = {"Load runs only: the simulated agents' outboxes skip every fsync (a"
+                + " NON-DURABLE outbox, which loses messages at a power cut), so that thousands of agents do not measure the simulator's own"
+                + " disk. Labelled in the output and the results file; real devices always keep the durable outbox (ADR 043)."})
+        boolean nonDurableOutbox;
+
         @Override
         public Integer call() throws Exception {
-            FleetLoad.Parameters p = new FleetLoad.Parameters(sizes, rate, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning);
+            FleetLoad.Parameters p = new FleetLoad.Parameters(sizes, rate, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning,
+                    nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE);
             if (runJar != null) {
                 try (StandaloneGateway gateway = StandaloneGateway.start(runJar, workDir.toAbsolutePath().resolve("gateway-data"),
                         Duration.ofMinutes(3))) {
                     FleetLoad.run(new GatewayClient(gateway.apiBase(), gateway.operatorKey()), gateway.mqttUrl(),
-                            Optional.of(gateway.brokerCaFile()), workDir, p, out, System.err);
+                            Optional.of(gateway.brokerCaFile()), workDir, p, out, System.err, Optional.of(gateway));
                 }
             } else {
                 FleetLoad.run(client(api, apiKeyFile), mqttUrl, Optional.ofNullable(mqttCaFile), workDir, p, out, System.err);

@@ -6,6 +6,7 @@ import io.sensorproof.agent.enroll.Enroller;
 import io.sensorproof.agent.enroll.EnrollmentClient;
 import io.sensorproof.agent.enroll.EnrollmentState;
 import io.sensorproof.agent.keys.KeyFiles;
+import io.sensorproof.agent.outbox.FileIo;
 import io.sensorproof.agent.transport.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.protocol.cose.Keys;
@@ -84,8 +85,16 @@ public final class Agents {
 
     /** Starts an agent whose device clock is {@code clock}. */
     public static EdgeAgent start(AgentConfig config, SigningKey key, byte[] ackKeySpki, Clock clock) throws IOException {
+        return start(config, key, ackKeySpki, clock, FileIo.SYSTEM);
+    }
+
+    /**
+     * Starts an agent whose outbox and boot counter go through {@code outboxIo}: {@link FileIo#SYSTEM}
+     * (durable, as on a real device) or, for load runs only, a {@link io.sensorproof.agent.outbox.NonDurableFileIo}.
+     */
+    public static EdgeAgent start(AgentConfig config, SigningKey key, byte[] ackKeySpki, Clock clock, FileIo outboxIo) throws IOException {
         return EdgeAgent.start(config, key, Keys.publicKeyFromSpki(ackKeySpki),
                 metrics -> new MqttTransport(config, new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), RANDOM), metrics::recordBackoff),
-                clock);
+                clock, outboxIo);
     }
 }

@@ -1,6 +1,7 @@
 package io.sensorproof.sim.fleet;
 
 import io.sensorproof.protocol.cose.SigningKey;
+import io.sensorproof.agent.outbox.FileIo;
 import io.sensorproof.sim.gateway.DeviceProvisioner;
 import io.sensorproof.sim.gateway.GatewayClient;
 import io.sensorproof.sim.net.TcpProxy;
@@ -59,9 +60,19 @@ public final class FleetRunner {
      *     {@code broker/auth/server.pem}); empty: the JDK's trust store
      */
     public record Options(Mode mode, Path workDir, String mqttUrl, Optional<Path> scenarioFile, long drainMillis, boolean verify,
-            PrintStream progress, Optional<Path> mqttCaFile) {
+            PrintStream progress, Optional<Path> mqttCaFile, FileIo outboxIo) {
         public Options {
             mqttCaFile = mqttCaFile == null ? Optional.empty() : mqttCaFile;
+            outboxIo = outboxIo == null ? FileIo.SYSTEM : outboxIo;
+            if (mode == Mode.PROCESSES && outboxIo != FileIo.SYSTEM) {
+                throw new IllegalArgumentException("process-mode devices always keep a durable outbox");
+            }
+        }
+
+        /** Durable outboxes ({@link FileIo#SYSTEM}), as real devices keep. */
+        public Options(Mode mode, Path workDir, String mqttUrl, Optional<Path> scenarioFile, long drainMillis, boolean verify,
+                PrintStream progress, Optional<Path> mqttCaFile) {
+            this(mode, workDir, mqttUrl, scenarioFile, drainMillis, verify, progress, mqttCaFile, FileIo.SYSTEM);
         }
     }
 
@@ -211,7 +222,7 @@ public final class FleetRunner {
         if (options.mode() == Mode.IN_JVM) {
             return new InJvmDevice(new DeviceSimulation(scenario, spec),
                     Agents.config(scenario.tenant(), spec.id(), dataDir, url, options.mqttCaFile(), ackKey, scenario.agent()), key, ackKey, proxy,
-                    options.verify(), scenario.start().toEpochMilli());
+                    options.verify(), scenario.start().toEpochMilli(), options.outboxIo());
         }
         return new ProcessDevice(spec.id(), options.scenarioFile().get().toAbsolutePath(), dataDir, url, options.mqttCaFile(), ackKey, wallEpoch,
                 options.drainMillis(), key, proxy);

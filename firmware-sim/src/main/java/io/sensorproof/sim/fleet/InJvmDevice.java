@@ -2,6 +2,7 @@ package io.sensorproof.sim.fleet;
 
 import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
+import io.sensorproof.agent.outbox.FileIo;
 import io.sensorproof.protocol.ProtocolException;
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.senml.Reading;
@@ -34,10 +35,12 @@ final class InJvmDevice implements FleetDevice {
     private final AtomicLong refusedByAgent = new AtomicLong();
     private final AtomicLong submitted = new AtomicLong();
     private final Map<String, Long> finishedCounters = new LinkedHashMap<>();
+    private final FileIo outboxIo;
     private volatile EdgeAgent agent;
 
     InJvmDevice(DeviceSimulation simulation, AgentConfig config, SigningKey key, byte[] ackKeySpki, Optional<TcpProxy> proxy,
-            boolean keepTrace, long startMillis) {
+            boolean keepTrace, long startMillis, FileIo outboxIo) {
+        this.outboxIo = outboxIo;
         this.simulation = simulation;
         this.config = config;
         this.key = key;
@@ -64,7 +67,7 @@ final class InJvmDevice implements FleetDevice {
 
     @Override
     public void start() throws IOException {
-        agent = Agents.start(config, key, ackKeySpki, clock);
+        agent = Agents.start(config, key, ackKeySpki, clock, outboxIo);
     }
 
     /** Takes the readings of tick {@code k} (advancing silently through ticks missed while unpowered). */

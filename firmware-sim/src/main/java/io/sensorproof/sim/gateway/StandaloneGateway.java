@@ -215,6 +215,11 @@ public final class StandaloneGateway implements AutoCloseable {
         }
     }
 
+    /** The gateway JVM's pid. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** The pid in {@code <data-dir>/postgres/postmaster.pid}, if the file exists. */
     public Optional<Long> postmasterPid() {
         return pidIn(dataDir.resolve("postgres").resolve("postmaster.pid"));

@@ -29,13 +29,17 @@ public final class BatchTaker {
         }
         into.add(first);
         long lingerUntil = System.nanoTime() + linger.toNanos();
+        // everything already queued in one go (one lock, no wake-up per element), then wait for more
+        // only while lingering; each wake-up takes whatever arrived meanwhile (ADR 042)
+        queue.drainTo(into, max - into.size());
         while (into.size() < max) {
             long left = lingerUntil - System.nanoTime();
-            T next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+            T next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
             if (next == null) {
                 break;
             }
             into.add(next);
+            queue.drainTo(into, max - into.size());
         }
         return true;
     }

@@ -129,19 +129,23 @@ public final class PgAuditBundles {
                 }
             }
         }
+        // every key with its ML-DSA partner when the device was hybrid under it (V26, ADR 029)
         Map<String, List<byte[]>> keys = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT device_id, spki FROM device_keys WHERE device_id IN"
-                + " (SELECT DISTINCT device_id FROM batch_members WHERE batch_id = ?) ORDER BY device_id, created_at, kid")) {
+        Map<String, List<Optional<byte[]>>> partners = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT k.device_id, k.spki, h.spki FROM device_keys k"
+                + " LEFT JOIN device_hybrid_keys h ON h.classical_kid = k.kid AND h.device_id = k.device_id WHERE k.device_id IN"
+                + " (SELECT DISTINCT device_id FROM batch_members WHERE batch_id = ?) ORDER BY k.device_id, k.created_at, k.kid")) {
             ps.setLong(1, batchId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     keys.computeIfAbsent(rs.getString(1), d -> new ArrayList<>()).add(rs.getBytes(2));
+                    partners.computeIfAbsent(rs.getString(1), d -> new ArrayList<>()).add(Optional.ofNullable(rs.getBytes(3)));
                 }
             }
         }
         List<AuditBundle.DeviceKeys> devices = new ArrayList<>();
         members.stream().map(m -> m.key().deviceId()).distinct().sorted().forEach(d ->
-                devices.add(new AuditBundle.DeviceKeys(d, keys.getOrDefault(d, List.of()))));
+                devices.add(new AuditBundle.DeviceKeys(d, keys.getOrDefault(d, List.of()), partners.getOrDefault(d, List.of()))));
         return Optional.of(new AuditBundle(chainId, registry, batch, members, messages, devices));
     }
 }

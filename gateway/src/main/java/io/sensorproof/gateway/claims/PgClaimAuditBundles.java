@@ -257,17 +257,21 @@ public final class PgClaimAuditBundles {
                 }
             }
         }
+        // every key with its ML-DSA partner when the device was hybrid under it (V26, ADR 029)
         List<byte[]> keys = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT spki FROM device_keys WHERE device_id = ? ORDER BY created_at, kid")) {
+        List<Optional<byte[]>> partners = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT k.spki, h.spki FROM device_keys k LEFT JOIN device_hybrid_keys h"
+                + " ON h.classical_kid = k.kid AND h.device_id = k.device_id WHERE k.device_id = ? ORDER BY k.created_at, k.kid")) {
             ps.setString(1, device);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     keys.add(rs.getBytes(1));
+                    partners.add(Optional.ofNullable(rs.getBytes(2)));
                 }
             }
         }
         return Optional.of(new ClaimAuditBundle(chainId, registry, claim, members, window, messages,
-                List.of(new AuditBundle.DeviceKeys(device, keys))));
+                List.of(new AuditBundle.DeviceKeys(device, keys, partners))));
     }
 
     private static Optional<Recorded> runClaim(Connection c, String claimId) throws SQLException, IOException {

@@ -47,6 +47,18 @@ public interface CoapConfig {
     @WithDefault("512")
     int blockSize();
 
+    /**
+     * SO_RCVBUF asked for the DTLS socket, in bytes; 0 keeps the OS default ({@code net.core.rmem_default}, 208 KiB on
+     * Linux), which bursts overflow (UDP RcvbufErrors). Linux caps it at {@code net.core.rmem_max}: see
+     * {@code deploy/sysctl/90-sensorproof-coap.conf} (ADR 043).
+     */
+    @WithDefault("4194304")
+    int receiveBufferBytes();
+
+    /** SO_SNDBUF asked for the DTLS socket, in bytes; 0 keeps the OS default; capped at {@code net.core.wmem_max}. */
+    @WithDefault("1048576")
+    int sendBufferBytes();
+
     /** PEM file of device CA certificates trusted for client certificates; absent: only raw public keys are accepted. */
     Optional<String> trustFile();
 

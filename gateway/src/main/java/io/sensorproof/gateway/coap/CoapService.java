@@ -87,13 +87,19 @@ public class CoapService {
         };
         CoapIngestSettings settings = new CoapIngestSettings(new InetSocketAddress(config.bindAddress(), config.port()),
                 config.queueCapacity(), config.batchMax(), config.batchLinger(), config.retryAfter(), config.maxMessageSize(),
-                config.blockSize());
+                config.blockSize(), config.receiveBufferBytes(), config.sendBufferBytes());
         adapter = new CoapIngestAdapter(settings, identity.privateKey(), identity.chain(), trustedCas,
                 new PeerResolver(directory, transportKeys), ingest::pipeline, ingest.statusHandler(), Clock.systemUTC());
         adapter.start();
         bindMetrics(adapter);
-        LOG.infof("CoAP over DTLS ingestion on udp %s; device CAs: the gateway's device CA%s", adapter.address(),
-                config.trustFile().map(f -> " and " + f).orElse(""));
+        LOG.infof("CoAP over DTLS ingestion on udp %s; device CAs: the gateway's device CA%s; socket buffers granted: receive %d,"
+                + " send %d bytes", adapter.address(), config.trustFile().map(f -> " and " + f).orElse(""), adapter.receiveBufferBytes(),
+                adapter.sendBufferBytes());
+        CoapIngestAdapter.shortfall(config.receiveBufferBytes(), adapter.receiveBufferBytes(), "net.core.rmem_max").ifPresent(s -> LOG.warnf(
+                "CoAP DTLS receive buffer smaller than configured (sensorproof.coap.receive-buffer-bytes): %s; bursts will be dropped"
+                        + " as UDP RcvbufErrors and resent by the devices seconds later", s));
+        CoapIngestAdapter.shortfall(config.sendBufferBytes(), adapter.sendBufferBytes(), "net.core.wmem_max").ifPresent(s -> LOG.warnf(
+                "CoAP DTLS send buffer smaller than configured (sensorproof.coap.send-buffer-bytes): %s", s));
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -123,6 +129,10 @@ public class CoapService {
                 .builder("sensorproof.coap.handshakes.refused", adder, LongAdder::doubleValue).tag("reason", code)
                 .description("DTLS handshakes whose client was refused, by reason").register(meters));
         FunctionCounter.builder("sensorproof.coap.handshakes.accepted", a.verifier(), v -> v.accepted()).register(meters);
+        Gauge.builder("sensorproof.coap.socket.receive.buffer", a, CoapIngestAdapter::receiveBufferBytes).baseUnit("bytes")
+                .description("receive buffer of the DTLS socket as the kernel granted it (SO_RCVBUF read back)").register(meters);
+        Gauge.builder("sensorproof.coap.socket.send.buffer", a, CoapIngestAdapter::sendBufferBytes).baseUnit("bytes")
+                .description("send buffer of the DTLS socket as the kernel granted it (SO_SNDBUF read back)").register(meters);
         CoapIngest core = a.ingest();
         Gauge.builder("sensorproof.ingest.queue.depth", core, CoapIngest::queueDepth).tag("transport", "coap")
                 .description("messages received and waiting for the pipeline").register(meters);

@@ -1,5 +1,6 @@
 package io.sensorproof.gateway.enforcement;
 
+import io.sensorproof.oracle.bundle.KeyGroup;
 import io.sensorproof.oracle.jobs.JobException;
 import io.sensorproof.oracle.jobs.JobStore;
 import io.sensorproof.oracle.jobs.kinds.RegisterDeviceHandler;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -27,7 +29,8 @@ import org.jboss.logging.Logger;
  * between adding a device and enqueueing loses nothing; the job's key (device, key hash) keeps it to
  * one registration however often the sweep runs.
  *
- * <p>The key hash is SHA-256 of the device's stored SPKI DER (docs/contracts.md "Devices"); a device
+ * <p>The key hash is SHA-256 of the device's stored SPKI DER (docs/contracts.md "Devices"), for a hybrid
+ * device (ADR 029) SHA-256 of its SPKI followed by its ML-DSA SPKI ({@link KeyGroup#keyHash()}); a device
  * whose stored kid is not that hash's first 16 bytes is refused ({@code KID_MISMATCH}), logged and
  * counted in {@link Sweep#refused()}, never registered with a key that is not its own.
  */
@@ -58,7 +61,8 @@ public final class DeviceRegistrations {
     /** Enqueues the missing registrations. */
     public Sweep sweep(Instant now) {
         String sql = """
-                SELECT DISTINCT d.device_id, d.kid, d.spki FROM lot_devices ld JOIN devices d ON d.device_id = ld.device_id
+                SELECT DISTINCT d.device_id, d.kid, d.spki, h.spki AS pq_spki FROM lot_devices ld JOIN devices d ON d.device_id = ld.device_id
+                LEFT JOIN device_hybrid_keys h ON h.classical_kid = d.kid AND h.device_id = d.device_id
                 WHERE ld.lot_open AND d.status = 'ACTIVE'
                   AND NOT EXISTS (SELECT 1 FROM oracle_jobs j
                                   WHERE j.kind = 'register-device' AND j.payload ->> 'deviceId' = d.device_id)
@@ -69,12 +73,14 @@ public final class DeviceRegistrations {
              ResultSet r = ps.executeQuery()) {
             while (r.next()) {
                 String device = r.getString("device_id");
-                byte[] hash = sha256(r.getBytes("spki"));
-                if (!Arrays.equals(Arrays.copyOf(hash, 16), r.getBytes("kid"))) {
+                byte[] spki = r.getBytes("spki");
+                if (!Arrays.equals(Arrays.copyOf(sha256(spki), 16), r.getBytes("kid"))) {
                     LOG.warnf("KID_MISMATCH: device %s: its kid is not the SHA-256 of its SPKI; not registered on chain", device);
                     refused.add(device);
                     continue;
                 }
+                // a hybrid device registers the hash of both keys (ADR 029): its bundles are checked against it
+                byte[] hash = new KeyGroup(spki, Optional.ofNullable(r.getBytes("pq_spki"))).keyHash();
                 try {
                     BigInteger field = new BigInteger(1, device.getBytes(StandardCharsets.US_ASCII));
                     if (jobs.enqueue(RegisterDeviceHandler.job(device, field, hash), now).created()) {

@@ -16,6 +16,7 @@ import io.sensorproof.gateway.oracle.OracleSetupException;
 import io.sensorproof.oracle.bundle.BundleException;
 import io.sensorproof.oracle.bundle.ContractAddresses;
 import io.sensorproof.oracle.bundle.EvidenceBundleBuilder;
+import io.sensorproof.oracle.bundle.KeyGroup;
 import io.sensorproof.oracle.bundle.ReadingKey;
 import io.sensorproof.oracle.bundle.Watch;
 import io.sensorproof.oracle.enforcement.FreezeLoopRules.FreezeState;
@@ -23,8 +24,6 @@ import io.sensorproof.protocol.ids.Identifiers;
 import io.sensorproof.protocol.senml.Quantity;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigInteger;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -142,12 +141,12 @@ public class EvidenceBundles {
             }
         }
         // the devices' keys and cited messages, read before the chain so what is missing is named without one
-        Map<String, byte[]> keys = new LinkedHashMap<>();
+        Map<String, KeyGroup> keys = new LinkedHashMap<>();
         Map<String, List<RawMessage>> messages = new LinkedHashMap<>();
         int d = 0;
         for (Map.Entry<String, List<ReadingKey>> e : cited.entrySet()) {
             String field = "devices[" + d++ + "]";
-            keys.put(e.getKey(), store.spki(e.getKey()).orElseThrow(() -> missing(lotId, freezeId, field + ".spki",
+            keys.put(e.getKey(), store.keyGroup(e.getKey()).orElseThrow(() -> missing(lotId, freezeId, field + ".spki",
                     "the key of device " + e.getKey())));
             List<RawMessage> kept = store.messages(e.getKey(), e.getValue());
             for (ReadingKey k : e.getValue()) {
@@ -191,8 +190,9 @@ public class EvidenceBundles {
             EvidenceBundleBuilder builder = new EvidenceBundleBuilder(addresses, freeze.chainFacilityId().longValueExact(),
                     facilityDevices, watch);
             for (Map.Entry<String, List<RawMessage>> e : messages.entrySet()) {
-                byte[] spki = keys.get(e.getKey());
-                builder.device(e.getKey(), spki, sha256(spki), e.getValue().stream().map(RawMessage::raw).toList());
+                // a hybrid device's key hash covers both keys, as registered on chain (KeyGroup.keyHash, ADR 029)
+                KeyGroup group = keys.get(e.getKey());
+                builder.device(e.getKey(), group, group.keyHash(), e.getValue().stream().map(RawMessage::raw).toList());
             }
             int k = 0;
             for (List<String> run : freeze.runs()) {
@@ -222,13 +222,5 @@ public class EvidenceBundles {
     private static ApiException inconsistent(long lotId, long freezeId, String why) {
         return new ApiException(500, BUNDLE_INCONSISTENT, "the stored evidence of freeze " + freezeId + " of lot " + lotId
                 + " does not make a bundle: " + why, Map.of("lot", lotId, "freeze", freezeId));
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -71,6 +71,7 @@ import org.jboss.logging.Logger;
  * reopens the job ({@link FreezeFollower}). After a refusal (ADR 035) the runs whose evidence was refused are
  * passed over (each device's runs start after the last reading of its closed claims) and a refusal that may
  * clear gets a new job with a new key when the same runs are selected again ({@link FreezeLoopRules#nextAttempt}).
+ * While a freeze of a watch is outstanding, the watch is not planned ({@link FreezeLoopRules#plans}).
  *
  * <p>Everything is keyed (claim id, job key), so replicas may run it at once and a round repeated after a
  * crash adds nothing. A round's failure is logged, counted and retried next round; a device whose readings
@@ -208,6 +209,9 @@ public class FreezeLoop {
         Map<BigInteger, RunKey> runs = new HashMap<>();
         List<KeyedAttempt> earlier = freezes.ofLot(lot.lotId()).stream().filter(f -> f.quantity().equals(quantity))
                 .map(FreezeLoop::attempt).toList();
+        if (!FreezeLoopRules.plans(earlier.stream().map(KeyedAttempt::attempt).toList())) {
+            return;
+        }
         Set<String> closed = FreezeLoopRules.closedClaims(earlier.stream().map(KeyedAttempt::attempt).toList());
         for (BigInteger field : devices) {
             String device = Identifiers.deviceIdOfField(field);

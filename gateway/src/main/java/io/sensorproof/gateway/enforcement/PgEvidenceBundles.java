@@ -3,6 +3,7 @@ package io.sensorproof.gateway.enforcement;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sensorproof.gateway.persistence.PersistenceException;
+import io.sensorproof.oracle.bundle.KeyGroup;
 import io.sensorproof.oracle.bundle.ReadingKey;
 import java.io.IOException;
 import java.sql.Connection;
@@ -67,13 +68,19 @@ final class PgEvidenceBundles {
         });
     }
 
-    /** The device's current key (SubjectPublicKeyInfo DER), if it has one. */
-    Optional<byte[]> spki(String deviceId) {
+    /**
+     * The device's current key (SubjectPublicKeyInfo DER) with its ML-DSA partner when the device is hybrid
+     * (V26, ADR 029), if it has a key.
+     */
+    Optional<KeyGroup> keyGroup(String deviceId) {
         return run("evidence bundle: device key", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT spki FROM devices WHERE device_id = ? AND spki IS NOT NULL")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT d.spki, h.spki FROM devices d"
+                    + " LEFT JOIN device_hybrid_keys h ON h.classical_kid = d.kid AND h.device_id = d.device_id"
+                    + " WHERE d.device_id = ? AND d.spki IS NOT NULL")) {
                 ps.setString(1, deviceId);
                 try (ResultSet r = ps.executeQuery()) {
-                    return r.next() ? Optional.of(r.getBytes(1)) : Optional.empty();
+                    return r.next() ? Optional.of(new KeyGroup(r.getBytes(1), Optional.ofNullable(r.getBytes(2))))
+                            : Optional.empty();
                 }
             }
         });

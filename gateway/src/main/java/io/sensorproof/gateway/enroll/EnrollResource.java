@@ -27,7 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class EnrollResource {
     /** The public path (exempt from API keys). */
     public static final String PATH = "/api/v1/enroll";
-    private static final int MAX_BODY_CHARS = 70_000;
+    private static final int MAX_BODY_CHARS = 80_000;
 
     @Inject
     EnrollmentService service;
@@ -37,6 +37,7 @@ public class EnrollResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Enroll, renew or re-key a device: {token, csr} (PKCS#10 PEM) → certificate chain, ack key, renewal token."
+            + " A hybrid device (ADR 029) adds postQuantumCsr, the PKCS#10 request of its ML-DSA key signed with that key."
             + " Authenticated by the one-time token, not by an API key. Optional deviceId: the device the caller expects"
             + " the token to be bound to (TOKEN_FOR_OTHER_DEVICE otherwise).")
     public Uni<EnrollmentResponse> enroll(@QueryParam("deviceId") String deviceId, String body) {
@@ -64,6 +65,11 @@ public class EnrollResource {
         if (node == null || !node.isObject() || !node.path("token").isTextual() || !node.path("csr").isTextual()) {
             throw new EnrollmentException(EnrollmentRefusal.MALFORMED_REQUEST, "body must be {\"token\": string, \"csr\": PEM string}");
         }
-        return new EnrollmentRequest(node.get("token").asText(), node.get("csr").asText());
+        JsonNode pq = node.get("postQuantumCsr");
+        if (pq != null && !pq.isNull() && !pq.isTextual()) {
+            throw new EnrollmentException(EnrollmentRefusal.MALFORMED_REQUEST, "postQuantumCsr, when given, is a PEM string");
+        }
+        return new EnrollmentRequest(node.get("token").asText(), node.get("csr").asText(),
+                pq == null || pq.isNull() ? null : pq.asText());
     }
 }

@@ -35,6 +35,12 @@ public enum EnrollmentRefusal {
     KEY_ALREADY_REGISTERED(409, "key is already registered"),
     /** The key was revoked. */
     KEY_REVOKED(409, "key is revoked"),
+    /** The device is hybrid (ADR 029) and the request has no {@code postQuantumCsr}: a re-key or renewal must not drop the ML-DSA key. */
+    HYBRID_KEY_REQUIRED(409, "the device is hybrid: the request must carry its ML-DSA key (postQuantumCsr)"),
+    /** A hybrid request pairs other algorithms than ES256/EdDSA with ML-DSA-44/65. */
+    HYBRID_ALGORITHMS(400, "a hybrid device pairs an ES256 or EdDSA key with an ML-DSA-44 or ML-DSA-65 key"),
+    /** A renewal names another ML-DSA key than the one registered with the device's current key (a re-key replaces both). */
+    HYBRID_KEY_MISMATCH(409, "the ML-DSA key is not the one registered with the device's current key"),
     /** Too many enrollment requests are being processed; retry later. */
     ENROLLMENT_BUSY(503, "too many enrollment requests at once");
 

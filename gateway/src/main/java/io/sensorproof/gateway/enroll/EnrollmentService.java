@@ -19,6 +19,7 @@ import io.sensorproof.protocol.enroll.EnrollmentResponse;
 import io.sensorproof.protocol.enroll.EnrollmentToken;
 import io.sensorproof.protocol.enroll.Pem;
 import io.sensorproof.protocol.ids.Identifiers;
+import io.sensorproof.protocol.message.ReadingMessages;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -63,7 +64,8 @@ public class EnrollmentService {
     static final String SELECT_TOKEN = "SELECT t.device_id, t.kind, t.ca_fingerprint, t.used_at IS NOT NULL AS used,"
             + " t.certificate_serial, t.superseded_at IS NOT NULL AS superseded, t.expires_at <= now() AS expired,"
             + " COALESCE(t.used_at > now() - make_interval(secs => $2), false) AS retry_open,"
-            + " d.tenant_id, d.status, d.kid"
+            + " d.tenant_id, d.status, d.kid,"
+            + " (SELECT h.kid FROM device_hybrid_keys h WHERE h.classical_kid = d.kid) AS pq_kid"
             + " FROM enrollment_tokens t JOIN devices d ON d.device_id = t.device_id WHERE t.token_hash = $1 FOR UPDATE OF t, d";
 
     @Inject
@@ -296,6 +298,14 @@ public class EnrollmentService {
             throw new EnrollmentException(EnrollmentRefusal.MALFORMED_REQUEST, "deviceId does not follow the identifier grammar");
         }
         CsrCheck csr = CsrCheck.verify(request.csr());
+        Optional<CsrCheck> postQuantum = Optional.ofNullable(request.postQuantumCsr()).map(CsrCheck::verify);
+        if (postQuantum.isPresent() && (!ReadingMessages.HYBRID_CLASSICAL.contains(csr.key().algorithm())
+                || !postQuantum.get().key().algorithm().isPostQuantum())) {
+            throw new EnrollmentException(EnrollmentRefusal.HYBRID_ALGORITHMS, "a hybrid device's csr is for an ES256 or EdDSA key and its"
+                    + " postQuantumCsr for an ML-DSA-44 or ML-DSA-65 key, not " + csr.key().algorithm().label() + " and "
+                    + postQuantum.get().key().algorithm().label(), Map.of("alg", csr.key().algorithm().label(),
+                    "postQuantumAlg", postQuantum.get().key().algorithm().label()));
+        }
         return pool.withTransaction(conn -> conn.preparedQuery(SELECT_TOKEN)
                 .execute(Tuple.of(token.storageHash(), (double) config.enrollment().retryWindow().toSeconds()))
                 .chain(rows -> {
@@ -303,7 +313,7 @@ public class EnrollmentService {
                     if (row == null) {
                         throw new EnrollmentException(EnrollmentRefusal.UNKNOWN_TOKEN, "no such enrollment token");
                     }
-                    return decide(conn, new TokenRow(row), token, csr, namedDevice);
+                    return decide(conn, new TokenRow(row), token, csr, postQuantum, namedDevice);
                 }))
                 .onFailure(EnrollmentService::isKidViolation).transform(f -> new EnrollmentException(
                         EnrollmentRefusal.KEY_ALREADY_REGISTERED, "the CSR's key is registered to another device",
@@ -312,23 +322,28 @@ public class EnrollmentService {
 
     /** The locked token row with its device. */
     private record TokenRow(String deviceId, String kind, String caFingerprint, boolean used, String certificateSerial,
-            boolean superseded, boolean expired, boolean retryOpen, String tenantId, String status, byte[] currentKid) {
+            boolean superseded, boolean expired, boolean retryOpen, String tenantId, String status, byte[] currentKid,
+            byte[] currentPostQuantumKid) {
         TokenRow(Row row) {
             this(row.getString("device_id"), row.getString("kind"), row.getString("ca_fingerprint"), row.getBoolean("used"),
                     row.getString("certificate_serial"), row.getBoolean("superseded"), row.getBoolean("expired"), row.getBoolean("retry_open"),
                     row.getString("tenant_id"), row.getString("status"),
-                    row.getBuffer("kid") == null ? null : row.getBuffer("kid").getBytes());
+                    row.getBuffer("kid") == null ? null : row.getBuffer("kid").getBytes(),
+                    row.getBuffer("pq_kid") == null ? null : row.getBuffer("pq_kid").getBytes());
         }
     }
 
-    private Uni<EnrollmentResponse> decide(SqlConnection conn, TokenRow t, EnrollmentToken token, CsrCheck csr, Optional<String> namedDevice) {
+    private Uni<EnrollmentResponse> decide(SqlConnection conn, TokenRow t, EnrollmentToken token, CsrCheck csr,
+            Optional<CsrCheck> postQuantumCsr, Optional<String> namedDevice) {
         if (namedDevice.isPresent() && !namedDevice.get().equals(t.deviceId())) {
             throw new EnrollmentException(EnrollmentRefusal.TOKEN_FOR_OTHER_DEVICE, "the token is bound to another device than '"
                     + namedDevice.get() + "'", Map.of("device", namedDevice.get()));
         }
         csr.requireSubjectMatches(t.tenantId(), t.deviceId());
+        postQuantumCsr.ifPresent(p -> p.requireSubjectMatches(t.tenantId(), t.deviceId()));
+        Optional<VerificationKey> postQuantum = postQuantumCsr.map(CsrCheck::key);
         if (t.used()) {
-            return retry(conn, t, csr);
+            return retry(conn, t, csr, postQuantum);
         }
         if (t.superseded()) {
             throw new EnrollmentException(EnrollmentRefusal.TOKEN_SUPERSEDED, "this token was replaced by a newer one or voided");
@@ -345,8 +360,19 @@ public class EnrollmentService {
         CaEntry issuer = generations.trustedByFingerprint(t.caFingerprint(), now).orElseThrow(() -> new EnrollmentException(
                 EnrollmentRefusal.TOKEN_CA_NOT_TRUSTED, "the CA this token pins is no longer trusted; ask for a new token"));
         VerificationKey key = csr.key();
+        if (t.currentPostQuantumKid() != null && postQuantum.isEmpty()) {
+            // a hybrid device stays hybrid: a renewal or re-key without its ML-DSA key would be a silent downgrade (ADR 029)
+            throw new EnrollmentException(EnrollmentRefusal.HYBRID_KEY_REQUIRED, "device '" + t.deviceId() + "' is hybrid (its current"
+                    + " key has the ML-DSA partner " + HexFormat.of().formatHex(t.currentPostQuantumKid()) + "); send postQuantumCsr with"
+                    + " its ML-DSA key", Map.of("device", t.deviceId(), "postQuantumKid", HexFormat.of().formatHex(t.currentPostQuantumKid())));
+        }
         return conn.preparedQuery("SELECT device_id, retired_at IS NOT NULL AS retired, revoked_at IS NOT NULL AS revoked"
-                + " FROM device_keys WHERE kid = $1").execute(Tuple.of(Buffer.buffer(key.kid()))).chain(rows -> {
+                + " FROM device_keys WHERE kid = $1").execute(Tuple.of(Buffer.buffer(key.kid())))
+                .chain(rows -> postQuantum.isEmpty() ? Uni.createFrom().item(new KeyRows(rows, false))
+                        : conn.preparedQuery("SELECT 1 FROM device_hybrid_keys WHERE kid = $1").execute(Tuple.of(Buffer.buffer(
+                                postQuantum.get().kid()))).map(pq -> new KeyRows(rows, pq.size() > 0)))
+                .chain(keyRows -> {
+                    RowSet<Row> rows = keyRows.classical();
                     Row existing = first(rows);
                     IssueKind kind;
                     if (existing != null) {
@@ -367,10 +393,28 @@ public class EnrollmentService {
                     } else {
                         kind = t.currentKid() == null ? IssueKind.ENROLLMENT : IssueKind.REKEY;
                     }
+                    // the ML-DSA partner: a renewal keeps the registered one; a device's first partner, or a new key's, is added
+                    boolean samePartner = postQuantum.isPresent() && t.currentPostQuantumKid() != null && kind == IssueKind.RENEWAL
+                            && Arrays.equals(postQuantum.get().kid(), t.currentPostQuantumKid());
+                    if (kind == IssueKind.RENEWAL && t.currentPostQuantumKid() != null && !samePartner) {
+                        throw new EnrollmentException(EnrollmentRefusal.HYBRID_KEY_MISMATCH, "a renewal keeps the ML-DSA key registered"
+                                + " with the current key (" + HexFormat.of().formatHex(t.currentPostQuantumKid()) + "); to change it,"
+                                + " re-key both keys", Map.of("postQuantumKid", postQuantum.get().kidHex()));
+                    }
+                    if (postQuantum.isPresent() && !samePartner && keyRows.postQuantumRegistered()) {
+                        throw new EnrollmentException(EnrollmentRefusal.KEY_ALREADY_REGISTERED, "the postQuantumCsr's ML-DSA key is"
+                                + " already registered (a re-key replaces both keys of a hybrid device)",
+                                Map.of("kid", postQuantum.get().kidHex()));
+                    }
+                    Optional<VerificationKey> newPartner = samePartner ? Optional.empty() : postQuantum;
                     Instant cap = generations.trustedUntil(issuer.fingerprintHex()).orElse(now);
                     X509Certificate certificate = DeviceCertificates.issue(issuer, key, t.tenantId(), t.deviceId(), now,
                             config.enrollment().certificateValidity(), cap, random);
                     return installKey(conn, t, key, kind)
+                            .chain(() -> newPartner.isEmpty() ? Uni.createFrom().voidItem() : conn.preparedQuery(
+                                    "INSERT INTO device_hybrid_keys (kid, classical_kid, device_id, spki, alg) VALUES ($1, $2, $3, $4, $5)")
+                                    .execute(Tuple.of(Buffer.buffer(newPartner.get().kid()), Buffer.buffer(key.kid()), t.deviceId(),
+                                            Buffer.buffer(newPartner.get().spki()), newPartner.get().algorithm().label())).replaceWithVoid())
                             .chain(() -> storeCertificate(conn, t, token, issuer, key, certificate))
                             .chain(() -> respond(conn, t, certificate, issuer.certificate(), true))
                             .call(response -> auditLog.append(conn, new AuditEvent(AuditEvent.Actor.system("enrollment token"),
@@ -379,8 +423,7 @@ public class EnrollmentService {
                                         case RENEWAL -> AuditAction.CERTIFICATE_RENEWED;
                                         case REKEY -> AuditAction.DEVICE_REKEYED;
                                         case RETRY -> throw new IllegalStateException("a retry issues no certificate");
-                                    }, t.tenantId(), t.deviceId(), Map.of("kid", key.kidHex(), "serial", serialHex(certificate),
-                                            "notAfter", certificate.getNotAfter().toInstant().toString(), "ca", issuer.fingerprintHex()))))
+                                    }, t.tenantId(), t.deviceId(), auditDetail(key, postQuantum, certificate, issuer))))
                             .invoke(response -> {
                                 issued.get(kind).increment();
                                 LOG.infof("enrollment %s: device %s/%s, key %s, certificate %s until %s", kind, t.tenantId(), t.deviceId(),
@@ -389,13 +432,34 @@ public class EnrollmentService {
                 });
     }
 
-    /** A used token: the same certificate again if the key matches and nothing newer was issued since. */
-    private Uni<EnrollmentResponse> retry(SqlConnection conn, TokenRow t, CsrCheck csr) {
+    /** The device_keys row of the CSR's key, and whether the request's ML-DSA key is already some key's partner. */
+    private record KeyRows(RowSet<Row> classical, boolean postQuantumRegistered) {
+    }
+
+    private static Map<String, Object> auditDetail(VerificationKey key, Optional<VerificationKey> postQuantum, X509Certificate certificate,
+            CaEntry issuer) {
+        Map<String, Object> detail = new java.util.HashMap<>(Map.of("kid", key.kidHex(), "serial", serialHex(certificate),
+                "notAfter", certificate.getNotAfter().toInstant().toString(), "ca", issuer.fingerprintHex()));
+        postQuantum.ifPresent(pq -> {
+            detail.put("postQuantumKid", pq.kidHex());
+            detail.put("postQuantumAlg", pq.algorithm().label());
+        });
+        return detail;
+    }
+
+    /**
+     * A used token: the same certificate again if the key (and the ML-DSA partner, for a hybrid device) matches and
+     * nothing newer was issued since.
+     */
+    private Uni<EnrollmentResponse> retry(SqlConnection conn, TokenRow t, CsrCheck csr, Optional<VerificationKey> postQuantum) {
         return conn.preparedQuery("SELECT c.serial, c.kid, c.der, c.ca_der, c.revoked_at IS NOT NULL AS revoked,"
+                + " (SELECT h.kid FROM device_hybrid_keys h WHERE h.classical_kid = c.kid) AS pq_kid,"
                 + " (SELECT n.serial FROM device_certificates n WHERE n.device_id = c.device_id ORDER BY n.issued_at DESC, n.serial DESC LIMIT 1)"
                 + " AS newest FROM device_certificates c WHERE c.serial = $1").execute(Tuple.of(t.certificateSerial())).chain(rows -> {
                     Row c = first(rows);
-                    boolean sameKey = c != null && Arrays.equals(c.getBuffer("kid").getBytes(), csr.key().kid());
+                    boolean sameKey = c != null && Arrays.equals(c.getBuffer("kid").getBytes(), csr.key().kid())
+                            && Arrays.equals(c.getBuffer("pq_kid") == null ? null : c.getBuffer("pq_kid").getBytes(),
+                                    postQuantum.map(VerificationKey::kid).orElse(null));
                     if (!sameKey) {
                         throw new EnrollmentException(EnrollmentRefusal.TOKEN_ALREADY_USED,
                                 "this token was already used with another key", Map.of("kid", csr.key().kidHex()));

@@ -2,6 +2,7 @@ package io.sensorproof.gateway.oracle;
 
 import io.sensorproof.gateway.persistence.PersistenceException;
 import io.sensorproof.oracle.chain.SignedTransaction;
+import io.sensorproof.oracle.jobs.ClaimOrder;
 import io.sensorproof.oracle.jobs.Enqueued;
 import io.sensorproof.oracle.jobs.Job;
 import io.sensorproof.oracle.jobs.JobBacklog;
@@ -25,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongFunction;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
@@ -33,7 +35,8 @@ import javax.sql.DataSource;
  * signature), which JDBC transactions express directly.
  *
  * <p><b>Claiming.</b> One statement: {@code UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)}
- * over unfinished, due jobs whose lease is free or ran out. A replica skips rows another is claiming;
+ * over unfinished, due jobs whose lease is free or ran out, in {@link ClaimOrder} (jobs that still need a proof
+ * after the others). A replica skips rows another is claiming;
  * one that gets a row just after another's commit re-checks the updated row (READ COMMITTED
  * re-evaluation) and sees the new lease. A replica that dies leaves its lease to run out.
  *
@@ -57,10 +60,11 @@ public final class PgJobStore implements JobStore {
             WHERE id IN (SELECT id FROM oracle_jobs
                          WHERE state NOT IN ('CONFIRMED', 'FAILED') AND next_attempt_at <= ?
                            AND (lease_until IS NULL OR lease_until <= ?)
-                         ORDER BY next_attempt_at, id
+                         ORDER BY (state = 'ASSEMBLED' AND kind IN (%s)), next_attempt_at, id
                          LIMIT ?
                          FOR UPDATE SKIP LOCKED)
-            RETURNING\s""" + COLUMNS;
+            RETURNING\s""".formatted(ClaimOrder.PROVING_KINDS.stream().sorted().map(k -> "'" + k + "'")
+                    .collect(Collectors.joining(", "))) + COLUMNS;
 
     private final DataSource dataSource;
 

@@ -38,9 +38,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import java.net.URI;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -76,21 +78,35 @@ public class DeviceResource {
     }
 
     /**
+     * The ML-DSA key of a hybrid device (ADR 029), registered with its current classical key.
+     *
+     * @param alg ML-DSA-44 or ML-DSA-65
+     * @param kid its kid (hex)
+     * @param publicKey its canonical SPKI DER in base64
+     */
+    public record PostQuantumKeyView(String alg, String kid, String publicKey) {
+        static PostQuantumKeyView of(VerificationKey key) {
+            return new PostQuantumKeyView(key.algorithm().label(), key.kidHex(), Base64.getEncoder().encodeToString(key.spki()));
+        }
+    }
+
+    /**
      * A device as the API shows it; {@code publicKey} is the canonical SPKI DER in base64 of its
-     * current key (alg, kid and publicKey are null while enrollment is pending). {@code enrollment}
-     * is only present in the response that created a device without a key.
+     * current key (alg, kid and publicKey are null while enrollment is pending). {@code postQuantumKey}
+     * is the ML-DSA key registered with that key when the device is hybrid (ADR 029), else null.
+     * {@code enrollment} is only present in the response that created a device without a key.
      */
     public record DeviceView(String deviceId, String tenantId, String siteId, String alg, String kid, String publicKey,
-            DeviceStatus status, Instant createdAt, DeviceTopics topics, IssuedToken enrollment) {
-        static DeviceView of(Device d) {
+            PostQuantumKeyView postQuantumKey, DeviceStatus status, Instant createdAt, DeviceTopics topics, IssuedToken enrollment) {
+        static DeviceView of(Device d, PostQuantumKeyView postQuantumKey) {
             return new DeviceView(d.deviceId, d.tenantId, d.siteId, d.alg, d.kid == null ? null : HexFormat.of().formatHex(d.kid),
-                    d.spki == null ? null : Base64.getEncoder().encodeToString(d.spki), d.status, d.createdAt.toInstant(),
+                    d.spki == null ? null : Base64.getEncoder().encodeToString(d.spki), postQuantumKey, d.status, d.createdAt.toInstant(),
                     topics(d.tenantId, d.deviceId), null);
         }
 
         static DeviceView pending(PendingDevice p, String siteId) {
             IssuedToken t = p.token();
-            return new DeviceView(t.deviceId(), t.tenantId(), siteId, null, null, null, DeviceStatus.ACTIVE, p.createdAt(),
+            return new DeviceView(t.deviceId(), t.tenantId(), siteId, null, null, null, null, DeviceStatus.ACTIVE, p.createdAt(),
                     topics(t.tenantId(), t.deviceId()), t);
         }
 
@@ -187,7 +203,7 @@ public class DeviceResource {
                 })
                 .map(device -> RestResponse.ResponseBuilder
                         .<DeviceView>created(URI.create("/api/v1/tenants/" + tenant + "/devices/" + deviceId))
-                        .entity(DeviceView.of(device))
+                        .entity(DeviceView.of(device, postQuantum.map(PostQuantumKeyView::of).orElse(null)))
                         .build());
     }
 
@@ -219,8 +235,8 @@ public class DeviceResource {
                         PanacheQuery<Device> query = Device.find(where.toString(), Sort.by("deviceId"), params);
                         return query.range(0, max).list();
                     })
-                    .map(devices -> Page.of(devices.stream().map(DeviceView::of).toList(), max,
-                            last -> QueryParameters.encodeCursor(CURSOR_KIND, last.deviceId())));
+                    .chain(devices -> views(devices).map(views -> Page.of(views, max,
+                            last -> QueryParameters.encodeCursor(CURSOR_KIND, last.deviceId()))));
         });
     }
 
@@ -234,7 +250,7 @@ public class DeviceResource {
             if (visible.isPresent() && !visible.get().contains(deviceId)) {
                 throw Access.deviceNotFoundInTenant(tenant, deviceId);
             }
-            return find(tenant, deviceId).map(DeviceView::of);
+            return find(tenant, deviceId).chain(DeviceResource::view);
         });
     }
 
@@ -256,13 +272,42 @@ public class DeviceResource {
             DeviceStatus previous = device.status;
             device.status = next;
             if (previous == next) {
-                return Uni.createFrom().item(DeviceView.of(device));
+                return view(device);
             }
             return device.<Device>persistAndFlush()
                     .call(() -> audit.appendInSession(AuditEvent.by(caller, AuditAction.DEVICE_STATUS_CHANGED, tenant,
                             deviceId, Map.of("from", previous.name(), "to", next.name()))))
-                    .map(DeviceView::of);
+                    .chain(DeviceResource::view);
         });
+    }
+
+    private static Uni<DeviceView> view(Device device) {
+        return views(List.of(device)).map(views -> views.get(0));
+    }
+
+    /**
+     * The views of {@code devices} with the ML-DSA key of each hybrid one: the {@code device_hybrid_keys} row
+     * whose classical partner is the device's current key (a retired key's partner is history, not shown).
+     */
+    private static Uni<List<DeviceView>> views(List<Device> devices) {
+        List<String> ids = devices.stream().filter(d -> d.kid != null).map(d -> d.deviceId).toList();
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(devices.stream().map(d -> DeviceView.of(d, null)).toList());
+        }
+        return Panache.getSession().chain(session -> session
+                        .createNativeQuery("SELECT device_id, classical_kid, spki FROM device_hybrid_keys WHERE device_id IN (:ids)",
+                                Object[].class)
+                        .setParameter("ids", ids).getResultList())
+                .map(rows -> {
+                    Map<String, PostQuantumKeyView> byDevice = new HashMap<>();
+                    for (Object[] row : rows) {
+                        String id = (String) row[0];
+                        byte[] classicalKid = (byte[]) row[1];
+                        devices.stream().filter(d -> d.deviceId.equals(id) && Arrays.equals(d.kid, classicalKid)).findFirst()
+                                .ifPresent(d -> byDevice.put(id, PostQuantumKeyView.of(Keys.publicKeyFromSpki((byte[]) row[2]))));
+                    }
+                    return devices.stream().map(d -> DeviceView.of(d, byDevice.get(d.deviceId))).toList();
+                });
     }
 
     private static Uni<Device> find(String tenant, String deviceId) {

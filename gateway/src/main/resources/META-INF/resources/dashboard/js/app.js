@@ -552,6 +552,25 @@ async function healthCells(deviceId) {
   }
 }
 
+/**
+ * A device's signing keys: its current key (algorithm and kid, the SPKI behind a disclosure) and, for a hybrid device
+ * (ADR 029), the ML-DSA key registered with it, so an auditor can compare both with a bundle's keys.
+ */
+function keysCell(d) {
+  if (!d.alg) {
+    return h('td', { class: 'keys' }, d.error ? '—' : 'pending enrollment');
+  }
+  const key = (role, alg, kid, spki) => h('div', { class: 'key', 'data-key': role },
+    h('span', {}, alg + ' '), h('span', { class: 'mono', 'data-kid': kid }, 'kid ' + kid),
+    h('details', {}, h('summary', {}, 'SPKI'), h('code', { class: 'mono spki' }, spki)));
+  const keys = [key('classical', d.alg, d.kid, d.publicKey)];
+  if (d.postQuantumKey) {
+    keys.push(key('post-quantum', d.postQuantumKey.alg, d.postQuantumKey.kid, d.postQuantumKey.publicKey));
+  }
+  return h('td', { class: 'keys', 'data-hybrid': String(Boolean(d.postQuantumKey)) },
+    ...(d.postQuantumKey ? [h('span', { class: 'badge' }, 'hybrid')] : []), ...keys);
+}
+
 async function devicesPage() {
   const byTenant = await deviceIdsByTenant();
   const rows = [];
@@ -566,13 +585,13 @@ async function devicesPage() {
     const healths = await inBatches(devices, 8, d => d.error ? [h('td', { colspan: 4 }, errorBox(d.error))]
       : healthCells(d.deviceId));
     devices.forEach((d, i) => rows.push(h('tr', { id: 'device-' + d.deviceId }, h('td', { class: 'mono' }, d.deviceId),
-      h('td', {}, d.tenantId), h('td', {}, d.siteId || '—'), h('td', {}, d.alg || '—'),
+      h('td', {}, d.tenantId), h('td', {}, d.siteId || '—'), keysCell(d),
       h('td', {}, d.status ? stateCell(d.status) : '—'), ...healths[i])));
   }
   return [h('h1', {}, 'Devices'),
     h('p', { class: 'muted' }, 'Health from each device\'s newest heartbeat: when it was received, clock skew (receive time minus'
       + ' device time) and the outbox backlog waiting for acknowledgement.'),
-    table('devices-table', ['Device', 'Tenant', 'Site', 'Algorithm', 'Status', 'Last heartbeat', 'Clock skew', 'Outbox backlog', 'Boot'],
+    table('devices-table', ['Device', 'Tenant', 'Site', 'Keys', 'Status', 'Last heartbeat', 'Clock skew', 'Outbox backlog', 'Boot'],
       rows, 'No devices visible to this key.')];
 }
 

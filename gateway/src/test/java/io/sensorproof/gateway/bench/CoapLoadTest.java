@@ -167,20 +167,33 @@ public final class CoapLoadTest {
             setup.put("pack10MessageBytes", pack10.messages()[0][0].length);
 
             Accounting accounting = new Accounting(gateway.pid(), postmaster, broker, ProcessHandle.current().pid());
+            report.put("hostSocketLimits", UdpDrops.limits());
+            Map<String, Long> udpAtStart = UdpDrops.snmp();
+            long socketDropsAtStart = UdpDrops.socketDrops(coapPort).orElse(-1);
             try (Generator generator = new Generator(devices, ackKey, s)) {
                 setup.put("handshakes", generator.handshakes());
                 report.put("setup", setup);
                 System.out.println("setup " + setup);
-                Map<String, Object> w = generator.run("warmup", warmup, s.warmup, accounting, verifyMicros);
+                Map<String, Object> w = udp(coapPort, () -> generator.run("warmup", warmup, s.warmup, accounting, verifyMicros));
                 System.out.println("warmup " + GatewayLoadTest.compact(w));
                 List<Map<String, Object>> phases = new ArrayList<>();
                 for (Corpus c : List.of(pack1, pack10)) {
-                    Map<String, Object> r = generator.run("pack" + c.packSize(), c, s.phase, accounting, verifyMicros);
+                    Map<String, Object> r = udp(coapPort, () -> generator.run("pack" + c.packSize(), c, s.phase, accounting, verifyMicros));
                     System.out.println("phase " + GatewayLoadTest.compact(r));
+                    System.out.println("udp " + r.get("udp"));
                     phases.add(r);
                 }
+                Map<String, Object> udpRun = new LinkedHashMap<>();
+                udpRun.put("machineUdpBefore", udpAtStart);
+                udpRun.put("machineUdpAfter", UdpDrops.snmp());
+                udpRun.put("machineUdpDelta", UdpDrops.delta(udpAtStart, UdpDrops.snmp()));
+                udpRun.put("gatewaySocketDrops", socketDropsAtStart < 0 ? "n/a"
+                        : UdpDrops.socketDrops(coapPort).orElse(socketDropsAtStart) - socketDropsAtStart);
+                udpRun.put("note", "from the gateway's start to the end of the last phase; machine counters are /proc/net/snmp Udp"
+                        + " (all UDP traffic of the machine), gatewaySocketDrops the drops column of the gateway's socket in /proc/net/udp[6]");
+                report.put("udp", udpRun);
                 Map<String, Object> warm = new LinkedHashMap<>();
-                for (String k : List.of("acknowledged", "accepted", "seconds", "acceptedMessagesPerSecond", "responses", "errors")) {
+                for (String k : List.of("acknowledged", "accepted", "seconds", "acceptedMessagesPerSecond", "responses", "errors", "udp")) {
                     warm.put(k, w.get(k));
                 }
                 report.put("warmup", warm);
@@ -194,6 +207,25 @@ public final class CoapLoadTest {
         System.out.println(JSON.writeValueAsString(report));
         System.out.println("results written to " + out.toAbsolutePath());
         System.exit(0);
+    }
+
+    /** A phase whose result gains the datagrams the kernel dropped meanwhile (machine-wide and on the gateway's socket). */
+    interface PhaseRun {
+        Map<String, Object> run() throws InterruptedException;
+    }
+
+    static Map<String, Object> udp(int coapPort, PhaseRun phase) throws InterruptedException {
+        Map<String, Long> before = UdpDrops.snmp();
+        long socketBefore = UdpDrops.socketDrops(coapPort).orElse(-1);
+        Map<String, Object> r = phase.run();
+        Map<String, Long> delta = UdpDrops.delta(before, UdpDrops.snmp());
+        Map<String, Object> u = new LinkedHashMap<>();
+        u.put("machineRcvbufErrors", delta.getOrDefault("RcvbufErrors", -1L));
+        u.put("machineInErrors", delta.getOrDefault("InErrors", -1L));
+        u.put("machineInDatagrams", delta.getOrDefault("InDatagrams", -1L));
+        u.put("gatewaySocketDrops", socketBefore < 0 ? -1 : UdpDrops.socketDrops(coapPort).orElse(socketBefore) - socketBefore);
+        r.put("udp", u);
+        return r;
     }
 
     /** Run settings. */

@@ -9,6 +9,8 @@ import io.sensorproof.protocol.ack.BootAck;
 import io.sensorproof.protocol.ack.Rejection;
 import io.sensorproof.protocol.ack.SeqRange;
 import io.sensorproof.protocol.cbor.CborLimits;
+import io.sensorproof.protocol.cbor.StrictCbor;
+import io.sensorproof.protocol.cose.CoseSign;
 import io.sensorproof.protocol.cose.CoseSign1;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
@@ -73,7 +75,14 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * </ol>
  *
  * <p>Run: {@code mvn -B -pl gateway -am -Pbench verify -DskipTests} writes
- * {@code gateway/target/gateway-load.json}.
+ * {@code gateway/target/gateway-load.json}, and a second row with ML-DSA devices
+ * {@code gateway/target/gateway-load-ml-dsa.json}.
+ *
+ * <p>{@code --alg} chooses the devices' signature: {@code ES256} (default), {@code EdDSA},
+ * {@code ML-DSA-44}, {@code ML-DSA-65}, or a hybrid pair {@code ES256+ML-DSA-65} (registered with both
+ * keys, every message a COSE_Sign with two signatures, ADR 029). The same run also measures that
+ * algorithm's verify time per message ({@code crypto.deviceAlgVerifyMicros}, both signatures for a
+ * hybrid) as the yardstick of {@code gatewayCpuPerMessageOverDeviceAlgVerify}.
  */
 public final class GatewayLoadTest {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -98,9 +107,13 @@ public final class GatewayLoadTest {
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("phase-timeout-seconds", "120"))),
                 a.getOrDefault("gateway-jvm-options", "").isBlank() ? List.of()
                         : List.of(a.get("gateway-jvm-options").trim().split("\\s+")));
+        // opt-in: a JDK Flight Recorder recording of the gateway over these phases (jcmd), summarised in the results
+        List<String> jfrPhases = a.getOrDefault("jfr-phases", "").isBlank() ? List.of()
+                : List.of(a.get("jfr-phases").trim().split("\\s*,\\s*"));
         Path jar = Path.of(a.getOrDefault("gateway-jar", "target/quarkus-app/quarkus-run.jar"));
         Path work = Path.of(a.getOrDefault("work", "target/gateway-load"));
         Path out = Path.of(a.getOrDefault("out", "target/gateway-load.json"));
+        DeviceAlgorithm deviceAlg = DeviceAlgorithm.parse(a.getOrDefault("alg", "ES256"));
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("command", "mvn -B -pl gateway -am -Pbench verify -DskipTests");
@@ -112,10 +125,11 @@ public final class GatewayLoadTest {
         parameters.put("warmupMessagesPerDevice", s.warmup);
         parameters.put("pack1MessagesPerDevice", s.pack1);
         parameters.put("pack10MessagesPerDevice", s.pack10);
-        parameters.put("algorithm", "ES256");
+        parameters.put("algorithm", deviceAlg.label());
         parameters.put("qos", 1);
         parameters.put("tcpNoDelay", true);
         parameters.put("gatewayJvmOptions", String.join(" ", s.jvmOptions));
+        parameters.put("jfrPhases", jfrPhases);
         parameters.put("gatewayJar", jar.toAbsolutePath().normalize().toString());
         report.put("parameters", parameters);
         report.put("machine", Map.of("availableProcessors", Runtime.getRuntime().availableProcessors(),
@@ -126,6 +140,9 @@ public final class GatewayLoadTest {
         report.put("crypto", crypto);
         System.out.println("crypto " + crypto);
         double verifyMicros = (double) crypto.get("es256VerifyMicros");
+        crypto.putAll(deviceAlg.crypto());
+        System.out.println("crypto " + deviceAlg.label() + " " + crypto);
+        double deviceAlgVerifyMicros = (double) crypto.get("deviceAlgVerifyMicros");
 
         deleteTree(work);
         Path runDir = work.resolve("run-" + System.currentTimeMillis());
@@ -146,9 +163,15 @@ public final class GatewayLoadTest {
             Device[] devices = new Device[s.devices];
             SecureRandom random = new SecureRandom();
             for (int i = 0; i < s.devices; i++) {
-                devices[i] = new Device(i, String.format("load-%03d", i), Keys.generate(SignatureAlgorithm.ES256, random));
-                gateway.post("/api/v1/tenants/" + TENANT + "/devices", Map.of("deviceId", devices[i].id,
-                        "publicKey", java.util.Base64.getEncoder().encodeToString(devices[i].key.verificationKey().spki())), 201);
+                devices[i] = new Device(i, String.format("load-%03d", i), Keys.generate(deviceAlg.key(), random),
+                        deviceAlg.postQuantum() == null ? null : Keys.generate(deviceAlg.postQuantum(), random));
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("deviceId", devices[i].id);
+                body.put("publicKey", java.util.Base64.getEncoder().encodeToString(devices[i].key.verificationKey().spki()));
+                if (devices[i].postQuantumKey != null) {
+                    body.put("postQuantumPublicKey", java.util.Base64.getEncoder().encodeToString(devices[i].postQuantumKey.verificationKey().spki()));
+                }
+                gateway.post("/api/v1/tenants/" + TENANT + "/devices", body, 201);
             }
             VerificationKey ackKey = gateway.ackKey();
             setup.put("registerSeconds", round((System.nanoTime() - r0) / 1e9));
@@ -165,12 +188,35 @@ public final class GatewayLoadTest {
             System.out.println("setup " + setup);
 
             Accounting accounting = new Accounting(gateway.pid(), postmaster, broker, ProcessHandle.current().pid());
+            // what the gateway spends with no message arriving (timers, pollers), to read the phases against
+            CpuWindow idle = CpuWindow.start(accounting);
+            Thread.sleep(5_000);
+            idle.stop();
+            Map<String, Object> idleReport = new LinkedHashMap<>();
+            idle.report(idleReport, 5.0, 0, verifyMicros);
+            report.put("idleBeforeLoad", Map.of("seconds", 5.0, "coresBusy", idleReport.get("coresBusy"),
+                    "gatewayBusiestThreadsCores", idleReport.get("gatewayBusiestThreadsCores")));
+            // the generator's connections log in as the gateway's broker user on the loopback listener
+            // (ADR 019: devices need enrolment certificates on the TLS listener); the gateway's own work
+            // per message is the same, the broker's differs by the device listener's TLS
+            parameters.put("generatorBrokerLogin", "sensorproof-gateway on the plain loopback listener (not device certificates over TLS)");
+            System.setProperty("sensorproof.bench.broker.password", gateway.brokerGatewayPassword());
             try (Generator generator = Generator.connect(gateway.mqttUrl(), devices, ackKey, s)) {
                 Map<String, Object> w = generator.run("warmup", warmup, accounting, verifyMicros);
                 System.out.println("warmup " + compact(w));
                 List<Map<String, Object>> phases = new ArrayList<>();
                 for (Corpus c : List.of(pack1, pack10)) {
-                    Map<String, Object> r = generator.run("pack" + c.packSize, c, accounting, verifyMicros);
+                    String phase = "pack" + c.packSize;
+                    Map<String, Double> jvm0 = jvmMetrics(gateway);
+                    JfrProfile jfr = jfrPhases.contains(phase)
+                            ? JfrProfile.start(gateway.pid(), runDir.resolve(phase + ".jfr").toAbsolutePath(), "load-" + phase) : null;
+                    Map<String, Object> r = generator.run(phase, c, accounting, verifyMicros);
+                    Path recording = jfr == null ? null : jfr.stop();
+                    deviceAlg.ratio(r, deviceAlgVerifyMicros);
+                    r.put("gatewayJvm", jvmFigures(jvm0, jvmMetrics(gateway), (long) r.get("acknowledged"), s.jvmOptions));
+                    if (recording != null) {
+                        r.put("jfr", JfrProfile.summarise(recording));
+                    }
                     System.out.println("phase " + compact(r));
                     phases.add(r);
                 }
@@ -241,6 +287,106 @@ public final class GatewayLoadTest {
         return r;
     }
 
+    // ------------------------------------------------------------------ device algorithm (--alg)
+
+    /**
+     * The devices' signature: one key ({@code key}), or a hybrid pair (an ES256 or EdDSA {@code key} and an
+     * ML-DSA {@code postQuantum} key).
+     */
+    record DeviceAlgorithm(SignatureAlgorithm key, SignatureAlgorithm postQuantum) {
+        static DeviceAlgorithm parse(String label) {
+            String[] parts = label.split("\\+");
+            if (parts.length > 2) {
+                throw new IllegalArgumentException("--alg takes one algorithm or a classical+ML-DSA pair, not " + label);
+            }
+            SignatureAlgorithm key = SignatureAlgorithm.fromLabel(parts[0]);
+            SignatureAlgorithm postQuantum = parts.length == 2 ? SignatureAlgorithm.fromLabel(parts[1]) : null;
+            if (postQuantum != null && (!ReadingMessages.HYBRID_CLASSICAL.contains(key) || !postQuantum.isPostQuantum())) {
+                throw new IllegalArgumentException("a hybrid --alg is ES256 or EdDSA, then ML-DSA-44 or ML-DSA-65, not " + label);
+            }
+            return new DeviceAlgorithm(key, postQuantum);
+        }
+
+        String label() {
+            return postQuantum == null ? key.label() : key.label() + "+" + postQuantum.label();
+        }
+
+        byte[] sign(ReadingPack pack, long boot, long seq, long time, SigningKey k, SigningKey pq) {
+            return pq == null ? ReadingMessages.sign(pack, boot, seq, time, k) : ReadingMessages.signHybrid(pack, boot, seq, time, k, pq);
+        }
+
+        /** Verify (and sign) CPU time of this algorithm on a pack-of-1 message, one thread, after a warm-up (as {@link #crypto()}). */
+        Map<String, Object> crypto() {
+            SecureRandom random = new SecureRandom();
+            SigningKey k = Keys.generate(key, random);
+            SigningKey pq = postQuantum == null ? null : Keys.generate(postQuantum, random);
+            ReadingPack pack = new ReadingPack("load-000", List.of(new Reading(Quantity.TEMPERATURE, 4.5, System.currentTimeMillis())));
+            byte[] message = sign(pack, 1, 1, System.currentTimeMillis(), k, pq);
+            byte[][] tbs;
+            byte[][] signatures;
+            VerificationKey[] keys;
+            SigningKey[] signers;
+            if (pq == null) {
+                CoseSign1 cose = CoseSign1.decode(message, CborLimits.MESSAGE);
+                tbs = new byte[][] {cose.toBeSigned()};
+                signatures = new byte[][] {cose.signature()};
+                keys = new VerificationKey[] {k.verificationKey()};
+                signers = new SigningKey[] {k};
+            } else {
+                CoseSign cose = CoseSign.fromItem(StrictCbor.decode(message, CborLimits.MESSAGE));
+                tbs = new byte[][] {cose.toBeSigned(0), cose.toBeSigned(1)};
+                signatures = new byte[][] {cose.signatures().get(0).signature(), cose.signatures().get(1).signature()};
+                keys = new VerificationKey[] {k.verificationKey(), pq.verificationKey()};
+                signers = new SigningKey[] {k, pq};
+            }
+            Runnable verify = () -> {
+                for (int j = 0; j < keys.length; j++) {
+                    if (!Signatures.verify(keys[j], tbs[j], signatures[j])) {
+                        throw new IllegalStateException("verify failed");
+                    }
+                }
+            };
+            Runnable signAll = () -> {
+                for (int j = 0; j < signers.length; j++) {
+                    Signatures.sign(signers[j], tbs[j]);
+                }
+            };
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            int warm = 0;
+            for (long end = System.nanoTime() + 3_000_000_000L; System.nanoTime() < end || warm < 1000; warm++) {
+                verify.run();
+                if (warm % 4 == 0) {
+                    signAll.run();
+                }
+            }
+            int n = 2000;
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < n; i++) {
+                verify.run();
+            }
+            double verifyCpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / n;
+            cpu0 = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < n; i++) {
+                signAll.run();
+            }
+            double signCpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / n;
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("deviceAlgorithm", label());
+            r.put("deviceAlgVerifyMicros", round(verifyCpu));
+            r.put("deviceAlgSignMicros", round(signCpu));
+            r.put("deviceAlgMessageBytes", message.length);
+            r.put("deviceAlgNote", "thread CPU time per message on one core (both signatures of a hybrid message), measured like es256VerifyMicros");
+            return r;
+        }
+
+        /** Adds the gateway's CPU per message over this algorithm's verify time to a phase's results. */
+        void ratio(Map<String, Object> phase, double verifyMicros) {
+            if (phase.get("cpuMicrosPerMessage") instanceof Map<?, ?> perMessage && perMessage.get("gateway") instanceof Number gateway) {
+                phase.put("gatewayCpuPerMessageOverDeviceAlgVerify", round2(gateway.doubleValue() / verifyMicros));
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ devices and corpus
 
     /** A registered device; per-phase state is guarded by the instance. */
@@ -248,6 +394,8 @@ public final class GatewayLoadTest {
         final int index;
         final String id;
         final SigningKey key;
+        /** The ML-DSA key of a hybrid device, or null. */
+        final SigningKey postQuantumKey;
         final String up;
         final String ack;
         Connection connection;
@@ -258,9 +406,14 @@ public final class GatewayLoadTest {
         int next;
 
         Device(int index, String id, SigningKey key) {
+            this(index, id, key, null);
+        }
+
+        Device(int index, String id, SigningKey key, SigningKey postQuantumKey) {
             this.index = index;
             this.id = id;
             this.key = key;
+            this.postQuantumKey = postQuantumKey;
             this.up = Topics.up(TENANT, id);
             this.ack = Topics.ack(TENANT, id);
         }
@@ -270,11 +423,17 @@ public final class GatewayLoadTest {
     record Corpus(long boot, int packSize, byte[][][] messages) {
         static Corpus sign(Device[] devices, long boot, int packSize, int perDevice) {
             return sign(Arrays.stream(devices).map(d -> d.id).toArray(String[]::new),
-                    Arrays.stream(devices).map(d -> d.key).toArray(SigningKey[]::new), boot, packSize, perDevice);
+                    Arrays.stream(devices).map(d -> d.key).toArray(SigningKey[]::new),
+                    Arrays.stream(devices).map(d -> d.postQuantumKey).toArray(SigningKey[]::new), boot, packSize, perDevice);
         }
 
         /** Signs {@code perDevice} messages of {@code packSize} readings for each device {@code ids[i]} with {@code keys[i]}. */
         static Corpus sign(String[] ids, SigningKey[] keys, long boot, int packSize, int perDevice) {
+            return sign(ids, keys, new SigningKey[ids.length], boot, packSize, perDevice);
+        }
+
+        /** As above; a device with a {@code postQuantumKeys[i]} signs hybrid messages (ADR 029). */
+        static Corpus sign(String[] ids, SigningKey[] keys, SigningKey[] postQuantumKeys, long boot, int packSize, int perDevice) {
             long now = System.currentTimeMillis();
             byte[][][] m = new byte[ids.length][][];
             IntStream.range(0, ids.length).parallel().forEach(d -> {
@@ -284,12 +443,16 @@ public final class GatewayLoadTest {
                     List<Reading> readings = new ArrayList<>(packSize);
                     for (int r = 0; r < packSize; r++) {
                         int k = i * packSize + r;
-                        Quantity q = Quantity.values()[k % 3];
+                        // temperature and humidity, the common case (ADR 018's fast path); a co2e-register value
+                        // must be whole grams that never decrease (ADR 017), which (k % 100) / 8.0 was not:
+                        // every third message was refused INVALID_VALUE
+                        Quantity q = k % 2 == 0 ? Quantity.TEMPERATURE : Quantity.HUMIDITY;
                         double v = q == Quantity.TEMPERATURE ? 2 + (k % 50) / 10.0 : q == Quantity.HUMIDITY ? 40 + k % 30 : (k % 100) / 8.0;
                         // increasing times ending a little before the signing time
                         readings.add(new Reading(q, v, now - 30_000L + (long) i * packSize + r));
                     }
-                    own[i] = ReadingMessages.sign(new ReadingPack(ids[d], readings), boot, seq, now, keys[d]);
+                    own[i] = postQuantumKeys[d] == null ? ReadingMessages.sign(new ReadingPack(ids[d], readings), boot, seq, now, keys[d])
+                            : ReadingMessages.signHybrid(new ReadingPack(ids[d], readings), boot, seq, now, keys[d], postQuantumKeys[d]);
                 }
                 m[d] = own;
             });
@@ -334,6 +497,11 @@ public final class GatewayLoadTest {
             o.setReceiveMaximum(4096);
             o.setAutomaticReconnect(false);
             o.setSocketFactory(NoDelaySocketFactory.plain());
+            String password = System.getProperty("sensorproof.bench.broker.password");
+            if (password != null) {
+                o.setUserName("sensorproof-gateway");
+                o.setPassword(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             client.connect(o).waitForCompletion(30_000);
             MqttSubscription[] subs = new MqttSubscription[devices.size()];
             for (int i = 0; i < subs.length; i++) {
@@ -650,7 +818,7 @@ public final class GatewayLoadTest {
     static Map<String, Object> compact(Map<String, Object> r) {
         Map<String, Object> c = new LinkedHashMap<>();
         for (String k : List.of("phase", "messages", "complete", "seconds", "acceptedMessagesPerSecond", "acceptedReadingsPerSecond",
-                "latencyMillis", "coresBusy", "cpuMicrosPerMessage", "gatewayCpuPerMessageOverEs256Verify", "gatewayBusiestThreadsCores")) {
+                "latencyMillis", "coresBusy", "cpuMicrosPerMessage", "gatewayCpuPerMessageOverEs256Verify", "gatewayCpuPerMessageOverDeviceAlgVerify", "gatewayBusiestThreadsCores")) {
             if (r.containsKey(k)) {
                 c.put(k, r.get(k));
             }
@@ -660,6 +828,34 @@ public final class GatewayLoadTest {
 
     static Map<String, Double> ingestMetrics(GatewayProcess gateway) {
         return metrics(gateway, List.of("sensorproof_ingest"));
+    }
+
+    /** The gateway's JVM meters (Micrometer's JVM binders): heap, allocation, GC pauses. */
+    static Map<String, Double> jvmMetrics(GatewayProcess gateway) {
+        return metrics(gateway, List.of("jvm_memory_used_bytes", "jvm_memory_committed_bytes", "jvm_memory_max_bytes",
+                "jvm_gc_memory_allocated_bytes_total", "jvm_gc_pause_seconds_sum", "jvm_gc_pause_seconds_count"));
+    }
+
+    /**
+     * Heap after the phase (used, committed, max: the {@code -Xmx}), bytes allocated per message
+     * and GC pauses over the phase, from two {@link #jvmMetrics} snapshots around it.
+     */
+    static Map<String, Object> jvmFigures(Map<String, Double> before, Map<String, Double> after, long messages, List<String> jvmOptions) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("jvmOptions", String.join(" ", jvmOptions));
+        r.put("heapUsedAfterPhaseBytes", (long) sum(after, "jvm_memory_used_bytes{area=\"heap\""));
+        r.put("heapCommittedAfterPhaseBytes", (long) sum(after, "jvm_memory_committed_bytes{area=\"heap\""));
+        r.put("heapMaxBytes", (long) sum(after, "jvm_memory_max_bytes{area=\"heap\""));
+        double allocated = sum(after, "jvm_gc_memory_allocated_bytes_total") - sum(before, "jvm_gc_memory_allocated_bytes_total");
+        r.put("allocatedBytes", (long) allocated);
+        r.put("allocatedBytesPerMessage", messages == 0 ? -1 : Math.round(allocated / messages));
+        r.put("gcPauses", (long) (sum(after, "jvm_gc_pause_seconds_count") - sum(before, "jvm_gc_pause_seconds_count")));
+        r.put("gcPauseSeconds", round2(sum(after, "jvm_gc_pause_seconds_sum") - sum(before, "jvm_gc_pause_seconds_sum")));
+        return r;
+    }
+
+    private static double sum(Map<String, Double> samples, String prefix) {
+        return samples.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && e.getValue() > 0).mapToDouble(Map.Entry::getValue).sum();
     }
 
     /** The gateway's non-zero Prometheus samples whose names start with one of {@code prefixes}. */

@@ -135,6 +135,14 @@ final class GatewayProcess implements AutoCloseable {
         return dataDir.resolve("coap-server.pem");
     }
 
+    /**
+     * The broker's password for the gateway's user ({@code data/broker/auth/gateway-password}, ADR
+     * 019): the plain loopback listener accepts no other client without a device certificate.
+     */
+    String brokerGatewayPassword() throws IOException {
+        return Files.readString(dataDir.resolve("broker").resolve("auth").resolve("gateway-password")).trim();
+    }
+
     String mqttUrl() {
         return "tcp://127.0.0.1:" + brokerPort;
     }

@@ -219,6 +219,107 @@ class EnrollmentIT {
         assertThat(count("SELECT count(*) FROM readings WHERE device_id = 'hybrid-room-1'")).isEqualTo(5);
     }
 
+    /**
+     * Hybrid enrollment (ADR 029) end to end: the agent enrolls with {@code ES256+ML-DSA-65} (a CSR for each key,
+     * each signed by its own key), the device view shows both keys, its hybrid readings go through the broker and
+     * are stored; a renewal keeps the ML-DSA key (the device stays hybrid), a renewal or re-key without the ML-DSA
+     * key or with another one is refused, and a re-key replaces both keys and the device is still hybrid.
+     */
+    @Test
+    void hybridAgentEnrollsRenewsAndRekeysAndStaysHybrid() throws Exception {
+        tenant("enr-hyb");
+        String token = createPending("enr-hyb", "hyb-room-1").getString("enrollment.token");
+        Path agentDir = Files.createTempDirectory("enroll-hybrid-agent");
+        Path data = agentDir.resolve("data");
+        Path pqFile = data.resolve("post-quantum-key.p8");
+        Enroller enroller = new Enroller(data, data.resolve("device-key.p8"), Optional.of(pqFile), Clock.systemUTC());
+        Enroller.Result enrolled = enroller.enroll(client(), URI.create(base.toString()), Optional.empty(), token,
+                Optional.of("hyb-room-1"), SignatureAlgorithm.ES256, Optional.of(SignatureAlgorithm.ML_DSA_65));
+        SigningKey classical = KeyFiles.load(data.resolve("device-key.p8"));
+        SigningKey pq = KeyFiles.load(pqFile);
+        assertThat(pq.algorithm()).isEqualTo(SignatureAlgorithm.ML_DSA_65);
+        assertThat(enrolled.postQuantumKid()).contains(pq.verificationKey().kidHex());
+        assertThat(enrolled.certificate().getPublicKey().getEncoded()).isEqualTo(classical.verificationKey().spki());
+        assertHybridView(classical, pq);
+
+        Properties p = new Properties();
+        p.setProperty("tenant", "enr-hyb");
+        p.setProperty("device", "hyb-room-1");
+        p.setProperty("data.dir", data.toString());
+        p.setProperty("gateway.ack-key", enrolled.state().ackKey());
+        p.setProperty("mqtt.url", EmbeddedBrokerTestResource.url());
+        p.setProperty("pack.max-age-millis", "100");
+        p.setProperty("post-quantum-key.file", pqFile.toString());
+        long t0 = System.currentTimeMillis() - 20_000;
+        try (EdgeAgent agent = start(AgentConfig.resolve(p, Map.of()), classical)) {
+            for (int i = 0; i < 5; i++) {
+                agent.submit(new Reading(Quantity.TEMPERATURE, 4 + i * 0.1, t0 + i));
+            }
+            agent.flush();
+            assertThat(agent.awaitDrained(Duration.ofSeconds(60))).as("acknowledged: %s", agent.describe()).isTrue();
+        }
+        assertThat(count("SELECT count(*) FROM readings WHERE device_id = 'hyb-room-1'")).isEqualTo(5);
+        assertThat(count("SELECT count(*) FROM quarantine WHERE claimed_device = 'hyb-room-1'")).isZero();
+        assertThat(count("SELECT count(*) FROM messages WHERE device_id = 'hyb-room-1' AND get_byte(raw, 0) = 216"))
+                .as("stored as COSE_Sign (tag 98 = 0xd8 0x62)").isPositive();
+
+        Enroller.Result renewed = enroller.renew(client());
+        assertThat(renewed.kind()).isEqualTo(Enroller.Kind.RENEW);
+        assertThat(count("SELECT count(*) FROM device_hybrid_keys h JOIN devices d ON d.kid = h.classical_kid"
+                + " WHERE d.device_id = 'hyb-room-1'")).as("still hybrid after the renewal").isEqualTo(1);
+        assertHybridView(classical, pq);
+
+        // with the renewal token: the classical key alone (a downgrade) and another ML-DSA key are refused, the token stays open
+        String renewalToken = renewed.state().renewalToken();
+        refused(enroll(renewalToken, CertificateRequests.create(classical, "hyb-room-1")), 409, "HYBRID_KEY_REQUIRED");
+        refused(enroll(renewalToken, CertificateRequests.create(Keys.generate(SignatureAlgorithm.ES256, RANDOM), "hyb-room-1")), 409,
+                "HYBRID_KEY_REQUIRED");
+        SigningKey otherPq = Keys.generate(SignatureAlgorithm.ML_DSA_44, RANDOM);
+        refused(given().contentType(ContentType.JSON).body(Map.of("token", renewalToken, "csr", CertificateRequests.create(classical,
+                "hyb-room-1"), "postQuantumCsr", CertificateRequests.create(otherPq, "hyb-room-1"))).post("/api/v1/enroll"), 409,
+                "HYBRID_KEY_MISMATCH");
+        refused(given().contentType(ContentType.JSON).body(Map.of("token", renewalToken, "csr", CertificateRequests.create(otherPq,
+                "hyb-room-1"), "postQuantumCsr", CertificateRequests.create(pq, "hyb-room-1"))).post("/api/v1/enroll"), 400,
+                "HYBRID_ALGORITHMS");
+
+        Enroller.Result rekeyed = enroller.rekey(client(), SignatureAlgorithm.EDDSA);
+        SigningKey newClassical = KeyFiles.load(data.resolve("device-key.p8"));
+        SigningKey newPq = KeyFiles.load(pqFile);
+        assertThat(rekeyed.kind()).isEqualTo(Enroller.Kind.REKEY);
+        assertThat(newClassical.algorithm()).isEqualTo(SignatureAlgorithm.EDDSA);
+        assertThat(newPq.verificationKey()).isNotEqualTo(pq.verificationKey());
+        assertThat(newPq.algorithm()).isEqualTo(SignatureAlgorithm.ML_DSA_65);
+        assertThat(rekeyed.postQuantumKid()).contains(newPq.verificationKey().kidHex());
+        assertThat(Files.exists(data.resolve("retired-keys").resolve(pq.verificationKey().kidHex() + ".p8"))).isTrue();
+        assertHybridView(newClassical, newPq);
+        p.setProperty("gateway.ack-key", rekeyed.state().ackKey());
+        try (EdgeAgent agent = start(AgentConfig.resolve(p, Map.of()), newClassical)) {
+            for (int i = 5; i < 10; i++) {
+                agent.submit(new Reading(Quantity.TEMPERATURE, 4 + i * 0.1, t0 + i));
+            }
+            agent.flush();
+            assertThat(agent.awaitDrained(Duration.ofSeconds(60))).as("acknowledged: %s", agent.describe()).isTrue();
+        }
+        assertThat(count("SELECT count(*) FROM readings WHERE device_id = 'hyb-room-1'")).isEqualTo(10);
+        assertThat(count("SELECT count(*) FROM quarantine WHERE claimed_device = 'hyb-room-1'")).isZero();
+        assertThat(count("SELECT count(*) FROM device_hybrid_keys WHERE device_id = 'hyb-room-1'")).as("old pair kept for audits")
+                .isEqualTo(2);
+    }
+
+    /** The device resource (one device and the list) shows both keys of the hybrid device. */
+    private static void assertHybridView(SigningKey classical, SigningKey pq) {
+        String spki = Base64.getEncoder().encodeToString(pq.verificationKey().spki());
+        OperatorKey.authorized().get("/api/v1/tenants/enr-hyb/devices/hyb-room-1").then().statusCode(200)
+                .body("kid", org.hamcrest.Matchers.equalTo(classical.verificationKey().kidHex()))
+                .body("alg", org.hamcrest.Matchers.equalTo(classical.algorithm().label()))
+                .body("postQuantumKey.alg", org.hamcrest.Matchers.equalTo(pq.algorithm().label()))
+                .body("postQuantumKey.kid", org.hamcrest.Matchers.equalTo(pq.verificationKey().kidHex()))
+                .body("postQuantumKey.publicKey", org.hamcrest.Matchers.equalTo(spki));
+        OperatorKey.authorized().get("/api/v1/tenants/enr-hyb/devices").then().statusCode(200)
+                .body("items.find { it.deviceId == 'hyb-room-1' }.postQuantumKey.kid",
+                        org.hamcrest.Matchers.equalTo(pq.verificationKey().kidHex()));
+    }
+
     @Test
     void retryWithTheSameTokenAndCsrReturnsTheSameCertificateAndAnotherCsrIsRefused() throws Exception {
         tenant("enr-retry");

@@ -27,6 +27,8 @@ import io.sensorproof.oracle.jobs.JobRunner;
 import io.sensorproof.oracle.jobs.JobRunnerSettings;
 import io.sensorproof.oracle.jobs.JobState;
 import io.sensorproof.oracle.jobs.NewJob;
+import io.sensorproof.oracle.jobs.kinds.FreezeHandler;
+import io.sensorproof.oracle.jobs.kinds.RunClaimHandler;
 import io.sensorproof.oracle.testing.AnchorBatchJobs;
 import io.sensorproof.oracle.testing.AnvilExtension;
 import io.sensorproof.oracle.testing.ChainAssertions;
@@ -202,6 +204,32 @@ class PgJobStoreIT {
         PgJobStore store = new PgJobStore(dataSource);
         assertThatThrownBy(() -> store.enqueue(new NewJob("anchor-batch", "bad:" + run, "{not json"), t0))
                 .isInstanceOfSatisfying(JobException.class, e -> assertThat(e.code()).isEqualTo(JobException.Code.INVALID_JOB));
+    }
+
+    /**
+     * {@link io.sensorproof.oracle.jobs.ClaimOrder}: a due freeze is claimed before an older claim that still needs
+     * its proof (the oracle benchmark's freezes waited behind hundreds of proofs until their evidence was stale),
+     * and a proven claim waiting to be sent is chain work too.
+     */
+    @Test
+    void chainWorkIsClaimedBeforeOlderJobsThatStillNeedAProof() {
+        PgJobStore store = new PgJobStore(dataSource);
+        Instant far = t0.plus(Duration.ofDays(7300));
+        // every other test's job due by then is leased away for good, so the claims below see this test's jobs only
+        store.claimDue("others-" + run, far, 10_000, Duration.ofDays(36_500));
+        long claim = store.enqueue(new NewJob(RunClaimHandler.KIND, "order-claim:" + run, "{}"), far).job().id();
+        long freeze = store.enqueue(new NewJob(FreezeHandler.KIND, "order-freeze:" + run, "{}"), far.plusSeconds(1)).job().id();
+        long proven = store.enqueue(new NewJob(RunClaimHandler.KIND, "order-proven:" + run, "{}"), far.plusSeconds(2)).job().id();
+        Instant now = far.plusSeconds(3);
+        // the third job is proven and self-verified: what is left is chain work
+        PgJobStore setup = new PgJobStore(dataSource);
+        assertThat(setup.claimDue("p-" + run, now, 3, Duration.ofMillis(1))).extracting(Job::id).contains(proven);
+        setup.recordProof(proven, "p-" + run, "{}", now);
+        setup.recordSelfVerified(proven, "p-" + run, now);
+        Instant later = now.plusSeconds(1);
+        assertThat(store.claimDue("o-" + run, later, 1, Duration.ofMinutes(1))).extracting(Job::id).containsExactly(freeze);
+        assertThat(store.claimDue("o-" + run, later, 1, Duration.ofMinutes(1))).extracting(Job::id).containsExactly(proven);
+        assertThat(store.claimDue("o-" + run, later, 1, Duration.ofMinutes(1))).extracting(Job::id).containsExactly(claim);
     }
 
     @Test

@@ -5,10 +5,10 @@ import io.sensorproof.oracle.audit.AuditPorts.DeviceKeys;
 import io.sensorproof.oracle.audit.AuditPorts.RetainedMessages;
 import io.sensorproof.oracle.audit.AuditPorts.StoredReading;
 import io.sensorproof.oracle.audit.AuditPorts.StoredReadings;
+import io.sensorproof.oracle.bundle.KeyGroup;
 import io.sensorproof.oracle.bundle.ReadingKey;
 import io.sensorproof.oracle.bundle.SignedReading;
 import io.sensorproof.protocol.ProtocolException;
-import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.message.ReadingMessage;
 import io.sensorproof.protocol.message.ReadingMessages;
 import io.sensorproof.zk.claims.ClaimTree;
@@ -22,7 +22,8 @@ import java.util.Set;
 
 /**
  * The regulator's audit of one anchored claim or commitment batch (issue 15), framework-free: for
- * every anchored reading it re-verifies the device's signature over the retained raw bytes,
+ * every anchored reading it re-verifies the device's signature over the retained raw bytes (both
+ * signatures for a hybrid device, ADR 029: a key group with an ML-DSA key verifies only hybrid messages),
  * re-derives the leaf from the signed record and compares it with the leaf the gateway recorded (when it
  * recorded leaves: a batch does, a claim records its keys and root only) and with the stored reading as it
  * is now; it recomputes the root from the signed records and compares
@@ -106,9 +107,9 @@ public final class Audit {
             return Optional.empty();
         }
         boolean verified = false;
-        for (byte[] spki : keys.spkis(key.deviceId())) {
+        for (KeyGroup group : keys.keyGroups(key.deviceId())) {
             try {
-                message.verify(Keys.publicKeyFromSpki(spki));
+                group.verify(message);
                 verified = true;
                 break;
             } catch (ProtocolException e) {
@@ -117,7 +118,7 @@ public final class Audit {
         }
         if (!verified || !message.pack().deviceId().equals(key.deviceId()) || message.header().boot() != key.boot()
                 || message.header().seq() != key.seq()) {
-            findings.add(finding(Kind.BAD_SIGNATURE, key, "no registered key of " + key.deviceId()
+            findings.add(finding(Kind.BAD_SIGNATURE, key, "no registered key (group) of " + key.deviceId()
                     + " verifies the retained message as this device's (boot, seq)"));
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package io.sensorproof.oracle.audit;
 
+import io.sensorproof.oracle.bundle.KeyGroup;
 import io.sensorproof.oracle.bundle.ReadingKey;
 import java.util.List;
 import java.util.Optional;
@@ -20,11 +21,14 @@ public final class AuditPorts {
         Optional<byte[]> raw(String deviceId, long boot, long seq);
     }
 
-    /** Device keys as registered (on chain by their SPKI's SHA-256). */
+    /** Device keys as registered (on chain by their key hash, {@link KeyGroup#keyHash()}). */
     @FunctionalInterface
     public interface DeviceKeys {
-        /** The SubjectPublicKeyInfo DER of every key the device has had (renewals included). */
-        List<byte[]> spkis(String deviceId);
+        /**
+         * Every key the device has had (renewals included), each with its ML-DSA partner when the device
+         * was hybrid under it (ADR 029): a message is verified with a group as on ingest ({@link KeyGroup#verify}).
+         */
+        List<KeyGroup> keyGroups(String deviceId);
     }
 
     /** The gateway's stored readings ({@code readings}). */

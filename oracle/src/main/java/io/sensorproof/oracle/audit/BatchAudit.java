@@ -87,7 +87,7 @@ public final class BatchAudit {
         Map<String, byte[]> raws = new HashMap<>();
         bundle.messages().forEach(msg -> raws.put(msg.deviceId() + "/" + msg.boot() + "/" + msg.seq(), msg.cose()));
         AuditReport core = Audit.audit(AnchoredSet.batch(slots, leaves, anchoredRoot),
-                (device, boot, seq) -> Optional.ofNullable(raws.get(device + "/" + boot + "/" + seq)), bundle::spkis,
+                (device, boot, seq) -> Optional.ofNullable(raws.get(device + "/" + boot + "/" + seq)), bundle::keyGroups,
                 storedReadings);
 
         List<AuditFinding> findings = new ArrayList<>(chainFindings);
@@ -106,7 +106,7 @@ public final class BatchAudit {
         Map<String, byte[]> raws = new HashMap<>();
         bundle.messages().forEach(msg -> raws.put(SignedRecords.messageId(msg.deviceId(), msg.boot(), msg.seq()), msg.cose()));
         List<ReadingKey> slots = bundle.members().stream().map(AuditBundle.Member::key).toList();
-        return SignedRecords.every(slots, raws, bundle::spkis).map(records -> new long[] {
+        return SignedRecords.every(slots, raws, bundle::keyGroups).map(records -> new long[] {
             records.stream().mapToLong(SignedReading::timeMillis).min().orElseThrow(),
             records.stream().mapToLong(SignedReading::timeMillis).max().orElseThrow()});
     }

@@ -101,12 +101,12 @@ public final class ClaimAudit {
         AnchoredSet set = new AnchoredSet(AnchoredSet.Kind.CLAIM, recorded.treeSize(), slots, List.of(), anchored.get(0),
                 Optional.empty());
         AuditReport core = Audit.audit(set, (device, boot, seq) -> Optional.ofNullable(raws.get(SignedRecords.messageId(device,
-                boot, seq))), bundle::spkis, storedReadings);
+                boot, seq))), bundle::keyGroups, storedReadings);
 
         List<AuditFinding> findings = new ArrayList<>(claimFindings);
         findings.addAll(core.findings());
         List<BigInteger> stated = anchored;
-        SignedRecords.every(slots, raws, bundle::spkis).ifPresent(records -> findings.addAll(inputsOfRecords(recorded,
+        SignedRecords.every(slots, raws, bundle::keyGroups).ifPresent(records -> findings.addAll(inputsOfRecords(recorded,
                 stated, records)));
 
         long from = at(recorded, anchored, "firstTime");

@@ -1,9 +1,9 @@
 package io.sensorproof.oracle.audit;
 
+import io.sensorproof.oracle.bundle.KeyGroup;
 import io.sensorproof.oracle.bundle.ReadingKey;
 import io.sensorproof.oracle.bundle.SignedReading;
 import io.sensorproof.protocol.ProtocolException;
-import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.message.ReadingMessage;
 import io.sensorproof.protocol.message.ReadingMessages;
 import java.util.ArrayList;
@@ -29,10 +29,10 @@ final class SignedRecords {
      *
      * @param slots the readings in slot order
      * @param raws the raw messages by {@code device/boot/seq}
-     * @param spkis every key of a device
+     * @param keyGroups every key (group) of a device
      */
     static Optional<List<SignedReading>> every(List<ReadingKey> slots, Map<String, byte[]> raws,
-            Function<String, List<byte[]>> spkis) {
+            Function<String, List<KeyGroup>> keyGroups) {
         Map<String, Optional<List<SignedReading>>> byMessage = new HashMap<>();
         List<SignedReading> out = new ArrayList<>();
         for (ReadingKey key : slots) {
@@ -41,7 +41,7 @@ final class SignedRecords {
             if (raw == null) {
                 return Optional.empty();
             }
-            Optional<SignedReading> signed = byMessage.computeIfAbsent(id, k -> verified(raw, spkis.apply(key.deviceId())))
+            Optional<SignedReading> signed = byMessage.computeIfAbsent(id, k -> verified(raw, keyGroups.apply(key.deviceId())))
                     .flatMap(records -> key.recordIndex() < records.size() ? Optional.of(records.get(key.recordIndex()))
                             : Optional.empty());
             if (signed.isEmpty() || !signed.get().key().equals(key)) {
@@ -57,16 +57,16 @@ final class SignedRecords {
         return deviceId + "/" + boot + "/" + seq;
     }
 
-    private static Optional<List<SignedReading>> verified(byte[] raw, List<byte[]> spkis) {
+    private static Optional<List<SignedReading>> verified(byte[] raw, List<KeyGroup> groups) {
         ReadingMessage message;
         try {
             message = ReadingMessages.decode(raw);
         } catch (ProtocolException e) {
             return Optional.empty();
         }
-        for (byte[] spki : spkis) {
+        for (KeyGroup group : groups) {
             try {
-                return Optional.of(SignedReading.of(message.verify(Keys.publicKeyFromSpki(spki))));
+                return Optional.of(SignedReading.of(group.verify(message)));
             } catch (ProtocolException e) {
                 // another key of the device may be the one; the core reports a message no key verifies
             }

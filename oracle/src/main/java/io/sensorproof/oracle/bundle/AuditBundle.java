@@ -39,8 +39,13 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
         List<Message> messages, List<DeviceKeys> devices) {
     /** The {@code format} of audit bundles. */
     public static final String FORMAT = "sensorproof/audit-bundle";
-    /** The version this code writes and reads. */
+    /** The version this code writes when no device is hybrid (and reads). */
     public static final int VERSION = 1;
+    /**
+     * The version written when a device has an ML-DSA partner key (ADR 029): every {@code devices[]} entry
+     * then carries {@code postQuantumSpkis}. Read too; a version-1 reader refuses it as unsupported.
+     */
+    public static final int VERSION_HYBRID = 2;
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -100,11 +105,36 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
         }
     }
 
-    /** Every key (SubjectPublicKeyInfo DER) the device has had, renewals included. */
-    public record DeviceKeys(String deviceId, List<byte[]> spkis) {
+    /**
+     * Every key (SubjectPublicKeyInfo DER) the device has had, renewals included, and per key its ML-DSA
+     * partner when the device was hybrid under it (ADR 029; empty for a single key).
+     */
+    public record DeviceKeys(String deviceId, List<byte[]> spkis, List<Optional<byte[]>> postQuantumSpkis) {
         public DeviceKeys {
             Objects.requireNonNull(deviceId, "deviceId");
             spkis = spkis.stream().map(byte[]::clone).toList();
+            postQuantumSpkis = postQuantumSpkis.stream().map(o -> o.map(byte[]::clone)).toList();
+            if (postQuantumSpkis.size() != spkis.size()) {
+                throw new IllegalArgumentException("one ML-DSA partner (or none) per key");
+            }
+        }
+
+        /** A device of single keys. */
+        public DeviceKeys(String deviceId, List<byte[]> spkis) {
+            this(deviceId, spkis, spkis.stream().map(k -> Optional.<byte[]>empty()).toList());
+        }
+
+        /** The keys as groups. */
+        public List<KeyGroup> keyGroups() {
+            List<KeyGroup> groups = new ArrayList<>();
+            for (int i = 0; i < spkis.size(); i++) {
+                groups.add(new KeyGroup(spkis.get(i), postQuantumSpkis.get(i)));
+            }
+            return groups;
+        }
+
+        boolean hybrid() {
+            return postQuantumSpkis.stream().anyMatch(Optional::isPresent);
         }
     }
 
@@ -121,7 +151,7 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
     public String toJson() {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("format", FORMAT);
-        root.put("version", VERSION);
+        root.put("version", anyHybrid(devices) ? VERSION_HYBRID : VERSION);
         ObjectNode chain = root.putObject("chain");
         if (chainId.isPresent()) {
             chain.put("chainId", chainId.get());
@@ -174,12 +204,39 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
             node.put("cose", Base64.getEncoder().encodeToString(message.cose()));
         }
         ArrayNode devs = root.putArray("devices");
+        boolean hybrid = anyHybrid(devices);
         for (DeviceKeys d : devices) {
             ObjectNode node = devs.addObject();
             node.put("device", d.deviceId());
             ArrayNode keys = node.putArray("spkis");
             d.spkis().forEach(k -> keys.add(Base64.getEncoder().encodeToString(k)));
+            if (hybrid) {
+                ArrayNode pq = node.putArray("postQuantumSpkis");
+                d.postQuantumSpkis().forEach(k -> {
+                    if (k.isPresent()) {
+                        pq.add(Base64.getEncoder().encodeToString(k.get()));
+                    } else {
+                        pq.addNull();
+                    }
+                });
+            }
         }
+    }
+
+    /** Whether a device of {@code devices} has an ML-DSA partner key (the bundle is then version 2). */
+    static boolean anyHybrid(List<DeviceKeys> devices) {
+        return devices.stream().anyMatch(DeviceKeys::hybrid);
+    }
+
+    /** Refuses another format or a version this code does not read; returns the version. */
+    static int version(JsonNode root, String expectedFormat) {
+        String format = Json.text(root, "format", "format");
+        long version = Json.integer(root, "version", "version");
+        if (!format.equals(expectedFormat) || (version != VERSION && version != VERSION_HYBRID)) {
+            throw new BundleException(Code.UNSUPPORTED_VERSION, "format", "this tool reads " + expectedFormat + " versions "
+                    + VERSION + " and " + VERSION_HYBRID + ", not " + format + " version " + version);
+        }
+        return (int) version;
     }
 
     /**
@@ -200,12 +257,7 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
         if (root == null || !root.isObject()) {
             throw Json.malformed("$", "expected a JSON object");
         }
-        String format = Json.text(root, "format", "format");
-        long version = Json.integer(root, "version", "version");
-        if (!format.equals(FORMAT) || version != VERSION) {
-            throw new BundleException(Code.UNSUPPORTED_VERSION, "format", "this tool reads " + FORMAT + " version "
-                    + VERSION + ", not " + format + " version " + version);
-        }
+        int version = version(root, FORMAT);
         JsonNode chain = Json.object(root, "chain", "chain");
         JsonNode chainIdNode = chain.get("chainId");
         if (chainIdNode == null) {
@@ -272,7 +324,7 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
             members.add(new Member(key, leaf, stored));
         }
 
-        return new AuditBundle(chainId, registry, batch, members, messages(root), devices(root));
+        return new AuditBundle(chainId, registry, batch, members, messages(root), devices(root, version));
     }
 
     /** Reads the {@code messages} array strictly (shared with {@link ClaimAuditBundle}). */
@@ -299,7 +351,7 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
     }
 
     /** Reads the {@code devices} array strictly (shared with {@link ClaimAuditBundle}). */
-    static List<DeviceKeys> devices(JsonNode root) {
+    static List<DeviceKeys> devices(JsonNode root, int version) {
         JsonNode deviceArray = Json.array(root, "devices", "devices");
         List<DeviceKeys> devices = new ArrayList<>();
         Set<String> seenDevices = new HashSet<>();
@@ -323,7 +375,29 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
                     throw Json.malformed(kp, "expected standard base64");
                 }
             }
-            devices.add(new DeviceKeys(device, spkis));
+            List<Optional<byte[]>> partners = new ArrayList<>();
+            if (version >= VERSION_HYBRID) {
+                JsonNode pq = Json.array(node, "postQuantumSpkis", p + ".postQuantumSpkis");
+                if (pq.size() != spkis.size()) {
+                    throw Json.malformed(p + ".postQuantumSpkis", "one entry (an ML-DSA key or null) per key of spkis: "
+                            + spkis.size());
+                }
+                for (int k = 0; k < pq.size(); k++) {
+                    String kp = p + ".postQuantumSpkis[" + k + "]";
+                    if (pq.get(k).isNull()) {
+                        partners.add(Optional.empty());
+                        continue;
+                    }
+                    try {
+                        partners.add(Optional.of(Base64.getDecoder().decode(Json.text(pq.get(k), kp))));
+                    } catch (IllegalArgumentException e) {
+                        throw Json.malformed(kp, "expected standard base64 or null");
+                    }
+                }
+            } else {
+                spkis.forEach(k -> partners.add(Optional.empty()));
+            }
+            devices.add(new DeviceKeys(device, spkis, partners));
         }
         return devices;
     }
@@ -337,6 +411,12 @@ public record AuditBundle(Optional<Long> chainId, String anchorRegistry, Batch b
     /** Every key the bundle lists for {@code deviceId} (empty when none). */
     public List<byte[]> spkis(String deviceId) {
         return devices.stream().filter(d -> d.deviceId().equals(deviceId)).findFirst().map(DeviceKeys::spkis)
+                .orElse(List.of());
+    }
+
+    /** Every key group the bundle lists for {@code deviceId} (empty when none). */
+    public List<KeyGroup> keyGroups(String deviceId) {
+        return devices.stream().filter(d -> d.deviceId().equals(deviceId)).findFirst().map(DeviceKeys::keyGroups)
                 .orElse(List.of());
     }
 

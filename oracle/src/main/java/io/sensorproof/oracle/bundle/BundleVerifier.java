@@ -40,8 +40,9 @@ public final class BundleVerifier {
         try {
             String format = Json.text(root, "format", "format");
             long version = Json.integer(root, "version", "version");
-            if (format.equals(EvidenceBundleBuilder.FORMAT) && version == EvidenceBundleBuilder.VERSION) {
-                return new EvidenceChecks(keys).check(root);
+            if (format.equals(EvidenceBundleBuilder.FORMAT) && (version == EvidenceBundleBuilder.VERSION
+                    || version == EvidenceBundleBuilder.VERSION_HYBRID)) {
+                return new EvidenceChecks(keys, (int) version).check(root);
             }
             if (format.equals(VerificationBundleBuilder.FORMAT) && version == VerificationBundleBuilder.VERSION) {
                 return new VerificationChecks(keys).check(root);

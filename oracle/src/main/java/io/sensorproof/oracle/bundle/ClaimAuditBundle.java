@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sensorproof.oracle.bundle.BundleException.Code;
 import io.sensorproof.protocol.senml.Quantity;
 import io.sensorproof.zk.claims.EmissionsClaimWitness;
 import io.sensorproof.zk.claims.RunClaimWitness;
@@ -156,11 +155,17 @@ public record ClaimAuditBundle(Optional<Long> chainId, Optional<String> anchorRe
                 .orElse(List.of());
     }
 
+    /** Every key group the bundle lists for {@code deviceId} (empty when none). */
+    public List<KeyGroup> keyGroups(String deviceId) {
+        return devices.stream().filter(d -> d.deviceId().equals(deviceId)).findFirst().map(AuditBundle.DeviceKeys::keyGroups)
+                .orElse(List.of());
+    }
+
     /** The bundle as indented JSON text (the format of docs/bundles.md). */
     public String toJson() {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("format", FORMAT);
-        root.put("version", VERSION);
+        root.put("version", AuditBundle.anyHybrid(devices) ? AuditBundle.VERSION_HYBRID : VERSION);
         ObjectNode chain = root.putObject("chain");
         if (chainId.isPresent()) {
             chain.put("chainId", chainId.get());
@@ -239,12 +244,7 @@ public record ClaimAuditBundle(Optional<Long> chainId, Optional<String> anchorRe
         if (root == null || !root.isObject()) {
             throw Json.malformed("$", "expected a JSON object");
         }
-        String format = Json.text(root, "format", "format");
-        long version = Json.integer(root, "version", "version");
-        if (!format.equals(FORMAT) || version != VERSION) {
-            throw new BundleException(Code.UNSUPPORTED_VERSION, "format", "this tool reads " + FORMAT + " version "
-                    + VERSION + ", not " + format + " version " + version);
-        }
+        int version = AuditBundle.version(root, FORMAT);
         JsonNode chain = Json.object(root, "chain", "chain");
         JsonNode chainIdNode = nullable(chain, "chainId", "chain.chainId");
         Optional<Long> chainId = chainIdNode.isNull() ? Optional.empty()
@@ -300,7 +300,7 @@ public record ClaimAuditBundle(Optional<Long> chainId, Optional<String> anchorRe
                     Json.integer(node, "storedAt", p + ".storedAt")));
         }
         return new ClaimAuditBundle(chainId, registry, claim, members, window, AuditBundle.messages(root),
-                AuditBundle.devices(root));
+                AuditBundle.devices(root, version));
     }
 
     private static Claim claim(JsonNode c) {

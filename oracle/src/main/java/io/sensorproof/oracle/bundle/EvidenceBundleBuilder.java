@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sensorproof.oracle.bundle.BundleException.Code;
 import io.sensorproof.protocol.ProtocolException;
-import io.sensorproof.protocol.cose.Keys;
-import io.sensorproof.protocol.cose.VerificationKey;
 import io.sensorproof.protocol.ids.Identifiers;
 import io.sensorproof.protocol.message.ReadingMessage;
 import io.sensorproof.protocol.message.ReadingMessages;
@@ -47,8 +45,13 @@ import java.util.Objects;
 public final class EvidenceBundleBuilder {
     /** The {@code format} of evidence bundles. */
     public static final String FORMAT = "sensorproof/evidence-bundle";
-    /** The version this code writes and reads. */
+    /** The version this code writes for bundles of single-key devices only (and reads). */
     public static final int VERSION = 1;
+    /**
+     * The version written when a device is hybrid (ADR 029): its entry carries {@code postQuantumSpki} and
+     * its key hash covers both keys. A version-1 reader refuses it as unsupported instead of misreading it.
+     */
+    public static final int VERSION_HYBRID = 2;
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -102,10 +105,25 @@ public final class EvidenceBundleBuilder {
      * @param rawMessages the messages exactly as received and stored
      */
     public EvidenceBundleBuilder device(String deviceId, byte[] spki, byte[] keyHash, List<byte[]> rawMessages) {
+        return device(deviceId, KeyGroup.single(spki), keyHash, rawMessages);
+    }
+
+    /**
+     * Adds a device with its key group: for a hybrid device (ADR 029) both keys, every message verified
+     * with both, and the bundle becomes version {@value #VERSION_HYBRID}.
+     *
+     * @param keys the device key (and its ML-DSA partner)
+     * @param keyHash the key hash registered on chain ({@link KeyGroup#keyHash()})
+     * @param rawMessages the messages exactly as received and stored
+     */
+    public EvidenceBundleBuilder device(String deviceId, KeyGroup keys, byte[] keyHash, List<byte[]> rawMessages) {
         Identifiers.requireValid(deviceId, "device id");
-        VerificationKey key;
+        byte[] spki = keys.spki();
         try {
-            key = Keys.publicKeyFromSpki(spki);
+            keys.classicalKey();
+            if (keys.isHybrid()) {
+                keys.postQuantumKey();
+            }
         } catch (ProtocolException e) {
             throw new BundleException(Code.INCONSISTENT_INPUT, "devices", deviceId + ": " + e.getMessage());
         }
@@ -113,12 +131,16 @@ public final class EvidenceBundleBuilder {
         node.put("device", deviceId);
         node.put("field", Json.hex256(Identifiers.deviceField(deviceId)));
         node.put("spki", Base64.getEncoder().encodeToString(spki));
+        keys.postQuantumSpki().ifPresent(pq -> {
+            node.put("postQuantumSpki", Base64.getEncoder().encodeToString(pq));
+            root.put("version", VERSION_HYBRID);
+        });
         node.put("keyHash", "0x" + HexFormat.of().formatHex(keyHash));
         ArrayNode messages = node.putArray("messages");
         for (byte[] raw : rawMessages) {
             ReadingMessage message;
             try {
-                message = ReadingMessages.decode(raw).verify(key);
+                message = keys.verify(ReadingMessages.decode(raw));
             } catch (ProtocolException e) {
                 throw new BundleException(Code.INCONSISTENT_INPUT, "devices", deviceId + ": a message does not verify: "
                         + e.getMessage());
@@ -141,7 +163,7 @@ public final class EvidenceBundleBuilder {
                 signed.put(r.key(), r);
             }
         }
-        if (!Arrays.equals(sha256(spki), keyHash)) {
+        if (!Arrays.equals(keys.keyHash(), keyHash)) {
             throw new BundleException(Code.INCONSISTENT_INPUT, "devices", deviceId
                     + ": the registered key hash is not the SHA-256 of the key");
         }

@@ -2,8 +2,6 @@ package io.sensorproof.oracle.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sensorproof.protocol.ProtocolException;
-import io.sensorproof.protocol.cose.Keys;
-import io.sensorproof.protocol.cose.VerificationKey;
 import io.sensorproof.protocol.encoding.FixedPoint;
 import io.sensorproof.protocol.ids.Identifiers;
 import io.sensorproof.protocol.message.ReadingMessage;
@@ -48,8 +46,12 @@ final class EvidenceChecks extends Checks {
     private record ProvenRun(int index, String device, RunClaim claim) {
     }
 
-    EvidenceChecks(PinnedKeys keys) {
+    private final int version;
+    private boolean anyHybrid;
+
+    EvidenceChecks(PinnedKeys keys, int version) {
         this.keys = keys;
+        this.version = version;
     }
 
     Verdict check(JsonNode root) {
@@ -79,6 +81,11 @@ final class EvidenceChecks extends Checks {
                 fail("DUPLICATE_DEVICE", "device " + id + " is listed twice", "devices[" + d + "].device");
             }
         }
+        // one encoding per content: version 2 exactly when a device is hybrid (a single-key bundle relabelled is refused)
+        if (version >= EvidenceBundleBuilder.VERSION_HYBRID && !anyHybrid) {
+            fail("VERSION_MISMATCH", "a version-" + version + " bundle has a hybrid device (postQuantumSpki); this one has none",
+                    "version");
+        }
         JsonNode claims = Json.array(root, "claims", "claims");
         for (int i = 0; i < claims.size(); i++) {
             claim(claims.get(i), "claims[" + i + "]", i);
@@ -103,21 +110,44 @@ final class EvidenceChecks extends Checks {
                     path + ".field");
         }
         byte[] spki = Json.base64(node, "spki", path + ".spki");
+        // version 2 (ADR 029): a hybrid device's ML-DSA key; version 1 knows no such field (ignored, as every unlisted one)
+        String pqPath = path + ".postQuantumSpki";
+        Optional<byte[]> postQuantumSpki = version >= EvidenceBundleBuilder.VERSION_HYBRID && node.has("postQuantumSpki")
+                ? Optional.of(Json.base64(node, "postQuantumSpki", pqPath)) : Optional.empty();
+        KeyGroup group = new KeyGroup(spki, postQuantumSpki);
+        anyHybrid |= group.isHybrid();
         BigInteger keyHash = Json.hex(node, "keyHash", path + ".keyHash");
-        if (!keyHash.equals(new BigInteger(1, EvidenceBundleBuilder.sha256(spki)))) {
-            fail("KEY_HASH_MISMATCH", "the registered key hash is not the SHA-256 of the key", path + ".keyHash",
-                    path + ".spki");
+        if (!keyHash.equals(new BigInteger(1, group.keyHash()))) {
+            if (group.isHybrid()) {
+                fail("KEY_HASH_MISMATCH", "the registered key hash is not the SHA-256 of the key followed by the ML-DSA key",
+                        path + ".keyHash", path + ".spki", pqPath);
+            } else {
+                fail("KEY_HASH_MISMATCH", "the registered key hash is not the SHA-256 of the key", path + ".keyHash",
+                        path + ".spki");
+            }
         }
         Map<ReadingKey, SignedReading> signed = signedByDevice.computeIfAbsent(id, k -> new HashMap<>());
         JsonNode messages = Json.array(node, "messages", path + ".messages");
-        VerificationKey key;
         try {
-            key = Keys.publicKeyFromSpki(spki);
+            group.classicalKey();
         } catch (ProtocolException e) {
-            fail("INVALID_KEY", "the device key is not a usable SubjectPublicKeyInfo: " + e.getMessage(), path + ".spki");
+            fail("INVALID_KEY", "the device key is not a usable " + (group.isHybrid() ? "classical (ES256, EdDSA) " : "")
+                    + "SubjectPublicKeyInfo: " + e.getMessage(), path + ".spki");
             return id;
         }
+        if (group.isHybrid()) {
+            try {
+                group.postQuantumKey();
+            } catch (ProtocolException e) {
+                fail("INVALID_KEY", "the device's ML-DSA key is not a usable ML-DSA SubjectPublicKeyInfo: " + e.getMessage(),
+                        pqPath);
+                return id;
+            }
+        }
         List<String> badSignatures = new ArrayList<>();
+        List<String> badPostQuantum = new ArrayList<>();
+        List<String> singleSigned = new ArrayList<>();
+        List<String> hybridWithoutKey = new ArrayList<>();
         Set<String> messageKeys = new HashSet<>();
         for (int m = 0; m < messages.size(); m++) {
             String mp = path + ".messages[" + m + "]";
@@ -133,10 +163,24 @@ final class EvidenceChecks extends Checks {
                 fail("MESSAGE_UNREADABLE", "not a reading message: " + e.getMessage(), mp + ".cose");
                 continue;
             }
+            if (group.isHybrid() && !decoded.isHybrid()) {
+                // a classical-only message of a hybrid device: what a forger of the classical scheme alone could make
+                singleSigned.add(mp + ".cose");
+                continue;
+            }
+            if (!group.isHybrid() && decoded.isHybrid()) {
+                hybridWithoutKey.add(mp + ".cose");
+                continue;
+            }
             try {
-                decoded.verify(key);
+                group.verify(decoded);
             } catch (ProtocolException e) {
-                badSignatures.add(mp + ".cose");
+                // the classical signature is checked first: a failure naming ML-DSA means the classical one verified
+                if (group.isHybrid() && decoded.postQuantumSigner().isPresent() && mentionsPostQuantum(e)) {
+                    badPostQuantum.add(mp + ".cose");
+                } else {
+                    badSignatures.add(mp + ".cose");
+                }
                 continue;
             }
             try {
@@ -173,9 +217,35 @@ final class EvidenceChecks extends Checks {
             if (badSignatures.size() == messages.size()) {
                 fields.add(0, path + ".spki");
             }
-            fail("BAD_SIGNATURE", "the signature does not verify with the device key", fields.toArray(String[]::new));
+            fail("BAD_SIGNATURE", group.isHybrid() ? "the classical signature does not verify with the device key"
+                    : "the signature does not verify with the device key", fields.toArray(String[]::new));
+        }
+        if (!badPostQuantum.isEmpty()) {
+            List<String> fields = new ArrayList<>(badPostQuantum);
+            if (badPostQuantum.size() == messages.size()) {
+                fields.add(0, pqPath);
+            }
+            fail("BAD_SIGNATURE", "the ML-DSA signature does not verify with the device's ML-DSA key",
+                    fields.toArray(String[]::new));
+        }
+        if (!singleSigned.isEmpty()) {
+            List<String> fields = new ArrayList<>(singleSigned);
+            fields.add(0, pqPath);
+            fail(KeyGroup.HYBRID_REQUIRED, "the device is hybrid (two keys): a message with one signature is not its",
+                    fields.toArray(String[]::new));
+        }
+        if (!hybridWithoutKey.isEmpty()) {
+            List<String> fields = new ArrayList<>(hybridWithoutKey);
+            fields.add(0, pqPath);
+            fail("HYBRID_KEY_MISSING", "a message signed with two keys (hybrid), but the device lists no ML-DSA key"
+                    + (version < EvidenceBundleBuilder.VERSION_HYBRID ? " (a version-1 bundle cannot carry one)" : ""),
+                    fields.toArray(String[]::new));
         }
         return id;
+    }
+
+    private static boolean mentionsPostQuantum(ProtocolException e) {
+        return e.getMessage() != null && e.getMessage().contains("ML-DSA");
     }
 
     private void reading(JsonNode node, String path, SignedReading signed) {

@@ -219,6 +219,18 @@ public final class FreezeLoopRules {
         return last.attempt() < MAX_FREEZE_ATTEMPTS ? OptionalInt.of(last.attempt() + 1) : OptionalInt.empty();
     }
 
+    /**
+     * Whether the loop plans a watch's claims this round: not while one of its freezes is outstanding (SUBMITTED:
+     * enqueued or sent, not yet confirmed or failed). Until that freeze ends nothing proven now could be used: it
+     * either confirms (the facility is frozen and the loop stops looking at it), or fails and its runs are closed
+     * or re-sent as they are. Planning on would fix and prove a new claim every chunk of every hot device while
+     * the freeze waits, which under load is what keeps the freeze waiting (the oracle benchmark of 2026-12-04).
+     */
+    public static boolean plans(Collection<FreezeAttempt> freezesOfWatch) {
+        Objects.requireNonNull(freezesOfWatch, "freezesOfWatch");
+        return freezesOfWatch.stream().noneMatch(f -> f.state() == FreezeState.SUBMITTED);
+    }
+
     /** The claim ids of the runs the lot's failed freezes closed ({@link RefusalAction#CLOSE_RUNS}). */
     public static Set<String> closedClaims(Collection<FreezeAttempt> failed) {
         Set<String> out = new LinkedHashSet<>();

@@ -59,7 +59,7 @@ public final class InMemoryJobStore implements JobStore {
                     Lease l = leases.get(j.id());
                     return l == null || !l.until().isAfter(now);
                 })
-                .sorted(Comparator.comparing(Job::nextAttemptAt).thenComparingLong(Job::id))
+                .sorted(ClaimOrder.ORDER)
                 .limit(Math.max(0, limit))
                 .toList();
         for (Job j : due) {

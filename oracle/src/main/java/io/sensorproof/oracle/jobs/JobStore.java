@@ -26,7 +26,7 @@ public interface JobStore {
 
     Optional<Job> findByKey(String idempotencyKey);
 
-    /** Leases up to {@code limit} due, unfinished, unleased jobs to {@code owner} (oldest due first). */
+    /** Leases up to {@code limit} due, unfinished, unleased jobs to {@code owner}, in {@link ClaimOrder} (chain work first, then proofs; oldest due first in each). */
     List<Job> claimDue(String owner, Instant now, int limit, Duration lease);
 
     /** {@code ASSEMBLED → PROVED} with the proof artefact. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sensorproof.oracle.audit.AuditFinding.Kind;
 import io.sensorproof.oracle.audit.AuditPorts.StoredReading;
 import io.sensorproof.oracle.audit.AuditPorts.StoredReadings;
+import io.sensorproof.oracle.bundle.KeyGroup;
 import io.sensorproof.oracle.bundle.ReadingKey;
 import io.sensorproof.oracle.bundle.SignedReading;
 import io.sensorproof.protocol.cose.Keys;
@@ -80,7 +81,7 @@ class AuditTest {
             }
         };
         return Audit.audit(set, (device, boot, seq) -> Optional.ofNullable(raw.get(boot + "/" + seq)),
-                device -> List.of(KEY.verificationKey().spki()), readings);
+                device -> List.of(KeyGroup.single(KEY.verificationKey().spki())), readings);
     }
 
     private BigInteger claimRoot(List<ReadingKey> slots) {

@@ -41,13 +41,29 @@ public final class ClaimAuditBundles {
     /** A clean bundle of a run claim. */
     public static ClaimAuditBundle clean() {
         SigningKey key = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom());
+        return build(key, Optional.empty(), new AuditBundle.DeviceKeys("room-a", List.of(key.verificationKey().spki())));
+    }
+
+    /**
+     * A clean bundle of a run claim of a hybrid device (ADR 029): every message signed by {@code classical} and
+     * {@code postQuantum} (one COSE_Sign), listed with {@code keys}.
+     */
+    public static ClaimAuditBundle hybrid(SigningKey classical, SigningKey postQuantum, AuditBundle.DeviceKeys keys) {
+        return build(classical, Optional.of(postQuantum), keys);
+    }
+
+    private static ClaimAuditBundle build(SigningKey key, Optional<SigningKey> postQuantum, AuditBundle.DeviceKeys keys) {
         List<AuditBundle.Message> messages = new ArrayList<>();
         List<SignedReading> signed = new ArrayList<>();
         for (int k = 0; k < 5; k++) {
-            byte[] raw = ReadingMessages.sign(new ReadingPack("room-a", List.of(new Reading(Quantity.TEMPERATURE, 12.0,
-                    T0 + k * 60_000L))), 1, 10 + k, T0 + k * 60_000L, key);
+            ReadingPack pack = new ReadingPack("room-a", List.of(new Reading(Quantity.TEMPERATURE, 12.0, T0 + k * 60_000L)));
+            byte[] raw = postQuantum.isPresent()
+                    ? ReadingMessages.signHybrid(pack, 1, 10 + k, T0 + k * 60_000L, key, postQuantum.get())
+                    : ReadingMessages.sign(pack, 1, 10 + k, T0 + k * 60_000L, key);
             messages.add(new AuditBundle.Message("room-a", 1, 10 + k, raw));
-            signed.addAll(SignedReading.of(ReadingMessages.decode(raw).verify(key.verificationKey())));
+            signed.addAll(SignedReading.of(postQuantum.isPresent()
+                    ? ReadingMessages.decode(raw).verify(key.verificationKey(), postQuantum.get().verificationKey())
+                    : ReadingMessages.decode(raw).verify(key.verificationKey())));
         }
         List<BigInteger> inputs = RunClaimWitness.of(signed.stream().map(SignedReading::committed).toList(), LO, HI, MAX_GAP)
                 .request().publicInputs();
@@ -63,7 +79,7 @@ public final class ClaimAuditBundles {
             window.add(new ClaimAuditBundle.WindowReading(r.key(), r.timeMillis(), r.value(), SETTLED - (4 - k) * 1000L));
         }
         return new ClaimAuditBundle(Optional.of(31337L), Optional.of(REGISTRY), claim, members, window, messages,
-                List.of(new AuditBundle.DeviceKeys("room-a", List.of(key.verificationKey().spki()))));
+                List.of(keys));
     }
 
     /** {@code bundle} with one more stored reading in its window. */

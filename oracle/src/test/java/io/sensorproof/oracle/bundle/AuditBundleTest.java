@@ -81,9 +81,13 @@ class AuditBundleTest {
     @Test
     void anotherFormatOrVersionIsUnsupportedAndNotJsonIsMalformed() throws Exception {
         ObjectNode root = (ObjectNode) JSON.readTree(CLEAN);
-        root.put("version", 2);
+        root.put("version", 3);
         assertThatThrownBy(() -> AuditBundle.parse(root.toString())).isInstanceOfSatisfying(BundleException.class,
                 e -> assertThat(e.code()).isEqualTo(BundleException.Code.UNSUPPORTED_VERSION));
+        // version 2 (hybrid devices, ADR 029) requires each device's postQuantumSpkis
+        root.put("version", 2);
+        assertThatThrownBy(() -> AuditBundle.parse(root.toString())).isInstanceOfSatisfying(BundleException.class,
+                e -> assertThat(e.field()).isEqualTo("devices[0].postQuantumSpkis"));
         assertThatThrownBy(() -> AuditBundle.parse("{\"format\": 1,")).isInstanceOfSatisfying(BundleException.class,
                 e -> assertThat(e.field()).isEqualTo("$"));
     }

@@ -204,6 +204,17 @@ class FreezeLoopRulesTest {
     }
 
     @Test
+    void aWatchIsNotPlannedWhileOneOfItsFreezesIsOutstanding() {
+        List<List<String>> runs = List.of(List.of(claim(1)));
+        assertThat(FreezeLoopRules.plans(List.of())).isTrue();
+        assertThat(FreezeLoopRules.plans(List.of(new FreezeAttempt(1, FreezeState.FROZEN, Optional.empty(), runs),
+                failed(1, "REVERTED:EvidenceStale", runs), failed(2, "REJECTED_BY_NODE", runs))))
+                .as("ended freezes (an older FROZEN one is from before an unfreeze) do not hold planning").isTrue();
+        assertThat(FreezeLoopRules.plans(List.of(failed(1, "REJECTED_BY_NODE", runs),
+                new FreezeAttempt(2, FreezeState.SUBMITTED, Optional.empty(), runs)))).as("on its way").isFalse();
+    }
+
+    @Test
     void aRefusalThatMayClearIsSentAgainAsANewAttemptAtMostThreeTimesOthersNever() {
         List<List<String>> runs = List.of(List.of(claim(1)));
         assertThat(FreezeLoopRules.nextAttempt(List.of())).hasValue(1);

@@ -7,8 +7,15 @@ import io.sensorproof.protocol.cose.VerificationKey;
  *
  * @param token the one-time enrollment token
  * @param csr PKCS#10 certificate signing request in PEM, signed with the device key
+ * @param postQuantumCsr for a hybrid device (ADR 029), the PKCS#10 request of its ML-DSA key, signed with
+ *     that key (its proof of possession); null for a single-key device. The certificate is issued for the
+ *     key of {@code csr}; the ML-DSA key is registered with it as the device's key group.
  */
-public record EnrollmentRequest(String token, String csr) {
+public record EnrollmentRequest(String token, String csr, String postQuantumCsr) {
+    /** A single-key request. */
+    public EnrollmentRequest(String token, String csr) {
+        this(token, csr, null);
+    }
 
     /**
      * Checks the token format and the CSR's proof of possession.

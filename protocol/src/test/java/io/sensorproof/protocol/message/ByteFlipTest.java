@@ -57,7 +57,7 @@ class ByteFlipTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"ES256, ML_DSA_44", "EDDSA, ML_DSA_65"})
+    @CsvSource({"ES256, ML_DSA_44", "EDDSA, ML_DSA_65", "ES256, ML_DSA_65"})
     void everyFlippedByteOfAHybridMessageIsRejected(SignatureAlgorithm classicalAlg, SignatureAlgorithm pqAlg) {
         VerificationKey classical = TestKeys.key(classicalAlg).verificationKey();
         VerificationKey pq = TestKeys.key(pqAlg).verificationKey();

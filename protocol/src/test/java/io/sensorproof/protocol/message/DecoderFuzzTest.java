@@ -46,6 +46,14 @@ class DecoderFuzzTest {
     private static final byte[] VALID_ML_DSA = ReadingMessages.sign(TestKeys.samplePack(4), 1, 2, 1_764_000_000_000L,
             TestKeys.key(SignatureAlgorithm.ML_DSA_44));
 
+    private static final VerificationKey ML_DSA_65_KEY = TestKeys.key(SignatureAlgorithm.ML_DSA_65).verificationKey();
+    private static final byte[] VALID_ML_DSA_65 = ReadingMessages.sign(TestKeys.samplePack(4), 1, 2, 1_764_000_000_000L,
+            TestKeys.key(SignatureAlgorithm.ML_DSA_65));
+    /** ES256 + ML-DSA-65: the hybrid pair of the benchmarks and the load generator. */
+    private static final VerificationKey HYBRID_65_CLASSICAL = TestKeys.key(SignatureAlgorithm.ES256).verificationKey();
+    private static final byte[] VALID_HYBRID_65 = ReadingMessages.signHybrid(TestKeys.samplePack(4), 1, 2, 1_764_000_000_000L,
+            TestKeys.key(SignatureAlgorithm.ES256), TestKeys.key(SignatureAlgorithm.ML_DSA_65));
+
     private static final VerificationKey HYBRID_CLASSICAL = TestKeys.key(SignatureAlgorithm.EDDSA).verificationKey();
     private static final byte[] VALID_HYBRID = ReadingMessages.signHybrid(TestKeys.samplePack(4), 1, 2, 1_764_000_000_000L,
             TestKeys.key(SignatureAlgorithm.EDDSA), TestKeys.key(SignatureAlgorithm.ML_DSA_44));
@@ -107,6 +115,22 @@ class DecoderFuzzTest {
             // typed refusal is the only acceptable failure
         }
         decodeEverything(bytes, ML_DSA_KEY);
+    }
+
+    @Property(tries = 500)
+    void mutatedMlDsa65MessagesOnlyRaiseTypedErrors(@ForAll("mlDsa65Mutations") byte[] bytes) {
+        decodeEverything(bytes, ML_DSA_65_KEY);
+    }
+
+    @Property(tries = 300)
+    void mutatedEs256MlDsa65HybridMessagesOnlyRaiseTypedErrors(@ForAll("hybrid65Mutations") byte[] bytes) {
+        try {
+            ReadingMessages.open(bytes, kid -> java.util.Arrays.equals(kid, HYBRID_65_CLASSICAL.kid()) ? Optional.of(HYBRID_65_CLASSICAL)
+                    : Optional.of(ML_DSA_65_KEY));
+        } catch (ProtocolException expected) {
+            // typed refusal is the only acceptable failure
+        }
+        decodeEverything(bytes, ML_DSA_65_KEY);
     }
 
     @Property(tries = 500)
@@ -201,6 +225,16 @@ class DecoderFuzzTest {
     @Provide
     Arbitrary<byte[]> mlDsaMutations() {
         return mutationsOf(VALID_ML_DSA);
+    }
+
+    @Provide
+    Arbitrary<byte[]> mlDsa65Mutations() {
+        return mutationsOf(VALID_ML_DSA_65);
+    }
+
+    @Provide
+    Arbitrary<byte[]> hybrid65Mutations() {
+        return mutationsOf(VALID_HYBRID_65);
     }
 
     private static Arbitrary<byte[]> mutationsOf(byte[] valid) {

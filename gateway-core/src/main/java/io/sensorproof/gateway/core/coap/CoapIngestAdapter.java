@@ -3,6 +3,8 @@ package io.sensorproof.gateway.core.coap;
 import io.sensorproof.gateway.core.Acknowledger;
 import io.sensorproof.gateway.core.IngestPipeline;
 import io.sensorproof.gateway.core.StatusHandler;
+import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -54,6 +56,7 @@ public final class CoapIngestAdapter implements AutoCloseable {
     private final DevicePeerVerifier verifier;
     private final CoapServer server;
     private final CoapEndpoint endpoint;
+    private final MeasuredDtlsConnector connector;
     private final List<X509Certificate> serverChain;
 
     /**
@@ -78,7 +81,8 @@ public final class CoapIngestAdapter implements AutoCloseable {
                         CertificateType.X_509, CertificateType.RAW_PUBLIC_KEY))
                 .setAdvancedCertificateVerifier(verifier)
                 .build();
-        this.endpoint = new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls)).build();
+        this.connector = new MeasuredDtlsConnector(dtls);
+        this.endpoint = new CoapEndpoint.Builder().setConfiguration(config).setConnector(connector).build();
         IngestResource resource = new IngestResource();
         this.server = new CoapServer(config);
         this.server.setMessageDeliverer(new ServerMessageDeliverer(server.getRoot(), config) {
@@ -105,6 +109,14 @@ public final class CoapIngestAdapter implements AutoCloseable {
         config.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, CoapIngestSettings.MAX_BODY_BYTES);
         config.set(DtlsConfig.DTLS_ROLE, DtlsRole.SERVER_ONLY);
         config.set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED);
+        // a burst of datagrams beyond the socket's receive buffer is dropped by the kernel (UDP RcvbufErrors) and
+        // only comes back as a CoAP retransmission seconds later (ADR 043); 0 keeps the OS default
+        if (settings.receiveBufferBytes() > 0) {
+            config.set(DtlsConfig.DTLS_RECEIVE_BUFFER_SIZE, settings.receiveBufferBytes());
+        }
+        if (settings.sendBufferBytes() > 0) {
+            config.set(DtlsConfig.DTLS_SEND_BUFFER_SIZE, settings.sendBufferBytes());
+        }
         // Ed25519 device keys sign the handshake themselves (Scandium's default list has ECDSA and RSA only)
         config.setAsList(DtlsConfig.DTLS_SIGNATURE_AND_HASH_ALGORITHMS, SignatureAndHashAlgorithm.SHA256_WITH_ECDSA,
                 SignatureAndHashAlgorithm.SHA384_WITH_ECDSA, SignatureAndHashAlgorithm.INTRINSIC_WITH_ED25519);
@@ -125,6 +137,35 @@ public final class CoapIngestAdapter implements AutoCloseable {
     /** True while the endpoint runs. */
     public boolean isRunning() {
         return endpoint.isStarted();
+    }
+
+    /**
+     * The DTLS socket's receive buffer as the kernel granted it (SO_RCVBUF read back; Linux reports twice the
+     * size it accepted, capped at {@code net.core.rmem_max}), or -1 before {@link #start()}.
+     */
+    public int receiveBufferBytes() {
+        return connector.receiveBuffer;
+    }
+
+    /** The DTLS socket's send buffer as granted (SO_SNDBUF read back), or -1 before {@link #start()}. */
+    public int sendBufferBytes() {
+        return connector.sendBuffer;
+    }
+
+    /**
+     * What is short of the configured socket buffers, as an operator's instruction, or empty when the
+     * kernel granted at least what was asked (or nothing was asked).
+     *
+     * @param requested the configured size (0: the OS default, nothing asked)
+     * @param granted the size read back from the socket
+     * @param sysctl the kernel setting that caps it ({@code net.core.rmem_max} or {@code net.core.wmem_max})
+     */
+    public static java.util.Optional<String> shortfall(int requested, int granted, String sysctl) {
+        if (requested <= 0 || granted < 0 || granted >= requested) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("asked " + requested + " bytes, the kernel granted " + granted + ": set " + sysctl + " to at least "
+                + requested + " (deploy/sysctl/90-sensorproof-coap.conf)");
     }
 
     /** The ingest core (counters, queue depth). */
@@ -172,6 +213,23 @@ public final class CoapIngestAdapter implements AutoCloseable {
         @Override
         public void handleGET(CoapExchange exchange) {
             exchange.respond(ResponseCode.METHOD_NOT_ALLOWED);
+        }
+    }
+
+    /** Scandium's connector, reading back the socket buffers the kernel granted once it bound its socket. */
+    private static final class MeasuredDtlsConnector extends DTLSConnector {
+        volatile int receiveBuffer = -1;
+        volatile int sendBuffer = -1;
+
+        MeasuredDtlsConnector(DtlsConnectorConfig config) {
+            super(config);
+        }
+
+        @Override
+        protected void init(InetSocketAddress bindAddress, DatagramSocket socket, Integer mtu) throws IOException {
+            super.init(bindAddress, socket, mtu);
+            receiveBuffer = socket.getReceiveBufferSize();
+            sendBuffer = socket.getSendBufferSize();
         }
     }
 

@@ -17,13 +17,33 @@ import java.util.Objects;
  * @param maxMessageSize largest CoAP message (Californium's MAX_MESSAGE_SIZE, default 1,024 bytes);
  *     larger request bodies must come block-wise (block1)
  * @param preferredBlockSize block size the server asks for (16..1024, a power of two)
+ * @param receiveBufferBytes SO_RCVBUF asked for the DTLS socket (Scandium's DTLS_RECEIVE_BUFFER_SIZE); 0 leaves the
+ *     operating system's default ({@code net.core.rmem_default}, 208 KiB on Linux), which a burst of a few hundred
+ *     datagrams overflows (counted as UDP RcvbufErrors); Linux caps it at {@code net.core.rmem_max} (ADR 043)
+ * @param sendBufferBytes SO_SNDBUF asked for the DTLS socket (DTLS_SEND_BUFFER_SIZE); 0: the OS default; capped at
+ *     {@code net.core.wmem_max}
  */
 public record CoapIngestSettings(InetSocketAddress bindAddress, int queueCapacity, int batchMax, Duration batchLinger,
-        Duration retryAfter, int maxMessageSize, int preferredBlockSize) {
+        Duration retryAfter, int maxMessageSize, int preferredBlockSize, int receiveBufferBytes, int sendBufferBytes) {
     /** Largest request body assembled from blocks: the protocol's message limit. */
     public static final int MAX_BODY_BYTES = IngestPipeline.MAX_MESSAGE_BYTES;
+    /** Default SO_RCVBUF of the DTLS socket: 4 MiB (a host needs {@code net.core.rmem_max} at least this). */
+    public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 4 << 20;
+    /** Default SO_SNDBUF of the DTLS socket: 1 MiB ({@code net.core.wmem_max} at least this). */
+    public static final int DEFAULT_SEND_BUFFER_BYTES = 1 << 20;
+
+    /** Settings with the default socket buffers. */
+    public CoapIngestSettings(InetSocketAddress bindAddress, int queueCapacity, int batchMax, Duration batchLinger, Duration retryAfter,
+            int maxMessageSize, int preferredBlockSize) {
+        this(bindAddress, queueCapacity, batchMax, batchLinger, retryAfter, maxMessageSize, preferredBlockSize, DEFAULT_RECEIVE_BUFFER_BYTES,
+                DEFAULT_SEND_BUFFER_BYTES);
+    }
 
     public CoapIngestSettings {
+        if (receiveBufferBytes < 0 || sendBufferBytes < 0) {
+            throw new IllegalArgumentException("socket buffer sizes must be 0 (the OS default) or positive: " + receiveBufferBytes + ", "
+                    + sendBufferBytes);
+        }
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(batchLinger, "batchLinger");
         Objects.requireNonNull(retryAfter, "retryAfter");
@@ -41,9 +61,15 @@ public record CoapIngestSettings(InetSocketAddress bindAddress, int queueCapacit
         }
     }
 
+    /** The same settings with other DTLS socket buffer sizes (0: the OS default). */
+    public CoapIngestSettings withSocketBuffers(int receiveBytes, int sendBytes) {
+        return new CoapIngestSettings(bindAddress, queueCapacity, batchMax, batchLinger, retryAfter, maxMessageSize, preferredBlockSize,
+                receiveBytes, sendBytes);
+    }
+
     /**
      * Defaults: queue 1,024, batches of up to 256 lingering 2 ms, Max-Age 5 s, Californium's 1,024-byte
-     * messages with 512-byte blocks.
+     * messages with 512-byte blocks, socket buffers of 4 MiB (receive) and 1 MiB (send).
      */
     public static CoapIngestSettings defaults(InetSocketAddress bindAddress) {
         return new CoapIngestSettings(bindAddress, 1024, 256, Duration.ofMillis(2), Duration.ofSeconds(5), 1024, 512);

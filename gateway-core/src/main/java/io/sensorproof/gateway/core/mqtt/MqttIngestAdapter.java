@@ -159,10 +159,11 @@ public final class MqttIngestAdapter implements AutoCloseable {
         options.setCleanStart(true);
         options.setReceiveMaximum(settings.receiveMaximum());
         options.setKeepAliveInterval(30);
-        // Paho leaves Nagle's algorithm on; with delayed ACKs each QoS 1 round trip then waits ~40 ms
+        // Paho leaves Nagle's algorithm on; with delayed ACKs each QoS 1 round trip then waits ~40 ms.
+        // Plain TCP also gets a buffered input stream: Paho reads each packet unbuffered (ADR 042)
         options.setSocketFactory(settings.brokerUrl().startsWith("ssl://")
                 ? NoDelaySocketFactory.tls((javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault())
-                : NoDelaySocketFactory.plain());
+                : new BufferedSocketFactory());
         if (settings.username() != null) {
             options.setUserName(settings.username());
         }

@@ -112,6 +112,7 @@ class BrokerRestartMidBatchIT {
         final Map<Integer, Set<MessageKey>> acknowledged = new ConcurrentHashMap<>();
         final Set<Integer> subscribed = ConcurrentHashMap.newKeySet();
         final Map<Integer, Integer> publishes = new ConcurrentHashMap<>();
+        final Map<Integer, Set<MessageKey>> delivered = new ConcurrentHashMap<>();
         final List<String> violations = new CopyOnWriteArrayList<>();
 
         PubackAudit(GatedStore store, Map<ByteBuffer, MessageKey> keyOfPayload) {
@@ -128,6 +129,7 @@ class BrokerRestartMidBatchIT {
                 MessageKey key = keyOfPayload.get(ByteBuffer.wrap(p.payload()));
                 publishes.merge(link, 1, Integer::sum);
                 if (key != null) {
+                    delivered.computeIfAbsent(link, l -> ConcurrentHashMap.newKeySet()).add(key);
                     outstanding.computeIfAbsent(link, l -> new ConcurrentHashMap<>()).put(p.packetId(), key);
                 }
             } else if (direction == MqttWireTap.Direction.TO_BROKER && packet.type() == MqttWireTap.PUBACK) {
@@ -146,6 +148,21 @@ class BrokerRestartMidBatchIT {
         /** QoS 1 PUBLISHes the broker sent on {@code link}. */
         int published(int link) {
             return publishes.getOrDefault(link, 0);
+        }
+
+        /**
+         * Per connection: PUBLISHes, distinct messages (by seq) and those not yet acknowledged, for a
+         * failure message (ci21 timed out here with nothing to tell which message was missing where).
+         */
+        String describe() {
+            StringBuilder b = new StringBuilder();
+            for (int link : new java.util.TreeSet<>(publishes.keySet())) {
+                b.append("connection ").append(link).append(": ").append(published(link)).append(" PUBLISHes of ")
+                        .append(delivered.getOrDefault(link, Set.of()).size()).append(" messages ")
+                        .append(new java.util.TreeSet<>(delivered.getOrDefault(link, Set.of()).stream().map(k -> k.seq()).toList()))
+                        .append(", outstanding ").append(outstanding.getOrDefault(link, Map.of())).append("; ");
+            }
+            return b.toString();
         }
 
         int newestSubscribedLink() {
@@ -197,6 +214,14 @@ class BrokerRestartMidBatchIT {
             broker = BrokerProcess.startAnonymous(jar, brokerDir, "127.0.0.1", port, Duration.ofSeconds(90));
             await().atMost(WAIT).until(() -> audit.newestSubscribedLink() > firstLink && gateway.isConnected());
             int secondLink = audit.newestSubscribedLink();
+            // the broker first redelivers the whole first phase on the new connection. The second phase is
+            // published after that: HiveMQ CE 2025.5 can leave messages published to a shared subscription
+            // while it is still redelivering to a just-subscribed member in the shared queue until some later
+            // publish wakes it (ci21 and one run in 7 here: the second phase never came; a subscriber after
+            // another restart got all of it). A device resends on its acknowledgement timeout, which is such
+            // a publish; this test's one-shot publisher does not (ADR 041).
+            await().atMost(WAIT).until(() -> audit.delivered.getOrDefault(secondLink, Set.of()).stream()
+                    .filter(k -> k.seq() < PER_PHASE).count() == PER_PHASE);
             publish(broker.url(), "device-after", after);
             // the new connection reuses the first connection's packet ids for other deliveries, and
             // the adapter has queued them behind the stuck batch
@@ -204,8 +229,15 @@ class BrokerRestartMidBatchIT {
                     && gateway.received() >= audit.published(firstLink) + audit.published(secondLink));
             store.gate.countDown();
 
-            await().atMost(WAIT).until(() -> !audit.violations.isEmpty()
-                    || store.delegate.messages().size() == 2 * PER_PHASE && audit.outstanding.get(secondLink).isEmpty());
+            try {
+                await().atMost(WAIT).until(() -> !audit.violations.isEmpty()
+                        || store.delegate.messages().size() == 2 * PER_PHASE && audit.outstanding.get(secondLink).isEmpty());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("not all stored and acknowledged on connection " + secondLink + ": stored "
+                        + store.delegate.messages().size() + " of " + 2 * PER_PHASE + ", " + audit.describe() + "adapter received "
+                        + gateway.received() + ", processed " + gateway.processed() + ", stale " + gateway.staleUnacknowledged()
+                        + ", connected " + gateway.isConnected(), e);
+            }
             assertThat(audit.violations).as("PUBACKs that acknowledge the wrong message").isEmpty();
             assertThat(store.inserts).as("every message inserted exactly once").hasSize(2 * PER_PHASE)
                     .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""The arithmetic of docs/capacity.md: measured per-message and per-proof costs -> what 10^4, 10^5 and
+10^6 devices at one reading a minute need. Every input names the benchmark it comes from; change an
+input, run `python3 docs/capacity.py`, and paste the tables. No dependencies."""
+import math
+
+# ---------------------------------------------------------------- measured inputs (see docs/capacity.md, "Inputs")
+INPUT = {
+    # CoAP/DTLS: gateway CPU per message, µs (CoapLoadTest, gateway README "Load benchmarks")
+    "coap_gateway_us_pack1": 223, "coap_gateway_us_pack10": 211,
+    # PostgreSQL CPU per message, µs, same runs
+    "coap_postgres_us_pack1": 34, "coap_postgres_us_pack10": 159,
+    # MQTT: gateway CPU per message, µs (GatewayLoadTest as quoted in issue 18: 410-430 µs, packs of 1)
+    "mqtt_gateway_us_pack1": 430,
+    # MQTT broker (HiveMQ CE, embedded) CPU per message incl. the acknowledgement back, µs
+    # (firmware-sim load, per-step CPU split; filled from fleet-load-results.json)
+    "mqtt_broker_us_per_msg": None,
+    "mqtt_postgres_us_per_msg": None,
+    # stored bytes per reading, all tables and indexes (messages, readings, batch members and nodes),
+    # measured with psql after a fleet load run (capacity.md "Storage")
+    "bytes_per_reading_pack1": None, "bytes_per_reading_pack2": None,
+    # Poseidon sealing: CPU s per reading (oracle README, CommitmentBatchBenchmark: ~1,000 readings per CPU s)
+    "seal_cpu_s_per_reading": 0.001,
+    "batch_size": 4096,               # sensorproof.batches.size (default)
+    "gas_anchor_batch": 118_734,      # oracle README "Gas": anchorBatch
+    # claims (zk-circuits README, bench-claims-cpu.mjs; proof + witness CPU on one core)
+    "run_claim_cpu_s": 3.90 + 0.27, "emissions_claim_cpu_s": 7.42 + 0.35,
+    "run_claim_readings": 16, "emissions_claim_readings": 32,
+    "gas_anchor_claim": 430_620, "gas_submit_claim": 119_971,   # oracle README "Gas"
+    "gas_freeze": 95_257,
+}
+
+# ---------------------------------------------------------------- stated assumptions (capacity.md, "Assumptions")
+ASSUME = {
+    "readings_per_device_minute": 1,
+    "replica_cores": 2,              # one gateway replica = a 2-core machine like the measured one
+    "target_utilisation": 0.5,       # size for 50 % CPU: headroom for reconnect storms, GC, a lost replica's load
+    "min_replicas": 2,               # availability
+    "broker_node_cores": 2, "min_broker_nodes": 2,
+    "emission_meter_share": 0.01,    # 1 % of devices are emission meters whose every reading enters an emissions claim
+    "excursions_per_cold_device_day": 0.01,  # 1 excursion (one run claim of <=16 readings, one freeze) per 100 cold-chain devices a day
+    "retention_years": 1,            # raw readings kept a year (no retention job exists today: see capacity.md)
+}
+
+SIZES = [10_000, 100_000, 1_000_000]
+
+
+def fmt(x, nd=1):
+    if x is None:
+        return "n/a"
+    if x >= 100:
+        return f"{x:,.0f}"
+    return f"{x:,.{nd}f}"
+
+
+def plan(n, transport, pack):
+    a, i = ASSUME, INPUT
+    readings_s = n * a["readings_per_device_minute"] / 60
+    msgs_s = readings_s / pack
+    gw_us = i[f"{transport}_gateway_us_pack{1 if pack == 1 else 10}"] if transport == "coap" else i["mqtt_gateway_us_pack1"]
+    gw_cores = msgs_s * gw_us / 1e6
+    replicas = max(a["min_replicas"], math.ceil(gw_cores / (a["replica_cores"] * a["target_utilisation"])))
+    if transport == "coap":
+        pg_us = i["coap_postgres_us_pack1" if pack == 1 else "coap_postgres_us_pack10"]
+    else:
+        pg_us = i["mqtt_postgres_us_per_msg"]
+    pg_cores = None if pg_us is None else msgs_s * pg_us / 1e6
+    broker_cores = None
+    broker_nodes = 0
+    if transport == "mqtt" and i["mqtt_broker_us_per_msg"] is not None:
+        broker_cores = msgs_s * i["mqtt_broker_us_per_msg"] / 1e6
+        broker_nodes = max(a["min_broker_nodes"], math.ceil(broker_cores / (a["broker_node_cores"] * a["target_utilisation"])))
+    return dict(readings_s=readings_s, msgs_s=msgs_s, gw_cores=gw_cores, replicas=replicas, pg_cores=pg_cores,
+                broker_cores=broker_cores, broker_nodes=broker_nodes)
+
+
+def chain_and_proofs(n):
+    a, i = ASSUME, INPUT
+    readings_day = n * a["readings_per_device_minute"] * 1440
+    seal_cores = readings_day * i["seal_cpu_s_per_reading"] / 86400
+    batches_day = math.ceil(readings_day / i["batch_size"])
+    meters = n * a["emission_meter_share"]
+    emissions_claims_day = meters * a["readings_per_device_minute"] * 1440 / i["emissions_claim_readings"]
+    run_claims_day = (n - meters) * a["excursions_per_cold_device_day"]
+    prover_cores = (emissions_claims_day * i["emissions_claim_cpu_s"] + run_claims_day * i["run_claim_cpu_s"]) / 86400
+    tx_day = batches_day + emissions_claims_day * 2 + run_claims_day * 2
+    gas_day = (batches_day * i["gas_anchor_batch"] + emissions_claims_day * (i["gas_anchor_claim"] + i["gas_submit_claim"])
+               + run_claims_day * (i["gas_anchor_claim"] + i["gas_freeze"]))
+    return dict(readings_day=readings_day, seal_cores=seal_cores, batches_day=batches_day, emissions_claims_day=emissions_claims_day,
+                run_claims_day=run_claims_day, prover_cores=prover_cores, tx_day=tx_day, gas_day=gas_day)
+
+
+def storage(n, bytes_per_reading):
+    if bytes_per_reading is None:
+        return None, None
+    readings_year = n * ASSUME["readings_per_device_minute"] * 1440 * 365
+    per_year = readings_year * bytes_per_reading
+    return per_year, per_year * ASSUME["retention_years"]
+
+
+def main():
+    print("| devices | readings/s | transport, pack | messages/s | gateway cores | replicas (2 cores, 50 %) | PostgreSQL cores | broker cores | broker nodes |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+    for n in SIZES:
+        for transport, pack in (("mqtt", 1), ("coap", 1), ("coap", 10)):
+            p = plan(n, transport, pack)
+            print(f"| {n:,} | {fmt(p['readings_s'])} | {transport}, {pack} | {fmt(p['msgs_s'])} | {fmt(p['gw_cores'])} | {p['replicas']} | "
+                  f"{fmt(p['pg_cores'])} | {fmt(p['broker_cores']) if transport == 'mqtt' else '-'} | "
+                  f"{p['broker_nodes'] if transport == 'mqtt' else '-'} |")
+    print()
+    print("| devices | readings/day | sealing cores | anchor batches/day | emissions claims/day | run claims/day | prover cores | chain tx/day | gas/day |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n in SIZES:
+        c = chain_and_proofs(n)
+        print(f"| {n:,} | {c['readings_day']:,.0f} | {fmt(c['seal_cores'])} | {c['batches_day']:,} | {c['emissions_claims_day']:,.0f} | "
+              f"{c['run_claims_day']:,.0f} | {fmt(c['prover_cores'])} | {c['tx_day']:,.0f} | {c['gas_day'] / 1e9:,.2f} G |")
+    print()
+    print("| devices | PostgreSQL rows/s (messages + readings + batch members), pack 1 | storage per year, pack 1 | per year, packs of 2 |")
+    print("|---:|---:|---:|---:|")
+    for n in SIZES:
+        r = n / 60
+        rows = r + r + r
+        y1, _ = storage(n, INPUT["bytes_per_reading_pack1"])
+        y2, _ = storage(n, INPUT["bytes_per_reading_pack2"])
+        tb = (lambda b: "n/a" if b is None else f"{b / 1e12:,.2f} TB")
+        print(f"| {n:,} | {rows:,.0f} | {tb(y1)} | {tb(y2)} |")
+
+
+if __name__ == "__main__":
+    main()

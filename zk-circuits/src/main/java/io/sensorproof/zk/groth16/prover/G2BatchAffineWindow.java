@@ -1,0 +1,138 @@
+package io.sensorproof.zk.groth16.prover;
+
+import io.sensorproof.zk.bn254.Fp2;
+import io.sensorproof.zk.bn254.G2Jacobian;
+import io.sensorproof.zk.bn254.G2Point;
+
+/**
+ * One Pippenger window in G2 (the twist, coordinates in F<sub>p²</sub>) with affine buckets and batched inversions: bucket additions
+ * are queued, and a batch of them shares one field inversion (Montgomery's trick), as in
+ * {@link G1BatchAffineWindow}.
+ * A bucket appears at most once per batch; a point whose bucket is already queued waits for
+ * the next batch. Equal x (doubling, or a point and its negation) takes the plain path.
+ */
+final class G2BatchAffineWindow {
+    private static final int BATCH = 256;
+
+    private final Fp2[] bx;
+    private final Fp2[] by;
+    private final boolean[] set;
+    private final int[] queued;
+    private int stamp = 1;
+
+    private final int[] batchBucket = new int[BATCH];
+    private final G2Point[] batchPoint = new G2Point[BATCH];
+    private final Fp2[] prefix = new Fp2[BATCH];
+    private final Fp2[] dx = new Fp2[BATCH];
+    private int size;
+
+    private G2BatchAffineWindow(int buckets) {
+        bx = new Fp2[buckets];
+        by = new Fp2[buckets];
+        set = new boolean[buckets];
+        queued = new int[buckets];
+    }
+
+    /** Σ_d d·B_d for window w, as {@code Msm.windowSum} computes it. */
+    static G2Jacobian sum(G2Point[] bases, int[] index, int[] digits, int count, int w, int c) {
+        G2BatchAffineWindow window = new G2BatchAffineWindow(1 << (c - 1));
+        int offset = w * count;
+        int[] waiting = new int[count];
+        int waitingCount = 0;
+        for (int k = 0; k < count; k++) {
+            int d = digits[offset + k];
+            if (d != 0 && !window.offer(d, bases[index[k]])) {
+                waiting[waitingCount++] = k;
+            }
+        }
+        while (waitingCount > 0) {
+            window.flush();
+            int still = 0;
+            for (int j = 0; j < waitingCount; j++) {
+                int k = waiting[j];
+                if (!window.offer(digits[offset + k], bases[index[k]])) {
+                    waiting[still++] = k;
+                }
+            }
+            waitingCount = still;
+        }
+        window.flush();
+        return window.reduce();
+    }
+
+    /** Queues bucket |d| += ±P; false if that bucket is already queued in this batch. */
+    private boolean offer(int d, G2Point base) {
+        int b = d > 0 ? d - 1 : -d - 1;
+        if (queued[b] == stamp) {
+            return false;
+        }
+        G2Point p = d > 0 ? base : base.neg();
+        if (!set[b]) {
+            bx[b] = p.x();
+            by[b] = p.y();
+            set[b] = true;
+            return true;
+        }
+        Fp2 delta = p.x().sub(bx[b]);
+        if (delta.isZero()) {
+            // doubling or P + (−P): rare, done directly
+            G2Point sum = G2Point.of(bx[b], by[b]).add(p);
+            if (sum.infinity()) {
+                set[b] = false;
+            } else {
+                bx[b] = sum.x();
+                by[b] = sum.y();
+            }
+            return true;
+        }
+        queued[b] = stamp;
+        batchBucket[size] = b;
+        batchPoint[size] = p;
+        dx[size] = delta;
+        size++;
+        if (size == BATCH) {
+            flush();
+        }
+        return true;
+    }
+
+    /** Applies the queued additions with one inversion for all of them. */
+    private void flush() {
+        if (size == 0) {
+            stamp++;
+            return;
+        }
+        Fp2 acc = Fp2.ONE;
+        for (int i = 0; i < size; i++) {
+            prefix[i] = acc;
+            acc = acc.mul(dx[i]);
+        }
+        Fp2 inv = acc.inverse();
+        for (int i = size - 1; i >= 0; i--) {
+            Fp2 dxInv = inv.mul(prefix[i]);
+            inv = inv.mul(dx[i]);
+            int b = batchBucket[i];
+            G2Point p = batchPoint[i];
+            Fp2 lambda = p.y().sub(by[b]).mul(dxInv);
+            Fp2 x3 = lambda.square().sub(bx[b]).sub(p.x());
+            Fp2 y3 = lambda.mul(bx[b].sub(x3)).sub(by[b]);
+            bx[b] = x3;
+            by[b] = y3;
+            batchPoint[i] = null;
+        }
+        size = 0;
+        stamp++;
+    }
+
+    private G2Jacobian reduce() {
+        G2Jacobian running = G2Jacobian.INFINITY;
+        G2Jacobian total = G2Jacobian.INFINITY;
+        for (int b = bx.length - 1; b >= 0; b--) {
+            if (set[b]) {
+                running = running.addMixed(G2Point.of(bx[b], by[b]));
+            }
+            total = total.add(running);
+        }
+        return total;
+    }
+}
