@@ -42,6 +42,12 @@ import org.jboss.logging.Logger;
 @QuarkusMain
 public final class GatewayMain {
     private static final Logger LOG = Logger.getLogger(GatewayMain.class);
+    /**
+     * JVM system property for measuring the start-up (ADR 040's before/after timeline): {@code false}
+     * leaves Quarkus' static initialisation to {@link Quarkus#run}, after the embedded services, as
+     * before. Not a setting: a diagnostic switch like {@code hivemq.log-level}.
+     */
+    static final String STATIC_INIT_IN_BACKGROUND = "gateway.quarkus-static-init-in-background";
 
     /** The data directory's lock, held for the JVM's life (released by the OS when it dies). */
     private static GatewayLock lock;
@@ -69,6 +75,9 @@ public final class GatewayMain {
                 return;
             }
         }
+        // Quarkus' static initialisation needs none of the services: it runs beside them (ADR 040)
+        Thread quarkusStaticInit = Boolean.parseBoolean(System.getProperty(STATIC_INIT_IN_BACKGROUND, "true"))
+                ? initialiseQuarkusInBackground() : null;
         // The three services are independent: the broker and the chain start (or are adopted) beside
         // the database, so a restart costs the slowest of them, not their sum.
         ExecutorService starters = Executors.newFixedThreadPool(2, r -> {
@@ -140,7 +149,9 @@ public final class GatewayMain {
             StandaloneChain.Started toStop = chain;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stopChainAfterQuarkus(toStop), "local-chain-shutdown"));
         }
-        LOG.infof("startup phase embedded services done: JVM up %d ms; Quarkus starts", uptimeMillis());
+        LOG.infof("startup phase embedded services done: JVM up %d ms; Quarkus starts%s", uptimeMillis(),
+                quarkusStaticInit == null ? " (static initialisation not started)"
+                        : quarkusStaticInit.isAlive() ? " (its static initialisation still under way)" : " (statically initialised)");
         // exit with Quarkus' code when it stops or fails to start: the shutdown hooks then stop the
         // embedded broker and database, and no thread of theirs keeps a failed gateway alive
         Quarkus.run(null, (exitCode, failure) -> {
@@ -149,6 +160,37 @@ public final class GatewayMain {
             }
             System.exit(exitCode);
         }, args);
+    }
+
+    /**
+     * Starts Quarkus' static initialisation (the class initialiser of the generated application: the
+     * CDI container, the ORM metadata, the REST deployment, recorded at build time) on a thread of
+     * its own, so that it runs while the launcher starts or adopts the database, the broker and the
+     * chain instead of after them. The runtime initialisation ({@link Quarkus#run}) builds the runtime
+     * configuration afresh, so the URLs and credentials the launcher sets as system properties after
+     * this started still reach the datasource, the MQTT client and the chain client (the split of
+     * static and runtime initialisation that Quarkus itself offers with
+     * {@code Quarkus.manualInitialize()}). {@link Quarkus#run} then finds the class initialised, or
+     * waits for the initialisation under way (the JVM's class-initialisation lock). The two system
+     * properties are those {@code Quarkus.run} sets before it loads the application.
+     */
+    private static Thread initialiseQuarkusInBackground() {
+        System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+        System.setProperty("java.util.concurrent.ForkJoinPool.common.threadFactory",
+                "io.quarkus.bootstrap.forkjoin.QuarkusForkJoinWorkerThreadFactory");
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        Thread thread = new Thread(() -> {
+            try {
+                timed("quarkus static init", () -> Class.forName(Application.APP_CLASS_NAME, true, loader));
+            } catch (Throwable e) {
+                // Quarkus.run fails on the same class next; say why here, where the cause is still known
+                LOG.error("Quarkus' static initialisation failed: " + e, e);
+            }
+        }, "quarkus-static-init");
+        thread.setDaemon(true);
+        thread.setContextClassLoader(loader);
+        thread.start();
+        return thread;
     }
 
     /** A start step that may throw. */
