@@ -126,8 +126,10 @@ class EdgeAgentSlowGatewayTest {
             assertThat(agent.awaitDrained(Duration.ofSeconds(60))).as("drained: %s; gateway processed %d, %d duplicates",
                     agent.describe(), gateway.processed.get(), gateway.duplicates.get()).isTrue();
             assertThat(gateway.stored).hasSize(MESSAGES);
+            // before the timer has backed off past the window's 640 ms it can fire a few times (100, 200,
+            // 400 ms: up to 64 duplicates each); the fixed timer made 5,323 for these 200 and never drained
             assertThat(gateway.duplicates.get()).as("duplicates the gateway processed for %d messages (timer now %s): %s", MESSAGES,
-                    agent.currentAckTimeout(), agent.describe()).isLessThan(MESSAGES / 2);
+                    agent.currentAckTimeout(), agent.describe()).isLessThan(2L * MESSAGES);
         }
     }
 }
