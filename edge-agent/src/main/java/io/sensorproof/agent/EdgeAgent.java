@@ -79,9 +79,12 @@ import java.util.logging.Logger;
  * open pack's times never go backwards (a backward step seals it first), no pack holds two.
  *
  * <p>Sending: up to {@code send.max-in-flight} messages wait for acknowledgement at a time; after
- * every reconnect, and when the oldest waits longer than {@code ack.timeout-millis}, everything
- * unacknowledged is sent again from the oldest. Rejected messages move to the outbox's kept-aside
- * log and are never resent.
+ * every reconnect, and when the oldest waits longer than the resend timer, everything
+ * unacknowledged is sent again from the oldest. The timer is {@code ack.timeout-millis} while the
+ * gateway answers within it and follows the measured acknowledgement delay, backing off on
+ * timeouts while acknowledgements still arrive, when it does not ({@link AckTimeout}): resending a
+ * whole window to a gateway that is merely slow only adds duplicates to its backlog. Rejected
+ * messages move to the outbox's kept-aside log and are never resent.
  *
  * <p>Locks: {@code packLock} guards the open pack and the (boot, seq) counters and is held while a
  * sealed pack waits for outbox space under the BLOCK policy (that wait is the back-pressure on
@@ -118,9 +121,14 @@ public final class EdgeAgent implements AutoCloseable {
 
     private final ReentrantLock sendLock = new ReentrantLock();
     private final Condition work = sendLock.newCondition();
-    private final TreeMap<MessageId, Long> inFlight = new TreeMap<>();
+    /** Messages sent and not yet acknowledged, with when they were (last) sent; guarded by sendLock. */
+    private final TreeMap<MessageId, Sent> inFlight = new TreeMap<>();
     private MessageId cursor;
     private boolean resendRequested;
+    /** The newest message ever sent in this run: a message at or below it goes out again. Guarded by sendLock. */
+    private MessageId highestSent;
+    /** The resend timer (RFC 6298 with Karn's rule), at least {@code ack.timeout-millis}; guarded by sendLock. */
+    private final AckTimeout ackTimeout;
 
     private final ExecutorService ackExecutor = Executors.newSingleThreadExecutor(daemon("agent-acks"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("agent-timer"));
@@ -140,6 +148,7 @@ public final class EdgeAgent implements AutoCloseable {
                     + key.algorithm().label() + " and " + postQuantumKey.algorithm().label() + " (" + Setting.POST_QUANTUM_KEY_FILE.key() + ")");
         }
         this.gatewayKey = gatewayKey;
+        this.ackTimeout = new AckTimeout(config.ackTimeout());
         this.transport = transports.apply(metrics);
         this.clock = new DeviceClock(clock);
         Files.createDirectories(config.dataDir());
@@ -402,12 +411,13 @@ public final class EdgeAgent implements AutoCloseable {
                     inFlight.clear();
                     cursor = null;
                     resendRequested = false;
+                    ackTimeout.reconnected();
                 }
-                if (!inFlight.isEmpty()
-                        && System.nanoTime() - inFlight.firstEntry().getValue() > config.ackTimeout().toNanos()) {
+                if (!inFlight.isEmpty() && System.nanoTime() - inFlight.firstEntry().getValue().nanos() > ackTimeout.nanos()) {
                     metrics.resendsAfterTimeout.add(inFlight.size());
                     inFlight.clear();
                     cursor = null;
+                    ackTimeout.timedOut();
                 }
                 int room = config.maxInFlight() - inFlight.size();
                 if (room > 0) {
@@ -419,7 +429,11 @@ public final class EdgeAgent implements AutoCloseable {
                 }
                 long now = System.nanoTime();
                 for (OutboxMessage m : batch) {
-                    inFlight.put(m.id(), now);
+                    boolean first = highestSent == null || m.id().compareTo(highestSent) > 0;
+                    inFlight.put(m.id(), new Sent(now, first));
+                    if (first) {
+                        highestSent = m.id();
+                    }
                     cursor = m.id();
                 }
             } catch (InterruptedException e) {
@@ -500,8 +514,35 @@ public final class EdgeAgent implements AutoCloseable {
         }
         sendLock.lock();
         try {
-            inFlight.keySet().removeIf(id -> ack.isStored(id.boot(), id.seq()) || ack.rejection(id.boot(), id.seq()).isPresent());
+            long now = System.nanoTime();
+            long roundTrip = -1;
+            var entries = inFlight.entrySet().iterator();
+            while (entries.hasNext()) {
+                Map.Entry<MessageId, Sent> e = entries.next();
+                MessageId id = e.getKey();
+                if (ack.isStored(id.boot(), id.seq()) || ack.rejection(id.boot(), id.seq()).isPresent()) {
+                    if (e.getValue().once()) {
+                        roundTrip = Math.max(roundTrip, now - e.getValue().nanos());
+                    }
+                    entries.remove();
+                }
+            }
+            ackTimeout.acknowledged(roundTrip);
             work.signalAll();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** When a message in flight was last sent, and whether that was its only sending in this run. */
+    private record Sent(long nanos, boolean once) {
+    }
+
+    /** The current resend timer ({@code ack.timeout-millis} or more, see {@link AckTimeout}). */
+    public Duration currentAckTimeout() {
+        sendLock.lock();
+        try {
+            return ackTimeout.current();
         } finally {
             sendLock.unlock();
         }
@@ -597,6 +638,7 @@ public final class EdgeAgent implements AutoCloseable {
         m.put("kept_aside_discarded", s.keptAsideDiscarded());
         m.put("dropped_log_discarded", s.droppedRecordsDiscarded());
         m.put("clock_steps", clock.steps());
+        m.put("ack_timeout_ms", currentAckTimeout().toMillis());
         java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         m.put("heap_used_bytes", heap.getUsed());
         m.put("heap_committed_bytes", heap.getCommitted());

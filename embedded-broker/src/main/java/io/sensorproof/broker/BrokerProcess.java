@@ -15,8 +15,9 @@ import java.util.logging.Logger;
 /**
  * Starts and stops the standalone broker ({@link BrokerMain}) as a child process. A gateway killed
  * with {@code kill -9} leaves its broker running; the next start finds it through
- * {@code broker.pid} in the data directory and stops it before starting a fresh one, so two
- * brokers never share a data directory or a port.
+ * {@code broker.pid} in the data directory and either adopts it as it runs ({@link #adoptOrphan},
+ * ADR 040: same jar, arguments and JVM, both listeners answering) or stops it before starting a
+ * fresh one ({@link #start}), so two brokers never share a data directory or a port.
  */
 public final class BrokerProcess implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BrokerProcess.class.getName());
@@ -27,15 +28,17 @@ public final class BrokerProcess implements AutoCloseable {
      */
     public static final String LOG_LEVEL_PROPERTY = "hivemq.log-level";
 
-    private final Process process;
+    private final ProcessHandle process;
+    private final boolean adopted;
     private final int port;
     private final String host;
     private final Optional<DeviceListener> devices;
     private final Optional<BrokerCredentials> credentials;
 
-    private BrokerProcess(Process process, String host, int port, Optional<DeviceListener> devices,
+    private BrokerProcess(ProcessHandle process, boolean adopted, String host, int port, Optional<DeviceListener> devices,
             Optional<BrokerCredentials> credentials) {
         this.process = process;
+        this.adopted = adopted;
         this.host = host;
         this.port = port;
         this.devices = devices;
@@ -83,21 +86,12 @@ public final class BrokerProcess implements AutoCloseable {
         Files.createDirectories(dataDir);
         stopOrphan(dataDir, timeout);
         Path log = dataDir.resolve("broker.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar.toAbsolutePath().toString(), "--port",
-                Integer.toString(port), "--bind", host, "--data-dir", dataDir.toAbsolutePath().toString()));
-        String logLevel = System.getProperty(LOG_LEVEL_PROPERTY);
-        if (logLevel != null) {
-            command.addAll(List.of("--log-level", logLevel));
-        }
-        if (devices.isPresent()) {
-            command.addAll(List.of("--tls-port", Integer.toString(devices.get().port()), "--tls-bind", devices.get().bind()));
-        } else {
-            command.add("--anonymous");
-        }
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable().toString());
+        command.addAll(arguments(jar, dataDir, host, port, devices));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        BrokerProcess broker = new BrokerProcess(process, host, port, devices,
+        BrokerProcess broker = new BrokerProcess(process.toHandle(), false, host, port, devices,
                 devices.map(d -> new BrokerCredentials(dataDir.resolve("auth"))));
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!broker.accepting()) {
@@ -112,6 +106,93 @@ public final class BrokerProcess implements AutoCloseable {
         }
         LOG.info(() -> "broker started, pid " + process.pid() + ", " + broker.url() + broker.deviceUrl().map(u -> " and " + u).orElse(""));
         return broker;
+    }
+
+    private static Path javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    /** The broker JVM's arguments (after the java executable) for these settings. */
+    static List<String> arguments(Path jar, Path dataDir, String host, int port, Optional<DeviceListener> devices) {
+        List<String> args = new ArrayList<>(List.of("-Xmx256m", "-jar", jar.toAbsolutePath().toString(), "--port",
+                Integer.toString(port), "--bind", host, "--data-dir", dataDir.toAbsolutePath().toString()));
+        String logLevel = System.getProperty(LOG_LEVEL_PROPERTY);
+        if (logLevel != null) {
+            args.addAll(List.of("--log-level", logLevel));
+        }
+        if (devices.isPresent()) {
+            args.addAll(List.of("--tls-port", Integer.toString(devices.get().port()), "--tls-bind", devices.get().bind()));
+        } else {
+            args.add("--anonymous");
+        }
+        return args;
+    }
+
+    /**
+     * Adopts the broker that a gateway killed with {@code kill -9} left running in {@code dataDir}
+     * (ADR 040), so that the devices' connections and sessions survive the gateway's restart: the
+     * process named by {@code broker.pid} must be alive, run this jar with exactly the arguments
+     * {@link #start} would use (same data directory, listeners, ports) on this JVM, accept
+     * connections on both listeners, and pass {@code probe} (the caller's protocol-level check, e.g.
+     * an MQTT CONNECT with the gateway's credentials; it returns its reasons to refuse). Nothing is
+     * stopped here: when empty comes back, {@link #start} stops the orphan and starts a fresh broker.
+     *
+     * @param refusal told why an orphan that was found is not adopted
+     * @return the adopted broker, or empty when there is no orphan or it does not qualify
+     */
+    public static Optional<BrokerProcess> adoptOrphan(Path jar, Path dataDir, String host, int port, DeviceListener devices,
+            java.util.function.Function<BrokerProcess, List<String>> probe, java.util.function.Consumer<String> refusal)
+            throws IOException {
+        Path pidFile = dataDir.resolve("broker.pid");
+        if (!Files.exists(pidFile)) {
+            return Optional.empty();
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).trim());
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (handle.isEmpty()) {
+            return Optional.empty();
+        }
+        ProcessHandle.Info info = handle.get().info();
+        List<String> expected = arguments(jar, dataDir, host, port, Optional.of(devices));
+        List<String> actual = info.arguments().map(List::of).orElse(List.of());
+        if (!actual.equals(expected)) {
+            refusal.accept("broker pid " + pid + " runs with " + actual + ", not " + expected);
+            return Optional.empty();
+        }
+        if (!sameFile(info.command().map(Path::of), javaExecutable())) {
+            refusal.accept("broker pid " + pid + " runs on " + info.command().orElse("?") + ", not " + javaExecutable());
+            return Optional.empty();
+        }
+        BrokerProcess broker = new BrokerProcess(handle.get(), true, host, port, Optional.of(devices),
+                Optional.of(new BrokerCredentials(dataDir.resolve("auth"))));
+        if (!broker.accepting()) {
+            refusal.accept("broker pid " + pid + " does not accept connections on " + broker.url() + " and " + broker.deviceUrl().orElse(""));
+            return Optional.empty();
+        }
+        List<String> problems = probe.apply(broker);
+        if (!problems.isEmpty()) {
+            refusal.accept("broker pid " + pid + ": " + String.join("; ", problems));
+            return Optional.empty();
+        }
+        LOG.info(() -> "adopted the running broker pid " + pid + " left in " + dataDir + " by a gateway that died, " + broker.url()
+                + broker.deviceUrl().map(u -> " and " + u).orElse(""));
+        return Optional.of(broker);
+    }
+
+    private static boolean sameFile(Optional<Path> a, Path b) {
+        if (a.isEmpty()) {
+            return false;
+        }
+        try {
+            return Files.isSameFile(a.get(), b);
+        } catch (IOException e) {
+            return a.get().toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
     }
 
     /** Stops a broker process recorded in {@code dataDir/broker.pid}, if it is still running. */
@@ -178,6 +259,11 @@ public final class BrokerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** True when this broker was left running by a gateway that died and adopted ({@link #adoptOrphan}). */
+    public boolean adopted() {
+        return adopted;
+    }
+
     private boolean accepting() {
         return accepting(host, port) && devices.map(d -> accepting(localAddress(d), d.port())).orElse(true);
     }
@@ -201,11 +287,18 @@ public final class BrokerProcess implements AutoCloseable {
     public void close() {
         process.destroy();
         try {
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-            }
+            process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            process.destroyForcibly();
+            try {
+                process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException again) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException again) {
+                LOG.warning(() -> "broker pid " + process.pid() + " survived SIGKILL for 10 s");
+            }
         }
     }
 

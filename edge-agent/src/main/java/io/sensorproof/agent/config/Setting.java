@@ -20,7 +20,7 @@ public enum Setting {
     MQTT_SESSION_EXPIRY_SECONDS("mqtt.session-expiry-seconds", "604800", "Persistent session expiry on the broker (7 days)."),
     PACK_MAX_RECORDS("pack.max-records", "10", "Readings per signed message at most (1-256)."),
     PACK_MAX_AGE_MILLIS("pack.max-age-millis", "5000", "Oldest reading of an open pack waits at most this long before the pack is signed."),
-    ACK_TIMEOUT_MILLIS("ack.timeout-millis", "30000", "Unacknowledged messages are resent, in order, after this long."),
+    ACK_TIMEOUT_MILLIS("ack.timeout-millis", "30000", "Unacknowledged messages are resent, in order, after this long at the least (longer while the gateway acknowledges more slowly: RFC 6298 timer, ADR 040)."),
     MAX_IN_FLIGHT("send.max-in-flight", "64", "Messages sent and not yet acknowledged at most."),
     RECONNECT_MIN_MILLIS("reconnect.min-millis", "500", "First reconnect delay; doubles per failed attempt, with jitter."),
     RECONNECT_MAX_MILLIS("reconnect.max-millis", "60000", "Longest reconnect delay."),

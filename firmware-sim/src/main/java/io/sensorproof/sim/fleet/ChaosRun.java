@@ -59,8 +59,9 @@ import java.util.concurrent.TimeUnit;
  * feeders stop, the outboxes drain, and the results file reports: acknowledged keys not stored
  * (acknowledgements before a durable commit), readings missing and doubled (submitted readings
  * against stored ones, matched by device and reading time), conflicting duplicates injected and
- * detected (quarantine), outbox residue, and the recovery time of each restart (kill to the first
- * acknowledgement a device receives from the restarted gateway). The file is rewritten after every
+ * detected (quarantine, by device and (boot, seq)), outbox residue, and the recovery time of each
+ * restart (kill to the first acknowledgement a device receives from the restarted gateway, watched
+ * from its launch, so an acknowledgement before its HTTP readiness counts). The file is rewritten after every
  * cycle, so an interrupted run leaves its figures so far.
  */
 public final class ChaosRun {
@@ -68,6 +69,10 @@ public final class ChaosRun {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String TENANT = "chaos";
     private static final Duration READY = Duration.ofMinutes(3);
+    /** A conflicting duplicate without an answer is published again, up to this many times in all. */
+    private static final int CONFLICT_ATTEMPTS = 4;
+    /** Acknowledgements received this soon after a restarted gateway's launch are the killed one's. */
+    static final long STALE_ACK_MILLIS = 500;
 
     /**
      * @param devices fleet size
@@ -115,6 +120,8 @@ public final class ChaosRun {
     private final List<Device> fleet = new ArrayList<>();
     private final List<Restart> restarts = new ArrayList<>();
     private final List<Injection> injections = new ArrayList<>();
+    /** The device of each injection, index for index. */
+    private final List<String> injectedDevices = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final Instant startedAt = Instant.now();
     private final long startedNanos = System.nanoTime();
@@ -139,8 +146,11 @@ public final class ChaosRun {
             throw new IllegalArgumentException(workDir + " holds an earlier run: give a fresh --work-dir");
         }
         Path gatewayData = workDir.resolve("gateway-data");
-        StandaloneGateway gateway = StandaloneGateway.start(runJar, gatewayData, READY);
-        StandaloneGateway.Ports ports = gateway.ports();
+        // every restart on the same ports, the local chain's included, so that the restarted gateway
+        // can adopt the broker and anvil the killed one left running (ADR 040)
+        StandaloneGateway.Ports ports = StandaloneGateway.Ports.free();
+        Map<String, String> settings = Map.of("SENSORPROOF_CHAIN_LOCAL_PORT", Integer.toString(freePort()));
+        StandaloneGateway gateway = StandaloneGateway.start(runJar, gatewayData, ports, READY, settings);
         GatewayClient client = new GatewayClient(gateway.apiBase(), gateway.operatorKey());
         byte[] ackKey = client.ackKeySpki();
         client.ensureTenant(TENANT, "Chaos run");
@@ -183,10 +193,13 @@ public final class ChaosRun {
                     pg.onExit().get(30, TimeUnit.SECONDS);
                 }
                 gateway.kill9();
-                gateway = StandaloneGateway.start(runJar, gatewayData, ports, READY);
+                // watch for the first acknowledgement from the restarted gateway while it starts: it may
+                // acknowledge (ingest subscribed) before its HTTP readiness
+                AckWatch watch = new AckWatch(System.nanoTime());
+                gateway = StandaloneGateway.start(runJar, gatewayData, ports, READY, settings);
                 long readyAt = System.nanoTime();
                 client = new GatewayClient(gateway.apiBase(), gateway.operatorKey());
-                double recovery = awaitAckAfter(killedAt, Duration.ofMinutes(1));
+                double recovery = watch.await(killedAt, Duration.ofMinutes(1));
                 Restart r = new Restart(cycle, database ? "database" : "gateway", seconds(readyAt - killedAt), recovery);
                 restarts.add(r);
                 log(r + " (" + acknowledged().size() + " keys acknowledged so far)");
@@ -226,8 +239,9 @@ public final class ChaosRun {
                 Duration.ZERO, 1, Optional.empty());
         try (Injector injector = new Injector(mqttUrl, java.util.Optional.of(brokerCa), TENANT, client, ackKey,
                 id -> workDir.resolve("devices").resolve(id))) {
-            List<Injection> done = injector.inject(fault, victim.id, victim.key, 30_000);
+            List<Injection> done = injector.inject(fault, victim.id, victim.key, 30_000, CONFLICT_ATTEMPTS);
             injections.addAll(done);
+            done.forEach(i -> injectedDevices.add(victim.id));
             done.forEach(i -> log("conflicting duplicate " + victim.id + " " + i.boot() + "/" + i.seq() + ": " + i.reply()));
         } catch (SimException e) {
             notes.add("conflicting duplicate not injected: " + e.getMessage());
@@ -265,12 +279,64 @@ public final class ChaosRun {
         return new Restart(cycle, "broker", seconds(readyAt - stoppedAt), awaitAckAfter(stoppedAt, Duration.ofMinutes(1)));
     }
 
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     private static boolean accepting(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 500);
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * Watches the fleet for the first verified acknowledgement received after the restarted gateway's
+     * process was launched (at {@code launchedNanos}), on a thread of its own so that it sees
+     * acknowledgements sent before the gateway reports ready. An acknowledgement the killed gateway
+     * wrote just before its SIGKILL is still delivered by the broker within milliseconds; one received
+     * less than {@value #STALE_ACK_MILLIS} ms after the launch is taken for such a one (a JVM cannot
+     * start Quarkus, connect and acknowledge that fast) and the watch waits for the next.
+     */
+    private final class AckWatch {
+        private final long launchedNanos;
+        private final Thread thread;
+        private volatile long firstNanos = Long.MIN_VALUE;
+
+        AckWatch(long launchedNanos) {
+            this.launchedNanos = launchedNanos;
+            this.thread = new Thread(this::watch, "chaos-ack-watch");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void watch() {
+            long from = launchedNanos + TimeUnit.MILLISECONDS.toNanos(STALE_ACK_MILLIS);
+            long deadline = launchedNanos + READY.toNanos() + TimeUnit.MINUTES.toNanos(1);
+            while (System.nanoTime() < deadline) {
+                long latest = fleet.stream().mapToLong(d -> d.recorder.lastAckNanos()).max().orElse(Long.MIN_VALUE);
+                if (latest > from) {
+                    firstNanos = latest;
+                    return;
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        /** Seconds from {@code sinceNanos} to the first acknowledgement, or -1 if none came within {@code timeout} from now. */
+        double await(long sinceNanos, Duration timeout) throws InterruptedException {
+            thread.join(timeout.toMillis());
+            thread.interrupt();
+            long first = firstNanos;
+            return first == Long.MIN_VALUE ? -1 : seconds(first - sinceNanos);
         }
     }
 
@@ -347,7 +413,22 @@ public final class ChaosRun {
                 }
             }
         }
-        long conflictsDetected = client.quarantine(startedAt).stream().filter(q -> "CONFLICTING_DUPLICATE".equals(q.reason())).count();
+        List<GatewayClient.QuarantineEntry> conflictEntries = client.quarantine(startedAt).stream()
+                .filter(q -> "CONFLICTING_DUPLICATE".equals(q.reason())).toList();
+        // an injection is detected when the quarantine holds a conflicting duplicate of its device and
+        // (boot, seq); an injection published more than once may leave more than one entry
+        Set<String> conflictKeys = new HashSet<>();
+        conflictEntries.forEach(q -> conflictKeys.add(q.claimedDevice() + "/" + q.boot() + "/" + q.seq()));
+        long conflictsDetected = 0;
+        for (int i = 0; i < injections.size(); i++) {
+            Injection inj = injections.get(i);
+            if (conflictKeys.contains(injectedDevices.get(i) + "/" + inj.boot() + "/" + inj.seq())) {
+                conflictsDetected++;
+            } else if (examples.size() < 20) {
+                examples.add("conflicting duplicate not in quarantine: " + injectedDevices.get(i) + " " + inj.boot() + "/" + inj.seq()
+                        + " (reply " + inj.reply() + ")");
+            }
+        }
         long conflictsRejected = injections.stream().filter(i -> i.reply() != null && i.reply().contains("CONFLICTING_DUPLICATE")).count();
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("acknowledgedNotStored", ackedNotStored);
@@ -355,6 +436,7 @@ public final class ChaosRun {
         v.put("readingsDoubled", doubled);
         v.put("conflictingDuplicatesInjected", injections.size());
         v.put("conflictingDuplicatesDetected", conflictsDetected);
+        v.put("conflictingDuplicateQuarantineEntries", conflictEntries.size());
         v.put("conflictingDuplicatesRejectedToDevice", conflictsRejected);
         v.put("outboxResidue", residue);
         v.put("readingsSubmitted", submitted);

@@ -134,6 +134,21 @@ public final class Injector implements AutoCloseable {
 
     /** Carries out an injected fault against {@code victim}; waits (up to {@code waitMillis}) for a stored message to work from. */
     public List<Injection> inject(Fault fault, String victim, SigningKey victimKey, long waitMillis) throws InterruptedException {
+        return inject(fault, victim, victimKey, waitMillis, 1);
+    }
+
+    /**
+     * As {@link #inject(Fault, String, SigningKey, long)}, but a conflicting duplicate that gets no
+     * answer within the reply wait is published again (the same bytes), up to {@code attempts} times
+     * in all, as a device resends what is not acknowledged: a publish the gateway received but had
+     * not answered when it was killed is gone with its clean session, and the chaos run counts an
+     * injection only once the gateway has seen it or every attempt went unanswered.
+     */
+    public List<Injection> inject(Fault fault, String victim, SigningKey victimKey, long waitMillis, int attempts)
+            throws InterruptedException {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1, was " + attempts);
+        }
         GatewayClient.StoredMessage stored = awaitStoredMessage(victim, waitMillis);
         byte[] raw = gateway.messageBytes(victim, stored.boot(), stored.seq());
         ReadingMessage original = ReadingMessages.decode(raw);
@@ -163,9 +178,16 @@ public final class Injector implements AutoCloseable {
                     byte[] conflicting = ReadingMessages.sign(altered(original.pack(), i + 1), header.boot(), header.seq(),
                             header.deviceTimeMillis(), victimKey);
                     listen(victim);
-                    publish(victim, ownTopic, conflicting);
+                    String reply = "NONE";
+                    int attempt = 0;
+                    while ("NONE".equals(reply) && attempt < attempts) {
+                        attempt++;
+                        publish(victim, ownTopic, conflicting);
+                        reply = awaitReply(victim, header.boot(), header.seq());
+                    }
                     done.add(new Injection(ownTopic, header.boot(), header.seq(), header.kidHex(),
-                            "other content signed by the device under a stored (boot, seq)", awaitReply(victim, header.boot(), header.seq())));
+                            "other content signed by the device under a stored (boot, seq)"
+                                    + (attempt > 1 ? ", published " + attempt + " times" : ""), reply));
                 }
                 case KEY_SWAP -> {
                     SigningKey swapped = Keys.generate(SignatureAlgorithm.ES256, RANDOM);

@@ -19,6 +19,7 @@ import io.sensorproof.gateway.core.mqtt.MqttIngestSettings;
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.cose.VerificationKey;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -69,7 +70,12 @@ public class IngestService {
     private QuarantineQuota quota;
     private IngestAuditLog audit;
 
-    void start(@Observes StartupEvent event) {
+    /**
+     * Starts MQTT ingestion first among the start-up observers (priority 1000; the default is 2500):
+     * ingestion needs only the database and the broker, so a restarted gateway acknowledges again
+     * without waiting for the chain check, the prover pool or other start-up work (ADR 040).
+     */
+    void start(@Observes @Priority(1000) StartupEvent event) {
         ensureCore();
         Optional<String> url = config.mqtt().url().filter(u -> !u.isBlank());
         if (url.isEmpty()) {
@@ -90,7 +96,8 @@ public class IngestService {
         } catch (MqttException e) {
             throw new IllegalStateException("cannot connect to the MQTT broker at " + url.get() + ": " + e.getMessage(), e);
         }
-        LOG.infof("MQTT ingestion started as %s on %s; acknowledgement key kid %s", clientId, url.get(), ackKey.verificationKey().kidHex());
+        LOG.infof("MQTT ingestion started as %s on %s; acknowledgement key kid %s (JVM up %d ms)", clientId, url.get(),
+                ackKey.verificationKey().kidHex(), java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
     }
 
     /**

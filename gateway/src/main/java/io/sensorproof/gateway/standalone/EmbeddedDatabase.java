@@ -17,28 +17,51 @@ import org.jboss.logging.Logger;
  * A running embedded PostgreSQL server: where to connect, what was found at start, and how to stop
  * it. {@link #close()} stops the server with a fast shutdown and waits for the postmaster to exit;
  * it is idempotent and safe to call from several threads (the second caller waits for the first).
+ * The server is either started by the io.zonky library or, after a {@code kill -9} of the previous
+ * gateway, that gateway's healthy orphan adopted as it runs ({@link #adopted()}, ADR 040).
  */
 public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
     /** The superuser initdb creates; the server trusts local connections (see the README). */
     public static final String USER = "postgres";
 
+    /** A library-started server, or null when the server was adopted. */
     private final EmbeddedPostgres server;
+    /** The adopted orphan, or null when the library started the server. */
+    private final OrphanedPostmaster.Adopted adopted;
     private final EmbeddedPostgresSettings settings;
     private final OrphanCheck orphanCheck;
     private final long postmasterPid;
+    private final int port;
     private boolean closed;
 
     EmbeddedDatabase(EmbeddedPostgres server, EmbeddedPostgresSettings settings, OrphanCheck orphanCheck) {
         this.server = server;
+        this.adopted = null;
         this.settings = settings;
         this.orphanCheck = orphanCheck;
         this.postmasterPid = PostmasterPidFile.read(settings.clusterDirectory()).map(PostmasterPidFile::pid).orElse(-1L);
+        this.port = server.getPort();
+    }
+
+    /** A server left running by a gateway that died, adopted instead of restarted (ADR 040). */
+    EmbeddedDatabase(OrphanedPostmaster.Adopted adopted, EmbeddedPostgresSettings settings) {
+        this.server = null;
+        this.adopted = adopted;
+        this.settings = settings;
+        this.orphanCheck = adopted.check();
+        this.postmasterPid = adopted.pidFile().pid();
+        this.port = adopted.pidFile().port();
     }
 
     /** TCP port on localhost. */
     public int port() {
-        return server.getPort();
+        return port;
+    }
+
+    /** True when this server was left by a gateway that died and adopted by this one (ADR 040). */
+    public boolean adopted() {
+        return adopted != null;
     }
 
     /** The PostgreSQL data directory. */
@@ -87,6 +110,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return;
         }
         closed = true;
+        if (adopted != null) {
+            // not started by the library: a fast shutdown (what pg_ctl stop -m fast sends), then the lock goes
+            OrphanedPostmaster.stopAdopted(adopted.postmaster(), Duration.ofMinutes(1));
+            adopted.release();
+            LOG.infof("embedded PostgreSQL in %s (adopted, pid %d) stopped", clusterDirectory(), postmasterPid);
+            return;
+        }
         try {
             server.close();
         } catch (IOException e) {

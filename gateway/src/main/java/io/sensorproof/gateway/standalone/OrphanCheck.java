@@ -24,7 +24,9 @@ public record OrphanCheck(Outcome outcome, OptionalLong pid, String detail) {
         /** An orphaned postmaster ignored SIGTERM and stopped with SIGINT (fast shutdown). */
         ORPHAN_STOPPED_INT,
         /** An orphaned postmaster had to be killed (SIGKILL); PostgreSQL recovers from its WAL on start. */
-        ORPHAN_KILLED
+        ORPHAN_KILLED,
+        /** A healthy orphaned postmaster for this directory was adopted and keeps running (ADR 040). */
+        ADOPTED
     }
 
     /** True when a running orphan was found and stopped. */

@@ -37,6 +37,9 @@ import org.jboss.logging.Logger;
  *   <li>If the pid is gone, or belongs to an unrelated process (pids are reused), the file is
  *       stale: remove it, since PostgreSQL refuses to start while the named pid is alive.</li>
  * </ol>
+ * {@link #adoptOrStop} first offers a live orphan (case 2) to a {@link PostmasterProbe}: when the
+ * probe finds it healthy and configured as the launcher would configure it, it is adopted as it runs
+ * (ADR 040) and the directory's lock stays held by this JVM; otherwise it is stopped as above.
  */
 public final class OrphanedPostmaster {
     private static final Logger LOG = Logger.getLogger(OrphanedPostmaster.class);
@@ -71,25 +74,114 @@ public final class OrphanedPostmaster {
      * @throws IllegalStateException when an orphan survives SIGKILL
      */
     public OrphanCheck stopIfOrphaned(Path dataDirectory) {
+        Resolution r = adoptOrStop(dataDirectory, PostmasterProbe.never());
+        if (r instanceof Adopted adopted) { // cannot happen with never(); keep the contract anyway
+            adopted.release();
+            throw new IllegalStateException("adopted " + adopted.pidFile().pid() + " although adoption is off");
+        }
+        return r.check();
+    }
+
+    /**
+     * What {@link #adoptOrStop} found: either a healthy orphan to keep ({@link Adopted}, with the
+     * directory's lock now held by this JVM) or a directory that is free for a new server ({@link Free}).
+     */
+    public sealed interface Resolution permits Adopted, Free {
+        /** What was found and done. */
+        OrphanCheck check();
+    }
+
+    /**
+     * A running orphan that passed the probe: the caller now owns it. The directory's lock
+     * ({@value #LOCK_FILE_NAME}) is held until {@link #release()}, so a third gateway on the same
+     * directory is refused with {@link DataDirectoryInUseException}, as it is while the library's
+     * server runs.
+     *
+     * @param check the outcome ({@link OrphanCheck.Outcome#ADOPTED})
+     * @param pidFile the postmaster's pid file
+     * @param postmaster the postmaster process
+     * @param lockChannel the open lock file
+     */
+    public record Adopted(OrphanCheck check, PostmasterPidFile pidFile, ProcessHandle postmaster, FileChannel lockChannel)
+            implements Resolution {
+        /** Releases the directory's lock (closes the channel). */
+        public void release() {
+            try {
+                lockChannel.close();
+            } catch (IOException e) {
+                LOG.warnf("closing %s failed: %s", LOCK_FILE_NAME, e.getMessage());
+            }
+        }
+    }
+
+    /** The directory is free: no server, a stale pid file removed, or an orphan stopped. */
+    public record Free(OrphanCheck check) implements Resolution {
+    }
+
+    /**
+     * Checks {@code dataDirectory}; a running orphan that {@code probe} finds healthy is adopted
+     * (ADR 040), any other orphan is stopped as by {@link #stopIfOrphaned}.
+     *
+     * @throws DataDirectoryInUseException when a live gateway holds the directory
+     * @throws IllegalStateException when an orphan survives SIGKILL
+     */
+    public Resolution adoptOrStop(Path dataDirectory, PostmasterProbe probe) {
         Path dir = dataDirectory.toAbsolutePath().normalize();
         if (!Files.isRegularFile(dir.resolve("postgresql.conf"))) {
-            return log(new OrphanCheck(OrphanCheck.Outcome.NEW_CLUSTER, OptionalLong.empty(),
-                    "no PostgreSQL cluster in " + dir + " yet; initdb will create one"));
+            return new Free(log(new OrphanCheck(OrphanCheck.Outcome.NEW_CLUSTER, OptionalLong.empty(),
+                    "no PostgreSQL cluster in " + dir + " yet; initdb will create one")));
         }
-        try (FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE_NAME),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        FileChannel channel = null;
+        boolean keep = false;
+        try {
+            channel = FileChannel.open(dir.resolve(LOCK_FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = tryLock(channel);
             if (lock == null) {
                 throw new DataDirectoryInUseException(dir);
             }
-            try {
-                return log(inspectAndStop(dir));
-            } finally {
-                lock.release();
+            Optional<Adopted> adopted = tryAdopt(dir, probe, channel);
+            if (adopted.isPresent()) {
+                keep = true;
+                log(adopted.get().check());
+                return adopted.get();
             }
+            return new Free(log(inspectAndStop(dir)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot check " + dir + " for an orphaned PostgreSQL server", e);
+        } finally {
+            if (!keep && channel != null) {
+                try {
+                    channel.close(); // releases the lock: the library takes it again when it starts the server
+                } catch (IOException e) {
+                    LOG.warnf("closing %s failed: %s", LOCK_FILE_NAME, e.getMessage());
+                }
+            }
         }
+    }
+
+    /** A live postmaster of {@code dir} that the probe accepts; empty otherwise (the caller then stops it). */
+    private Optional<Adopted> tryAdopt(Path dir, PostmasterProbe probe, FileChannel channel) {
+        Optional<PostmasterPidFile> pidFile = PostmasterPidFile.read(dir);
+        if (pidFile.isEmpty()) {
+            return Optional.empty();
+        }
+        long pid = pidFile.get().pid();
+        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (process.isEmpty() || !isPostmasterOf(process.get(), dir, pidFile.get())) {
+            return Optional.empty();
+        }
+        long t0 = System.nanoTime();
+        List<String> problems = probe.problems(pidFile.get(), dir);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        if (!problems.isEmpty()) {
+            LOG.warnf("the orphaned PostgreSQL server (pid %d, port %d) for %s cannot be adopted (%s; probe %d ms);"
+                    + " it is stopped and a fresh server started", pid, pidFile.get().port(), dir, String.join("; ", problems), millis);
+            return Optional.empty();
+        }
+        return Optional.of(new Adopted(new OrphanCheck(OrphanCheck.Outcome.ADOPTED, OptionalLong.of(pid),
+                "adopted the orphaned PostgreSQL server (pid " + pid + ", port " + pidFile.get().port() + ") for " + dir
+                        + ", left by a gateway that died; it answered with the expected settings in " + millis + " ms"),
+                pidFile.get(), process.get(), channel));
     }
 
     private static FileLock tryLock(FileChannel channel) throws IOException {
@@ -229,6 +321,22 @@ public final class OrphanedPostmaster {
             Thread.currentThread().interrupt();
             return !process.isAlive();
         }
+    }
+
+    /**
+     * Stops an adopted postmaster with a fast shutdown (SIGINT), waiting up to {@code wait}; SIGKILL of
+     * it and its children if it does not stop (it then recovers from its WAL on the next start).
+     */
+    static void stopAdopted(ProcessHandle postmaster, Duration wait) {
+        List<ProcessHandle> family = new ArrayList<>();
+        postmaster.descendants().forEach(family::add);
+        family.add(postmaster);
+        if (sendInterrupt(postmaster.pid()) && awaitExit(postmaster, wait)) {
+            return;
+        }
+        LOG.warnf("PostgreSQL server pid %d did not stop within %s after SIGINT; killing it", postmaster.pid(), wait);
+        family.forEach(ProcessHandle::destroyForcibly);
+        family.forEach(member -> awaitExit(member, Duration.ofSeconds(10)));
     }
 
     private static OrphanCheck log(OrphanCheck check) {

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * Exactly-once across a gateway crash: the packaged gateway runs in standalone mode (embedded
  * PostgreSQL and broker) as a child JVM, three in-process edge agents stream readings into it, the
  * gateway JVM is killed with SIGKILL mid-stream and restarted on the same data directory (it must
- * stop the orphaned PostgreSQL server and broker and come back), and the agents resend.
+ * adopt the PostgreSQL server and broker the killed JVM left running, ADR 040, so the agents stay
+ * connected to the broker throughout), and the agents resend what was not acknowledged.
  *
  * <p>Asserted: every (device, boot, seq) the devices received a verified acknowledgement for
  * before the kill (recorded on the device side by {@code RecordingTransport}, not by the gateway) is
@@ -52,7 +53,9 @@ class GatewayCrashIT {
         Files.createDirectories(root);
         int http = GatewayProcess.freePort();
         GatewayProcess.StandalonePorts ports = GatewayProcess.StandalonePorts.free();
-        Map<String, String> env = ports.env("crash-it-gateway");
+        Map<String, String> env = new java.util.HashMap<>(ports.env("crash-it-gateway"));
+        // the local chain on the same port across the restart, so the restarted gateway can adopt its anvil (ADR 040)
+        env.put("SENSORPROOF_CHAIN_LOCAL_PORT", Integer.toString(GatewayProcess.freePort()));
         // devices reach the standalone broker on its TLS listener with their enrollment certificate (ADR 019)
         String mqttUrl = ports.deviceMqttUrl();
         MessageRows db = new MessageRows(ports.jdbcUrl());
@@ -101,8 +104,11 @@ class GatewayCrashIT {
             second = GatewayProcess.start("gateway run 2", dataDir, http, env, Map.of(), root.resolve("gateway-run2.log"));
             second.awaitReady(READY);
             LOG.info(() -> "gateway back " + seconds(killedAt) + " s after the kill");
-            assertThat(GatewayProcess.alive(orphanPostmaster.get())).as("the orphaned postmaster was stopped").isFalse();
-            assertThat(GatewayProcess.alive(orphanBroker.get())).as("the orphaned broker was stopped").isFalse();
+            // ADR 040: the restarted gateway adopts the healthy orphans instead of stopping and restarting them
+            assertThat(GatewayProcess.alive(orphanPostmaster.get())).as("the orphaned postmaster still runs").isTrue();
+            assertThat(second.postmasterPid()).as("the restarted gateway adopted the orphaned postmaster").isEqualTo(orphanPostmaster);
+            assertThat(GatewayProcess.alive(orphanBroker.get())).as("the orphaned broker still runs").isTrue();
+            assertThat(second.brokerPid()).as("the restarted gateway adopted the orphaned broker").isEqualTo(orphanBroker);
 
             Set<String> lostAtKill = db.notStored(ackedBeforeKill);
             if (EXPECT_ACK_BEFORE_COMMIT) {

@@ -44,7 +44,9 @@ class PostmasterKillIT {
         Files.createDirectories(root);
         int http = GatewayProcess.freePort();
         GatewayProcess.StandalonePorts ports = GatewayProcess.StandalonePorts.free();
-        Map<String, String> env = ports.env("postmaster-kill-it-gateway");
+        Map<String, String> env = new java.util.HashMap<>(ports.env("postmaster-kill-it-gateway"));
+        // the local chain on the same port across the restart, so the restarted gateway can adopt its anvil (ADR 040)
+        env.put("SENSORPROOF_CHAIN_LOCAL_PORT", Integer.toString(GatewayProcess.freePort()));
         // devices reach the standalone broker on its TLS listener with their enrollment certificate (ADR 019)
         String mqttUrl = ports.deviceMqttUrl();
         MessageRows db = new MessageRows(ports.jdbcUrl());

@@ -1,6 +1,7 @@
 package io.sensorproof.gateway.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -17,8 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A gateway killed with SIGKILL leaves its PostgreSQL server running; the next start in the same
- * data directory stops that orphan and comes up with the committed data.
+ * A gateway killed with SIGKILL leaves its PostgreSQL server running. The next start in the same
+ * data directory adopts that orphan as it runs when it answers with the expected settings (ADR 040),
+ * replaces it (stop, fresh start, crash recovery) when it does not, and, with adoption off, stops it
+ * as before; every way comes up with the committed data.
  */
 class OrphanedPostmasterIT {
 
@@ -26,8 +29,83 @@ class OrphanedPostmasterIT {
     Path dataDir;
 
     @Test
-    void stopsOrphanLeftByKilledJvmAndKeepsCommittedData() throws Exception {
+    void adoptsHealthyOrphanLeftByKilledJvmAndKeepsCommittedData() throws Exception {
         String marker = "committed-" + System.nanoTime();
+        long orphanPid = orphanFromKilledJvm(marker);
+        ProcessHandle orphan = ProcessHandle.of(orphanPid).orElseThrow();
+        try (EmbeddedDatabase db = EmbeddedPostgresLauncher.withDefaults()
+                .start(EmbeddedPostgresSettings.under(dataDir, 0))) {
+            assertThat(db.orphanCheck().outcome()).as(db.orphanCheck().detail()).isEqualTo(OrphanCheck.Outcome.ADOPTED);
+            assertThat(db.adopted()).isTrue();
+            assertThat(db.postmasterPid()).as("the same server keeps running").isEqualTo(orphanPid);
+            assertThat(orphan.isAlive()).isTrue();
+            assertCommitted(db, marker);
+            // the adopting JVM now owns the directory: another gateway on it is refused, nothing is stopped
+            assertThatThrownBy(() -> EmbeddedPostgresLauncher.withDefaults().start(EmbeddedPostgresSettings.under(dataDir, 0)))
+                    .isInstanceOf(DataDirectoryInUseException.class);
+            assertThat(orphan.isAlive()).isTrue();
+        } finally {
+            ProcessHandle.of(orphanPid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        assertThat(orphan.isAlive()).as("closing the adopted server stops it").isFalse();
+        assertThat(PostmasterPidFile.read(dataDir.resolve("postgres"))).as("stopped cleanly: no pid file").isEmpty();
+    }
+
+    @Test
+    void replacesOrphanThatDoesNotAnswer() throws Exception {
+        String marker = "committed-" + System.nanoTime();
+        long orphanPid = orphanFromKilledJvm(marker);
+        ProcessHandle orphan = ProcessHandle.of(orphanPid).orElseThrow();
+        // a hung server: the kernel still accepts connections, the postmaster never answers
+        signal("STOP", orphanPid);
+        OrphanedPostmaster quick = new OrphanedPostmaster(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(10));
+        try (EmbeddedDatabase db = new EmbeddedPostgresLauncher(quick).start(EmbeddedPostgresSettings.under(dataDir, 0))) {
+            assertThat(db.adopted()).isFalse();
+            assertThat(db.orphanCheck().outcome()).as(db.orphanCheck().detail()).isEqualTo(OrphanCheck.Outcome.ORPHAN_KILLED);
+            assertThat(orphan.isAlive()).isFalse();
+            assertThat(db.postmasterPid()).isNotEqualTo(orphanPid);
+            assertCommitted(db, marker);
+        } finally {
+            ProcessHandle.of(orphanPid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    void refusesToAdoptAnOrphanOnAnotherPortThanConfigured() throws Exception {
+        long orphanPid = orphanFromKilledJvm("port-" + System.nanoTime());
+        try {
+            PostmasterPidFile pidFile = PostmasterPidFile.read(dataDir.resolve("postgres")).orElseThrow();
+            Path cluster = dataDir.resolve("postgres").toRealPath();
+            assertThat(PostmasterProbe.jdbc(0, Duration.ofSeconds(3)).problems(pidFile, cluster)).isEmpty();
+            int other = pidFile.port() == 65000 ? 65001 : 65000;
+            assertThat(PostmasterProbe.jdbc(other, Duration.ofSeconds(3)).problems(pidFile, cluster))
+                    .singleElement().asString().contains("configured port is " + other);
+            assertThat(PostmasterProbe.jdbc(0, Duration.ofSeconds(3)).problems(pidFile, dataDir.resolve("elsewhere")))
+                    .singleElement().asString().contains("it serves");
+        } finally {
+            ProcessHandle.of(orphanPid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    void stopsOrphanLeftByKilledJvmWhenAdoptionIsOff() throws Exception {
+        String marker = "committed-" + System.nanoTime();
+        long orphanPid = orphanFromKilledJvm(marker);
+        ProcessHandle orphan = ProcessHandle.of(orphanPid).orElseThrow();
+        try (EmbeddedDatabase db = new EmbeddedPostgresLauncher(OrphanedPostmaster.withDefaultWaits(), false)
+                .start(EmbeddedPostgresSettings.under(dataDir, 0))) {
+            assertThat(db.orphanCheck().orphanStopped()).as(db.orphanCheck().detail()).isTrue();
+            assertThat(db.orphanCheck().pid()).hasValue(orphanPid);
+            assertThat(orphan.isAlive()).isFalse();
+            assertThat(db.postmasterPid()).isNotEqualTo(orphanPid);
+            assertCommitted(db, marker);
+        } finally {
+            ProcessHandle.of(orphanPid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** Starts the server in a child JVM that commits {@code marker}, kills that JVM with SIGKILL; the postmaster's pid. */
+    private long orphanFromKilledJvm(String marker) throws Exception {
         Process child = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
@@ -44,28 +122,26 @@ class OrphanedPostmasterIT {
         } finally {
             child.destroyForcibly();
         }
-
         ProcessHandle orphan = ProcessHandle.of(orphanPid).orElseThrow(
                 () -> new AssertionError("the postmaster died with its JVM; nothing to test"));
         assertThat(orphan.isAlive()).as("postmaster survives kill -9 of its JVM").isTrue();
         assertThat(PostmasterPidFile.read(dataDir.resolve("postgres")))
                 .hasValueSatisfying(pidFile -> assertThat(pidFile.pid()).isEqualTo(orphanPid));
+        return orphanPid;
+    }
 
-        try (EmbeddedDatabase db = EmbeddedPostgresLauncher.withDefaults()
-                .start(EmbeddedPostgresSettings.under(dataDir, 0))) {
-            assertThat(db.orphanCheck().orphanStopped()).as(db.orphanCheck().detail()).isTrue();
-            assertThat(db.orphanCheck().pid()).hasValue(orphanPid);
-            assertThat(orphan.isAlive()).isFalse();
-            assertThat(db.postmasterPid()).isNotEqualTo(orphanPid);
-            try (Connection c = db.connect(); Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT v FROM committed_before_kill")) {
-                assertThat(rs.next()).isTrue();
-                assertThat(rs.getString(1)).isEqualTo(marker);
-                assertThat(EmbeddedPostgresLauncherIT.show(c, "fsync")).isEqualTo("on");
-            }
-        } finally {
-            ProcessHandle.of(orphanPid).ifPresent(ProcessHandle::destroyForcibly);
+    private static void assertCommitted(EmbeddedDatabase db, String marker) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT v FROM committed_before_kill")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo(marker);
+            assertThat(EmbeddedPostgresLauncherIT.show(c, "fsync")).isEqualTo("on");
         }
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + signal + " " + pid).isTrue();
     }
 
     private static String awaitReadyLine(Process child, Duration timeout) throws Exception {

@@ -23,8 +23,9 @@ import org.web3j.protocol.http.HttpService;
  * <ul>
  *   <li>a stopped gateway (SIGTERM) loses nothing: anvil dumps on exit;</li>
  *   <li>a gateway killed with {@code kill -9} leaves anvil running; the next start finds it through
- *       {@code anvil.pid}, stops it with SIGTERM (it dumps its state) and starts a fresh one, so
- *       nothing is lost either;</li>
+ *       {@code anvil.pid} and adopts it as it runs ({@link #adoptOrphan}, ADR 040) or, when it does
+ *       not qualify, stops it with SIGTERM (it dumps its state) and starts a fresh one, so nothing
+ *       is lost either;</li>
  *   <li>anvil itself killed with SIGKILL (or the machine losing power) loses the blocks mined since
  *       the last periodic dump, at most {@code stateInterval} seconds of them: transactions the
  *       gateway saw confirmed may be gone, which the oracle's jobs reconcile at start.</li>
@@ -42,12 +43,14 @@ public final class AnvilProcess implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(AnvilProcess.class.getName());
 
-    private final Process process;
+    private final ProcessHandle process;
     private final Options options;
+    private final boolean adopted;
 
-    private AnvilProcess(Process process, Options options) {
+    private AnvilProcess(ProcessHandle process, Options options, boolean adopted) {
         this.process = process;
         this.options = options;
+        this.adopted = adopted;
     }
 
     /**
@@ -107,15 +110,14 @@ public final class AnvilProcess implements AutoCloseable {
                     + " stop it or choose another port for the local chain");
         }
         Path state = dir.resolve(STATE_FILE).toAbsolutePath();
-        List<String> command = List.of(options.binary().toString(), "--host", options.host(), "--port",
-                Integer.toString(options.port()), "--chain-id", Long.toString(options.chainId()), "--block-time",
-                Integer.toString(options.blockTimeSeconds()), "--gas-limit", "30000000", "--state", state.toString(),
-                "--state-interval", Integer.toString(options.stateIntervalSeconds()));
+        List<String> command = new java.util.ArrayList<>();
+        command.add(options.binary().toString());
+        command.addAll(arguments(options));
         Path log = dir.resolve(LOG_FILE);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         writePidFile(dir, process.pid());
-        AnvilProcess anvil = new AnvilProcess(process, options);
+        AnvilProcess anvil = new AnvilProcess(process.toHandle(), options, false);
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
         Web3j web3j = Web3j.build(new HttpService(options.rpcUrl()));
         try {
@@ -148,6 +150,72 @@ public final class AnvilProcess implements AutoCloseable {
         } finally {
             web3j.shutdown();
         }
+    }
+
+    /** anvil's arguments (after the executable) for {@code options}. */
+    static List<String> arguments(Options options) {
+        Path state = options.stateDirectory().resolve(STATE_FILE).toAbsolutePath();
+        return List.of("--host", options.host(), "--port", Integer.toString(options.port()), "--chain-id",
+                Long.toString(options.chainId()), "--block-time", Integer.toString(options.blockTimeSeconds()), "--gas-limit",
+                "30000000", "--state", state.toString(), "--state-interval", Integer.toString(options.stateIntervalSeconds()));
+    }
+
+    /**
+     * Adopts the anvil that a gateway killed with {@code kill -9} left running (named by
+     * {@code anvil.pid}) instead of stopping and restarting it: it must run this binary with exactly
+     * the arguments {@link #start} would use (same state file, port, chain id, block time) and answer
+     * {@code eth_chainId} with the expected id within {@code timeout}. Nothing is stopped here: when
+     * empty comes back, {@link #start} stops the orphan (it dumps its state) and starts a fresh one.
+     *
+     * @param refusal told why an orphan that was found is not adopted
+     */
+    public static Optional<AnvilProcess> adoptOrphan(Options options, Duration timeout, java.util.function.Consumer<String> refusal)
+            throws IOException {
+        Path pidFile = options.stateDirectory().resolve(PID_FILE);
+        if (!Files.exists(pidFile)) {
+            return Optional.empty();
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (handle.isEmpty()) {
+            return Optional.empty();
+        }
+        ProcessHandle.Info info = handle.get().info();
+        List<String> actual = info.arguments().map(List::of).orElse(List.of());
+        List<String> expected = arguments(options);
+        if (!actual.equals(expected)) {
+            refusal.accept("anvil pid " + pid + " runs with " + actual + ", not " + expected);
+            return Optional.empty();
+        }
+        boolean sameBinary;
+        try {
+            sameBinary = info.command().isPresent() && Files.isSameFile(Path.of(info.command().get()), options.binary());
+        } catch (IOException e) {
+            sameBinary = false;
+        }
+        if (!sameBinary) {
+            refusal.accept("anvil pid " + pid + " runs " + info.command().orElse("?") + ", not " + options.binary());
+            return Optional.empty();
+        }
+        Web3j web3j = Web3j.build(new HttpService(options.rpcUrl(), new okhttp3.OkHttpClient.Builder()
+                .callTimeout(timeout).build()));
+        try {
+            Optional<Long> chainId = chainId(web3j);
+            if (chainId.isEmpty() || chainId.get() != options.chainId()) {
+                refusal.accept("anvil pid " + pid + " answers eth_chainId at " + options.rpcUrl() + " with "
+                        + chainId.map(String::valueOf).orElse("nothing") + " within " + timeout + ", expected " + options.chainId());
+                return Optional.empty();
+            }
+        } finally {
+            web3j.shutdown();
+        }
+        LOG.info("adopted the running anvil pid " + pid + " of " + options.stateDirectory() + ", left by a gateway that died");
+        return Optional.of(new AnvilProcess(handle.get(), options, true));
     }
 
     /**
@@ -208,6 +276,11 @@ public final class AnvilProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** True when this anvil was left running by a gateway that died and adopted ({@link #adoptOrphan}). */
+    public boolean adopted() {
+        return adopted;
+    }
+
     /** The settings it runs with. */
     public Options options() {
         return options;
@@ -247,12 +320,19 @@ public final class AnvilProcess implements AutoCloseable {
     public void close() {
         process.destroy();
         try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                LOG.warning("anvil ignored SIGTERM for 30 s; killing it (blocks since its last state dump are lost)");
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            process.onExit().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warning("anvil ignored SIGTERM for 30 s; killing it (blocks since its last state dump are lost)");
+            process.destroyForcibly();
+            try {
+                process.onExit().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException again) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException again) {
+                LOG.warning("anvil pid " + process.pid() + " survived SIGKILL for 10 s");
+            }
         }
         try {
             Files.deleteIfExists(options.stateDirectory().resolve(PID_FILE));
