@@ -235,11 +235,16 @@ public final class SimCli implements Callable<Integer> {
                 + " agent), instead of one shared agent runtime per simulator JVM (ADR 048); to compare."})
         boolean ownThreads;
 
+        @Option(names = "--reuse-devices", description = {"The same devices (ids load-dev-1, -2, …, data under <work-dir>/fleet) in"
+                + " every step and run: a step enrolls only the devices no earlier step or run on this --work-dir enrolled. Needs the"
+                + " same gateway each time (--start-gateway keeps its data in the work directory)."})
+        boolean reuseDevices;
+
         @Override
         public Integer call() throws Exception {
             FleetLoad.Parameters p = new FleetLoad.Parameters(sizes, rate, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning,
                     nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE,
-                    ownThreads ? FleetLoad.Threads.OWN : FleetLoad.Threads.SHARED, processes, processJvmOptions);
+                    ownThreads ? FleetLoad.Threads.OWN : FleetLoad.Threads.SHARED, processes, processJvmOptions, reuseDevices);
             if (runJar != null) {
                 try (StandaloneGateway gateway = StandaloneGateway.start(runJar, workDir.toAbsolutePath().resolve("gateway-data"),
                         Duration.ofMinutes(3))) {
@@ -282,6 +287,9 @@ public final class SimCli implements Callable<Integer> {
         @Option(names = "--id-prefix", required = true)
         String idPrefix;
 
+        @Option(names = "--first-device", required = true, description = "Devices <id-prefix>-<first + 1> … -<first + devices>.")
+        int firstDevice;
+
         @Option(names = "--readings-per-device-second", required = true)
         double rate;
 
@@ -309,9 +317,9 @@ public final class SimCli implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             FleetLoad.Parameters p = new FleetLoad.Parameters(List.of(devices), rate, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning,
-                    nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE, threads, 1, List.of());
+                    nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE, threads, 1, List.of(), false);
             FleetLoad.Part part = FleetLoad.runPart(client(api, apiKeyFile), mqttUrl, Optional.ofNullable(mqttCaFile), workDir, p, devices, index,
-                    idPrefix, new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)),
+                    idPrefix, firstDevice, new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)),
                     System.out, out);
             return part.error() == null ? 0 : 1;
         }

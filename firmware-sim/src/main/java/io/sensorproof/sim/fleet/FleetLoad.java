@@ -56,7 +56,8 @@ public final class FleetLoad {
      * @param provisioning how the devices of each step are provisioned
      */
     public record Parameters(List<Integer> sizes, double readingsPerDeviceSecond, long stepSeconds, int packMaxRecords, long maxDrainSeconds,
-            DeviceProvisioner.Method provisioning, Outboxes outbox, Threads threads, int processes, List<String> processJvmOptions) {
+            DeviceProvisioner.Method provisioning, Outboxes outbox, Threads threads, int processes, List<String> processJvmOptions,
+            boolean reuseDevices) {
         public Parameters {
             outbox = outbox == null ? Outboxes.DURABLE : outbox;
             threads = threads == null ? Threads.SHARED : threads;
@@ -69,7 +70,8 @@ public final class FleetLoad {
         /** One simulator JVM, agents on shared threads. */
         public Parameters(List<Integer> sizes, double readingsPerDeviceSecond, long stepSeconds, int packMaxRecords, long maxDrainSeconds,
                 DeviceProvisioner.Method provisioning, Outboxes outbox) {
-            this(sizes, readingsPerDeviceSecond, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning, outbox, Threads.SHARED, 1, List.of());
+            this(sizes, readingsPerDeviceSecond, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning, outbox, Threads.SHARED, 1, List.of(),
+                    false);
         }
 
         /** Durable outboxes, as real devices keep. */
@@ -212,7 +214,7 @@ public final class FleetLoad {
     private static Step inThisJvm(GatewayClient gateway, String mqttUrl, Optional<Path> mqttCaFile, Path workDir, Parameters p, int size,
             PrintStream progress, Optional<StandaloneGateway> started) throws IOException, InterruptedException {
         ProcessCpu cpu = gatewayCpu(started).add("simulator", () -> Optional.of(ProcessHandle.current().pid()), false);
-        Scenario scenario = scenario(size, p, prefix(size));
+        Scenario scenario = scenario(size, p, prefix(size, p), 0);
         String loadBefore = loadAverage();
         double readingsBefore = gateway.metric("sensorproof_ingest_stored_readings_total").orElse(0.0);
         double messagesBefore = gateway.metric("sensorproof_ingest_stored_messages_total").orElse(0.0);
@@ -222,7 +224,7 @@ public final class FleetLoad {
         AtomicLong cpuStart = new AtomicLong(System.nanoTime());
         Optional<AgentRuntime> runtime = runtime(p);
         FleetRunner runner = new FleetRunner(scenario, gateway, p.provisioning().provisioner(gateway),
-                new FleetRunner.Options(FleetRunner.Mode.IN_JVM, workDir.resolve("fleet-" + size), mqttUrl, Optional.empty(),
+                new FleetRunner.Options(FleetRunner.Mode.IN_JVM, devicesRoot(workDir, size, p), mqttUrl, Optional.empty(),
                         drainMillis(p), false, progress, mqttCaFile, io, runtime, Optional.of(() -> {
                             // CPU from the first tick on: provisioning and connecting are not the load
                             cpuBefore.set(cpu.sample());
@@ -305,9 +307,18 @@ public final class FleetLoad {
                 error);
     }
 
-    /** Device ids of a step: unique per run and size; a process's part appends its index. */
-    private static String prefix(int size) {
-        return "load-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36) + "-" + size;
+    /**
+     * Device ids of a step: {@code <prefix>-<n>}, n from 1 across all processes. Unique per run and size;
+     * with {@code reuseDevices} the same for every step and run ({@code load-dev-<n>}), so that a step
+     * reuses the devices (keys, enrollments) an earlier step or run left in the work directory.
+     */
+    private static String prefix(int size, Parameters p) {
+        return p.reuseDevices() ? "load-dev" : "load-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36) + "-" + size;
+    }
+
+    /** Where a step's devices keep their data directories ({@code devices/<id>} below it). */
+    private static Path devicesRoot(Path workDir, int size, Parameters p) {
+        return p.reuseDevices() ? workDir.toAbsolutePath().resolve("fleet") : workDir.toAbsolutePath().resolve("fleet-" + size);
     }
 
     /**
@@ -325,8 +336,8 @@ public final class FleetLoad {
         Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(keyFile, gateway.apiKey());
         // the tenant once, before processes race to create it
-        p.provisioning().provisioner(gateway).prepareTenant(scenario(1, p, "tenant-check").tenant());
-        String prefix = prefix(size);
+        p.provisioning().provisioner(gateway).prepareTenant(scenario(1, p, "tenant-check", 0).tenant());
+        String prefix = prefix(size, p);
         ProcessCpu cpu = gatewayCpu(started);
         String loadBefore = loadAverage();
         double readingsBefore = gateway.metric("sensorproof_ingest_stored_readings_total").orElse(0.0);
@@ -334,6 +345,7 @@ public final class FleetLoad {
         List<Child> children = new ArrayList<>();
         int processes = Math.min(p.processes(), size);
         try {
+            int first = 0;
             for (int i = 0; i < processes; i++) {
                 int devices = size / processes + (i < size % processes ? 1 : 0);
                 Path partDir = stepDir.resolve("process-" + i);
@@ -343,8 +355,9 @@ public final class FleetLoad {
                 command.addAll(p.processJvmOptions());
                 command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.sensorproof.sim.cli.SimCli", "load-part",
                         "--gateway", gateway.base().toString(), "--api-key-file", keyFile.toString(), "--mqtt-url", mqttUrl,
-                        "--work-dir", partDir.toString(), "--devices", Integer.toString(devices), "--index", Integer.toString(i),
-                        "--id-prefix", prefix + "-p" + i, "--readings-per-device-second", Double.toString(p.readingsPerDeviceSecond()),
+                        "--work-dir", (p.reuseDevices() ? devicesRoot(workDir, size, p) : partDir).toString(), "--devices",
+                        Integer.toString(devices), "--index", Integer.toString(i), "--id-prefix", prefix, "--first-device", Integer.toString(first),
+                        "--readings-per-device-second", Double.toString(p.readingsPerDeviceSecond()),
                         "--step-seconds", Long.toString(p.stepSeconds()), "--pack-max-records", Integer.toString(p.packMaxRecords()),
                         "--max-drain-seconds", Long.toString(p.maxDrainSeconds()), "--provisioning", p.provisioning().name(),
                         "--threads", p.threads().name(), "--out", partDir.resolve("part.json").toString()));
@@ -354,6 +367,7 @@ public final class FleetLoad {
                 }
                 Process process = new ProcessBuilder(command).redirectError(partDir.resolve("process.log").toFile()).start();
                 children.add(new Child(i, devices, process, partDir.resolve("part.json")));
+                first += devices;
             }
             if (progress != null) {
                 progress.printf("fleet of %d: %d simulator processes (pids %s) provisioning and connecting%n", size, processes,
@@ -451,9 +465,9 @@ public final class FleetLoad {
      * {@code go}, runs the step and writes its {@link Part} to {@code out}.
      */
     public static Part runPart(GatewayClient gateway, String mqttUrl, Optional<Path> mqttCaFile, Path workDir, Parameters p, int devices,
-            int index, String idPrefix, BufferedReader go, PrintStream control, Path out) throws IOException {
+            int index, String idPrefix, int firstDevice, BufferedReader go, PrintStream control, Path out) throws IOException {
         ProcessCpu cpu = new ProcessCpu().add("self", () -> Optional.of(ProcessHandle.current().pid()), false);
-        Scenario scenario = scenario(devices, p, idPrefix);
+        Scenario scenario = scenario(devices, p, idPrefix, firstDevice);
         NonDurableFileIo nonDurable = new NonDurableFileIo();
         FileIo io = p.outbox() == Outboxes.NON_DURABLE ? nonDurable : FileIo.SYSTEM;
         AtomicReference<Map<String, Double>> cpuBefore = new AtomicReference<>();
@@ -500,14 +514,15 @@ public final class FleetLoad {
         return part;
     }
 
-    static Scenario scenario(int size, Parameters p, String prefix) {
+    /** A step's scenario: devices {@code <prefix>-<first + 1>} … {@code <prefix>-<first + size>}. */
+    static Scenario scenario(int size, Parameters p, String prefix, int first) {
         long tickMillis = Math.max(1, Math.round(2000 / p.readingsPerDeviceSecond()));
         long ticks = Math.max(1, p.stepSeconds() * 1000 / tickMillis);
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<DeviceSpec> devices = new ArrayList<>();
         ModelSpec model = new ModelSpec.ColdRoom(ColdRoomModel.Parameters.DEFAULT);
         for (int i = 1; i <= size; i++) {
-            devices.add(new DeviceSpec(prefix + "-" + i, i - 1, model));
+            devices.add(new DeviceSpec(prefix + "-" + (first + i), first + i - 1, model));
         }
         return new Scenario("load-" + size, 1, start, Duration.ofMillis(ticks * tickMillis), Duration.ofMillis(tickMillis), 1.0, "load",
                 new AgentSettings(p.packMaxRecords(), 1000, 5000), devices, List.of());
