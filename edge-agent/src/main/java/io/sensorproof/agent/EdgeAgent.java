@@ -235,11 +235,16 @@ public final class EdgeAgent implements AutoCloseable {
             agent.timer.scheduleWithFixedDelay(agent::signalSender, 200, 200, TimeUnit.MILLISECONDS);
             agent.timer.scheduleWithFixedDelay(agent::writeStatusFile, 0, 2, TimeUnit.SECONDS);
         } else {
-            // the shared scheduler only queues: sealing signs and writes, the status file is I/O
+            // the shared scheduler only queues: sealing signs and writes, the status file is I/O; with no
+            // open pack there is nothing to seal, so nothing is queued (a fleet's timers fire tens of thousands of times a second)
             Runnable seal = new Coalescing(agent.timerWork, agent::sealIfOld);
             Runnable status = new Coalescing(agent.timerWork, agent::writeStatusFile);
             synchronized (agent.timers) {
-                agent.timers.add(agent.timer.scheduleWithFixedDelay(seal, ageCheck, ageCheck, TimeUnit.MILLISECONDS));
+                agent.timers.add(agent.timer.scheduleWithFixedDelay(() -> {
+                    if (agent.openReadings > 0) {
+                        seal.run();
+                    }
+                }, ageCheck, ageCheck, TimeUnit.MILLISECONDS));
                 agent.timers.add(agent.timer.scheduleWithFixedDelay(agent::signalSender, 200, 200, TimeUnit.MILLISECONDS));
                 agent.timers.add(agent.timer.scheduleWithFixedDelay(status, 0, 2, TimeUnit.SECONDS));
             }
