@@ -12,6 +12,7 @@ import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.senml.Reading;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -19,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +35,21 @@ import org.junit.jupiter.api.io.TempDir;
 class SharedRuntimeDeliveryIT {
     private static final int AGENTS = 3;
 
+    /** One broker for both tests (a HiveMQ start costs seconds); the restart test leaves it running. */
+    private static EmbeddedBroker broker;
+
     @TempDir
     Path dir;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = EmbeddedBroker.start(Files.createTempDirectory("hivemq-shared-runtime"));
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        broker.close();
+    }
 
     private static EdgeAgent start(AgentConfig config, SigningKey device, AgentRuntime runtime) throws Exception {
         return EdgeAgent.start(config, device, AgentHarness.GATEWAY_KEY.verificationKey(),
@@ -61,8 +77,7 @@ class SharedRuntimeDeliveryIT {
     @Test
     void agentsOnOneRuntimeSealByAgeResendInOrderAfterTheTimeoutAndHoldNoThreadOfTheirOwn() throws Exception {
         SigningKey device = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom());
-        try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("hivemq"));
-                AcknowledgingGateway gateway = new AcknowledgingGateway(broker.url(), AgentHarness.GATEWAY_KEY, device.verificationKey());
+        try (AcknowledgingGateway gateway = new AcknowledgingGateway(broker.url(), AgentHarness.GATEWAY_KEY, device.verificationKey());
                 AgentRuntime runtime = AgentRuntime.create("test", 1)) {
             List<EdgeAgent> agents = new ArrayList<>();
             List<String> ids = new ArrayList<>();
@@ -109,8 +124,7 @@ class SharedRuntimeDeliveryIT {
     @Test
     void agentsOnOneRuntimeReconnectAfterABrokerRestartAndLoseNothing() throws Exception {
         SigningKey device = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom());
-        try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("hivemq"));
-                AcknowledgingGateway gateway = new AcknowledgingGateway(broker.url(), AgentHarness.GATEWAY_KEY, device.verificationKey());
+        try (AcknowledgingGateway gateway = new AcknowledgingGateway(broker.url(), AgentHarness.GATEWAY_KEY, device.verificationKey());
                 AgentRuntime runtime = AgentRuntime.create("test", 1)) {
             List<EdgeAgent> agents = new ArrayList<>();
             List<String> ids = new ArrayList<>();
