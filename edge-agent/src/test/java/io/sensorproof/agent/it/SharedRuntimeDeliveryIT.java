@@ -132,8 +132,10 @@ class SharedRuntimeDeliveryIT {
             try {
                 for (int a = 0; a < AGENTS; a++) {
                     ids.add("shared-bounce-" + a);
-                    agents.add(start(AgentHarness.config(AgentHarness.properties(broker.url(), dir.resolve("agent-" + a), ids.get(a))), device,
-                            runtime));
+                    Properties p = AgentHarness.properties(broker.url(), dir.resolve("agent-" + a), ids.get(a));
+                    // packs by count and flush only: a loaded machine must not seal a partial pack by age between submissions
+                    p.setProperty("pack.max-age-millis", "60000");
+                    agents.add(start(AgentHarness.config(p), device, runtime));
                     sent.add(new ArrayList<>());
                 }
                 submit(agents, sent, 0, 100);
