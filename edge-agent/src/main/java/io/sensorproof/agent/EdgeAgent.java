@@ -48,7 +48,12 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import io.sensorproof.agent.runtime.AgentRuntime;
+import io.sensorproof.agent.runtime.Coalescing;
+import io.sensorproof.agent.runtime.SerialExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -130,16 +135,28 @@ public final class EdgeAgent implements AutoCloseable {
     /** The resend timer (RFC 6298 with Karn's rule), at least {@code ack.timeout-millis}; guarded by sendLock. */
     private final AckTimeout ackTimeout;
 
-    private final ExecutorService ackExecutor = Executors.newSingleThreadExecutor(daemon("agent-acks"));
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("agent-timer"));
+    /** Shared threads (ADR 048), or null: this agent's own threads, as on a device. */
+    private final AgentRuntime runtime;
+    /** Handles acknowledgements one at a time: an own thread, or a serial executor of the runtime. */
+    private final Executor ackExecutor;
+    /** The pack-age, sender-poke and status-file timers: an own thread, or the runtime's scheduler. */
+    private final ScheduledExecutorService timer;
+    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    /** The sender's own thread; null with a runtime, where sending passes run on {@link #sendWork}. */
     private final Thread sender;
+    /** With a runtime: sending passes, one at a time, queued (at most once) by every signal. */
+    private final SerialExecutor sendWork;
+    private final Runnable sendSoon;
+    /** With a runtime: sealing old packs and writing the status file, off the shared scheduler. */
+    private final SerialExecutor timerWork;
     private final FileChannel lockChannel;
     private volatile boolean running = true;
     private volatile boolean closing;
 
     private EdgeAgent(AgentConfig config, SigningKey key, VerificationKey gatewayKey, Function<AgentMetrics, Transport> transports,
-            Clock clock, FileIo io) throws IOException {
+            Clock clock, FileIo io, AgentRuntime runtime) throws IOException {
         this.config = config;
+        this.runtime = runtime;
         this.key = key;
         this.postQuantumKey = config.postQuantumKeyFile().isPresent() ? KeyFiles.load(config.postQuantumKeyFile().get()) : null;
         if (postQuantumKey != null && (!ReadingMessages.HYBRID_CLASSICAL.contains(key.algorithm())
@@ -171,8 +188,22 @@ public final class EdgeAgent implements AutoCloseable {
             lockChannel.close();
             throw e;
         }
-        this.sender = new Thread(this::sendLoop, "agent-sender");
-        this.sender.setDaemon(true);
+        if (runtime == null) {
+            this.ackExecutor = Executors.newSingleThreadExecutor(daemon("agent-acks"));
+            this.timer = Executors.newSingleThreadScheduledExecutor(daemon("agent-timer"));
+            this.sender = new Thread(this::sendLoop, "agent-sender");
+            this.sender.setDaemon(true);
+            this.sendWork = null;
+            this.sendSoon = null;
+            this.timerWork = null;
+        } else {
+            this.ackExecutor = runtime.serial();
+            this.timer = runtime.scheduler();
+            this.sender = null;
+            this.sendWork = runtime.serial();
+            this.sendSoon = new Coalescing(sendWork, this::sendPasses);
+            this.timerWork = runtime.serial();
+        }
     }
 
     /**
@@ -192,12 +223,41 @@ public final class EdgeAgent implements AutoCloseable {
      */
     public static EdgeAgent start(AgentConfig config, SigningKey key, VerificationKey gatewayKey,
             Function<AgentMetrics, Transport> transports, Clock clock, FileIo io) throws IOException {
-        EdgeAgent agent = new EdgeAgent(config, key, gatewayKey, transports, clock, java.util.Objects.requireNonNull(io, "io"));
-        agent.sender.start();
+        return start(config, key, gatewayKey, transports, clock, io, null);
+    }
+
+    /**
+     * As above, on a {@link AgentRuntime}'s shared threads (ADR 048; for fleets of agents in one JVM):
+     * the agent then has no thread of its own (its transport should share the runtime too). Sealing,
+     * sending, acknowledgement handling, timeouts and reconnects behave as with own threads: each
+     * runs one at a time per agent, in the same order, from the same timers.
+     *
+     * @param runtime shared threads, or null: the agent's own threads, as on a device
+     */
+    public static EdgeAgent start(AgentConfig config, SigningKey key, VerificationKey gatewayKey,
+            Function<AgentMetrics, Transport> transports, Clock clock, FileIo io, AgentRuntime runtime) throws IOException {
+        EdgeAgent agent = new EdgeAgent(config, key, gatewayKey, transports, clock, java.util.Objects.requireNonNull(io, "io"), runtime);
         long ageCheck = Math.max(10, Math.min(250, config.packMaxAge().toMillis() / 4));
-        agent.timer.scheduleWithFixedDelay(agent::sealIfOld, ageCheck, ageCheck, TimeUnit.MILLISECONDS);
-        agent.timer.scheduleWithFixedDelay(agent::signalSender, 200, 200, TimeUnit.MILLISECONDS);
-        agent.timer.scheduleWithFixedDelay(agent::writeStatusFile, 0, 2, TimeUnit.SECONDS);
+        if (runtime == null) {
+            agent.sender.start();
+            agent.timer.scheduleWithFixedDelay(agent::sealIfOld, ageCheck, ageCheck, TimeUnit.MILLISECONDS);
+            agent.timer.scheduleWithFixedDelay(agent::signalSender, 200, 200, TimeUnit.MILLISECONDS);
+            agent.timer.scheduleWithFixedDelay(agent::writeStatusFile, 0, 2, TimeUnit.SECONDS);
+        } else {
+            // the shared scheduler only queues: sealing signs and writes, the status file is I/O; with no
+            // open pack there is nothing to seal, so nothing is queued (a fleet's timers fire tens of thousands of times a second)
+            Runnable seal = new Coalescing(agent.timerWork, agent::sealIfOld);
+            Runnable status = new Coalescing(agent.timerWork, agent::writeStatusFile);
+            synchronized (agent.timers) {
+                agent.timers.add(agent.timer.scheduleWithFixedDelay(() -> {
+                    if (agent.openReadings > 0) {
+                        seal.run();
+                    }
+                }, ageCheck, ageCheck, TimeUnit.MILLISECONDS));
+                agent.timers.add(agent.timer.scheduleWithFixedDelay(agent::signalSender, 200, 200, TimeUnit.MILLISECONDS));
+                agent.timers.add(agent.timer.scheduleWithFixedDelay(status, 0, 2, TimeUnit.SECONDS));
+            }
+        }
         agent.transport.start(agent.new Events());
         LOG.info(() -> "agent started: " + config + ", boot " + agent.boot + ", kid " + key.verificationKey().kidHex());
         return agent;
@@ -395,67 +455,117 @@ public final class EdgeAgent implements AutoCloseable {
         } finally {
             sendLock.unlock();
         }
+        if (sendSoon != null && running) {
+            sendSoon.run();
+        }
     }
 
+    /** What one sending pass did. */
+    private enum Pass {
+        /** sent a batch: there may be more */
+        SENT,
+        /** nothing to send now (not connected, nothing pending, window full, or the outbox failed) */
+        IDLE,
+        /** interrupted: the agent is closing */
+        STOPPED
+    }
+
+    /** The sender thread of an agent with its own threads. */
     private void sendLoop() {
         while (running) {
-            List<OutboxMessage> batch = List.of();
-            sendLock.lock();
-            try {
-                if (!transport.isConnected()) {
-                    work.await(200, TimeUnit.MILLISECONDS);
-                    continue;
-                }
-                if (resendRequested) {
-                    metrics.resendsAfterReconnect.add(inFlight.size());
-                    inFlight.clear();
-                    cursor = null;
-                    resendRequested = false;
-                    ackTimeout.reconnected();
-                }
-                if (!inFlight.isEmpty() && System.nanoTime() - inFlight.firstEntry().getValue().nanos() > ackTimeout.nanos()) {
-                    metrics.resendsAfterTimeout.add(inFlight.size());
-                    inFlight.clear();
-                    cursor = null;
-                    ackTimeout.timedOut();
-                }
-                int room = config.maxInFlight() - inFlight.size();
-                if (room > 0) {
-                    batch = outbox.pending(cursor, Math.min(room, 32));
-                }
-                if (batch.isEmpty()) {
-                    work.await(200, TimeUnit.MILLISECONDS);
-                    continue;
-                }
-                long now = System.nanoTime();
-                for (OutboxMessage m : batch) {
-                    boolean first = highestSent == null || m.id().compareTo(highestSent) > 0;
-                    inFlight.put(m.id(), new Sent(now, first));
-                    if (first) {
-                        highestSent = m.id();
-                    }
-                    cursor = m.id();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (sendPass(true) == Pass.STOPPED) {
                 return;
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.SEVERE, "reading the outbox failed", e);
-                sleepQuietly(1000);
-                continue;
-            } finally {
-                sendLock.unlock();
             }
+        }
+    }
+
+    /**
+     * With a shared runtime: sending passes until idle, on {@link #sendWork}; after 64 batches in a row
+     * it queues itself again, so that one busy agent does not keep a pool thread from the others.
+     */
+    private void sendPasses() {
+        for (int i = 0; i < 64; i++) {
+            if (!running || sendPass(false) != Pass.SENT) {
+                return;
+            }
+        }
+        signalSender();
+    }
+
+    /**
+     * One pass of the sender: under {@code sendLock}, requeue everything after a reconnect or an
+     * acknowledgement timeout, take the next batch within the in-flight window, and publish it
+     * (outside the lock). With {@code wait} (own thread) an idle pass waits up to 200 ms for a signal
+     * under the same lock, so no signal is lost; without (shared runtime) it returns and the next
+     * signal or the 200 ms poke queues the next pass.
+     */
+    private Pass sendPass(boolean wait) {
+        List<OutboxMessage> batch = List.of();
+        sendLock.lock();
+        try {
+            if (!transport.isConnected()) {
+                idle(wait);
+                return Pass.IDLE;
+            }
+            if (resendRequested) {
+                metrics.resendsAfterReconnect.add(inFlight.size());
+                inFlight.clear();
+                cursor = null;
+                resendRequested = false;
+                ackTimeout.reconnected();
+            }
+            if (!inFlight.isEmpty() && System.nanoTime() - inFlight.firstEntry().getValue().nanos() > ackTimeout.nanos()) {
+                metrics.resendsAfterTimeout.add(inFlight.size());
+                inFlight.clear();
+                cursor = null;
+                ackTimeout.timedOut();
+            }
+            int room = config.maxInFlight() - inFlight.size();
+            if (room > 0) {
+                batch = outbox.pending(cursor, Math.min(room, 32));
+            }
+            if (batch.isEmpty()) {
+                idle(wait);
+                return Pass.IDLE;
+            }
+            long now = System.nanoTime();
             for (OutboxMessage m : batch) {
-                try {
-                    transport.sendMessage(m.bytes());
-                    metrics.publishes.increment();
-                } catch (IOException e) {
-                    LOG.fine(() -> "send interrupted: " + e.getMessage());
-                    requestResend();
-                    break;
+                boolean first = highestSent == null || m.id().compareTo(highestSent) > 0;
+                inFlight.put(m.id(), new Sent(now, first));
+                if (first) {
+                    highestSent = m.id();
                 }
+                cursor = m.id();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Pass.STOPPED;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "reading the outbox failed", e);
+            if (wait) {
+                sleepQuietly(1000);
+            }
+            return Pass.IDLE;
+        } finally {
+            sendLock.unlock();
+        }
+        for (OutboxMessage m : batch) {
+            try {
+                transport.sendMessage(m.bytes());
+                metrics.publishes.increment();
+            } catch (IOException e) {
+                LOG.fine(() -> "send interrupted: " + e.getMessage());
+                requestResend();
+                break;
+            }
+        }
+        return Pass.SENT;
+    }
+
+    /** An idle sending pass: on the agent's own sender thread, wait for a signal (caller holds sendLock). */
+    private void idle(boolean wait) throws InterruptedException {
+        if (wait) {
+            work.await(200, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -463,10 +573,10 @@ public final class EdgeAgent implements AutoCloseable {
         sendLock.lock();
         try {
             resendRequested = true;
-            work.signalAll();
         } finally {
             sendLock.unlock();
         }
+        signalSender();
     }
 
     private void handleAcknowledgement(byte[] bytes) {
@@ -528,10 +638,10 @@ public final class EdgeAgent implements AutoCloseable {
                 }
             }
             ackTimeout.acknowledged(roundTrip);
-            work.signalAll();
         } finally {
             sendLock.unlock();
         }
+        signalSender();
     }
 
     /** When a message in flight was last sent, and whether that was its only sending in this run. */
@@ -581,17 +691,36 @@ public final class EdgeAgent implements AutoCloseable {
             flush();
         } finally {
             running = false;
-            timer.shutdownNow();
+            if (runtime == null) {
+                timer.shutdownNow();
+            } else {
+                synchronized (timers) {
+                    timers.forEach(t -> t.cancel(false));
+                }
+            }
             signalSender();
             try {
-                sender.join(2000);
+                if (sender != null) {
+                    sender.join(2000);
+                } else {
+                    sendWork.shutdown();
+                    sendWork.awaitTermination(Duration.ofSeconds(2));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             transport.close();
-            ackExecutor.shutdown();
             try {
-                ackExecutor.awaitTermination(2, TimeUnit.SECONDS);
+                if (ackExecutor instanceof ExecutorService own) {
+                    own.shutdown();
+                    own.awaitTermination(2, TimeUnit.SECONDS);
+                } else {
+                    SerialExecutor shared = (SerialExecutor) ackExecutor;
+                    shared.shutdown();
+                    shared.awaitTermination(Duration.ofSeconds(2));
+                    timerWork.shutdown();
+                    timerWork.awaitTermination(Duration.ofSeconds(2));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -2,6 +2,7 @@ package io.sensorproof.agent.transport;
 
 import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.keys.KeyFiles;
+import io.sensorproof.agent.runtime.AgentRuntime;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.net.NoDelaySocketFactory;
@@ -66,6 +67,8 @@ public final class MqttTransport implements Transport {
     private final String statusTopic;
     private final String ackTopic;
     private final Reconnector reconnector;
+    /** Shared threads, or null: the transport's and Paho's own. */
+    private final AgentRuntime runtime;
     private final AtomicBoolean connected = new AtomicBoolean();
     private final Deque<IMqttToken> outstanding = new ArrayDeque<>();
     private volatile MqttAsyncClient client;
@@ -75,8 +78,21 @@ public final class MqttTransport implements Transport {
      * @param backoffObserver told every chosen reconnect delay (for metrics)
      */
     public MqttTransport(AgentConfig config, Backoff backoff, LongConsumer backoffObserver) {
+        this(config, backoff, backoffObserver, null);
+    }
+
+    /**
+     * As above; with a {@code runtime}, the connection attempts and every Paho client's threads and
+     * keep-alive timer use the runtime's shared threads (ADR 048: fleets of agents in one JVM) instead
+     * of threads of their own. The protocol behaviour is the same either way.
+     *
+     * @param runtime shared threads, or null: threads of this transport's own (a device)
+     */
+    public MqttTransport(AgentConfig config, Backoff backoff, LongConsumer backoffObserver, AgentRuntime runtime) {
         this.config = config;
-        this.reconnector = new Reconnector("mqtt-reconnect", backoff, backoffObserver, this::connect);
+        this.runtime = runtime;
+        this.reconnector = runtime == null ? new Reconnector("mqtt-reconnect", backoff, backoffObserver, this::connect)
+                : new Reconnector(runtime, backoff, backoffObserver, this::connect);
         this.upTopic = Topics.up(config.tenant(), config.device());
         this.statusTopic = Topics.status(config.tenant(), config.device());
         this.ackTopic = Topics.ack(config.tenant(), config.device());
@@ -93,7 +109,11 @@ public final class MqttTransport implements Transport {
     private MqttAsyncClient newClient() {
         MqttAsyncClient fresh;
         try {
-            fresh = new MqttAsyncClient(config.mqttUrl(), clientId(config.tenant(), config.device()), new MemoryPersistence());
+            fresh = runtime == null
+                    ? new MqttAsyncClient(config.mqttUrl(), clientId(config.tenant(), config.device()), new MemoryPersistence())
+                    // Paho then runs its comms loops with execute/submit and its keep-alive with schedule on these
+                    : new MqttAsyncClient(config.mqttUrl(), clientId(config.tenant(), config.device()), new MemoryPersistence(), null,
+                            runtime.pahoExecutor());
         } catch (MqttException e) {
             throw new IllegalArgumentException("cannot create MQTT client for " + config.mqttUrl() + ": " + e.getMessage(), e);
         }
@@ -226,7 +246,11 @@ public final class MqttTransport implements Transport {
             replaceClient().connect(options(), null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
-                    reconnector.executor().execute(MqttTransport.this::onConnected);
+                    try {
+                        reconnector.serial().execute(MqttTransport.this::onConnected);
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        LOG.fine("connected after close: ignored");
+                    }
                 }
 
                 @Override

@@ -1,26 +1,36 @@
 package io.sensorproof.agent.transport;
 
+import io.sensorproof.agent.runtime.AgentRuntime;
+import io.sensorproof.agent.runtime.SerialExecutor;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
 /**
- * The reconnect discipline both transports share: connection attempts run on one daemon thread
- * (which the transport also uses for its other timed work), at most one attempt is pending at a
- * time, each failure waits the next jittered exponential {@link Backoff} delay, and a success
- * starts the next failure from the shortest delay again.
+ * The reconnect discipline both transports share: connection attempts run one at a time (on one
+ * daemon thread of the transport, which it also uses for its other timed work; or, with a shared
+ * {@link AgentRuntime}, on a serial executor of the runtime's pool, delays on its scheduler), at most
+ * one attempt is pending at a time, each failure waits the next jittered exponential {@link Backoff}
+ * delay, and a success starts the next failure from the shortest delay again.
  */
 final class Reconnector {
     private final Backoff backoff;
     private final LongConsumer backoffObserver;
     private final Runnable connect;
+    /** The transport's own thread; null with a shared runtime. */
     private final ScheduledExecutorService executor;
+    private final ScheduledExecutorService scheduler;
+    private final Executor serial;
     private final AtomicInteger attempt = new AtomicInteger();
     private final AtomicBoolean pending = new AtomicBoolean(true);
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile ScheduledFuture<?> scheduled;
 
     /**
      * @param threadName name of the transport's thread
@@ -36,11 +46,23 @@ final class Reconnector {
             t.setDaemon(true);
             return t;
         });
+        this.scheduler = executor;
+        this.serial = executor;
+    }
+
+    /** As above, on {@code runtime}'s threads: no thread of its own. */
+    Reconnector(AgentRuntime runtime, Backoff backoff, LongConsumer backoffObserver, Runnable connect) {
+        this.backoff = backoff;
+        this.backoffObserver = backoffObserver;
+        this.connect = connect;
+        this.executor = null;
+        this.scheduler = runtime.scheduler();
+        this.serial = runtime.serial();
     }
 
     /** The first attempt, at once. */
     void start() {
-        executor.execute(this::attempt);
+        serial.execute(this::attempt);
     }
 
     private void attempt() {
@@ -57,7 +79,18 @@ final class Reconnector {
         }
         long delay = backoff.delayMillis(attempt.getAndIncrement());
         backoffObserver.accept(delay);
-        executor.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
+        if (executor != null) {
+            executor.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
+        } else {
+            // the scheduler only hands the attempt to this transport's serial executor: attempts block
+            scheduled = scheduler.schedule(() -> {
+                try {
+                    serial.execute(this::attempt);
+                } catch (RejectedExecutionException e) {
+                    // closed meanwhile
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The attempt succeeded. */
@@ -65,8 +98,16 @@ final class Reconnector {
         attempt.set(0);
     }
 
-    /** The transport's thread, for work that must not race the connection attempts. */
+    /** Where work that must not race the connection attempts runs (one task at a time, with them). */
+    Executor serial() {
+        return serial;
+    }
+
+    /** The transport's own thread, for timed work that must not race the connection attempts (not with a shared runtime). */
     ScheduledExecutorService executor() {
+        if (executor == null) {
+            throw new IllegalStateException("a transport on a shared runtime has no thread of its own");
+        }
         return executor;
     }
 
@@ -79,7 +120,15 @@ final class Reconnector {
         if (!closed.compareAndSet(false, true)) {
             return false;
         }
-        executor.shutdownNow();
+        if (executor != null) {
+            executor.shutdownNow();
+        } else {
+            ScheduledFuture<?> s = scheduled;
+            if (s != null) {
+                s.cancel(false);
+            }
+            ((SerialExecutor) serial).shutdown();
+        }
         return true;
     }
 }

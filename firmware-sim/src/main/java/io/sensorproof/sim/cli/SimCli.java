@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
 @Command(name = "firmware-sim", mixinStandardHelpOptions = true, version = "firmware-sim 0.1.0",
         description = "Simulates warehouse and factory sensors with real edge agents against a gateway, with faults on a timeline.",
         subcommands = {SimCli.Validate.class, SimCli.Run.class, SimCli.Load.class, SimCli.Chaos.class, SimCli.Device.class,
-                SimCli.DemoCommand.class})
+                SimCli.DemoCommand.class, SimCli.LoadPart.class})
 public final class SimCli implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -222,10 +222,29 @@ public final class SimCli implements Callable<Integer> {
                 + " disk. Labelled in the output and the results file; real devices always keep the durable outbox (ADR 043)."})
         boolean nonDurableOutbox;
 
+        @Option(names = "--processes", defaultValue = "1", description = {"Split each fleet over this many simulator JVMs (child"
+                + " processes of this one, each under its own open-file limit; ADR 048). Results of all go into the one results file,"
+                + " with each process's CPU, threads and open files (default ${DEFAULT-VALUE})."})
+        int processes;
+
+        @Option(names = "--process-jvm-options", split = " ", defaultValue = "-Xmx2g -Xss512k",
+                description = "JVM options of each simulator process with --processes > 1 (default ${DEFAULT-VALUE}).")
+        List<String> processJvmOptions;
+
+        @Option(names = "--own-threads", description = {"Give every simulated agent its own threads, as on a device (about 8 per"
+                + " agent), instead of one shared agent runtime per simulator JVM (ADR 048); to compare."})
+        boolean ownThreads;
+
+        @Option(names = "--reuse-devices", description = {"The same devices (ids load-dev-1, -2, …, data under <work-dir>/fleet) in"
+                + " every step and run: a step enrolls only the devices no earlier step or run on this --work-dir enrolled. Needs the"
+                + " same gateway each time (--start-gateway keeps its data in the work directory)."})
+        boolean reuseDevices;
+
         @Override
         public Integer call() throws Exception {
             FleetLoad.Parameters p = new FleetLoad.Parameters(sizes, rate, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning,
-                    nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE);
+                    nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE,
+                    ownThreads ? FleetLoad.Threads.OWN : FleetLoad.Threads.SHARED, processes, processJvmOptions, reuseDevices);
             if (runJar != null) {
                 try (StandaloneGateway gateway = StandaloneGateway.start(runJar, workDir.toAbsolutePath().resolve("gateway-data"),
                         Duration.ofMinutes(3))) {
@@ -237,6 +256,72 @@ public final class SimCli implements Callable<Integer> {
             }
             System.err.println("results in " + out.toAbsolutePath());
             return 0;
+        }
+    }
+
+    /** One simulator process of a multi-process load step (started by {@code load --processes K}; not for people). */
+    @Command(name = "load-part", hidden = true, description = "One process's share of a load step: provision, print READY, wait for GO"
+            + " on standard input, run, write the part's results.")
+    static final class LoadPart implements Callable<Integer> {
+        @Option(names = "--gateway", required = true)
+        URI api;
+
+        @Option(names = "--api-key-file", required = true)
+        Path apiKeyFile;
+
+        @Option(names = "--mqtt-url", required = true)
+        String mqttUrl;
+
+        @Option(names = "--mqtt-ca-file")
+        Path mqttCaFile;
+
+        @Option(names = "--work-dir", required = true)
+        Path workDir;
+
+        @Option(names = "--devices", required = true)
+        int devices;
+
+        @Option(names = "--index", required = true)
+        int index;
+
+        @Option(names = "--id-prefix", required = true)
+        String idPrefix;
+
+        @Option(names = "--first-device", required = true, description = "Devices <id-prefix>-<first + 1> … -<first + devices>.")
+        int firstDevice;
+
+        @Option(names = "--readings-per-device-second", required = true)
+        double rate;
+
+        @Option(names = "--step-seconds", required = true)
+        long stepSeconds;
+
+        @Option(names = "--pack-max-records", required = true)
+        int packMaxRecords;
+
+        @Option(names = "--max-drain-seconds", required = true)
+        long maxDrainSeconds;
+
+        @Option(names = "--provisioning", required = true)
+        DeviceProvisioner.Method provisioning;
+
+        @Option(names = "--threads", required = true)
+        FleetLoad.Threads threads;
+
+        @Option(names = "--non-durable-outbox")
+        boolean nonDurableOutbox;
+
+        @Option(names = "--out", required = true)
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            FleetLoad.Parameters p = new FleetLoad.Parameters(List.of(devices), rate, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning,
+                    nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE, threads, 1, List.of(), false);
+            FleetLoad.Part part = FleetLoad.runPart(client(api, apiKeyFile), mqttUrl, Optional.ofNullable(mqttCaFile), workDir, p, devices, index,
+                    idPrefix, firstDevice, new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)),
+                    System.out, out);
+            return part.error() == null ? 0 : 1;
         }
     }
 

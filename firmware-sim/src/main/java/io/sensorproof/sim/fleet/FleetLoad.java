@@ -12,8 +12,17 @@ import io.sensorproof.sim.scenario.AgentSettings;
 import io.sensorproof.sim.scenario.DeviceSpec;
 import io.sensorproof.sim.scenario.ModelSpec;
 import io.sensorproof.sim.scenario.Scenario;
+import io.sensorproof.agent.runtime.AgentRuntime;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +41,11 @@ import java.util.Optional;
  * cleared within {@code maxDrainSeconds}. The run stops at the first size not sustained and writes
  * every step and the largest sustained fleet to a JSON file, with the machine's load averages
  * around each step (the machine may be shared).
+ *
+ * <p>The agents of a simulator JVM share one {@link AgentRuntime} unless asked otherwise, and a fleet
+ * can be split over several simulator JVMs ({@link Parameters#processes()}; ADR 048): this process then
+ * coordinates child processes ({@code load-part}) that start their share of the devices, wait until
+ * all are up, run the step together and report their {@link Part}s, which make one {@link Step}.
  */
 public final class FleetLoad {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -42,15 +56,48 @@ public final class FleetLoad {
      * @param provisioning how the devices of each step are provisioned
      */
     public record Parameters(List<Integer> sizes, double readingsPerDeviceSecond, long stepSeconds, int packMaxRecords, long maxDrainSeconds,
-            DeviceProvisioner.Method provisioning, Outboxes outbox) {
+            DeviceProvisioner.Method provisioning, Outboxes outbox, Threads threads, int processes, List<String> processJvmOptions,
+            boolean reuseDevices) {
         public Parameters {
             outbox = outbox == null ? Outboxes.DURABLE : outbox;
+            threads = threads == null ? Threads.SHARED : threads;
+            processJvmOptions = processJvmOptions == null ? List.of() : List.copyOf(processJvmOptions);
+            if (processes < 1) {
+                throw new IllegalArgumentException("processes must be at least 1");
+            }
+        }
+
+        /** One simulator JVM, agents on shared threads. */
+        public Parameters(List<Integer> sizes, double readingsPerDeviceSecond, long stepSeconds, int packMaxRecords, long maxDrainSeconds,
+                DeviceProvisioner.Method provisioning, Outboxes outbox) {
+            this(sizes, readingsPerDeviceSecond, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning, outbox, Threads.SHARED, 1, List.of(),
+                    false);
         }
 
         /** Durable outboxes, as real devices keep. */
         public Parameters(List<Integer> sizes, double readingsPerDeviceSecond, long stepSeconds, int packMaxRecords, long maxDrainSeconds,
                 DeviceProvisioner.Method provisioning) {
             this(sizes, readingsPerDeviceSecond, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning, Outboxes.DURABLE);
+        }
+    }
+
+    /**
+     * The simulated agents' threads. {@code SHARED}: one {@link AgentRuntime} per simulator JVM (a
+     * scheduler and a growing pool; Paho's connection loops still take three pool threads per
+     * connected agent); {@code OWN}: each agent and its Paho client their own threads, as on a device (ADR 048).
+     */
+    public enum Threads {
+        SHARED("shared: one agent runtime per simulator JVM (ADR 048)"),
+        OWN("own: each agent's own threads, as on a device");
+
+        private final String label;
+
+        Threads(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
         }
     }
 
@@ -75,11 +122,37 @@ public final class FleetLoad {
         }
     }
 
-    /** One fleet size's result; {@code cpuCores}: cores used per process group over the step and its drain. */
+    /**
+     * One fleet size's result. {@code cpuCores}: cores used per process group from the first tick to the
+     * end of the drain ({@code simulator}: every simulator process together; {@code simulator-<i>}: each
+     * of several). {@code simulatorThreadsPeak} and {@code simulatorOpenFilesPeak}: with several
+     * processes, the sum of each process's peak. {@code processes}: each simulator process's own figures
+     * (one entry per process, also for one).
+     */
     public record Step(int devices, double offeredReadingsPerSecond, double storedReadingsPerSecond, double storedMessagesPerSecond,
             long readingsSubmitted, long storedReadings, long maxTickLagMillis, double drainSeconds, boolean allDrained, boolean sustained,
             double wallSeconds, String loadAverageBefore, String loadAverageAfter, String outbox, long outboxForcesSkipped,
-            Map<String, Double> cpuCores, int simulatorThreadsPeak, int simulatorOpenFilesPeak, String error) {
+            Map<String, Double> cpuCores, int simulatorThreadsPeak, int simulatorOpenFilesPeak, String threads, List<Part> processes,
+            String error) {
+    }
+
+    /**
+     * One simulator process's share of a step (written by the process as JSON; its CPU measured by
+     * itself from the first tick to the end of its drain).
+     *
+     * @param workerThreadsPeak the most threads of its agent runtime's worker pool at once (0: own threads)
+     */
+    public record Part(int index, long pid, int devices, long readingsSubmitted, long maxTickLagMillis, double drainSeconds, boolean allDrained,
+            double wallSeconds, double cpuCores, int threadsPeak, int openFilesPeak, int workerThreadsPeak, long outboxForcesSkipped,
+            String error) {
+        static Part failed(int index, long pid, int devices, String error) {
+            return new Part(index, pid, devices, 0, 0, 0, false, 0, 0, 0, 0, 0, 0, error);
+        }
+    }
+
+    /** The rule of a sustained size: every outbox drained, the tick schedule kept within a second, the backlog cleared in time. */
+    static boolean sustained(boolean allDrained, long maxTickLagMillis, double drainSeconds, long maxDrainSeconds) {
+        return allDrained && maxTickLagMillis < 1000 && drainSeconds <= maxDrainSeconds;
     }
 
     private FleetLoad() {
@@ -96,60 +169,23 @@ public final class FleetLoad {
     public static Map<String, Object> run(GatewayClient gateway, String mqttUrl, Optional<Path> mqttCaFile, Path workDir, Parameters p, Path out,
             PrintStream progress, Optional<StandaloneGateway> started)
             throws IOException, InterruptedException {
-        ProcessCpu cpu = new ProcessCpu();
-        started.ifPresent(g -> cpu.add("gateway", () -> Optional.of(g.pid()), false)
-                .add("postgres", g::postmasterPid, true)
-                .add("broker", g::brokerPid, false));
-        cpu.add("simulator", () -> Optional.of(ProcessHandle.current().pid()), false);
         if (progress != null && p.outbox() != Outboxes.DURABLE) {
             progress.println("outboxes: " + p.outbox().label());
+        }
+        if (progress != null) {
+            progress.println("agent threads: " + p.threads().label() + "; simulator processes: " + p.processes());
         }
         List<Step> steps = new ArrayList<>();
         Step best = null;
         for (int size : p.sizes()) {
-            Scenario scenario = scenario(size, p);
-            String loadBefore = loadAverage();
-            double readingsBefore = gateway.metric("sensorproof_ingest_stored_readings_total").orElse(0.0);
-            double messagesBefore = gateway.metric("sensorproof_ingest_stored_messages_total").orElse(0.0);
-            NonDurableFileIo nonDurable = new NonDurableFileIo();
-            FileIo io = p.outbox() == Outboxes.NON_DURABLE ? nonDurable : FileIo.SYSTEM;
-            FleetRunner runner = new FleetRunner(scenario, gateway, p.provisioning().provisioner(gateway),
-                    new FleetRunner.Options(FleetRunner.Mode.IN_JVM, workDir.resolve("fleet-" + size), mqttUrl, Optional.empty(),
-                            Math.max(30_000, p.maxDrainSeconds() * 3000), false, progress, mqttCaFile, io));
-            ThreadPeak threads = ThreadPeak.start();
-            Map<String, Double> cpuBefore = cpu.sample();
-            long cpuStart = System.nanoTime();
-            RunReport report;
-            try {
-                report = runner.run();
-            } catch (IOException | RuntimeException e) {
-                // a size this JVM cannot hold (open files, threads) is a result, not a crash of the run
-                threads.stop();
-                Step failed = new Step(size, 0, 0, 0, 0, 0, 0, 0, false, false, (System.nanoTime() - cpuStart) / 1e9, loadBefore, loadAverage(),
-                        p.outbox().label(), nonDurable.skippedForces(), Map.of(), threads.peak.get(), threads.files.get(),
-                        e.getClass().getSimpleName() + ": " + e.getMessage());
-                steps.add(failed);
-                if (progress != null) {
-                    progress.println("fleet of " + size + " failed: " + failed.error());
-                }
-                break;
-            }
-            Map<String, Double> cores = ProcessCpu.coresBetween(cpuBefore, cpu.sample(), (System.nanoTime() - cpuStart) / 1e9);
-            int threadPeak = threads.stop();
-            double readings = gateway.metric("sensorproof_ingest_stored_readings_total").orElse(0.0) - readingsBefore;
-            double messages = gateway.metric("sensorproof_ingest_stored_messages_total").orElse(0.0) - messagesBefore;
-            double seconds = p.stepSeconds() + report.drainSeconds();
-            boolean sustained = report.totals().allDrained() && report.maxTickLagMillis() < 1000 && report.drainSeconds() <= p.maxDrainSeconds();
-            Step step = new Step(size, round(report.totals().readingsSubmitted() / (double) p.stepSeconds()), round(readings / seconds),
-                    round(messages / seconds), report.totals().readingsSubmitted(), (long) readings, report.maxTickLagMillis(),
-                    report.drainSeconds(), report.totals().allDrained(), sustained, report.wallSeconds(), loadBefore, loadAverage(),
-                    p.outbox().label(), nonDurable.skippedForces(), cores, threadPeak, threads.files.get(), null);
+            Step step = p.processes() == 1 ? inThisJvm(gateway, mqttUrl, mqttCaFile, workDir, p, size, progress, started)
+                    : inProcesses(gateway, mqttUrl, mqttCaFile, workDir, p, size, progress, started);
             steps.add(step);
             if (progress != null) {
-                progress.println("fleet of " + size + ": " + step);
+                progress.println("fleet of " + size + (step.error() == null ? ": " + step : " failed: " + step.error()));
             }
             write(out, p, steps, best);
-            if (!sustained) {
+            if (!step.sustained()) {
                 break;
             }
             best = step;
@@ -158,15 +194,335 @@ public final class FleetLoad {
         return write(out, p, steps, best);
     }
 
-    static Scenario scenario(int size, Parameters p) {
+    /** CPU groups of the gateway's processes (when started here). */
+    private static ProcessCpu gatewayCpu(Optional<StandaloneGateway> started) {
+        ProcessCpu cpu = new ProcessCpu();
+        started.ifPresent(g -> cpu.add("gateway", () -> Optional.of(g.pid()), false)
+                .add("postgres", g::postmasterPid, true)
+                .add("broker", g::brokerPid, false));
+        return cpu;
+    }
+
+    /** A shared agent runtime for one simulator JVM, or none (agents on their own threads). */
+    private static Optional<AgentRuntime> runtime(Parameters p) {
+        return p.threads() == Threads.SHARED
+                ? Optional.of(AgentRuntime.create("fleet", Math.max(2, Runtime.getRuntime().availableProcessors())))
+                : Optional.empty();
+    }
+
+    /** One step with every agent in this JVM. */
+    private static Step inThisJvm(GatewayClient gateway, String mqttUrl, Optional<Path> mqttCaFile, Path workDir, Parameters p, int size,
+            PrintStream progress, Optional<StandaloneGateway> started) throws IOException, InterruptedException {
+        ProcessCpu cpu = gatewayCpu(started).add("simulator", () -> Optional.of(ProcessHandle.current().pid()), false);
+        Scenario scenario = scenario(size, p, prefix(size, p), 0);
+        String loadBefore = loadAverage();
+        double readingsBefore = gateway.metric("sensorproof_ingest_stored_readings_total").orElse(0.0);
+        double messagesBefore = gateway.metric("sensorproof_ingest_stored_messages_total").orElse(0.0);
+        NonDurableFileIo nonDurable = new NonDurableFileIo();
+        FileIo io = p.outbox() == Outboxes.NON_DURABLE ? nonDurable : FileIo.SYSTEM;
+        AtomicReference<Map<String, Double>> cpuBefore = new AtomicReference<>();
+        AtomicLong cpuStart = new AtomicLong(System.nanoTime());
+        Optional<AgentRuntime> runtime = runtime(p);
+        FleetRunner runner = new FleetRunner(scenario, gateway, p.provisioning().provisioner(gateway),
+                new FleetRunner.Options(FleetRunner.Mode.IN_JVM, devicesRoot(workDir, size, p), mqttUrl, Optional.empty(),
+                        drainMillis(p), false, progress, mqttCaFile, io, runtime, Optional.of(() -> {
+                            // CPU from the first tick on: provisioning and connecting are not the load
+                            cpuBefore.set(cpu.sample());
+                            cpuStart.set(System.nanoTime());
+                        })));
+        ThreadPeak threads = ThreadPeak.start();
+        long wallStart = System.nanoTime();
+        RunReport report;
+        try {
+            report = runner.run();
+        } catch (IOException | RuntimeException e) {
+            // a size this JVM cannot hold (open files, threads) is a result, not a crash of the run
+            threads.stop();
+            runtime.ifPresent(AgentRuntime::close);
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            return new Step(size, 0, 0, 0, 0, 0, 0, 0, false, false, (System.nanoTime() - wallStart) / 1e9, loadBefore, loadAverage(),
+                    p.outbox().label(), nonDurable.skippedForces(), Map.of(), threads.peak.get(), threads.files.get(), p.threads().label(),
+                    List.of(Part.failed(0, ProcessHandle.current().pid(), size, error)), error);
+        }
+        Map<String, Double> cores = cpuBefore.get() == null ? Map.of()
+                : ProcessCpu.coresBetween(cpuBefore.get(), cpu.sample(), (System.nanoTime() - cpuStart.get()) / 1e9);
+        int threadPeak = threads.stop();
+        int workerPeak = runtime.map(AgentRuntime::largestWorkerThreads).orElse(0);
+        runtime.ifPresent(AgentRuntime::close);
+        double readings = gateway.metric("sensorproof_ingest_stored_readings_total").orElse(0.0) - readingsBefore;
+        double messages = gateway.metric("sensorproof_ingest_stored_messages_total").orElse(0.0) - messagesBefore;
+        Part part = new Part(0, ProcessHandle.current().pid(), size, report.totals().readingsSubmitted(), report.maxTickLagMillis(),
+                report.drainSeconds(), report.totals().allDrained(), report.wallSeconds(), cores.getOrDefault("simulator", 0.0), threadPeak,
+                threads.files.get(), workerPeak, nonDurable.skippedForces(), null);
+        return aggregate(size, List.of(part), readings, messages, p, loadBefore, loadAverage(), cores);
+    }
+
+    private static long drainMillis(Parameters p) {
+        return Math.max(30_000, p.maxDrainSeconds() * 3000);
+    }
+
+    /**
+     * The step of a fleet split over several simulator processes: devices summed, the worst tick lag and
+     * drain of any process, drained only when every process drained (a process that failed or did not
+     * report makes the step fail), stored rates from the gateway's counters, and the CPU of each process.
+     */
+    static Step aggregate(int devices, List<Part> parts, double storedReadings, double storedMessages, Parameters p, String loadBefore,
+            String loadAfter, Map<String, Double> gatewayCores) {
+        long submitted = 0;
+        long maxLag = 0;
+        double drain = 0;
+        double wall = 0;
+        boolean drained = parts.size() == Math.min(p.processes(), devices) && !parts.isEmpty();
+        int threadsPeak = 0;
+        int filesPeak = 0;
+        long forcesSkipped = 0;
+        double simulatorCores = 0;
+        int partDevices = 0;
+        String error = null;
+        Map<String, Double> cores = new LinkedHashMap<>(gatewayCores);
+        for (Part part : parts) {
+            submitted += part.readingsSubmitted();
+            maxLag = Math.max(maxLag, part.maxTickLagMillis());
+            drain = Math.max(drain, part.drainSeconds());
+            wall = Math.max(wall, part.wallSeconds());
+            drained &= part.allDrained() && part.error() == null;
+            threadsPeak += part.threadsPeak();
+            filesPeak += part.openFilesPeak();
+            forcesSkipped += part.outboxForcesSkipped();
+            simulatorCores += part.cpuCores();
+            partDevices += part.devices();
+            if (error == null && part.error() != null) {
+                error = "process " + part.index() + ": " + part.error();
+            }
+            if (parts.size() > 1) {
+                cores.put("simulator-" + part.index(), part.cpuCores());
+            }
+        }
+        drained &= partDevices == devices;
+        cores.put("simulator", round2(simulatorCores));
+        double seconds = p.stepSeconds() + drain;
+        return new Step(devices, round(submitted / (double) p.stepSeconds()), round(storedReadings / seconds), round(storedMessages / seconds),
+                submitted, (long) storedReadings, maxLag, drain, drained, sustained(drained, maxLag, drain, p.maxDrainSeconds()), wall,
+                loadBefore, loadAfter, p.outbox().label(), forcesSkipped, cores, threadsPeak, filesPeak, p.threads().label(), List.copyOf(parts),
+                error);
+    }
+
+    /**
+     * Device ids of a step: {@code <prefix>-<n>}, n from 1 across all processes. Unique per run and size;
+     * with {@code reuseDevices} the same for every step and run ({@code load-dev-<n>}), so that a step
+     * reuses the devices (keys, enrollments) an earlier step or run left in the work directory.
+     */
+    private static String prefix(int size, Parameters p) {
+        return p.reuseDevices() ? "load-dev" : "load-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36) + "-" + size;
+    }
+
+    /** Where a step's devices keep their data directories ({@code devices/<id>} below it). */
+    private static Path devicesRoot(Path workDir, int size, Parameters p) {
+        return p.reuseDevices() ? workDir.toAbsolutePath().resolve("fleet") : workDir.toAbsolutePath().resolve("fleet-" + size);
+    }
+
+    /**
+     * One step over {@code p.processes()} child JVMs ({@code load-part}): each provisions and starts
+     * its share of the devices and reports READY; when all are ready they are told GO together, run
+     * the step in real time, drain, and write their {@link Part}. A child that fails or does not report
+     * fails the step.
+     */
+    private static Step inProcesses(GatewayClient gateway, String mqttUrl, Optional<Path> mqttCaFile, Path workDir, Parameters p, int size,
+            PrintStream progress, Optional<StandaloneGateway> started) throws IOException, InterruptedException {
+        Path stepDir = workDir.toAbsolutePath().resolve("fleet-" + size);
+        Files.createDirectories(stepDir);
+        Path keyFile = stepDir.resolve("operator-api-key");
+        Files.deleteIfExists(keyFile);
+        Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(keyFile, gateway.apiKey());
+        // the tenant once, before processes race to create it
+        p.provisioning().provisioner(gateway).prepareTenant(scenario(1, p, "tenant-check", 0).tenant());
+        String prefix = prefix(size, p);
+        ProcessCpu cpu = gatewayCpu(started);
+        String loadBefore = loadAverage();
+        double readingsBefore = gateway.metric("sensorproof_ingest_stored_readings_total").orElse(0.0);
+        double messagesBefore = gateway.metric("sensorproof_ingest_stored_messages_total").orElse(0.0);
+        List<Child> children = new ArrayList<>();
+        int processes = Math.min(p.processes(), size);
+        try {
+            int first = 0;
+            for (int i = 0; i < processes; i++) {
+                int devices = size / processes + (i < size % processes ? 1 : 0);
+                Path partDir = stepDir.resolve("process-" + i);
+                Files.createDirectories(partDir);
+                List<String> command = new ArrayList<>();
+                command.add(ProcessHandle.current().info().command().orElse("java"));
+                command.addAll(p.processJvmOptions());
+                command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.sensorproof.sim.cli.SimCli", "load-part",
+                        "--gateway", gateway.base().toString(), "--api-key-file", keyFile.toString(), "--mqtt-url", mqttUrl,
+                        "--work-dir", (p.reuseDevices() ? devicesRoot(workDir, size, p) : partDir).toString(), "--devices",
+                        Integer.toString(devices), "--index", Integer.toString(i), "--id-prefix", prefix, "--first-device", Integer.toString(first),
+                        "--readings-per-device-second", Double.toString(p.readingsPerDeviceSecond()),
+                        "--step-seconds", Long.toString(p.stepSeconds()), "--pack-max-records", Integer.toString(p.packMaxRecords()),
+                        "--max-drain-seconds", Long.toString(p.maxDrainSeconds()), "--provisioning", p.provisioning().name(),
+                        "--threads", p.threads().name(), "--out", partDir.resolve("part.json").toString()));
+                mqttCaFile.ifPresent(ca -> command.addAll(List.of("--mqtt-ca-file", ca.toAbsolutePath().toString())));
+                if (p.outbox() == Outboxes.NON_DURABLE) {
+                    command.add("--non-durable-outbox");
+                }
+                Process process = new ProcessBuilder(command).redirectError(partDir.resolve("process.log").toFile()).start();
+                children.add(new Child(i, devices, process, partDir.resolve("part.json")));
+                first += devices;
+            }
+            if (progress != null) {
+                progress.printf("fleet of %d: %d simulator processes (pids %s) provisioning and connecting%n", size, processes,
+                        children.stream().map(c -> Long.toString(c.process.pid())).toList());
+            }
+            for (Child c : children) {
+                if (!c.awaitReady()) {
+                    throw new IOException("simulator process " + c.index + " ended before its devices were up (see "
+                            + c.partFile.resolveSibling("process.log") + ")");
+                }
+            }
+            Map<String, Double> cpuBefore = cpu.sample();
+            long cpuStart = System.nanoTime();
+            for (Child c : children) {
+                c.go();
+            }
+            if (progress != null) {
+                progress.printf("fleet of %d: all %d processes ready, running %d s%n", size, processes, p.stepSeconds());
+            }
+            long deadline = System.currentTimeMillis() + (p.stepSeconds() + drainMillis(p) / 1000 + 300) * 1000;
+            List<Part> parts = new ArrayList<>();
+            for (Child c : children) {
+                parts.add(c.result(deadline));
+            }
+            Map<String, Double> cores = ProcessCpu.coresBetween(cpuBefore, cpu.sample(), (System.nanoTime() - cpuStart) / 1e9);
+            double readings = gateway.metric("sensorproof_ingest_stored_readings_total").orElse(0.0) - readingsBefore;
+            double messages = gateway.metric("sensorproof_ingest_stored_messages_total").orElse(0.0) - messagesBefore;
+            return aggregate(size, parts, readings, messages, p, loadBefore, loadAverage(), cores);
+        } catch (IOException | RuntimeException e) {
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            List<Part> parts = children.stream().map(c -> Part.failed(c.index, c.process.pid(), c.devices, error)).toList();
+            return new Step(size, 0, 0, 0, 0, 0, 0, 0, false, false, 0, loadBefore, loadAverage(), p.outbox().label(), 0, Map.of(), 0, 0,
+                    p.threads().label(), parts, error);
+        } finally {
+            for (Child c : children) {
+                c.process.destroyForcibly();
+            }
+            Files.deleteIfExists(keyFile);
+        }
+    }
+
+    /** A simulator child process of a step. */
+    private static final class Child {
+        final int index;
+        final int devices;
+        final Process process;
+        final Path partFile;
+        private final BufferedReader out;
+
+        Child(int index, int devices, Process process, Path partFile) {
+            this.index = index;
+            this.devices = devices;
+            this.process = process;
+            this.partFile = partFile;
+            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        /** Waits for READY (true) or the end of the process (false). */
+        boolean awaitReady() throws IOException {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.equals(READY)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void go() throws IOException {
+            process.getOutputStream().write((GO + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
+        /** The process's part once it ended, or a failed part (ended without one, or still running at the deadline: killed). */
+        Part result(long deadlineMillis) throws InterruptedException {
+            if (!process.waitFor(Math.max(1, deadlineMillis - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                return Part.failed(index, process.pid(), devices, "did not end in time (killed)");
+            }
+            try {
+                return JSON.readValue(partFile.toFile(), Part.class);
+            } catch (IOException e) {
+                return Part.failed(index, process.pid(), devices, "ended with status " + process.exitValue() + " and no result: " + e.getMessage());
+            }
+        }
+    }
+
+    /** What a process of a multi-process step prints on standard output when its devices are up. */
+    public static final String READY = "READY";
+    /** What it waits for on standard input before the first tick. */
+    public static final String GO = "GO";
+
+    /**
+     * A process's share of a multi-process step (the {@code load-part} command): provisions and starts
+     * {@code devices} agents, prints {@link #READY} to {@code control} and waits for {@link #GO} on
+     * {@code go}, runs the step and writes its {@link Part} to {@code out}.
+     */
+    public static Part runPart(GatewayClient gateway, String mqttUrl, Optional<Path> mqttCaFile, Path workDir, Parameters p, int devices,
+            int index, String idPrefix, int firstDevice, BufferedReader go, PrintStream control, Path out) throws IOException {
+        ProcessCpu cpu = new ProcessCpu().add("self", () -> Optional.of(ProcessHandle.current().pid()), false);
+        Scenario scenario = scenario(devices, p, idPrefix, firstDevice);
+        NonDurableFileIo nonDurable = new NonDurableFileIo();
+        FileIo io = p.outbox() == Outboxes.NON_DURABLE ? nonDurable : FileIo.SYSTEM;
+        AtomicReference<Map<String, Double>> cpuBefore = new AtomicReference<>();
+        AtomicLong cpuStart = new AtomicLong(System.nanoTime());
+        Optional<AgentRuntime> runtime = runtime(p);
+        FleetRunner runner = new FleetRunner(scenario, gateway, p.provisioning().provisioner(gateway),
+                new FleetRunner.Options(FleetRunner.Mode.IN_JVM, workDir, mqttUrl, Optional.empty(), drainMillis(p), false, null, mqttCaFile, io,
+                        runtime, Optional.of(() -> {
+                            control.println(READY);
+                            control.flush();
+                            try {
+                                String line;
+                                do {
+                                    line = go.readLine();
+                                } while (line != null && !line.equals(GO));
+                                if (line == null) {
+                                    throw new IllegalStateException("the coordinating load process went away");
+                                }
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                            cpuBefore.set(cpu.sample());
+                            cpuStart.set(System.nanoTime());
+                        })));
+        ThreadPeak threads = ThreadPeak.start();
+        Part part;
+        try {
+            RunReport report = runner.run();
+            Map<String, Double> cores = cpuBefore.get() == null ? Map.of()
+                    : ProcessCpu.coresBetween(cpuBefore.get(), cpu.sample(), (System.nanoTime() - cpuStart.get()) / 1e9);
+            part = new Part(index, ProcessHandle.current().pid(), devices, report.totals().readingsSubmitted(), report.maxTickLagMillis(),
+                    report.drainSeconds(), report.totals().allDrained(), report.wallSeconds(), cores.getOrDefault("self", 0.0), threads.stop(),
+                    threads.files.get(), runtime.map(AgentRuntime::largestWorkerThreads).orElse(0), nonDurable.skippedForces(), null);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            threads.stop();
+            part = new Part(index, ProcessHandle.current().pid(), devices, 0, 0, 0, false, 0, 0, threads.peak.get(), threads.files.get(),
+                    runtime.map(AgentRuntime::largestWorkerThreads).orElse(0), nonDurable.skippedForces(),
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            runtime.ifPresent(AgentRuntime::close);
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, JSON.writeValueAsString(part));
+        return part;
+    }
+
+    /** A step's scenario: devices {@code <prefix>-<first + 1>} … {@code <prefix>-<first + size>}. */
+    static Scenario scenario(int size, Parameters p, String prefix, int first) {
         long tickMillis = Math.max(1, Math.round(2000 / p.readingsPerDeviceSecond()));
         long ticks = Math.max(1, p.stepSeconds() * 1000 / tickMillis);
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<DeviceSpec> devices = new ArrayList<>();
         ModelSpec model = new ModelSpec.ColdRoom(ColdRoomModel.Parameters.DEFAULT);
-        String prefix = "load-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36) + "-" + size;
         for (int i = 1; i <= size; i++) {
-            devices.add(new DeviceSpec(prefix + "-" + i, i - 1, model));
+            devices.add(new DeviceSpec(prefix + "-" + (first + i), first + i - 1, model));
         }
         return new Scenario("load-" + size, 1, start, Duration.ofMillis(ticks * tickMillis), Duration.ofMillis(tickMillis), 1.0, "load",
                 new AgentSettings(p.packMaxRecords(), 1000, 5000), devices, List.of());
@@ -174,8 +530,11 @@ public final class FleetLoad {
 
     private static Map<String, Object> write(Path out, Parameters p, List<Step> steps, Step best) throws IOException {
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("benchmark", "firmware-sim fleet load: in-JVM edge agents (one key, outbox and MQTT session each) against one gateway");
+        result.put("benchmark", "firmware-sim fleet load: edge agents in " + p.processes() + " simulator JVM(s) (one key, outbox and MQTT"
+                + " session each) against one gateway");
         result.put("outbox", p.outbox().label());
+        result.put("threads", p.threads().label());
+        result.put("processes", p.processes());
         result.put("parameters", p);
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("availableProcessors", Runtime.getRuntime().availableProcessors());
@@ -255,5 +614,9 @@ public final class FleetLoad {
 
     private static double round(double v) {
         return Math.round(v * 10) / 10.0;
+    }
+
+    private static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
     }
 }

@@ -2,6 +2,7 @@ package io.sensorproof.sim.fleet;
 
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.agent.outbox.FileIo;
+import io.sensorproof.agent.runtime.AgentRuntime;
 import io.sensorproof.sim.gateway.DeviceProvisioner;
 import io.sensorproof.sim.gateway.GatewayClient;
 import io.sensorproof.sim.net.TcpProxy;
@@ -58,15 +59,32 @@ public final class FleetRunner {
      * @param progress where a progress line goes every two seconds (null: none)
      * @param mqttCaFile PEM certificates trusted for an {@code ssl://} broker (the standalone gateway's
      *     {@code broker/auth/server.pem}); empty: the JDK's trust store
+     * @param outboxIo the in-JVM agents' file layer ({@link FileIo#SYSTEM}: durable; ADR 043)
+     * @param runtime shared threads for the in-JVM agents (ADR 048); empty: each agent its own threads
+     * @param beforeTicks run once every agent is started, before the first tick (a multi-process load
+     *     run waits there until every process is ready)
      */
     public record Options(Mode mode, Path workDir, String mqttUrl, Optional<Path> scenarioFile, long drainMillis, boolean verify,
-            PrintStream progress, Optional<Path> mqttCaFile, FileIo outboxIo) {
+            PrintStream progress, Optional<Path> mqttCaFile, FileIo outboxIo, Optional<AgentRuntime> runtime, Optional<Runnable> beforeTicks) {
         public Options {
             mqttCaFile = mqttCaFile == null ? Optional.empty() : mqttCaFile;
             outboxIo = outboxIo == null ? FileIo.SYSTEM : outboxIo;
+            runtime = runtime == null ? Optional.empty() : runtime;
+            beforeTicks = beforeTicks == null ? Optional.empty() : beforeTicks;
             if (mode == Mode.PROCESSES && outboxIo != FileIo.SYSTEM) {
                 throw new IllegalArgumentException("process-mode devices always keep a durable outbox");
             }
+            if (mode == Mode.PROCESSES && runtime.isPresent()) {
+                throw new IllegalArgumentException("process-mode devices run one agent per JVM on its own threads");
+            }
+        }
+
+        /**
+         * In-JVM agents on their own threads; {@code outboxIo} as given.
+         */
+        public Options(Mode mode, Path workDir, String mqttUrl, Optional<Path> scenarioFile, long drainMillis, boolean verify,
+                PrintStream progress, Optional<Path> mqttCaFile, FileIo outboxIo) {
+            this(mode, workDir, mqttUrl, scenarioFile, drainMillis, verify, progress, mqttCaFile, outboxIo, Optional.empty(), Optional.empty());
         }
 
         /** Durable outboxes ({@link FileIo#SYSTEM}), as real devices keep. */
@@ -154,6 +172,8 @@ public final class FleetRunner {
                 faultRuns.add(new FaultRun(f));
             }
             List<Event> timeline = timeline(devices);
+            // every agent is up: a multi-process load run lines its processes up here (ADR 048)
+            options.beforeTicks().ifPresent(Runnable::run);
             if (options.mode() == Mode.IN_JVM) {
                 // device processes were given the epoch before they started; in-JVM agents are up now
                 wallEpoch = System.currentTimeMillis();
@@ -222,7 +242,7 @@ public final class FleetRunner {
         if (options.mode() == Mode.IN_JVM) {
             return new InJvmDevice(new DeviceSimulation(scenario, spec),
                     Agents.config(scenario.tenant(), spec.id(), dataDir, url, options.mqttCaFile(), ackKey, scenario.agent()), key, ackKey, proxy,
-                    options.verify(), scenario.start().toEpochMilli(), options.outboxIo());
+                    options.verify(), scenario.start().toEpochMilli(), options.outboxIo(), options.runtime());
         }
         return new ProcessDevice(spec.id(), options.scenarioFile().get().toAbsolutePath(), dataDir, url, options.mqttCaFile(), ackKey, wallEpoch,
                 options.drainMillis(), key, proxy);

@@ -3,6 +3,7 @@ package io.sensorproof.sim.fleet;
 import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.outbox.FileIo;
+import io.sensorproof.agent.runtime.AgentRuntime;
 import io.sensorproof.protocol.ProtocolException;
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.senml.Reading;
@@ -36,11 +37,19 @@ final class InJvmDevice implements FleetDevice {
     private final AtomicLong submitted = new AtomicLong();
     private final Map<String, Long> finishedCounters = new LinkedHashMap<>();
     private final FileIo outboxIo;
+    private final Optional<AgentRuntime> runtime;
     private volatile EdgeAgent agent;
 
     InJvmDevice(DeviceSimulation simulation, AgentConfig config, SigningKey key, byte[] ackKeySpki, Optional<TcpProxy> proxy,
             boolean keepTrace, long startMillis, FileIo outboxIo) {
+        this(simulation, config, key, ackKeySpki, proxy, keepTrace, startMillis, outboxIo, Optional.empty());
+    }
+
+    /** As above; with a {@code runtime}, the agent runs on its shared threads (ADR 048). */
+    InJvmDevice(DeviceSimulation simulation, AgentConfig config, SigningKey key, byte[] ackKeySpki, Optional<TcpProxy> proxy,
+            boolean keepTrace, long startMillis, FileIo outboxIo, Optional<AgentRuntime> runtime) {
         this.outboxIo = outboxIo;
+        this.runtime = runtime;
         this.simulation = simulation;
         this.config = config;
         this.key = key;
@@ -67,7 +76,7 @@ final class InJvmDevice implements FleetDevice {
 
     @Override
     public void start() throws IOException {
-        agent = Agents.start(config, key, ackKeySpki, clock, outboxIo);
+        agent = Agents.start(config, key, ackKeySpki, clock, outboxIo, runtime);
     }
 
     /** Takes the readings of tick {@code k} (advancing silently through ticks missed while unpowered). */

@@ -72,6 +72,11 @@ public final class GatewayClient {
         return base;
     }
 
+    /** The operator API key this client sends (a multi-process load run hands it to its processes in a file). */
+    public String apiKey() {
+        return apiKey;
+    }
+
     /** Creates the tenant; an existing tenant with this id is fine. */
     public void ensureTenant(String id, String name) {
         Map<String, String> body = new LinkedHashMap<>();
