@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * Where the in-JVM tests ({@code @QuarkusTest} and their test resources) keep their data: {@code target/test-data} and
- * {@code target/test-logs}, with the failsafe fork's number appended when the integration tests run in more than one
- * fork (system property {@code test.fork}, set to {@code ${surefire.forkNumber}} in the pom), so that two forks never
+ * {@code target/test-logs}, with the failsafe fork appended when the integration tests run in more than one
+ * fork (system property {@code test.fork}, set to {@code fork-${surefire.forkNumber}} in the parent pom), so that two forks never
  * share a PostgreSQL cluster, a broker directory or a log file (ADR 046).
  */
 public final class TestDataDirs {
