@@ -31,9 +31,10 @@ public class EmbeddedBrokerTestResource implements QuarkusTestResourceLifecycleM
             }
             Path root = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
             broker = BrokerProcess.startAnonymous(root.resolve("embedded-broker/target/embedded-broker.jar"),
-                    Path.of("target", "test-data", "broker").toAbsolutePath(), "127.0.0.1", port, Duration.ofSeconds(120));
+                    TestDataDirs.root().resolve("broker"), "127.0.0.1", port, Duration.ofSeconds(120));
             url = broker.url();
-            return Map.of("sensorproof.mqtt.url", url, "sensorproof.data-dir", Path.of("target", "test-data").toAbsolutePath().toString());
+            return Map.of("sensorproof.mqtt.url", url, "sensorproof.data-dir", TestDataDirs.root().toString(),
+                    "%test.quarkus.log.file.path", TestDataDirs.logFile().toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

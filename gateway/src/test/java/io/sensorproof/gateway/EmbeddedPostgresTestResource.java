@@ -17,14 +17,14 @@ import java.util.stream.Stream;
  * Does for {@code @QuarkusTest} what {@link io.sensorproof.gateway.standalone.GatewayMain} does for
  * the packaged application: starts the embedded PostgreSQL server through the same launcher before
  * Quarkus reads its datasource configuration, and hands Quarkus the URLs. Each run starts from an
- * empty {@code target/test-data/quarkus} so migrations run from scratch.
+ * empty {@code target/test-data/quarkus} (one per failsafe fork, {@link TestDataDirs}) so migrations run from scratch.
  */
 public class EmbeddedPostgresTestResource implements QuarkusTestResourceLifecycleManager {
     private EmbeddedDatabase database;
 
     @Override
     public Map<String, String> start() {
-        Path dataDir = Path.of("target", "test-data", "quarkus");
+        Path dataDir = TestDataDirs.root().resolve("quarkus");
         // A test JVM killed during an earlier run leaves its server running: stop it before its
         // directory goes, or it would linger on a deleted directory.
         OrphanedPostmaster.withDefaultWaits()
@@ -33,7 +33,9 @@ public class EmbeddedPostgresTestResource implements QuarkusTestResourceLifecycl
         database = EmbeddedPostgresLauncher.withDefaults().start(EmbeddedPostgresSettings.under(dataDir, 0));
         java.util.Map<String, String> properties = new java.util.HashMap<>(database.quarkusDatasourceProperties());
         // keys the application writes (operator API key, acknowledgement key) stay under target/
-        properties.putIfAbsent("sensorproof.data-dir", Path.of("target", "test-data").toAbsolutePath().toString());
+        properties.putIfAbsent("sensorproof.data-dir", TestDataDirs.root().toString());
+        // the test profile's JSON log, one file per fork (OperationsIT reads it)
+        properties.putIfAbsent("%test.quarkus.log.file.path", TestDataDirs.logFile().toString());
         return properties;
     }
 

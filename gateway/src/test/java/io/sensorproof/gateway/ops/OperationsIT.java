@@ -36,6 +36,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -130,7 +131,8 @@ class OperationsIT {
                 assertThat(r.getMdc("topic")).isEqualTo(up);
                 assertThat(r.getLevel().getName()).isEqualTo("INFO");
             });
-            Path jsonLog = Path.of("target/test-logs/gateway.log.json");
+            // the file the running application logs to (per failsafe fork: TestDataDirs)
+            Path jsonLog = Path.of(ConfigProvider.getConfig().getValue("quarkus.log.file.path", String.class));
             assertThat(jsonLog).exists();
             assertThat(Files.readAllLines(jsonLog, StandardCharsets.UTF_8))
                     .anyMatch(line -> line.startsWith("{") && line.contains("\"reason\":\"UNKNOWN_KEY\"") && line.contains("\"seq\":\"99\""));

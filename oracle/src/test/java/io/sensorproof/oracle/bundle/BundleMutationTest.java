@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,6 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * minDuration 1 ms longer than required but shorter than the runs) leaves a true bundle, which
  * must be accepted.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class BundleMutationTest {
     private static final Map<String, String> NOT_CHECKED_OFFLINE = new LinkedHashMap<>();
     /** Terms changed by the smallest step the proofs do not support, and a step the evidence still meets. */

@@ -15,11 +15,14 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every single-byte change of a valid message is refused, with a code that fits the change. */
+@Execution(ExecutionMode.CONCURRENT)
 class ByteFlipTest {
     /** Codes a flipped byte may legitimately produce; anything else would be a misleading diagnosis. */
     private static final Set<ErrorCode> SENSIBLE = EnumSet.of(ErrorCode.MALFORMED_CBOR, ErrorCode.TRAILING_BYTES,
