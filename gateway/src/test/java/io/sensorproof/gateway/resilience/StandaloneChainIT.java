@@ -35,7 +35,8 @@ import org.web3j.utils.Convert;
  * {@code <data-dir>/chain/}, deploys the contracts once, starts the prover workers (whose self-check
  * proof goes through the {@code ProverPool} bean) and reports readiness {@code chain} and
  * {@code prover}; a second start reuses the deployment and the chain's state; after {@code kill -9}
- * of the gateway the next start stops the orphaned anvil and still finds its state.
+ * of the gateway the next start adopts the orphaned anvil (ADR 040), and after another one with other settings it
+ * stops the orphan, which no longer matches, and still finds its state.
  *
  * <p>"No redeploy" is counted, not inferred: the deploying account's transaction count (its nonce)
  * must not change across restarts, and a transfer made between starts must still be on chain.
@@ -46,7 +47,7 @@ class StandaloneChainIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
-    void localChainIsDeployedOnceKeptAcrossRestartsAndItsOrphanStoppedAfterKill9() throws Exception {
+    void localChainIsDeployedOnceKeptAcrossRestartsAndItsOrphanAdoptedOrStoppedAfterKill9() throws Exception {
         Path root = Path.of("target", "resilience", "standalone-chain").toAbsolutePath();
         GatewayProcess.deleteTree(root);
         Path dataDir = root.resolve("gateway-data");
@@ -116,23 +117,40 @@ class StandaloneChainIT {
             assertThat(web3j.ethGetBalance(payee, DefaultBlockParameterName.LATEST).send().getBalance()).isEqualTo(after);
             assertThat(web3j.ethGetTransactionReceipt(transfer.getTransactionHash()).send().getTransactionReceipt()).isPresent();
 
-            // kill -9: anvil is orphaned, the next start stops it and resumes from its state
+            // kill -9: anvil is orphaned; the next start with the same settings adopts it (ADR 040): same process,
+            // same chain, nothing redeployed
             long orphan = gateway.anvilPid().orElseThrow();
             gateway.kill9();
             assertThat(GatewayProcess.alive(orphan)).as("anvil outlives a SIGKILLed gateway").isTrue();
             gateway = GatewayProcess.start("gateway run 3", dataDir, http, env, Map.of(), root.resolve("run3.log"));
             gateway.awaitReady(READY);
-            assertThat(GatewayProcess.alive(orphan)).as("the orphaned anvil was stopped").isFalse();
-            long anvil3 = gateway.anvilPid().orElseThrow();
-            assertThat(anvil3).isNotEqualTo(orphan);
-            assertThat(GatewayProcess.alive(anvil3)).isTrue();
-            assertThat(Files.readString(root.resolve("run3.log"))).contains("stopped the orphaned anvil (pid " + orphan + ")");
+            assertThat(gateway.anvilPid()).as("the orphaned anvil was adopted").hasValue(orphan);
+            assertThat(Files.readString(root.resolve("run3.log"))).contains("adopted the running anvil pid " + orphan);
+            assertThat(Files.readString(chainJson)).isEqualTo(chainJsonText);
+            assertThat(nonce(web3j, deployer)).isEqualTo(deployerNonce);
+            assertThat(web3j.ethGetBalance(payee, DefaultBlockParameterName.LATEST).send().getBalance()).isEqualTo(after);
+            assertThat(check(readiness(http), "chain").path("status").asText()).isEqualTo("UP");
+
+            // kill -9 again, and start with another block time: the orphan no longer matches, so it is stopped (it
+            // dumps its state) and a fresh anvil resumes from that state
+            gateway.kill9();
+            assertThat(GatewayProcess.alive(orphan)).as("anvil outlives a SIGKILLed gateway").isTrue();
+            Map<String, String> otherBlockTime = new HashMap<>(env);
+            otherBlockTime.put("SENSORPROOF_CHAIN_LOCAL_BLOCK_TIME", "2");
+            gateway = GatewayProcess.start("gateway run 4", dataDir, http, otherBlockTime, Map.of(), root.resolve("run4.log"));
+            gateway.awaitReady(READY);
+            assertThat(GatewayProcess.alive(orphan)).as("the orphaned anvil that does not match was stopped").isFalse();
+            long anvil4 = gateway.anvilPid().orElseThrow();
+            assertThat(anvil4).isNotEqualTo(orphan);
+            assertThat(GatewayProcess.alive(anvil4)).isTrue();
+            assertThat(Files.readString(root.resolve("run4.log"))).contains("is not adopted")
+                    .contains("stopped the orphaned anvil (pid " + orphan + ")");
             assertThat(Files.readString(chainJson)).isEqualTo(chainJsonText);
             assertThat(nonce(web3j, deployer)).isEqualTo(deployerNonce);
             assertThat(web3j.ethGetBalance(payee, DefaultBlockParameterName.LATEST).send().getBalance()).isEqualTo(after);
             assertThat(check(readiness(http), "chain").path("status").asText()).isEqualTo("UP");
             gateway.stop();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !GatewayProcess.alive(anvil3));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !GatewayProcess.alive(anvil4));
         } finally {
             web3j.shutdown();
             if (gateway != null) {
