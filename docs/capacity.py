@@ -19,8 +19,9 @@ INPUT = {
     # stored bytes per reading, all tables and indexes (messages, readings, batch members and nodes),
     # measured with psql after a fleet load run (capacity.md "Storage")
     "bytes_per_reading_pack1": None, "bytes_per_reading_pack2": None,
-    # Poseidon sealing: CPU s per reading (oracle README, CommitmentBatchBenchmark: ~1,000 readings per CPU s)
-    "seal_cpu_s_per_reading": 0.001,
+    # Poseidon sealing: CPU s per reading (oracle README "Cost of sealing", CommitmentBatchBenchmark with the
+    # Montgomery-limb Poseidon of ADR 047: 3,887 readings per CPU s at 16,384, quiet machine, 2026-12-04)
+    "seal_cpu_s_per_reading": 1 / 3887,
     "batch_size": 4096,               # sensorproof.batches.size (default)
     "gas_anchor_batch": 118_734,      # oracle README "Gas": anchorBatch
     # claims (zk-circuits README, bench-claims-cpu.mjs; proof + witness CPU on one core)
