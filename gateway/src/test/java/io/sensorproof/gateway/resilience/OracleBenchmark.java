@@ -533,7 +533,7 @@ public final class OracleBenchmark {
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         m.put("benchmarkJvm", ManagementFactory.getRuntimeMXBean().getInputArguments());
-        m.put("note", "shared machine: other helpers' builds and tests ran at the same time; see loadAverage");
+        m.put("note", "the machine may be shared with other work: read loadAverage for how busy it was");
         return m;
     }
 
