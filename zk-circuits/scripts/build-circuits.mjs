@@ -23,6 +23,7 @@
 // The development keys are reproducible and public: anyone can forge proofs with them (ADR 044).
 //
 // Usage: node build-circuits.mjs [--cache DIR] [--check] [--zkey NAME=FILE]... [names...]
+// ($SENSORPROOF_ZK_CEREMONY=DIR takes DIR/phase2/NAME/final.zkey as --zkey NAME=... for every circuit there)
 // Needs zk-circuits compiled (mvn -B -o -pl zk-circuits -am compile) for the Java powers of tau.
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -44,6 +45,13 @@ let cache = process.env.SENSORPROOF_ZK_CACHE || join(moduleDir, "target", "zk-bu
 let check = false;
 const names = [];
 const ceremonyZkeys = new Map();
+// After a ceremony, $SENSORPROOF_ZK_CEREMONY names its directory: its final .zkey files are the keys.
+if (process.env.SENSORPROOF_ZK_CEREMONY) {
+  for (const name of CIRCUITS) {
+    const file = join(process.env.SENSORPROOF_ZK_CEREMONY, "phase2", name, "final.zkey");
+    if (existsSync(file)) ceremonyZkeys.set(name, resolve(file));
+  }
+}
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--cache") cache = args[++i];
   else if (args[i] === "--check") check = true;
