@@ -32,7 +32,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFi
 import { dirname, join, resolve } from "node:path";
 import * as snarkjs from "snarkjs";
 import { initialize } from "zokrates-js";
-import { memFile, moduleDir, zokratesVk } from "./keys.mjs";
+import { memFile, moduleDir, ok, zokratesVk } from "./keys.mjs";
 import { fromSnarkjsProof } from "./snarkjs-format.mjs";
 
 const CLAIM_CIRCUITS = ["excursion", "emissions"];
@@ -90,7 +90,7 @@ switch (command) {
   case "phase1-new": {
     mkdirSync(phase1Dir, { recursive: true });
     const curve = await snarkjs.curves.getCurveFromName("bn128");
-    await snarkjs.powersOfTau.newAccumulator(curve, Number(options.power || 15), join(phase1Dir, "0000.ptau"), logger);
+    ok(await snarkjs.powersOfTau.newAccumulator(curve, Number(options.power || 15), join(phase1Dir, "0000.ptau"), logger), 'newAccumulator');
     break;
   }
   case "phase1-import": {
@@ -103,16 +103,16 @@ switch (command) {
   case "phase1-contribute": {
     if (!options.name) throw new Error("--name is required");
     const { last, next: out } = next(phase1Dir, ".ptau");
-    await snarkjs.powersOfTau.contribute(last, out, options.name, entropy(), logger);
+    ok(await snarkjs.powersOfTau.contribute(last, out, options.name, entropy(), logger), 'contribute');
     console.log(`contribution written to ${out}`);
     break;
   }
   case "phase1-beacon": {
     if (!options.beacon) throw new Error("--beacon HEX is required");
     const { last, next: out } = next(phase1Dir, ".ptau");
-    await snarkjs.powersOfTau.beacon(last, out, "final beacon", options.beacon, Number(options.iterations || 10), logger);
+    ok(await snarkjs.powersOfTau.beacon(last, out, "final beacon", options.beacon, Number(options.iterations || 10), logger), 'beacon');
     console.log("preparing phase 2 (Lagrange sections; slow at large powers)");
-    await snarkjs.powersOfTau.preparePhase2(out, finalPtau, logger);
+    ok(await snarkjs.powersOfTau.preparePhase2(out, finalPtau, logger), 'preparePhase2');
     if (!await snarkjs.powersOfTau.verify(finalPtau, logger)) throw new Error("phase 1: powersoftau verify failed");
     break;
   }
@@ -133,7 +133,7 @@ switch (command) {
       writeFileSync(join(out, "circuit.r1cs"), artifacts.snarkjs.program);
       writeFileSync(join(out, "program.bin"), artifacts.program);
       writeFileSync(join(out, "abi.json"), JSON.stringify(artifacts.abi));
-      await snarkjs.zKey.newZKey(join(out, "circuit.r1cs"), finalPtau, join(out, "0000.zkey"), logger);
+      ok(await snarkjs.zKey.newZKey(join(out, "circuit.r1cs"), finalPtau, join(out, "0000.zkey"), logger), 'newZKey');
       console.log(`${name}: ${artifacts.constraintCount} constraints, ${join(out, "0000.zkey")}`);
     }
     break;
@@ -142,7 +142,7 @@ switch (command) {
     if (!options.name) throw new Error("--name is required");
     for (const name of circuitsOf()) {
       const { last, next: out } = next(join(phase2Dir, name), ".zkey");
-      await snarkjs.zKey.contribute(last, out, options.name, entropy(), logger);
+      ok(await snarkjs.zKey.contribute(last, out, options.name, entropy(), logger), 'contribute');
       console.log(`${name}: contribution written to ${out}`);
     }
     break;
@@ -151,8 +151,8 @@ switch (command) {
     if (!options.beacon) throw new Error("--beacon HEX is required");
     for (const name of circuitsOf()) {
       const { last } = next(join(phase2Dir, name), ".zkey");
-      await snarkjs.zKey.beacon(last, join(phase2Dir, name, "final.zkey"), "final beacon", options.beacon,
-        Number(options.iterations || 10), logger);
+      ok(await snarkjs.zKey.beacon(last, join(phase2Dir, name, "final.zkey"), "final beacon", options.beacon,
+        Number(options.iterations || 10), logger), 'beacon');
     }
     await verifyAll();
     break;

@@ -59,15 +59,28 @@ export function devPtau(cache, log = console.log) {
   return { file, key, ms };
 }
 
+/** Logs snarkjs' errors (it reports many failures by logging and returning false or -1). */
+export const logger = {
+  debug: () => {},
+  info: () => {},
+  warn: (m) => console.error("snarkjs warning: " + m),
+  error: (m) => console.error("snarkjs error: " + m),
+};
+/** Throws unless a snarkjs call succeeded (it returns false or -1 instead of throwing). */
+export function ok(result, what) {
+  if (result === false || result === -1) throw new Error(`${what} failed (see the snarkjs error above)`);
+  return result;
+}
+
 /** snarkjs zkey new + beacon: the development phase 2 of one circuit. Returns the timings. */
 export async function devPhase2(name, r1csFile, ptauFile, zkeyFile) {
   const initial = zkeyFile + ".0000";
   let started = Date.now();
-  await snarkjs.zKey.newZKey(r1csFile, ptauFile, initial);
+  ok(await snarkjs.zKey.newZKey(r1csFile, ptauFile, initial, logger), `zkey new ${name}`);
   const zkeyNewMs = Date.now() - started;
   started = Date.now();
-  await snarkjs.zKey.beacon(initial, zkeyFile + ".partial", `sensorproof development beacon ${name}`,
-    devBeaconHash(name), DEV_BEACON_ITERATIONS_EXP);
+  ok(await snarkjs.zKey.beacon(initial, zkeyFile + ".partial", `sensorproof development beacon ${name}`,
+    devBeaconHash(name), DEV_BEACON_ITERATIONS_EXP, logger), `zkey beacon ${name}`);
   renameSync(zkeyFile + ".partial", zkeyFile);
   return { zkeyNewMs, beaconMs: Date.now() - started };
 }

@@ -45,10 +45,10 @@ class CeremonyIT {
         Path square1 = CircuitBuild.repoRoot().resolve("zk-circuits/circuits/square1.zok");
         ceremony("phase1-new", c.toString(), "--power", "4");
         ceremony("phase1-contribute", c.toString(), "--name", "member A");
-        ceremony("phase1-beacon", c.toString(), "--beacon", "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", "--iterations", "4");
+        ceremony("phase1-beacon", c.toString(), "--beacon", "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", "--iterations", "10");
         ceremony("phase2-new", c.toString(), "--circuit", "square1=" + square1);
         ceremony("phase2-contribute", c.toString(), "--name", "member B");
-        ceremony("phase2-beacon", c.toString(), "--beacon", "f1f2f3f4f5f6f7f8f9fafbfcfdfeff000102030405060708090a0b0c0d0e0f", "--iterations", "4");
+        ceremony("phase2-beacon", c.toString(), "--beacon", "f1f2f3f4f5f6f7f8f9fafbfcfdfeff000102030405060708090a0b0c0d0e0f", "--iterations", "10");
         Path args = dir.resolve("args.json");
         Files.writeString(args, "[\"9\", \"3\"]");
         String output = ceremony("verify", c.toString(), "--sample", "square1=" + args);

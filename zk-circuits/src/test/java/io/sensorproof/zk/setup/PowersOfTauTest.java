@@ -80,7 +80,7 @@ class PowersOfTauTest {
         assertThat(new BigInteger(1, bigEndian)).isEqualTo(Fp.MODULUS);
         assertThat(header.getInt()).isEqualTo(POWER);
         assertThat(header.getInt()).isEqualTo(POWER);
-        assertThat(prepared.sections().get(7)).containsExactly(0, 0, 0, 0);
+        assertThat(prepared.sections().get(7)).isEqualTo(new byte[4]);
         for (int id = 1; id <= 7; id++) {
             assertThat(prepared.sections().get(id)).as("section %d", id).isEqualTo(unprepared.sections().get(id));
         }
