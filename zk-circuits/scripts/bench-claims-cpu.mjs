@@ -1,15 +1,18 @@
 // CPU-time benchmark of the claim circuits, robust to a loaded machine: for each claim circuit,
 // computes the witness of circuits/<name>.example.json and proves it `runs` times with the cached
 // build (zk-circuits/target/zk-build, from build-circuits.mjs), reporting wall time and the
-// process's CPU time (process.cpuUsage, user + system) of each step. zokrates-js (WebAssembly)
-// proves on one thread, so CPU time is the proof time on one otherwise idle core.
+// process's CPU time (process.cpuUsage, user + system, worker threads included) of each step.
+// The witness is zokrates-js', the proof snarkjs groth16.prove on circuit.zkey as in the prover
+// workers (ADR 044); snarkjs proves on worker threads, so wall time can be below CPU time.
 //
 // Usage: node bench-claims-cpu.mjs [runs] [OUTPUT.json]
 import { readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import * as snarkjs from "snarkjs";
 import { initialize } from "zokrates-js";
+import { memFile } from "./keys.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const moduleDir = join(here, "..");
@@ -18,10 +21,10 @@ const runs = Number(process.argv[2] || 3);
 const output = process.argv[3];
 const provider = (await initialize()).withOptions({ backend: "ark", scheme: "g16", curve: "bn128" });
 
-function timed(f) {
+async function timed(f) {
   const cpu = process.cpuUsage();
   const wall = performance.now();
-  const value = f();
+  const value = await f();
   const used = process.cpuUsage(cpu);
   return { value, wallMs: Math.round(performance.now() - wall), cpuMs: Math.round((used.user + used.system) / 1000) };
 }
@@ -31,13 +34,13 @@ for (const name of ["excursion", "emissions"]) {
   const dir = join(cache, name);
   const program = new Uint8Array(readFileSync(join(dir, "program.bin")));
   const abi = JSON.parse(readFileSync(join(dir, "abi.json"), "utf8"));
-  const pk = new Uint8Array(readFileSync(join(dir, "proving.key")));
+  const zkey = new Uint8Array(readFileSync(join(dir, "circuit.zkey")));
   const info = JSON.parse(readFileSync(join(dir, "build.json"), "utf8"));
   const args = JSON.parse(readFileSync(join(moduleDir, "circuits", `${name}.example.json`), "utf8")).arguments;
   const samples = [];
   for (let i = 0; i < runs; i++) {
-    const witness = timed(() => provider.computeWitness({ program, abi }, args, { logCallback: () => {} }));
-    const proof = timed(() => provider.generateProof(program, witness.value.witness, pk));
+    const witness = await timed(() => provider.computeWitness({ program, abi }, args, { snarkjs: true, logCallback: () => {} }));
+    const proof = await timed(() => snarkjs.groth16.prove(memFile(zkey), memFile(witness.value.snarkjs.witness)));
     samples.push({ witnessWallMs: witness.wallMs, witnessCpuMs: witness.cpuMs, proveWallMs: proof.wallMs,
       proveCpuMs: proof.cpuMs });
     console.log(`${name}: witness ${witness.wallMs} ms wall / ${witness.cpuMs} ms CPU, `
@@ -50,3 +53,4 @@ for (const name of ["excursion", "emissions"]) {
 results.loadAverageAtEnd = loadavg()[0];
 console.log(JSON.stringify(results.circuits));
 if (output) writeFileSync(output, JSON.stringify(results, null, 2) + "\n");
+process.exit(0);

@@ -1,29 +1,42 @@
-// Builds the claim circuits (excursion, emissions) with the pinned zokrates-js (ark, g16, bn128).
+// Builds the claim circuits (excursion, emissions): ZoKrates programs compiled with the pinned
+// zokrates-js, Groth16 keys made the way a ceremony makes them (ADR 044).
 //
 // Per circuit, into the build cache <cache>/<name>/ (default zk-circuits/target/zk-build, or
-// $SENSORPROOF_ZK_CACHE): program.bin, abi.json, proving.key, verification.key, build.json,
-// cache-key. The cache key is the SHA-256 of the circuit's source, every file under circuits/lib,
-// the zokrates-js version and the setup entropy label; a circuit whose key matches is not rebuilt
-// (compiling and setting up takes tens of seconds).
+// $SENSORPROOF_ZK_CACHE): program.bin, abi.json (zokrates-js: witness), circuit.r1cs (the same
+// constraints in snarkjs' format), circuit.zkey (snarkjs phase 2: the proving key),
+// verification.key (ZoKrates g16 JSON, exported from the zkey), build.json, timings.json,
+// cache-key. The keys:
+//   phase 1: development powers of tau 2^15 derived in Java from a public seed
+//            (io.sensorproof.zk.setup.PowersOfTau, cached in <cache>/ptau/), or
+//   phase 1 + 2 from a ceremony: --zkey NAME=FILE takes that circuit's final .zkey as it is
+//            (scripts/ceremony.mjs install passes it);
+//   phase 2: snarkjs `zkey new` + `zkey beacon` with a public beacon per circuit.
+// The cache key is the SHA-256 of the circuit's source, every file under circuits/lib, the
+// zokrates-js and snarkjs versions and the key source (development ptau key and beacon, or the
+// ceremony zkey's hash); a circuit whose key matches is not rebuilt.
 //
 // Then the committed outputs, written (default) or compared (--check, exit 1 on a difference):
 //   src/main/resources/io/sensorproof/zk/circuits/<name>/verification.key, abi.json, Verifier.sol,
-//     build.json (cache key, constraint count, tool versions)
-//   src/test/resources/circuits/<name>/proof.json (a proof of circuits/<name>.example.json; --check
-//     verifies it under the built key instead of proving again)
-// Setup and the fixture proof use fixed, public entropy, so the outputs are reproducible: the
-// keys are for development and tests only (anyone can forge proofs with them; see ADR 013).
+//     build.json (cache key, constraint count, tool versions, key source)
+//   src/test/resources/circuits/<name>/proof.json (a snarkjs proof of circuits/<name>.example.json
+//     with fresh randomness; --check verifies it under the built key instead of proving again)
+// The development keys are reproducible and public: anyone can forge proofs with them (ADR 044).
 //
-// Usage: node build-circuits.mjs [--cache DIR] [--check] [names...]
+// Usage: node build-circuits.mjs [--cache DIR] [--check] [--zkey NAME=FILE]... [names...]
+// ($SENSORPROOF_ZK_CEREMONY=DIR takes DIR/phase2/NAME/final.zkey as --zkey NAME=... for every circuit there)
+// Needs zk-circuits compiled (mvn -B -o -pl zk-circuits -am compile) for the Java powers of tau.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import * as snarkjs from "snarkjs";
 import { initialize, metadata } from "zokrates-js";
+import {
+  DEV_BEACON_ITERATIONS_EXP, DEV_PTAU_POWER, DEV_PTAU_SEED, devBeaconHash, devPhase2, devPtau, devPtauKey, memFile,
+  moduleDir, sha256File, snarkjsVersion, zokratesVk,
+} from "./keys.mjs";
+import { fromSnarkjsProof } from "./snarkjs-format.mjs";
 import { zokratesJsVersion } from "./zokrates-package.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const moduleDir = join(here, "..");
 const circuitsDir = join(moduleDir, "circuits");
 const CIRCUITS = ["excursion", "emissions"];
 
@@ -31,10 +44,22 @@ const args = process.argv.slice(2);
 let cache = process.env.SENSORPROOF_ZK_CACHE || join(moduleDir, "target", "zk-build");
 let check = false;
 const names = [];
+const ceremonyZkeys = new Map();
+// After a ceremony, $SENSORPROOF_ZK_CEREMONY names its directory: its final .zkey files are the keys.
+if (process.env.SENSORPROOF_ZK_CEREMONY) {
+  for (const name of CIRCUITS) {
+    const file = join(process.env.SENSORPROOF_ZK_CEREMONY, "phase2", name, "final.zkey");
+    if (existsSync(file)) ceremonyZkeys.set(name, resolve(file));
+  }
+}
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--cache") cache = args[++i];
   else if (args[i] === "--check") check = true;
-  else if (CIRCUITS.includes(args[i])) names.push(args[i]);
+  else if (args[i] === "--zkey") {
+    const [name, file] = args[++i].split("=");
+    if (!CIRCUITS.includes(name) || !file) throw new Error(`--zkey expects NAME=FILE with NAME in ${CIRCUITS}`);
+    ceremonyZkeys.set(name, resolve(file));
+  } else if (CIRCUITS.includes(args[i])) names.push(args[i]);
   else throw new Error(`unknown argument ${args[i]}`);
 }
 
@@ -46,19 +71,37 @@ const resolveImport = (from, path) => {
   return existsSync(file) ? { source: readFileSync(file, "utf8"), location: file } : null;
 };
 
-function cacheKey(name) {
+/** Where a circuit's keys come from, as recorded in build.json and hashed into the cache key. */
+function keySource(name) {
+  const zkey = ceremonyZkeys.get(name);
+  if (zkey) {
+    return { setup: "ceremony", zkeySha256: sha256File(zkey),
+      note: "phase 1 and phase 2 from a ceremony (scripts/ceremony.mjs); the .zkey must be kept, it cannot be rebuilt" };
+  }
+  return {
+    setup: "development",
+    phase1: { powersOfTau: `2^${DEV_PTAU_POWER}, derived in Java (io.sensorproof.zk.setup.PowersOfTau) from the public seed "${DEV_PTAU_SEED}"` },
+    phase2: { beaconHash: devBeaconHash(name), beaconIterationsExp: DEV_BEACON_ITERATIONS_EXP },
+    note: "public secrets: development and tests only, anyone can forge proofs (ADR 044)",
+  };
+}
+
+function cacheKey(name, source) {
   const hash = createHash("sha256");
   hash.update(readFileSync(join(circuitsDir, `${name}.zok`)));
   for (const file of readdirSync(join(circuitsDir, "lib")).sort()) {
     hash.update("\0" + file + "\0").update(readFileSync(join(circuitsDir, "lib", file)));
   }
-  return hash.update(`\0zokrates-js@${zokratesJsVersion}\0setup:${setupEntropy(name)}`).digest("hex");
+  // The development powers of tau depend on the Java code that derives them: its sources are hashed too.
+  const ptau = source.setup === "development" ? devPtauKey() : "";
+  return hash.update(`\0zokrates-js@${zokratesJsVersion}\0snarkjs@${snarkjsVersion}\0keys:${JSON.stringify(source)}\0ptau:${ptau}`)
+    .digest("hex");
 }
-const setupEntropy = (name) => `sensorproof-dev-setup-${name}`;
 
-/** Compiles and sets up a circuit unless the cache holds it; returns the cached artifacts. */
-function build(name) {
-  const key = cacheKey(name);
+/** Compiles and keys a circuit unless the cache holds it; returns the cached artifacts. */
+async function build(name) {
+  const source = keySource(name);
+  const key = cacheKey(name, source);
   const dir = join(cache, name);
   const keyFile = join(dir, "cache-key");
   if (existsSync(keyFile) && readFileSync(keyFile, "utf8").trim() === key) {
@@ -67,36 +110,56 @@ function build(name) {
     return { dir, info };
   }
   mkdirSync(dir, { recursive: true });
+  const timings = {};
   const location = join(circuitsDir, `${name}.zok`);
   let started = Date.now();
-  const artifacts = provider.compile(readFileSync(location, "utf8"), { location, resolveCallback: resolveImport });
-  const compileMs = Date.now() - started;
+  const artifacts = provider.compile(readFileSync(location, "utf8"), { location, resolveCallback: resolveImport, snarkjs: true });
+  timings.compileMs = Date.now() - started;
+  writeFileSync(join(dir, "program.bin"), artifacts.program);
+  writeFileSync(join(dir, "abi.json"), json(artifacts.abi));
+  writeFileSync(join(dir, "circuit.r1cs"), artifacts.snarkjs.program);
+  const zkey = join(dir, "circuit.zkey");
+  if (source.setup === "ceremony") {
+    copyFileSync(ceremonyZkeys.get(name), zkey);
+  } else {
+    const ptau = devPtau(cache);
+    timings.ptauMs = ptau.ms;
+    Object.assign(timings, await devPhase2(name, join(dir, "circuit.r1cs"), ptau.file, zkey));
+  }
   started = Date.now();
-  const keypair = provider.setup(artifacts.program, setupEntropy(name));
-  const setupMs = Date.now() - started;
+  const vk = await zokratesVk(zkey);
+  timings.exportMs = Date.now() - started;
   const info = {
     circuit: name,
     cacheKey: key,
     constraintCount: artifacts.constraintCount,
-    publicInputs: keypair.vk.gamma_abc.length - 1,
+    publicInputs: vk.gamma_abc.length - 1,
     zokratesJs: zokratesJsVersion,
     zokrates: metadata.version,
-    backend: "ark/g16/bn128",
-    setup: "single-party, fixed public entropy: development only",
+    snarkjs: snarkjsVersion,
+    backend: "zokrates-js witness, snarkjs groth16/bn128 keys",
+    keys: source,
   };
-  writeFileSync(join(dir, "program.bin"), artifacts.program);
-  writeFileSync(join(dir, "abi.json"), json(artifacts.abi));
-  writeFileSync(join(dir, "proving.key"), keypair.pk);
-  writeFileSync(join(dir, "verification.key"), json(keypair.vk));
+  writeFileSync(join(dir, "verification.key"), json(vk));
   writeFileSync(join(dir, "build.json"), json(info));
+  writeFileSync(join(dir, "timings.json"), json(timings));
   writeFileSync(keyFile, key + "\n");
-  console.log(`${name}: ${artifacts.constraintCount} constraints, compile ${compileMs} ms, setup ${setupMs} ms, `
-    + `proving key ${keypair.pk.length} bytes`);
+  console.log(`${name}: ${artifacts.constraintCount} constraints, ${JSON.stringify(timings)}`);
   return { dir, info };
 }
 
+/** A snarkjs proof of a circuit's arguments in ZoKrates JSON (witness by zokrates-js). */
+async function prove(dir, args) {
+  const program = new Uint8Array(readFileSync(join(dir, "program.bin")));
+  const abi = JSON.parse(readFileSync(join(dir, "abi.json"), "utf8"));
+  const computed = provider.computeWitness({ program, abi }, args, { snarkjs: true, logCallback: () => {} });
+  const { proof, publicSignals } = await snarkjs.groth16.prove(memFile(readFileSync(join(dir, "circuit.zkey"))),
+    memFile(computed.snarkjs.witness));
+  return fromSnarkjsProof(proof, publicSignals);
+}
+
 /** The committed files of a circuit: name → content. */
-function outputs(name, { dir, info }) {
+async function outputs(name, { dir, info }) {
   const vk = JSON.parse(readFileSync(join(dir, "verification.key"), "utf8"));
   const files = {
     [`src/main/resources/io/sensorproof/zk/circuits/${name}/verification.key`]: json(vk),
@@ -108,7 +171,7 @@ function outputs(name, { dir, info }) {
   const fixture = `src/test/resources/circuits/${name}/proof.json`;
   if (existsSync(example) && check) {
     // Checking: the committed proof must verify under the built key for the example's public inputs
-    // (re-proving would give the same bytes, at the cost of a proof per circuit).
+    // (a new proof would differ: snarkjs proves with fresh randomness).
     const proof = JSON.parse(readFileSync(join(moduleDir, fixture), "utf8"));
     const expected = JSON.parse(readFileSync(example, "utf8")).publicInputs.map((v) => BigInt(v));
     const inputsMatch = proof.inputs.length === expected.length && proof.inputs.every((v, i) => BigInt(v) === expected[i]);
@@ -117,14 +180,9 @@ function outputs(name, { dir, info }) {
       differences++;
     }
   } else if (existsSync(example)) {
-    const program = new Uint8Array(readFileSync(join(dir, "program.bin")));
-    const abi = JSON.parse(readFileSync(join(dir, "abi.json"), "utf8"));
-    const { witness } = provider.computeWitness({ program, abi }, JSON.parse(readFileSync(example, "utf8")).arguments,
-      { logCallback: () => {} });
     const started = Date.now();
-    const proof = provider.generateProof(program, witness, new Uint8Array(readFileSync(join(dir, "proving.key"))),
-      `sensorproof-fixture-proof-${name}`);
-    if (!provider.verify(vk, proof)) throw new Error(`${name}: zokrates-js rejects its own proof`);
+    const proof = await prove(dir, JSON.parse(readFileSync(example, "utf8")).arguments);
+    if (!provider.verify(vk, proof)) throw new Error(`${name}: zokrates-js rejects the snarkjs proof`);
     console.log(`${name}: example proof in ${Date.now() - started} ms`);
     files[fixture] = json(proof);
   }
@@ -132,7 +190,7 @@ function outputs(name, { dir, info }) {
 }
 
 for (const name of names.length > 0 ? names : CIRCUITS) {
-  for (const [path, content] of Object.entries(outputs(name, build(name)))) {
+  for (const [path, content] of Object.entries(await outputs(name, await build(name)))) {
     const file = join(moduleDir, path);
     if (check) {
       if (!existsSync(file) || readFileSync(file, "utf8") !== content) {

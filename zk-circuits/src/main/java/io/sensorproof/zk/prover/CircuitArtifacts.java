@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * One circuit as a prover worker needs it: a directory with {@code program.bin}, {@code abi.json}
- * and {@code proving.key} (the build cache of {@code scripts/build-circuits.mjs}), and the
+ * and {@code circuit.zkey} (the snarkjs proving key; the build cache of {@code scripts/build-circuits.mjs}), and the
  * verifier of its verification key, which checks every proof before it is returned.
  */
 public record CircuitArtifacts(String name, Path directory, Groth16Verifier verifier) {
@@ -60,7 +60,7 @@ public record CircuitArtifacts(String name, Path directory, Groth16Verifier veri
 
     /** The artifacts in {@code directory}, verified with the key in {@code verificationKey}. */
     public static CircuitArtifacts withKey(String name, Path directory, Path verificationKey) {
-        for (String file : new String[] {"program.bin", "abi.json", "proving.key"}) {
+        for (String file : new String[] {"program.bin", "abi.json", "circuit.zkey"}) {
             if (!Files.isRegularFile(directory.resolve(file))) {
                 throw new IllegalArgumentException(directory.resolve(file) + " is missing: run scripts/build-circuits.mjs");
             }
