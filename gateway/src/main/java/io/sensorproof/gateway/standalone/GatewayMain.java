@@ -252,7 +252,8 @@ public final class GatewayMain {
             LOG.info("the build, the Flyway settings or the schema history changed since the schema stamp: Flyway migrates at start");
             return false;
         }
-        System.setProperty("quarkus.flyway.migrate-at-start", "false");
+        // not only no migrate: no Flyway instance at all (nothing in the application uses one after start)
+        System.setProperty("quarkus.flyway.active", "false");
         LOG.info("same build, Flyway settings and schema history as at the last start (" + file
                 + "): Flyway's migrate at start is skipped (ADR 040)");
         return true;
