@@ -14,6 +14,12 @@ results file with its parameters and prints a summary.
         --variant before=-Dgateway.quarkus-static-init-in-background=false --variant after= \\
         --out gateway/restart-timeline-results.json
 
+A variant may also name its own packaged application, NAME@APP=OPTIONS (e.g. a copy of the previous build's
+quarkus-app, kept under the repository so that anvil is found in node_modules), to compare two builds back
+to back on one data directory: every variant then runs the broker jar of the first variant's application
+(--broker-jar), so that the broker is adopted across variants (its jar path is part of what adoption
+compares).
+
 No devices are connected: this times the gateway's own restart. Ports: --port-base .. +5 (default 20100).
 """
 import argparse
@@ -32,6 +38,8 @@ PHASE = re.compile(r"startup phase (.+?): (\d+) ms \(JVM up (\d+) ms\)")
 HANDOVER = re.compile(r"startup phase embedded services done: JVM up (\d+) ms; Quarkus starts(.*)$")
 SUBSCRIBED = re.compile(r"MQTT ingestion started as .* \(JVM up (\d+) ms\)")
 READY = "gateway ready: dashboard at"
+# printed by Quarkus with -Dquarkus.debug.print-startup-times=true (io.quarkus.runtime.util.StepTiming)
+STEP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) Build step (\S+) completed in: (\d+)ms")
 
 
 def stamp(line):
@@ -60,6 +68,19 @@ def wait_for(proc, log_path, needle, timeout):
     raise SystemExit(f"not seen within {timeout} s in {log_path}")
 
 
+def step_times(log_path, top):
+    """Quarkus' start-up steps (static and runtime initialisation) by duration, longest first, from the
+    lines --step-times makes Quarkus print; each with the wall-clock time it ended."""
+    steps = []
+    with open(log_path, errors="replace") as f:
+        for line in f:
+            m = STEP.match(line)
+            if m:
+                steps.append({"step": m.group(2), "ms": int(m.group(3)), "ended": m.group(1)})
+    total = sum(s["ms"] for s in steps)
+    return {"count": len(steps), "total_ms": total, "longest": sorted(steps, key=lambda s: -s["ms"])[:top]}
+
+
 def timeline(log_path):
     phases, handover, subscribed, ready = {}, None, None, None
     with open(log_path, errors="replace") as f:
@@ -82,15 +103,21 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--app", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "target", "quarkus-app"))
     ap.add_argument("--restarts", type=int, default=4)
-    ap.add_argument("--variant", action="append", default=[], help="NAME=JVM options (space separated); alternated per restart")
+    ap.add_argument("--variant", action="append", default=[],
+                    help="NAME[@APP]=JVM options (space separated); alternated per restart; APP: another quarkus-app directory")
+    ap.add_argument("--broker-jar", help="broker jar every variant runs (default: the first variant's application's broker/embedded-broker.jar)")
     ap.add_argument("--port-base", type=int, default=20100)
     ap.add_argument("--ready-timeout", type=int, default=600)
+    ap.add_argument("--step-times", type=int, default=0, metavar="N",
+                    help="have Quarkus print the time of each start-up step (-Dquarkus.debug.print-startup-times=true) and record the N longest per restart")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     variants = []
     for v in args.variant or ["default="]:
         name, _, opts = v.partition("=")
-        variants.append((name, opts.split()))
+        name, _, app = name.partition("@")
+        opts = opts.split() + (["-Dquarkus.debug.print-startup-times=true"] if args.step_times else [])
+        variants.append((name, os.path.abspath(app or args.app), opts))
 
     root = tempfile.mkdtemp(prefix="restart-timeline-")
     data = os.path.join(root, "gateway-data")
@@ -102,33 +129,37 @@ def main():
         "SENSORPROOF_EMBEDDED_BROKER_TLS_PORT": str(b + 2), "SENSORPROOF_EMBEDDED_BROKER_TLS_BIND": "127.0.0.1",
         "SENSORPROOF_EMBEDDED_POSTGRES_PORT": str(b + 3), "SENSORPROOF_CHAIN_LOCAL_PORT": str(b + 4),
         "SENSORPROOF_COAP_PORT": "0", "SENSORPROOF_PROVER_ENABLED": "false", "SENSORPROOF_MQTT_CLIENT_ID": "restart-timeline",
+        "SENSORPROOF_EMBEDDED_BROKER_JAR": os.path.abspath(args.broker_jar or os.path.join(variants[0][1], "broker", "embedded-broker.jar")),
     })
     results = {"command": " ".join([os.path.basename(sys.argv[0])] + sys.argv[1:]), "app": os.path.abspath(args.app),
                "started": datetime.datetime.now(datetime.timezone.utc).isoformat(), "cpus": os.cpu_count(),
-               "variants": {n: o for n, o in variants}, "restarts": []}
+               "variants": {n: {"app": a, "jvm_options": o} for n, a, o in variants},
+               "broker_jar": env["SENSORPROOF_EMBEDDED_BROKER_JAR"], "restarts": []}
     log0 = os.path.join(root, "run-0-first.log")
-    proc = start(args.app, data, env, variants[0][1], log0)
+    proc = start(variants[0][1], data, env, variants[0][2], log0)
     try:
         wait_for(proc, log0, lambda l: READY in l, args.ready_timeout)
         print(f"first start ready ({log0})", flush=True)
         for i in range(args.restarts):
-            name, opts = variants[i % len(variants)]
+            name, app, opts = variants[i % len(variants)]
             load = os.getloadavg()[0]
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             killed = time.time()
             log = os.path.join(root, f"run-{i + 1}-{name}.log")
-            proc = start(args.app, data, env, opts, log)
+            proc = start(app, data, env, opts, log)
             subscribed_wall, _ = wait_for(proc, log, lambda l: bool(SUBSCRIBED.search(l)), args.ready_timeout)
             ready_wall, _ = wait_for(proc, log, lambda l: READY in l, args.ready_timeout)
             phases, handover, subscribed, ready = timeline(log)
-            row = {"restart": i + 1, "variant": name, "jvm_options": opts, "load_1m_at_kill": load,
+            row = {"restart": i + 1, "variant": name, "app": app, "jvm_options": opts, "load_1m_at_kill": load,
                    "kill_to_subscribed_s": round(subscribed_wall - killed, 1), "kill_to_ready_s": round(ready_wall - killed, 1),
                    "phases": phases, "handover_jvm_up_ms": handover and handover["jvm_up_ms"], "handover_note": handover and handover["note"],
                    "subscribed_jvm_up_ms": subscribed and subscribed["jvm_up_ms"],
                    "quarkus_start_to_subscribed_s": round(subscribed["at"] - handover["at"], 1) if handover and subscribed else None,
                    "quarkus_start_to_ready_s": round(ready["at"] - handover["at"], 1) if handover and ready else None,
                    "load_1m_after": os.getloadavg()[0], "log": log}
+            if args.step_times:
+                row["quarkus_steps"] = step_times(log, args.step_times)
             results["restarts"].append(row)
             print(json.dumps({k: row[k] for k in ("restart", "variant", "load_1m_at_kill", "kill_to_subscribed_s", "kill_to_ready_s",
                                                    "handover_jvm_up_ms", "subscribed_jvm_up_ms", "quarkus_start_to_subscribed_s")}), flush=True)

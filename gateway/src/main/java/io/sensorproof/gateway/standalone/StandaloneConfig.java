@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The settings the launcher needs before Quarkus starts: whether a database server and an MQTT
@@ -43,11 +45,13 @@ import java.util.Optional;
  *     (default 0.0.0.0)
  * @param chain {@code sensorproof.chain.*}: an external chain, or the local chain's settings
  * @param proverEnabled {@code sensorproof.prover.enabled} when configured
+ * @param flywaySettings every configured property whose name mentions Flyway ({@code quarkus.flyway.*},
+ *     {@code QUARKUS_FLYWAY_*}, profile-prefixed ones), name to raw value: part of {@link SchemaStamp}
  */
 public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<String> databaseUrl,
         Optional<String> jdbcUrl, Optional<String> reactiveUrl, Optional<String> mqttUrl, int brokerPort,
         Optional<String> brokerJar, int brokerTlsPort, String brokerTlsBind, GatewaySettings.Chain chain,
-        Optional<Boolean> proverEnabled) {
+        Optional<Boolean> proverEnabled, SortedMap<String, String> flywaySettings) {
 
     /** Name of the data directory setting, for messages. */
     public static final String DATA_DIR = "sensorproof.data-dir";
@@ -100,6 +104,7 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
         }
         Objects.requireNonNull(chain, "chain");
         Objects.requireNonNull(proverEnabled, "proverEnabled");
+        flywaySettings = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(flywaySettings));
         if (chain.local().port() < 1 || chain.local().port() > 65535) {
             throw new IllegalArgumentException(CHAIN_LOCAL_PORT + " must be 1-65535, was " + chain.local().port());
         }
@@ -192,7 +197,18 @@ public record StandaloneConfig(Path dataDirectory, int embeddedPort, Optional<St
                 config.getOptionalValue("quarkus.datasource.reactive.url", String.class),
                 settings.mqtt().url(), settings.embeddedBroker().port(), settings.embeddedBroker().jar(),
                 settings.embeddedBroker().tlsPort(), settings.embeddedBroker().tlsBind().trim(), settings.chain(),
-                settings.prover().enabled());
+                settings.prover().enabled(), flywaySettings(config));
+    }
+
+    private static SortedMap<String, String> flywaySettings(SmallRyeConfig config) {
+        SortedMap<String, String> flyway = new TreeMap<>();
+        for (String name : config.getPropertyNames()) {
+            if (name.toLowerCase(java.util.Locale.ROOT).contains("flyway")) {
+                String value = config.getRawValue(name);
+                flyway.put(name, value == null ? "" : value);
+            }
+        }
+        return flyway;
     }
 
     private static void requirePostgresUrl(String url) {
