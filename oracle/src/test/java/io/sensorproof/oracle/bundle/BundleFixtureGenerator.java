@@ -28,7 +28,8 @@ import java.util.List;
  * Writes the committed fixture bundles {@code oracle/src/test/resources/bundles/evidence.json} and
  * {@code verification.json}: readings signed here as real COSE messages with fresh device keys
  * (ES256 and EdDSA), run and emissions claims built with zk-circuits' builders and proved with real
- * Groth16 proofs by the prover pool (zokrates-js, the committed development keys). No chain runs:
+ * Groth16 proofs by the prover pool (witness by zokrates-js, proof on the build's snarkjs {@code circuit.zkey},
+ * checked against the committed verification keys; ADR 044). No chain runs:
  * the transaction hashes and blocks are labels hashed here (a reader looks them up on chain; the
  * offline check does not use them). Rerun after a change of the circuits' keys or of the format:
  *
@@ -106,7 +107,7 @@ public final class BundleFixtureGenerator {
 
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-        Path build = Path.of(args.length > 1 ? args[1] : "zk-circuits/target/zk-build").toAbsolutePath();
+        Path build = args.length > 1 ? Path.of(args[1]).toAbsolutePath() : repo.resolve("zk-circuits/target/zk-build");
         Path out = repo.resolve("oracle/src/test/resources/bundles");
         Files.createDirectories(out);
         ProverConfig config = ProverConfig.defaults(repo.resolve("zk-circuits/scripts/prover-worker.mjs"), List.of(

@@ -26,11 +26,14 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The claims are about the test's period P = [{@link #START_S}, {@link #END_S}) (2030-01-01
  * 00:00–02:00 UTC) with maxGap {@link #MAX_GAP} = 15 min (some on purpose not quite inside it); the
- * register devices report every 10 minutes. Run (from the repository root, after {@code mvn -B -pl oracle -am test-compile}):
+ * register devices report every 10 minutes. The proofs come from the prover pool on the build's
+ * {@code circuit.zkey} and are checked against the committed {@code verification.key}. Run from the repository
+ * root (the build directory from {@code node zk-circuits/scripts/build-circuits.mjs}, default
+ * {@code zk-circuits/target/zk-build/emissions}):
  * <pre>
- * mvn -B -q -pl oracle -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/c3-cp.txt -Dmdep.includeScope=test
- * java -cp oracle/target/test-classes:oracle/target/classes:$(cat /tmp/c3-cp.txt) \
- *     io.sensorproof.oracle.contracts.CarbonCreditFixtureGenerator . /work/main/zk-circuits/target/zk-build/emissions [name...]
+ * mvn -B -q -pl oracle -am test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+ * java -cp oracle/target/test-classes:oracle/target/classes:$(cat oracle/target/test-classpath.txt) \
+ *     io.sensorproof.oracle.contracts.CarbonCreditFixtureGenerator . zk-circuits/target/zk-build/emissions [name...]
  * </pre>
  */
 public final class CarbonCreditFixtureGenerator {
@@ -133,7 +136,8 @@ public final class CarbonCreditFixtureGenerator {
      */
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-        Path build = Path.of(args.length > 1 ? args[1] : "/work/main/zk-circuits/target/zk-build/emissions");
+        Path build = args.length > 1 ? Path.of(args[1]).toAbsolutePath()
+                : repo.resolve("zk-circuits/target/zk-build").resolve(EmissionsClaimWitness.CIRCUIT);
         Path out = repo.resolve("oracle/src/test/resources/claims/c3");
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper();

@@ -22,13 +22,15 @@ import java.util.concurrent.CompletableFuture;
  * Proves, once, the run claims (excursion circuit) that {@code CollateralFinancingIT} anchors, and
  * writes them as ZoKrates {@code proof.json} files with a {@code name} and a {@code note} to
  * {@code oracle/src/test/resources/claims/c2/}. Proving takes seconds per claim, so the tests use the
- * committed files; rerun this only when the claim set or the circuit's key changes:
+ * committed files; rerun this only when the claim set or the circuit's key changes (the proofs come from the
+ * prover pool on the build's {@code circuit.zkey} and are checked against the committed {@code verification.key};
+ * the build directory comes from {@code node zk-circuits/scripts/build-circuits.mjs}, default
+ * {@code zk-circuits/target/zk-build/excursion} under the repository root):
  *
  * <pre>
- * mvn -B -pl oracle -am test-compile dependency:build-classpath -DskipTests \
- *     -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
- * java -cp oracle/target/test-classes:oracle/target/classes:zk-circuits/target/classes:$(cat oracle/target/test-classpath.txt) \
- *     io.sensorproof.oracle.contracts.CollateralClaimFixtureGenerator . /work/main/zk-circuits/target/zk-build/excursion
+ * mvn -B -q -pl oracle -am test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+ * java -cp oracle/target/test-classes:oracle/target/classes:$(cat oracle/target/test-classpath.txt) \
+ *     io.sensorproof.oracle.contracts.CollateralClaimFixtureGenerator . zk-circuits/target/zk-build/excursion
  * </pre>
  *
  * <p>The set (all temperature unless said, times in 2030 so a test can move anvil's clock to them):
@@ -52,7 +54,7 @@ public final class CollateralClaimFixtureGenerator {
     }
 
     /** One claim to prove. */
-    private record Spec(String name, String note, String device, int quantity, long lo, long hi, long maxGap,
+    record Spec(String name, String note, String device, int quantity, long lo, long hi, long maxGap,
             long firstTime, int count, int firstSeq) {
         List<CommittedReading> readings() {
             BigInteger field = CollateralClaimFixtures.device(device);
@@ -65,7 +67,8 @@ public final class CollateralClaimFixtureGenerator {
         }
     }
 
-    private static List<Spec> specs() {
+    /** The claims, one file each. */
+    static List<Spec> specs() {
         String a = CollateralClaimFixtures.DEVICE_A;
         return List.of(
                 new Spec("a1", "device A, 5 readings 12/1.5 degC from T0 to T0+4 min, terms' range and maxGap", a, 1, LO,
@@ -96,7 +99,8 @@ public final class CollateralClaimFixtureGenerator {
      */
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-        Path build = Path.of(args.length > 1 ? args[1] : "/work/main/zk-circuits/target/zk-build/excursion");
+        Path build = args.length > 1 ? Path.of(args[1]).toAbsolutePath()
+                : repo.resolve("zk-circuits/target/zk-build").resolve(RunClaimWitness.CIRCUIT);
         Path out = repo.resolve("oracle/src/test/resources/claims/c2");
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
