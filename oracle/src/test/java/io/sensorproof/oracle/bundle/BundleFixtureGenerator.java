@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -50,6 +51,8 @@ import java.util.List;
  * from start + 5 min to 10 min before the end.
  */
 public final class BundleFixtureGenerator {
+    /** A tool, not a service: a proof may take minutes on a loaded machine. */
+    private static final Duration PROOF_TIMEOUT = Duration.ofMinutes(10);
     /** 2030-01-01T00:00:00Z in ms. */
     static final long T0 = 1_893_456_000_000L;
     static final long MINUTE = 60_000;
@@ -113,7 +116,8 @@ public final class BundleFixtureGenerator {
         ProverConfig config = ProverConfig.defaults(repo.resolve("zk-circuits/scripts/prover-worker.mjs"), List.of(
                 CircuitArtifacts.withCommittedKey(RunClaimWitness.CIRCUIT, build.resolve(RunClaimWitness.CIRCUIT)),
                 CircuitArtifacts.withCommittedKey(EmissionsClaimWitness.CIRCUIT, build.resolve(EmissionsClaimWitness.CIRCUIT))))
-                .withWorkers(2);
+                .withWorkers(2)
+                .withRequestTimeout(PROOF_TIMEOUT);
         try (ProverClient prover = ProverClient.start(config)) {
             Files.writeString(out.resolve("evidence.json"), evidence(prover), StandardCharsets.UTF_8);
             Files.writeString(out.resolve("verification.json"), verification(prover), StandardCharsets.UTF_8);

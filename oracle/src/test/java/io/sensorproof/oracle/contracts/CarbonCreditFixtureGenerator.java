@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,8 @@ import java.util.concurrent.CompletableFuture;
  * </pre>
  */
 public final class CarbonCreditFixtureGenerator {
+    /** A tool, not a service: a proof may take minutes on a loaded machine. */
+    private static final Duration PROOF_TIMEOUT = Duration.ofMinutes(10);
     /** Period start, Unix seconds: 2030-01-01T00:00:00Z. */
     public static final long START_S = 1_893_456_000L;
     /** Period end, Unix seconds: two hours later. */
@@ -142,7 +145,8 @@ public final class CarbonCreditFixtureGenerator {
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper();
         ProverConfig config = ProverConfig.defaults(repo.resolve("zk-circuits/scripts/prover-worker.mjs"),
-                List.of(CircuitArtifacts.withCommittedKey("emissions", build))).withWorkers(2);
+                List.of(CircuitArtifacts.withCommittedKey("emissions", build))).withWorkers(2)
+                .withRequestTimeout(PROOF_TIMEOUT);
         try (ProverClient prover = ProverClient.start(config)) {
             Map<Fixture, CompletableFuture<ProofResult>> proofs = new LinkedHashMap<>();
             List<String> only = List.of(args).subList(Math.min(2, args.length), args.length);

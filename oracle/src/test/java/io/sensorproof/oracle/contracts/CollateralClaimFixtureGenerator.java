@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +41,8 @@ import java.util.concurrent.CompletableFuture;
  * a maxGap one millisecond larger than the terms; h1 is a humidity claim of device A.
  */
 public final class CollateralClaimFixtureGenerator {
+    /** A tool, not a service: a proof may take minutes on a loaded machine. */
+    private static final Duration PROOF_TIMEOUT = Duration.ofMinutes(10);
     /** 2030-01-01T00:00:00Z in ms. */
     static final long T0 = 1_893_456_000_000L;
     static final long MINUTE = 60_000;
@@ -105,7 +108,8 @@ public final class CollateralClaimFixtureGenerator {
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ProverConfig config = ProverConfig.defaults(repo.resolve("zk-circuits/scripts/prover-worker.mjs"),
-                List.of(CircuitArtifacts.withCommittedKey(RunClaimWitness.CIRCUIT, build))).withWorkers(2);
+                List.of(CircuitArtifacts.withCommittedKey(RunClaimWitness.CIRCUIT, build))).withWorkers(2)
+                .withRequestTimeout(PROOF_TIMEOUT);
         try (ProverClient prover = ProverClient.start(config)) {
             Map<Spec, CompletableFuture<io.sensorproof.zk.prover.ProofResult>> pending = new LinkedHashMap<>();
             for (Spec spec : specs()) {
