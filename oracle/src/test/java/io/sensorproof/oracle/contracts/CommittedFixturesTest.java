@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sensorproof.oracle.bundle.PinnedKeys;
+import io.sensorproof.oracle.testing.ZkProofFile;
 import io.sensorproof.zk.claims.EmissionsClaimWitness;
 import io.sensorproof.zk.claims.RunClaimWitness;
 import io.sensorproof.zk.groth16.Groth16Proof;
@@ -16,7 +18,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * keys zk-circuits ships, of exactly the statements their generators describe. The contract and bundle tests use
  * them as valid proofs; when the circuits' keys change (ADR 044) every one of them goes stale at once, and this
  * test says so in seconds, without a chain, and names the generators to rerun (oracle/README.md, "Regenerate the
- * committed claim fixtures").
+ * committed claim fixtures"). The key pins docs/bundles.md prints go stale the same way and are checked here too.
  */
 class CommittedFixturesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,6 +48,17 @@ class CommittedFixturesTest {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void theKeyPinsDocsBundlesPrintsAreTheShippedKeys() throws IOException {
+        String docs = Files.readString(ZkProofFile.repoFile("docs/bundles.md"));
+        for (String circuit : List.of(RunClaimWitness.CIRCUIT, EmissionsClaimWitness.CIRCUIT)) {
+            Matcher pin = Pattern.compile("`" + circuit + "=sha256:([0-9a-f]{64})`").matcher(docs);
+            assertThat(pin.find()).as("docs/bundles.md prints the " + circuit + " pin").isTrue();
+            assertThat(pin.group(1)).as("docs/bundles.md's " + circuit + " pin")
+                    .isEqualTo(PinnedKeys.sha256Hex(CircuitArtifacts.committedVerificationKey(circuit)));
         }
     }
 
