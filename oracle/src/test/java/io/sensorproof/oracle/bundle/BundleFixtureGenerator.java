@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,7 +29,8 @@ import java.util.List;
  * Writes the committed fixture bundles {@code oracle/src/test/resources/bundles/evidence.json} and
  * {@code verification.json}: readings signed here as real COSE messages with fresh device keys
  * (ES256 and EdDSA), run and emissions claims built with zk-circuits' builders and proved with real
- * Groth16 proofs by the prover pool (zokrates-js, the committed development keys). No chain runs:
+ * Groth16 proofs by the prover pool (witness by zokrates-js, proof on the build's snarkjs {@code circuit.zkey},
+ * checked against the committed verification keys; ADR 044). No chain runs:
  * the transaction hashes and blocks are labels hashed here (a reader looks them up on chain; the
  * offline check does not use them). Rerun after a change of the circuits' keys or of the format:
  *
@@ -49,6 +51,8 @@ import java.util.List;
  * from start + 5 min to 10 min before the end.
  */
 public final class BundleFixtureGenerator {
+    /** A tool, not a service: a proof may take minutes on a loaded machine. */
+    private static final Duration PROOF_TIMEOUT = Duration.ofMinutes(10);
     /** 2030-01-01T00:00:00Z in ms. */
     static final long T0 = 1_893_456_000_000L;
     static final long MINUTE = 60_000;
@@ -106,13 +110,14 @@ public final class BundleFixtureGenerator {
 
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-        Path build = Path.of(args.length > 1 ? args[1] : "zk-circuits/target/zk-build").toAbsolutePath();
+        Path build = args.length > 1 ? Path.of(args[1]).toAbsolutePath() : repo.resolve("zk-circuits/target/zk-build");
         Path out = repo.resolve("oracle/src/test/resources/bundles");
         Files.createDirectories(out);
         ProverConfig config = ProverConfig.defaults(repo.resolve("zk-circuits/scripts/prover-worker.mjs"), List.of(
                 CircuitArtifacts.withCommittedKey(RunClaimWitness.CIRCUIT, build.resolve(RunClaimWitness.CIRCUIT)),
                 CircuitArtifacts.withCommittedKey(EmissionsClaimWitness.CIRCUIT, build.resolve(EmissionsClaimWitness.CIRCUIT))))
-                .withWorkers(2);
+                .withWorkers(2)
+                .withRequestTimeout(PROOF_TIMEOUT);
         try (ProverClient prover = ProverClient.start(config)) {
             Files.writeString(out.resolve("evidence.json"), evidence(prover), StandardCharsets.UTF_8);
             Files.writeString(out.resolve("verification.json"), verification(prover), StandardCharsets.UTF_8);

@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,14 +27,19 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The claims are about the test's period P = [{@link #START_S}, {@link #END_S}) (2030-01-01
  * 00:00–02:00 UTC) with maxGap {@link #MAX_GAP} = 15 min (some on purpose not quite inside it); the
- * register devices report every 10 minutes. Run (from the repository root, after {@code mvn -B -pl oracle -am test-compile}):
+ * register devices report every 10 minutes. The proofs come from the prover pool on the build's
+ * {@code circuit.zkey} and are checked against the committed {@code verification.key}. Run from the repository
+ * root (the build directory from {@code node zk-circuits/scripts/build-circuits.mjs}, default
+ * {@code zk-circuits/target/zk-build/emissions}):
  * <pre>
- * mvn -B -q -pl oracle -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/c3-cp.txt -Dmdep.includeScope=test
- * java -cp oracle/target/test-classes:oracle/target/classes:$(cat /tmp/c3-cp.txt) \
- *     io.sensorproof.oracle.contracts.CarbonCreditFixtureGenerator . /work/main/zk-circuits/target/zk-build/emissions [name...]
+ * mvn -B -q -pl oracle -am test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+ * java -cp oracle/target/test-classes:oracle/target/classes:$(cat oracle/target/test-classpath.txt) \
+ *     io.sensorproof.oracle.contracts.CarbonCreditFixtureGenerator . zk-circuits/target/zk-build/emissions [name...]
  * </pre>
  */
 public final class CarbonCreditFixtureGenerator {
+    /** A tool, not a service: a proof may take minutes on a loaded machine. */
+    private static final Duration PROOF_TIMEOUT = Duration.ofMinutes(10);
     /** Period start, Unix seconds: 2030-01-01T00:00:00Z. */
     public static final long START_S = 1_893_456_000L;
     /** Period end, Unix seconds: two hours later. */
@@ -133,12 +139,14 @@ public final class CarbonCreditFixtureGenerator {
      */
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-        Path build = Path.of(args.length > 1 ? args[1] : "/work/main/zk-circuits/target/zk-build/emissions");
+        Path build = args.length > 1 ? Path.of(args[1]).toAbsolutePath()
+                : repo.resolve("zk-circuits/target/zk-build").resolve(EmissionsClaimWitness.CIRCUIT);
         Path out = repo.resolve("oracle/src/test/resources/claims/c3");
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper();
         ProverConfig config = ProverConfig.defaults(repo.resolve("zk-circuits/scripts/prover-worker.mjs"),
-                List.of(CircuitArtifacts.withCommittedKey("emissions", build))).withWorkers(2);
+                List.of(CircuitArtifacts.withCommittedKey("emissions", build))).withWorkers(2)
+                .withRequestTimeout(PROOF_TIMEOUT);
         try (ProverClient prover = ProverClient.start(config)) {
             Map<Fixture, CompletableFuture<ProofResult>> proofs = new LinkedHashMap<>();
             List<String> only = List.of(args).subList(Math.min(2, args.length), args.length);

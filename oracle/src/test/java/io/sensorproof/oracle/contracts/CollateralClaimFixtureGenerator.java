@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,13 +23,15 @@ import java.util.concurrent.CompletableFuture;
  * Proves, once, the run claims (excursion circuit) that {@code CollateralFinancingIT} anchors, and
  * writes them as ZoKrates {@code proof.json} files with a {@code name} and a {@code note} to
  * {@code oracle/src/test/resources/claims/c2/}. Proving takes seconds per claim, so the tests use the
- * committed files; rerun this only when the claim set or the circuit's key changes:
+ * committed files; rerun this only when the claim set or the circuit's key changes (the proofs come from the
+ * prover pool on the build's {@code circuit.zkey} and are checked against the committed {@code verification.key};
+ * the build directory comes from {@code node zk-circuits/scripts/build-circuits.mjs}, default
+ * {@code zk-circuits/target/zk-build/excursion} under the repository root):
  *
  * <pre>
- * mvn -B -pl oracle -am test-compile dependency:build-classpath -DskipTests \
- *     -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
- * java -cp oracle/target/test-classes:oracle/target/classes:zk-circuits/target/classes:$(cat oracle/target/test-classpath.txt) \
- *     io.sensorproof.oracle.contracts.CollateralClaimFixtureGenerator . /work/main/zk-circuits/target/zk-build/excursion
+ * mvn -B -q -pl oracle -am test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+ * java -cp oracle/target/test-classes:oracle/target/classes:$(cat oracle/target/test-classpath.txt) \
+ *     io.sensorproof.oracle.contracts.CollateralClaimFixtureGenerator . zk-circuits/target/zk-build/excursion
  * </pre>
  *
  * <p>The set (all temperature unless said, times in 2030 so a test can move anvil's clock to them):
@@ -38,6 +41,8 @@ import java.util.concurrent.CompletableFuture;
  * a maxGap one millisecond larger than the terms; h1 is a humidity claim of device A.
  */
 public final class CollateralClaimFixtureGenerator {
+    /** A tool, not a service: a proof may take minutes on a loaded machine. */
+    private static final Duration PROOF_TIMEOUT = Duration.ofMinutes(10);
     /** 2030-01-01T00:00:00Z in ms. */
     static final long T0 = 1_893_456_000_000L;
     static final long MINUTE = 60_000;
@@ -52,7 +57,7 @@ public final class CollateralClaimFixtureGenerator {
     }
 
     /** One claim to prove. */
-    private record Spec(String name, String note, String device, int quantity, long lo, long hi, long maxGap,
+    record Spec(String name, String note, String device, int quantity, long lo, long hi, long maxGap,
             long firstTime, int count, int firstSeq) {
         List<CommittedReading> readings() {
             BigInteger field = CollateralClaimFixtures.device(device);
@@ -65,7 +70,8 @@ public final class CollateralClaimFixtureGenerator {
         }
     }
 
-    private static List<Spec> specs() {
+    /** The claims, one file each. */
+    static List<Spec> specs() {
         String a = CollateralClaimFixtures.DEVICE_A;
         return List.of(
                 new Spec("a1", "device A, 5 readings 12/1.5 degC from T0 to T0+4 min, terms' range and maxGap", a, 1, LO,
@@ -96,12 +102,14 @@ public final class CollateralClaimFixtureGenerator {
      */
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-        Path build = Path.of(args.length > 1 ? args[1] : "/work/main/zk-circuits/target/zk-build/excursion");
+        Path build = args.length > 1 ? Path.of(args[1]).toAbsolutePath()
+                : repo.resolve("zk-circuits/target/zk-build").resolve(RunClaimWitness.CIRCUIT);
         Path out = repo.resolve("oracle/src/test/resources/claims/c2");
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ProverConfig config = ProverConfig.defaults(repo.resolve("zk-circuits/scripts/prover-worker.mjs"),
-                List.of(CircuitArtifacts.withCommittedKey(RunClaimWitness.CIRCUIT, build))).withWorkers(2);
+                List.of(CircuitArtifacts.withCommittedKey(RunClaimWitness.CIRCUIT, build))).withWorkers(2)
+                .withRequestTimeout(PROOF_TIMEOUT);
         try (ProverClient prover = ProverClient.start(config)) {
             Map<Spec, CompletableFuture<io.sensorproof.zk.prover.ProofResult>> pending = new LinkedHashMap<>();
             for (Spec spec : specs()) {
