@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sensorproof.zk.bn254.Fp;
-import io.sensorproof.zk.bn254.Fp2;
 import io.sensorproof.zk.bn254.G1Point;
 import io.sensorproof.zk.bn254.G2Point;
 import io.sensorproof.zk.bn254.Scalar;
