@@ -58,7 +58,8 @@ import org.bouncycastle.crypto.digests.Blake2bDigest;
 public final class DevZkey {
     /** snarkjs' chunk of the H check points ({@code hashHPoints}). */
     static final int HASH_CHUNK = 1 << 14;
-    private static final int CHUNK = 2048;
+    /** Scalars per task of the thread pool. */
+    static final int CHUNK = 2048;
     private static final BigInteger R = ScalarField.R;
     /** (2²⁵⁶ mod r)² mod r: the factor snarkjs stores the coefficients with. */
     private static final BigInteger R2 = BigInteger.ONE.shiftLeft(256).mod(R).pow(2).mod(R);
@@ -73,13 +74,20 @@ public final class DevZkey {
 
     private final PowersOfTau.Secrets secrets;
     private final int threads;
+    private final int chunk;
 
     public DevZkey(PowersOfTau.Secrets secrets, int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be ≥ 1");
+        this(secrets, threads, CHUNK);
+    }
+
+    /** With another task size (tests: many tasks on a small circuit). */
+    DevZkey(PowersOfTau.Secrets secrets, int threads, int chunk) {
+        if (threads < 1 || chunk < 1) {
+            throw new IllegalArgumentException("threads and chunk must be ≥ 1");
         }
         this.secrets = secrets;
         this.threads = threads;
+        this.chunk = chunk;
     }
 
     /** The domain exponent snarkjs chooses: ⌊log₂(m + nPublic)⌋ + 1 (1 for an empty circuit). */
@@ -183,13 +191,13 @@ public final class DevZkey {
         Points hashPoints;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            icPoints = points(pool, g1, ic);
-            hPoints = points(pool, g1, h);
-            cPoints = points(pool, g1, cPrivate);
-            aPoints = points(pool, g1, a);
-            b1Points = points(pool, g1, b);
-            b2Points = points(pool, g2, b);
-            hashPoints = points(pool, g1, hashScalars);
+            icPoints = points(pool, g1, ic, chunk);
+            hPoints = points(pool, g1, h, chunk);
+            cPoints = points(pool, g1, cPrivate, chunk);
+            aPoints = points(pool, g1, a, chunk);
+            b1Points = points(pool, g1, b, chunk);
+            b2Points = points(pool, g2, b, chunk);
+            hashPoints = points(pool, g1, hashScalars, chunk);
         } finally {
             pool.shutdownNow();
         }
@@ -316,14 +324,14 @@ public final class DevZkey {
     private record Points(int count, byte[] lem, byte[] uncompressed) {
     }
 
-    private static Points points(ExecutorService pool, FixedBase base, BigInteger[] scalars) throws IOException {
+    private static Points points(ExecutorService pool, FixedBase base, BigInteger[] scalars, int chunk) throws IOException {
         int size = base.pointSize();
         byte[] lem = new byte[scalars.length * size];
         byte[] uncompressed = new byte[scalars.length * size];
         List<Future<?>> chunks = new ArrayList<>();
-        for (int from = 0; from < scalars.length; from += CHUNK) {
+        for (int from = 0; from < scalars.length; from += chunk) {
             int start = from;
-            int end = Math.min(scalars.length, from + CHUNK);
+            int end = Math.min(scalars.length, from + chunk);
             chunks.add(pool.submit(() -> {
                 base.multiply(scalars, start, end, lem, start * size);
                 toUncompressed(lem, uncompressed, start * size, (end - start) * size, size);
