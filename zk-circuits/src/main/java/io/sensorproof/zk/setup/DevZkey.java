@@ -337,9 +337,9 @@ public final class DevZkey {
                 toUncompressed(lem, uncompressed, start * size, (end - start) * size, size);
             }));
         }
-        for (Future<?> chunk : chunks) {
+        for (Future<?> task : chunks) {
             try {
-                chunk.get();
+                task.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
