@@ -10,10 +10,13 @@
 //            (io.sensorproof.zk.setup.PowersOfTau, cached in <cache>/ptau/), or
 //   phase 1 + 2 from a ceremony: --zkey NAME=FILE takes that circuit's final .zkey as it is
 //            (scripts/ceremony.mjs install passes it);
-//   phase 2: snarkjs `zkey new` + `zkey beacon` with a public beacon per circuit.
+//   phase 2: `zkey new` (for development keys computed in Java from the public secrets, DevZkeyCommand,
+//            byte for byte snarkjs' file; SENSORPROOF_ZK_ZKEY_NEW=snarkjs runs snarkjs) + snarkjs `zkey beacon`
+//            with a public beacon per circuit.
 // The cache key is the SHA-256 of the circuit's source, every file under circuits/lib, the
 // zokrates-js and snarkjs versions and the key source (development ptau key and beacon, or the
-// ceremony zkey's hash); a circuit whose key matches is not rebuilt.
+// ceremony zkey's hash); a circuit whose key matches is not rebuilt. The compilation has its own key
+// (compile-key: source, circuits/lib, zokrates-js version), so a new key route does not recompile.
 //
 // Then the committed outputs, written (default) or compared (--check, exit 1 on a difference):
 //   src/main/resources/io/sensorproof/zk/circuits/<name>/verification.key, abi.json, Verifier.sol,
