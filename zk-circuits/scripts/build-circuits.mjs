@@ -10,10 +10,13 @@
 //            (io.sensorproof.zk.setup.PowersOfTau, cached in <cache>/ptau/), or
 //   phase 1 + 2 from a ceremony: --zkey NAME=FILE takes that circuit's final .zkey as it is
 //            (scripts/ceremony.mjs install passes it);
-//   phase 2: snarkjs `zkey new` + `zkey beacon` with a public beacon per circuit.
+//   phase 2: `zkey new` (for development keys computed in Java from the public secrets, DevZkeyCommand,
+//            byte for byte snarkjs' file; SENSORPROOF_ZK_ZKEY_NEW=snarkjs runs snarkjs) + snarkjs `zkey beacon`
+//            with a public beacon per circuit.
 // The cache key is the SHA-256 of the circuit's source, every file under circuits/lib, the
 // zokrates-js and snarkjs versions and the key source (development ptau key and beacon, or the
-// ceremony zkey's hash); a circuit whose key matches is not rebuilt.
+// ceremony zkey's hash); a circuit whose key matches is not rebuilt. The compilation has its own key
+// (compile-key: source, circuits/lib, zokrates-js version), so a new key route does not recompile.
 //
 // Then the committed outputs, written (default) or compared (--check, exit 1 on a difference):
 //   src/main/resources/io/sensorproof/zk/circuits/<name>/verification.key, abi.json, Verifier.sol,
@@ -86,16 +89,21 @@ function keySource(name) {
   };
 }
 
-function cacheKey(name, source) {
+/** SHA-256 of what the compilation depends on: the circuit's source, circuits/lib and the zokrates-js version. */
+function compileKey(name) {
   const hash = createHash("sha256");
   hash.update(readFileSync(join(circuitsDir, `${name}.zok`)));
   for (const file of readdirSync(join(circuitsDir, "lib")).sort()) {
     hash.update("\0" + file + "\0").update(readFileSync(join(circuitsDir, "lib", file)));
   }
+  return hash.update(`\0zokrates-js@${zokratesJsVersion}`).digest("hex");
+}
+
+function cacheKey(name, source) {
   // The development powers of tau depend on the Java code that derives them: its sources are hashed too.
   const ptau = source.setup === "development" ? devPtauKey() : "";
-  return hash.update(`\0zokrates-js@${zokratesJsVersion}\0snarkjs@${snarkjsVersion}\0keys:${JSON.stringify(source)}\0ptau:${ptau}`)
-    .digest("hex");
+  return createHash("sha256").update(compileKey(name))
+    .update(`\0snarkjs@${snarkjsVersion}\0keys:${JSON.stringify(source)}\0ptau:${ptau}`).digest("hex");
 }
 
 /** Compiles and keys a circuit unless the cache holds it; returns the cached artifacts. */
@@ -112,12 +120,28 @@ async function build(name) {
   mkdirSync(dir, { recursive: true });
   const timings = {};
   const location = join(circuitsDir, `${name}.zok`);
+  // The compilation is cached on its own key (compile-key, compile.json): a change of the key route alone
+  // (the Java setup sources, the beacon) re-keys the circuit without compiling it again.
+  const compiled = compileKey(name);
+  const compileKeyFile = join(dir, "compile-key");
+  const compileInfo = join(dir, "compile.json");
+  let constraintCount;
   let started = Date.now();
-  const artifacts = provider.compile(readFileSync(location, "utf8"), { location, resolveCallback: resolveImport, snarkjs: true });
-  timings.compileMs = Date.now() - started;
-  writeFileSync(join(dir, "program.bin"), artifacts.program);
-  writeFileSync(join(dir, "abi.json"), json(artifacts.abi));
-  writeFileSync(join(dir, "circuit.r1cs"), artifacts.snarkjs.program);
+  if (existsSync(compileKeyFile) && readFileSync(compileKeyFile, "utf8").trim() === compiled && existsSync(compileInfo)
+      && ["program.bin", "abi.json", "circuit.r1cs"].every((f) => existsSync(join(dir, f)))) {
+    constraintCount = JSON.parse(readFileSync(compileInfo, "utf8")).constraintCount;
+    timings.compileMs = 0;
+    timings.compileCached = true;
+  } else {
+    const artifacts = provider.compile(readFileSync(location, "utf8"), { location, resolveCallback: resolveImport, snarkjs: true });
+    timings.compileMs = Date.now() - started;
+    constraintCount = artifacts.constraintCount;
+    writeFileSync(join(dir, "program.bin"), artifacts.program);
+    writeFileSync(join(dir, "abi.json"), json(artifacts.abi));
+    writeFileSync(join(dir, "circuit.r1cs"), artifacts.snarkjs.program);
+    writeFileSync(compileInfo, json({ constraintCount, compileMs: timings.compileMs }));
+    writeFileSync(compileKeyFile, compiled + "\n");
+  }
   const zkey = join(dir, "circuit.zkey");
   if (source.setup === "ceremony") {
     copyFileSync(ceremonyZkeys.get(name), zkey);
@@ -132,7 +156,7 @@ async function build(name) {
   const info = {
     circuit: name,
     cacheKey: key,
-    constraintCount: artifacts.constraintCount,
+    constraintCount,
     publicInputs: vk.gamma_abc.length - 1,
     zokratesJs: zokratesJsVersion,
     zokrates: metadata.version,
@@ -144,7 +168,7 @@ async function build(name) {
   writeFileSync(join(dir, "build.json"), json(info));
   writeFileSync(join(dir, "timings.json"), json(timings));
   writeFileSync(keyFile, key + "\n");
-  console.log(`${name}: ${artifacts.constraintCount} constraints, ${JSON.stringify(timings)}`);
+  console.log(`${name}: ${constraintCount} constraints, ${JSON.stringify(timings)}`);
   return { dir, info };
 }
 

@@ -39,8 +39,8 @@ import java.util.concurrent.Future;
  */
 public final class PowersOfTau {
     private static final int CHUNK = 2048;
-    private static final G1Point G1 = G1Point.of(Fp.ONE, Fp.of(2));
-    private static final G2Point G2 = G2Point.of(
+    static final G1Point G1 = G1Point.of(Fp.ONE, Fp.of(2));
+    static final G2Point G2 = G2Point.of(
             Fp2.of(new BigInteger("10857046999023057135944570762232829481370756359578518086990519993285655852781"),
                     new BigInteger("11559732032986387107991004021392285783925812861821192530917403151452391805634")),
             Fp2.of(new BigInteger("8495653923123431417604973247489272438418190587263600148770280649306958101930"),
