@@ -28,13 +28,16 @@ public final class Msm {
     private Msm() {
     }
 
+    /** c = ⌊log₂ n⌋ − windowOffset; changed only by the benchmark's sweep (JavaProverBenchmark). */
+    static volatile int windowOffset = 2;
+
     /** The window width for n points: about log₂ n − 2, from 2 to 16. */
     static int window(int n) {
         if (n < 16) {
             return 2;
         }
         int log = 31 - Integer.numberOfLeadingZeros(n);
-        return Math.max(2, Math.min(16, log - 2));
+        return Math.max(2, Math.min(16, log - windowOffset));
     }
 
     /**

@@ -176,6 +176,9 @@ public final class JavaProverBenchmark {
                 }
             }
         }
+        if (Boolean.getBoolean("bench.prover.sweep")) {
+            results.set("windowSweep", sweep(json, circuits, claimsOut, out, runs));
+        }
         if (Boolean.getBoolean("bench.prover.synthetic")) {
             results.set("synthetic", synthetic(json, runs));
         }
@@ -184,6 +187,46 @@ public final class JavaProverBenchmark {
         Files.createDirectories(output.toAbsolutePath().getParent());
         json.writeValue(output.toFile(), results);
         System.err.println("results: " + output);
+    }
+
+    /**
+     * Proof time on one thread per Pippenger window offset (c = ⌊log₂ m⌋ − offset for m non-trivial scalars;
+     * the default is 2), MSM time separately: to choose the window by size on the real keys and witnesses.
+     */
+    private static ObjectNode sweep(ObjectMapper json, List<String> circuits, Path claimsOut, Path out, int runs) throws Exception {
+        ObjectNode result = json.createObjectNode();
+        int saved = Msm.windowOffset;
+        try (Groth16Prover prover = Groth16Prover.create(1)) {
+            for (String circuit : circuits) {
+                Path dir = (CLAIM_CIRCUITS.contains(circuit) ? claimsOut : out).resolve(circuit);
+                ProvingKey key = ProvingKey.read(dir.resolve("circuit.zkey"));
+                Witness witness = Witness.read(Files.readAllBytes(dir.resolve("witness.wtns")));
+                ObjectNode entry = result.putObject(circuit);
+                for (int offset : new int[] {1, 2, 3, 4, 5}) {
+                    Msm.windowOffset = offset;
+                    prover.prove(key, witness);
+                    long msm = 0;
+                    long msmG2 = 0;
+                    long total = 0;
+                    for (int i = 0; i < runs; i++) {
+                        long t0 = System.nanoTime();
+                        Proof proof = prover.prove(key, witness);
+                        total += System.nanoTime() - t0;
+                        msm += proof.timings().msmNanos();
+                        msmG2 += proof.timings().msmG2Nanos();
+                    }
+                    ObjectNode m = entry.putObject("offset" + offset);
+                    m.put("proveMs", total / 1e6 / runs);
+                    m.put("msmMs", msm / 1e6 / runs);
+                    m.put("msmG2Ms", msmG2 / 1e6 / runs);
+                    System.err.printf("sweep %s offset %d: %.1f ms (msm %.1f, G2 %.1f)%n", circuit, offset, total / 1e6 / runs, msm / 1e6 / runs,
+                            msmG2 / 1e6 / runs);
+                }
+            }
+        } finally {
+            Msm.windowOffset = saved;
+        }
+        return result;
     }
 
     private static long processCpuNanos() {
