@@ -98,6 +98,14 @@ public final class JavaProverBenchmark {
         results.set("node", node);
         results.put("loadAverageAfterNode", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
+        // -Dbench.prover.jfr=FILE: a JFR recording (profile settings) of the Java part, for `jfr print --events jdk.ExecutionSample`
+        String jfrFile = System.getProperty("bench.prover.jfr", "");
+        jdk.jfr.Recording recording = null;
+        if (!jfrFile.isBlank()) {
+            recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            recording.start();
+            results.put("jfr", jfrFile);
+        }
         ObjectNode perCircuit = results.putObject("circuits");
         for (String circuit : circuits) {
             Path dir = (CLAIM_CIRCUITS.contains(circuit) ? claimsOut : out).resolve(circuit);
@@ -175,6 +183,11 @@ public final class JavaProverBenchmark {
                             sums[4] / 1e6 / runs, sums[6] / 1e6 / runs);
                 }
             }
+        }
+        if (recording != null) {
+            recording.stop();
+            recording.dump(Path.of(jfrFile));
+            recording.close();
         }
         if (Boolean.getBoolean("bench.prover.sweep")) {
             results.set("windowSweep", sweep(json, circuits, claimsOut, out, runs));
