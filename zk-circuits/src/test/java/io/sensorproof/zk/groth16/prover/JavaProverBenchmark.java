@@ -101,7 +101,7 @@ public final class JavaProverBenchmark {
         // -Dbench.prover.jfr=FILE: a JFR recording (profile settings) of the Java part, for `jfr print --events jdk.ExecutionSample`
         String jfrFile = System.getProperty("bench.prover.jfr", "");
         jdk.jfr.Recording recording = null;
-        if (!jfrFile.isBlank()) {
+        if (!jfrFile.isBlank() && !jfrFile.startsWith("${")) {
             recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
             recording.start();
             results.put("jfr", jfrFile);
