@@ -107,7 +107,7 @@ final class G1BatchAffineWindow {
             prefix[i] = acc;
             acc = acc.mul(dx[i]);
         }
-        Fp inv = acc.inverse();
+        Fp inv = BaseFieldInverse.of(acc);
         for (int i = size - 1; i >= 0; i--) {
             Fp dxInv = inv.mul(prefix[i]);
             inv = inv.mul(dx[i]);

@@ -107,7 +107,7 @@ final class G2BatchAffineWindow {
             prefix[i] = acc;
             acc = acc.mul(dx[i]);
         }
-        Fp2 inv = acc.inverse();
+        Fp2 inv = BaseFieldInverse.of(acc);
         for (int i = size - 1; i >= 0; i--) {
             Fp2 dxInv = inv.mul(prefix[i]);
             inv = inv.mul(dx[i]);

@@ -189,6 +189,9 @@ public final class JavaProverBenchmark {
             recording.dump(Path.of(jfrFile));
             recording.close();
         }
+        if (Boolean.getBoolean("bench.prover.compare")) {
+            results.set("inverseComparison", compareInverse(json, circuits, claimsOut, out, runs));
+        }
         if (Boolean.getBoolean("bench.prover.sweep")) {
             results.set("windowSweep", sweep(json, circuits, claimsOut, out, runs));
         }
@@ -238,6 +241,47 @@ public final class JavaProverBenchmark {
             }
         } finally {
             Msm.windowOffset = saved;
+        }
+        return result;
+    }
+
+    /**
+     * Before/after of the batch-affine windows' inversion (Fermat's a^(p−2) of Fp, or BigInteger.modInverse on
+     * the Montgomery form: {@link BaseFieldInverse}), one thread, the two variants alternating proof by proof so
+     * that load changes hit both alike.
+     */
+    private static ObjectNode compareInverse(ObjectMapper json, List<String> circuits, Path claimsOut, Path out, int runs) throws Exception {
+        ObjectNode result = json.createObjectNode();
+        try (Groth16Prover prover = Groth16Prover.create(1)) {
+            for (String circuit : circuits) {
+                Path dir = (CLAIM_CIRCUITS.contains(circuit) ? claimsOut : out).resolve(circuit);
+                ProvingKey key = ProvingKey.read(dir.resolve("circuit.zkey"));
+                Witness witness = Witness.read(Files.readAllBytes(dir.resolve("witness.wtns")));
+                long[][] sums = new long[2][3];
+                for (int i = -1; i < runs; i++) {
+                    for (int variant = 0; variant < 2; variant++) {
+                        BaseFieldInverse.enabled = variant == 1;
+                        long t0 = System.nanoTime();
+                        Proof proof = prover.prove(key, witness);
+                        if (i >= 0) {
+                            sums[variant][0] += System.nanoTime() - t0;
+                            sums[variant][1] += proof.timings().msmNanos();
+                            sums[variant][2] += proof.timings().msmG2Nanos();
+                        }
+                    }
+                }
+                BaseFieldInverse.enabled = true;
+                ObjectNode entry = result.putObject(circuit);
+                for (int variant = 0; variant < 2; variant++) {
+                    ObjectNode m = entry.putObject(variant == 0 ? "fermatInverse" : "modInverse");
+                    m.put("proveMs", sums[variant][0] / 1e6 / runs);
+                    m.put("msmMs", sums[variant][1] / 1e6 / runs);
+                    m.put("msmG2Ms", sums[variant][2] / 1e6 / runs);
+                }
+                System.err.println("inverse comparison " + circuit + ": " + entry);
+            }
+        } finally {
+            BaseFieldInverse.enabled = true;
         }
         return result;
     }
