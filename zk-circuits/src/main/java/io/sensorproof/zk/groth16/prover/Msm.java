@@ -24,8 +24,6 @@ import java.util.concurrent.ForkJoinTask;
 public final class Msm {
     /** Windows with affine buckets and batched inversions ({@link G1BatchAffineWindow}, {@link G2BatchAffineWindow}); off only to compare. */
     static volatile boolean batchAffine = true;
-    /** G1 batch-affine windows on limb arrays ({@link G1LimbWindow}) rather than Fp objects; off only to compare. */
-    static volatile boolean limbWindows = true;
 
     private Msm() {
     }
@@ -82,18 +80,16 @@ public final class Msm {
         int windows = maxBits / c + 1;
         int[] digits = signedDigits(limbs, offset, index, m, c, windows);
         final int count = m;
-        final long[] g1Limbs = ops == CurveOps.G1 && batchAffine && limbWindows
-                ? G1LimbWindow.limbs((io.sensorproof.zk.bn254.G1Point[]) bases) : null;
         List<J> sums = new ArrayList<>(windows);
         if (pool == null || pool.getParallelism() <= 1 || windows == 1) {
             for (int w = 0; w < windows; w++) {
-                sums.add(windowSum(ops, bases, g1Limbs, index, digits, count, w, c));
+                sums.add(windowSum(ops, bases, index, digits, count, w, c));
             }
         } else {
             List<ForkJoinTask<J>> tasks = new ArrayList<>(windows);
             for (int w = 0; w < windows; w++) {
                 final int window = w;
-                tasks.add(pool.submit(() -> windowSum(ops, bases, g1Limbs, index, digits, count, window, c)));
+                tasks.add(pool.submit(() -> windowSum(ops, bases, index, digits, count, window, c)));
             }
             for (int w = 0; w < windows; w++) {
                 sums.add(tasks.get(w).join());
@@ -136,11 +132,7 @@ public final class Msm {
 
     /** Σ_d d·B_d for window w: B_d the sum of the points whose digit in window w is ±d (negated for −d). */
     @SuppressWarnings("unchecked")
-    private static <J, A> J windowSum(CurveOps<J, A> ops, A[] bases, long[] g1Limbs, int[] index, int[] digits, int count, int w,
-            int c) {
-        if (g1Limbs != null) {
-            return (J) G1LimbWindow.sum(g1Limbs, index, digits, count, w, c);
-        }
+    private static <J, A> J windowSum(CurveOps<J, A> ops, A[] bases, int[] index, int[] digits, int count, int w, int c) {
         if (ops == CurveOps.G1 && batchAffine) {
             return (J) G1BatchAffineWindow.sum((io.sensorproof.zk.bn254.G1Point[]) bases, index, digits, count, w, c);
         }

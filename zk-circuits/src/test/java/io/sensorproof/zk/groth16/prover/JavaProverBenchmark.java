@@ -190,7 +190,7 @@ public final class JavaProverBenchmark {
             recording.close();
         }
         if (Boolean.getBoolean("bench.prover.compare")) {
-            results.set("windowComparison", compareInverse(json, circuits, claimsOut, out, runs));
+            results.set("inverseComparison", compareInverse(json, circuits, claimsOut, out, runs));
         }
         if (Boolean.getBoolean("bench.prover.sweep")) {
             results.set("windowSweep", sweep(json, circuits, claimsOut, out, runs));
@@ -246,9 +246,9 @@ public final class JavaProverBenchmark {
     }
 
     /**
-     * Before/after in one run, one thread, the variants alternating proof by proof so that load changes hit both
-     * alike: G1 batch-affine windows on Fp objects with Fermat's inverse (before), on Fp objects with
-     * BigInteger.modInverse ({@link BaseFieldInverse}), and on limb arrays ({@link G1LimbWindow}, with modInverse).
+     * Before/after of the batch-affine windows' inversion (Fermat's a^(p−2) of Fp, or BigInteger.modInverse on
+     * the Montgomery form: {@link BaseFieldInverse}), one thread, the two variants alternating proof by proof so
+     * that load changes hit both alike.
      */
     private static ObjectNode compareInverse(ObjectMapper json, List<String> circuits, Path claimsOut, Path out, int runs) throws Exception {
         ObjectNode result = json.createObjectNode();
@@ -257,12 +257,10 @@ public final class JavaProverBenchmark {
                 Path dir = (CLAIM_CIRCUITS.contains(circuit) ? claimsOut : out).resolve(circuit);
                 ProvingKey key = ProvingKey.read(dir.resolve("circuit.zkey"));
                 Witness witness = Witness.read(Files.readAllBytes(dir.resolve("witness.wtns")));
-                String[] names = {"objectsFermatInverse", "objectsModInverse", "limbsModInverse"};
-                long[][] sums = new long[names.length][3];
+                long[][] sums = new long[2][3];
                 for (int i = -1; i < runs; i++) {
-                    for (int variant = 0; variant < names.length; variant++) {
-                        BaseFieldInverse.enabled = variant > 0;
-                        Msm.limbWindows = variant == 2;
+                    for (int variant = 0; variant < 2; variant++) {
+                        BaseFieldInverse.enabled = variant == 1;
                         long t0 = System.nanoTime();
                         Proof proof = prover.prove(key, witness);
                         if (i >= 0) {
@@ -273,10 +271,9 @@ public final class JavaProverBenchmark {
                     }
                 }
                 BaseFieldInverse.enabled = true;
-                Msm.limbWindows = true;
                 ObjectNode entry = result.putObject(circuit);
-                for (int variant = 0; variant < names.length; variant++) {
-                    ObjectNode m = entry.putObject(names[variant]);
+                for (int variant = 0; variant < 2; variant++) {
+                    ObjectNode m = entry.putObject(variant == 0 ? "fermatInverse" : "modInverse");
                     m.put("proveMs", sums[variant][0] / 1e6 / runs);
                     m.put("msmMs", sums[variant][1] / 1e6 / runs);
                     m.put("msmG2Ms", sums[variant][2] / 1e6 / runs);
@@ -285,7 +282,6 @@ public final class JavaProverBenchmark {
             }
         } finally {
             BaseFieldInverse.enabled = true;
-            Msm.limbWindows = true;
         }
         return result;
     }
