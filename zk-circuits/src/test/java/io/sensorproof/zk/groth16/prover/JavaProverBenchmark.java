@@ -190,7 +190,7 @@ public final class JavaProverBenchmark {
             recording.close();
         }
         if (Boolean.getBoolean("bench.prover.compare")) {
-            results.set("inverseComparison", compareInverse(json, circuits, claimsOut, out, runs));
+            results.set("beforeAfter", compareInverse(json, circuits, claimsOut, out, runs));
         }
         if (Boolean.getBoolean("bench.prover.sweep")) {
             results.set("windowSweep", sweep(json, circuits, claimsOut, out, runs));
@@ -246,42 +246,51 @@ public final class JavaProverBenchmark {
     }
 
     /**
-     * Before/after of the batch-affine windows' inversion (Fermat's a^(p−2) of Fp, or BigInteger.modInverse on
-     * the Montgomery form: {@link BaseFieldInverse}), one thread, the two variants alternating proof by proof so
-     * that load changes hit both alike.
+     * Before/after in one run, one thread, the variants alternating proof by proof so that load changes hit both
+     * alike, each change alone: the batch-affine windows as first written (Fermat's a^(p−2) inverse, retry until
+     * every point fits a batch, c = log₂ m − 2), then with BigInteger.modInverse ({@link BaseFieldInverse}), then
+     * with one retry and a Jacobian overflow, then with c = log₂ m − 3 (the current code). Wall and thread CPU time.
      */
     private static ObjectNode compareInverse(ObjectMapper json, List<String> circuits, Path claimsOut, Path out, int runs) throws Exception {
         ObjectNode result = json.createObjectNode();
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        String[] names = {"before", "modInverse", "modInverseOverflow", "modInverseOverflowOffset3"};
         try (Groth16Prover prover = Groth16Prover.create(1)) {
             for (String circuit : circuits) {
                 Path dir = (CLAIM_CIRCUITS.contains(circuit) ? claimsOut : out).resolve(circuit);
                 ProvingKey key = ProvingKey.read(dir.resolve("circuit.zkey"));
                 Witness witness = Witness.read(Files.readAllBytes(dir.resolve("witness.wtns")));
-                long[][] sums = new long[2][3];
+                long[][] sums = new long[names.length][4];
                 for (int i = -1; i < runs; i++) {
-                    for (int variant = 0; variant < 2; variant++) {
-                        BaseFieldInverse.enabled = variant == 1;
+                    for (int variant = 0; variant < names.length; variant++) {
+                        BaseFieldInverse.enabled = variant >= 1;
+                        Msm.retryUntilFits = variant < 2;
+                        Msm.windowOffset = variant < 3 ? 2 : 3;
+                        long cpu0 = threads.getCurrentThreadCpuTime();
                         long t0 = System.nanoTime();
                         Proof proof = prover.prove(key, witness);
                         if (i >= 0) {
                             sums[variant][0] += System.nanoTime() - t0;
-                            sums[variant][1] += proof.timings().msmNanos();
-                            sums[variant][2] += proof.timings().msmG2Nanos();
+                            sums[variant][1] += threads.getCurrentThreadCpuTime() - cpu0;
+                            sums[variant][2] += proof.timings().msmNanos();
+                            sums[variant][3] += proof.timings().msmG2Nanos();
                         }
                     }
                 }
-                BaseFieldInverse.enabled = true;
                 ObjectNode entry = result.putObject(circuit);
-                for (int variant = 0; variant < 2; variant++) {
-                    ObjectNode m = entry.putObject(variant == 0 ? "fermatInverse" : "modInverse");
+                for (int variant = 0; variant < names.length; variant++) {
+                    ObjectNode m = entry.putObject(names[variant]);
                     m.put("proveMs", sums[variant][0] / 1e6 / runs);
-                    m.put("msmMs", sums[variant][1] / 1e6 / runs);
-                    m.put("msmG2Ms", sums[variant][2] / 1e6 / runs);
+                    m.put("proveThreadCpuMs", sums[variant][1] / 1e6 / runs);
+                    m.put("msmMs", sums[variant][2] / 1e6 / runs);
+                    m.put("msmG2Ms", sums[variant][3] / 1e6 / runs);
                 }
-                System.err.println("inverse comparison " + circuit + ": " + entry);
+                System.err.println("before/after " + circuit + ": " + entry);
             }
         } finally {
             BaseFieldInverse.enabled = true;
+            Msm.retryUntilFits = false;
+            Msm.windowOffset = 3;
         }
         return result;
     }
