@@ -8,6 +8,13 @@
 //                                            circuit.zkey, verification_key.json, info.json}
 //                                            [+ contributed.zkey, contributed_vk.json]; cached by source hash
 //   compile OUT NAME...                      only the zokrates-js part of build (R1CS, witness, zokrates-js key)
+//   claims OUT CACHE [--zokrates-key] NAME...
+//                                            the claim circuits as build-circuits.mjs built them (CACHE/NAME: program.bin,
+//                                            abi.json, circuit.r1cs, circuit.zkey; no second key build): OUT/NAME/{witness.wtns,
+//                                            witness.bin} of circuits/NAME.example.json, copies of program.bin, circuit.r1cs and
+//                                            circuit.zkey, verification_key.json exported from the zkey [+ zokrates-proving.key:
+//                                            zokrates-js setup of the same program — the key zokrates-js needs for the benchmark's
+//                                            baseline, a key of the same circuit and size; cached by the program's hash]
 //   verify MANIFEST                          [{name, vk, proof, public}] → [{name, snarkjs}] on stdout
 //   bench OUT RESULT NAME...                 zokrates-js generateProof and snarkjs groth16.prove times
 //   solidity MANIFEST                        [{name, zkey, proof, public}] → [{name, solidity}]: each zkey's
@@ -16,7 +23,7 @@
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { createServer } from "node:net";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as snarkjs from "snarkjs";
@@ -102,6 +109,40 @@ async function compile(out, names) {
       zokratesSetupMs: Date.now() - compiled }));
     writeFileSync(keyFile, key + "\n");
     console.error(`${name}: ${artifacts.constraintCount} constraints, compiled in ${compiled - started} ms, zokrates-js setup ${Date.now() - compiled} ms`);
+  }
+}
+
+async function claims(out, cache, zokratesKey, names) {
+  const z = await provider();
+  for (const name of names) {
+    const source = join(cache, name);
+    const dir = join(out, name);
+    mkdirSync(dir, { recursive: true });
+    const program = new Uint8Array(readFileSync(join(source, "program.bin")));
+    const abi = JSON.parse(readFileSync(join(source, "abi.json"), "utf8"));
+    const started = Date.now();
+    const result = z.computeWitness({ program, abi }, argumentsOf(name), { snarkjs: true, logCallback: () => {} });
+    const info = { name, source, witnessMs: Date.now() - started };
+    writeFileSync(join(dir, "witness.wtns"), result.snarkjs.witness);
+    writeFileSync(join(dir, "witness.bin"), result.witness);
+    writeFileSync(join(dir, "program.bin"), program);
+    for (const file of ["circuit.r1cs", "circuit.zkey"]) copyFileSync(join(source, file), join(dir, file));
+    writeFileSync(join(dir, "verification_key.json"), json(await snarkjs.zKey.exportVerificationKey(join(dir, "circuit.zkey"))));
+    if (zokratesKey) {
+      const hash = createHash("sha256").update(program).update(`\0zokrates-js@${metadata.version}`).digest("hex");
+      const keyFile = join(dir, "zokrates-proving.key");
+      const hashFile = join(dir, "zokrates-key-hash");
+      if (!(existsSync(keyFile) && existsSync(hashFile) && readFileSync(hashFile, "utf8").trim() === hash)) {
+        const setupStarted = Date.now();
+        writeFileSync(keyFile, z.setup(program, "sensorproof-bench-setup-" + name).pk);
+        writeFileSync(hashFile, hash + "\n");
+        info.zokratesSetupMs = Date.now() - setupStarted;
+        console.error(`${name}: zokrates-js setup (benchmark baseline key) in ${info.zokratesSetupMs} ms`);
+      } else {
+        info.zokratesSetup = "cached";
+      }
+    }
+    writeFileSync(join(dir, "info.json"), json(info));
   }
 }
 
@@ -226,26 +267,34 @@ async function solidity(manifestFile) {
   process.stdout.write(JSON.stringify(results) + "\n");
 }
 
-/** Mean wall time of `runs` calls after one warm-up. */
+/** Mean wall and CPU time (process.cpuUsage: every thread of this process) of `runs` calls after one warm-up. */
 async function time(runs, fn) {
   await fn();
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   for (let i = 0; i < runs; i++) await fn();
-  return Number(process.hrtime.bigint() - started) / 1e6 / runs;
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6 / runs;
+  const used = process.cpuUsage(cpu);
+  return { wallMs: +wallMs.toFixed(1), cpuMs: +((used.user + used.system) / 1000 / runs).toFixed(1) };
 }
 
 async function bench(out, resultFile, runs, names) {
   const z = await provider();
-  const results = { zokratesJs: metadata.version, snarkjs: "0.7.6", node: process.version, runs, circuits: {} };
+  const results = { zokratesJs: metadata.version, snarkjs: JSON.parse(readFileSync(join(here, "..", "..", "node_modules", "snarkjs",
+    "package.json"), "utf8")).version, node: process.version, runs, circuits: {} };
   for (const name of names) {
     const dir = join(out, name);
     const program = new Uint8Array(readFileSync(join(dir, "program.bin")));
     const witness = new Uint8Array(readFileSync(join(dir, "witness.bin")));
     const pk = new Uint8Array(readFileSync(join(dir, "zokrates-proving.key")));
-    const zokratesMs = await time(runs, async () => z.generateProof(program, witness, pk));
-    const snarkjsMs = await time(runs, async () => snarkjs.groth16.prove(join(dir, "circuit.zkey"), join(dir, "witness.wtns")));
-    results.circuits[name] = { zokratesJsProveMs: +zokratesMs.toFixed(1), snarkjsProveMs: +snarkjsMs.toFixed(1) };
-    console.error(`${name}: zokrates-js ${zokratesMs.toFixed(1)} ms, snarkjs ${snarkjsMs.toFixed(1)} ms`);
+    const zkey = new Uint8Array(readFileSync(join(dir, "circuit.zkey")));
+    const wtns = new Uint8Array(readFileSync(join(dir, "witness.wtns")));
+    const zokrates = await time(runs, async () => z.generateProof(program, witness, pk));
+    // as the pool's snarkjs engine does it: zkey and witness in memory
+    const snark = await time(runs, async () => snarkjs.groth16.prove({ type: "mem", data: zkey }, { type: "mem", data: wtns }));
+    results.circuits[name] = { zokratesJsProveMs: zokrates.wallMs, zokratesJsProveCpuMs: zokrates.cpuMs, snarkjsProveMs: snark.wallMs,
+      snarkjsProveCpuMs: snark.cpuMs, zokratesKeyBytes: pk.length };
+    console.error(`${name}: zokrates-js ${JSON.stringify(zokrates)}, snarkjs ${JSON.stringify(snark)}`);
   }
   writeFileSync(resultFile, json(results));
 }
@@ -255,6 +304,10 @@ if (command === "build") {
   const contribute = rest.includes("--contribute");
   const args = rest.filter((a) => a !== "--contribute");
   await build(args[0], Number(args[1]), contribute, args.slice(2));
+} else if (command === "claims") {
+  const zokratesKey = rest.includes("--zokrates-key");
+  const args = rest.filter((a) => a !== "--zokrates-key");
+  await claims(args[0], args[1], zokratesKey, args.slice(2));
 } else if (command === "compile") {
   await compile(rest[0], rest.slice(1));
 } else if (command === "verify") {
@@ -264,7 +317,7 @@ if (command === "build") {
 } else if (command === "solidity") {
   await solidity(rest[0]);
 } else {
-  console.error("usage: java-prover-fixtures.mjs build|verify|bench|solidity ...");
+  console.error("usage: java-prover-fixtures.mjs build|compile|claims|verify|bench|solidity ...");
   process.exit(2);
 }
 process.exit(0);

@@ -2,6 +2,7 @@ package io.sensorproof.gateway;
 
 import io.sensorproof.gateway.coap.CoapConfig;
 import io.sensorproof.gateway.persistence.PersistenceSettings;
+import io.sensorproof.zk.prover.ProverEngine;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -390,7 +391,7 @@ public interface GatewaySettings {
         }
     }
 
-    /** The prover workers (zk-circuits' {@code ProverClient}): Node.js processes running zokrates-js. */
+    /** The prover workers (zk-circuits' {@code ProverClient}): Node.js processes running zokrates-js, and the Java prover. */
     Prover prover();
 
     /** Settings of the prover workers ({@code oracle.ProverPool}). */
@@ -401,6 +402,16 @@ public interface GatewaySettings {
         /** Worker processes, each proving one claim at a time on one core. */
         @WithDefault("2")
         int workers();
+
+        /**
+         * Who proves: java (the workers compute only the witness, the JVM proves with zk-circuits' Groth16Prover)
+         * or snarkjs (the fallback: snarkjs in the workers). Same circuit.zkey either way.
+         */
+        @WithDefault("java")
+        ProverEngine engine();
+
+        /** Threads of the Java prover, shared by all workers' requests; default the available processors. */
+        Optional<Integer> threads();
 
         /** Proof requests that may wait for a worker; more are refused with QUEUE_FULL. */
         @WithDefault("16")

@@ -11,6 +11,7 @@ import io.sensorproof.zk.claims.RunClaimWitness;
 import io.sensorproof.zk.prover.ProofResult;
 import io.sensorproof.zk.prover.ProverClient;
 import io.sensorproof.zk.prover.ProverConfig;
+import io.sensorproof.zk.prover.ProverEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -18,6 +19,7 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,8 +27,9 @@ import org.jboss.logging.Logger;
 
 /**
  * "The prover" for the rest of the gateway: zk-circuits' {@link ProverClient} (a pool of Node.js
- * zokrates-js workers, every proof checked by the Java verifier against the committed key) for the
- * claim circuits. On in standalone mode (the launcher sets {@code sensorproof.prover.enabled}) and
+ * zokrates-js workers computing the witnesses, the Java Groth16 prover — or snarkjs in the workers, per
+ * {@code sensorproof.prover.engine} — and every proof checked by the Java verifier against the committed
+ * key) for the claim circuits. On in standalone mode (the launcher sets {@code sensorproof.prover.enabled}) and
  * when configured.
  *
  * <p>It starts in the background so that the API is up meanwhile: locate the tools
@@ -110,9 +113,11 @@ public class ProverPool {
             tools.ensureBuilt(p.node(), Duration.ofMinutes(30), LOG::info);
             LOG.infof("circuits ready in %d ms", elapsedMillis(t0));
             long t1 = System.nanoTime();
-            step("loading the circuits into " + p.workers() + " prover worker(s)");
+            int threads = p.threads().orElse(ProverConfig.defaultProverThreads());
+            step("loading the circuits into " + p.workers() + " prover worker(s), engine " + p.engine().name().toLowerCase(Locale.ROOT)
+                    + (p.engine() == ProverEngine.JAVA ? " (" + threads + " prover thread(s))" : ""));
             ProverConfig config = new ProverConfig(p.node(), tools.workerScript(), tools.artifacts(), p.workers(), p.queueCapacity(),
-                    p.requestTimeout(), ProverConfig.DEFAULT_START_TIMEOUT.multipliedBy(3));
+                    p.requestTimeout(), ProverConfig.DEFAULT_START_TIMEOUT.multipliedBy(3), p.engine(), threads);
             ProverClient started = ProverClient.start(config);
             if (stopping) {
                 started.close();
@@ -124,8 +129,9 @@ public class ProverPool {
             step("self-check: proving a run claim");
             ProofResult proof = started.prove(selfCheckRequest());
             Duration took = Duration.ofNanos(System.nanoTime() - t2);
-            status = new Status(State.READY, "self-check proof verified (worker " + proof.workerPid() + ", proving "
-                    + proof.proveTime().toMillis() + " ms)", Optional.of(took));
+            status = new Status(State.READY, "self-check proof verified (worker " + proof.workerPid() + ", witness "
+                    + proof.witnessTime().toMillis() + " ms, proving " + proof.proveTime().toMillis() + " ms by "
+                    + proof.engine().name().toLowerCase(Locale.ROOT) + ")", Optional.of(took));
             LOG.infof("prover ready: self-check run claim proved and verified in %d ms; start took %d ms in all", took.toMillis(),
                     elapsedMillis(t0));
         } catch (InterruptedException e) {

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 /**
  * Where the prover workers' files are, framework-free: the repository the application was built in
  * (its {@code node_modules} holds zokrates-js, which {@code zk-circuits/scripts/prover-worker.mjs}
- * imports, so the script runs from there and is not copied), and the circuits' build (program and snarkjs
+ * imports, so the script runs from there and is not copied), and the circuits' build (program, R1CS and snarkjs
  * proving key, tens of MB, produced by {@code build-circuits.mjs} and cached in
  * {@code zk-circuits/target/zk-build}, which the zk-circuits tests also use).
  *
@@ -126,7 +126,7 @@ public final class ProverTools {
             }
         }
         for (String circuit : CIRCUITS) {
-            for (String file : List.of("program.bin", "abi.json", "circuit.zkey")) {
+            for (String file : List.of("program.bin", "abi.json", "circuit.zkey", "circuit.r1cs")) {
                 if (!Files.isRegularFile(circuitsDirectory.resolve(circuit).resolve(file))) {
                     throw new OracleSetupException(OracleSetupException.Code.TOOLS_MISSING, circuitsDirectory.resolve(circuit).resolve(file)
                             + " is missing (node zk-circuits/scripts/build-circuits.mjs builds it)");

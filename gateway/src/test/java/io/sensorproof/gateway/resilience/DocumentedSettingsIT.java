@@ -119,6 +119,8 @@ class DocumentedSettingsIT {
         values.put("sensorproof.chain.events.max-block-range", "1000");
         values.put("sensorproof.prover.enabled", "false");
         values.put("sensorproof.prover.workers", "2");
+        values.put("sensorproof.prover.engine", "java");
+        values.put("sensorproof.prover.threads", "2");
         values.put("sensorproof.prover.queue-capacity", "16");
         values.put("sensorproof.prover.request-timeout", "120s");
         values.put("sensorproof.prover.node", "node");

@@ -10,7 +10,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * One circuit as a prover worker needs it: a directory with {@code program.bin}, {@code abi.json}
+ * One circuit as a prover worker needs it: a directory with {@code program.bin}, {@code abi.json},
+ * {@code circuit.r1cs} (the Java engine checks each witness against it)
  * and {@code circuit.zkey} (the snarkjs proving key; the build cache of {@code scripts/build-circuits.mjs}), and the
  * verifier of its verification key, which checks every proof before it is returned.
  */

@@ -1,15 +1,28 @@
 package io.sensorproof.zk.prover;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sensorproof.zk.claims.ProofRequest;
 import io.sensorproof.zk.groth16.Groth16Proof;
 import io.sensorproof.zk.groth16.VerificationException;
 import io.sensorproof.zk.groth16.ZokratesJson;
+import io.sensorproof.zk.groth16.prover.Groth16Prover;
+import io.sensorproof.zk.groth16.prover.Proof;
+import io.sensorproof.zk.groth16.prover.ProverErrorCode;
+import io.sensorproof.zk.groth16.prover.ProverFailure;
+import io.sensorproof.zk.groth16.prover.ProvingKey;
+import io.sensorproof.zk.groth16.prover.R1cs;
+import io.sensorproof.zk.groth16.prover.Witness;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -25,7 +38,12 @@ import java.util.stream.Collectors;
 
 /**
  * A pool of long-running Node.js prover workers ({@code scripts/prover-worker.mjs}), each holding
- * every circuit's program and proving key in memory and proving one request at a time.
+ * every circuit's program in memory and serving one request at a time, and the prover behind them
+ * ({@link ProverConfig#engine()}): by default the worker computes only the witness (zokrates-js, a
+ * snarkjs {@code .wtns}) and the JVM checks it against the circuit's R1CS, compares its public signals
+ * with the request's and proves with the Java {@link Groth16Prover} on {@code circuit.zkey} (each key
+ * read once, one prover with {@link ProverConfig#proverThreads()} threads shared by all workers); with
+ * {@link ProverEngine#SNARKJS} the worker also proves, with snarkjs on the same zkey.
  *
  * <p>Requests wait in a bounded queue; when it is full, {@link #submit} refuses at once with
  * {@code QUEUE_FULL} (back-pressure instead of unbounded memory). A worker that exceeds the request
@@ -38,6 +56,7 @@ import java.util.stream.Collectors;
  */
 public final class ProverClient implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(2);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ProverConfig config;
     private final Map<String, CircuitArtifacts> circuits;
@@ -46,6 +65,9 @@ public final class ProverClient implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicInteger restarts = new AtomicInteger();
     private final Map<ProverException.Code, AtomicLong> failures = new EnumMap<>(ProverException.Code.class);
+    private final Map<String, JavaCircuit> javaCircuits = new HashMap<>();
+    private final AtomicLong javaProofs = new AtomicLong();
+    private volatile Groth16Prover javaProver;
     private volatile boolean closed;
 
     private ProverClient(ProverConfig config) {
@@ -58,14 +80,42 @@ public final class ProverClient implements AutoCloseable {
         }
     }
 
+    /** A circuit as the Java engine needs it: the proving key and the constraints, read and validated once. */
+    private record JavaCircuit(ProvingKey key, R1cs r1cs) {
+        static JavaCircuit load(CircuitArtifacts circuit) {
+            try {
+                ProvingKey key = ProvingKey.read(circuit.directory().resolve("circuit.zkey"));
+                R1cs r1cs = R1cs.read(circuit.directory().resolve("circuit.r1cs"));
+                if (key.nVars() != r1cs.wires() || key.nPublic() != r1cs.publicSignals()) {
+                    throw new ProverException(ProverException.Code.CIRCUIT_LOAD_FAILED, circuit.name() + ": circuit.zkey has " + key.nVars()
+                            + " signals (" + key.nPublic() + " public), circuit.r1cs " + r1cs.wires() + " (" + r1cs.publicSignals()
+                            + "): not the same circuit");
+                }
+                return new JavaCircuit(key, r1cs);
+            } catch (ProverFailure e) {
+                throw new ProverException(ProverException.Code.CIRCUIT_LOAD_FAILED, circuit.name() + ": " + e.getMessage(), e);
+            } catch (UncheckedIOException e) {
+                throw new ProverException(ProverException.Code.CIRCUIT_LOAD_FAILED, circuit.name() + ": cannot read "
+                        + e.getCause().getMessage(), e);
+            }
+        }
+    }
+
     /**
      * Starts the workers and waits until each has loaded its circuits.
      *
-     * @throws ProverException {@code WORKER_START_FAILED} if one cannot start (the others are stopped)
+     * @throws ProverException {@code WORKER_START_FAILED} if one cannot start (the others are stopped),
+     *     {@code CIRCUIT_LOAD_FAILED} if the Java engine cannot read a circuit's zkey or R1CS
      */
     public static ProverClient start(ProverConfig config) {
         ProverClient client = new ProverClient(config);
         try {
+            if (config.engine() == ProverEngine.JAVA) {
+                for (CircuitArtifacts circuit : config.circuits()) {
+                    client.javaCircuits.put(circuit.name(), JavaCircuit.load(circuit));
+                }
+                client.javaProver = Groth16Prover.create(config.proverThreads());
+            }
             for (int i = 0; i < config.workers(); i++) {
                 Slot slot = client.new Slot(i);
                 client.slots.add(slot);
@@ -87,7 +137,7 @@ public final class ProverClient implements AutoCloseable {
      *     immediately
      */
     public CompletableFuture<ProofResult> submit(ProofRequest request) {
-        Job job = enqueue(request, "prove");
+        Job job = enqueue(request, config.engine() == ProverEngine.JAVA ? "wtns" : "prove");
         return job.result.thenApply(answer -> verified(request, answer));
     }
 
@@ -128,6 +178,16 @@ public final class ProverClient implements AutoCloseable {
         return failures.get(code).get();
     }
 
+    /** Proofs made by the Java prover so far (witnesses refused before proving are not counted). */
+    public long javaProofs() {
+        return javaProofs.get();
+    }
+
+    /** The prover in use. */
+    public ProverEngine engine() {
+        return config.engine();
+    }
+
     /** Requests waiting for a worker. */
     public int queued() {
         return queue.size();
@@ -160,6 +220,10 @@ public final class ProverClient implements AutoCloseable {
                 worker.kill();
             }
         }
+        Groth16Prover prover = javaProver;
+        if (prover != null) {
+            prover.close();
+        }
     }
 
     private void fail(Job job, ProverException e) {
@@ -185,7 +249,7 @@ public final class ProverClient implements AutoCloseable {
         line.put("op", op);
         line.put("circuit", request.circuit());
         line.set("args", request.arguments());
-        Job job = new Job(line);
+        Job job = new Job(line, request, op);
         if (!queue.offer(job)) {
             throw refuse(new ProverException(ProverException.Code.QUEUE_FULL,
                     config.queueCapacity() + " requests are already waiting for " + config.workers() + " workers"));
@@ -221,7 +285,64 @@ public final class ProverClient implements AutoCloseable {
                     "the proof's public inputs " + proof.inputs() + " are not the request's " + request.publicInputs());
         }
         return new ProofResult(proof, proofJson, Duration.ofMillis(answer.path("witnessMs").asLong()),
-                Duration.ofMillis(answer.path("proveMs").asLong()), answer.path("pid").asLong());
+                Duration.ofMillis(answer.path("proveMs").asLong()), answer.path("pid").asLong(),
+                "java".equals(answer.path("engine").asText()) ? ProverEngine.JAVA : ProverEngine.SNARKJS);
+    }
+
+    /**
+     * The Java engine's part of a request, on the slot's thread once the worker sent the witness: the
+     * witness must have the circuit's size, carry the request's public inputs and satisfy every
+     * constraint before the prover sees it; the prover's own self-check failing is a separate code.
+     *
+     * @return an answer shaped like a snarkjs worker's ({@code proof}, {@code witnessMs}, {@code proveMs})
+     */
+    private ObjectNode proveInJava(ProofRequest request, JsonNode answer) {
+        JavaCircuit circuit = javaCircuits.get(request.circuit());
+        long t0 = System.nanoTime();
+        Witness witness;
+        try {
+            witness = Witness.read(Base64.getDecoder().decode(answer.path("wtns").asText()));
+            if (witness.size() != circuit.key().nVars()) {
+                throw new ProverFailure(ProverErrorCode.WITNESS_MISMATCH, "the witness has " + witness.size() + " values, "
+                        + request.circuit() + " " + circuit.key().nVars());
+            }
+        } catch (ProverFailure | IllegalArgumentException e) {
+            throw new ProverException(ProverException.Code.WITNESS_REJECTED, "the worker's witness for " + request.circuit()
+                    + " is unusable: " + e.getMessage(), e);
+        }
+        List<BigInteger> inputs = new ArrayList<>();
+        for (int i = 1; i <= circuit.key().nPublic(); i++) {
+            inputs.add(witness.value(i));
+        }
+        if (!inputs.equals(request.publicInputs())) {
+            throw new ProverException(ProverException.Code.PUBLIC_INPUT_MISMATCH,
+                    "the witness's public inputs " + inputs + " are not the request's " + request.publicInputs() + " (not proved)");
+        }
+        try {
+            circuit.r1cs().check(witness);
+        } catch (ProverFailure e) {
+            throw new ProverException(ProverException.Code.WITNESS_REJECTED, request.circuit() + ": " + e.getMessage() + " (not proved)", e);
+        }
+        Proof proof;
+        try {
+            proof = javaProver.prove(circuit.key(), witness);
+        } catch (ProverFailure e) {
+            throw new ProverException(e.code() == ProverErrorCode.PROOF_REJECTED ? ProverException.Code.PROOF_SELF_CHECK_FAILED
+                    : ProverException.Code.PROVE_FAILED, request.circuit() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new ProverException(ProverException.Code.PROVE_FAILED, request.circuit() + ": the Java prover failed: " + e, e);
+        }
+        javaProofs.incrementAndGet();
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        try {
+            out.set("proof", JSON.readTree(proof.toZokratesJson()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.put("witnessMs", answer.path("witnessMs").asLong());
+        out.put("proveMs", Duration.ofNanos(System.nanoTime() - t0).toMillis());
+        out.put("engine", "java");
+        return out;
     }
 
     private static <T> T await(CompletableFuture<T> future) throws InterruptedException {
@@ -239,9 +360,9 @@ public final class ProverClient implements AutoCloseable {
         }
     }
 
-    private record Job(ObjectNode line, CompletableFuture<JsonNode> result) {
-        Job(ObjectNode line) {
-            this(line, new CompletableFuture<>());
+    private record Job(ObjectNode line, ProofRequest request, String op, CompletableFuture<JsonNode> result) {
+        Job(ObjectNode line, ProofRequest request, String op) {
+            this(line, request, op, new CompletableFuture<>());
         }
     }
 
@@ -283,8 +404,10 @@ public final class ProverClient implements AutoCloseable {
                 if (error != null) {
                     fail(job, new ProverException(code(error.path("code").asText()), error.path("message").asText()));
                 } else {
-                    ((ObjectNode) answer).put("pid", worker.pid());
-                    job.result().complete(answer);
+                    long pid = worker.pid();
+                    ObjectNode done = "wtns".equals(job.op()) ? proveInJava(job.request(), answer) : (ObjectNode) answer;
+                    done.put("pid", pid);
+                    job.result().complete(done);
                 }
             } catch (TimeoutException e) {
                 long pid = worker.pid();

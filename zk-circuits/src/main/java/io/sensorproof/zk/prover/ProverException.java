@@ -20,8 +20,20 @@ public final class ProverException extends RuntimeException {
         WORKER_START_FAILED,
         /** The arguments do not satisfy the circuit: the claim is false (or the arguments malformed). */
         WITNESS_FAILED,
-        /** zokrates-js failed while proving a satisfied witness. */
+        /** The prover (snarkjs in the worker, or the Java prover) failed while proving a witness it accepted. */
         PROVE_FAILED,
+        /**
+         * Java engine: the worker's witness is unusable — malformed, of another size than the circuit's, or
+         * violating a constraint of the circuit's R1CS — and was refused before proving.
+         */
+        WITNESS_REJECTED,
+        /**
+         * Java engine: the Java prover's proof failed its own check against the zkey's verification key
+         * (a witness the R1CS check let through, or an inconsistent zkey); nothing is returned.
+         */
+        PROOF_SELF_CHECK_FAILED,
+        /** Java engine: a circuit's {@code circuit.zkey} or {@code circuit.r1cs} cannot be read or is invalid (at start). */
+        CIRCUIT_LOAD_FAILED,
         /** The worker refused the request as malformed. */
         BAD_REQUEST,
         /** The worker's answer is not a proof the Java verifier accepts. */

@@ -39,6 +39,9 @@ final class WorkerProcess {
     /** Starts a worker and waits until it has loaded its circuits. */
     static WorkerProcess start(ProverConfig config, String name) {
         List<String> command = new ArrayList<>(List.of(config.node(), config.workerScript().toString()));
+        if (config.engine() == ProverEngine.JAVA) {
+            command.add("--witness-only"); // the JVM proves: the worker need not hold the zkeys
+        }
         for (CircuitArtifacts circuit : config.circuits()) {
             command.add(circuit.name() + "=" + circuit.directory().toAbsolutePath());
         }

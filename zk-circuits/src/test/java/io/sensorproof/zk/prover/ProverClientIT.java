@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sensorproof.zk.CircuitBuild;
+import io.sensorproof.zk.claims.EmissionsClaimWitness;
 import io.sensorproof.zk.claims.ExampleClaims;
 import io.sensorproof.zk.claims.ProofRequest;
 import io.sensorproof.zk.claims.RunClaimWitness;
 import io.sensorproof.zk.groth16.Groth16Verifier;
 import java.math.BigInteger;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,16 +23,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The worker pool with real Node processes: concurrent proofs, a killed worker, a hung worker
- * (SIGSTOP), back-pressure, a proof the Java verifier rejects, and shutdown without orphans.
+ * The worker pool with real Node processes: both claim circuits proved with both engines, concurrent
+ * proofs, a killed worker, a hung worker (SIGSTOP), back-pressure, a proof the Java verifier rejects,
+ * witnesses refused before the Java prover sees them (false claim, other public inputs, a tampered
+ * witness), a damaged zkey, and shutdown without orphans. Unless a test says otherwise the engine is
+ * the default, Java.
  */
 class ProverClientIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static ProofRequest excursion() {
         return RunClaimWitness.of(ExampleClaims.coldRun(12), ExampleClaims.LO, ExampleClaims.HI,
                 ExampleClaims.RUN_MAX_GAP).request();
+    }
+
+    private static ProofRequest emissions() {
+        return EmissionsClaimWitness.of(ExampleClaims.registerReadings(8), ExampleClaims.REGISTER_MAX_GAP).request();
     }
 
     private static ProverException.Code failure(CompletableFuture<ProofResult> future) throws InterruptedException {
@@ -63,6 +73,24 @@ class ProverClientIT {
     }
 
     @Test
+    void provesEveryClaimCircuitWithBothEnginesAndTheJavaVerifierAcceptsEachProof() throws Exception {
+        for (ProverEngine engine : ProverEngine.values()) {
+            try (ProverClient client = ProverClient.start(CircuitBuild.config("excursion", "emissions").withWorkers(1).withEngine(engine))) {
+                for (ProofRequest request : List.of(excursion(), emissions())) {
+                    ProofResult result = client.prove(request);
+                    assertThat(result.engine()).isEqualTo(engine);
+                    assertThat(result.proof().inputs()).isEqualTo(request.publicInputs());
+                    Groth16Verifier verifier = Groth16Verifier.fromJson(Files.readString(CircuitBuild.ensureBuilt().cache()
+                            .resolve(request.circuit()).resolve("verification.key")));
+                    assertThat(verifier.verify(io.sensorproof.zk.groth16.ZokratesJson.parseProof(result.proofJson())))
+                            .as("%s proof of %s", engine, request.circuit()).isTrue();
+                }
+                assertThat(client.javaProofs()).isEqualTo(engine == ProverEngine.JAVA ? 2 : 0);
+            }
+        }
+    }
+
+    @Test
     void twoWorkersProveConcurrentlyAndEveryProofIsVerified() throws Exception {
         List<Long> pids;
         try (ProverClient client = ProverClient.start(CircuitBuild.config("excursion").withWorkers(2))) {
@@ -88,8 +116,12 @@ class ProverClientIT {
     void killedWorkerFailsItsRequestAndIsReplaced() throws Exception {
         try (ProverClient client = ProverClient.start(CircuitBuild.config("excursion").withWorkers(1))) {
             long pid = client.workerPids().get(0);
+            // stopped first, so the request is certainly on the worker (not done, not still queued) when it dies
+            signal(pid, "STOP");
             CompletableFuture<ProofResult> inFlight = client.submit(excursion());
-            Thread.sleep(300);
+            while (client.queued() > 0) {
+                Thread.sleep(20);
+            }
             signal(pid, "KILL");
             assertThat(failure(inFlight)).isEqualTo(ProverException.Code.WORKER_CRASHED);
             assertThat(client.restarts()).isEqualTo(1);
@@ -174,6 +206,7 @@ class ProverClientIT {
             other.set(3, BigInteger.ONE);
             ProofRequest mislabelled = new ProofRequest(honest.circuit(), honest.arguments(), other);
             assertThat(failure(client.submit(mislabelled))).isEqualTo(ProverException.Code.PUBLIC_INPUT_MISMATCH);
+            assertThat(client.javaProofs()).as("refused before proving").isZero();
             assertThatThrownBy(() -> client.submit(new ProofRequest("emissions", honest.arguments(), other)))
                     .isInstanceOf(ProverException.class)
                     .extracting(e -> ((ProverException) e).code()).isEqualTo(ProverException.Code.UNKNOWN_CIRCUIT);
@@ -181,6 +214,61 @@ class ProverClientIT {
             broken.set(3, JSON.getNodeFactory().textNode("9007199254740992")); // lo = 2^53
             assertThat(failure(client.submit(new ProofRequest("excursion", broken, honest.publicInputs()))))
                     .isEqualTo(ProverException.Code.WITNESS_FAILED);
+            assertThat(client.javaProofs()).as("a false claim never reaches the prover").isZero();
+            assertThat(client.prove(honest).engine()).isEqualTo(ProverEngine.JAVA);
+            assertThat(client.javaProofs()).isEqualTo(1);
         }
+    }
+
+    /**
+     * A worker whose witness has one private value changed (a wrapper around the real worker flips a bit
+     * of it in the answer): the Java engine's R1CS check refuses it before proving ({@code WITNESS_REJECTED},
+     * no Java proof made), where the prover alone would only have failed at its self-check.
+     */
+    @Test
+    void tamperedWitnessIsRefusedBeforeProving(@TempDir Path dir) throws Exception {
+        CircuitArtifacts excursion = CircuitBuild.artifacts("excursion");
+        int nPublic = JSON.readTree(Files.readString(excursion.directory().resolve("verification.key"))).get("gamma_abc").size() - 1;
+        // .wtns: 12-byte file header, section 1 (12 + 4 + 32 + 4 bytes), section 2's 12-byte header, then 32 bytes per value
+        int firstPrivate = 12 + 52 + 12 + 32 * (nPublic + 1);
+        Path wrapper = dir.resolve("tampering-worker.mjs");
+        Files.writeString(wrapper, """
+                import { spawn } from "node:child_process";
+                import { createInterface } from "node:readline";
+                const child = spawn(process.execPath, [REAL, ...process.argv.slice(2)], { stdio: ["pipe", "pipe", "inherit"] });
+                process.stdin.pipe(child.stdin);
+                createInterface({ input: child.stdout, crlfDelay: Infinity }).on("line", (line) => {
+                  const message = JSON.parse(line);
+                  if (message.wtns) {
+                    const wtns = Buffer.from(message.wtns, "base64");
+                    wtns[OFFSET] ^= 1;
+                    message.wtns = wtns.toString("base64");
+                  }
+                  process.stdout.write(JSON.stringify(message) + "\\n");
+                });
+                child.on("exit", (code) => process.exit(code ?? 1));
+                """.replace("REAL", JSON.writeValueAsString(CircuitBuild.workerScript().toString()))
+                .replace("OFFSET", Integer.toString(firstPrivate)));
+        ProverConfig config = new ProverConfig("node", wrapper, List.of(excursion), 1, 4, Duration.ofMinutes(5), Duration.ofMinutes(1));
+        try (ProverClient client = ProverClient.start(config)) {
+            ProverException.Code code = failure(client.submit(excursion()));
+            assertThat(code).isEqualTo(ProverException.Code.WITNESS_REJECTED);
+            assertThat(client.failures(ProverException.Code.WITNESS_REJECTED)).isEqualTo(1);
+            assertThat(client.javaProofs()).isZero();
+        }
+    }
+
+    @Test
+    void damagedZkeyFailsTheStartWithATypedCode(@TempDir Path dir) throws Exception {
+        CircuitArtifacts real = CircuitBuild.artifacts("excursion");
+        Path copy = Files.createDirectories(dir.resolve("excursion"));
+        for (String file : List.of("program.bin", "abi.json", "circuit.r1cs", "verification.key")) {
+            Files.copy(real.directory().resolve(file), copy.resolve(file));
+        }
+        byte[] zkey = Files.readAllBytes(real.directory().resolve("circuit.zkey"));
+        Files.write(copy.resolve("circuit.zkey"), java.util.Arrays.copyOf(zkey, zkey.length / 2));
+        ProverConfig config = ProverConfig.defaults(CircuitBuild.workerScript(), List.of(CircuitArtifacts.fromBuildDirectory("excursion", copy)));
+        assertThatThrownBy(() -> ProverClient.start(config)).isInstanceOfSatisfying(ProverException.class,
+                e -> assertThat(e.code()).isEqualTo(ProverException.Code.CIRCUIT_LOAD_FAILED));
     }
 }

@@ -30,7 +30,8 @@ public record Fr(long l0, long l1, long l2, long l3) {
             "30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001", 16);
     public static final Fr ZERO = new Fr(0, 0, 0, 0);
     public static final Fr ONE = fromRaw(BigInteger.ONE.shiftLeft(256).mod(MODULUS));
-    private static final Fr R2 = fromRaw(BigInteger.ONE.shiftLeft(512).mod(MODULUS));
+    /** 2⁵¹² mod r as raw limbs: a Montgomery product with it converts a canonical value to Montgomery form. */
+    static final Fr R2 = fromRaw(BigInteger.ONE.shiftLeft(512).mod(MODULUS));
     private static final long[] INVERSE_EXPONENT = limbs(MODULUS.subtract(BigInteger.TWO));
 
     /** Converts a canonical integer in [0, r) to Montgomery form. */

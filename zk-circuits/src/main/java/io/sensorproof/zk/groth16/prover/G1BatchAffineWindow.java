@@ -9,7 +9,7 @@ import io.sensorproof.zk.bn254.G1Point;
  * are queued, and a batch of them shares one field inversion (Montgomery's trick), so an
  * affine addition costs about 6 multiplications instead of the 11 of a mixed Jacobian addition.
  * A bucket appears at most once per batch; a point whose bucket is already queued waits for
- * the next batch. Equal x (doubling, or a point and its negation) takes the plain path.
+ * the next batch, and if it collides again it is added to the bucket's Jacobian overflow (no rescans). Equal x (doubling, or a point and its negation) takes the plain path.
  */
 final class G1BatchAffineWindow {
     private static final int BATCH = 256;
@@ -19,6 +19,8 @@ final class G1BatchAffineWindow {
     private final boolean[] set;
     private final int[] queued;
     private int stamp = 1;
+    /** Jacobian overflow per bucket (points whose bucket was queued twice over), null until needed. */
+    private G1Jacobian[] extra;
 
     private final int[] batchBucket = new int[BATCH];
     private final G1Point[] batchPoint = new G1Point[BATCH];
@@ -45,7 +47,11 @@ final class G1BatchAffineWindow {
                 waiting[waitingCount++] = k;
             }
         }
-        while (waitingCount > 0) {
+        // One retry after a flush; a point whose bucket is still queued goes to that bucket's Jacobian overflow.
+        // (Retrying until all fit made a window with few distinct digits — the top window of every MSM, whose
+        // digits come from the last one or two bits — flush once per point and rescan the waiting list each
+        // time: quadratic in the number of points.)
+        while (Msm.retryUntilFits && waitingCount > 0) {
             window.flush();
             int still = 0;
             for (int j = 0; j < waitingCount; j++) {
@@ -55,6 +61,16 @@ final class G1BatchAffineWindow {
                 }
             }
             waitingCount = still;
+        }
+        if (waitingCount > 0) {
+            window.flush();
+            for (int j = 0; j < waitingCount; j++) {
+                int k = waiting[j];
+                int d = digits[offset + k];
+                if (!window.offer(d, bases[index[k]])) {
+                    window.overflow(d, bases[index[k]]);
+                }
+            }
         }
         window.flush();
         return window.reduce();
@@ -96,6 +112,16 @@ final class G1BatchAffineWindow {
         return true;
     }
 
+    /** Bucket |d| += ±P by a mixed Jacobian addition, kept apart from the affine bucket until the end. */
+    private void overflow(int d, G1Point base) {
+        int b = d > 0 ? d - 1 : -d - 1;
+        if (extra == null) {
+            extra = new G1Jacobian[set.length];
+            java.util.Arrays.fill(extra, G1Jacobian.INFINITY);
+        }
+        extra[b] = extra[b].addMixed(d > 0 ? base : base.neg());
+    }
+
     /** Applies the queued additions with one inversion for all of them. */
     private void flush() {
         if (size == 0) {
@@ -107,7 +133,7 @@ final class G1BatchAffineWindow {
             prefix[i] = acc;
             acc = acc.mul(dx[i]);
         }
-        Fp inv = acc.inverse();
+        Fp inv = BaseFieldInverse.of(acc);
         for (int i = size - 1; i >= 0; i--) {
             Fp dxInv = inv.mul(prefix[i]);
             inv = inv.mul(dx[i]);
@@ -130,6 +156,9 @@ final class G1BatchAffineWindow {
         for (int b = bx.length - 1; b >= 0; b--) {
             if (set[b]) {
                 running = running.addMixed(G1Point.of(bx[b], by[b]));
+            }
+            if (extra != null && !extra[b].isInfinity()) {
+                running = CurveOps.addJacobian(running, extra[b]);
             }
             total = CurveOps.addJacobian(total, running);
         }

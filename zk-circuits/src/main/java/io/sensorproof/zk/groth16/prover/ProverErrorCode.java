@@ -24,6 +24,8 @@ public enum ProverErrorCode {
     INVALID_POINT,
     /** The witness has another length than the key's nVars, or another field. */
     WITNESS_MISMATCH,
+    /** The witness violates a constraint of the circuit's R1CS ({@link R1cs#check}): refused before proving. */
+    WITNESS_UNSATISFIED,
     /** The proof failed the Java verifier's check: the witness does not satisfy the circuit (or the key is inconsistent). */
     PROOF_REJECTED
 }

@@ -13,16 +13,23 @@ import java.util.List;
 
 /**
  * Java Groth16 prover benchmark (not a test): per circuit, proof time on 1 and 2 threads split
- * into QAP evaluation, coset NTTs, MSMs, blinding and the verifier's self-check, the zkey's load
- * time and heap, and — in the same run, on the same zkey and witness — zokrates-js
- * {@code generateProof} (its own key for the same program) and snarkjs {@code groth16.prove}.
- * Writes a JSON results file with its parameters.
+ * into QAP evaluation, coset NTTs, MSMs (G2 separately), blinding and the verifier's self-check, wall
+ * and process CPU time, the zkey's load time and heap, the pool's R1CS check and witness transfer
+ * (base64 decode + parse) — and in the same run, on the same witness, zokrates-js
+ * {@code generateProof} (its own key for the same program: zokrates-js cannot read a snarkjs zkey, so
+ * {@code java-prover-fixtures.mjs} makes one with zokrates-js {@code setup}, a key of the same circuit
+ * and size, cached) and snarkjs {@code groth16.prove} on the same zkey. Writes a JSON results file with
+ * its parameters.
  *
- * <p>Usage: {@code JavaProverBenchmark OUTPUT.json POWER RUNS CIRCUIT...}; POWER is the powers of
- * tau made by snarkjs (8 suffices for the small circuits, 14 for excursion, 15 for emissions:
- * {@code prepare phase2} takes minutes there, cached in target/java-prover/).
+ * <p>Usage: {@code JavaProverBenchmark OUTPUT.json POWER RUNS CIRCUIT...}. The claim circuits
+ * ({@code excursion}, {@code emissions}) use the keys of the circuits' build cache
+ * ({@code build-circuits.mjs}, or {@code -Dzk.build.cache=DIR}: the pool's keys, 2¹⁴ and 2¹⁵ domains) and
+ * their example witnesses; POWER is then ignored. Small test circuits get snarkjs keys from a powers of
+ * tau of 2^POWER (8 suffices), cached in target/java-prover/.
  */
 public final class JavaProverBenchmark {
+    private static final List<String> CLAIM_CIRCUITS = List.of("excursion", "emissions");
+
     private JavaProverBenchmark() {
     }
 
@@ -34,37 +41,78 @@ public final class JavaProverBenchmark {
         for (String arg : List.of(args).subList(3, args.length)) {
             circuits.addAll(List.of(arg.split(",")));
         }
+        List<String> claims = circuits.stream().filter(CLAIM_CIRCUITS::contains).toList();
+        List<String> small = circuits.stream().filter(c -> !CLAIM_CIRCUITS.contains(c)).toList();
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode results = json.createObjectNode();
         results.put("benchmark", "Java Groth16 prover (io.sensorproof.zk.groth16.prover) vs zokrates-js and snarkjs, same circuit and witness");
+        results.put("command", "mvn -B -o -pl zk-circuits -am -Pbench-java-prover verify -DskipTests -Dbench.prover.circuits="
+                + String.join(",", circuits) + " -Dbench.prover.runs=" + runs + " -Dbench.prover.power=" + power);
         results.put("started", Instant.now().toString());
         results.put("availableProcessors", Runtime.getRuntime().availableProcessors());
         results.put("loadAverageAtStart", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        results.put("ptauPower", power);
+        results.put("ptauPowerForSmallCircuits", power);
         results.put("runsPerMeasurement", runs);
         results.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         results.put("maxHeapMb", Runtime.getRuntime().maxMemory() >> 20);
+        results.put("notes", "wall and CPU times are means over runsPerMeasurement after warm-up; CPU = all threads of the process"
+                + " (Java: JIT and GC included; Node: snarkjs' worker threads included); zokrates-js proves with a key from its own"
+                + " setup of the same program (same circuit and size), snarkjs and Java with the same circuit.zkey");
 
         Path out = ProverFixtures.cache().resolve("bench-" + power);
-        List<String> build = new ArrayList<>(List.of("build", out.toString(), Integer.toString(power)));
-        build.addAll(circuits);
+        Path claimsOut = ProverFixtures.cache().resolve("bench-claims");
         long started = System.nanoTime();
-        ProverFixtures.node(240, build.toArray(new String[0]));
-        results.put("fixtureBuildSeconds", (System.nanoTime() - started) / 1e9);
+        if (!small.isEmpty()) {
+            List<String> build = new ArrayList<>(List.of("build", out.toString(), Integer.toString(power)));
+            build.addAll(small);
+            ProverFixtures.node(240, build.toArray(new String[0]));
+        }
+        if (!claims.isEmpty()) {
+            Path cache = io.sensorproof.zk.CircuitBuild.ensureBuilt().cache();
+            results.put("claimKeysFrom", cache.toString());
+            List<String> build = new ArrayList<>(List.of("claims", claimsOut.toString(), cache.toString(), "--zokrates-key"));
+            build.addAll(claims);
+            ProverFixtures.node(240, build.toArray(new String[0]));
+        }
+        results.put("fixtureSeconds", (System.nanoTime() - started) / 1e9);
 
-        Path nodeResults = out.resolve("node-bench.json");
-        List<String> bench = new ArrayList<>(List.of("bench", out.toString(), nodeResults.toString()));
-        bench.addAll(circuits);
-        ProverFixtures.node(120, bench.toArray(new String[0]));
-        JsonNode node = json.readTree(nodeResults.toFile());
+        ObjectNode node = json.createObjectNode();
+        ObjectNode nodeCircuits = node.putObject("circuits");
+        for (List<String> group : List.of(small, claims)) {
+            if (group.isEmpty()) {
+                continue;
+            }
+            Path dir = group == small ? out : claimsOut;
+            Path nodeResults = dir.resolve("node-bench.json");
+            List<String> bench = new ArrayList<>(List.of("bench", dir.toString(), nodeResults.toString()));
+            bench.addAll(group);
+            ProverFixtures.node(120, bench.toArray(new String[0]));
+            JsonNode part = json.readTree(nodeResults.toFile());
+            part.fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("circuits")) {
+                    node.set(e.getKey(), e.getValue());
+                }
+            });
+            part.path("circuits").fields().forEachRemaining(e -> nodeCircuits.set(e.getKey(), e.getValue()));
+        }
         results.set("node", node);
+        results.put("loadAverageAfterNode", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
+        // -Dbench.prover.jfr=FILE: a JFR recording (profile settings) of the Java part, for `jfr print --events jdk.ExecutionSample`
+        String jfrFile = System.getProperty("bench.prover.jfr", "");
+        jdk.jfr.Recording recording = null;
+        if (!jfrFile.isBlank() && !jfrFile.startsWith("${")) {
+            recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            recording.start();
+            results.put("jfr", jfrFile);
+        }
         ObjectNode perCircuit = results.putObject("circuits");
         for (String circuit : circuits) {
+            Path dir = (CLAIM_CIRCUITS.contains(circuit) ? claimsOut : out).resolve(circuit);
             ObjectNode entry = perCircuit.putObject(circuit);
-            entry.set("info", json.readTree(out.resolve(circuit).resolve("info.json").toFile()));
-            byte[] zkey = Files.readAllBytes(out.resolve(circuit).resolve("circuit.zkey"));
-            byte[] wtns = Files.readAllBytes(out.resolve(circuit).resolve("witness.wtns"));
+            entry.set("info", json.readTree(dir.resolve("info.json").toFile()));
+            byte[] zkey = Files.readAllBytes(dir.resolve("circuit.zkey"));
+            byte[] wtns = Files.readAllBytes(dir.resolve("witness.wtns"));
             long heapBefore = usedHeap();
             long loadStart = System.nanoTime();
             ProvingKey key = ProvingKey.read(zkey);
@@ -72,53 +120,183 @@ public final class JavaProverBenchmark {
             entry.put("zkeyBytes", zkey.length);
             entry.put("zkeyHeapMb", (usedHeap() - heapBefore) / 1048576.0);
             entry.put("nVars", key.nVars());
+            entry.put("nPublic", key.nPublic());
             entry.put("domainSize", key.domainSize());
             entry.put("coefficients", key.coefficientCount());
+            Witness witness = Witness.read(wtns);
+            if (Files.isRegularFile(dir.resolve("circuit.r1cs"))) {
+                R1cs r1cs = R1cs.read(dir.resolve("circuit.r1cs"));
+                entry.put("constraints", r1cs.constraints());
+                entry.put("r1csCheckMs", timeMs(runs, () -> r1cs.check(witness)));
+            }
+            String base64 = java.util.Base64.getEncoder().encodeToString(wtns);
+            entry.put("wtnsBase64Bytes", base64.length());
+            entry.put("wtnsBase64DecodeAndReadMs", timeMs(runs, () -> Witness.read(java.util.Base64.getDecoder().decode(base64))));
+            JsonNode external = nodeCircuits.path(circuit);
             for (int threads : new int[] {1, 2}) {
                 try (Groth16Prover prover = Groth16Prover.create(threads)) {
                     for (int i = 0; i < Math.max(2, runs / 2); i++) {
-                        prover.prove(key, wtns);
+                        prover.prove(key, witness);
                     }
-                    long[] sums = new long[6];
-                    long peak = 0;
+                    long[] sums = new long[8];
+                    System.gc();
+                    ManagementFactory.getMemoryPoolMXBeans().forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
                     for (int i = 0; i < runs; i++) {
+                        long cpu0 = processCpuNanos();
                         long t0 = System.nanoTime();
-                        Proof proof = prover.prove(key, wtns);
+                        Proof proof = prover.prove(key, witness);
                         sums[0] += System.nanoTime() - t0;
+                        sums[7] += processCpuNanos() - cpu0;
                         Proof.Timings t = proof.timings();
                         sums[1] += t.abcNanos();
                         sums[2] += t.nttNanos();
                         sums[3] += t.msmNanos();
-                        sums[4] += t.blindNanos();
-                        sums[5] += t.checkNanos();
-                        peak = Math.max(peak, usedHeap());
+                        sums[4] += t.msmG2Nanos();
+                        sums[5] += t.blindNanos();
+                        sums[6] += t.checkNanos();
                     }
                     ObjectNode m = entry.putObject("java" + threads + "Thread" + (threads > 1 ? "s" : ""));
-                    m.put("proveMs", sums[0] / 1e6 / runs);
+                    double prove = sums[0] / 1e6 / runs;
+                    double cpu = sums[7] / 1e6 / runs;
+                    m.put("proveMs", prove);
+                    m.put("proveCpuMs", cpu);
                     m.put("qapMs", sums[1] / 1e6 / runs);
                     m.put("nttMs", sums[2] / 1e6 / runs);
                     m.put("msmMs", sums[3] / 1e6 / runs);
-                    m.put("blindMs", sums[4] / 1e6 / runs);
-                    m.put("verifyMs", sums[5] / 1e6 / runs);
-                    m.put("heapUsedMbAfterProofs", peak / 1048576.0);
-                    JsonNode external = node.path("circuits").path(circuit);
-                    double prove = sums[0] / 1e6 / runs;
+                    m.put("msmG2Ms", sums[4] / 1e6 / runs);
+                    m.put("blindMs", sums[5] / 1e6 / runs);
+                    m.put("verifyMs", sums[6] / 1e6 / runs);
+                    // peak of each heap pool during the measured proofs, summed (garbage not yet collected included)
+                    m.put("heapPeakMbDuringProofs", ManagementFactory.getMemoryPoolMXBeans().stream()
+                            .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP)
+                            .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum() / 1048576.0);
                     if (external.has("zokratesJsProveMs")) {
                         m.put("speedupVsZokratesJs", external.get("zokratesJsProveMs").asDouble() / prove);
                         m.put("speedupVsSnarkjs", external.get("snarkjsProveMs").asDouble() / prove);
                     }
-                    System.err.printf("%s, %d thread(s): %.1f ms (qap %.1f, ntt %.1f, msm %.1f, verify %.1f)%n", circuit, threads, prove,
-                            sums[1] / 1e6 / runs, sums[2] / 1e6 / runs, sums[3] / 1e6 / runs, sums[5] / 1e6 / runs);
+                    if (external.has("zokratesJsProveCpuMs")) {
+                        m.put("cpuRatioVsZokratesJs", external.get("zokratesJsProveCpuMs").asDouble() / cpu);
+                        m.put("cpuRatioVsSnarkjs", external.get("snarkjsProveCpuMs").asDouble() / cpu);
+                    }
+                    System.err.printf("%s, %d thread(s): %.1f ms wall, %.1f ms CPU (qap %.1f, ntt %.1f, msm %.1f of which G2 %.1f, verify %.1f)%n",
+                            circuit, threads, prove, cpu, sums[1] / 1e6 / runs, sums[2] / 1e6 / runs, sums[3] / 1e6 / runs,
+                            sums[4] / 1e6 / runs, sums[6] / 1e6 / runs);
                 }
             }
+        }
+        if (recording != null) {
+            recording.stop();
+            recording.dump(Path.of(jfrFile));
+            recording.close();
+        }
+        if (Boolean.getBoolean("bench.prover.compare")) {
+            results.set("beforeAfter", compareInverse(json, circuits, claimsOut, out, runs));
+        }
+        if (Boolean.getBoolean("bench.prover.sweep")) {
+            results.set("windowSweep", sweep(json, circuits, claimsOut, out, runs));
         }
         if (Boolean.getBoolean("bench.prover.synthetic")) {
             results.set("synthetic", synthetic(json, runs));
         }
         results.put("loadAverageAtEnd", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        results.put("finished", Instant.now().toString());
         Files.createDirectories(output.toAbsolutePath().getParent());
         json.writeValue(output.toFile(), results);
         System.err.println("results: " + output);
+    }
+
+    /**
+     * Proof time on one thread per Pippenger window offset (c = ⌊log₂ m⌋ − offset for m non-trivial scalars;
+     * the default is 2), MSM time separately: to choose the window by size on the real keys and witnesses.
+     */
+    private static ObjectNode sweep(ObjectMapper json, List<String> circuits, Path claimsOut, Path out, int runs) throws Exception {
+        ObjectNode result = json.createObjectNode();
+        int saved = Msm.windowOffset;
+        try (Groth16Prover prover = Groth16Prover.create(1)) {
+            for (String circuit : circuits) {
+                Path dir = (CLAIM_CIRCUITS.contains(circuit) ? claimsOut : out).resolve(circuit);
+                ProvingKey key = ProvingKey.read(dir.resolve("circuit.zkey"));
+                Witness witness = Witness.read(Files.readAllBytes(dir.resolve("witness.wtns")));
+                ObjectNode entry = result.putObject(circuit);
+                for (int offset : new int[] {1, 2, 3, 4, 5}) {
+                    Msm.windowOffset = offset;
+                    prover.prove(key, witness);
+                    long msm = 0;
+                    long msmG2 = 0;
+                    long total = 0;
+                    for (int i = 0; i < runs; i++) {
+                        long t0 = System.nanoTime();
+                        Proof proof = prover.prove(key, witness);
+                        total += System.nanoTime() - t0;
+                        msm += proof.timings().msmNanos();
+                        msmG2 += proof.timings().msmG2Nanos();
+                    }
+                    ObjectNode m = entry.putObject("offset" + offset);
+                    m.put("proveMs", total / 1e6 / runs);
+                    m.put("msmMs", msm / 1e6 / runs);
+                    m.put("msmG2Ms", msmG2 / 1e6 / runs);
+                    System.err.printf("sweep %s offset %d: %.1f ms (msm %.1f, G2 %.1f)%n", circuit, offset, total / 1e6 / runs, msm / 1e6 / runs,
+                            msmG2 / 1e6 / runs);
+                }
+            }
+        } finally {
+            Msm.windowOffset = saved;
+        }
+        return result;
+    }
+
+    /**
+     * Before/after in one run, one thread, the variants alternating proof by proof so that load changes hit both
+     * alike, each change alone: the batch-affine windows as first written (Fermat's a^(p−2) inverse, retry until
+     * every point fits a batch, c = log₂ m − 2), then with BigInteger.modInverse ({@link BaseFieldInverse}), then
+     * with one retry and a Jacobian overflow, then with c = log₂ m − 3 (the current code). Wall and thread CPU time.
+     */
+    private static ObjectNode compareInverse(ObjectMapper json, List<String> circuits, Path claimsOut, Path out, int runs) throws Exception {
+        ObjectNode result = json.createObjectNode();
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        String[] names = {"before", "modInverse", "modInverseOverflow", "modInverseOverflowOffset3"};
+        try (Groth16Prover prover = Groth16Prover.create(1)) {
+            for (String circuit : circuits) {
+                Path dir = (CLAIM_CIRCUITS.contains(circuit) ? claimsOut : out).resolve(circuit);
+                ProvingKey key = ProvingKey.read(dir.resolve("circuit.zkey"));
+                Witness witness = Witness.read(Files.readAllBytes(dir.resolve("witness.wtns")));
+                long[][] sums = new long[names.length][4];
+                for (int i = -1; i < runs; i++) {
+                    for (int variant = 0; variant < names.length; variant++) {
+                        BaseFieldInverse.enabled = variant >= 1;
+                        Msm.retryUntilFits = variant < 2;
+                        Msm.windowOffset = variant < 3 ? 2 : 3;
+                        long cpu0 = threads.getCurrentThreadCpuTime();
+                        long t0 = System.nanoTime();
+                        Proof proof = prover.prove(key, witness);
+                        if (i >= 0) {
+                            sums[variant][0] += System.nanoTime() - t0;
+                            sums[variant][1] += threads.getCurrentThreadCpuTime() - cpu0;
+                            sums[variant][2] += proof.timings().msmNanos();
+                            sums[variant][3] += proof.timings().msmG2Nanos();
+                        }
+                    }
+                }
+                ObjectNode entry = result.putObject(circuit);
+                for (int variant = 0; variant < names.length; variant++) {
+                    ObjectNode m = entry.putObject(names[variant]);
+                    m.put("proveMs", sums[variant][0] / 1e6 / runs);
+                    m.put("proveThreadCpuMs", sums[variant][1] / 1e6 / runs);
+                    m.put("msmMs", sums[variant][2] / 1e6 / runs);
+                    m.put("msmG2Ms", sums[variant][3] / 1e6 / runs);
+                }
+                System.err.println("before/after " + circuit + ": " + entry);
+            }
+        } finally {
+            BaseFieldInverse.enabled = true;
+            Msm.retryUntilFits = false;
+            Msm.windowOffset = 3;
+        }
+        return result;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /**

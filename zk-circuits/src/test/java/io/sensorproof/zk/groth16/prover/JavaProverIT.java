@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.sensorproof.zk.CircuitBuild;
 import io.sensorproof.zk.groth16.G1Coordinates;
 import io.sensorproof.zk.groth16.G2Coordinates;
 import io.sensorproof.zk.groth16.Groth16Verifier;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Proofs of the Java prover on the small test circuits, compiled by zokrates-js (snarkjs R1CS and
  * witness) with snarkjs keys from a 2⁸ powers of tau (beacons only, cached in target/), and with a
- * key that received a fresh random contribution: snarkjs {@code groth16 verify}, the Java verifier
+ * key that received a fresh random contribution, and on the claim circuits with the build's keys: snarkjs {@code groth16 verify}, the Java verifier
  * the Solidity verifier exported from the zkey (on anvil) and the ZoKrates JSON round trip accept them; a changed witness gives a proof that snarkjs
  * rejects and that the prover refuses.
  */
@@ -96,6 +97,52 @@ class JavaProverIT {
                         .isInstanceOfSatisfying(ProverFailure.class, e -> assertThat(e.code()).isEqualTo(ProverErrorCode.PROOF_REJECTED));
             }
         }
+        assertVerdicts(proofs, manifest, expected);
+    }
+
+    /**
+     * The claim circuits with the keys the build made ({@code build-circuits.mjs}'s cache, the keys the
+     * pool proves with; no second key build): the example witness satisfies the R1CS, the Java proofs
+     * on 1 and 2 threads verify with the build's ZoKrates verification key in Java, with snarkjs and with
+     * the Solidity verifier exported from the zkey on anvil; a witness with one private value changed
+     * violates the R1CS, and its proof is rejected by all three.
+     */
+    @Test
+    void claimCircuitProofsVerifyWithSnarkjsTheJavaVerifierAndSolidity() throws Exception {
+        Path cache = CircuitBuild.ensureBuilt().cache();
+        Path claims = out.resolve("claims");
+        List<String> circuits = List.of("excursion", "emissions");
+        List<String> args = new ArrayList<>(List.of("claims", claims.toString(), cache.toString()));
+        args.addAll(circuits);
+        ProverFixtures.node(15, args.toArray(new String[0]));
+        ArrayNode manifest = MAPPER.createArrayNode();
+        Map<String, Boolean> expected = new HashMap<>();
+        Path proofs = Files.createDirectories(claims.resolve("proofs"));
+        for (String circuit : circuits) {
+            Path dir = claims.resolve(circuit);
+            ProvingKey key = ProvingKey.read(dir.resolve("circuit.zkey"));
+            assertSameKey(key.verificationKey(), MAPPER.readTree(dir.resolve("verification_key.json").toFile()));
+            Groth16Verifier built = Groth16Verifier.fromJson(Files.readString(cache.resolve(circuit).resolve("verification.key")));
+            R1cs r1cs = R1cs.read(dir.resolve("circuit.r1cs"));
+            Witness witness = Witness.read(Files.readAllBytes(dir.resolve("witness.wtns")));
+            assertThat(r1cs.firstUnsatisfied(witness)).as(circuit).isEqualTo(-1);
+            for (Groth16Prover prover : List.of(single, dual)) {
+                Proof proof = prover.prove(key, witness);
+                assertThat(built.verify(ZokratesJson.parseProof(proof.toZokratesJson()))).as(circuit).isTrue();
+                write(manifest, expected, proofs, circuit + "-" + (prover == single ? 1 : 2), dir.resolve("verification_key.json"),
+                        dir.resolve("circuit.zkey"), proof, true);
+            }
+            Witness wrong = tampered(witness, key.nPublic());
+            assertThat(r1cs.firstUnsatisfied(wrong)).as(circuit).isNotNegative();
+            Proof bad = single.proveUnchecked(key, wrong);
+            assertThat(built.verify(bad.toGroth16Proof())).isFalse();
+            write(manifest, expected, proofs, circuit + "-wrong", dir.resolve("verification_key.json"), dir.resolve("circuit.zkey"), bad, false);
+        }
+        assertVerdicts(proofs, manifest, expected);
+    }
+
+    /** snarkjs {@code groth16 verify} and the exported Solidity verifier on anvil give the expected verdict on every proof. */
+    private static void assertVerdicts(Path proofs, ArrayNode manifest, Map<String, Boolean> expected) throws Exception {
         Path manifestFile = proofs.resolve("manifest.json");
         Files.writeString(manifestFile, manifest.toPrettyString());
         JsonNode verdicts = MAPPER.readTree(ProverFixtures.node(5, "verify", manifestFile.toString()));
