@@ -29,7 +29,7 @@
 // ($SENSORPROOF_ZK_CEREMONY=DIR takes DIR/phase2/NAME/final.zkey as --zkey NAME=... for every circuit there)
 // Needs zk-circuits compiled (mvn -B -o -pl zk-circuits -am compile) for the Java powers of tau.
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import * as snarkjs from "snarkjs";
 import { initialize, metadata } from "zokrates-js";
@@ -212,6 +212,39 @@ async function outputs(name, { dir, info }) {
   }
   return files;
 }
+
+// One build of a cache at a time: two processes building the same cold cache (two gateways started
+// together after a clone, the integration tests' two forks) would write the same files, and one of
+// them failed renaming the other's partial powers of tau. The lock is a directory (mkdir is atomic)
+// holding the owner's pid; a lock whose owner is gone (killed build) is taken over. The waiting
+// process then finds the cache built and keyed, and skips every step.
+const lockDir = join(cache, ".build-lock");
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === "EPERM"; } };
+async function lockCache() {
+  mkdirSync(cache, { recursive: true });
+  for (let waited = 0; ; waited++) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(join(lockDir, "pid"), String(process.pid));
+      process.on("exit", () => rmSync(lockDir, { recursive: true, force: true }));
+      return;
+    } catch (e) {
+      if (e.code !== "EEXIST") throw e;
+    }
+    let owner = NaN;
+    try { owner = Number(readFileSync(join(lockDir, "pid"), "utf8")); } catch { /* being written, or its owner died first */ }
+    let ageMs = 0;
+    try { ageMs = Date.now() - statSync(lockDir).mtimeMs; } catch { continue; /* just released */ }
+    if ((Number.isInteger(owner) && owner > 0 && !alive(owner)) || (!Number.isInteger(owner) && ageMs > 60_000)) {
+      console.log(`${cache}: taking over the build lock of a build that is gone (pid ${owner})`);
+      rmSync(lockDir, { recursive: true, force: true });
+      continue;
+    }
+    if (waited % 30 === 0) console.log(`${cache}: waiting for another build of this cache (pid ${owner})`);
+    await new Promise((done) => setTimeout(done, 1000));
+  }
+}
+await lockCache();
 
 for (const name of names.length > 0 ? names : CIRCUITS) {
   for (const [path, content] of Object.entries(await outputs(name, await build(name)))) {
