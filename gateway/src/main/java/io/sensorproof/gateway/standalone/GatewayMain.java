@@ -70,6 +70,8 @@ public final class GatewayMain {
             config = StandaloneConfig.load();
         } catch (RuntimeException e) {
             LOG.error("invalid settings: " + e.getMessage(), e);
+            // log records written before Quarkus configured its handlers are dropped by System.exit
+            System.err.println(e.getMessage());
             System.exit(1);
             return;
         }

@@ -3,10 +3,13 @@ package io.sensorproof.gateway.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorproof.gateway.DocumentedSettings;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +24,22 @@ import org.junit.jupiter.api.io.TempDir;
 class DocumentedSettingsIT {
     @TempDir
     Path dir;
+
+    /**
+     * A documented key with a value its type refuses stops the start with exit 1 and says why on the
+     * console, naming the key; before, the reason went only to a log handler that System.exit dropped, so
+     * the user saw nothing at all.
+     */
+    @Test
+    void anInvalidValueStopsTheStartAndSaysWhichKeyOnTheConsole() throws Exception {
+        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dsensorproof.data-dir=" + dir.resolve("invalid"), "-Dsensorproof.prover.engine=bogus",
+                "-jar", GatewayProcess.RUN_JAR.toString())).redirectErrorStream(true).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the launcher stops by itself").isTrue();
+        String console = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(console).contains("sensorproof.prover.engine").contains("bogus").contains("java,snarkjs");
+    }
 
     @Test
     void packagedGatewayStartsWithEveryDocumentedKeySetAsSystemProperty() throws Exception {
