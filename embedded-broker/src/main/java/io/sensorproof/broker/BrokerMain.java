@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -27,13 +29,45 @@ import java.util.concurrent.TimeUnit;
  * only the gateway's credentials on the plain listener, and enforces the topic permissions of
  * {@link DeviceAccessExtension}; its credential files live in {@code DIR/auth}
  * ({@link BrokerCredentials}). {@code --anonymous} serves anyone on the plain listener, for tests
- * and development only. Writes {@code DIR/broker.pid}, keeps sessions and queued messages under
- * {@code DIR/data}, prints {@code READY <port>} when the listeners are up, and stops cleanly on
+ * and development only. Writes {@code DIR/broker.pid}, keeps sessions and queued messages (under
+ * {@code DIR/data} with file persistence), prints {@code READY <port>} when the listeners are up, and stops cleanly on
  * SIGTERM. {@code --log-level DEBUG} (or TRACE, INFO, WARN) sets HiveMQ's own log level (default
  * INFO); at DEBUG it logs why it disconnects a client.
+ *
+ * <p>{@code --persistence in-memory} (ADR 049; standalone mode passes it) keeps sessions and queues in
+ * memory only: HiveMQ starts without opening its file stores, and SIGTERM ends the process at once
+ * instead of running HiveMQ's graceful shutdown (about 4.4 s: Netty's fixed 2 s quiet period, then
+ * closing the stores), since there is nothing left to write. Clients see their connection end either
+ * way. The default, {@code file}, keeps them under {@code DIR/data} across a restart and stops
+ * gracefully. Each step of the start and stop is logged as {@code broker phase <name> (JVM up <ms> ms)}.
  */
 public final class BrokerMain {
     private static final Set<String> FLAGS = Set.of("anonymous");
+    private static final Instant JVM_START = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
+
+    /** Where HiveMQ keeps sessions, subscriptions and queued messages ({@code --persistence}). */
+    enum Persistence {
+        /** HiveMQ's file stores under {@code DIR/data}: kept across a restart, flushed by a graceful stop. */
+        FILE("file"),
+        /** Memory only: lost with the process, which therefore stops without a graceful shutdown (ADR 049). */
+        IN_MEMORY("in-memory");
+
+        final String mode;
+
+        Persistence(String mode) {
+            this.mode = mode;
+        }
+
+        static Persistence of(String value) {
+            for (Persistence p : values()) {
+                if (p.mode.equals(value)) {
+                    return p;
+                }
+            }
+            usage("--persistence is file or in-memory, not " + value);
+            throw new IllegalStateException("unreachable");
+        }
+    }
 
     private BrokerMain() {
     }
@@ -56,10 +90,12 @@ public final class BrokerMain {
         if (!options.containsKey("port") || !options.containsKey("data-dir")) {
             usage("--port and --data-dir are required");
         }
+        phase("main");
         boolean anonymous = options.containsKey("anonymous");
         if (anonymous == options.containsKey("tls-port")) {
             usage("give either --tls-port (devices by certificate, ADR 019) or --anonymous (tests only)");
         }
+        Persistence persistence = Persistence.of(options.getOrDefault("persistence", Persistence.FILE.mode));
         int port = Integer.parseInt(options.get("port"));
         String bind = options.getOrDefault("bind", "127.0.0.1");
         Path dir = Path.of(options.get("data-dir")).toAbsolutePath();
@@ -70,24 +106,33 @@ public final class BrokerMain {
                 .withDataFolder(dir.resolve("data")).withExtensionsFolder(dir.resolve("extensions"));
         String config;
         if (anonymous) {
-            config = config(port, bind, null);
+            config = config(port, bind, null, persistence);
         } else {
             BrokerCredentials credentials = new BrokerCredentials(dir.resolve("auth")).createIfMissing();
             TlsListener tls = new TlsListener(Integer.parseInt(options.get("tls-port")), options.getOrDefault("tls-bind", "0.0.0.0"),
                     credentials);
-            config = config(port, bind, tls);
+            config = config(port, bind, tls, persistence);
             builder.withEmbeddedExtension(DeviceAccessExtension.embedded(new AccessPolicy(credentials.gatewayPassword())));
         }
         // the configuration holds the key store's password: owner only
         writeOwnerOnly(dir.resolve("conf/config.xml"), config);
         writeLogConfiguration(dir.resolve("conf/logback.xml"), options.getOrDefault("log-level", "INFO"));
         Files.writeString(dir.resolve("broker.pid"), Long.toString(ProcessHandle.current().pid()));
+        phase("configured");
 
         EmbeddedHiveMQ hivemq = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                hivemq.stop().get(30, TimeUnit.SECONDS);
+                if (persistence == Persistence.IN_MEMORY) {
+                    // nothing to flush: the JVM ends when this hook returns and the kernel closes every
+                    // connection, as HiveMQ's graceful stop would, but without its 4 s of waiting
+                    phase("stop: in-memory persistence, exiting without HiveMQ's graceful shutdown");
+                } else {
+                    phase("stop: graceful shutdown (file persistence)");
+                    hivemq.stop().get(30, TimeUnit.SECONDS);
+                    phase("stopped");
+                }
                 Files.deleteIfExists(dir.resolve("broker.pid"));
             } catch (Exception e) {
                 System.err.println("broker stop failed: " + e);
@@ -96,6 +141,7 @@ public final class BrokerMain {
             }
         }, "broker-shutdown"));
         hivemq.start().get(120, TimeUnit.SECONDS);
+        phase("listening");
         System.out.println("READY " + port);
         System.out.flush();
         stopped.await();
@@ -111,7 +157,7 @@ public final class BrokerMain {
     record TlsListener(int port, String bind, BrokerCredentials credentials) {
     }
 
-    static String config(int port, String bind, TlsListener tls) throws IOException {
+    static String config(int port, String bind, TlsListener tls, Persistence persistence) throws IOException {
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<hivemq>\n  <listeners>\n");
         xml.append("    <tcp-listener><port>").append(port).append("</port><bind-address>").append(escape(bind))
                 .append("</bind-address></tcp-listener>\n");
@@ -133,6 +179,7 @@ public final class BrokerMain {
                 // alias of the old connection and no topic, the broker disconnects it for that (reason 148)
                 // and the device never reconnects for good (seen in GatewayCrashIT after kill -9)
                 .append("  <mqtt><topic-alias><enabled>false</enabled></topic-alias></mqtt>\n")
+                .append("  <persistence><mode>").append(persistence.mode).append("</mode></persistence>\n")
                 .append("  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>\n")
                 .append("</hivemq>\n");
         return xml.toString();
@@ -157,6 +204,13 @@ public final class BrokerMain {
                 + "</configuration>\n", StandardCharsets.UTF_8);
     }
 
+    /** One line per step of start and stop, with the time since the JVM started, for restart timelines (ADR 049). */
+    static void phase(String name) {
+        Instant now = Instant.now();
+        System.out.println(now + " broker phase " + name + " (JVM up " + Duration.between(JVM_START, now).toMillis() + " ms)");
+        System.out.flush();
+    }
+
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
@@ -170,7 +224,7 @@ public final class BrokerMain {
     private static void usage(String problem) {
         System.err.println(problem);
         System.err.println("usage: java -jar embedded-broker.jar --port PORT --data-dir DIR [--bind ADDRESS]"
-                + " (--tls-port PORT [--tls-bind ADDRESS] | --anonymous) [--log-level DEBUG]");
+                + " (--tls-port PORT [--tls-bind ADDRESS] | --anonymous) [--persistence file|in-memory] [--log-level DEBUG]");
         System.exit(64);
     }
 }

@@ -121,7 +121,11 @@ public final class BrokerProcess implements AutoCloseable {
             args.addAll(List.of("--log-level", logLevel));
         }
         if (devices.isPresent()) {
-            args.addAll(List.of("--tls-port", Integer.toString(devices.get().port()), "--tls-bind", devices.get().bind()));
+            // standalone mode: every publisher is an agent that keeps its messages until the gateway's signed
+            // acknowledgement and resends after a reconnect, and the gateway's session is clean, so the broker
+            // keeps nothing worth a disk copy; memory only makes its start and stop seconds faster (ADR 049)
+            args.addAll(List.of("--tls-port", Integer.toString(devices.get().port()), "--tls-bind", devices.get().bind(),
+                    "--persistence", "in-memory"));
         } else {
             args.add("--anonymous");
         }

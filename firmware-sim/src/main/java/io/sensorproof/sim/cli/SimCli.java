@@ -327,7 +327,7 @@ public final class SimCli implements Callable<Integer> {
 
     /** The chaos run: gateway kill -9 / restart cycles, a database kill and a broker restart under a fleet. */
     @Command(name = "chaos", description = {"Start the packaged gateway, stream a fleet into it and kill -9 / restart it N times, kill -9"
-            + " its PostgreSQL once and restart its broker once; write what was acknowledged but not stored, missing and doubled"
+            + " its PostgreSQL once and restart its broker once or every N cycles; write what was acknowledged but not stored, missing and doubled"
             + " readings, conflicting duplicates detected, outbox residue and recovery times. Exits 0 when the goal is met, 3 when not."})
     static final class Chaos implements Callable<Integer> {
         @Option(names = "--gateway-jar", defaultValue = "gateway/target/quarkus-app/quarkus-run.jar", description = "Packaged gateway (default ${DEFAULT-VALUE}).")
@@ -357,6 +357,10 @@ public final class SimCli implements Callable<Integer> {
         @Option(names = "--broker-restart-cycle", description = "Cycle before whose kill the broker restarts (default: three quarters; 0 = none).")
         Integer brokerRestartCycle;
 
+        @Option(names = "--broker-restart-every", defaultValue = "0", description = "Also restart the broker before the kill of every N-th cycle"
+                + " (default ${DEFAULT-VALUE} = only --broker-restart-cycle).")
+        int brokerRestartEvery;
+
         @Option(names = "--conflict-every", defaultValue = "10", description = "Inject a conflicting duplicate every N cycles (default ${DEFAULT-VALUE}; 0 = none).")
         int conflictEvery;
 
@@ -377,7 +381,7 @@ public final class SimCli implements Callable<Integer> {
         public Integer call() throws Exception {
             ChaosRun.Parameters p = new ChaosRun.Parameters(devices, cycles, periodMillis, minUpMillis, maxUpMillis,
                     dbKillCycle != null ? dbKillCycle : Math.max(1, cycles / 2), brokerRestartCycle != null ? brokerRestartCycle : Math.max(1, cycles * 3 / 4),
-                    conflictEvery, drainSeconds, maxMinutes, seed);
+                    brokerRestartEvery, conflictEvery, drainSeconds, maxMinutes, seed);
             Map<String, Object> result = ChaosRun.run(p, runJar, workDir, out, System.err);
             Map<String, Object> verdict = (Map<String, Object>) result.get("results");
             System.out.println(verdict);

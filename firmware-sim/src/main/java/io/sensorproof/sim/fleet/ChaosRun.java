@@ -50,8 +50,8 @@ import java.util.concurrent.TimeUnit;
  * device listener with that certificate (ADR 019), streams readings into a packaged standalone
  * gateway while the gateway JVM is killed with SIGKILL and restarted {@code cycles}
  * times on the same data directory and ports; once the embedded PostgreSQL's postmaster is killed
- * with SIGKILL (then the gateway, which does not restart its database by itself), once the broker
- * is restarted under a running gateway, and every few cycles a conflicting duplicate (other content
+ * with SIGKILL (then the gateway, which does not restart its database by itself), the broker
+ * is restarted under a running gateway (once, or every few cycles), and every few cycles a conflicting duplicate (other content
  * signed with a device's key under a stored (boot, seq)) is published.
  *
  * <p>Each device's transport records every acknowledgement that verifies with the gateway's key
@@ -61,8 +61,9 @@ import java.util.concurrent.TimeUnit;
  * against stored ones, matched by device and reading time), conflicting duplicates injected and
  * detected (quarantine, by device and (boot, seq)), outbox residue, and the recovery time of each
  * restart (kill to the first acknowledgement a device receives from the restarted gateway, watched
- * from its launch, so an acknowledgement before its HTTP readiness counts). The file is rewritten after every
- * cycle, so an interrupted run leaves its figures so far.
+ * from its launch, so an acknowledgement before its HTTP readiness counts), with each broker restart
+ * split into its steps ({@link BrokerSplit}). The file is rewritten after every cycle, so an
+ * interrupted run leaves its figures so far.
  */
 public final class ChaosRun {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -82,6 +83,8 @@ public final class ChaosRun {
      * @param maxUpMillis longest time under load between a restart and the next kill
      * @param dbKillCycle the cycle whose kill is of the postmaster (then the gateway); 0 = none
      * @param brokerRestartCycle the cycle before whose kill the broker is restarted; 0 = none
+     * @param brokerRestartEvery the broker is also restarted before the kill of every cycle that is a
+     *     multiple of this; 0 = none
      * @param conflictEvery a conflicting duplicate is injected every this many cycles; 0 = none
      * @param drainSeconds how long the outboxes may take to drain at the end
      * @param maxMinutes no new cycle starts after this much wall time (0 = no limit); the run then
@@ -89,12 +92,19 @@ public final class ChaosRun {
      * @param seed seeds the up times and the choice of victims
      */
     public record Parameters(int devices, int cycles, long readingPeriodMillis, long minUpMillis, long maxUpMillis, int dbKillCycle,
-            int brokerRestartCycle, int conflictEvery, long drainSeconds, long maxMinutes, long seed) {
+            int brokerRestartCycle, int brokerRestartEvery, int conflictEvery, long drainSeconds, long maxMinutes, long seed) {
         public Parameters {
-            if (devices < 1 || cycles < 0 || readingPeriodMillis < 10 || minUpMillis < 0 || maxUpMillis < minUpMillis) {
+            if (devices < 1 || cycles < 0 || readingPeriodMillis < 10 || minUpMillis < 0 || maxUpMillis < minUpMillis
+                    || brokerRestartEvery < 0) {
                 throw new IllegalArgumentException("chaos parameters out of range: " + devices + " devices, " + cycles + " cycles, period "
-                        + readingPeriodMillis + " ms, up " + minUpMillis + "-" + maxUpMillis + " ms");
+                        + readingPeriodMillis + " ms, up " + minUpMillis + "-" + maxUpMillis + " ms, broker restart every "
+                        + brokerRestartEvery);
             }
+        }
+
+        /** True when the broker is restarted before the kill of {@code cycle}. */
+        public boolean brokerRestartBefore(int cycle) {
+            return cycle == brokerRestartCycle || brokerRestartEvery > 0 && cycle % brokerRestartEvery == 0;
         }
     }
 
@@ -107,8 +117,28 @@ public final class ChaosRun {
      * @param readySeconds from the kill to the gateway's readiness (broker: to the broker accepting)
      * @param recoverySeconds from the kill to the first acknowledgement a device received afterwards;
      *     -1 if none came within a minute
+     * @param broker the steps of a broker restart; null for the other kinds
      */
-    public record Restart(int cycle, String kind, double readySeconds, double recoverySeconds) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Restart(int cycle, String kind, double readySeconds, double recoverySeconds, BrokerSplit broker) {
+        Restart(int cycle, String kind, double readySeconds, double recoverySeconds) {
+            this(cycle, kind, readySeconds, recoverySeconds, null);
+        }
+    }
+
+    /**
+     * Where a broker restart's time went, every figure in seconds from the SIGTERM (-1: not seen within
+     * a minute).
+     *
+     * @param exitedSeconds the broker process exited
+     * @param acceptingSeconds the restarted broker accepts on both listeners (relaunched right after the exit)
+     * @param gatewayConnectedSeconds the gateway's readiness reports its MQTT client connected again
+     *     (polled every 50 ms, time of the answer)
+     * @param devicesConnectedSeconds every device's transport is connected again (polled every 20 ms)
+     * @param firstAckSeconds the first acknowledgement a device received through the restarted broker
+     */
+    public record BrokerSplit(double exitedSeconds, double acceptingSeconds, double gatewayConnectedSeconds,
+            double devicesConnectedSeconds, double firstAckSeconds) {
     }
 
     private final Parameters p;
@@ -178,7 +208,7 @@ public final class ChaosRun {
                 if (p.conflictEvery() > 0 && cycle % p.conflictEvery() == 0) {
                     injectConflict(client, gateway.mqttUrl(), gateway.brokerCaFile(), ackKey);
                 }
-                if (cycle == p.brokerRestartCycle()) {
+                if (p.brokerRestartBefore(cycle)) {
                     restarts.add(restartBroker(gateway, cycle));
                     log(restarts.get(restarts.size() - 1).toString());
                     sleepUnderLoad();
@@ -249,13 +279,17 @@ public final class ChaosRun {
         }
     }
 
-    /** Stops the broker (SIGTERM) and starts it again with the same command line, under the running gateway. */
+    /**
+     * Stops the broker (SIGTERM) and starts it again with the same command line, under the running
+     * gateway, timing each step ({@link BrokerSplit}).
+     */
     private Restart restartBroker(StandaloneGateway gateway, int cycle) throws IOException, InterruptedException {
         long pid = gateway.brokerPid().orElseThrow(() -> new SimException(SimError.GATEWAY_API, "no broker.pid"));
         ProcessHandle broker = ProcessHandle.of(pid).orElseThrow(() -> new SimException(SimError.GATEWAY_API, "broker " + pid + " not running"));
         List<String> command = new ArrayList<>();
         command.add(broker.info().command().orElseThrow(() -> new SimException(SimError.GATEWAY_API, "broker command unknown")));
         command.addAll(List.of(broker.info().arguments().orElseThrow(() -> new SimException(SimError.GATEWAY_API, "broker arguments unknown"))));
+        ReconnectWatch reconnects = new ReconnectWatch(gateway.apiBase());
         long stoppedAt = System.nanoTime();
         broker.destroy();
         try {
@@ -263,8 +297,13 @@ public final class ChaosRun {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             broker.destroyForcibly();
         }
+        long exitedAt = System.nanoTime();
+        reconnects.brokerExited();
         new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("broker-restarted.log").toFile())).start();
+        // an acknowledgement the old broker delivered just before its exit may still be read just after it; the
+        // restarted JVM cannot listen within half a second of its launch, so only later ones are the new broker's
+        long acksFrom = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STALE_ACK_MILLIS);
         // the gateway's own listener and the devices' TLS listener
         int port = gateway.ports().broker();
         int tlsPort = gateway.ports().brokerTls();
@@ -273,10 +312,86 @@ public final class ChaosRun {
             if (System.nanoTime() > deadline) {
                 throw new SimException(SimError.GATEWAY_API, "restarted broker not accepting on " + port + " and " + tlsPort + " within 60 s");
             }
-            Thread.sleep(100);
+            Thread.sleep(20);
         }
         long readyAt = System.nanoTime();
-        return new Restart(cycle, "broker", seconds(readyAt - stoppedAt), awaitAckAfter(stoppedAt, Duration.ofMinutes(1)));
+        double firstAck = awaitAckAfter(acksFrom, stoppedAt, Duration.ofMinutes(1));
+        reconnects.await(Duration.ofMinutes(1));
+        BrokerSplit split = new BrokerSplit(seconds(exitedAt - stoppedAt), seconds(readyAt - stoppedAt),
+                reconnects.gatewayNanos < 0 ? -1 : seconds(reconnects.gatewayNanos - stoppedAt),
+                reconnects.devicesNanos < 0 ? -1 : seconds(reconnects.devicesNanos - stoppedAt), firstAck);
+        return new Restart(cycle, "broker", seconds(readyAt - stoppedAt), firstAck, split);
+    }
+
+    /**
+     * Watches, after the old broker's exit, for the gateway's MQTT client (its readiness check
+     * {@code mqtt-broker}) and every device's transport to be connected again. Only polls begun after
+     * the exit count, so a connection to the old broker is never taken for a new one.
+     */
+    private final class ReconnectWatch {
+        private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        private final java.net.http.HttpRequest health;
+        private final Thread thread;
+        private volatile long exitedNanos = Long.MAX_VALUE;
+        volatile long gatewayNanos = -1;
+        volatile long devicesNanos = -1;
+
+        ReconnectWatch(java.net.URI apiBase) {
+            this.health = java.net.http.HttpRequest.newBuilder(apiBase.resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).GET().build();
+            this.thread = new Thread(this::watch, "chaos-reconnect-watch");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void brokerExited() {
+            exitedNanos = System.nanoTime();
+        }
+
+        private void watch() {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            long nextGatewayPoll = 0;
+            while ((gatewayNanos < 0 || devicesNanos < 0) && System.nanoTime() < deadline) {
+                long pollStart = System.nanoTime();
+                if (pollStart > exitedNanos) {
+                    if (devicesNanos < 0 && fleet.stream().allMatch(d -> d.recorder.isConnected())) {
+                        devicesNanos = System.nanoTime();
+                    }
+                    if (gatewayNanos < 0 && pollStart >= nextGatewayPoll) {
+                        nextGatewayPoll = pollStart + TimeUnit.MILLISECONDS.toNanos(50);
+                        if (gatewayMqttConnected()) {
+                            gatewayNanos = System.nanoTime();
+                        }
+                    }
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private boolean gatewayMqttConnected() {
+            try {
+                String body = http.send(health, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                for (com.fasterxml.jackson.databind.JsonNode check : JSON.readTree(body).path("checks")) {
+                    if ("mqtt-broker".equals(check.path("name").asText())) {
+                        return check.path("data").path("connected").asBoolean(false);
+                    }
+                }
+                return false;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        void await(Duration timeout) throws InterruptedException {
+            thread.join(timeout.toMillis());
+            thread.interrupt();
+        }
     }
 
     private static int freePort() throws IOException {
@@ -342,13 +457,11 @@ public final class ChaosRun {
 
     /**
      * Seconds from {@code sinceNanos} to the first verified acknowledgement any device received after
-     * the gateway was back (after {@code sinceNanos} plus the restart), or -1 after {@code timeout}.
-     * An acknowledgement the old gateway published just before its kill can still arrive just after
-     * it: only one received after this call started counts.
+     * {@code fromNanos}, or -1 when none came within {@code timeout} from now.
      */
-    private double awaitAckAfter(long sinceNanos, Duration timeout) throws InterruptedException {
-        long from = System.nanoTime();
-        long deadline = from + timeout.toNanos();
+    private double awaitAckAfter(long fromNanos, long sinceNanos, Duration timeout) throws InterruptedException {
+        long from = fromNanos;
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             long latest = fleet.stream().mapToLong(d -> d.recorder.lastAckNanos()).max().orElse(Long.MIN_VALUE);
             if (latest > from) {
@@ -465,6 +578,7 @@ public final class ChaosRun {
         result.put("recoveryGatewayRestarts", stats(restarts.stream().filter(r -> "gateway".equals(r.kind())).toList()));
         result.put("recoveryDatabaseKill", stats(restarts.stream().filter(r -> "database".equals(r.kind())).toList()));
         result.put("recoveryBrokerRestart", stats(restarts.stream().filter(r -> "broker".equals(r.kind())).toList()));
+        result.put("brokerRestartSplit", brokerSplitStats(restarts.stream().map(Restart::broker).filter(java.util.Objects::nonNull).toList()));
         result.put("results", verdict.orElse(null));
         result.put("notes", notes);
         result.put("restarts", restarts);
@@ -490,6 +604,27 @@ public final class ChaosRun {
         s.put("readySecondsMedian", median(ready));
         s.put("readySecondsMax", ready[ready.length - 1]);
         s.put("withoutAcknowledgementWithinAMinute", rs.stream().filter(r -> r.recoverySeconds() < 0).count());
+        return s;
+    }
+
+    /** min / median / max of each step of the broker restarts, in seconds from the SIGTERM (-1 values left out). */
+    static Map<String, Object> brokerSplitStats(List<BrokerSplit> splits) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("count", splits.size());
+        Map<String, java.util.function.ToDoubleFunction<BrokerSplit>> steps = new LinkedHashMap<>();
+        steps.put("exited", BrokerSplit::exitedSeconds);
+        steps.put("accepting", BrokerSplit::acceptingSeconds);
+        steps.put("gatewayConnected", BrokerSplit::gatewayConnectedSeconds);
+        steps.put("devicesConnected", BrokerSplit::devicesConnectedSeconds);
+        steps.put("firstAck", BrokerSplit::firstAckSeconds);
+        steps.forEach((name, step) -> {
+            double[] v = splits.stream().mapToDouble(step).filter(x -> x >= 0).sorted().toArray();
+            if (v.length > 0) {
+                s.put(name + "SecondsMin", v[0]);
+                s.put(name + "SecondsMedian", median(v));
+                s.put(name + "SecondsMax", v[v.length - 1]);
+            }
+        });
         return s;
     }
 

@@ -57,8 +57,9 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * acknowledgement) but never PUBACKed; the broker or the device delivers them again. Because a
  * PUBACK can only ever be queued in the client of the connection that received the message,
  * this holds even when the connection drops between the check and the send. Reconnecting is
- * done here (a fresh client each time, with backoff from 1 s to 30 s), not by Paho's automatic
- * reconnect, which reuses one client and its queue of outgoing packets.
+ * done here (a fresh client each time, after the jittered delays of {@link ReconnectBackoff}: the
+ * first within 100 ms, then doubling up to 2 s), not by Paho's automatic reconnect, which reuses one
+ * client and its queue of outgoing packets.
  *
  * <p>Source connection: MQTT does not tell a subscriber who published. The quota key is the
  * topic's tenant and device, which the broker's access control binds to the authenticated client
@@ -70,8 +71,6 @@ public final class MqttIngestAdapter implements AutoCloseable {
     /** How long the worker waits for a first message before it checks whether it should stop. */
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
 
-    private static final Duration RECONNECT_MIN = Duration.ofSeconds(1);
-    private static final Duration RECONNECT_MAX = Duration.ofSeconds(30);
 
     /**
      * A message as it arrived; {@code arrived} is the gateway clock at the callback, before
@@ -108,6 +107,7 @@ public final class MqttIngestAdapter implements AutoCloseable {
     private final BlockingQueue<Pending> queue;
     private final Thread worker;
     private final ScheduledExecutorService reconnector;
+    private final ReconnectBackoff backoff = ReconnectBackoff.standard();
     private final AtomicLong generations = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong processed = new AtomicLong();
@@ -173,19 +173,19 @@ public final class MqttIngestAdapter implements AutoCloseable {
         return options;
     }
 
-    /** After {@code lost} went away: a new connection after {@code delay}, doubling up to 30 s while the broker refuses. */
-    private void scheduleReconnect(Connection lost, Duration delay) {
+    /** After {@code lost} went away: reconnect attempt {@code attempt} (0 = the first) after its backoff delay. */
+    private void scheduleReconnect(Connection lost, int attempt) {
         if (!running || lost != connection) {
             return;
         }
         try {
-            reconnector.schedule(() -> reconnect(lost, delay), delay.toMillis(), TimeUnit.MILLISECONDS);
+            reconnector.schedule(() -> reconnect(lost, attempt), backoff.delay(attempt).toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             LOG.log(Level.FINE, "closing; no reconnect", e);
         }
     }
 
-    private void reconnect(Connection lost, Duration delay) {
+    private void reconnect(Connection lost, int attempt) {
         if (!running || lost != connection) {
             return;
         }
@@ -194,7 +194,7 @@ public final class MqttIngestAdapter implements AutoCloseable {
             next = newConnection();
         } catch (MqttException e) {
             LOG.log(Level.SEVERE, "cannot create an MQTT client", e);
-            scheduleReconnect(lost, RECONNECT_MAX);
+            scheduleReconnect(lost, attempt + 1);
             return;
         }
         try {
@@ -206,10 +206,10 @@ public final class MqttIngestAdapter implements AutoCloseable {
             next.lost = true;
             connection = lost;
             closeQuietly(next);
-            Duration doubled = delay.multipliedBy(2);
-            Duration nextDelay = doubled.compareTo(RECONNECT_MAX) > 0 ? RECONNECT_MAX : doubled;
-            LOG.warning(() -> settings.clientId() + " reconnect failed (" + e + "), next try in " + nextDelay);
-            scheduleReconnect(lost, nextDelay);
+            // at most one warning a minute during a long outage (an attempt every 2 s)
+            LOG.log(attempt % 30 == 0 ? Level.WARNING : Level.FINE, () -> settings.clientId() + " reconnect attempt " + (attempt + 1)
+                    + " failed (" + e + "); retrying every " + backoff.max().toMillis() + " ms at most");
+            scheduleReconnect(lost, attempt + 1);
         }
     }
 
@@ -420,7 +420,7 @@ public final class MqttIngestAdapter implements AutoCloseable {
         public void disconnected(MqttDisconnectResponse response) {
             owner.lost = true;
             LOG.warning(() -> settings.clientId() + " disconnected (connection " + owner.generation + "): " + response);
-            scheduleReconnect(owner, RECONNECT_MIN);
+            scheduleReconnect(owner, 0);
         }
 
         @Override

@@ -98,6 +98,11 @@ final class MqttWireTap implements AutoCloseable {
         return tap;
     }
 
+    /** Client connections accepted so far, including those closed at once because the broker was down: connection attempts. */
+    int accepted() {
+        return links.get();
+    }
+
     /** The URL MQTT clients use to go through the tap. */
     String url() {
         return "tcp://127.0.0.1:" + server.getLocalPort();
