@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * over the wire on which connection (the model is Paho's {@code ConnectionManipulationProxyServer}).
  * Each accepted client connection is a numbered link with its own upstream connection; when either
  * side closes, both close, so a broker restart is a lost connection for the client. While the
- * broker is down, an accepted client is closed at once.
+ * broker is down, an accepted client is closed at once, and so is every client while the tap
+ * {@linkplain #refuse() refuses}: then the broker is down for the client until {@link #admit()}, at
+ * an instant the test chooses.
  */
 final class MqttWireTap implements AutoCloseable {
     /** Packet types of the MQTT fixed header. */
@@ -98,6 +100,19 @@ final class MqttWireTap implements AutoCloseable {
         return tap;
     }
 
+    private volatile boolean refusing;
+
+    /** Cuts every link and closes each client accepted from now on at once, until {@link #admit()}. */
+    void refuse() {
+        refusing = true;
+        sockets.forEach(MqttWireTap::closeQuietly);
+    }
+
+    /** Forwards new client connections again. */
+    void admit() {
+        refusing = false;
+    }
+
     /** Client connections accepted so far, including those closed at once because the broker was down: connection attempts. */
     int accepted() {
         return links.get();
@@ -117,6 +132,10 @@ final class MqttWireTap implements AutoCloseable {
                 return;
             }
             int link = links.incrementAndGet();
+            if (refusing) {
+                closeQuietly(client);
+                continue;
+            }
             Socket upstream = new Socket();
             try {
                 client.setTcpNoDelay(true);
