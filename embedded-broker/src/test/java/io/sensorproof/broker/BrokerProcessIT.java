@@ -91,6 +91,20 @@ class BrokerProcessIT {
         }
     }
 
+    @Test
+    void standaloneBrokerEndsOnSigtermWithoutHiveMqsGracefulShutdown() throws Exception {
+        BrokerProcess broker = BrokerProcess.start(JAR, dir, "127.0.0.1", freePort(), new BrokerProcess.DeviceListener("127.0.0.1", freePort()),
+                Duration.ofSeconds(60));
+        broker.close();
+        assertThat(broker.isAlive()).isFalse();
+        String log = Files.readString(dir.resolve("broker.log"));
+        // in memory there is nothing to flush (ADR 049): HiveMQ's graceful stop would wait 4 s for nothing
+        assertThat(log).contains("Starting with in-memory persistence mode")
+                .contains("broker phase stop: in-memory persistence, exiting without HiveMQ's graceful shutdown")
+                .doesNotContain("Shutting down HiveMQ");
+        assertThat(dir.resolve("broker.pid")).doesNotExist();
+    }
+
     private static MqttClient subscriber(String url, String id, List<String> sink) throws Exception {
         MqttClient client = new MqttClient(url, id, new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
