@@ -37,13 +37,22 @@ final class G1BatchAffineWindow {
 
     /** Σ_d d·B_d for window w, as {@code Msm.windowSum} computes it. */
     static G1Jacobian sum(G1Point[] bases, int[] index, int[] digits, int count, int w, int c) {
+        return sum(bases, index, 0, digits, w * count, count, c);
+    }
+
+    /**
+     * Σ_d d·B_d where point k &lt; count is bases[index[indexAt + k]] with digit digits[digitAt + k] (|digit| ≤ 2^{c−1}):
+     * one window of the per-window method (indexAt 0, digitAt w·count), or a range of a fixed-base MSM's (point, window)
+     * pairs, all in one bucket set ({@link Msm#msmFixed}).
+     */
+    static G1Jacobian sum(G1Point[] bases, int[] index, int indexAt, int[] digits, int digitAt, int count, int c) {
         G1BatchAffineWindow window = new G1BatchAffineWindow(1 << (c - 1));
-        int offset = w * count;
+        int offset = digitAt;
         int[] waiting = new int[count];
         int waitingCount = 0;
         for (int k = 0; k < count; k++) {
             int d = digits[offset + k];
-            if (d != 0 && !window.offer(d, bases[index[k]])) {
+            if (d != 0 && !window.offer(d, bases[index[indexAt + k]])) {
                 waiting[waitingCount++] = k;
             }
         }
@@ -56,7 +65,7 @@ final class G1BatchAffineWindow {
             int still = 0;
             for (int j = 0; j < waitingCount; j++) {
                 int k = waiting[j];
-                if (!window.offer(digits[offset + k], bases[index[k]])) {
+                if (!window.offer(digits[offset + k], bases[index[indexAt + k]])) {
                     waiting[still++] = k;
                 }
             }
@@ -67,8 +76,8 @@ final class G1BatchAffineWindow {
             for (int j = 0; j < waitingCount; j++) {
                 int k = waiting[j];
                 int d = digits[offset + k];
-                if (!window.offer(d, bases[index[k]])) {
-                    window.overflow(d, bases[index[k]]);
+                if (!window.offer(d, bases[index[indexAt + k]])) {
+                    window.overflow(d, bases[index[indexAt + k]]);
                 }
             }
         }
