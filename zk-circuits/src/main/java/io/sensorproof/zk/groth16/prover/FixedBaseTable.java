@@ -13,12 +13,13 @@ import java.util.concurrent.ForkJoinTask;
 
 /**
  * The fixed-base precomputation of one MSM's bases (a proving key's points are the same for every proof):
- * {@code points[i·windows + w] = 2^{c·w}·P_i} in affine form, for w &lt; windows = ⌊254 / c⌋ + 1 (enough for
+ * entry i·windows + w = 2^{c·w}·P_i in affine form, for w &lt; windows = ⌊254 / c⌋ + 1 (enough for
  * every signed-digit expansion of a scalar below r &lt; 2²⁵⁴). With it, Σ kᵢPᵢ = Σ_{i,w} d_{i,w}·(2^{cw}Pᵢ): all
  * windows share one bucket set, so there is one bucket reduction per MSM instead of one per window, no doublings
  * between windows, and c can be larger than the per-window method affords ({@link #window(int)}).
  *
- * <p>Memory: windows affine points per base (about 19 for the claim circuits' sizes). Built once per key
+ * <p>Memory: windows affine points per base (20 for the claim circuits' sizes, c = 13), as Montgomery limbs in one
+ * {@code long[]}: 64 bytes per G1 entry, 128 per G2 entry. Built once per key
  * ({@link ProvingKey#fixedBaseTables()}), from c doublings per entry in Jacobian coordinates and one batched
  * inversion per base.
  *
@@ -33,12 +34,61 @@ final class FixedBaseTable<A> {
 
     final int c;
     final int windows;
-    final A[] points;
+    /** Number of entries (bases × windows). */
+    final int size;
+    /** Montgomery limbs per entry: G1 x, y (8); G2 x.c0, x.c1, y.c0, y.c1 (16). Flat, for half the heap of point objects. */
+    private final long[] coords;
+    private final boolean g2;
+    /** False if an entry of a non-infinity base is the infinity (possible only for a B₂ point outside the subgroup). */
+    final boolean complete;
 
-    private FixedBaseTable(int c, int windows, A[] points) {
+    private FixedBaseTable(int c, int windows, int size, long[] coords, boolean g2, boolean complete) {
         this.c = c;
         this.windows = windows;
-        this.points = points;
+        this.size = size;
+        this.coords = coords;
+        this.g2 = g2;
+        this.complete = complete;
+    }
+
+    /** Entry i·windows + w as a point object (made on access; the MSM queues it in a batch). */
+    @SuppressWarnings("unchecked")
+    A point(int entry) {
+        return g2 ? (A) g2(entry) : (A) g1(entry);
+    }
+
+    G1Point g1(int entry) {
+        int o = 8 * entry;
+        long[] t = coords;
+        return G1Point.of(new Fp(t[o], t[o + 1], t[o + 2], t[o + 3]), new Fp(t[o + 4], t[o + 5], t[o + 6], t[o + 7]));
+    }
+
+    G2Point g2(int entry) {
+        int o = 16 * entry;
+        long[] t = coords;
+        return G2Point.of(new Fp2(new Fp(t[o], t[o + 1], t[o + 2], t[o + 3]), new Fp(t[o + 4], t[o + 5], t[o + 6], t[o + 7])),
+                new Fp2(new Fp(t[o + 8], t[o + 9], t[o + 10], t[o + 11]), new Fp(t[o + 12], t[o + 13], t[o + 14], t[o + 15])));
+    }
+
+    private static void put(long[] t, int o, Fp v) {
+        t[o] = v.l0();
+        t[o + 1] = v.l1();
+        t[o + 2] = v.l2();
+        t[o + 3] = v.l3();
+    }
+
+    private static boolean put(long[] t, int entry, G1Point p) {
+        put(t, 8 * entry, p.x());
+        put(t, 8 * entry + 4, p.y());
+        return !p.infinity();
+    }
+
+    private static boolean put(long[] t, int entry, G2Point p) {
+        put(t, 16 * entry, p.x().c0());
+        put(t, 16 * entry + 4, p.x().c1());
+        put(t, 16 * entry + 8, p.y().c0());
+        put(t, 16 * entry + 12, p.y().c1());
+        return !p.infinity();
     }
 
     /**
@@ -60,36 +110,54 @@ final class FixedBaseTable<A> {
 
     /** Bytes of the table's coordinates (limbs only, not object headers), for the memory report. */
     long coordinateBytes() {
-        long perPoint = points instanceof G1Point[] ? 64 : 128;
-        return perPoint * points.length;
+        return 8L * coords.length;
+    }
+
+    /** Heap of a table for n bases: its coordinates (the limb array) and nothing else. */
+    static long estimatedBytes(int n, boolean g2) {
+        return (long) n * windowsFor(window(n)) * (g2 ? 128 : 64);
     }
 
     static FixedBaseTable<G1Point> g1(G1Point[] bases, ForkJoinPool pool) {
         int c = window(bases.length);
         int windows = windowsFor(c);
-        G1Point[] points = new G1Point[bases.length * windows];
+        long[] coords = new long[Math.multiplyExact(bases.length * windows, 8)];
+        java.util.concurrent.atomic.AtomicBoolean complete = new java.util.concurrent.atomic.AtomicBoolean(true);
         forRanges(bases.length, pool, (from, to) -> {
             G1Jacobian[] chain = new G1Jacobian[windows];
             Fp[] prefix = new Fp[windows];
+            G1Point[] out = new G1Point[windows];
             for (int i = from; i < to; i++) {
-                fillG1(bases[i], c, chain, prefix, points, i * windows);
+                fillG1(bases[i], c, chain, prefix, out, 0);
+                for (int w = 0; w < windows; w++) {
+                    if (!put(coords, i * windows + w, out[w]) && !bases[i].infinity()) {
+                        complete.set(false);
+                    }
+                }
             }
         });
-        return new FixedBaseTable<>(c, windows, points);
+        return new FixedBaseTable<>(c, windows, bases.length * windows, coords, false, complete.get());
     }
 
     static FixedBaseTable<G2Point> g2(G2Point[] bases, ForkJoinPool pool) {
         int c = window(bases.length);
         int windows = windowsFor(c);
-        G2Point[] points = new G2Point[bases.length * windows];
+        long[] coords = new long[Math.multiplyExact(bases.length * windows, 16)];
+        java.util.concurrent.atomic.AtomicBoolean complete = new java.util.concurrent.atomic.AtomicBoolean(true);
         forRanges(bases.length, pool, (from, to) -> {
             G2Jacobian[] chain = new G2Jacobian[windows];
             Fp2[] prefix = new Fp2[windows];
+            G2Point[] out = new G2Point[windows];
             for (int i = from; i < to; i++) {
-                fillG2(bases[i], c, chain, prefix, points, i * windows);
+                fillG2(bases[i], c, chain, prefix, out, 0);
+                for (int w = 0; w < windows; w++) {
+                    if (!put(coords, i * windows + w, out[w]) && !bases[i].infinity()) {
+                        complete.set(false);
+                    }
+                }
             }
         });
-        return new FixedBaseTable<>(c, windows, points);
+        return new FixedBaseTable<>(c, windows, bases.length * windows, coords, true, complete.get());
     }
 
     /** out[at + w] = 2^{c·w}·p, normalised with one inversion (Montgomery's trick over the chain's Z). */

@@ -40,19 +40,28 @@ final class G1BatchAffineWindow {
         return sum(bases, index, 0, digits, w * count, count, c);
     }
 
+    /** Σ_d d·B_d over pairs [from, from + count) of a fixed-base MSM: point table entry index[j], digit digits[j]; one bucket set. */
+    static G1Jacobian sum(FixedBaseTable<G1Point> table, int[] index, int[] digits, int from, int count, int c) {
+        return sum(k -> table.g1(index[from + k]), digits, from, count, c);
+    }
+
+    private static G1Jacobian sum(G1Point[] bases, int[] index, int indexAt, int[] digits, int digitAt, int count, int c) {
+        return sum(k -> bases[index[indexAt + k]], digits, digitAt, count, c);
+    }
+
     /**
-     * Σ_d d·B_d where point k &lt; count is bases[index[indexAt + k]] with digit digits[digitAt + k] (|digit| ≤ 2^{c−1}):
-     * one window of the per-window method (indexAt 0, digitAt w·count), or a range of a fixed-base MSM's (point, window)
-     * pairs, all in one bucket set ({@link Msm#msmFixed}).
+     * Σ_d d·B_d where point k &lt; count is point.apply(k) with digit digits[digitAt + k] (|digit| ≤ 2^{c−1}): one window
+     * of the per-window method, or a range of a fixed-base MSM's (point, window) pairs, all in one bucket set
+     * ({@link Msm#msmFixed}).
      */
-    static G1Jacobian sum(G1Point[] bases, int[] index, int indexAt, int[] digits, int digitAt, int count, int c) {
+    private static G1Jacobian sum(java.util.function.IntFunction<G1Point> point, int[] digits, int digitAt, int count, int c) {
         G1BatchAffineWindow window = new G1BatchAffineWindow(1 << (c - 1));
         int offset = digitAt;
         int[] waiting = new int[count];
         int waitingCount = 0;
         for (int k = 0; k < count; k++) {
             int d = digits[offset + k];
-            if (d != 0 && !window.offer(d, bases[index[indexAt + k]])) {
+            if (d != 0 && !window.offer(d, point.apply(k))) {
                 waiting[waitingCount++] = k;
             }
         }
@@ -65,7 +74,7 @@ final class G1BatchAffineWindow {
             int still = 0;
             for (int j = 0; j < waitingCount; j++) {
                 int k = waiting[j];
-                if (!window.offer(digits[offset + k], bases[index[indexAt + k]])) {
+                if (!window.offer(digits[offset + k], point.apply(k))) {
                     waiting[still++] = k;
                 }
             }
@@ -76,8 +85,8 @@ final class G1BatchAffineWindow {
             for (int j = 0; j < waitingCount; j++) {
                 int k = waiting[j];
                 int d = digits[offset + k];
-                if (!window.offer(d, bases[index[indexAt + k]])) {
-                    window.overflow(d, bases[index[indexAt + k]]);
+                if (!window.offer(d, point.apply(k))) {
+                    window.overflow(d, point.apply(k));
                 }
             }
         }

@@ -115,8 +115,8 @@ public final class Msm {
     }
 
     /**
-     * Σ scalar_i · bases[i] as {@link #msm}, with the bases' fixed-base table (table.points[i·W + w] = 2^{c·w}·bases[i]):
-     * every non-zero signed digit d of scalar i in window w adds ±table.points[i·W + w] to bucket |d| of one bucket set
+     * Σ scalar_i · bases[i] as {@link #msm}, with the bases' fixed-base table (entry i·W + w = 2^{c·w}·bases[i]):
+     * every non-zero signed digit d of scalar i in window w adds ±(entry i·W + w) to bucket |d| of one bucket set
      * shared by all windows, reduced once. The (point, window) pairs are split into as many ranges as the pool has
      * threads, each with its own buckets. Falls back to {@link #msm} if a scalar is wider than the table.
      */
@@ -125,8 +125,12 @@ public final class Msm {
         if (limbs.length < 4L * (offset + n)) {
             throw new IllegalArgumentException("fewer scalars than bases");
         }
-        if (table.points.length != (long) n * table.windows) {
+        if (table.size != (long) n * table.windows) {
             throw new IllegalArgumentException("table of other bases");
+        }
+        if (!table.complete) {
+            // a B₂ base outside the subgroup (not checked on load) has an infinity in its table
+            return msm(ops, bases, limbs, offset, pool);
         }
         int c = table.c;
         int stride = table.windows;
@@ -189,13 +193,13 @@ public final class Msm {
         int parts = pool == null ? 1 : Math.max(1, Math.min(pool.getParallelism(), total / 1024));
         J result = ops.zero();
         if (parts == 1) {
-            result = rangeSum(ops, table.points, index, digits, 0, total, c);
+            result = rangeSum(ops, table, index, digits, 0, total, c);
         } else {
             List<ForkJoinTask<J>> tasks = new ArrayList<>(parts);
             for (int t = 0; t < parts; t++) {
                 int from = (int) ((long) total * t / parts);
                 int to = (int) ((long) total * (t + 1) / parts);
-                tasks.add(pool.submit(() -> rangeSum(ops, table.points, index, digits, from, to, c)));
+                tasks.add(pool.submit(() -> rangeSum(ops, table, index, digits, from, to, c)));
             }
             for (ForkJoinTask<J> task : tasks) {
                 result = ops.add(result, task.join());
@@ -204,21 +208,21 @@ public final class Msm {
         return ops.add(result, ones);
     }
 
-    /** Σ_d d·B_d over the pairs [from, to): point points[index[j]], signed digit digits[j]. */
+    /** Σ_d d·B_d over the pairs [from, to): point table entry index[j], signed digit digits[j]. */
     @SuppressWarnings("unchecked")
-    private static <J, A> J rangeSum(CurveOps<J, A> ops, A[] points, int[] index, int[] digits, int from, int to, int c) {
+    private static <J, A> J rangeSum(CurveOps<J, A> ops, FixedBaseTable<A> table, int[] index, int[] digits, int from, int to, int c) {
         if (ops == CurveOps.G1 && batchAffine) {
-            return (J) G1BatchAffineWindow.sum((io.sensorproof.zk.bn254.G1Point[]) points, index, from, digits, from, to - from, c);
+            return (J) G1BatchAffineWindow.sum((FixedBaseTable<io.sensorproof.zk.bn254.G1Point>) table, index, digits, from, to - from, c);
         }
         if (ops == CurveOps.G2 && batchAffine) {
-            return (J) G2BatchAffineWindow.sum((io.sensorproof.zk.bn254.G2Point[]) points, index, from, digits, from, to - from, c);
+            return (J) G2BatchAffineWindow.sum((FixedBaseTable<io.sensorproof.zk.bn254.G2Point>) table, index, digits, from, to - from, c);
         }
         J[] buckets = (J[]) new Object[1 << (c - 1)];
         J zero = ops.zero();
         Arrays.fill(buckets, zero);
         for (int j = from; j < to; j++) {
             int d = digits[j];
-            A p = points[index[j]];
+            A p = table.point(index[j]);
             if (d > 0) {
                 buckets[d - 1] = ops.addMixed(buckets[d - 1], p);
             } else {

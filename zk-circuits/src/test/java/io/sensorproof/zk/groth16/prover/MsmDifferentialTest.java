@@ -161,7 +161,7 @@ class MsmDifferentialTest {
         }
     }
 
-    /** Entry i·W + w of a table is 2^{c·w}·Pᵢ, for every window, in G1 and G2. */
+    /** Entry i·W + w of a table is 2^{c·w}·Pᵢ, for every window, in G1 and G2 (an infinity base's entries are never read). */
     @org.junit.jupiter.api.Test
     void fixedBaseTablesHoldThePowersOfTwoOfTheWindows() {
         Random random = new Random(45);
@@ -171,15 +171,22 @@ class MsmDifferentialTest {
         FixedBaseTable<G2Point> t2 = FixedBaseTable.g2(g2, null);
         assertThat(t1.c).isEqualTo(3);
         assertThat(t1.windows).isEqualTo(254 / 3 + 1);
+        assertThat(t1.complete && t2.complete).isTrue();
         for (int i = 0; i < g1.length; i++) {
+            if (g1[i].infinity()) {
+                continue;
+            }
             for (int w = 0; w < t1.windows; w++) {
-                assertThat(t1.points[i * t1.windows + w]).as("G1 point " + i + ", window " + w)
+                assertThat(t1.point(i * t1.windows + w)).as("G1 point " + i + ", window " + w)
                         .isEqualTo(g1[i].mul(Scalar.of(BigInteger.ONE.shiftLeft(t1.c * w).mod(R))));
             }
         }
         for (int i = 0; i < g2.length; i++) {
+            if (g2[i].infinity()) {
+                continue;
+            }
             for (int w = 0; w < t2.windows; w++) {
-                assertThat(t2.points[i * t2.windows + w]).as("G2 point " + i + ", window " + w)
+                assertThat(t2.point(i * t2.windows + w)).as("G2 point " + i + ", window " + w)
                         .isEqualTo(g2[i].mul(Scalar.of(BigInteger.ONE.shiftLeft(t2.c * w).mod(R))));
             }
         }
