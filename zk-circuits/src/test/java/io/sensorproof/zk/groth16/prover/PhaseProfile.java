@@ -5,7 +5,12 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Dev harness: per-MSM sizes and times on the claim keys. */
+/**
+ * Development harness (not a test, not run by the build): ns per Fp.mul, the witness's scalar sizes, per-MSM sizes and
+ * times of one proof on the claim keys, per-window vs fixed-base MSMs alternating, and the calling thread's allocation.
+ * {@code java -cp … PhaseProfile target/java-prover/bench-claims RUNS excursion,emissions} [-Done=true -DnoFixed=true
+ * -Dcap=13 -DmulOnly=true]. Reads {@code Groth16Prover.lastPhases}.
+ */
 public final class PhaseProfile {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]);
@@ -15,11 +20,14 @@ public final class PhaseProfile {
         // Fp.mul ns
         Fp x = Fp.of(123456789L), y = Fp.of(987654321L);
         for (int rep = 0; rep < 5; rep++) {
-            long t0 = System.nanoTime();
+            long t0 = tmx.getCurrentThreadCpuTime();
             Fp acc = x;
             for (int i = 0; i < 10_000_000; i++) { acc = acc.mul(y); }
-            long t1 = System.nanoTime();
-            System.err.printf("Fp.mul (dependent chain) %.2f ns %s%n", (t1 - t0) / 1e7, acc.isZero());
+            long t1 = tmx.getCurrentThreadCpuTime();
+            System.err.printf("Fp.mul (dependent chain, thread CPU) %.2f ns %s%n", (t1 - t0) / 1e7, acc.isZero());
+        }
+        if (Boolean.getBoolean("mulOnly")) {
+            return;
         }
         for (String circuit : args[2].split(",")) {
             Path dir = root.resolve(circuit);
