@@ -67,21 +67,12 @@ public record Fp(long l0, long l1, long l2, long l3) {
 
     /** 1 if sum < addend as unsigned, i.e. the carry out of sum = x + addend. */
     private static long carry(long sum, long addend) {
-        return lessThanUnsigned(sum, addend);
+        return Long.compareUnsigned(sum, addend) < 0 ? 1 : 0;
     }
 
     /** 1 if x < y as unsigned, i.e. the borrow out of x − y. */
     private static long borrow(long x, long y) {
-        return lessThanUnsigned(x, y);
-    }
-
-    /**
-     * 1 if x &lt; y as unsigned, else 0, without a branch (Hacker's Delight 2-12), as in the prover's {@code Fr}: on Java
-     * 17 {@code Long.compareUnsigned(x, y) < 0 ? 1 : 0} compiles to compare-and-branch, and carries of random field
-     * elements mispredict about half the time (measured 2026-12-05: a Montgomery product 172 ns → see ADR 045).
-     */
-    static long lessThanUnsigned(long x, long y) {
-        return ((~x & y) | ((~x | y) & (x - y))) >>> 63;
+        return Long.compareUnsigned(x, y) < 0 ? 1 : 0;
     }
 
     private static long umulh(long a, long b) {
