@@ -121,7 +121,7 @@ final class FixedBaseTable<A> {
     static FixedBaseTable<G1Point> g1(G1Point[] bases, ForkJoinPool pool) {
         int c = window(bases.length);
         int windows = windowsFor(c);
-        long[] coords = new long[Math.multiplyExact(bases.length * windows, 8)];
+        long[] coords = new long[Math.multiplyExact(Math.multiplyExact(bases.length, windows), 8)];
         java.util.concurrent.atomic.AtomicBoolean complete = new java.util.concurrent.atomic.AtomicBoolean(true);
         forRanges(bases.length, pool, (from, to) -> {
             G1Jacobian[] chain = new G1Jacobian[windows];
@@ -142,7 +142,7 @@ final class FixedBaseTable<A> {
     static FixedBaseTable<G2Point> g2(G2Point[] bases, ForkJoinPool pool) {
         int c = window(bases.length);
         int windows = windowsFor(c);
-        long[] coords = new long[Math.multiplyExact(bases.length * windows, 16)];
+        long[] coords = new long[Math.multiplyExact(Math.multiplyExact(bases.length, windows), 16)];
         java.util.concurrent.atomic.AtomicBoolean complete = new java.util.concurrent.atomic.AtomicBoolean(true);
         forRanges(bases.length, pool, (from, to) -> {
             G2Jacobian[] chain = new G2Jacobian[windows];
@@ -180,6 +180,14 @@ final class FixedBaseTable<A> {
             chain[w] = q;
             prefix[w] = acc;
             acc = acc.mul(q.z());
+        }
+        if (acc.isZero()) {
+            // not for a validated key; kept so that a table can never hold a wrong point (an infinity marks it incomplete)
+            for (int w = 1; w < windows; w++) {
+                out[at + w] = chain[w].toAffine();
+                chain[w] = null;
+            }
+            return;
         }
         Fp inv = BaseFieldInverse.of(acc);
         for (int w = windows - 1; w >= 1; w--) {

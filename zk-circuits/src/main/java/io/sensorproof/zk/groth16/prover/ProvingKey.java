@@ -211,11 +211,11 @@ public final class ProvingKey {
     FixedBaseTables fixedBaseTablesOrStart() {
         FixedBaseTables t = tables;
         if (t == null && tablesStarted.compareAndSet(false, true)) {
-            // only if the tables take at most half of the heap still free (the gateway runs with -Xmx1g, its test
-            // JVMs with 384 MB): otherwise the proofs keep the per-window MSM
+            // only if the tables take at most a third of the heap still free (the gateway runs with -Xmx1g: both claim
+            // keys' tables fit; its test JVMs with 384 MB: none): otherwise the proofs keep the per-window MSM
             Runtime runtime = Runtime.getRuntime();
             long free = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
-            if (estimatedTableBytes() > free / 2) {
+            if (estimatedTableBytes() > free / 3) {
                 return null;
             }
             Thread builder = new Thread(() -> {
