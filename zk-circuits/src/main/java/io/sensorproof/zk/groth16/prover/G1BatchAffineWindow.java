@@ -37,13 +37,31 @@ final class G1BatchAffineWindow {
 
     /** Σ_d d·B_d for window w, as {@code Msm.windowSum} computes it. */
     static G1Jacobian sum(G1Point[] bases, int[] index, int[] digits, int count, int w, int c) {
+        return sum(bases, index, 0, digits, w * count, count, c);
+    }
+
+    /** Σ_d d·B_d over pairs [from, from + count) of a fixed-base MSM: point table entry index[j], digit digits[j]; one bucket set. */
+    static G1Jacobian sum(FixedBaseTable<G1Point> table, int[] index, int[] digits, int from, int count, int c) {
+        return sum(k -> table.g1(index[from + k]), digits, from, count, c);
+    }
+
+    private static G1Jacobian sum(G1Point[] bases, int[] index, int indexAt, int[] digits, int digitAt, int count, int c) {
+        return sum(k -> bases[index[indexAt + k]], digits, digitAt, count, c);
+    }
+
+    /**
+     * Σ_d d·B_d where point k &lt; count is point.apply(k) with digit digits[digitAt + k] (|digit| ≤ 2^{c−1}): one window
+     * of the per-window method, or a range of a fixed-base MSM's (point, window) pairs, all in one bucket set
+     * ({@link Msm#msmFixed}).
+     */
+    private static G1Jacobian sum(java.util.function.IntFunction<G1Point> point, int[] digits, int digitAt, int count, int c) {
         G1BatchAffineWindow window = new G1BatchAffineWindow(1 << (c - 1));
-        int offset = w * count;
+        int offset = digitAt;
         int[] waiting = new int[count];
         int waitingCount = 0;
         for (int k = 0; k < count; k++) {
             int d = digits[offset + k];
-            if (d != 0 && !window.offer(d, bases[index[k]])) {
+            if (d != 0 && !window.offer(d, point.apply(k))) {
                 waiting[waitingCount++] = k;
             }
         }
@@ -56,7 +74,7 @@ final class G1BatchAffineWindow {
             int still = 0;
             for (int j = 0; j < waitingCount; j++) {
                 int k = waiting[j];
-                if (!window.offer(digits[offset + k], bases[index[k]])) {
+                if (!window.offer(digits[offset + k], point.apply(k))) {
                     waiting[still++] = k;
                 }
             }
@@ -67,8 +85,8 @@ final class G1BatchAffineWindow {
             for (int j = 0; j < waitingCount; j++) {
                 int k = waiting[j];
                 int d = digits[offset + k];
-                if (!window.offer(d, bases[index[k]])) {
-                    window.overflow(d, bases[index[k]]);
+                if (!window.offer(d, point.apply(k))) {
+                    window.overflow(d, point.apply(k));
                 }
             }
         }

@@ -36,6 +36,12 @@ import java.util.concurrent.ForkJoinTask;
  * them to stop the pool.
  */
 public final class Groth16Prover implements AutoCloseable {
+    /** Nanoseconds of the last proof's phases (QAP, NTTs and h, MSM A, B1, B2, C, H, blinding), for the profile harness only. */
+    static volatile long[] lastPhases = new long[8];
+
+    /** The fixed-base MSMs once the key's tables are built ({@link ProvingKey#precompute}); off only for the benchmark's comparison. */
+    static volatile boolean fixedBase = true;
+
     private final ForkJoinPool pool;
     private final SecureRandom random;
 
@@ -45,6 +51,11 @@ public final class Groth16Prover implements AutoCloseable {
         }
         this.pool = threads == 1 ? null : new ForkJoinPool(threads);
         this.random = random;
+    }
+
+    /** Builds the key's fixed-base tables now on this prover's threads (see {@link ProvingKey#precompute}). */
+    public void precompute(ProvingKey key) {
+        key.precompute(pool);
     }
 
     public static Groth16Prover create(int threads) {
@@ -83,6 +94,22 @@ public final class Groth16Prover implements AutoCloseable {
             throw new ProverFailure(ProverErrorCode.WITNESS_MISMATCH, "witness value 0 must be the constant 1");
         }
         long t0 = System.nanoTime();
+        long[] w = witness.limbs();
+        ProvingKey.FixedBaseTables tables = fixedBase ? key.fixedBaseTablesOrStart() : null;
+        long[] msmNanos = new long[5];
+        // With a pool, the four witness MSMs start first as pool tasks, and the calling thread computes the QAP, the
+        // coset transforms and h meanwhile (they are single-threaded or 3 tasks on 2 threads, so a core idled there);
+        // the H MSM needs h and comes last. Without a pool, everything runs in order on this thread.
+        ForkJoinTask<G1Jacobian> taskA = null;
+        ForkJoinTask<G1Jacobian> taskB1 = null;
+        ForkJoinTask<G2Jacobian> taskB2 = null;
+        ForkJoinTask<G1Jacobian> taskC = null;
+        if (pool != null) {
+            taskA = pool.submit(() -> timed(msmNanos, 0, () -> g1(key.pointsA, tables == null ? null : tables.a(), w, 0)));
+            taskB1 = pool.submit(() -> timed(msmNanos, 1, () -> g1(key.pointsB1, tables == null ? null : tables.b1(), w, 0)));
+            taskB2 = pool.submit(() -> timed(msmNanos, 2, () -> g2(key.pointsB2, tables == null ? null : tables.b2(), w)));
+            taskC = pool.submit(() -> timed(msmNanos, 3, () -> g1(key.pointsC, tables == null ? null : tables.c(), w, key.nPublic + 1)));
+        }
         int n = key.domainSize;
         Fr[] a = filled(n);
         Fr[] b = filled(n);
@@ -96,17 +123,9 @@ public final class Groth16Prover implements AutoCloseable {
             c[i] = a[i].mul(b[i]);
         }
         long t1 = System.nanoTime();
-        if (pool == null) {
-            Ntt.toOddCoset(a);
-            Ntt.toOddCoset(b);
-            Ntt.toOddCoset(c);
-        } else {
-            List<ForkJoinTask<?>> tasks = new ArrayList<>();
-            for (Fr[] v : List.of(a, b, c)) {
-                tasks.add(pool.submit(() -> Ntt.toOddCoset(v)));
-            }
-            tasks.forEach(ForkJoinTask::join);
-        }
+        Ntt.toOddCoset(a);
+        Ntt.toOddCoset(b);
+        Ntt.toOddCoset(c);
         long[] h = new long[4 * n];
         for (int i = 0; i < n; i++) {
             Fr v = a[i].mul(b[i]).sub(c[i]).fromMontgomery();
@@ -116,15 +135,30 @@ public final class Groth16Prover implements AutoCloseable {
             h[4 * i + 3] = v.l3();
         }
         long t2 = System.nanoTime();
-        long[] w = witness.limbs();
-        G1Jacobian msmA = Msm.msm(CurveOps.G1, key.pointsA, w, 0, pool);
-        G1Jacobian msmB1 = Msm.msm(CurveOps.G1, key.pointsB1, w, 0, pool);
-        long g2Start = System.nanoTime();
-        G2Jacobian msmB2 = Msm.msm(CurveOps.G2, key.pointsB2, w, 0, pool);
-        long g2Nanos = System.nanoTime() - g2Start;
-        G1Jacobian msmC = Msm.msm(CurveOps.G1, key.pointsC, w, key.nPublic + 1, pool);
-        G1Jacobian msmH = Msm.msm(CurveOps.G1, key.pointsH, h, 0, pool);
+        G1Jacobian msmA;
+        G1Jacobian msmB1;
+        G2Jacobian msmB2;
+        G1Jacobian msmC;
+        if (pool == null) {
+            msmA = timed(msmNanos, 0, () -> g1(key.pointsA, tables == null ? null : tables.a(), w, 0));
+            msmB1 = timed(msmNanos, 1, () -> g1(key.pointsB1, tables == null ? null : tables.b1(), w, 0));
+            msmB2 = timed(msmNanos, 2, () -> g2(key.pointsB2, tables == null ? null : tables.b2(), w));
+            msmC = timed(msmNanos, 3, () -> g1(key.pointsC, tables == null ? null : tables.c(), w, key.nPublic + 1));
+        } else {
+            msmA = null;
+            msmB1 = null;
+            msmB2 = null;
+            msmC = null;
+        }
+        G1Jacobian msmH = timed(msmNanos, 4, () -> g1(key.pointsH, tables == null ? null : tables.h(), h, 0));
+        if (pool != null) {
+            msmA = taskA.join();
+            msmB1 = taskB1.join();
+            msmB2 = taskB2.join();
+            msmC = taskC.join();
+        }
         long t3 = System.nanoTime();
+        long g2Nanos = msmNanos[2];
 
         BigInteger r = randomScalar();
         BigInteger s = randomScalar();
@@ -139,11 +173,27 @@ public final class Groth16Prover implements AutoCloseable {
                 .addMixed(key.delta1.mul(Scalar.of(minusRs)))
                 .toAffine();
         long t4 = System.nanoTime();
+        lastPhases = new long[] {t1 - t0, t2 - t1, msmNanos[0], msmNanos[1], msmNanos[2], msmNanos[3], msmNanos[4], t4 - t3};
         List<BigInteger> inputs = new ArrayList<>(key.nPublic);
         for (int i = 1; i <= key.nPublic; i++) {
             inputs.add(witness.value(i));
         }
         return new Proof(piA, piB, piC, inputs, new Proof.Timings(t1 - t0, t2 - t1, t3 - t2, g2Nanos, t4 - t3, 0));
+    }
+
+    private G1Jacobian g1(G1Point[] bases, FixedBaseTable<G1Point> table, long[] scalars, int offset) {
+        return table != null ? Msm.msmFixed(CurveOps.G1, bases, table, scalars, offset, pool) : Msm.msm(CurveOps.G1, bases, scalars, offset, pool);
+    }
+
+    private G2Jacobian g2(G2Point[] bases, FixedBaseTable<G2Point> table, long[] scalars) {
+        return table != null ? Msm.msmFixed(CurveOps.G2, bases, table, scalars, 0, pool) : Msm.msm(CurveOps.G2, bases, scalars, 0, pool);
+    }
+
+    private static <T> T timed(long[] nanos, int slot, java.util.function.Supplier<T> msm) {
+        long start = System.nanoTime();
+        T result = msm.get();
+        nanos[slot] = System.nanoTime() - start;
+        return result;
     }
 
     private BigInteger randomScalar() {

@@ -114,6 +114,130 @@ public final class Msm {
         return ops.add(result, ones);
     }
 
+    /**
+     * Σ scalar_i · bases[i] as {@link #msm}, with the bases' fixed-base table (entry i·W + w = 2^{c·w}·bases[i]):
+     * every non-zero signed digit d of scalar i in window w adds ±(entry i·W + w) to bucket |d| of one bucket set
+     * shared by all windows, reduced once. The (point, window) pairs are split into as many ranges as the pool has
+     * threads, each with its own buckets. Falls back to {@link #msm} if a scalar is wider than the table.
+     */
+    public static <J, A> J msmFixed(CurveOps<J, A> ops, A[] bases, FixedBaseTable<A> table, long[] limbs, int offset, ForkJoinPool pool) {
+        int n = bases.length;
+        if (limbs.length < 4L * (offset + n)) {
+            throw new IllegalArgumentException("fewer scalars than bases");
+        }
+        if (table.size != (long) n * table.windows) {
+            throw new IllegalArgumentException("table of other bases");
+        }
+        if (!table.complete) {
+            // a B₂ base outside the subgroup (not checked on load) has an infinity in its table
+            return msm(ops, bases, limbs, offset, pool);
+        }
+        int c = table.c;
+        int stride = table.windows;
+        int half = 1 << (c - 1);
+        int full = 1 << c;
+        int[] flatIndex = new int[Math.max(16, n * 4)];
+        int[] flatDigit = new int[flatIndex.length];
+        int size = 0;
+        J ones = ops.zero();
+        for (int i = 0; i < n; i++) {
+            if (ops.isInfinity(bases[i])) {
+                continue;
+            }
+            int at = 4 * (offset + i);
+            long l0 = limbs[at];
+            long l1 = limbs[at + 1];
+            long l2 = limbs[at + 2];
+            long l3 = limbs[at + 3];
+            if ((l1 | l2 | l3) == 0 && (l0 == 0 || l0 == 1)) {
+                if (l0 == 1) {
+                    ones = ops.addMixed(ones, bases[i]);
+                }
+                continue;
+            }
+            // one spare window so that the last never borrows
+            int windows = bitLength(l0, l1, l2, l3) / c + 1;
+            if (windows > stride) {
+                return msm(ops, bases, limbs, offset, pool);
+            }
+            if (size + windows > flatIndex.length) {
+                int grown = Math.max(flatIndex.length * 2, size + windows);
+                flatIndex = Arrays.copyOf(flatIndex, grown);
+                flatDigit = Arrays.copyOf(flatDigit, grown);
+            }
+            int carry = 0;
+            for (int w = 0; w < windows; w++) {
+                int d = digit(limbs, at, w * c, c) + carry;
+                if (d > half) {
+                    d -= full;
+                    carry = 1;
+                } else {
+                    carry = 0;
+                }
+                if (d != 0) {
+                    flatIndex[size] = i * stride + w;
+                    flatDigit[size] = d;
+                    size++;
+                }
+            }
+            if (carry != 0) {
+                throw new IllegalStateException("scalar wider than the windows");
+            }
+        }
+        if (size == 0) {
+            return ones;
+        }
+        final int[] index = flatIndex;
+        final int[] digits = flatDigit;
+        final int total = size;
+        int parts = pool == null ? 1 : Math.max(1, Math.min(pool.getParallelism(), total / 1024));
+        J result = ops.zero();
+        if (parts == 1) {
+            result = rangeSum(ops, table, index, digits, 0, total, c);
+        } else {
+            List<ForkJoinTask<J>> tasks = new ArrayList<>(parts);
+            for (int t = 0; t < parts; t++) {
+                int from = (int) ((long) total * t / parts);
+                int to = (int) ((long) total * (t + 1) / parts);
+                tasks.add(pool.submit(() -> rangeSum(ops, table, index, digits, from, to, c)));
+            }
+            for (ForkJoinTask<J> task : tasks) {
+                result = ops.add(result, task.join());
+            }
+        }
+        return ops.add(result, ones);
+    }
+
+    /** Σ_d d·B_d over the pairs [from, to): point table entry index[j], signed digit digits[j]. */
+    @SuppressWarnings("unchecked")
+    private static <J, A> J rangeSum(CurveOps<J, A> ops, FixedBaseTable<A> table, int[] index, int[] digits, int from, int to, int c) {
+        if (ops == CurveOps.G1 && batchAffine) {
+            return (J) G1BatchAffineWindow.sum((FixedBaseTable<io.sensorproof.zk.bn254.G1Point>) table, index, digits, from, to - from, c);
+        }
+        if (ops == CurveOps.G2 && batchAffine) {
+            return (J) G2BatchAffineWindow.sum((FixedBaseTable<io.sensorproof.zk.bn254.G2Point>) table, index, digits, from, to - from, c);
+        }
+        J[] buckets = (J[]) new Object[1 << (c - 1)];
+        J zero = ops.zero();
+        Arrays.fill(buckets, zero);
+        for (int j = from; j < to; j++) {
+            int d = digits[j];
+            A p = table.point(index[j]);
+            if (d > 0) {
+                buckets[d - 1] = ops.addMixed(buckets[d - 1], p);
+            } else {
+                buckets[-d - 1] = ops.addMixed(buckets[-d - 1], ops.negate(p));
+            }
+        }
+        J running = zero;
+        J sum = zero;
+        for (int d = buckets.length - 1; d >= 0; d--) {
+            running = ops.add(running, buckets[d]);
+            sum = ops.add(sum, running);
+        }
+        return sum;
+    }
+
     /** digits[w·count + k] is the signed digit of scalar index[k] in window w. */
     static int[] signedDigits(long[] limbs, int offset, int[] index, int count, int c, int windows) {
         int[] digits = new int[windows * count];

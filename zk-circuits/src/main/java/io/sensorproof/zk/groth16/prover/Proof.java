@@ -23,7 +23,10 @@ public record Proof(G1Point a, G2Point b, G1Point c, List<BigInteger> inputs, Ti
     /**
      * Nanoseconds per phase: the QAP evaluations A, B, C from the coefficients, the three coset
      * transforms and the quotient, the five multi-scalar multiplications (of which {@code msmG2Nanos}
-     * the one in G2), the blinding, and the verifier's check.
+     * the one in G2), the blinding, and the verifier's check. With more than one prover thread the MSMs A, B₁, B₂ and C
+     * run on the pool while the calling thread computes the QAP, the transforms and h, so {@code msmNanos} is then the
+     * time from h to the last MSM's end (H and whatever of the others was left), and {@code msmG2Nanos} the G2 MSM's own
+     * wall time (ADR 045, 2026-12-05).
      */
     public record Timings(long abcNanos, long nttNanos, long msmNanos, long msmG2Nanos, long blindNanos, long checkNanos) {
         public long totalNanos() {

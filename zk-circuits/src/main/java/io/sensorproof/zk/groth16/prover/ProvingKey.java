@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * A snarkjs Groth16 {@code .zkey} (BN254), read once and reused for any number of proofs.
@@ -62,6 +63,17 @@ public final class ProvingKey {
     final G1Point[] pointsH;
     private final VerificationKey verificationKey;
     private final Groth16Verifier verifier;
+    /** The fixed-base tables of the five MSMs, null until built (ADR 045, 2026-12-05). */
+    private volatile FixedBaseTables tables;
+    private final java.util.concurrent.atomic.AtomicBoolean tablesStarted = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Fixed-base tables of the MSMs A, B₁, B₂, C and H ({@link FixedBaseTable}). */
+    record FixedBaseTables(FixedBaseTable<G1Point> a, FixedBaseTable<G1Point> b1, FixedBaseTable<G2Point> b2, FixedBaseTable<G1Point> c,
+            FixedBaseTable<G1Point> h) {
+        long coordinateBytes() {
+            return a.coordinateBytes() + b1.coordinateBytes() + b2.coordinateBytes() + c.coordinateBytes() + h.coordinateBytes();
+        }
+    }
 
     private ProvingKey(BinFile file) {
         BinFile.Reader protocol = file.section(1);
@@ -159,6 +171,65 @@ public final class ProvingKey {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Builds the fixed-base tables of this key's MSMs now, on the given pool's threads (null: the calling thread), if
+     * not built yet; proofs use them from then on. One-time cost per key: about c·W doublings per base (seconds for
+     * the claim keys); memory: 20 affine points per base for the claim keys, 64 bytes each in G1 and 128 in G2
+     * ({@link #fixedBaseTableBytes()}: 99 MB for excursion, 190 MB for emissions).
+     */
+    public void precompute(ForkJoinPool pool) {
+        if (tables == null) {
+            synchronized (this) {
+                if (tables == null) {
+                    tablesStarted.set(true);
+                    tables = new FixedBaseTables(FixedBaseTable.g1(pointsA, pool), FixedBaseTable.g1(pointsB1, pool),
+                            FixedBaseTable.g2(pointsB2, pool), FixedBaseTable.g1(pointsC, pool), FixedBaseTable.g1(pointsH, pool));
+                }
+            }
+        }
+    }
+
+    /** Heap the fixed-base tables will take (their limb arrays). */
+    public long estimatedTableBytes() {
+        return FixedBaseTable.estimatedBytes(pointsA.length, false) + FixedBaseTable.estimatedBytes(pointsB1.length, false)
+                + FixedBaseTable.estimatedBytes(pointsB2.length, true) + FixedBaseTable.estimatedBytes(pointsC.length, false)
+                + FixedBaseTable.estimatedBytes(pointsH.length, false);
+    }
+
+    /** Bytes of the fixed-base tables' coordinates (0 until built). */
+    public long fixedBaseTableBytes() {
+        FixedBaseTables t = tables;
+        return t == null ? 0 : t.coordinateBytes();
+    }
+
+    /**
+     * The tables if built; otherwise starts building them once on a background daemon thread and returns null (the
+     * proof then uses the per-window MSM), so that the first proofs after loading a key are not delayed.
+     */
+    FixedBaseTables fixedBaseTablesOrStart() {
+        FixedBaseTables t = tables;
+        if (t == null && tablesStarted.compareAndSet(false, true)) {
+            // only if the tables take at most a third of the heap still free (the gateway runs with -Xmx1g: both claim
+            // keys' tables fit; its test JVMs with 384 MB: none): otherwise the proofs keep the per-window MSM
+            Runtime runtime = Runtime.getRuntime();
+            long free = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+            if (estimatedTableBytes() > free / 3) {
+                return null;
+            }
+            Thread builder = new Thread(() -> {
+                try {
+                    precompute(null);
+                } catch (OutOfMemoryError e) {
+                    // the heap filled up meanwhile: no tables, the per-window MSM stays
+                }
+            }, "zkey-fixed-base-tables");
+            builder.setDaemon(true);
+            builder.setPriority(Thread.MIN_PRIORITY);
+            builder.start();
+        }
+        return t;
     }
 
     public int nVars() {

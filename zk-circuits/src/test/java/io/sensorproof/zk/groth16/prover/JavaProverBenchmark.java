@@ -124,6 +124,17 @@ public final class JavaProverBenchmark {
             entry.put("domainSize", key.domainSize());
             entry.put("coefficients", key.coefficientCount());
             Witness witness = Witness.read(wtns);
+            // the fixed-base tables (ADR 045, 2026-12-05): once per key, on 2 threads, before any measured proof;
+            // first, the same proofs without them and with them, alternating, one thread, thread CPU time
+            long heapBeforeTables = usedHeap();
+            long precomputeStart = System.nanoTime();
+            try (Groth16Prover builder = Groth16Prover.create(2)) {
+                builder.precompute(key);
+            }
+            entry.put("fixedBasePrecomputeMs2Threads", (System.nanoTime() - precomputeStart) / 1e6);
+            entry.put("fixedBaseTableCoordinateMb", key.fixedBaseTableBytes() / 1048576.0);
+            entry.put("fixedBaseTableHeapMb", (usedHeap() - heapBeforeTables) / 1048576.0);
+            entry.set("fixedBaseBeforeAfter", fixedBaseBeforeAfter(json, key, witness, runs));
             if (Files.isRegularFile(dir.resolve("circuit.r1cs"))) {
                 R1cs r1cs = R1cs.read(dir.resolve("circuit.r1cs"));
                 entry.put("constraints", r1cs.constraints());
@@ -293,6 +304,46 @@ public final class JavaProverBenchmark {
             Msm.windowOffset = 3;
         }
         return result;
+    }
+
+    /**
+     * One thread, the per-window MSMs (before) and the fixed-base MSMs (after) alternating proof by proof, so that load
+     * changes hit both alike: wall and thread CPU time per proof, MSM time, and the bytes the thread allocated.
+     */
+    private static ObjectNode fixedBaseBeforeAfter(ObjectMapper json, ProvingKey key, Witness witness, int runs) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        String[] names = {"perWindowMsm", "fixedBaseMsm"};
+        long[][] sums = new long[2][4];
+        try (Groth16Prover prover = Groth16Prover.create(1)) {
+            for (int i = -1; i < runs; i++) {
+                for (int variant = 0; variant < 2; variant++) {
+                    Groth16Prover.fixedBase = variant == 1;
+                    long allocated0 = threads.getCurrentThreadAllocatedBytes();
+                    long cpu0 = threads.getCurrentThreadCpuTime();
+                    long t0 = System.nanoTime();
+                    Proof proof = prover.prove(key, witness);
+                    if (i >= 0) {
+                        sums[variant][0] += System.nanoTime() - t0;
+                        sums[variant][1] += threads.getCurrentThreadCpuTime() - cpu0;
+                        sums[variant][2] += proof.timings().msmNanos();
+                        sums[variant][3] += threads.getCurrentThreadAllocatedBytes() - allocated0;
+                    }
+                }
+            }
+        } finally {
+            Groth16Prover.fixedBase = true;
+        }
+        ObjectNode entry = json.createObjectNode();
+        for (int variant = 0; variant < 2; variant++) {
+            ObjectNode m = entry.putObject(names[variant]);
+            m.put("proveMs", sums[variant][0] / 1e6 / runs);
+            m.put("proveThreadCpuMs", sums[variant][1] / 1e6 / runs);
+            m.put("msmMs", sums[variant][2] / 1e6 / runs);
+            m.put("allocatedMbPerProof", sums[variant][3] / 1048576.0 / runs);
+        }
+        entry.put("threadCpuRatio", (double) sums[0][1] / sums[1][1]);
+        System.err.println("fixed base before/after: " + entry);
+        return entry;
     }
 
     private static long processCpuNanos() {

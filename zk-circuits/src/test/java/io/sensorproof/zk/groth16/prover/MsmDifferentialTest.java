@@ -103,6 +103,111 @@ class MsmDifferentialTest {
         }
     }
 
+    /**
+     * The fixed-base MSM (tables built on 1 and 2 threads; MSM on 1 and 2 threads, affine and Jacobian buckets)
+     * against the plain sum. n = 300 gives c = 8, 32 windows and about 9,000 (point, window) pairs: split in two
+     * ranges on the pool, so the ranges' sums are added too.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 9, 40, 300})
+    void g1FixedBaseMatchesTheSumOfProducts(int n) {
+        Random random = new Random(3000 + n);
+        List<G1Point> bases = bases(random, n, G1_GEN, G1Point.INFINITY, (p, k) -> p.mul(Scalar.of(k)), G1Point::neg);
+        List<BigInteger> scalars = scalars(random, n);
+        G1Point expected = G1Point.INFINITY;
+        for (int i = 0; i < n; i++) {
+            expected = expected.add(bases.get(i).mul(Scalar.of(scalars.get(i))));
+        }
+        int offset = n % 3;
+        G1Point[] array = bases.toArray(new G1Point[0]);
+        for (ForkJoinPool tablePool : new ForkJoinPool[] {null, POOL}) {
+            FixedBaseTable<G1Point> table = FixedBaseTable.g1(array, tablePool);
+            for (boolean batchAffine : new boolean[] {true, false}) {
+                Msm.batchAffine = batchAffine;
+                try {
+                    for (ForkJoinPool pool : new ForkJoinPool[] {null, POOL}) {
+                        G1Jacobian sum = Msm.msmFixed(CurveOps.G1, array, table, limbs(scalars, offset), offset, pool);
+                        assertThat(sum.toAffine()).as("batch affine " + batchAffine + ", pool " + pool).isEqualTo(expected);
+                    }
+                } finally {
+                    Msm.batchAffine = true;
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 9, 130})
+    void g2FixedBaseMatchesTheSumOfProducts(int n) {
+        Random random = new Random(4000 + n);
+        List<G2Point> bases = bases(random, n, G2_GEN, G2Point.INFINITY, (p, k) -> p.mul(Scalar.of(k)), G2Point::neg);
+        List<BigInteger> scalars = scalars(random, n);
+        G2Point expected = G2Point.INFINITY;
+        for (int i = 0; i < n; i++) {
+            expected = expected.add(bases.get(i).mul(Scalar.of(scalars.get(i))));
+        }
+        G2Point[] array = bases.toArray(new G2Point[0]);
+        FixedBaseTable<G2Point> table = FixedBaseTable.g2(array, POOL);
+        for (boolean batchAffine : new boolean[] {true, false}) {
+            Msm.batchAffine = batchAffine;
+            try {
+                for (ForkJoinPool pool : new ForkJoinPool[] {null, POOL}) {
+                    G2Jacobian sum = Msm.msmFixed(CurveOps.G2, array, table, limbs(scalars, 0), 0, pool);
+                    assertThat(sum.toAffine()).as("batch affine " + batchAffine + ", pool " + pool).isEqualTo(expected);
+                }
+            } finally {
+                Msm.batchAffine = true;
+            }
+        }
+    }
+
+    /** Entry i·W + w of a table is 2^{c·w}·Pᵢ, for every window, in G1 and G2 (an infinity base's entries are never read). */
+    @org.junit.jupiter.api.Test
+    void fixedBaseTablesHoldThePowersOfTwoOfTheWindows() {
+        Random random = new Random(45);
+        G1Point[] g1 = bases(random, 12, G1_GEN, G1Point.INFINITY, (p, k) -> p.mul(Scalar.of(k)), G1Point::neg).toArray(new G1Point[0]);
+        G2Point[] g2 = bases(random, 5, G2_GEN, G2Point.INFINITY, (p, k) -> p.mul(Scalar.of(k)), G2Point::neg).toArray(new G2Point[0]);
+        FixedBaseTable<G1Point> t1 = FixedBaseTable.g1(g1, null);
+        FixedBaseTable<G2Point> t2 = FixedBaseTable.g2(g2, null);
+        assertThat(t1.c).isEqualTo(3);
+        assertThat(t1.windows).isEqualTo(254 / 3 + 1);
+        assertThat(t1.complete && t2.complete).isTrue();
+        for (int i = 0; i < g1.length; i++) {
+            if (g1[i].infinity()) {
+                continue;
+            }
+            for (int w = 0; w < t1.windows; w++) {
+                assertThat(t1.point(i * t1.windows + w)).as("G1 point " + i + ", window " + w)
+                        .isEqualTo(g1[i].mul(Scalar.of(BigInteger.ONE.shiftLeft(t1.c * w).mod(R))));
+            }
+        }
+        for (int i = 0; i < g2.length; i++) {
+            if (g2[i].infinity()) {
+                continue;
+            }
+            for (int w = 0; w < t2.windows; w++) {
+                assertThat(t2.point(i * t2.windows + w)).as("G2 point " + i + ", window " + w)
+                        .isEqualTo(g2[i].mul(Scalar.of(BigInteger.ONE.shiftLeft(t2.c * w).mod(R))));
+            }
+        }
+    }
+
+    /** A scalar wider than the table's windows (not below r: 2²⁵⁵ + 5) takes the per-window MSM, with the same sum. */
+    @org.junit.jupiter.api.Test
+    void aScalarWiderThanTheTableFallsBackToThePerWindowMsm() {
+        Random random = new Random(46);
+        List<G1Point> bases = bases(random, 40, G1_GEN, G1Point.INFINITY, (p, k) -> p.mul(Scalar.of(k)), G1Point::neg);
+        List<BigInteger> scalars = new ArrayList<>(scalars(random, 40));
+        scalars.set(20, BigInteger.ONE.shiftLeft(255).add(BigInteger.valueOf(5)));
+        G1Point expected = G1Point.INFINITY;
+        for (int i = 0; i < bases.size(); i++) {
+            expected = expected.add(bases.get(i).mul(Scalar.of(scalars.get(i).mod(R))));
+        }
+        G1Point[] array = bases.toArray(new G1Point[0]);
+        FixedBaseTable<G1Point> table = FixedBaseTable.g1(array, null);
+        assertThat(Msm.msmFixed(CurveOps.G1, array, table, limbs(scalars, 0), 0, POOL).toAffine()).isEqualTo(expected);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 9, 40, 130})
     void g2MatchesTheSumOfProducts(int n) {
