@@ -87,6 +87,8 @@ public final class Injector implements AutoCloseable {
     private final Map<String, MqttClient> clients = new HashMap<>();
     private final BlockingQueue<byte[]> replies = new LinkedBlockingQueue<>();
     private final Set<String> subscribed = new HashSet<>();
+    /** (device, boot, seq) of every stored message an injection of this injector has worked from. */
+    private final Set<String> workedFrom = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param caFile trusted certificates for an {@code ssl://} broker
@@ -247,15 +249,37 @@ public final class Injector implements AutoCloseable {
     private GatewayClient.StoredMessage awaitStoredMessage(String device, long waitMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + waitMillis;
         while (true) {
-            List<GatewayClient.StoredMessage> messages = gateway.messages(device);
-            if (!messages.isEmpty()) {
-                return messages.get(messages.size() - 1);
+            Optional<GatewayClient.StoredMessage> fresh = newestNotWorkedFrom(device, gateway.messages(device), workedFrom);
+            if (fresh.isPresent()) {
+                workedFrom.add(workedKey(device, fresh.get()));
+                return fresh.get();
             }
             if (System.currentTimeMillis() > deadline) {
-                throw new SimException(SimError.FAULT_NOT_INJECTED, "no stored message of " + device + " to work from within " + waitMillis + " ms");
+                throw new SimException(SimError.FAULT_NOT_INJECTED, "no stored message of " + device
+                        + " that no earlier injection worked from, within " + waitMillis + " ms");
             }
             Thread.sleep(200);
         }
+    }
+
+    /**
+     * The newest stored message of {@code device} that no earlier injection worked from. Two faults on the same
+     * (boot, seq) could not be told apart afterwards (outcomes are matched to quarantine entries by topic, boot and
+     * seq): a replay answered ACKNOWLEDGED would be charged with the CONFLICTING_DUPLICATE of a later conflicting
+     * duplicate that picked the same message because the device had stored nothing newer in between.
+     */
+    static Optional<GatewayClient.StoredMessage> newestNotWorkedFrom(String device, List<GatewayClient.StoredMessage> messages,
+            Set<String> workedFrom) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (!workedFrom.contains(workedKey(device, messages.get(i)))) {
+                return Optional.of(messages.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String workedKey(String device, GatewayClient.StoredMessage m) {
+        return device + "/" + m.boot() + "/" + m.seq();
     }
 
     /** The pack with its first value moved by {@code amount} (down when that keeps it in range). */
