@@ -11,7 +11,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,7 @@ class OrphanedPostmasterIT {
                     .isInstanceOf(DataDirectoryInUseException.class);
             assertThat(orphan.isAlive()).isTrue();
         } finally {
-            ProcessHandle.of(orphanPid).ifPresent(ProcessHandle::destroyForcibly);
+            killWithChildren(orphanPid);
         }
         assertThat(orphan.isAlive()).as("closing the adopted server stops it").isFalse();
         assertThat(PostmasterPidFile.read(dataDir.resolve("postgres"))).as("stopped cleanly: no pid file").isEmpty();
@@ -66,7 +68,7 @@ class OrphanedPostmasterIT {
             assertThat(db.postmasterPid()).isNotEqualTo(orphanPid);
             assertCommitted(db, marker);
         } finally {
-            ProcessHandle.of(orphanPid).ifPresent(ProcessHandle::destroyForcibly);
+            killWithChildren(orphanPid);
         }
     }
 
@@ -83,7 +85,7 @@ class OrphanedPostmasterIT {
             assertThat(PostmasterProbe.jdbc(0, Duration.ofSeconds(3)).problems(pidFile, dataDir.resolve("elsewhere")))
                     .singleElement().asString().contains("it serves");
         } finally {
-            ProcessHandle.of(orphanPid).ifPresent(ProcessHandle::destroyForcibly);
+            killWithChildren(orphanPid);
         }
     }
 
@@ -100,7 +102,7 @@ class OrphanedPostmasterIT {
             assertThat(db.postmasterPid()).isNotEqualTo(orphanPid);
             assertCommitted(db, marker);
         } finally {
-            ProcessHandle.of(orphanPid).ifPresent(ProcessHandle::destroyForcibly);
+            killWithChildren(orphanPid);
         }
     }
 
@@ -128,6 +130,24 @@ class OrphanedPostmasterIT {
         assertThat(PostmasterPidFile.read(dataDir.resolve("postgres")))
                 .hasValueSatisfying(pidFile -> assertThat(pidFile.pid()).isEqualTo(orphanPid));
         return orphanPid;
+    }
+
+    /**
+     * SIGKILL to a postmaster and its server processes, then waits until all have exited: killing the
+     * postmaster alone leaves its children running for a moment, and one of them can still write into
+     * the data directory (pg_stat) while the temporary directory is being deleted (seen in CI).
+     */
+    private static void killWithChildren(long postmasterPid) throws Exception {
+        Optional<ProcessHandle> postmaster = ProcessHandle.of(postmasterPid);
+        if (postmaster.isEmpty()) {
+            return;
+        }
+        List<ProcessHandle> all = new ArrayList<>(postmaster.get().descendants().toList());
+        all.add(0, postmaster.get());
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : all) {
+            h.onExit().get(30, TimeUnit.SECONDS);
+        }
     }
 
     private static void assertCommitted(EmbeddedDatabase db, String marker) throws Exception {
