@@ -36,9 +36,6 @@ import java.util.concurrent.ForkJoinTask;
  * them to stop the pool.
  */
 public final class Groth16Prover implements AutoCloseable {
-    /** Nanoseconds of the last proof's phases (QAP, NTTs and h, MSM A, B1, B2, C, H, blinding), for the profile harness only. */
-    static volatile long[] lastPhases = new long[8];
-
     /** The fixed-base MSMs once the key's tables are built ({@link ProvingKey#precompute}); off only for the benchmark's comparison. */
     static volatile boolean fixedBase = true;
 
@@ -158,7 +155,6 @@ public final class Groth16Prover implements AutoCloseable {
             msmC = taskC.join();
         }
         long t3 = System.nanoTime();
-        long g2Nanos = msmNanos[2];
 
         BigInteger r = randomScalar();
         BigInteger s = randomScalar();
@@ -173,12 +169,12 @@ public final class Groth16Prover implements AutoCloseable {
                 .addMixed(key.delta1.mul(Scalar.of(minusRs)))
                 .toAffine();
         long t4 = System.nanoTime();
-        lastPhases = new long[] {t1 - t0, t2 - t1, msmNanos[0], msmNanos[1], msmNanos[2], msmNanos[3], msmNanos[4], t4 - t3};
         List<BigInteger> inputs = new ArrayList<>(key.nPublic);
         for (int i = 1; i <= key.nPublic; i++) {
             inputs.add(witness.value(i));
         }
-        return new Proof(piA, piB, piC, inputs, new Proof.Timings(t1 - t0, t2 - t1, t3 - t2, g2Nanos, t4 - t3, 0));
+        return new Proof(piA, piB, piC, inputs, new Proof.Timings(t1 - t0, t2 - t1, t3 - t2,
+                new Proof.MsmNanos(msmNanos[0], msmNanos[1], msmNanos[2], msmNanos[3], msmNanos[4]), t4 - t3, 0));
     }
 
     private G1Jacobian g1(G1Point[] bases, FixedBaseTable<G1Point> table, long[] scalars, int offset) {

@@ -22,21 +22,29 @@ public record Proof(G1Point a, G2Point b, G1Point c, List<BigInteger> inputs, Ti
 
     /**
      * Nanoseconds per phase: the QAP evaluations A, B, C from the coefficients, the three coset
-     * transforms and the quotient, the five multi-scalar multiplications (of which {@code msmG2Nanos}
-     * the one in G2), the blinding, and the verifier's check. With more than one prover thread the MSMs A, B₁, B₂ and C
-     * run on the pool while the calling thread computes the QAP, the transforms and h, so {@code msmNanos} is then the
-     * time from h to the last MSM's end (H and whatever of the others was left), and {@code msmG2Nanos} the G2 MSM's own
-     * wall time (ADR 045, 2026-12-05).
+     * transforms and the quotient, the five multi-scalar multiplications, the blinding, and the verifier's check.
+     * With more than one prover thread the MSMs A, B₁, B₂ and C run on the pool while the calling thread computes the
+     * QAP, the transforms and h, so {@code msmNanos} is then the time from h to the last MSM's end (H and whatever of
+     * the others was left), and {@code msms} each MSM's own wall time (ADR 045, 2026-12-05).
      */
-    public record Timings(long abcNanos, long nttNanos, long msmNanos, long msmG2Nanos, long blindNanos, long checkNanos) {
+    public record Timings(long abcNanos, long nttNanos, long msmNanos, MsmNanos msms, long blindNanos, long checkNanos) {
         public long totalNanos() {
             return abcNanos + nttNanos + msmNanos + blindNanos + checkNanos;
         }
+
+        /** The G2 MSM's own wall time. */
+        public long msmG2Nanos() {
+            return msms.b2();
+        }
+    }
+
+    /** Each multi-scalar multiplication's own wall time: A, B₁ (G1), B₂ (G2), C and H. */
+    public record MsmNanos(long a, long b1, long b2, long c, long h) {
     }
 
     Proof withCheckNanos(long nanos) {
         return new Proof(a, b, c, inputs, new Timings(timings.abcNanos(), timings.nttNanos(), timings.msmNanos(),
-                timings.msmG2Nanos(), timings.blindNanos(), nanos));
+                timings.msms(), timings.blindNanos(), nanos));
     }
 
     /** What {@link io.sensorproof.zk.groth16.Groth16Verifier#verify} takes. */

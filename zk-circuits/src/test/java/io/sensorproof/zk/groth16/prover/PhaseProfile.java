@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * Development harness (not a test, not run by the build): ns per Fp.mul, the witness's scalar sizes, per-MSM sizes and
  * times of one proof on the claim keys, per-window vs fixed-base MSMs alternating, and the calling thread's allocation.
  * {@code java -cp … PhaseProfile target/java-prover/bench-claims RUNS excursion,emissions} [-Done=true -DnoFixed=true
- * -Dcap=13 -DmulOnly=true]. Reads {@code Groth16Prover.lastPhases}.
+ * -Dcap=13 -DmulOnly=true]. Reads each proof's {@link Proof.Timings}.
  */
 public final class PhaseProfile {
     public static void main(String[] args) throws Exception {
@@ -55,8 +55,7 @@ public final class PhaseProfile {
                         Groth16Prover.fixedBase = fixed;
                         long c0 = tmx.getCurrentThreadCpuTime();
                         long t0 = System.nanoTime();
-                        prover.prove(key, witness);
-                        long[] ph = Groth16Prover.lastPhases;
+                        long[] ph = phases(prover.prove(key, witness).timings());
                         System.err.printf("  A/B %d thr fixed=%s: %.1f ms wall %.1f ms thread cpu | A %.1f B1 %.1f B2 %.1f C %.1f H %.1f%n", threads, fixed,
                                 (System.nanoTime() - t0) / 1e6, (tmx.getCurrentThreadCpuTime() - c0) / 1e6, ph[2]/1e6, ph[3]/1e6, ph[4]/1e6, ph[5]/1e6, ph[6]/1e6);
                     }
@@ -68,7 +67,7 @@ public final class PhaseProfile {
                         Proof p = prover.prove(key, witness);
                         s[0] += System.nanoTime() - t0;
                         s[11] += tmx.getCurrentThreadAllocatedBytes() - a0;
-                        long[] ph = Groth16Prover.lastPhases;
+                        long[] ph = phases(p.timings());
                         for (int k = 0; k < ph.length; k++) s[1 + k] += ph[k];
                     }
                     System.err.printf("  %d thr: prove %.1f ms | qap %.1f ntt+h %.1f | A %.1f B1 %.1f B2 %.1f C %.1f H %.1f | blind %.1f | alloc(calling thread) %.1f MB%n",
@@ -76,5 +75,11 @@ public final class PhaseProfile {
                 }
             }
         }
+    }
+
+    /** QAP, NTTs and h, MSM A, B1, B2, C, H, blinding: the order this harness prints. */
+    private static long[] phases(Proof.Timings t) {
+        Proof.MsmNanos m = t.msms();
+        return new long[] {t.abcNanos(), t.nttNanos(), m.a(), m.b1(), m.b2(), m.c(), m.h(), t.blindNanos()};
     }
 }
