@@ -10,22 +10,25 @@ INPUT = {
     "coap_gateway_us_pack1": 223, "coap_gateway_us_pack10": 211,
     # PostgreSQL CPU per message, µs, same runs
     "coap_postgres_us_pack1": 34, "coap_postgres_us_pack10": 159,
-    # MQTT: gateway CPU per message, µs (GatewayLoadTest as quoted in issue 18: 410-430 µs, packs of 1)
-    "mqtt_gateway_us_pack1": 430,
-    # MQTT broker (HiveMQ CE, embedded) CPU per message incl. the acknowledgement back, µs
-    # (firmware-sim load, per-step CPU split; filled from fleet-load-results.json)
-    "mqtt_broker_us_per_msg": None,
-    "mqtt_postgres_us_per_msg": None,
-    # stored bytes per reading, all tables and indexes (messages, readings, batch members and nodes),
-    # measured with psql after a fleet load run (capacity.md "Storage")
-    "bytes_per_reading_pack1": None, "bytes_per_reading_pack2": None,
+    # MQTT: gateway CPU per message, µs, with the commitment batcher off (sealing is counted on its own below), and the
+    # PostgreSQL and broker (HiveMQ CE, embedded; the acknowledgement back included) CPU of the same run: GatewayLoadTest
+    # on main aaca353, 2026-12-05 01:35 UTC, -Dsensorproof.batches.enabled=false (gateway README "MQTT and CoAP on main";
+    # gateway-load-nobatch-results-2026-12-05.json; not a quiet machine: niced builds took 0.55-0.87 core beside it)
+    "mqtt_gateway_us_pack1": 397, "mqtt_gateway_us_pack10": 469,
+    "mqtt_postgres_us_pack1": 61, "mqtt_postgres_us_pack10": 209,
+    "mqtt_broker_us_pack1": 382, "mqtt_broker_us_pack10": 316,
+    # stored bytes per reading, all tables with indexes and TOAST (messages, readings, batch members, batch trees),
+    # StorageFootprint on the data directory of that run's default twin (gateway-load-results-2026-12-05.json:
+    # 30,000 messages of 1 reading, 10,000 of 10; gateway/storage-footprint-2026-12-05.json)
+    "bytes_per_reading_pack1": 1125, "bytes_per_reading_pack10": 772,
     # Poseidon sealing: CPU s per reading (oracle README "Cost of sealing", CommitmentBatchBenchmark with the
     # Montgomery-limb Poseidon of ADR 047: 3,887 readings per CPU s at 16,384, quiet machine, 2026-12-04)
     "seal_cpu_s_per_reading": 1 / 3887,
     "batch_size": 4096,               # sensorproof.batches.size (default)
     "gas_anchor_batch": 118_734,      # oracle README "Gas": anchorBatch
-    # claims (zk-circuits README, bench-claims-cpu.mjs; proof + witness CPU on one core)
-    "run_claim_cpu_s": 3.90 + 0.27, "emissions_claim_cpu_s": 7.42 + 0.35,
+    # claims: the Java prover on one thread (zk-circuits README, -Pbench-java-prover, main ca1f74d, quiet machine,
+    # 2026-12-05: excursion 1,176 ms, emissions 2,384 ms) + the zokrates-js witness (bench-claims-cpu.mjs: 0.27 / 0.35 s)
+    "run_claim_cpu_s": 1.176 + 0.27, "emissions_claim_cpu_s": 2.384 + 0.35,
     "run_claim_readings": 16, "emissions_claim_readings": 32,
     "gas_anchor_claim": 430_620, "gas_submit_claim": 119_971,   # oracle README "Gas"
     "gas_freeze": 95_257,
@@ -58,18 +61,15 @@ def plan(n, transport, pack):
     a, i = ASSUME, INPUT
     readings_s = n * a["readings_per_device_minute"] / 60
     msgs_s = readings_s / pack
-    gw_us = i[f"{transport}_gateway_us_pack{1 if pack == 1 else 10}"] if transport == "coap" else i["mqtt_gateway_us_pack1"]
+    k = 1 if pack == 1 else 10
+    gw_us = i[f"{transport}_gateway_us_pack{k}"]
     gw_cores = msgs_s * gw_us / 1e6
     replicas = max(a["min_replicas"], math.ceil(gw_cores / (a["replica_cores"] * a["target_utilisation"])))
-    if transport == "coap":
-        pg_us = i["coap_postgres_us_pack1" if pack == 1 else "coap_postgres_us_pack10"]
-    else:
-        pg_us = i["mqtt_postgres_us_per_msg"]
-    pg_cores = None if pg_us is None else msgs_s * pg_us / 1e6
+    pg_cores = msgs_s * i[f"{transport}_postgres_us_pack{k}"] / 1e6
     broker_cores = None
-    broker_nodes = 0
-    if transport == "mqtt" and i["mqtt_broker_us_per_msg"] is not None:
-        broker_cores = msgs_s * i["mqtt_broker_us_per_msg"] / 1e6
+    broker_nodes = None
+    if transport == "mqtt":
+        broker_cores = msgs_s * i[f"mqtt_broker_us_pack{k}"] / 1e6
         broker_nodes = max(a["min_broker_nodes"], math.ceil(broker_cores / (a["broker_node_cores"] * a["target_utilisation"])))
     return dict(readings_s=readings_s, msgs_s=msgs_s, gw_cores=gw_cores, replicas=replicas, pg_cores=pg_cores,
                 broker_cores=broker_cores, broker_nodes=broker_nodes)
@@ -103,7 +103,7 @@ def main():
     print("| devices | readings/s | transport, pack | messages/s | gateway cores | replicas (2 cores, 50 %) | PostgreSQL cores | broker cores | broker nodes |")
     print("|---:|---:|---|---:|---:|---:|---:|---:|---:|")
     for n in SIZES:
-        for transport, pack in (("mqtt", 1), ("coap", 1), ("coap", 10)):
+        for transport, pack in (("mqtt", 1), ("mqtt", 10), ("coap", 1), ("coap", 10)):
             p = plan(n, transport, pack)
             print(f"| {n:,} | {fmt(p['readings_s'])} | {transport}, {pack} | {fmt(p['msgs_s'])} | {fmt(p['gw_cores'])} | {p['replicas']} | "
                   f"{fmt(p['pg_cores'])} | {fmt(p['broker_cores']) if transport == 'mqtt' else '-'} | "
@@ -116,15 +116,14 @@ def main():
         print(f"| {n:,} | {c['readings_day']:,.0f} | {fmt(c['seal_cores'])} | {c['batches_day']:,} | {c['emissions_claims_day']:,.0f} | "
               f"{c['run_claims_day']:,.0f} | {fmt(c['prover_cores'])} | {c['tx_day']:,.0f} | {c['gas_day'] / 1e9:,.2f} G |")
     print()
-    print("| devices | PostgreSQL rows/s (messages + readings + batch members), pack 1 | storage per year, pack 1 | per year, packs of 2 |")
-    print("|---:|---:|---:|---:|")
+    print("| devices | PostgreSQL rows/s, pack 1 (message + reading + batch member) | rows/s, packs of 10 | storage per year, pack 1 | per year, packs of 10 |")
+    print("|---:|---:|---:|---:|---:|")
     for n in SIZES:
-        r = n / 60
-        rows = r + r + r
+        r = n * ASSUME["readings_per_device_minute"] / 60
         y1, _ = storage(n, INPUT["bytes_per_reading_pack1"])
-        y2, _ = storage(n, INPUT["bytes_per_reading_pack2"])
-        tb = (lambda b: "n/a" if b is None else f"{b / 1e12:,.2f} TB")
-        print(f"| {n:,} | {rows:,.0f} | {tb(y1)} | {tb(y2)} |")
+        y10, _ = storage(n, INPUT["bytes_per_reading_pack10"])
+        tb = (lambda b: "n/a" if b is None else f"{b / 1e12:,.1f} TB")
+        print(f"| {n:,} | {3 * r:,.0f} | {r / 10 + 2 * r:,.0f} | {tb(y1)} | {tb(y10)} |")
 
 
 if __name__ == "__main__":
