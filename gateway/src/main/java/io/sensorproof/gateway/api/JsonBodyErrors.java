@@ -74,17 +74,19 @@ final class JsonBodyErrors {
                 where = " at '" + field + "'";
             }
         }
-        JsonLocation location = failure.getLocation();
+        // a syntax error met while a value was being built arrives wrapped with the path: report the syntax error
+        JsonProcessingException syntax = syntaxError(failure);
+        JsonLocation location = syntax != null ? syntax.getLocation() : failure.getLocation();
         String at = "";
         if (location != null && location.getLineNr() > 0) {
             details.put("line", location.getLineNr());
             details.put("column", location.getColumnNr());
             at = " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
         }
-        if (!(failure instanceof DatabindException)) {
-            String what = failure instanceof JsonEOFException ? "the body ends before the JSON value is complete"
-                    : quote(failure.getOriginalMessage());
-            return new ApiError(MALFORMED_JSON, "the request body is not valid JSON: " + what + at, details);
+        if (syntax != null) {
+            String what = syntax instanceof JsonEOFException ? "the body ends before the JSON value is complete"
+                    : quote(syntax.getOriginalMessage());
+            return new ApiError(MALFORMED_JSON, "the request body is not valid JSON: " + what + where + at, details);
         }
         if (failure instanceof PropertyBindingException unknown) {
             return new ApiError(INVALID_REQUEST, "unknown field '" + unknown.getPropertyName() + "'" + where + at, details);
@@ -102,6 +104,16 @@ final class JsonBodyErrors {
                 ? ": " + quote(cause.getMessage()) : "";
         return new ApiError(INVALID_REQUEST, "invalid value" + (where.isEmpty() ? " for the body" : where) + problem + at,
                 details);
+    }
+
+    /** {@code failure} or the first of its causes that is a Jackson failure to read JSON text, not to bind it; null if none. */
+    private static JsonProcessingException syntaxError(JsonProcessingException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JsonProcessingException jackson && !(t instanceof DatabindException)) {
+                return jackson;
+            }
+        }
+        return null;
     }
 
     /** The path as {@code watches[0].k}; empty for the body itself. */
