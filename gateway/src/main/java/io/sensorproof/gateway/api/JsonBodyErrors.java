@@ -39,7 +39,8 @@ final class JsonBodyErrors {
     static final String INVALID_REQUEST = "INVALID_REQUEST";
     static final int MAX_QUOTE = 120;
     /** Jackson's description of where the input came from, in the middle of some messages. */
-    private static final Pattern SOURCE = Pattern.compile("\\s*\\(?start marker at \\[Source:[^\\]]*\\]\\)?|\\s*\\[Source:[^\\]]*\\]");
+    private static final Pattern SOURCE = Pattern.compile(
+            "\\s*\\((?:start marker|for [^()\\[]*starting) at \\[Source:[^\\]]*\\]\\)|\\s*\\[Source:[^\\]]*\\]");
 
     private JsonBodyErrors() {
     }
