@@ -12,9 +12,9 @@ import java.util.random.RandomGenerator;
  * long a caller waits once it is back, and the jitter keeps replicas that failed together from retrying in
  * lockstep.
  *
- * <p>Whether one instance may be used from several threads is the random generator's property: a
- * {@link java.security.SecureRandom} or {@link java.util.concurrent.ThreadLocalRandom} may, a
- * {@link java.util.SplittableRandom} may not.
+ * <p>Whether one instance may be used from several threads is the random generator's property: with a
+ * {@link java.security.SecureRandom} it may; with {@link RandomGenerator#getDefault()} or a
+ * {@link java.util.SplittableRandom} threads race on the generator's state (no failure, but correlated delays).
  *
  * @param first cap of the first retry's delay (more than zero)
  * @param max largest delay (at least {@code first})
