@@ -14,7 +14,7 @@ import io.sensorproof.agent.outbox.BootCounter;
 import io.sensorproof.agent.outbox.Outbox;
 import io.sensorproof.agent.outbox.OutboxConfig;
 import io.sensorproof.agent.outbox.OutboxStats;
-import io.sensorproof.agent.transport.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.agent.transport.CoapTransport;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.protocol.ProtocolException;

@@ -5,6 +5,7 @@ import io.sensorproof.agent.keys.KeyFiles;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.ids.Topics;
+import io.sensorproof.protocol.retry.Backoff;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

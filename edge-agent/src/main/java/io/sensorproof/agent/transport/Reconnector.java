@@ -2,6 +2,7 @@ package io.sensorproof.agent.transport;
 
 import io.sensorproof.agent.runtime.AgentRuntime;
 import io.sensorproof.agent.runtime.SerialExecutor;
+import io.sensorproof.protocol.retry.Backoff;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;

@@ -6,7 +6,7 @@ import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.it.AcknowledgingGateway;
 import io.sensorproof.agent.it.EmbeddedBroker;
 import io.sensorproof.agent.keys.KeyFiles;
-import io.sensorproof.agent.transport.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.protocol.cose.Keys;

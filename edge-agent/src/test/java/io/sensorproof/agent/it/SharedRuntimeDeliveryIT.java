@@ -6,7 +6,7 @@ import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.outbox.FileIo;
 import io.sensorproof.agent.runtime.AgentRuntime;
-import io.sensorproof.agent.transport.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sensorproof.agent.config.AgentConfig;
+import io.sensorproof.protocol.retry.Backoff;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;

@@ -8,7 +8,7 @@ import io.sensorproof.agent.enroll.EnrollmentState;
 import io.sensorproof.agent.keys.KeyFiles;
 import io.sensorproof.agent.outbox.FileIo;
 import io.sensorproof.agent.runtime.AgentRuntime;
-import io.sensorproof.agent.transport.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;

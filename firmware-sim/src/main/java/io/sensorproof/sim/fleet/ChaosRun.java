@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
-import io.sensorproof.agent.transport.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.agent.transport.RecordingTransport;
 import io.sensorproof.protocol.cose.Keys;

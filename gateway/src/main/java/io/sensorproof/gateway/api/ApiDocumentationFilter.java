@@ -34,7 +34,9 @@ public class ApiDocumentationFilter implements OASFilter {
                         + " /api/v1/enroll, which the one-time enrollment token authenticates; what a key may"
                         + " do follows from its role (operator, factory, bank, exchange, regulator) and tenant: 403"
                         + " FORBIDDEN when the role or the tenant in the path rules it out, 404 (as if missing) for a"
-                        + " device, entry or key the key may not see. Errors are {code, message, details}.");
+                        + " device, entry or key the key may not see. Errors are {code, message, details}; a request body"
+                        + " that is not JSON is 400 MALFORMED_JSON (details.line, details.column), one with a value of the"
+                        + " wrong type or not an allowed value is 400 INVALID_REQUEST (details.field: the path).");
         if (openAPI.getComponents() == null) {
             openAPI.setComponents(OASFactory.createComponents());
         }

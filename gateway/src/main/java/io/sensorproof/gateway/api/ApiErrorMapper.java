@@ -1,6 +1,10 @@
 package io.sensorproof.gateway.api;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sensorproof.protocol.ProtocolException;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -17,18 +21,49 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>{@link ApiException}: its status, code and details;</li>
  *   <li>{@link ProtocolException} (bad identifiers, encodings): 400 with the protocol's error code;</li>
+ *   <li>a request body that is not JSON or does not fit the endpoint's types: 400 {@code MALFORMED_JSON} or
+ *       {@code INVALID_REQUEST} saying what is wrong and where ({@link JsonBodyErrors}; the REST layer's own
+ *       mapper for {@code MismatchedInputException} is replaced by {@link MismatchedInputMapper}, which
+ *       comes here);</li>
  *   <li>JAX-RS exceptions (unknown path, wrong method, unreadable body): their status, the status
  *       name as code;</li>
  *   <li>anything else: 500 {@code INTERNAL_ERROR} with an error id that is also in the log; the
  *       exception's text is not sent, as it may describe internals.</li>
  * </ul>
+ * Every error response is counted in {@code sensorproof_api_errors_total{status, code}}.
  */
 @Provider
 public final class ApiErrorMapper implements ExceptionMapper<Throwable> {
     private static final Logger LOG = Logger.getLogger(ApiErrorMapper.class);
 
+    private final MeterRegistry meters;
+
+    @Inject
+    public ApiErrorMapper(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    /** With its own registry (unit tests). */
+    ApiErrorMapper() {
+        this(new SimpleMeterRegistry());
+    }
+
     @Override
     public Response toResponse(Throwable failure) {
+        Response response = respond(failure);
+        Counter.builder("sensorproof.api.errors")
+                .description("API error responses by HTTP status and error code")
+                .tag("status", Integer.toString(response.getStatus()))
+                .tag("code", ((ApiError) response.getEntity()).code())
+                .register(meters).increment();
+        return response;
+    }
+
+    private Response respond(Throwable failure) {
+        var body = JsonBodyErrors.bodyFailure(failure);
+        if (body.isPresent()) {
+            return render(400, JsonBodyErrors.describe(body.get()));
+        }
         if (failure instanceof ApiException api) {
             return render(api.status(), new ApiError(api.code(), api.getMessage(), api.details()));
         }

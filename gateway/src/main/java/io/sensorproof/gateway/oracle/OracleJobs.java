@@ -8,7 +8,7 @@ import io.sensorproof.gateway.batches.PgBatchLedger;
 import io.sensorproof.gateway.enforcement.PgRunClaims;
 import io.sensorproof.oracle.batches.BatchAnchoring;
 import io.sensorproof.oracle.batches.SealedBatch;
-import io.sensorproof.oracle.chain.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.oracle.chain.TransactionSigner;
 import io.sensorproof.oracle.chain.Web3jChainClient;
 import io.sensorproof.oracle.jobs.JobHandler;
@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 import org.jboss.logging.Logger;
 
 /**
@@ -79,7 +80,7 @@ public class OracleJobs implements BatchAnchoring {
         GatewaySettings.Oracle o = settings.oracle();
         String owner = "gateway-" + ManagementFactory.getRuntimeMXBean().getName();
         JobRunnerSettings runnerSettings = new JobRunnerSettings(owner, o.workers(), o.chainWorkers(), o.lease(), o.pollInterval(),
-                o.confirmations(), new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30)), 5, o.reconcileInterval());
+                o.confirmations(), new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), RandomGenerator.getDefault()), 5, o.reconcileInterval());
         String registry = chain.address("AnchorRegistry");
         JobRunner r = new JobRunner(store(), Web3jChainClient.withDefaults(chain.web3j()),
                 new TransactionSigner(chain.oracleCredentials(), chain.chainId()),

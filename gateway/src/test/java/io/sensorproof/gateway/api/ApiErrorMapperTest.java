@@ -2,8 +2,11 @@ package io.sensorproof.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sensorproof.protocol.ErrorCode;
 import io.sensorproof.protocol.ProtocolException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,5 +38,18 @@ class ApiErrorMapperTest {
         assertThat(error.code()).isEqualTo("INTERNAL_ERROR");
         assertThat(error.message()).doesNotContain("secret");
         assertThat(error.details()).containsKey("errorId");
+    }
+
+    @Test
+    void everyErrorIsCountedByStatusAndCode() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ApiErrorMapper counted = new ApiErrorMapper(meters);
+        WebApplicationException truncated = new WebApplicationException(
+                new JsonEOFException(null, null, "Unexpected end-of-input"), Response.Status.BAD_REQUEST);
+        assertThat(((ApiError) counted.toResponse(truncated).getEntity()).code()).isEqualTo("MALFORMED_JSON");
+        counted.toResponse(truncated);
+        counted.toResponse(ApiException.notFound("DEVICE_NOT_FOUND", "no device", Map.of()));
+        assertThat(meters.get("sensorproof.api.errors").tags("status", "400", "code", "MALFORMED_JSON").counter().count()).isEqualTo(2);
+        assertThat(meters.get("sensorproof.api.errors").tags("status", "404", "code", "DEVICE_NOT_FOUND").counter().count()).isEqualTo(1);
     }
 }

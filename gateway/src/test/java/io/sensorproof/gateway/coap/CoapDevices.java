@@ -4,7 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.keys.KeyFiles;
-import io.sensorproof.agent.transport.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.agent.transport.CoapTransport;
 import io.sensorproof.gateway.core.coap.TestPki;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;

@@ -18,7 +18,7 @@ import io.sensorproof.agent.enroll.EnrollmentClient;
 import io.sensorproof.agent.enroll.EnrollmentRefusedException;
 import io.sensorproof.agent.enroll.Enroller;
 import io.sensorproof.agent.keys.KeyFiles;
-import io.sensorproof.agent.transport.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.gateway.EmbeddedBrokerTestResource;
 import io.sensorproof.gateway.EmbeddedPostgresTestResource;

@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.sensorproof.gateway.EmbeddedPostgresTestResource;
-import io.sensorproof.oracle.chain.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.oracle.chain.ChainDeployer;
 import io.sensorproof.oracle.chain.Deployment;
 import io.sensorproof.oracle.chain.DeploymentPlan;
@@ -277,11 +277,11 @@ class PgJobStoreIT {
                 clients.add(web3j);
                 JobRunner runner = new JobRunner(new PgJobStore(dataSource),
                         new Web3jChainClient(web3j, RevertDecoder.forCompiledContracts(), 125, 3,
-                                new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), RandomGenerator.getDefault()),
+                                new Backoff(Duration.ofMillis(50), Duration.ofMillis(500), RandomGenerator.getDefault())),
                         new TransactionSigner(oracle(), ANVIL.chainId()),
                         List.of(new AnchorBatchJobs(deployment.address("AnchorRegistry"))),
                         new JobRunnerSettings(replica + "-" + run, 3, Duration.ofSeconds(30), Duration.ofMillis(50), 1,
-                                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), 5, Duration.ofMinutes(10)),
+                                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), RandomGenerator.getDefault()), 5, Duration.ofMinutes(10)),
                         Clock.systemUTC(), new JobEvents() {
                             @Override
                             public void signed(Job job) {

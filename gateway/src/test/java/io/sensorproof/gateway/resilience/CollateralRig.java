@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
-import io.sensorproof.agent.transport.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.oracle.anvil.LocalDeployment;
 import io.sensorproof.oracle.chain.Deployment;

@@ -8,7 +8,7 @@ import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.cli.AgentCli;
 import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.keys.KeyFiles;
-import io.sensorproof.agent.transport.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.broker.BrokerProcess;
 import io.sensorproof.gateway.enroll.CaKeyStore;

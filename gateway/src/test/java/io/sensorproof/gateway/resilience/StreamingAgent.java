@@ -5,7 +5,7 @@ import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.enroll.EnrollmentClient;
 import io.sensorproof.agent.enroll.Enroller;
 import io.sensorproof.agent.keys.KeyFiles;
-import io.sensorproof.agent.transport.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.agent.transport.RecordingTransport;
 import io.sensorproof.protocol.cose.Keys;

@@ -1,5 +1,6 @@
 package io.sensorproof.oracle.chain;
 
+import io.sensorproof.protocol.retry.Backoff;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -36,7 +37,6 @@ public final class Web3jChainClient implements ChainClient {
     private final int gasMarginPercent;
     private final int tries;
     private final Backoff backoff;
-    private final RandomGenerator random;
 
     /**
      * @param web3j the node's client
@@ -44,10 +44,8 @@ public final class Web3jChainClient implements ChainClient {
      * @param gasMarginPercent gas limit = estimate × this / 100 (at least 100)
      * @param tries tries per RPC call before giving up with {@code TRANSPORT} (at least 1)
      * @param backoff delays between those tries
-     * @param random jitter source
      */
-    public Web3jChainClient(Web3j web3j, RevertDecoder decoder, int gasMarginPercent, int tries, Backoff backoff,
-                            RandomGenerator random) {
+    public Web3jChainClient(Web3j web3j, RevertDecoder decoder, int gasMarginPercent, int tries, Backoff backoff) {
         this.web3j = Objects.requireNonNull(web3j, "web3j");
         this.decoder = Objects.requireNonNull(decoder, "decoder");
         if (gasMarginPercent < 100) {
@@ -59,13 +57,12 @@ public final class Web3jChainClient implements ChainClient {
         this.gasMarginPercent = gasMarginPercent;
         this.tries = tries;
         this.backoff = Objects.requireNonNull(backoff, "backoff");
-        this.random = Objects.requireNonNull(random, "random");
     }
 
     /** Defaults: 125 % gas margin, 3 tries 200 ms – 2 s apart. */
     public static Web3jChainClient withDefaults(Web3j web3j) {
         return new Web3jChainClient(web3j, RevertDecoder.forCompiledContracts(), 125, 3,
-                new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)), RandomGenerator.getDefault());
+                new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), RandomGenerator.getDefault()));
     }
 
     @FunctionalInterface
@@ -78,7 +75,7 @@ public final class Web3jChainClient implements ChainClient {
         for (int attempt = 0; attempt < tries; attempt++) {
             if (attempt > 0) {
                 try {
-                    Thread.sleep(backoff.delay(attempt - 1, random).toMillis());
+                    Thread.sleep(backoff.delay(attempt - 1).toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new ChainException(ChainException.Code.TRANSPORT, what + ": interrupted", e);

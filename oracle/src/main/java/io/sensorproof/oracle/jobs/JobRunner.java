@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.random.RandomGenerator;
 
 /**
  * Drives jobs through their states with N worker threads. Each worker claims one due job under a
@@ -52,7 +51,6 @@ public final class JobRunner implements AutoCloseable {
     private final JobRunnerSettings settings;
     private final Clock clock;
     private final JobEvents events;
-    private final RandomGenerator random = RandomGenerator.getDefault();
     private final List<Thread> workers = new ArrayList<>();
     private final Object reconcileLock = new Object();
     private volatile boolean running;
@@ -352,7 +350,7 @@ public final class JobRunner implements AutoCloseable {
 
     private void retry(Job job, RuntimeException e) {
         events.retrying(job, e);
-        Instant next = clock.instant().plus(settings.retry().delay(job.attempts(), random));
+        Instant next = clock.instant().plus(settings.retry().delay(job.attempts()));
         try {
             store.retryLater(job.id(), settings.owner(), String.valueOf(e.getMessage()), next, clock.instant());
         } catch (JobException lost) {

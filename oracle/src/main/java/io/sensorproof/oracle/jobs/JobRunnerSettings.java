@@ -1,6 +1,6 @@
 package io.sensorproof.oracle.jobs;
 
-import io.sensorproof.oracle.chain.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sensorproof.oracle.bundle.ClaimIds;
-import io.sensorproof.oracle.chain.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.oracle.chain.ChainRevert;
 import io.sensorproof.oracle.chain.ContractCall;
 import io.sensorproof.oracle.chain.TransactionSigner;
@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Function;
@@ -62,7 +63,7 @@ class CarbonJobKindsTest {
 
     private JobRunner runner(ClaimProver prover) {
         JobRunnerSettings settings = new JobRunnerSettings("r1", 1, Duration.ofSeconds(30), Duration.ofMillis(100), 1,
-                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)), 3, Duration.ofMinutes(1));
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), RandomGenerator.getDefault()), 3, Duration.ofMinutes(1));
         ClaimProver recording = request -> {
             proved.add(request);
             return prover.prove(request);

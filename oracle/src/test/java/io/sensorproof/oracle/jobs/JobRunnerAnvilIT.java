@@ -3,7 +3,7 @@ package io.sensorproof.oracle.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sensorproof.oracle.chain.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.oracle.chain.BroadcastOutcome;
 import io.sensorproof.oracle.chain.ChainDeployer;
 import io.sensorproof.oracle.chain.Deployment;
@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
@@ -82,9 +83,9 @@ class JobRunnerAnvilIT {
         Web3j web3j = Web3j.build(new HttpService(rpcUrl));
         clients.add(web3j);
         Web3jChainClient chain = new Web3jChainClient(web3j, ChainAssertions.decoder(), 125, 2,
-                new Backoff(Duration.ofMillis(50), Duration.ofMillis(200)), java.util.random.RandomGenerator.getDefault());
+                new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), RandomGenerator.getDefault()));
         JobRunnerSettings settings = new JobRunnerSettings(owner, 2, LEASE, Duration.ofMillis(50), 1,
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), 5, Duration.ofMinutes(10));
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), RandomGenerator.getDefault()), 5, Duration.ofMinutes(10));
         JobRunner runner = new JobRunner(store, chain, new TransactionSigner(oracle, ANVIL.chainId()),
                 List.of(new AnchorBatchJobs(deployment.address("AnchorRegistry"))), settings, Clock.systemUTC(), events);
         runners.add(runner);

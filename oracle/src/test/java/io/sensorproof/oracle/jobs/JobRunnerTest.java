@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.sensorproof.oracle.chain.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.oracle.chain.BroadcastOutcome;
 import io.sensorproof.oracle.chain.ChainException;
 import io.sensorproof.oracle.chain.ChainRevert;
@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
 
@@ -86,7 +87,7 @@ class JobRunnerTest {
 
     private JobRunner runner(String owner, JobEvents events) {
         JobRunnerSettings settings = new JobRunnerSettings(owner, 1, LEASE, Duration.ofMillis(100), 1,
-                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)), 3, Duration.ofMinutes(1));
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), RandomGenerator.getDefault()), 3, Duration.ofMinutes(1));
         return new JobRunner(store, chain, signer, List.of(new Echo(), new Proved()), settings, clock, events);
     }
 
@@ -129,7 +130,7 @@ class JobRunnerTest {
     @Test
     void aProvedKindGoesThroughProvedAndSelfVerifiedBeforeSigning() {
         JobRunnerSettings settings = new JobRunnerSettings("r1", 1, LEASE, Duration.ofMillis(100), 1,
-                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)), 3, Duration.ofMinutes(1));
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), RandomGenerator.getDefault()), 3, Duration.ofMinutes(1));
         Proved proved = new Proved();
         List<JobState> seen = new ArrayList<>();
         JobStore recording = new RecordingStore(store, seen);
@@ -296,7 +297,7 @@ class JobRunnerTest {
     @Test
     void aJobIsConfirmedOnlyAfterTheConfiguredNumberOfBlocks() {
         JobRunnerSettings settings = new JobRunnerSettings("r1", 1, LEASE, Duration.ofMillis(100), 3,
-                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)), 3, Duration.ofMinutes(1));
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), RandomGenerator.getDefault()), 3, Duration.ofMinutes(1));
         JobRunner r = new JobRunner(store, chain, signer, List.of(new Echo()), settings, clock, JobEvents.NONE);
         long id = enqueue("echo", "k-conf", "{}");
         r.runOnce();
@@ -406,7 +407,7 @@ class JobRunnerTest {
             }
         };
         JobRunnerSettings settings = new JobRunnerSettings("r1", 1, 1, LEASE, Duration.ofMillis(20), 1,
-                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)), 3, Duration.ofMinutes(1));
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), RandomGenerator.getDefault()), 3, Duration.ofMinutes(1));
         JobRunner r = new JobRunner(store, chain, signer, List.of(new Echo(), slowClaim), settings, clock, JobEvents.NONE);
         long claim = enqueue(RunClaimHandler.KIND, "k-claim", "{}");
         r.start();

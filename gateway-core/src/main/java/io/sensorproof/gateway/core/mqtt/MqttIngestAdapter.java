@@ -8,6 +8,7 @@ import io.sensorproof.gateway.core.Outcome;
 import io.sensorproof.gateway.core.Reply;
 import io.sensorproof.protocol.ids.Topics;
 import io.sensorproof.protocol.net.NoDelaySocketFactory;
+import io.sensorproof.protocol.retry.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -57,7 +59,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * acknowledgement) but never PUBACKed; the broker or the device delivers them again. Because a
  * PUBACK can only ever be queued in the client of the connection that received the message,
  * this holds even when the connection drops between the check and the send. Reconnecting is
- * done here (a fresh client each time, after the jittered delays of {@link ReconnectBackoff}: the
+ * done here (a fresh client each time, after the jittered delays of {@link #reconnectBackoff()}: the
  * first within 100 ms, then doubling up to 2 s), not by Paho's automatic reconnect, which reuses one
  * client and its queue of outgoing packets.
  *
@@ -70,6 +72,16 @@ public final class MqttIngestAdapter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MqttIngestAdapter.class.getName());
     /** How long the worker waits for a first message before it checks whether it should stop. */
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
+
+    /**
+     * The delays between reconnect attempts after the broker was lost (ADR 049): 100 ms for the first,
+     * doubling up to 2 s, with jitter. The small first delay brings the gateway back within a fraction of a
+     * second of a broker that restarts quickly, the cap bounds how long it waits after the broker is back
+     * from a longer outage, and the jitter keeps replicas from reconnecting in lockstep.
+     */
+    static Backoff reconnectBackoff() {
+        return new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), RandomGenerator.getDefault());
+    }
 
 
     /**
@@ -107,7 +119,7 @@ public final class MqttIngestAdapter implements AutoCloseable {
     private final BlockingQueue<Pending> queue;
     private final Thread worker;
     private final ScheduledExecutorService reconnector;
-    private final ReconnectBackoff backoff = ReconnectBackoff.standard();
+    private final Backoff backoff = reconnectBackoff();
     private final AtomicLong generations = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong processed = new AtomicLong();

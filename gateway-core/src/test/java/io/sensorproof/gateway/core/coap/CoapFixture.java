@@ -3,7 +3,7 @@ package io.sensorproof.gateway.core.coap;
 import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.keys.KeyFiles;
-import io.sensorproof.agent.transport.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.agent.transport.CoapTransport;
 import io.sensorproof.gateway.core.DeviceStatus;
 import io.sensorproof.gateway.core.InMemoryMessageStore;

@@ -291,7 +291,7 @@ class CoapIngestIT {
                     new java.util.concurrent.atomic.AtomicReference<>();
             try (EdgeAgent agent = EdgeAgent.start(config, device.key, gateway.gatewayKey.verificationKey(), metrics -> {
                 transport.set(new io.sensorproof.agent.transport.CoapTransport(config,
-                        new io.sensorproof.agent.transport.Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), new java.security.SecureRandom()),
+                        new io.sensorproof.protocol.retry.Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), new java.security.SecureRandom()),
                         metrics::recordBackoff));
                 return transport.get();
             }, java.time.Clock.systemUTC())) {

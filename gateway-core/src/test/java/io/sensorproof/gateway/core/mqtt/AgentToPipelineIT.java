@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorproof.agent.EdgeAgent;
 import io.sensorproof.agent.config.AgentConfig;
-import io.sensorproof.agent.transport.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.agent.transport.MqttTransport;
 import io.sensorproof.broker.BrokerProcess;
 import io.sensorproof.gateway.core.DeviceStatus;

@@ -3,7 +3,7 @@ package io.sensorproof.oracle.jobs.kinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sensorproof.oracle.chain.Backoff;
+import io.sensorproof.protocol.retry.Backoff;
 import io.sensorproof.oracle.chain.ChainDeployer;
 import io.sensorproof.oracle.chain.Deployment;
 import io.sensorproof.oracle.chain.DeploymentPlan;
@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,9 +86,9 @@ class FreezeJobsAnvilIT {
         String registry = deployment.address("AnchorRegistry");
         web3j = Web3j.build(new HttpService(ANVIL.rpcUrl()));
         Web3jChainClient chain = new Web3jChainClient(web3j, ChainAssertions.decoder(), 125, 2,
-                new Backoff(Duration.ofMillis(50), Duration.ofMillis(200)), java.util.random.RandomGenerator.getDefault());
+                new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), RandomGenerator.getDefault()));
         JobRunnerSettings settings = new JobRunnerSettings("freeze-it", 2, Duration.ofSeconds(30), Duration.ofMillis(50), 1,
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), 5, Duration.ofMinutes(10));
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), RandomGenerator.getDefault()), 5, Duration.ofMinutes(10));
         ClaimProver fixtures = request -> {
             PROVEN.add(request.publicInputs().get(6));
             return fixtureByLastTime(request.publicInputs().get(6));
