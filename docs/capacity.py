@@ -11,12 +11,13 @@ INPUT = {
     # PostgreSQL CPU per message, µs, same runs
     "coap_postgres_us_pack1": 34, "coap_postgres_us_pack10": 159,
     # MQTT: gateway CPU per message, µs, with the commitment batcher off (sealing is counted on its own below), and the
-    # PostgreSQL and broker (HiveMQ CE, embedded; the acknowledgement back included) CPU of the same run: GatewayLoadTest
-    # on main aaca353, 2026-12-05 01:35 UTC, -Dsensorproof.batches.enabled=false (gateway README "MQTT and CoAP on main";
-    # gateway-load-nobatch-results-2026-12-05.json; not a quiet machine: niced builds took 0.55-0.87 core beside it)
-    "mqtt_gateway_us_pack1": 397, "mqtt_gateway_us_pack10": 469,
-    "mqtt_postgres_us_pack1": 61, "mqtt_postgres_us_pack10": 209,
-    "mqtt_broker_us_pack1": 382, "mqtt_broker_us_pack10": 316,
+    # PostgreSQL and broker (HiveMQ CE, embedded, in-memory sessions of ADR 049; the acknowledgement back included) CPU
+    # of the same run: GatewayLoadTest with five times the profile's warm-up (steady JIT), main d706d9c, 2026-12-05
+    # 05:02 UTC, -Dsensorproof.batches.enabled=false (gateway README "One session on main d706d9c";
+    # gateway-load-long-nobatch-results-2026-12-05-d706d9c.json; other processes 0.0 core in its phases)
+    "mqtt_gateway_us_pack1": 231, "mqtt_gateway_us_pack10": 333,
+    "mqtt_postgres_us_pack1": 53, "mqtt_postgres_us_pack10": 208,
+    "mqtt_broker_us_pack1": 55, "mqtt_broker_us_pack10": 70,
     # stored bytes per reading, all tables with indexes and TOAST (messages, readings, batch members, batch trees),
     # StorageFootprint on the data directory of that run's default twin (gateway-load-results-2026-12-05.json:
     # 30,000 messages of 1 reading, 10,000 of 10; gateway/storage-footprint-2026-12-05.json)
