@@ -51,6 +51,13 @@ import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
  * is answered 4.13 by Californium.
  */
 public final class CoapIngestAdapter implements AutoCloseable {
+    /**
+     * Exchanges kept per peer for CoAP duplicate detection (Californium's per-peer mark and sweep, Californium's
+     * default count for it): far more than a device has in flight, so a retransmission of a recent request is
+     * still answered from the deduplicator; older ones go through the pipeline again and are answered as duplicates.
+     */
+    static final int DEDUPLICATION_MESSAGES_PER_PEER = 64;
+
     private final CoapIngestSettings settings;
     private final CoapIngest ingest;
     private final DevicePeerVerifier verifier;
@@ -107,6 +114,13 @@ public final class CoapIngestAdapter implements AutoCloseable {
         config.set(CoapConfig.MAX_MESSAGE_SIZE, settings.maxMessageSize());
         config.set(CoapConfig.PREFERRED_BLOCK_SIZE, settings.preferredBlockSize());
         config.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, CoapIngestSettings.MAX_BODY_BYTES);
+        // Duplicate detection keeps at most DEDUPLICATION_MESSAGES_PER_PEER exchanges per peer (each still for at most
+        // EXCHANGE_LIFETIME, 247 s). Californium's default keeps every exchange for 247 s: a sustained 3,000 requests/s
+        // held ~160,000 exchanges (about 3.3 KB each with request and response) and filled a 1 GB heap, with G1's
+        // concurrent marking at half a core; one fast device could do it alone. A retransmission older than the last
+        // 64 messages of its peer reaches the pipeline again, which answers it as a duplicate (protocol §5).
+        config.set(CoapConfig.DEDUPLICATOR, CoapConfig.DEDUPLICATOR_PEERS_MARK_AND_SWEEP);
+        config.set(CoapConfig.PEERS_MARK_AND_SWEEP_MESSAGES, DEDUPLICATION_MESSAGES_PER_PEER);
         config.set(DtlsConfig.DTLS_ROLE, DtlsRole.SERVER_ONLY);
         config.set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED);
         // a burst of datagrams beyond the socket's receive buffer is dropped by the kernel (UDP RcvbufErrors) and
