@@ -53,8 +53,9 @@ import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
 public final class CoapIngestAdapter implements AutoCloseable {
     /**
      * Exchanges kept per peer for CoAP duplicate detection (Californium's per-peer mark and sweep, Californium's
-     * default count for it): far more than a device has in flight, so a retransmission of a recent request is
-     * still answered from the deduplicator; older ones go through the pipeline again and are answered as duplicates.
+     * default count for it, ADR 050): eight times the agent's default {@code coap.max-in-flight}, so a retransmission
+     * of a recent request is still answered from the deduplicator; older ones go through the pipeline again and are
+     * answered as duplicates.
      */
     static final int DEDUPLICATION_MESSAGES_PER_PEER = 64;
 
