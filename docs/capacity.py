@@ -6,10 +6,12 @@ import math
 
 # ---------------------------------------------------------------- measured inputs (see docs/capacity.md, "Inputs")
 INPUT = {
-    # CoAP/DTLS: gateway CPU per message, µs (CoapLoadTest, gateway README "Load benchmarks")
-    "coap_gateway_us_pack1": 223, "coap_gateway_us_pack10": 211,
-    # PostgreSQL CPU per message, µs, same runs
-    "coap_postgres_us_pack1": 34, "coap_postgres_us_pack10": 159,
+    # CoAP/DTLS: gateway and PostgreSQL CPU per message, µs, batcher off (sealing counted on its own below), with the
+    # per-peer duplicate detection of ADR 050: CoapLoadTest with the longer warm-up, 2026-12-05 05:19 UTC, the second
+    # "after" run of gateway README "CoAP duplicate detection bounded per peer" (coap-load-dedup-after2-2026-12-05.json;
+    # other processes 0.0 core)
+    "coap_gateway_us_pack1": 183, "coap_gateway_us_pack10": 232,
+    "coap_postgres_us_pack1": 39, "coap_postgres_us_pack10": 204,
     # MQTT: gateway CPU per message, µs, with the commitment batcher off (sealing is counted on its own below), and the
     # PostgreSQL and broker (HiveMQ CE, embedded, in-memory sessions of ADR 049; the acknowledgement back included) CPU
     # of the same run: GatewayLoadTest with five times the profile's warm-up (steady JIT), main d706d9c, 2026-12-05
