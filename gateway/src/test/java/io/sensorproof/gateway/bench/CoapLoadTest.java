@@ -96,7 +96,9 @@ public final class CoapLoadTest {
         Path out = Path.of(a.getOrDefault("out", "target/coap-load.json"));
 
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("command", "mvn -B -pl gateway -am -Pbench verify -DskipTests");
+        // what ran: the profile runs this class with the arguments below; a direct run gives its own
+        report.put("command", "java -cp <gateway test classpath> io.sensorproof.gateway.bench.CoapLoadTest " + String.join(" ", args));
+        report.put("profileCommand", "mvn -B -pl gateway -am -Pbench verify -DskipTests");
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("transport", "CoAP over DTLS 1.2, raw public keys (device key), confirmable POST /t/{tenant}/d/{device}/up");
         parameters.put("devices", s.devices);

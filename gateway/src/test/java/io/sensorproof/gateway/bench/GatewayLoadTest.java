@@ -116,7 +116,9 @@ public final class GatewayLoadTest {
         DeviceAlgorithm deviceAlg = DeviceAlgorithm.parse(a.getOrDefault("alg", "ES256"));
 
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("command", "mvn -B -pl gateway -am -Pbench verify -DskipTests");
+        // what ran: the profile runs this class with the arguments below; a direct run gives its own
+        report.put("command", "java -cp <gateway test classpath> io.sensorproof.gateway.bench.GatewayLoadTest " + String.join(" ", args));
+        report.put("profileCommand", "mvn -B -pl gateway -am -Pbench verify -DskipTests");
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("devices", s.devices);
         parameters.put("connections", s.connections);
