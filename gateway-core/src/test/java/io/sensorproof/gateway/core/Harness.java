@@ -132,12 +132,25 @@ final class Harness {
             put(device.registered(status));
         }
 
+        /** Every prefetch ("prefetch kid,kid,…") and lookup ("byKid kid") in order, kids in hex. */
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        volatile boolean failPrefetch;
+
         @Override
         public Optional<RegisteredDevice> byKid(byte[] kid) {
+            calls.add("byKid " + HexFormat.of().formatHex(kid));
             if (fail) {
                 throw new IllegalStateException("registry unavailable");
             }
             return Optional.ofNullable(byKid.get(HexFormat.of().formatHex(kid)));
+        }
+
+        @Override
+        public void prefetch(Collection<byte[]> kids) {
+            calls.add("prefetch " + String.join(",", kids.stream().map(HexFormat.of()::formatHex).toList()));
+            if (failPrefetch) {
+                throw new IllegalStateException("registry unavailable while prefetching");
+            }
         }
     }
 

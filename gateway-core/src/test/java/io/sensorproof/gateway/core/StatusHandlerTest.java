@@ -51,4 +51,48 @@ class StatusHandlerTest {
                 .containsEntry("UNKNOWN_KEY", 1L).containsEntry("TRAILING_BYTES", 1L).containsEntry("INVALID_IDENTIFIER", 1L)
                 .containsEntry("DEVICE_INACTIVE", 1L);
     }
+
+    @Test
+    void theStatusesOfABatchAreRecordedWithOneCallToTheSink() {
+        List<List<StatusSink.Entry>> calls = new ArrayList<>();
+        StatusHandler batching = new StatusHandler(
+                kid -> Arrays.equals(kid, key.verificationKey().kid()) ? Optional.of(device) : Optional.empty(), new StatusSink() {
+                    @Override
+                    public void record(RegisteredDevice d, AgentStatus status, Instant at) {
+                        throw new AssertionError("recorded one by one");
+                    }
+
+                    @Override
+                    public void recordAll(List<StatusSink.Entry> entries) {
+                        calls.add(List.copyOf(entries));
+                    }
+                });
+
+        List<Boolean> recorded = batching.handleAll(List.of(
+                new StatusHandler.Inbound("t/acme/d/d1/status", StatusCodec.sign(status("d1"), key), NOW),
+                new StatusHandler.Inbound("t/acme/d/d1/status", new byte[] {1, 2, 3}, NOW),
+                new StatusHandler.Inbound("t/acme/d/d1/status", StatusCodec.sign(status("d1"), key), NOW.plusSeconds(60))));
+
+        assertThat(recorded).containsExactly(true, false, true);
+        assertThat(calls).singleElement().satisfies(entries -> assertThat(entries).extracting(StatusSink.Entry::receivedAt)
+                .containsExactly(NOW, NOW.plusSeconds(60)));
+        assertThat(batching.accepted()).isEqualTo(2);
+        assertThat(batching.refused()).containsOnlyKeys("TRAILING_BYTES");
+    }
+
+    @Test
+    void aSinkFailureRefusesEveryVerifiedStatusOfTheBatchWithoutThrowing() {
+        StatusHandler failing = new StatusHandler(
+                kid -> Arrays.equals(kid, key.verificationKey().kid()) ? Optional.of(device) : Optional.empty(), (d, status, at) -> {
+                    throw new IllegalStateException("database unavailable");
+                });
+
+        List<Boolean> recorded = failing.handleAll(List.of(
+                new StatusHandler.Inbound("t/acme/d/d1/status", StatusCodec.sign(status("d1"), key), NOW),
+                new StatusHandler.Inbound("t/acme/d/d1/status", StatusCodec.sign(status("d1"), key), NOW)));
+
+        assertThat(recorded).containsExactly(false, false);
+        assertThat(failing.accepted()).isZero();
+        assertThat(failing.refused()).containsEntry("INTERNAL_ERROR", 2L);
+    }
 }

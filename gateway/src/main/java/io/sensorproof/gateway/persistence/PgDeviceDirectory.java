@@ -12,13 +12,21 @@ import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -48,11 +56,15 @@ import java.util.function.LongSupplier;
  */
 @ApplicationScoped
 public class PgDeviceDirectory implements DeviceDirectory {
-    static final String SELECT = "SELECT d.tenant_id, d.device_id, k.spki, k.alg, d.status, k.revoked_at,"
+    private static final Logger LOG = Logger.getLogger(PgDeviceDirectory.class);
+    private static final String COLUMNS_AND_JOINS = "SELECT k.kid, d.tenant_id, d.device_id, k.spki, k.alg, d.status, k.revoked_at,"
             + " (k.revoked_at IS NOT NULL OR COALESCE(k.accepted_until <= now(), false)) AS key_ended,"
             + " h.spki AS pq_spki, h.alg AS pq_alg"
             + " FROM device_keys k JOIN devices d ON d.device_id = k.device_id"
-            + " LEFT JOIN device_hybrid_keys h ON h.classical_kid = k.kid WHERE k.kid = $1";
+            + " LEFT JOIN device_hybrid_keys h ON h.classical_kid = k.kid";
+    static final String SELECT = COLUMNS_AND_JOINS + " WHERE k.kid = $1";
+    /** The same for the kids of a batch ({@link #prefetch}). */
+    static final String SELECT_MANY = COLUMNS_AND_JOINS + " WHERE k.kid = ANY($1)";
 
     private final Pool pool;
     private final Duration timeout;
@@ -100,14 +112,74 @@ public class PgDeviceDirectory implements DeviceDirectory {
         return Optional.ofNullable(device);
     }
 
+    /**
+     * Loads, in one query, every kid of {@code kids} that has no fresh cache entry, and caches the
+     * answers (found or not) as {@link #byKid} would. A kid whose row does not make a device (see the
+     * class comment) is left out, so that its own lookup reports it; a failed query is left to the
+     * lookups too. Without a cache (TTL 0) there is nothing to keep and nothing is read.
+     */
+    @Override
+    public void prefetch(Collection<byte[]> kids) {
+        if (ttlNanos == 0 || kids.isEmpty()) {
+            return;
+        }
+        long now = ticker.getAsLong();
+        Map<ByteBuffer, byte[]> missing = new LinkedHashMap<>();
+        for (byte[] kid : kids) {
+            ByteBuffer key = ByteBuffer.wrap(kid);
+            Cached cached = cache.get(key);
+            if (cached == null || now - cached.loadedAt() >= ttlNanos) {
+                missing.putIfAbsent(ByteBuffer.wrap(kid.clone()), kid.clone());
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        Buffer[] wanted = missing.values().stream().map(Buffer::buffer).toArray(Buffer[]::new);
+        List<Row> rows;
+        try {
+            rows = Blocking.await(pool.preparedQuery(SELECT_MANY).execute(Tuple.of(wanted)).map(set -> {
+                List<Row> all = new ArrayList<>(set.size());
+                set.forEach(all::add);
+                return all;
+            }), timeout, "look up the devices of a batch by kid");
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "prefetch of %d kids failed; each lookup will query", missing.size());
+            return;
+        }
+        Map<ByteBuffer, RegisteredDevice> loaded = new HashMap<>();
+        Set<ByteBuffer> broken = new HashSet<>();
+        for (Row row : rows) {
+            byte[] kid = row.getBuffer("kid").getBytes();
+            ByteBuffer key = ByteBuffer.wrap(kid);
+            Cached previous = cache.get(key);
+            try {
+                loaded.put(key, device(row, kid, previous == null ? null : previous.device()));
+            } catch (RuntimeException e) {
+                broken.add(key);
+            }
+        }
+        for (ByteBuffer key : missing.keySet()) {
+            if (broken.contains(key)) {
+                continue;
+            }
+            if (cache.size() >= maxEntries) {
+                evict(now);
+            }
+            cache.put(key, new Cached(loaded.get(key), now));
+        }
+    }
+
     private RegisteredDevice load(byte[] kid, RegisteredDevice previous) {
         Row row = Blocking.await(pool.preparedQuery(SELECT).execute(Tuple.of(Buffer.buffer(kid))).map(rows -> {
             RowIterator<Row> it = rows.iterator();
             return it.hasNext() ? it.next() : null;
         }), timeout, "look up device by kid");
-        if (row == null) {
-            return null;
-        }
+        return row == null ? null : device(row, kid, previous);
+    }
+
+    /** The device of one row of {@link #SELECT}; throws when the row is inconsistent (see the class comment). */
+    private static RegisteredDevice device(Row row, byte[] kid, RegisteredDevice previous) {
         String deviceId = row.getString("device_id");
         byte[] spki = row.getBuffer("spki").getBytes();
         VerificationKey key = previous != null && previous.deviceId().equals(deviceId)

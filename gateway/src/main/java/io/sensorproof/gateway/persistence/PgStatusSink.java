@@ -9,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -40,8 +42,31 @@ public class PgStatusSink implements StatusSink {
 
     @Override
     public void record(RegisteredDevice device, AgentStatus status, Instant receivedAt) {
+        Blocking.await(pool.preparedQuery(UPSERT).execute(params(device, status, receivedAt)), timeout, "record status of " + device.deviceId());
+    }
+
+    /** The statuses of a batch in one transaction: one round trip and one commit. */
+    @Override
+    public void recordAll(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        if (entries.size() == 1) {
+            Entry e = entries.get(0);
+            record(e.device(), e.status(), e.receivedAt());
+            return;
+        }
+        List<Tuple> batch = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            batch.add(params(e.device(), e.status(), e.receivedAt()));
+        }
+        Blocking.await(pool.withTransaction(c -> c.preparedQuery(UPSERT).executeBatch(batch)), timeout,
+                "record " + entries.size() + " statuses");
+    }
+
+    private static Tuple params(RegisteredDevice device, AgentStatus status, Instant receivedAt) {
         Instant deviceTime = Instant.ofEpochMilli(status.deviceTimeMillis());
-        Tuple params = Tuple.tuple()
+        return Tuple.tuple()
                 .addString(device.deviceId())
                 .addLong(status.boot())
                 .addValue(PgMessageStore.utc(deviceTime))
@@ -55,6 +80,5 @@ public class PgStatusSink implements StatusSink {
                 .addValue(status.lastAcknowledged().map(AgentStatus.BootSeq::seq).orElse(null))
                 .addLong(status.clockSteps())
                 .addLong(status.keptAside());
-        Blocking.await(pool.preparedQuery(UPSERT).execute(params), timeout, "record status of " + device.deviceId());
     }
 }

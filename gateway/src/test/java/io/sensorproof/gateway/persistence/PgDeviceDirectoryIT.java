@@ -18,6 +18,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -160,6 +161,49 @@ class PgDeviceDirectoryIT {
         }
 
         assertThat(cached.cacheSize()).isLessThanOrEqualTo(100);
+    }
+
+    @Test
+    void prefetchReadsTheKidsOfABatchIntoTheCacheAndTheLookupsAnswerFromIt() {
+        Registry registry = new Registry(pool);
+        SigningDevice one = registry.newDevice(SignatureAlgorithm.ES256);
+        SigningDevice two = registry.newDevice(SignatureAlgorithm.EDDSA);
+        SigningDevice later = SigningDevice.fresh(Registry.TENANT, SignatureAlgorithm.ES256);
+        byte[] kidOne = one.key.verificationKey().kid();
+        byte[] kidTwo = two.key.verificationKey().kid();
+        byte[] kidLater = later.key.verificationKey().kid();
+        PgDeviceDirectory cached = withFakeClock();
+
+        cached.prefetch(List.of(kidOne, kidTwo, kidLater, kidOne));
+
+        assertThat(cached.cacheSize()).as("two devices and one miss").isEqualTo(3);
+        registry.setStatus(one, "SUSPENDED");
+        registry.register(later);
+        assertThat(cached.byKid(kidOne).orElseThrow().status()).as("as prefetched").isEqualTo(DeviceStatus.ACTIVE);
+        assertThat(cached.byKid(kidTwo)).hasValueSatisfying(d -> assertThat(d.deviceId()).isEqualTo(two.id));
+        assertThat(cached.byKid(kidLater)).as("the miss was prefetched too").isEmpty();
+
+        ticker.addAndGet(TTL.toNanos());
+        cached.prefetch(List.of(kidOne, kidLater));
+        registry.setStatus(one, "REVOKED");
+        assertThat(cached.byKid(kidOne).orElseThrow().status()).as("read again once expired").isEqualTo(DeviceStatus.SUSPENDED);
+        assertThat(cached.byKid(kidLater)).hasValueSatisfying(d -> assertThat(d.deviceId()).isEqualTo(later.id));
+    }
+
+    @Test
+    void prefetchLeavesAnInconsistentRowToItsOwnLookupAndKeepsTheOthers() {
+        Registry registry = new Registry(pool);
+        SigningDevice bad = registry.newDevice(SignatureAlgorithm.ES256);
+        SigningDevice good = registry.newDevice(SignatureAlgorithm.ES256);
+        registry.rows("UPDATE device_keys SET alg = 'SM2-SM3' WHERE device_id = $1 RETURNING device_id", bad.id);
+        PgDeviceDirectory cached = withFakeClock();
+
+        cached.prefetch(List.of(bad.key.verificationKey().kid(), good.key.verificationKey().kid()));
+
+        assertThat(cached.cacheSize()).isEqualTo(1);
+        assertThat(cached.byKid(good.key.verificationKey().kid())).isPresent();
+        assertThatThrownBy(() -> cached.byKid(bad.key.verificationKey().kid()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("alg");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.sensorproof.gateway.core.InboundMessage;
 import io.sensorproof.gateway.core.IngestPipeline;
 import io.sensorproof.gateway.core.Outcome;
 import io.sensorproof.gateway.core.Reply;
+import io.sensorproof.gateway.core.StatusHandler;
 import io.sensorproof.protocol.ids.Topics;
 import io.sensorproof.protocol.net.NoDelaySocketFactory;
 import io.sensorproof.protocol.retry.Backoff;
@@ -113,7 +114,7 @@ public final class MqttIngestAdapter implements AutoCloseable {
 
     private final MqttIngestSettings settings;
     private final IngestPipeline pipeline;
-    private volatile io.sensorproof.gateway.core.StatusHandler statusHandler;
+    private volatile StatusHandler statusHandler;
     private final Clock clock;
     private final Function<String, String> sourceOf;
     private final BlockingQueue<Pending> queue;
@@ -240,7 +241,7 @@ public final class MqttIngestAdapter implements AutoCloseable {
      * Also takes status (heartbeat) messages from {@code $share/<group>/t/+/d/+/status}; call
      * before {@link #start()}.
      */
-    public void handleStatus(io.sensorproof.gateway.core.StatusHandler handler) {
+    public void handleStatus(StatusHandler handler) {
         this.statusHandler = handler;
     }
 
@@ -330,12 +331,16 @@ public final class MqttIngestAdapter implements AutoCloseable {
 
     private void process(List<Pending> batch) {
         List<InboundMessage> inbound = new ArrayList<>(batch.size());
+        List<StatusHandler.Inbound> statuses = new ArrayList<>();
         for (Pending p : batch) {
             if (statusHandler != null && p.topic().endsWith("/status")) {
-                statusHandler.handle(p.topic(), p.message().getPayload(), p.arrived());
+                statuses.add(new StatusHandler.Inbound(p.topic(), p.message().getPayload(), p.arrived()));
             } else {
                 inbound.add(new InboundMessage(p.topic(), p.message().getPayload(), sourceOf.apply(p.topic()), p.arrived()));
             }
+        }
+        if (!statuses.isEmpty()) {
+            statusHandler.handleAll(statuses);
         }
         if (!inbound.isEmpty()) {
             List<Outcome> outcomes = pipeline.process(inbound);
