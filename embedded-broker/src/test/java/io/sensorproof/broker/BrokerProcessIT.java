@@ -59,6 +59,75 @@ class BrokerProcessIT {
         }
     }
 
+    /**
+     * A shared-subscription member that announces a Receive Maximum of 256 gets up to 256 messages
+     * in flight, not HiveMQ's default window of 50 (ADR 053). HiveMQ reads a member's next messages
+     * only when it has none in flight: the member holds the first message while 300 more queue up,
+     * acknowledges it, and then holds back every PUBACK, as the gateway does while it works through a
+     * batch, counting what arrives meanwhile.
+     */
+    @Test
+    void aSharedSubscriberGetsAsManyMessagesInFlightAsItsReceiveMaximum() throws Exception {
+        try (BrokerProcess broker = BrokerProcess.startAnonymous(JAR, dir, "127.0.0.1", freePort(), Duration.ofSeconds(60))) {
+            java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger firstId = new java.util.concurrent.atomic.AtomicInteger(-1);
+            MqttClient member = new MqttClient(broker.url(), "replica-window", new MemoryPersistence());
+            MqttConnectionOptions options = new MqttConnectionOptions();
+            options.setCleanStart(true);
+            options.setReceiveMaximum(256);
+            member.setManualAcks(true);
+            member.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
+                @Override
+                public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {
+                }
+
+                @Override
+                public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException e) {
+                }
+
+                @Override
+                public void messageArrived(String topic, MqttMessage message) {
+                    arrived.incrementAndGet(); // and no PUBACK
+                    firstId.compareAndSet(-1, message.getId());
+                }
+
+                @Override
+                public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {
+                }
+
+                @Override
+                public void connectComplete(boolean reconnect, String serverURI) {
+                }
+
+                @Override
+                public void authPacketArrived(int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties properties) {
+                }
+            });
+            member.connect(options);
+            member.subscribe("$share/gateway/t/+/d/+/up", 1);
+            MqttClient publisher = new MqttClient(broker.url(), "devices", new MemoryPersistence());
+            publisher.connect();
+            for (int i = 0; i < 301; i++) {
+                MqttMessage m = new MqttMessage(("m" + i).getBytes());
+                m.setQos(1);
+                publisher.publish("t/acme/d/d" + (i % 50) + "/up", m);
+            }
+            Thread.sleep(500);
+            assertThat(arrived.get()).as("the first message, held").isEqualTo(1);
+            member.messageArrivedComplete(firstId.get(), 1);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (arrived.get() < 257 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(500);
+            assertThat(arrived.get() - 1).as("messages delivered after the first PUBACK, before the next").isEqualTo(256);
+            publisher.disconnect();
+            publisher.close();
+            member.disconnectForcibly(0, 1000, false);
+            member.close(true);
+        }
+    }
+
     @Test
     void grantsNoTopicAliasesSoThatResentPublishesKeepTheirTopic() throws Exception {
         try (BrokerProcess broker = BrokerProcess.startAnonymous(JAR, dir, "127.0.0.1", freePort(), Duration.ofSeconds(60))) {
