@@ -1,6 +1,5 @@
 package io.sensorproof.broker;
 
-import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.embedded.EmbeddedHiveMQBuilder;
 import io.sensorproof.broker.access.AccessPolicy;
@@ -70,17 +69,6 @@ public final class BrokerMain {
         }
     }
 
-    /**
-     * Outgoing QoS 1 messages a client may have in flight, within its own Receive Maximum (ADR 053).
-     * HiveMQ CE caps every client at 50 (an internal setting, not in config.xml), and it reads a
-     * shared subscription's next messages for a member only when that member has none in flight: the
-     * gateway, which announces a Receive Maximum of 256 and acknowledges a batch at once, got 50
-     * messages per round trip (about 330 a second under a 1,000-device fleet, whatever its CPU).
-     * 256 is the gateway's default Receive Maximum ({@code MqttIngestSettings}); devices' ack
-     * subscriptions announce Paho's 65,535 and receive far fewer.
-     */
-    static final int MAX_INFLIGHT_WINDOW = 256;
-
     private BrokerMain() {
     }
 
@@ -132,7 +120,6 @@ public final class BrokerMain {
         Files.writeString(dir.resolve("broker.pid"), Long.toString(ProcessHandle.current().pid()));
         phase("configured");
 
-        InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = MAX_INFLIGHT_WINDOW;
         EmbeddedHiveMQ hivemq = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
