@@ -120,6 +120,9 @@ public final class BrokerMain {
         Files.writeString(dir.resolve("broker.pid"), Long.toString(ProcessHandle.current().pid()));
         phase("configured");
 
+        if (persistence == Persistence.FILE) {
+            limitFileStoreBuffers();
+        }
         EmbeddedHiveMQ hivemq = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -157,6 +160,28 @@ public final class BrokerMain {
     record TlsListener(int port, String bind, BrokerCredentials credentials) {
     }
 
+    /**
+     * With file persistence HiveMQ sizes the RocksDB write buffers of its retained-message store at 1/32 of
+     * the machine's RAM and of its payload store at a fixed portion of it, spread over 64 buckets whose
+     * write-ahead logs are preallocated: on a 24 GB machine a broker's data folder held 0.6 GB while it ran,
+     * whatever its heap, and tests start several (the official CI once ran out of disk). Retained messages
+     * (which nothing here uses) go to HiveMQ's Xodus store and the payload buffers are 1/1024 of RAM.
+     */
+    static void limitFileStoreBuffers() {
+        com.hivemq.configuration.service.InternalConfigurations.RETAINED_MESSAGE_PERSISTENCE_TYPE
+                .set(com.hivemq.migration.meta.PersistenceType.FILE);
+        com.hivemq.configuration.service.InternalConfigurations.PAYLOAD_PERSISTENCE_MEMTABLE_SIZE_PORTION.set(1024);
+    }
+
+    /**
+     * The Receive Maximum the broker announces to every client (HiveMQ CE's default is 10): how many QoS 1
+     * publishes a client may have unacknowledged at the broker. The gateway publishes one signed acknowledgement
+     * per device and batch at QoS 1 (up to a batch's 256 devices at once), so with 10 its ingest worker waited
+     * for the broker's PUBACKs after every tenth acknowledgement: about 330 messages a second in a fleet of 1,000
+     * devices, whatever the gateway's CPU (ADR 054). A device publishes far fewer at once (its own window).
+     */
+    static final int SERVER_RECEIVE_MAXIMUM = 1024;
+
     static String config(int port, String bind, TlsListener tls, Persistence persistence) throws IOException {
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<hivemq>\n  <listeners>\n");
         xml.append("    <tcp-listener><port>").append(port).append("</port><bind-address>").append(escape(bind))
@@ -178,7 +203,9 @@ public final class BrokerMain {
                 // no topic aliases: Paho 1.2.5 resends in-flight QoS 1 publishes after a reconnect with the
                 // alias of the old connection and no topic, the broker disconnects it for that (reason 148)
                 // and the device never reconnects for good (seen in GatewayCrashIT after kill -9)
-                .append("  <mqtt><topic-alias><enabled>false</enabled></topic-alias></mqtt>\n")
+                .append("  <mqtt><topic-alias><enabled>false</enabled></topic-alias>")
+                .append("<receive-maximum><server-receive-maximum>").append(SERVER_RECEIVE_MAXIMUM)
+                .append("</server-receive-maximum></receive-maximum></mqtt>\n")
                 .append("  <persistence><mode>").append(persistence.mode).append("</mode></persistence>\n")
                 .append("  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>\n")
                 .append("</hivemq>\n");

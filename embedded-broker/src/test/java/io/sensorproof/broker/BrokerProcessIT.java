@@ -74,6 +74,21 @@ class BrokerProcessIT {
     }
 
     @Test
+    void letsTheGatewayHaveAnAcknowledgementPerDeviceOfABatchInFlight() throws Exception {
+        try (BrokerProcess broker = BrokerProcess.startAnonymous(JAR, dir, "127.0.0.1", freePort(), Duration.ofSeconds(60))) {
+            MqttClient client = new MqttClient(broker.url(), "receive-maximum-probe", new MemoryPersistence());
+            org.eclipse.paho.mqttv5.client.IMqttToken token = client.connectWithResult(new MqttConnectionOptions());
+            // HiveMQ's default of 10 made the gateway wait for PUBACKs after every tenth acknowledgement it
+            // publishes, one per device of a batch of up to 256 devices (ADR 054); absent would mean 65,535
+            Integer receiveMaximum = token.getResponseProperties() == null ? null : token.getResponseProperties().getReceiveMaximum();
+            assertThat(receiveMaximum == null ? 65_535 : receiveMaximum).as("Receive Maximum in CONNACK")
+                    .isEqualTo(BrokerMain.SERVER_RECEIVE_MAXIMUM).isGreaterThanOrEqualTo(256);
+            client.disconnect();
+            client.close();
+        }
+    }
+
+    @Test
     void stopsAnOrphanLeftInItsDataDirectory() throws Exception {
         int port = freePort();
         BrokerProcess orphan = BrokerProcess.startAnonymous(JAR, dir, "127.0.0.1", port, Duration.ofSeconds(60));

@@ -231,6 +231,12 @@ public final class SimCli implements Callable<Integer> {
                 description = "JVM options of each simulator process with --processes > 1 (default ${DEFAULT-VALUE}).")
         List<String> processJvmOptions;
 
+        @Option(names = "--simulator-nice", defaultValue = "0", description = {"With --processes > 1: run the simulator processes"
+                + " under nice -n this (1..19), so that on the gateway's machine they get only the CPU the gateway, its broker and"
+                + " PostgreSQL leave (the Linux scheduler shares CPU per thread, and 1,000 agents are thousands of threads). Recorded"
+                + " in the results; a simulator that falls behind shows as tick lag (default ${DEFAULT-VALUE})."})
+        int simulatorNice;
+
         @Option(names = "--own-threads", description = {"Give every simulated agent its own threads, as on a device (about 8 per"
                 + " agent), instead of one shared agent runtime per simulator JVM (ADR 048); to compare."})
         boolean ownThreads;
@@ -244,7 +250,7 @@ public final class SimCli implements Callable<Integer> {
         public Integer call() throws Exception {
             FleetLoad.Parameters p = new FleetLoad.Parameters(sizes, rate, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning,
                     nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE,
-                    ownThreads ? FleetLoad.Threads.OWN : FleetLoad.Threads.SHARED, processes, processJvmOptions, reuseDevices);
+                    ownThreads ? FleetLoad.Threads.OWN : FleetLoad.Threads.SHARED, processes, processJvmOptions, reuseDevices, simulatorNice);
             if (runJar != null) {
                 try (StandaloneGateway gateway = StandaloneGateway.start(runJar, workDir.toAbsolutePath().resolve("gateway-data"),
                         Duration.ofMinutes(3))) {
@@ -317,7 +323,7 @@ public final class SimCli implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             FleetLoad.Parameters p = new FleetLoad.Parameters(List.of(devices), rate, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning,
-                    nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE, threads, 1, List.of(), false);
+                    nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE, threads, 1, List.of(), false, 0);
             FleetLoad.Part part = FleetLoad.runPart(client(api, apiKeyFile), mqttUrl, Optional.ofNullable(mqttCaFile), workDir, p, devices, index,
                     idPrefix, firstDevice, new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)),
                     System.out, out);

@@ -54,11 +54,16 @@ public final class FleetLoad {
      * @param readingsPerDeviceSecond each device's rate (temperature and humidity alternate in one tick pair)
      * @param stepSeconds length of each step in real time
      * @param provisioning how the devices of each step are provisioned
+     * @param simulatorNice with {@code processes > 1}: the simulator processes run under {@code nice -n} this (0: as this
+     *        process), so that on the gateway's own machine they get only the CPU the gateway, its broker and database leave
      */
     public record Parameters(List<Integer> sizes, double readingsPerDeviceSecond, long stepSeconds, int packMaxRecords, long maxDrainSeconds,
             DeviceProvisioner.Method provisioning, Outboxes outbox, Threads threads, int processes, List<String> processJvmOptions,
-            boolean reuseDevices) {
+            boolean reuseDevices, int simulatorNice) {
         public Parameters {
+            if (simulatorNice < 0 || simulatorNice > 19) {
+                throw new IllegalArgumentException("simulator nice must be 0..19");
+            }
             outbox = outbox == null ? Outboxes.DURABLE : outbox;
             threads = threads == null ? Threads.SHARED : threads;
             processJvmOptions = processJvmOptions == null ? List.of() : List.copyOf(processJvmOptions);
@@ -71,7 +76,7 @@ public final class FleetLoad {
         public Parameters(List<Integer> sizes, double readingsPerDeviceSecond, long stepSeconds, int packMaxRecords, long maxDrainSeconds,
                 DeviceProvisioner.Method provisioning, Outboxes outbox) {
             this(sizes, readingsPerDeviceSecond, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning, outbox, Threads.SHARED, 1, List.of(),
-                    false);
+                    false, 0);
         }
 
         /** Durable outboxes, as real devices keep. */
@@ -351,6 +356,9 @@ public final class FleetLoad {
                 Path partDir = stepDir.resolve("process-" + i);
                 Files.createDirectories(partDir);
                 List<String> command = new ArrayList<>();
+                if (p.simulatorNice() > 0) {
+                    command.addAll(List.of("nice", "-n", Integer.toString(p.simulatorNice())));
+                }
                 command.add(ProcessHandle.current().info().command().orElse("java"));
                 command.addAll(p.processJvmOptions());
                 command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.sensorproof.sim.cli.SimCli", "load-part",

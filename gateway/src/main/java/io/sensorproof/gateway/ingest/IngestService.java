@@ -200,6 +200,9 @@ public class IngestService {
                 .tag("transport", "mqtt").description("capacity of the queue between the transport and the pipeline").register(meters);
         FunctionCounter.builder("sensorproof.ingest.transport.received", a, MqttIngestAdapter::received)
                 .tag("transport", "mqtt").description("messages (readings and status) received from the transport").register(meters);
+        FunctionCounter.builder("sensorproof.mqtt.acknowledgements.held.back", a, MqttIngestAdapter::acknowledgementsHeldBack)
+                .description("acknowledgements that waited for the broker's Receive Maximum before they could be published")
+                .register(meters);
     }
 
     private static String defaultClientId() {

@@ -125,6 +125,7 @@ public final class MqttIngestAdapter implements AutoCloseable {
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong staleUnacknowledged = new AtomicLong();
+    private final AtomicLong acknowledgementsHeldBack = new AtomicLong();
     private volatile Connection connection;
     private volatile boolean running = true;
 
@@ -271,6 +272,10 @@ public final class MqttIngestAdapter implements AutoCloseable {
                 if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT || attempt > 2000) {
                     throw new IllegalStateException("ack to " + reply.topic() + " not published: " + e.getMessage(), e);
                 }
+                // the broker's Receive Maximum is reached: the worker waits for its PUBACKs (ADR 054)
+                if (attempt == 0) {
+                    acknowledgementsHeldBack.incrementAndGet();
+                }
                 sleep(1);
             }
         }
@@ -292,6 +297,15 @@ public final class MqttIngestAdapter implements AutoCloseable {
      */
     public long staleUnacknowledged() {
         return staleUnacknowledged.get();
+    }
+
+    /**
+     * Acknowledgements that waited before they could be published because the broker's Receive Maximum
+     * (the QoS 1 publishes it lets this client have unacknowledged) was reached; meanwhile the ingest worker
+     * waits too. Growing with the load means the broker's limit, not the gateway, bounds ingestion (ADR 054).
+     */
+    public long acknowledgementsHeldBack() {
+        return acknowledgementsHeldBack.get();
     }
 
     /** Messages received and waiting for the pipeline (bounded by the queue capacity). */
