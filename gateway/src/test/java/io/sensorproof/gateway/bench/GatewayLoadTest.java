@@ -829,7 +829,7 @@ public final class GatewayLoadTest {
     }
 
     static Map<String, Double> ingestMetrics(GatewayProcess gateway) {
-        return metrics(gateway, List.of("sensorproof_ingest"));
+        return metrics(gateway, List.of("sensorproof_ingest", "sensorproof_mqtt"));
     }
 
     /** The gateway's JVM meters (Micrometer's JVM binders): heap, allocation, GC pauses. */
