@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sensorproof.broker.BrokerProcess;
-import io.sensorproof.gateway.core.AcceptedMessage;
-import io.sensorproof.gateway.core.ContentDigest;
 import io.sensorproof.gateway.core.DeviceStatus;
-import io.sensorproof.gateway.core.InMemoryMessageStore;
 import io.sensorproof.gateway.core.InMemoryQuarantine;
 import io.sensorproof.gateway.core.IngestPipeline;
 import io.sensorproof.gateway.core.MessageKey;
-import io.sensorproof.gateway.core.MessageStore;
 import io.sensorproof.gateway.core.RegisteredDevice;
-import io.sensorproof.gateway.core.StoredOutcome;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
@@ -31,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +33,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -64,45 +57,6 @@ class BrokerRestartMidBatchIT {
 
     @TempDir
     Path dir;
-
-    /** A store whose first transaction waits until the test opens the gate; counts inserts per key. */
-    private static final class GatedStore implements MessageStore {
-        final InMemoryMessageStore delegate = new InMemoryMessageStore();
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch gate = new CountDownLatch(1);
-        final Map<MessageKey, Integer> inserts = new ConcurrentHashMap<>();
-
-        @Override
-        public StoredOutcome store(List<AcceptedMessage> batch) {
-            if (gate.getCount() > 0) {
-                entered.countDown();
-                try {
-                    if (!gate.await(10, TimeUnit.MINUTES)) {
-                        throw new IllegalStateException("gate never opened");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            }
-            StoredOutcome outcome = delegate.store(batch);
-            for (StoredOutcome.Result r : outcome.results()) {
-                if (r.status() == StoredOutcome.Status.INSERTED) {
-                    inserts.merge(r.key(), 1, Integer::sum);
-                }
-            }
-            return outcome;
-        }
-
-        @Override
-        public Map<MessageKey, ContentDigest> storedDigests(Collection<MessageKey> keys) {
-            return delegate.storedDigests(keys);
-        }
-
-        boolean contains(MessageKey key) {
-            return delegate.get(key).isPresent();
-        }
-    }
 
     /** Follows each tapped connection: outstanding PUBLISHes by packet id, and checks each PUBACK. */
     private static final class PubackAudit implements MqttWireTap.Observer {

@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sensorproof.broker.BrokerProcess;
-import io.sensorproof.gateway.core.AcceptedMessage;
-import io.sensorproof.gateway.core.ContentDigest;
 import io.sensorproof.gateway.core.DeviceStatus;
-import io.sensorproof.gateway.core.InMemoryMessageStore;
 import io.sensorproof.gateway.core.InMemoryQuarantine;
 import io.sensorproof.gateway.core.IngestPipeline;
-import io.sensorproof.gateway.core.MessageKey;
-import io.sensorproof.gateway.core.MessageStore;
 import io.sensorproof.gateway.core.RegisteredDevice;
-import io.sensorproof.gateway.core.StoredOutcome;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
@@ -28,12 +22,10 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -56,32 +48,6 @@ class ManyDevicesAcknowledgementIT {
 
     @TempDir
     Path dir;
-
-    /** Holds its first transaction until the test opens the gate, so that the next batch holds many devices. */
-    private static final class GatedStore implements MessageStore {
-        final InMemoryMessageStore delegate = new InMemoryMessageStore();
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch gate = new CountDownLatch(1);
-
-        @Override
-        public StoredOutcome store(List<AcceptedMessage> batch) {
-            entered.countDown();
-            try {
-                if (!gate.await(2, TimeUnit.MINUTES)) {
-                    throw new IllegalStateException("gate never opened");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            return delegate.store(batch);
-        }
-
-        @Override
-        public Map<MessageKey, ContentDigest> storedDigests(Collection<MessageKey> keys) {
-            return delegate.storedDigests(keys);
-        }
-    }
 
     @Test
     void acknowledgesABatchOfManyDevicesWithoutWaitingForTheBroker() throws Exception {
