@@ -123,6 +123,7 @@ public final class BrokerMain {
         if (persistence == Persistence.FILE) {
             limitFileStoreBuffers();
         }
+        widenInFlightWindow();
         EmbeddedHiveMQ hivemq = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -171,6 +172,21 @@ public final class BrokerMain {
         com.hivemq.configuration.service.InternalConfigurations.RETAINED_MESSAGE_PERSISTENCE_TYPE
                 .set(com.hivemq.migration.meta.PersistenceType.FILE);
         com.hivemq.configuration.service.InternalConfigurations.PAYLOAD_PERSISTENCE_MEMTABLE_SIZE_PORTION.set(1024);
+    }
+
+    /**
+     * The most QoS 1 publishes HiveMQ sends a client before it has their PUBACKs, when the client's own Receive
+     * Maximum allows as many (HiveMQ CE's internal default is 50, whatever the client announces). For a shared
+     * subscription HiveMQ sends the next messages only once every one it sent is acknowledged, so this is also the
+     * largest batch the gateway can ever take from its subscription: with 50 the gateway's batches were at most 50
+     * messages (its {@code sensorproof.mqtt.receive-maximum} and {@code batch-max} of 256 never applied) and every
+     * one cost a commit and one acknowledgement signature per device in it (ADR 055).
+     */
+    static final int MAX_IN_FLIGHT_PER_CLIENT = 1024;
+
+    /** Sets {@link #MAX_IN_FLIGHT_PER_CLIENT} (an internal setting of HiveMQ, not in its configuration file): before the start. */
+    static void widenInFlightWindow() {
+        com.hivemq.configuration.service.InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = MAX_IN_FLIGHT_PER_CLIENT;
     }
 
     /**

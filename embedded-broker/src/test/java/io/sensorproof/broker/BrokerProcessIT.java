@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The standalone broker runs as its own process, shares a subscription, and replaces an orphan. */
 class BrokerProcessIT {
     private static final Path JAR = Path.of("target", "embedded-broker.jar");
+    private static final String SHARED_UP = "$share/gateway/t/+/d/+/up";
 
     @TempDir
     Path dir;
@@ -35,6 +36,11 @@ class BrokerProcessIT {
             List<String> second = new CopyOnWriteArrayList<>();
             MqttClient a = subscriber(broker.url(), "replica-a", first);
             MqttClient b = subscriber(broker.url(), "replica-b", second);
+            // as the gateway does (ADR 055): without it HiveMQ CE can leave a member that it polled at the CONNACK
+            // believing it has no shared subscription, and the group stalls (1 run in 20 on a loaded machine)
+            Thread.sleep(1500);
+            a.subscribe(SHARED_UP, 1);
+            b.subscribe(SHARED_UP, 1);
             MqttClient publisher = new MqttClient(broker.url(), "device", new MemoryPersistence());
             publisher.connect();
             for (int i = 0; i < 100; i++) {
@@ -89,6 +95,62 @@ class BrokerProcessIT {
     }
 
     @Test
+    void sendsTheGatewayAsManyUnacknowledgedMessagesAsItsReceiveMaximumAllows() throws Exception {
+        try (BrokerProcess broker = BrokerProcess.startAnonymous(JAR, dir, "127.0.0.1", freePort(), Duration.ofSeconds(60))) {
+            // the gateway: a shared subscription, Receive Maximum 256 (its default), PUBACK only after its batch is stored
+            List<MqttMessage> arrived = new CopyOnWriteArrayList<>();
+            MqttClient gateway = new MqttClient(broker.url(), "window-probe-gateway", new MemoryPersistence());
+            gateway.setManualAcks(true);
+            gateway.setCallback(collecting(arrived));
+            MqttConnectionOptions options = new MqttConnectionOptions();
+            options.setCleanStart(true);
+            options.setReceiveMaximum(256);
+            gateway.connect(options);
+            gateway.subscribe(SHARED_UP, 1);
+            MqttClient devices = new MqttClient(broker.url(), "window-probe-devices", new MemoryPersistence());
+            devices.connect();
+            for (int i = 0; i < 300; i++) {
+                devices.publish("t/acme/d/d" + (i % 50) + "/up", new MqttMessage(("m" + i).getBytes(), 1, false, null));
+            }
+            // the first went out alone (the queue was empty) and is held; HiveMQ polls a share group member again only
+            // once it has nothing in flight, so the rest waits for its PUBACK
+            waitUntilSettled(arrived, 1);
+            assertThat(arrived).as("sent before the first PUBACK").hasSize(1);
+            gateway.messageArrivedComplete(arrived.get(0).getId(), 1);
+            // then as many as the gateway's Receive Maximum allows, and no more before the next PUBACK; HiveMQ CE's
+            // internal window of 50 stopped it at 50 (ADR 055): the gateway's batches never grew past 50
+            waitUntilSettled(arrived, 1 + 256);
+            assertThat(arrived).as("sent after the first PUBACK, before the next").hasSize(1 + 256);
+            for (MqttMessage m : List.copyOf(arrived).subList(1, arrived.size())) {
+                gateway.messageArrivedComplete(m.getId(), m.getQos());
+            }
+            waitUntilSettled(arrived, 300);
+            assertThat(arrived).as("all, once acknowledged").hasSize(300);
+            for (MqttClient c : List.of(gateway, devices)) {
+                c.disconnect();
+                c.close();
+            }
+        }
+    }
+
+    /** Waits until {@code list} has {@code expected} elements or has not grown for a second (20 s at most). */
+    private static void waitUntilSettled(List<?> list, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        int seen = -1;
+        long stableSince = System.nanoTime();
+        while (list.size() < expected && System.nanoTime() < deadline) {
+            if (list.size() != seen) {
+                seen = list.size();
+                stableSince = System.nanoTime();
+            } else if (System.nanoTime() - stableSince > 1_000_000_000L) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        Thread.sleep(300); // and nothing more beyond it
+    }
+
+    @Test
     void stopsAnOrphanLeftInItsDataDirectory() throws Exception {
         int port = freePort();
         BrokerProcess orphan = BrokerProcess.startAnonymous(JAR, dir, "127.0.0.1", port, Duration.ofSeconds(60));
@@ -120,12 +182,41 @@ class BrokerProcessIT {
         assertThat(dir.resolve("broker.pid")).doesNotExist();
     }
 
+    private static org.eclipse.paho.mqttv5.client.MqttCallback collecting(List<MqttMessage> sink) {
+        return new org.eclipse.paho.mqttv5.client.MqttCallback() {
+            @Override
+            public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException e) {
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                sink.add(message);
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties properties) {
+            }
+        };
+    }
+
     private static MqttClient subscriber(String url, String id, List<String> sink) throws Exception {
         MqttClient client = new MqttClient(url, id, new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
         client.connect(options);
-        client.subscribe("$share/gateway/t/+/d/+/up", 1);
+        client.subscribe(SHARED_UP, 1);
         client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
             @Override
             public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {

@@ -247,13 +247,52 @@ public final class MqttIngestAdapter implements AutoCloseable {
     }
 
     private void subscribe(Connection c) throws MqttException {
-        String filter = "$share/" + settings.shareGroup() + "/t/+/d/+/up";
-        c.client.subscribe(new MqttSubscription(filter, 1)).waitForCompletion(30_000);
+        subscribeFilters(c);
+        LOG.info(() -> settings.clientId() + " subscribed to " + upFilter() + (statusHandler != null ? " and status" : "") + " at "
+                + settings.brokerUrl());
+        try {
+            reconnector.schedule(() -> renewSubscriptions(c), SUBSCRIPTION_RENEWAL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.FINE, "closing; no subscription renewal", e);
+        }
+    }
+
+    private String upFilter() {
+        return "$share/" + settings.shareGroup() + "/t/+/d/+/up";
+    }
+
+    private void subscribeFilters(Connection c) throws MqttException {
+        c.client.subscribe(new MqttSubscription(upFilter(), 1)).waitForCompletion(30_000);
         if (statusHandler != null) {
             c.client.subscribe(new MqttSubscription("$share/" + settings.shareGroup() + "/t/+/d/+/status", 1)).waitForCompletion(30_000);
         }
-        LOG.info(() -> settings.clientId() + " subscribed to " + filter + (statusHandler != null ? " and status" : "") + " at "
-                + settings.brokerUrl());
+    }
+
+    /**
+     * How long after subscribing on a connection the adapter subscribes once more to the same filters (ADR 055).
+     * HiveMQ CE (2025.5) polls a new connection for its shared subscriptions right after the CONNACK; when that poll
+     * reads them before the SUBSCRIBE is stored and answers after it, an empty answer stays in a per-client cache for
+     * up to a second, and a PUBACK in that second marks the client as having no shared subscription until its next
+     * SUBSCRIBE. From then on the broker sends this member of the share group a message only when the group's queue
+     * goes from empty to one: under steady load the replica receives almost nothing until it reconnects, while its
+     * devices' messages wait at the broker or in their outboxes (seen in 1 of 20 runs of {@code BrokerProcessIT}'s
+     * two-member test on a loaded machine, with either in-flight window). A second SUBSCRIBE of the same filter
+     * replaces the subscription (MQTT 5, 3.8.4) and makes HiveMQ clear the mark, drop the cached answer and poll the
+     * client; by then the poll of the connection start has long run.
+     */
+    static final Duration SUBSCRIPTION_RENEWAL = Duration.ofSeconds(2);
+
+    private void renewSubscriptions(Connection c) {
+        if (!running || c != connection || !c.canAcknowledge()) {
+            return; // a later connection subscribes (and renews) by itself
+        }
+        try {
+            subscribeFilters(c);
+            LOG.fine(() -> settings.clientId() + " renewed its subscriptions (connection " + c.generation + ")");
+        } catch (MqttException | RuntimeException e) {
+            LOG.log(Level.WARNING, settings.clientId() + " could not renew its subscriptions on connection " + c.generation
+                    + "; if the broker stops delivering, the next reconnect subscribes again", e);
+        }
     }
 
     /** Publishes replies on the devices' ack topics (QoS 1). */
