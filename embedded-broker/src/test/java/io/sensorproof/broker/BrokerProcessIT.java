@@ -32,8 +32,8 @@ class BrokerProcessIT {
     @Test
     void deliversEachMessageToOneMemberOfASharedSubscription() throws Exception {
         try (BrokerProcess broker = BrokerProcess.startAnonymous(JAR, dir, "127.0.0.1", freePort(), Duration.ofSeconds(60))) {
-            List<String> first = new CopyOnWriteArrayList<>();
-            List<String> second = new CopyOnWriteArrayList<>();
+            List<MqttMessage> first = new CopyOnWriteArrayList<>();
+            List<MqttMessage> second = new CopyOnWriteArrayList<>();
             MqttClient a = subscriber(broker.url(), "replica-a", first);
             MqttClient b = subscriber(broker.url(), "replica-b", second);
             // as the gateway does (ADR 055): without it HiveMQ CE can leave a member that it polled at the CONNACK
@@ -55,8 +55,13 @@ class BrokerProcessIT {
             assertThat(first.size() + second.size()).as("a: %s, b: %s", first.size(), second.size()).isEqualTo(100);
             // each message reaches exactly one member of the share (HiveMQ CE may favour one member
             // while it keeps up, so the split itself is not asserted here)
-            java.util.Set<String> all = new java.util.HashSet<>(first);
-            all.addAll(second);
+            java.util.Set<String> all = new java.util.HashSet<>();
+            for (MqttMessage m : first) {
+                all.add(new String(m.getPayload()));
+            }
+            for (MqttMessage m : second) {
+                all.add(new String(m.getPayload()));
+            }
             assertThat(all).as("no message reached both members").hasSize(100);
             for (MqttClient c : List.of(a, b, publisher)) {
                 c.disconnect();
@@ -101,7 +106,7 @@ class BrokerProcessIT {
             List<MqttMessage> arrived = new CopyOnWriteArrayList<>();
             MqttClient gateway = new MqttClient(broker.url(), "window-probe-gateway", new MemoryPersistence());
             gateway.setManualAcks(true);
-            gateway.setCallback(collecting(arrived));
+            gateway.setCallback(collecting(arrived, 0));
             MqttConnectionOptions options = new MqttConnectionOptions();
             options.setCleanStart(true);
             options.setReceiveMaximum(256);
@@ -182,7 +187,8 @@ class BrokerProcessIT {
         assertThat(dir.resolve("broker.pid")).doesNotExist();
     }
 
-    private static org.eclipse.paho.mqttv5.client.MqttCallback collecting(List<MqttMessage> sink) {
+    /** A callback that adds each message to {@code sink}, then waits {@code busyMillis} (a replica busy with its database). */
+    private static org.eclipse.paho.mqttv5.client.MqttCallback collecting(List<MqttMessage> sink, long busyMillis) {
         return new org.eclipse.paho.mqttv5.client.MqttCallback() {
             @Override
             public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {
@@ -193,8 +199,9 @@ class BrokerProcessIT {
             }
 
             @Override
-            public void messageArrived(String topic, MqttMessage message) {
+            public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
                 sink.add(message);
+                Thread.sleep(busyMillis);
             }
 
             @Override
@@ -211,39 +218,14 @@ class BrokerProcessIT {
         };
     }
 
-    private static MqttClient subscriber(String url, String id, List<String> sink) throws Exception {
+    private static MqttClient subscriber(String url, String id, List<MqttMessage> sink) throws Exception {
         MqttClient client = new MqttClient(url, id, new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
         client.connect(options);
         client.subscribe(SHARED_UP, 1);
-        client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
-            @Override
-            public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException e) {
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
-                sink.add(new String(message.getPayload()));
-                Thread.sleep(10); // a replica busy with its database: the broker must spread the load
-            }
-
-            @Override
-            public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverURI) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties properties) {
-            }
-        });
+        // a replica busy with its database: the broker must spread the load
+        client.setCallback(collecting(sink, 10));
         return client;
     }
 }

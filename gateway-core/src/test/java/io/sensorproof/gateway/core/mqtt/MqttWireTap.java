@@ -29,6 +29,7 @@ final class MqttWireTap implements AutoCloseable {
     /** Packet types of the MQTT fixed header. */
     static final int PUBLISH = 3;
     static final int PUBACK = 4;
+    static final int SUBSCRIBE = 8;
     static final int SUBACK = 9;
 
     /** Which way a packet went. */
@@ -60,16 +61,28 @@ final class MqttWireTap implements AutoCloseable {
                 id = ((body[at] & 0xff) << 8) | (body[at + 1] & 0xff);
                 at += 2;
             }
-            int propertiesLength = 0;
+            at = afterProperties(body, at);
+            return new Publish(topic, id, Arrays.copyOfRange(body, at, body.length));
+        }
+
+        /** The first topic filter of a SUBSCRIBE (MQTT v5): after the packet id and the properties. */
+        String subscribeFilter() {
+            int at = afterProperties(body, 2);
+            int length = ((body[at] & 0xff) << 8) | (body[at + 1] & 0xff);
+            return new String(body, at + 2, length, StandardCharsets.UTF_8);
+        }
+
+        /** Where the properties that start at {@code at} (their length as a variable byte integer, then them) end. */
+        private static int afterProperties(byte[] body, int at) {
+            int length = 0;
             int shift = 0;
             int b;
             do {
                 b = body[at++] & 0xff;
-                propertiesLength |= (b & 0x7f) << shift;
+                length |= (b & 0x7f) << shift;
                 shift += 7;
             } while ((b & 0x80) != 0);
-            at += propertiesLength;
-            return new Publish(topic, id, Arrays.copyOfRange(body, at, body.length));
+            return at + length;
         }
     }
 

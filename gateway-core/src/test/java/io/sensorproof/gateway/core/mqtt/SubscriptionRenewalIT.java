@@ -11,7 +11,6 @@ import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -34,8 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the one after the broker link was cut.
  */
 class SubscriptionRenewalIT {
-    private static final int SUBSCRIBE = 8;
-
     @TempDir
     Path dir;
 
@@ -54,9 +51,9 @@ class SubscriptionRenewalIT {
         Map<Integer, List<Subscribe>> subscribes = new ConcurrentHashMap<>();
         try (BrokerProcess broker = BrokerProcess.startAnonymous(jar, dir.resolve("broker"), "127.0.0.1", port, Duration.ofSeconds(90));
                 MqttWireTap tap = MqttWireTap.start(new InetSocketAddress("127.0.0.1", port), (link, direction, packet) -> {
-                    if (direction == MqttWireTap.Direction.TO_BROKER && packet.type() == SUBSCRIBE) {
+                    if (direction == MqttWireTap.Direction.TO_BROKER && packet.type() == MqttWireTap.SUBSCRIBE) {
                         subscribes.computeIfAbsent(link, l -> new CopyOnWriteArrayList<>())
-                                .add(new Subscribe(System.nanoTime(), firstFilter(packet.body())));
+                                .add(new Subscribe(System.nanoTime(), packet.subscribeFilter()));
                     }
                 });
                 MqttIngestAdapter gateway = new MqttIngestAdapter(MqttIngestSettings.defaults(tap.url(), "gateway-renewal"),
@@ -86,21 +83,5 @@ class SubscriptionRenewalIT {
         // not a resend of the first: it comes after the broker's poll at the CONNACK has long run
         assertThat(Duration.ofNanos(seen.get(1).nanos() - seen.get(0).nanos()))
                 .isGreaterThanOrEqualTo(MqttIngestAdapter.SUBSCRIPTION_RENEWAL.minusMillis(100));
-    }
-
-    /** The first topic filter of an MQTT v5 SUBSCRIBE: after the packet id and the properties. */
-    private static String firstFilter(byte[] body) {
-        int at = 2;
-        int propertiesLength = 0;
-        int shift = 0;
-        int b;
-        do {
-            b = body[at++] & 0xff;
-            propertiesLength |= (b & 0x7f) << shift;
-            shift += 7;
-        } while ((b & 0x80) != 0);
-        at += propertiesLength;
-        int length = ((body[at] & 0xff) << 8) | (body[at + 1] & 0xff);
-        return new String(body, at + 2, length, StandardCharsets.UTF_8);
     }
 }
