@@ -63,9 +63,10 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  *   <li>the gateway ({@code quarkus-run.jar}) started as a child process with a fresh data
  *       directory under {@code target/} and free ports; a tenant and N ES256 devices registered
  *       through the API; the acknowledgement key read from the API;
- *   <li>a corpus per device signed before anything is measured: a warm-up phase and measured
- *       phases of packs of 1 and of 10 readings, each phase its own boot with seq 1, 2, 3, …,
- *       device and reading times near now;
+ *   <li>a corpus per device signed before anything is measured: a warm-up of packs of 1, the measured
+ *       phase of packs of 1, a warm-up of packs of 10 ({@code --warmup-pack10-messages}; the JIT recompiles
+ *       when the pack size changes, so each measured phase follows a warm-up of its own kind) and the measured
+ *       phase of packs of 10, each phase its own boot with seq 1, 2, 3, …, device and reading times near now;
  *   <li>per phase: several Paho v5 connections (TCP_NODELAY) publish at QoS 1 with at most
  *       {@code window} unacknowledged messages per device (or paced at {@code rate} messages/s),
  *       each device's ack topic subscribed on its connection; every acknowledgement is verified
@@ -102,6 +103,7 @@ public final class GatewayLoadTest {
                 Integer.parseInt(a.getOrDefault("window", "8")),
                 Double.parseDouble(a.getOrDefault("rate", "0")),
                 Integer.parseInt(a.getOrDefault("warmup-messages", "200")),
+                Integer.parseInt(a.getOrDefault("warmup-pack10-messages", "0")),
                 Integer.parseInt(a.getOrDefault("pack1-messages", "400")),
                 Integer.parseInt(a.getOrDefault("pack10-messages", "200")),
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("phase-timeout-seconds", "120"))),
@@ -125,6 +127,7 @@ public final class GatewayLoadTest {
         parameters.put("windowPerDevice", s.window);
         parameters.put("rateMessagesPerSecond", s.rate > 0 ? s.rate : "as fast as acknowledged (closed loop)");
         parameters.put("warmupMessagesPerDevice", s.warmup);
+        parameters.put("warmupPack10MessagesPerDevice", s.warmupPack10);
         parameters.put("pack1MessagesPerDevice", s.pack1);
         parameters.put("pack10MessagesPerDevice", s.pack10);
         parameters.put("algorithm", deviceAlg.label());
@@ -183,9 +186,10 @@ public final class GatewayLoadTest {
             long c0 = System.nanoTime();
             Corpus warmup = Corpus.sign(devices, 1, 1, s.warmup);
             Corpus pack1 = Corpus.sign(devices, 2, 1, s.pack1);
-            Corpus pack10 = Corpus.sign(devices, 3, 10, s.pack10);
+            Corpus warmupPack10 = s.warmupPack10 > 0 ? Corpus.sign(devices, 3, 10, s.warmupPack10) : null;
+            Corpus pack10 = Corpus.sign(devices, 4, 10, s.pack10);
             setup.put("corpusSigningSeconds", round((System.nanoTime() - c0) / 1e9));
-            setup.put("corpusMessages", (long) s.devices * (s.warmup + s.pack1 + s.pack10));
+            setup.put("corpusMessages", (long) s.devices * (s.warmup + s.warmupPack10 + s.pack1 + s.pack10));
             report.put("setup", setup);
             System.out.println("setup " + setup);
 
@@ -206,9 +210,15 @@ public final class GatewayLoadTest {
             try (Generator generator = Generator.connect(gateway.mqttUrl(), devices, ackKey, s)) {
                 Map<String, Object> w = generator.run("warmup", warmup, accounting, verifyMicros);
                 System.out.println("warmup " + compact(w));
+                Map<String, Object> w10 = null;
                 List<Map<String, Object>> phases = new ArrayList<>();
                 for (Corpus c : List.of(pack1, pack10)) {
                     String phase = "pack" + c.packSize;
+                    if (c == pack10 && warmupPack10 != null) {
+                        // right before the phase it warms: after the pack-1 phase the JIT recompiles for packs of 10
+                        w10 = generator.run("warmup-pack10", warmupPack10, accounting, verifyMicros);
+                        System.out.println("warmup-pack10 " + compact(w10));
+                    }
                     Map<String, Double> jvm0 = jvmMetrics(gateway);
                     JfrProfile jfr = jfrPhases.contains(phase)
                             ? JfrProfile.start(gateway.pid(), runDir.resolve(phase + ".jfr").toAbsolutePath(), "load-" + phase) : null;
@@ -224,6 +234,10 @@ public final class GatewayLoadTest {
                 }
                 report.put("warmup", Map.of("messages", w.get("messages"), "complete", w.get("complete"), "seconds", w.get("seconds"),
                         "messagesPerSecond", w.get("messagesPerSecond")));
+                if (w10 != null) {
+                    report.put("warmupPack10", Map.of("messages", w10.get("messages"), "complete", w10.get("complete"),
+                            "seconds", w10.get("seconds"), "messagesPerSecond", w10.get("messagesPerSecond")));
+                }
                 report.put("phases", phases);
                 report.put("gatewayMetrics", ingestMetrics(gateway));
                 report.put("limitingResource", reading(phases, "broker delivery, commit, ack publishing"));
@@ -237,7 +251,7 @@ public final class GatewayLoadTest {
     }
 
     /** Run settings. */
-    record Settings(int devices, int connections, int window, double rate, int warmup, int pack1, int pack10, Duration phaseTimeout,
+    record Settings(int devices, int connections, int window, double rate, int warmup, int warmupPack10, int pack1, int pack10, Duration phaseTimeout,
             List<String> jvmOptions) {
     }
 
