@@ -14,12 +14,13 @@ INPUT = {
     "coap_postgres_us_pack1": 39, "coap_postgres_us_pack10": 204,
     # MQTT: gateway CPU per message, µs, with the commitment batcher off (sealing is counted on its own below), and the
     # PostgreSQL and broker (HiveMQ CE, embedded, in-memory sessions of ADR 049; the acknowledgement back included) CPU
-    # of the same run: GatewayLoadTest with five times the profile's warm-up (steady JIT), main d706d9c, 2026-12-05
-    # 05:02 UTC, -Dsensorproof.batches.enabled=false (gateway README "One session on main d706d9c";
-    # gateway-load-long-nobatch-results-2026-12-05-d706d9c.json; other processes 0.0 core in its phases)
-    "mqtt_gateway_us_pack1": 231, "mqtt_gateway_us_pack10": 333,
-    "mqtt_postgres_us_pack1": 53, "mqtt_postgres_us_pack10": 208,
-    "mqtt_broker_us_pack1": 55, "mqtt_broker_us_pack10": 70,
+    # of the same runs: GatewayLoadTest with the warm-ups of ADR 056 (4,000 packs of 1, 1,000 packs of 10 per device
+    # right before the pack-10 phase; the C2 compiler at <= 0.03 core in the phases), main f8ea043, 2026-12-06
+    # 04:31-04:38 UTC, -Dsensorproof.batches.enabled=false, the mean of three runs (gateway README "Warm-ups that let
+    # the JIT settle"; gateway/gateway-load-warmup-{1,2,3}-2026-12-06.json; other processes 0.0 core in their phases)
+    "mqtt_gateway_us_pack1": 145, "mqtt_gateway_us_pack10": 176,
+    "mqtt_postgres_us_pack1": 40, "mqtt_postgres_us_pack10": 207,
+    "mqtt_broker_us_pack1": 24, "mqtt_broker_us_pack10": 27,
     # stored bytes per reading, all tables with indexes and TOAST (messages, readings, batch members, batch trees),
     # StorageFootprint on the data directory of that run's default twin (gateway-load-results-2026-12-05.json:
     # 30,000 messages of 1 reading, 10,000 of 10; gateway/storage-footprint-2026-12-05.json)
