@@ -3,15 +3,18 @@ package io.sensorproof.zk;
 import io.sensorproof.zk.prover.CircuitArtifacts;
 import io.sensorproof.zk.prover.ProverConfig;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code scripts/build-circuits.mjs --check} once per test JVM: builds the claim circuits into
+ * Runs {@code scripts/build-circuits.mjs --check} once per test JVM, one JVM at a time: builds the claim circuits into
  * the cache {@code target/zk-build} unless it already holds them (keyed by source and tool
  * version), and compares the committed keys and fixtures with the build. With
  * {@code -Dzk.build.cache=DIR} the tests use the artifacts in DIR as they are (for example a build
@@ -67,6 +70,20 @@ public final class CircuitBuild {
 
     private static Result run() {
         Path cache = repoRoot().resolve("zk-circuits/target/zk-build");
+        try {
+            // the integration tests run in two JVMs (ADR 057): one builds the cache while the other waits here for it,
+            // then finds it built; a lock on a file beside the cache, which the operating system releases if a JVM dies
+            Files.createDirectories(cache.getParent());
+            try (FileChannel channel = FileChannel.open(cache.resolveSibling("zk-build.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+                return runLocked(cache);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Result runLocked(Path cache) {
         try {
             Path log = Files.createTempFile("build-circuits", ".log");
             Process process = new ProcessBuilder("node", repoRoot().resolve("zk-circuits/scripts/build-circuits.mjs").toString(),
