@@ -184,10 +184,17 @@ public final class GatewayLoadTest {
 
             // the whole corpus is signed before anything is measured
             long c0 = System.nanoTime();
-            Corpus warmup = Corpus.sign(devices, 1, 1, s.warmup);
-            Corpus pack1 = Corpus.sign(devices, 2, 1, s.pack1);
-            Corpus warmupPack10 = s.warmupPack10 > 0 ? Corpus.sign(devices, 3, 10, s.warmupPack10) : null;
-            Corpus pack10 = Corpus.sign(devices, 4, 10, s.pack10);
+            // each corpus its own window of reading times, one after the other, all ending 30 s before now: the store
+            // refuses a second reading of a device and quantity at a time already taken (DUPLICATE_READING_TIME), and
+            // corpora signed within a few seconds of each other would otherwise overlap
+            long firstReadingTime = System.currentTimeMillis() - 30_000L - s.warmup - s.pack1 - 10L * s.warmupPack10 - 10L * s.pack10;
+            Corpus warmup = Corpus.sign(devices, 1, 1, s.warmup, firstReadingTime);
+            firstReadingTime += s.warmup;
+            Corpus pack1 = Corpus.sign(devices, 2, 1, s.pack1, firstReadingTime);
+            firstReadingTime += s.pack1;
+            Corpus warmupPack10 = s.warmupPack10 > 0 ? Corpus.sign(devices, 3, 10, s.warmupPack10, firstReadingTime) : null;
+            firstReadingTime += 10L * s.warmupPack10;
+            Corpus pack10 = Corpus.sign(devices, 4, 10, s.pack10, firstReadingTime);
             setup.put("corpusSigningSeconds", round((System.nanoTime() - c0) / 1e9));
             setup.put("corpusMessages", (long) s.devices * (s.warmup + s.warmupPack10 + s.pack1 + s.pack10));
             report.put("setup", setup);
@@ -232,11 +239,9 @@ public final class GatewayLoadTest {
                     System.out.println("phase " + compact(r));
                     phases.add(r);
                 }
-                report.put("warmup", Map.of("messages", w.get("messages"), "complete", w.get("complete"), "seconds", w.get("seconds"),
-                        "messagesPerSecond", w.get("messagesPerSecond")));
+                report.put("warmup", warmupSummary(w));
                 if (w10 != null) {
-                    report.put("warmupPack10", Map.of("messages", w10.get("messages"), "complete", w10.get("complete"),
-                            "seconds", w10.get("seconds"), "messagesPerSecond", w10.get("messagesPerSecond")));
+                    report.put("warmupPack10", warmupSummary(w10));
                 }
                 report.put("phases", phases);
                 report.put("gatewayMetrics", ingestMetrics(gateway));
@@ -248,6 +253,12 @@ public final class GatewayLoadTest {
         System.out.println(JSON.writeValueAsString(report));
         System.out.println("results written to " + out.toAbsolutePath());
         System.exit(0);
+    }
+
+    /** What the report keeps of a warm-up phase (not measured, so no CPU or latency figures). */
+    private static Map<String, Object> warmupSummary(Map<String, Object> phase) {
+        return Map.of("messages", phase.get("messages"), "complete", phase.get("complete"), "seconds", phase.get("seconds"),
+                "messagesPerSecond", phase.get("messagesPerSecond"));
     }
 
     /** Run settings. */
@@ -437,19 +448,22 @@ public final class GatewayLoadTest {
 
     /** Pre-signed messages of one phase: per device, seq 1..n of one boot. */
     record Corpus(long boot, int packSize, byte[][][] messages) {
-        static Corpus sign(Device[] devices, long boot, int packSize, int perDevice) {
+        /** As below, the device's k-th reading at {@code firstReadingTime + k} ms. */
+        static Corpus sign(Device[] devices, long boot, int packSize, int perDevice, long firstReadingTime) {
             return sign(Arrays.stream(devices).map(d -> d.id).toArray(String[]::new),
                     Arrays.stream(devices).map(d -> d.key).toArray(SigningKey[]::new),
-                    Arrays.stream(devices).map(d -> d.postQuantumKey).toArray(SigningKey[]::new), boot, packSize, perDevice);
+                    Arrays.stream(devices).map(d -> d.postQuantumKey).toArray(SigningKey[]::new), boot, packSize, perDevice,
+                    firstReadingTime);
         }
 
         /** Signs {@code perDevice} messages of {@code packSize} readings for each device {@code ids[i]} with {@code keys[i]}. */
         static Corpus sign(String[] ids, SigningKey[] keys, long boot, int packSize, int perDevice) {
-            return sign(ids, keys, new SigningKey[ids.length], boot, packSize, perDevice);
+            return sign(ids, keys, new SigningKey[ids.length], boot, packSize, perDevice, System.currentTimeMillis() - 30_000L);
         }
 
         /** As above; a device with a {@code postQuantumKeys[i]} signs hybrid messages (ADR 029). */
-        static Corpus sign(String[] ids, SigningKey[] keys, SigningKey[] postQuantumKeys, long boot, int packSize, int perDevice) {
+        static Corpus sign(String[] ids, SigningKey[] keys, SigningKey[] postQuantumKeys, long boot, int packSize, int perDevice,
+                long firstReadingTime) {
             long now = System.currentTimeMillis();
             byte[][][] m = new byte[ids.length][][];
             IntStream.range(0, ids.length).parallel().forEach(d -> {
@@ -464,8 +478,8 @@ public final class GatewayLoadTest {
                         // every third message was refused INVALID_VALUE
                         Quantity q = k % 2 == 0 ? Quantity.TEMPERATURE : Quantity.HUMIDITY;
                         double v = q == Quantity.TEMPERATURE ? 2 + (k % 50) / 10.0 : q == Quantity.HUMIDITY ? 40 + k % 30 : (k % 100) / 8.0;
-                        // increasing times ending a little before the signing time
-                        readings.add(new Reading(q, v, now - 30_000L + (long) i * packSize + r));
+                        // increasing times from firstReadingTime, before the signing time
+                        readings.add(new Reading(q, v, firstReadingTime + (long) i * packSize + r));
                     }
                     own[i] = postQuantumKeys[d] == null ? ReadingMessages.sign(new ReadingPack(ids[d], readings), boot, seq, now, keys[d])
                             : ReadingMessages.signHybrid(new ReadingPack(ids[d], readings), boot, seq, now, keys[d], postQuantumKeys[d]);
