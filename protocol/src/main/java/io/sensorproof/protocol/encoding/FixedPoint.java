@@ -17,6 +17,36 @@ public final class FixedPoint {
     }
 
     /**
+     * Per quantity, the smallest double at or above its minimum and the largest at or below its maximum: for a
+     * double v, v &ge; min exactly when v &ge; that double (and likewise for the maximum), so the range check
+     * compares doubles and needs no {@link BigDecimal} per reading (-273.15, for one, is no double).
+     */
+    private static final double[] LOWEST = new double[Quantity.values().length];
+    private static final double[] HIGHEST = new double[Quantity.values().length];
+
+    static {
+        for (Quantity q : Quantity.values()) {
+            LOWEST[q.ordinal()] = lowestDoubleAtOrAbove(q.min());
+            HIGHEST[q.ordinal()] = highestDoubleAtOrBelow(q.max());
+        }
+    }
+
+    static double lowestDoubleAtOrAbove(BigDecimal bound) {
+        double d = bound.doubleValue();
+        while (new BigDecimal(d).compareTo(bound) < 0) {
+            d = Math.nextUp(d);
+        }
+        while (new BigDecimal(Math.nextDown(d)).compareTo(bound) >= 0) {
+            d = Math.nextDown(d);
+        }
+        return d;
+    }
+
+    static double highestDoubleAtOrBelow(BigDecimal bound) {
+        return -lowestDoubleAtOrAbove(bound.negate());
+    }
+
+    /**
      * Encodes {@code value} (in the quantity's SenML unit).
      *
      * @throws ProtocolException {@code INVALID_VALUE} for NaN, infinities, values outside the
@@ -44,8 +74,7 @@ public final class FixedPoint {
             throw new ProtocolException(ErrorCode.INVALID_VALUE,
                     quantity.senmlName() + " value " + value + " is not a finite number");
         }
-        BigDecimal v = new BigDecimal(value);
-        if (v.compareTo(quantity.min()) < 0 || v.compareTo(quantity.max()) > 0) {
+        if (value < LOWEST[quantity.ordinal()] || value > HIGHEST[quantity.ordinal()]) {
             throw new ProtocolException(ErrorCode.INVALID_VALUE, quantity.senmlName() + " value " + value + " " + quantity.unit()
                     + " is outside [" + quantity.min() + ", " + quantity.max() + "]");
         }
