@@ -146,6 +146,11 @@ public class DeviceResource {
         if (request == null) {
             throw ApiException.badRequest("INVALID_REQUEST", "body {deviceId, publicKey} is required", Map.of());
         }
+        if (request.deviceId() == null) {
+            // a misspelt field (device_id, id) reads as no device id at all: say which field is missing, not "device id 'null'"
+            throw ApiException.badRequest("INVALID_REQUEST", "deviceId is required; the body is {deviceId, publicKey, siteId,"
+                    + " postQuantumPublicKey}, all but deviceId optional", Map.of("field", "deviceId"));
+        }
         String deviceId = Identifiers.requireValid(request.deviceId(), "device id");
         Optional<String> site = Optional.ofNullable(request.siteId()).filter(id -> !id.isEmpty())
                 .map(id -> Identifiers.requireValid(id, "site id"));

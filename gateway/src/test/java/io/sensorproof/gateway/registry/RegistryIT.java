@@ -156,6 +156,10 @@ class RegistryIT {
         registerDevice("reg-bad", "reg-bad-2", Base64.getEncoder().encodeToString(new byte[] {0x30, 0x03, 1, 2, 3}))
                 .statusCode(400).body("code", equalTo("INVALID_KEY"));
         registerDevice("reg-bad", "reg-bad-3", "").statusCode(400).body("code", equalTo("INVALID_KEY"));
+        // a misspelt field name leaves deviceId out: the error names the missing field instead of "device id 'null'"
+        OperatorKey.authorized().contentType(ContentType.JSON).body(Map.of("device_id", "reg-bad-5", "publicKey", spki(newKey())))
+                .post("/api/v1/tenants/reg-bad/devices").then().statusCode(400).body("code", equalTo("INVALID_REQUEST"))
+                .body("details.field", equalTo("deviceId")).body("message", org.hamcrest.Matchers.startsWith("deviceId is required"));
         registerDevice("reg-missing-tenant", "reg-bad-4", spki(newKey())).statusCode(404)
                 .body("code", equalTo("TENANT_NOT_FOUND"));
         OperatorKey.authorized().get("/api/v1/tenants/reg-bad/devices/no-such-device").then().statusCode(404)
