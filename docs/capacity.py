@@ -15,12 +15,12 @@ INPUT = {
     # MQTT: gateway CPU per message, µs, with the commitment batcher off (sealing is counted on its own below), and the
     # PostgreSQL and broker (HiveMQ CE, embedded, in-memory sessions of ADR 049; the acknowledgement back included) CPU
     # of the same runs: GatewayLoadTest with the warm-ups of ADR 056 (4,000 packs of 1, 1,000 packs of 10 per device
-    # right before the pack-10 phase; the C2 compiler at <= 0.03 core in the phases), main f8ea043, 2026-12-06
-    # 04:31-04:38 UTC, -Dsensorproof.batches.enabled=false, the mean of three runs (gateway README "Warm-ups that let
-    # the JIT settle"; gateway/gateway-load-warmup-{1,2,3}-2026-12-06.json; other processes 0.0 core in their phases)
-    "mqtt_gateway_us_pack1": 145, "mqtt_gateway_us_pack10": 176,
-    "mqtt_postgres_us_pack1": 40, "mqtt_postgres_us_pack10": 207,
-    "mqtt_broker_us_pack1": 24, "mqtt_broker_us_pack10": 27,
+    # right before the pack-10 phase), main 8e52c64 (reading values without BigDecimal), 2026-12-06 07:14-07:21 UTC,
+    # -Dsensorproof.batches.enabled=false, the mean of the two "after" runs (gateway README "Two share-group members per
+    # replica ... and reading values without BigDecimal"; gateway/gateway-load-decimal-after-{1,2}-2026-12-06.json)
+    "mqtt_gateway_us_pack1": 144, "mqtt_gateway_us_pack10": 170,
+    "mqtt_postgres_us_pack1": 41, "mqtt_postgres_us_pack10": 191,
+    "mqtt_broker_us_pack1": 25, "mqtt_broker_us_pack10": 29,
     # stored bytes per reading, all tables with indexes and TOAST (messages, readings, batch members, batch trees),
     # StorageFootprint on the data directory of that run's default twin (gateway-load-results-2026-12-05.json:
     # 30,000 messages of 1 reading, 10,000 of 10; gateway/storage-footprint-2026-12-05.json)
