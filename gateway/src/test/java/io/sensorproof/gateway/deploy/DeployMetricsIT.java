@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every metric the committed alert rules and Grafana dashboard query is one this gateway exports at
  * {@code /q/metrics}: one in-process start (webhooks on, so their meters exist) serves both checks.
- * Some meters appear only once used (the ingest telemetry, a refusal reason), so one malformed
- * message is sent first; a GC is requested for the GC pause timer. Grafana itself is not packaged
+ * Some meters appear only once used (the ingest telemetry, a refusal reason, API errors), so one malformed
+ * message is sent and one missing tenant requested first; a GC is requested for the GC pause timer. Grafana itself is not packaged
  * for Debian or Maven Central, so its side is checked by reading the JSON, not by loading it.
  */
 @QuarkusTest
@@ -47,6 +47,8 @@ class DeployMetricsIT {
         device.publish(Topics.up("deploy", "probe-1"), new MqttMessage(new byte[] {0x01, 0x02, 0x03}, 1, false, null));
         device.disconnect();
         device.close();
+        // an API error response, so that sensorproof_api_errors_total (registered at the first error) is exported
+        io.sensorproof.gateway.security.OperatorKey.authorized().get("/api/v1/tenants/deploy-metrics-no-such-tenant").then().statusCode(404);
         System.gc();
 
         Map<String, String> queries = new TreeMap<>(DeployFiles.ruleExpressions());
