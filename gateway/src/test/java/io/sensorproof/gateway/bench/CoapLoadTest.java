@@ -87,6 +87,8 @@ public final class CoapLoadTest {
                 Integer.parseInt(a.getOrDefault("warmup-messages", "1000")),
                 Integer.parseInt(a.getOrDefault("pack1-messages", "2000")),
                 Integer.parseInt(a.getOrDefault("pack10-messages", "1500")),
+                Duration.ofSeconds(Long.parseLong(a.getOrDefault("warmup-pack10-seconds", "0"))),
+                Integer.parseInt(a.getOrDefault("warmup-pack10-messages", "0")),
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("drain-timeout-seconds", "60"))),
                 Integer.parseInt(a.getOrDefault("generator-threads", "2")),
                 a.getOrDefault("gateway-jvm-options", "").isBlank() ? List.of()
@@ -110,6 +112,8 @@ public final class CoapLoadTest {
         parameters.put("warmupMessagesPerDevice", s.warmupMessages);
         parameters.put("pack1MessagesPerDevice", s.pack1);
         parameters.put("pack10MessagesPerDevice", s.pack10);
+        parameters.put("warmupPack10Seconds", s.warmupPack10.toSeconds());
+        parameters.put("warmupPack10MessagesPerDevice", s.warmupPack10Messages);
         parameters.put("generatorThreads", s.generatorThreads);
         parameters.put("algorithm", "ES256");
         parameters.put("gatewayJvmOptions", String.join(" ", s.jvmOptions));
@@ -160,11 +164,21 @@ public final class CoapLoadTest {
             long c0 = System.nanoTime();
             String[] ids = Arrays.stream(devices).map(d -> d.id).toArray(String[]::new);
             SigningKey[] keys = Arrays.stream(devices).map(d -> d.key).toArray(SigningKey[]::new);
-            Corpus warmup = Corpus.sign(ids, keys, 1, 1, s.warmupMessages);
-            Corpus pack1 = Corpus.sign(ids, keys, 2, 1, s.pack1);
-            Corpus pack10 = Corpus.sign(ids, keys, 3, 10, s.pack10);
+            // each corpus its own window of reading times, one after the other, all ending 30 s before now: the store
+            // refuses a second reading of a device and quantity at a time already taken (DUPLICATE_READING_TIME)
+            SigningKey[] noPostQuantum = new SigningKey[ids.length];
+            long firstReadingTime = System.currentTimeMillis() - 30_000L - s.warmupMessages - s.pack1 - 10L * s.warmupPack10Messages
+                    - 10L * s.pack10;
+            Corpus warmup = Corpus.sign(ids, keys, noPostQuantum, 1, 1, s.warmupMessages, firstReadingTime);
+            firstReadingTime += s.warmupMessages;
+            Corpus pack1 = Corpus.sign(ids, keys, noPostQuantum, 2, 1, s.pack1, firstReadingTime);
+            firstReadingTime += s.pack1;
+            Corpus warmupPack10 = s.warmupPack10Messages > 0
+                    ? Corpus.sign(ids, keys, noPostQuantum, 4, 10, s.warmupPack10Messages, firstReadingTime) : null;
+            firstReadingTime += 10L * s.warmupPack10Messages;
+            Corpus pack10 = Corpus.sign(ids, keys, noPostQuantum, 3, 10, s.pack10, firstReadingTime);
             setup.put("corpusSigningSeconds", GatewayLoadTest.round((System.nanoTime() - c0) / 1e9));
-            setup.put("corpusMessages", (long) s.devices * (s.warmupMessages + s.pack1 + s.pack10));
+            setup.put("corpusMessages", (long) s.devices * (s.warmupMessages + s.pack1 + s.warmupPack10Messages + s.pack10));
             setup.put("pack1MessageBytes", pack1.messages()[0][0].length);
             setup.put("pack10MessageBytes", pack10.messages()[0][0].length);
 
@@ -179,7 +193,15 @@ public final class CoapLoadTest {
                 Map<String, Object> w = udp(coapPort, () -> generator.run("warmup", warmup, s.warmup, accounting, verifyMicros));
                 System.out.println("warmup " + GatewayLoadTest.compact(w));
                 List<Map<String, Object>> phases = new ArrayList<>();
+                Map<String, Object> warmPack10 = null;
                 for (Corpus c : List.of(pack1, pack10)) {
+                    if (c == pack10 && warmupPack10 != null && !s.warmupPack10.isZero()) {
+                        // packs of 10 take other branches than packs of 1: the JIT compiles again (ADR 056)
+                        Map<String, Object> wp = udp(coapPort, () -> generator.run("warmupPack10", warmupPack10, s.warmupPack10, accounting,
+                                verifyMicros));
+                        System.out.println("warmupPack10 " + GatewayLoadTest.compact(wp));
+                        warmPack10 = wp;
+                    }
                     Map<String, Object> r = udp(coapPort, () -> generator.run("pack" + c.packSize(), c, s.phase, accounting, verifyMicros));
                     System.out.println("phase " + GatewayLoadTest.compact(r));
                     System.out.println("udp " + r.get("udp"));
@@ -194,11 +216,10 @@ public final class CoapLoadTest {
                 udpRun.put("note", "from the gateway's start to the end of the last phase; machine counters are /proc/net/snmp Udp"
                         + " (all UDP traffic of the machine), gatewaySocketDrops the drops column of the gateway's socket in /proc/net/udp[6]");
                 report.put("udp", udpRun);
-                Map<String, Object> warm = new LinkedHashMap<>();
-                for (String k : List.of("acknowledged", "accepted", "seconds", "acceptedMessagesPerSecond", "responses", "errors", "udp")) {
-                    warm.put(k, w.get(k));
+                report.put("warmup", warmupSummary(w));
+                if (warmPack10 != null) {
+                    report.put("warmupPack10", warmupSummary(warmPack10));
                 }
-                report.put("warmup", warm);
                 report.put("phases", phases);
                 report.put("gatewayMetrics", GatewayLoadTest.metrics(gateway, List.of("sensorproof_ingest", "sensorproof_coap")));
                 report.put("limitingResource", GatewayLoadTest.reading(phases, "batch commit, DTLS record handling, response sending"));
@@ -230,8 +251,22 @@ public final class CoapLoadTest {
         return r;
     }
 
-    /** Run settings. */
+    /** What the report keeps of a warm-up phase. */
+    private static Map<String, Object> warmupSummary(Map<String, Object> w) {
+        Map<String, Object> warm = new LinkedHashMap<>();
+        for (String k : List.of("acknowledged", "accepted", "seconds", "acceptedMessagesPerSecond", "responses", "errors", "coresBusy",
+                "gatewayBusiestThreadsCores", "udp")) {
+            warm.put(k, w.get(k));
+        }
+        return warm;
+    }
+
+    /**
+     * Run settings. {@code warmupPack10} / {@code warmupPack10Messages}: packs of 10 run right before the pack-10 phase
+     * (off when either is 0).
+     */
     record Settings(int devices, int window, Duration warmup, Duration phase, int warmupMessages, int pack1, int pack10,
+            Duration warmupPack10, int warmupPack10Messages,
             Duration drainTimeout, int generatorThreads, List<String> jvmOptions) {
     }
 
