@@ -6,12 +6,12 @@ import math
 
 # ---------------------------------------------------------------- measured inputs (see docs/capacity.md, "Inputs")
 INPUT = {
-    # CoAP/DTLS: gateway and PostgreSQL CPU per message, µs, batcher off (sealing counted on its own below), with the
-    # per-peer duplicate detection of ADR 050: CoapLoadTest with the longer warm-up, 2026-12-05 05:19 UTC, the second
-    # "after" run of gateway README "CoAP duplicate detection bounded per peer" (coap-load-dedup-after2-2026-12-05.json;
-    # other processes 0.0 core)
-    "coap_gateway_us_pack1": 183, "coap_gateway_us_pack10": 232,
-    "coap_postgres_us_pack1": 39, "coap_postgres_us_pack10": 204,
+    # CoAP/DTLS: gateway and PostgreSQL CPU per message, µs, batcher off (sealing counted on its own below), main 8e52c64
+    # (reading values without BigDecimal), 2026-12-06: packs of 1 from the "after" run of gateway README "Two share-group
+    # members per replica ... and reading values without BigDecimal" (coap-load-decimal-after-2026-12-06.json, 07:23 UTC),
+    # packs of 10 from the run with the pack-10 warm-up right after (coap-load-warmup-pack10-2026-12-06.json, 08:32 UTC)
+    "coap_gateway_us_pack1": 184, "coap_gateway_us_pack10": 203,
+    "coap_postgres_us_pack1": 42, "coap_postgres_us_pack10": 183,
     # MQTT: gateway CPU per message, µs, with the commitment batcher off (sealing is counted on its own below), and the
     # PostgreSQL and broker (HiveMQ CE, embedded, in-memory sessions of ADR 049; the acknowledgement back included) CPU
     # of the same runs: GatewayLoadTest with the warm-ups of ADR 056 (4,000 packs of 1, 1,000 packs of 10 per device
