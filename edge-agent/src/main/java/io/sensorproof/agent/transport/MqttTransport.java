@@ -1,15 +1,32 @@
 package io.sensorproof.agent.transport;
 
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientExecutorConfig;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.MqttClientSslConfigBuilder;
+import com.hivemq.client.mqtt.MqttClientTransportConfig;
+import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth;
+import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import io.sensorproof.agent.config.AgentConfig;
 import io.sensorproof.agent.keys.KeyFiles;
 import io.sensorproof.agent.runtime.AgentRuntime;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
-import io.sensorproof.protocol.net.NoDelaySocketFactory;
 import io.sensorproof.protocol.ids.Topics;
 import io.sensorproof.protocol.retry.Backoff;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +42,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
@@ -34,45 +55,43 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttActionListener;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttClientException;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
- * MQTT v5 transport with Eclipse Paho: QoS 1 on {@code t/{tenant}/d/{device}/up} and
- * {@code .../status}, subscription to {@code .../ack}, persistent session (clean start off, session
- * expiry from configuration), TLS for {@code ssl://} URLs with the enrollment certificate as client
- * certificate when there is one (ADR 019), client id {@code <tenant>/<device>}. Reconnects itself with
- * {@link Backoff}; Paho's own automatic reconnect is off so the delays are ours and observable.
+ * MQTT v5 transport with the HiveMQ MQTT client (ADR 059; Eclipse Paho before): QoS 1 on
+ * {@code t/{tenant}/d/{device}/up} and {@code .../status}, subscription to {@code .../ack}, persistent session
+ * (clean start off, session expiry from configuration), TLS for {@code ssl://} URLs with the enrollment
+ * certificate as client certificate when there is one (ADR 019), client id {@code <tenant>/<device>}.
+ * Reconnects itself with {@link Backoff}; the client's own automatic reconnect is off so the delays are ours
+ * and observable.
  *
- * <p>Paho keeps unacknowledged QoS 1 publishes in memory only: durability is the outbox's job, and
+ * <p>The client keeps unacknowledged QoS 1 publishes in memory only: durability is the outbox's job, and
  * the agent resends from it after every reconnect. Every connection attempt therefore uses a fresh
- * Paho client: a reused one resends its in-flight publishes on the new connection with the topic
- * aliases of the old one (Paho issue #1104), the broker disconnects it (reason 148, "topic alias
- * could not be mapped") and it never gets a connection again.
+ * client, so that no library-held publish is resent beside the outbox's (ADR 041).
+ *
+ * <p>Threads: the client's network I/O runs on a Netty event loop shared by every client with the same
+ * executor settings (one thread on a device; with a shared {@link AgentRuntime}, a few threads for every
+ * agent of the JVM), so a connection, and a failed connection attempt, costs no thread of its own. Paho
+ * 1.2.5, which this replaced, took three threads per connection and left the thread of an attempt that the
+ * server dropped while it started sleeping for ever (ADR 059).
  */
 public final class MqttTransport implements Transport {
     private static final Logger LOG = Logger.getLogger(MqttTransport.class.getName());
     private static final long TOKEN_WAIT_MILLIS = 10_000;
+    /** Publishes in flight before {@link #sendMessage} waits for the oldest (within every broker's receive maximum). */
+    private static final int WINDOW = 8;
+    private static final long CONNECT_TIMEOUT_SECONDS = 10;
 
     private final AgentConfig config;
+    private final URI url;
     private final String upTopic;
     private final String statusTopic;
     private final String ackTopic;
     private final Reconnector reconnector;
-    /** Shared threads, or null: the transport's and Paho's own. */
-    private final AgentRuntime runtime;
+    private final MqttClientExecutorConfig executors;
     private final AtomicBoolean connected = new AtomicBoolean();
-    private final Deque<IMqttToken> outstanding = new ArrayDeque<>();
-    private volatile MqttAsyncClient client;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Deque<CompletableFuture<Mqtt5PublishResult>> outstanding = new ArrayDeque<>();
+    private volatile Attempt current;
     private volatile Listener listener;
 
     /**
@@ -83,77 +102,89 @@ public final class MqttTransport implements Transport {
     }
 
     /**
-     * As above; with a {@code runtime}, the connection attempts and every Paho client's threads and
-     * keep-alive timer use the runtime's shared threads (ADR 048: fleets of agents in one JVM) instead
-     * of threads of their own. The protocol behaviour is the same either way.
+     * As above; with a {@code runtime}, the connection attempts use the runtime's shared threads and the
+     * client's network I/O an event loop shared by every agent of the JVM (ADR 048, ADR 059) instead of
+     * threads of their own. The protocol behaviour is the same either way.
      *
      * @param runtime shared threads, or null: threads of this transport's own (a device)
      */
     public MqttTransport(AgentConfig config, Backoff backoff, LongConsumer backoffObserver, AgentRuntime runtime) {
         this.config = config;
-        this.runtime = runtime;
+        this.url = brokerUri(config.mqttUrl());
         this.reconnector = runtime == null ? new Reconnector("mqtt-reconnect", backoff, backoffObserver, this::connect)
                 : new Reconnector(runtime, backoff, backoffObserver, this::connect);
+        // the event loop is shared by every client of the same settings (ref-counted by the client library):
+        // one thread on a device, the runtime's share for a simulated fleet
+        this.executors = runtime == null ? MqttClientExecutorConfig.builder().nettyThreads(1).build() : runtime.mqttExecutors();
         this.upTopic = Topics.up(config.tenant(), config.device());
         this.statusTopic = Topics.status(config.tenant(), config.device());
         this.ackTopic = Topics.ack(config.tenant(), config.device());
     }
 
+    /** {@code tcp://host:port} or {@code ssl://host:port}, checked once. */
+    static URI brokerUri(String mqttUrl) {
+        URI uri;
+        try {
+            uri = URI.create(mqttUrl);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot use MQTT URL " + mqttUrl + ": " + e.getMessage(), e);
+        }
+        if (!"tcp".equals(uri.getScheme()) && !"ssl".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("cannot use MQTT URL " + mqttUrl + ": expected tcp://host[:port] or ssl://host[:port]");
+        }
+        return uri;
+    }
+
     @Override
     public void start(Listener listener) {
         this.listener = listener;
-        client = newClient();
         reconnector.start();
     }
 
-    /** A Paho client with empty in-memory persistence, reporting to a callback bound to it. */
-    private MqttAsyncClient newClient() {
-        MqttAsyncClient fresh;
-        try {
-            fresh = runtime == null
-                    ? new MqttAsyncClient(config.mqttUrl(), clientId(config.tenant(), config.device()), new MemoryPersistence())
-                    // Paho then runs its comms loops with execute/submit and its keep-alive with schedule on these
-                    : new MqttAsyncClient(config.mqttUrl(), clientId(config.tenant(), config.device()), new MemoryPersistence(), null,
-                            runtime.pahoExecutor());
-        } catch (MqttException e) {
-            throw new IllegalArgumentException("cannot create MQTT client for " + config.mqttUrl() + ": " + e.getMessage(), e);
-        }
-        fresh.setCallback(new Callback(fresh));
-        return fresh;
-    }
+    /** One connection attempt: its own client, ended (and retried) at most once. */
+    private final class Attempt {
+        final Mqtt5AsyncClient client;
+        final AtomicBoolean ended = new AtomicBoolean();
 
-    /** Closes the previous attempt's client (no longer connected) and makes the next one. */
-    private MqttAsyncClient replaceClient() {
-        MqttAsyncClient old = client;
-        if (old != null) {
-            try {
-                if (old.isConnected()) {
-                    old.disconnectForcibly(0, 1000, false);
-                }
-                old.close(true);
-            } catch (MqttException | RuntimeException e) {
-                LOG.log(Level.FINE, "closing the previous MQTT client: " + e);
+        Attempt(Mqtt5ClientBuilder builder) {
+            this.client = builder.addDisconnectedListener(this::disconnected).buildAsync();
+            // every PUBLISH from the broker, also those of the persistent session that arrive before SUBACK
+            client.publishes(MqttGlobalPublishFilter.ALL, this::arrived);
+        }
+
+        private void arrived(Mqtt5Publish publish) {
+            if (ackTopic.equals(publish.getTopic().toString())) {
+                listener.acknowledgement(publish.getPayloadAsBytes());
             }
         }
-        MqttAsyncClient fresh = newClient();
-        client = fresh;
-        return fresh;
+
+        /** The connection failed, was lost or was closed (the client library calls this once per connection or attempt). */
+        private void disconnected(MqttClientDisconnectedContext context) {
+            end(context.getSource() + ": " + context.getCause());
+        }
+
+        /** Reports the end of this attempt's connection and schedules the next attempt, once. */
+        void end(String reason) {
+            if (current != this || !ended.compareAndSet(false, true)) {
+                return; // a replaced attempt, or already ended
+            }
+            if (connected.getAndSet(false)) {
+                listener.disconnected(reason);
+            } else {
+                LOG.log(Level.FINE, () -> "connect to " + config.mqttUrl() + " failed: " + reason);
+                listener.disconnected("connect failed: " + reason);
+            }
+            reconnector.retry();
+        }
     }
 
-    private MqttConnectionOptions options() throws IOException, GeneralSecurityException {
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(false);
-        options.setSessionExpiryInterval(config.sessionExpirySeconds());
-        options.setKeepAliveInterval(config.keepAliveSeconds());
-        options.setAutomaticReconnect(false);
-        options.setConnectionTimeout(10);
-        if (!config.mqttUsername().isEmpty()) {
-            options.setUserName(config.mqttUsername());
-        }
-        if (config.mqttPassword() != null) {
-            options.setPassword(new String(config.mqttPassword()).getBytes(StandardCharsets.UTF_8));
-        }
-        if (config.mqttUrl().startsWith("ssl://")) {
+    private Mqtt5ClientBuilder builder() throws IOException, GeneralSecurityException {
+        MqttClientTransportConfigBuilder transport = MqttClientTransportConfig.builder()
+                .serverHost(url.getHost())
+                .serverPort(url.getPort() > 0 ? url.getPort() : "ssl".equals(url.getScheme()) ? 8883 : 1883)
+                .socketConnectTimeout(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .mqttConnectTimeout(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if ("ssl".equals(url.getScheme())) {
             // built at every connect, so a certificate renewed while running is presented at the next one
             Optional<Path> chain = config.mqttClientCertificate();
             if (chain.isPresent() && config.mqttCertificateFile().isEmpty()
@@ -162,13 +193,35 @@ public final class MqttTransport implements Transport {
                 // neither): present none (an external broker may take its user name and password instead)
                 chain = Optional.empty();
             }
-            SSLContext context = tlsContext(chain, config.keyFile(),
-                    config.mqttCaFile().isEmpty() ? Optional.empty() : Optional.of(Path.of(config.mqttCaFile())));
-            options.setSocketFactory(NoDelaySocketFactory.tls(context.getSocketFactory()));
-        } else {
-            options.setSocketFactory(NoDelaySocketFactory.plain());
+            MqttClientSslConfigBuilder tls = MqttClientSslConfig.builder().handshakeTimeout(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (chain.isPresent()) {
+                tls = tls.keyManagerFactory(keyManagerFactory(chain.get(), config.keyFile()));
+            }
+            if (!config.mqttCaFile().isEmpty()) {
+                tls = tls.trustManagerFactory(trustManagerFactory(Path.of(config.mqttCaFile())));
+            }
+            transport = transport.sslConfig(tls.build());
         }
-        return options;
+        // one transport configuration with everything: the client builder's own serverHost/sslConfig would be replaced by it
+        return MqttClient.builder().useMqttVersion5()
+                .identifier(clientId(config.tenant(), config.device()))
+                .transportConfig(transport.build())
+                .executorConfig(executors);
+    }
+
+    private CompletableFuture<Mqtt5ConnAck> connectMessage(Mqtt5AsyncClient client) {
+        Mqtt5ConnectBuilder.Send<CompletableFuture<Mqtt5ConnAck>> connect = client.connectWith().cleanStart(false)
+                .sessionExpiryInterval(config.sessionExpirySeconds()).keepAlive(config.keepAliveSeconds());
+        boolean user = !config.mqttUsername().isEmpty();
+        boolean password = config.mqttPassword() != null;
+        if (user || password) {
+            byte[] secret = password ? new String(config.mqttPassword()).getBytes(StandardCharsets.UTF_8) : null;
+            Mqtt5SimpleAuth auth = user && password ? Mqtt5SimpleAuth.builder().username(config.mqttUsername()).password(secret).build()
+                    : user ? Mqtt5SimpleAuth.builder().username(config.mqttUsername()).build()
+                    : Mqtt5SimpleAuth.builder().password(secret).build();
+            connect = connect.simpleAuth(auth);
+        }
+        return connect.send();
     }
 
     /**
@@ -187,8 +240,8 @@ public final class MqttTransport implements Transport {
      */
     public static SSLContext tlsContext(Optional<Path> clientChain, Path keyFile, Optional<Path> caFile)
             throws IOException, GeneralSecurityException {
-        KeyManager[] keyManagers = clientChain.isPresent() ? keyManagers(clientChain.get(), keyFile) : null;
-        TrustManager[] trustManagers = caFile.isPresent() ? trustManagers(caFile.get()) : null;
+        KeyManager[] keyManagers = clientChain.isPresent() ? keyManagerFactory(clientChain.get(), keyFile).getKeyManagers() : null;
+        TrustManager[] trustManagers = caFile.isPresent() ? trustManagerFactory(caFile.get()).getTrustManagers() : null;
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keyManagers, trustManagers, null);
         return context;
@@ -197,7 +250,7 @@ public final class MqttTransport implements Transport {
     /** A TLS context trusting exactly the CA certificates in the PEM file {@code caFile}. */
     public static SSLContext sslContext(Path caFile) throws IOException, GeneralSecurityException {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trustManagers(caFile), null);
+        context.init(null, trustManagerFactory(caFile).getTrustManagers(), null);
         return context;
     }
 
@@ -205,7 +258,7 @@ public final class MqttTransport implements Transport {
      * Key managers presenting the certificate chain in {@code chainFile} (PEM, leaf first) with the
      * device key in {@code keyFile} (PKCS#8; ES256 or EdDSA: JSSE has no SM2 and no ML-DSA).
      */
-    static KeyManager[] keyManagers(Path chainFile, Path keyFile) throws IOException, GeneralSecurityException {
+    static KeyManagerFactory keyManagerFactory(Path chainFile, Path keyFile) throws IOException, GeneralSecurityException {
         SigningKey device = KeyFiles.load(keyFile);
         if (!TlsKeys.canAuthenticateTls(device.algorithm())) {
             throw new IOException("the device key " + keyFile + " is an " + device.algorithm().label()
@@ -224,10 +277,10 @@ public final class MqttTransport implements Transport {
         store.setKeyEntry("device", key, new char[0], chain.toArray(new Certificate[0]));
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(store, new char[0]);
-        return kmf.getKeyManagers();
+        return kmf;
     }
 
-    private static TrustManager[] trustManagers(Path caFile) throws IOException, GeneralSecurityException {
+    private static TrustManagerFactory trustManagerFactory(Path caFile) throws IOException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         int i = 0;
@@ -239,41 +292,57 @@ public final class MqttTransport implements Transport {
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
-        return tmf.getTrustManagers();
+        return tmf;
     }
 
+    /** One attempt (on the reconnector's serial executor): a fresh client, CONNECT, then SUBSCRIBE before reporting connected. */
     private void connect() {
+        Attempt previous = current;
+        if (previous != null) {
+            previous.ended.set(true);
+            previous.client.disconnect(); // a no-op for one already disconnected
+        }
+        Attempt attempt;
         try {
-            replaceClient().connect(options(), null, new MqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    try {
-                        reconnector.serial().execute(MqttTransport.this::onConnected);
-                    } catch (java.util.concurrent.RejectedExecutionException e) {
-                        LOG.fine("connected after close: ignored");
-                    }
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable failure) {
-                    LOG.log(Level.FINE, "connect to " + config.mqttUrl() + " failed: " + failure);
-                    listener.disconnected("connect failed: " + failure.getMessage());
-                    reconnector.retry();
-                }
-            });
-        } catch (MqttException | IOException | GeneralSecurityException | RuntimeException e) {
+            attempt = new Attempt(builder());
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
             LOG.log(Level.WARNING, "connect to " + config.mqttUrl() + " failed: " + e);
             listener.disconnected("connect failed: " + e.getMessage());
             reconnector.retry();
+            return;
         }
+        current = attempt;
+        connectMessage(attempt.client).whenComplete((connAck, failure) -> {
+            if (failure != null) {
+                attempt.end(String.valueOf(failure)); // the disconnected listener usually came first
+                return;
+            }
+            try {
+                reconnector.serial().execute(() -> onConnected(attempt));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                attempt.client.disconnect(); // connected after close
+            }
+        });
     }
 
-    private void onConnected() {
+    private void onConnected(Attempt attempt) {
+        if (closed.get() || current != attempt) {
+            attempt.client.disconnect();
+            return;
+        }
         try {
-            client.subscribe(ackTopic, 1).waitForCompletion(TOKEN_WAIT_MILLIS);
-        } catch (MqttException e) {
+            Mqtt5SubAck subAck = attempt.client.subscribeWith().topicFilter(ackTopic).qos(MqttQos.AT_LEAST_ONCE).send()
+                    .get(TOKEN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            if (subAck.getReasonCodes().stream().anyMatch(code -> code.isError())) {
+                throw new IOException("SUBACK " + subAck.getReasonCodes());
+            }
+        } catch (IOException | ExecutionException | TimeoutException e) {
             LOG.log(Level.WARNING, "subscribing to " + ackTopic + " failed: " + e);
-            forceReconnect();
+            attempt.client.disconnect(); // its disconnected listener schedules the next attempt
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            attempt.client.disconnect();
             return;
         }
         reconnector.succeeded();
@@ -281,22 +350,17 @@ public final class MqttTransport implements Transport {
             outstanding.clear();
         }
         connected.set(true);
-        listener.connected();
-    }
-
-    private void forceReconnect() {
-        connected.set(false);
-        try {
-            client.disconnectForcibly(0, 1000, false);
-        } catch (MqttException e) {
-            LOG.log(Level.FINE, "forced disconnect: " + e);
+        if (!attempt.client.getState().isConnected()) {
+            attempt.end("connection lost while subscribing"); // its listener found connected still false
+            return;
         }
-        reconnector.retry();
+        listener.connected();
     }
 
     @Override
     public boolean isConnected() {
-        return connected.get() && client.isConnected();
+        Attempt attempt = current;
+        return connected.get() && attempt != null && attempt.client.getState().isConnected();
     }
 
     @Override
@@ -310,48 +374,29 @@ public final class MqttTransport implements Transport {
     }
 
     private void publish(String topic, byte[] payload) throws IOException {
+        Attempt attempt = current;
         if (!isConnected()) {
             throw new IOException("not connected");
         }
-        try {
-            synchronized (outstanding) {
-                // stay within the broker's receive maximum: wait for the oldest publish to complete
-                while (!outstanding.isEmpty() && (outstanding.peekFirst().isComplete() || outstanding.size() >= 8)) {
-                    outstanding.pollFirst().waitForCompletion(TOKEN_WAIT_MILLIS);
-                }
-                MqttMessage message = new MqttMessage(payload);
-                message.setQos(1);
-                outstanding.addLast(publishWhenRoom(topic, message));
+        synchronized (outstanding) {
+            // a window of publishes in flight: wait for the oldest when it is full
+            while (!outstanding.isEmpty() && (outstanding.peekFirst().isDone() || outstanding.size() >= WINDOW)) {
+                await(outstanding.pollFirst(), topic);
             }
-        } catch (MqttException e) {
-            throw new IOException("publish to " + topic + " failed: " + e.getMessage(), e);
+            outstanding.addLast(attempt.client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send());
         }
     }
 
-    /**
-     * Publishes, waiting while Paho reports its in-flight window full (it can lag behind completed
-     * tokens by a moment), instead of treating that as a failed send.
-     */
-    private IMqttToken publishWhenRoom(String topic, MqttMessage message) throws MqttException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return client.publish(topic, message);
-            } catch (MqttException e) {
-                if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT || attempt >= 1000) {
-                    throw e;
-                }
-                IMqttToken oldest = outstanding.pollFirst();
-                if (oldest != null) {
-                    oldest.waitForCompletion(TOKEN_WAIT_MILLIS);
-                } else {
-                    try {
-                        Thread.sleep(1);
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                        throw e;
-                    }
-                }
-            }
+    private static void await(CompletableFuture<Mqtt5PublishResult> publish, String topic) throws IOException {
+        try {
+            publish.get(TOKEN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException("publish to " + topic + " failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("publish to " + topic + " not acknowledged within " + TOKEN_WAIT_MILLIS + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while publishing to " + topic, e);
         }
     }
 
@@ -360,67 +405,19 @@ public final class MqttTransport implements Transport {
         if (!reconnector.close()) {
             return;
         }
+        closed.set(true);
         connected.set(false);
-        if (client != null) {
+        Attempt attempt = current;
+        if (attempt != null) {
+            attempt.ended.set(true);
             try {
-                if (client.isConnected()) {
-                    client.disconnect(2000).waitForCompletion(3000);
-                }
-            } catch (MqttException e) {
+                // a graceful DISCONNECT when connected; a failed future otherwise
+                attempt.client.disconnect().get(3000, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
                 LOG.log(Level.FINE, "disconnect: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            try {
-                client.close(true);
-            } catch (MqttException e) {
-                LOG.log(Level.FINE, "close: " + e);
-            }
-        }
-    }
-
-    private final class Callback implements MqttCallback {
-        private final MqttAsyncClient owner;
-
-        Callback(MqttAsyncClient owner) {
-            this.owner = owner;
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-            if (owner != client) {
-                return; // a replaced client: its connection is not the current one
-            }
-            boolean was = connected.getAndSet(false);
-            if (was) {
-                listener.disconnected(String.valueOf(response));
-            }
-            reconnector.retry();
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-            LOG.log(Level.WARNING, "MQTT error: " + exception);
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            if (ackTopic.equals(topic)) {
-                listener.acknowledgement(message.getPayload());
-            }
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-            // completion is tracked through the outstanding tokens
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
-            // handled by the connect action listener
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            // no enhanced authentication
         }
     }
 }
