@@ -263,6 +263,11 @@ public final class EdgeAgent implements AutoCloseable {
         return agent;
     }
 
+    /** True while the transport has a session to the gateway's broker (or CoAP server). */
+    public boolean connected() {
+        return transport.isConnected();
+    }
+
     /** This run's boot counter (the boot of the next message to be signed); never waits for a lock. */
     public long boot() {
         return boot;

@@ -80,6 +80,7 @@ public final class MqttTransport implements Transport {
     /** Publishes in flight before {@link #sendMessage} waits for the oldest (within every broker's receive maximum). */
     private static final int WINDOW = 8;
     private static final long CONNECT_TIMEOUT_SECONDS = 10;
+    private static final long SUBACK_TIMEOUT_SECONDS = 60;
 
     private final AgentConfig config;
     private final URI url;
@@ -325,24 +326,35 @@ public final class MqttTransport implements Transport {
         });
     }
 
+    /**
+     * CONNACK came: SUBSCRIBE to the acknowledgements without holding a thread while the broker answers. The SUBACK may be
+     * slow (a broker busy with a fleet's connections); the attempt is given up only when the connection ends or after
+     * {@value #SUBACK_TIMEOUT_SECONDS} s without an answer.
+     */
     private void onConnected(Attempt attempt) {
         if (closed.get() || current != attempt) {
             attempt.client.disconnect();
             return;
         }
-        try {
-            Mqtt5SubAck subAck = attempt.client.subscribeWith().topicFilter(ackTopic).qos(MqttQos.AT_LEAST_ONCE).send()
-                    .get(TOKEN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            if (subAck.getReasonCodes().stream().anyMatch(code -> code.isError())) {
-                throw new IOException("SUBACK " + subAck.getReasonCodes());
-            }
-        } catch (IOException | ExecutionException | TimeoutException e) {
-            LOG.log(Level.WARNING, "subscribing to " + ackTopic + " failed: " + e);
-            attempt.client.disconnect(); // its disconnected listener schedules the next attempt
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        attempt.client.subscribeWith().topicFilter(ackTopic).qos(MqttQos.AT_LEAST_ONCE).send()
+                .orTimeout(SUBACK_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .whenComplete((subAck, failure) -> {
+                    try {
+                        reconnector.serial().execute(() -> onSubscribed(attempt, subAck, failure));
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        attempt.client.disconnect(); // subscribed after close
+                    }
+                });
+    }
+
+    private void onSubscribed(Attempt attempt, Mqtt5SubAck subAck, Throwable failure) {
+        if (closed.get() || current != attempt) {
             attempt.client.disconnect();
+            return;
+        }
+        if (failure != null || subAck.getReasonCodes().stream().anyMatch(code -> code.isError())) {
+            LOG.log(Level.WARNING, "subscribing to " + ackTopic + " failed: " + (failure != null ? failure : "SUBACK " + subAck.getReasonCodes()));
+            attempt.client.disconnect(); // its disconnected listener schedules the next attempt
             return;
         }
         reconnector.succeeded();

@@ -146,12 +146,36 @@ public final class FleetLoad {
      * itself from the first tick to the end of its drain).
      *
      * @param workerThreadsPeak the most threads of its agent runtime's worker pool at once (0: own threads)
+     * @param connectedAtFirstTick its agents with a session to the broker when the step's clock started (the step waits
+     *        for all of them, at most {@link #connectWait(int)})
+     * @param connectSeconds how long that wait took (from the last agent started)
      */
     public record Part(int index, long pid, int devices, long readingsSubmitted, long maxTickLagMillis, double drainSeconds, boolean allDrained,
             double wallSeconds, double cpuCores, int threadsPeak, int openFilesPeak, int workerThreadsPeak, long outboxForcesSkipped,
-            String error) {
+            int connectedAtFirstTick, double connectSeconds, String error) {
         static Part failed(int index, long pid, int devices, String error) {
-            return new Part(index, pid, devices, 0, 0, 0, false, 0, 0, 0, 0, 0, 0, error);
+            return new Part(index, pid, devices, 0, 0, 0, false, 0, 0, 0, 0, 0, 0, 0, 0, error);
+        }
+    }
+
+    /** The longest a step waits for its agents' sessions before its first tick: a minute, and 20 ms more per agent. */
+    static Duration connectWait(int agents) {
+        return Duration.ofSeconds(60).plusMillis(20L * agents);
+    }
+
+    /** Waits for the sessions of {@code runner}'s agents; records the count and the time taken. */
+    private static void awaitSessions(AtomicReference<FleetRunner> runner, int agents, AtomicLong connected, AtomicLong connectNanos,
+            PrintStream progress) {
+        long start = System.nanoTime();
+        try {
+            connected.set(runner.get().awaitConnected(connectWait(agents)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the agents' sessions", e);
+        }
+        connectNanos.set(System.nanoTime() - start);
+        if (progress != null) {
+            progress.printf("%d of %d agents connected after %.1f s%n", connected.get(), agents, connectNanos.get() / 1e9);
         }
     }
 
@@ -228,13 +252,18 @@ public final class FleetLoad {
         AtomicReference<Map<String, Double>> cpuBefore = new AtomicReference<>();
         AtomicLong cpuStart = new AtomicLong(System.nanoTime());
         Optional<AgentRuntime> runtime = runtime(p);
+        AtomicReference<FleetRunner> self = new AtomicReference<>();
+        AtomicLong connected = new AtomicLong();
+        AtomicLong connectNanos = new AtomicLong();
         FleetRunner runner = new FleetRunner(scenario, gateway, p.provisioning().provisioner(gateway),
                 new FleetRunner.Options(FleetRunner.Mode.IN_JVM, devicesRoot(workDir, size, p), mqttUrl, Optional.empty(),
                         drainMillis(p), false, progress, mqttCaFile, io, runtime, Optional.of(() -> {
+                            awaitSessions(self, size, connected, connectNanos, progress);
                             // CPU from the first tick on: provisioning and connecting are not the load
                             cpuBefore.set(cpu.sample());
                             cpuStart.set(System.nanoTime());
                         })));
+        self.set(runner);
         ThreadPeak threads = ThreadPeak.start();
         long wallStart = System.nanoTime();
         RunReport report;
@@ -258,7 +287,7 @@ public final class FleetLoad {
         double messages = gateway.metric("sensorproof_ingest_stored_messages_total").orElse(0.0) - messagesBefore;
         Part part = new Part(0, ProcessHandle.current().pid(), size, report.totals().readingsSubmitted(), report.maxTickLagMillis(),
                 report.drainSeconds(), report.totals().allDrained(), report.wallSeconds(), cores.getOrDefault("simulator", 0.0), threadPeak,
-                threads.files.get(), workerPeak, nonDurable.skippedForces(), null);
+                threads.files.get(), workerPeak, nonDurable.skippedForces(), (int) connected.get(), connectNanos.get() / 1e9, null);
         return aggregate(size, List.of(part), readings, messages, p, loadBefore, loadAverage(), cores);
     }
 
@@ -481,9 +510,14 @@ public final class FleetLoad {
         AtomicReference<Map<String, Double>> cpuBefore = new AtomicReference<>();
         AtomicLong cpuStart = new AtomicLong(System.nanoTime());
         Optional<AgentRuntime> runtime = runtime(p);
+        AtomicReference<FleetRunner> self = new AtomicReference<>();
+        AtomicLong connected = new AtomicLong();
+        AtomicLong connectNanos = new AtomicLong();
         FleetRunner runner = new FleetRunner(scenario, gateway, p.provisioning().provisioner(gateway),
                 new FleetRunner.Options(FleetRunner.Mode.IN_JVM, workDir, mqttUrl, Optional.empty(), drainMillis(p), false, null, mqttCaFile, io,
                         runtime, Optional.of(() -> {
+                            // READY only once this process's agents have their sessions (or the wait is over)
+                            awaitSessions(self, devices, connected, connectNanos, System.err);
                             control.println(READY);
                             control.flush();
                             try {
@@ -500,6 +534,7 @@ public final class FleetLoad {
                             cpuBefore.set(cpu.sample());
                             cpuStart.set(System.nanoTime());
                         })));
+        self.set(runner);
         ThreadPeak threads = ThreadPeak.start();
         Part part;
         try {
@@ -508,12 +543,13 @@ public final class FleetLoad {
                     : ProcessCpu.coresBetween(cpuBefore.get(), cpu.sample(), (System.nanoTime() - cpuStart.get()) / 1e9);
             part = new Part(index, ProcessHandle.current().pid(), devices, report.totals().readingsSubmitted(), report.maxTickLagMillis(),
                     report.drainSeconds(), report.totals().allDrained(), report.wallSeconds(), cores.getOrDefault("self", 0.0), threads.stop(),
-                    threads.files.get(), runtime.map(AgentRuntime::largestWorkerThreads).orElse(0), nonDurable.skippedForces(), null);
+                    threads.files.get(), runtime.map(AgentRuntime::largestWorkerThreads).orElse(0), nonDurable.skippedForces(), (int) connected.get(),
+                    connectNanos.get() / 1e9, null);
         } catch (IOException | RuntimeException | InterruptedException e) {
             threads.stop();
             part = new Part(index, ProcessHandle.current().pid(), devices, 0, 0, 0, false, 0, 0, threads.peak.get(), threads.files.get(),
-                    runtime.map(AgentRuntime::largestWorkerThreads).orElse(0), nonDurable.skippedForces(),
-                    e.getClass().getSimpleName() + ": " + e.getMessage());
+                    runtime.map(AgentRuntime::largestWorkerThreads).orElse(0), nonDurable.skippedForces(), (int) connected.get(),
+                    connectNanos.get() / 1e9, e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
             runtime.ifPresent(AgentRuntime::close);
         }

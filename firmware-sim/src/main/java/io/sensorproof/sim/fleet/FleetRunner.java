@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -99,6 +100,8 @@ public final class FleetRunner {
     private final DeviceProvisioner provisioner;
     private final Options options;
     private final AtomicLong maxLag = new AtomicLong();
+    /** The in-JVM devices once started (for {@link #awaitConnected}). */
+    private final List<InJvmDevice> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public FleetRunner(Scenario scenario, GatewayClient gateway, DeviceProvisioner provisioner, Options options) {
         if (options.mode() == Mode.PROCESSES && (scenario.speed() <= 0 || options.scenarioFile().isEmpty())) {
@@ -108,6 +111,22 @@ public final class FleetRunner {
         this.gateway = gateway;
         this.provisioner = provisioner;
         this.options = options;
+    }
+
+    /**
+     * From {@link Options#beforeTicks()}: waits until every in-JVM agent has a session to the broker, or {@code max} has passed,
+     * and returns how many have one. A load run starts its clock after this, so that connecting a fleet (a TLS handshake
+     * per agent) is not counted as load.
+     */
+    public int awaitConnected(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (true) {
+            int connected = (int) started.stream().filter(InJvmDevice::connected).count();
+            if (connected == started.size() || System.nanoTime() >= deadline) {
+                return connected;
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** Runs the scenario to its end and reports. */
@@ -164,6 +183,7 @@ public final class FleetRunner {
             for (Future<Void> f : pool.invokeAll(starts)) {
                 get(f);
             }
+            started.addAll(inJvm);
             if (scenario.faults().stream().anyMatch(f -> f.type().kind() == FaultType.Kind.INJECTED)) {
                 injector = new Injector(options.mqttUrl(), options.mqttCaFile(), scenario.tenant(), gateway, gateway.ackKeySpki(),
                         id -> options.workDir().resolve("devices").resolve(id));

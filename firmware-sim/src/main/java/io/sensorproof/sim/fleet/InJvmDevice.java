@@ -129,6 +129,12 @@ final class InJvmDevice implements FleetDevice {
         }
     }
 
+    /** Powered and with a session to the broker. */
+    boolean connected() {
+        EdgeAgent current = agent;
+        return current != null && current.connected();
+    }
+
     @Override
     public boolean powered() {
         return agent != null;

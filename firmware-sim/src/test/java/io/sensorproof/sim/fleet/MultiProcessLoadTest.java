@@ -18,7 +18,8 @@ class MultiProcessLoadTest {
     private static final Map<String, Double> GATEWAY = Map.of("gateway", 0.31, "broker", 0.15);
 
     private static FleetLoad.Part part(int index, long lag, double drain, boolean drained, double cpu, String error) {
-        return new FleetLoad.Part(index, 100 + index, 1000, 40_000, lag, drain, drained, 52.0 + index, cpu, 3100 + index, 7050, 3000, 5, error);
+        return new FleetLoad.Part(index, 100 + index, 1000, 40_000, lag, drain, drained, 52.0 + index, cpu, 3100 + index, 7050, 3000, 5, 1000, 4.0,
+                error);
     }
 
     @Test
