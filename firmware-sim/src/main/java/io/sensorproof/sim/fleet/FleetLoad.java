@@ -177,6 +177,12 @@ public final class FleetLoad {
         if (progress != null) {
             progress.printf("%d of %d agents connected after %.1f s%n", connected.get(), agents, connectNanos.get() / 1e9);
         }
+        if (connected.get() == 0 && agents > 0) {
+            // e.g. --provisioning register against the standalone gateway, whose broker takes devices by certificate only
+            throw new IllegalStateException("none of the " + agents + " agents got a session to the broker within "
+                    + connectWait(agents).toSeconds() + " s: is the broker reachable, and does it accept these devices? (the standalone"
+                    + " gateway's broker accepts only devices with an enrollment certificate: --provisioning enroll, ADR 019)");
+        }
     }
 
     /** The rule of a sustained size: every outbox drained, the tick schedule kept within a second, the backlog cleared in time. */
