@@ -387,7 +387,7 @@ public final class MqttTransport implements Transport {
 
     private void publish(String topic, byte[] payload) throws IOException {
         Attempt attempt = current;
-        if (!isConnected()) {
+        if (!connected.get() || attempt == null || !attempt.client.getState().isConnected()) {
             throw new IOException("not connected");
         }
         synchronized (outstanding) {
