@@ -143,7 +143,7 @@ public final class AgentCli implements Callable<Integer> {
     /** Runs the agent on readings from standard input. */
     @Command(name = "run", description = {"Run the agent. Readings come as JSON lines on standard input:",
             "  {\"n\": \"temperature\", \"v\": 4.2, \"t\": 1764000000.25}   (t optional: seconds since the epoch; default now)",
-            "  names: temperature (Cel), humidity (%RH), co2e-register (g, a meter's register), co2e (kg over an interval,",
+            "  names: temperature (Cel), humidity (%%RH), co2e-register (g, a meter's register), co2e (kg over an interval,",
             "  added to the agent's durable register, which is sent as co2e-register)",
             "At end of input the open pack is sealed and the agent waits for the outbox to drain."})
     static final class Run implements Callable<Integer> {

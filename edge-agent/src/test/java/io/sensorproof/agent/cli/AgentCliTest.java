@@ -38,6 +38,24 @@ class AgentCliTest {
         return out.toString();
     }
 
+    /** A '%' in a description is a format conversion to picocli: "humidity (%RH)" printed a WARN and the raw, unformatted text. */
+    @Test
+    void everyCommandsHelpFormatsWithoutWarnings() {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        StringBuilder usage = new StringBuilder();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            CommandLine cli = new CommandLine(new AgentCli());
+            usage.append(cli.getUsageMessage());
+            cli.getSubcommands().values().forEach(sub -> usage.append(sub.getUsageMessage()));
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).as("picocli warnings").isEmpty();
+        assertThat(usage.toString()).contains("humidity (%RH)");
+    }
+
     @Test
     void keygenPrintsTheKidAndPublicKeyForRegistration() throws Exception {
         String out = run("keygen", "--key-file", dir.resolve("k.p8").toString(), "--alg", "EdDSA");
