@@ -206,6 +206,11 @@ public final class SimCli implements Callable<Integer> {
         @Option(names = "--pack-max-records", defaultValue = "10", description = "Readings per signed message.")
         int packMaxRecords;
 
+        @Option(names = "--pack-max-age-millis", defaultValue = "1000", description = {"Each agent seals its open pack after this"
+                + " long (wall ms) even if not full (default ${DEFAULT-VALUE}: one message of 2 readings every 2 s at 1 reading/s). A device"
+                + " that reports every 10 s: 10000 with --pack-max-records 10. Recorded in the results."})
+        long packMaxAgeMillis;
+
         @Option(names = "--max-drain-seconds", defaultValue = "10", description = "A size is sustained if its backlog clears within this.")
         long maxDrainSeconds;
 
@@ -250,7 +255,8 @@ public final class SimCli implements Callable<Integer> {
         public Integer call() throws Exception {
             FleetLoad.Parameters p = new FleetLoad.Parameters(sizes, rate, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning,
                     nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE,
-                    ownThreads ? FleetLoad.Threads.OWN : FleetLoad.Threads.SHARED, processes, processJvmOptions, reuseDevices, simulatorNice);
+                    ownThreads ? FleetLoad.Threads.OWN : FleetLoad.Threads.SHARED, processes, processJvmOptions, reuseDevices, simulatorNice,
+                    packMaxAgeMillis);
             if (runJar != null) {
                 try (StandaloneGateway gateway = StandaloneGateway.start(runJar, workDir.toAbsolutePath().resolve("gateway-data"),
                         Duration.ofMinutes(3))) {
@@ -305,6 +311,9 @@ public final class SimCli implements Callable<Integer> {
         @Option(names = "--pack-max-records", required = true)
         int packMaxRecords;
 
+        @Option(names = "--pack-max-age-millis", required = true)
+        long packMaxAgeMillis;
+
         @Option(names = "--max-drain-seconds", required = true)
         long maxDrainSeconds;
 
@@ -320,10 +329,16 @@ public final class SimCli implements Callable<Integer> {
         @Option(names = "--out", required = true)
         Path out;
 
+        /** This process's parameters: its own share ({@code --devices}) in one JVM, the rest as the parent's step. */
+        FleetLoad.Parameters parameters() {
+            return new FleetLoad.Parameters(List.of(devices), rate, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning,
+                    nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE, threads, 1, List.of(), false, 0,
+                    packMaxAgeMillis);
+        }
+
         @Override
         public Integer call() throws Exception {
-            FleetLoad.Parameters p = new FleetLoad.Parameters(List.of(devices), rate, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning,
-                    nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE, threads, 1, List.of(), false, 0);
+            FleetLoad.Parameters p = parameters();
             FleetLoad.Part part = FleetLoad.runPart(client(api, apiKeyFile), mqttUrl, Optional.ofNullable(mqttCaFile), workDir, p, devices, index,
                     idPrefix, firstDevice, new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)),
                     System.out, out);

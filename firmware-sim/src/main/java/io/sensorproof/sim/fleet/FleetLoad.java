@@ -59,8 +59,14 @@ public final class FleetLoad {
      */
     public record Parameters(List<Integer> sizes, double readingsPerDeviceSecond, long stepSeconds, int packMaxRecords, long maxDrainSeconds,
             DeviceProvisioner.Method provisioning, Outboxes outbox, Threads threads, int processes, List<String> processJvmOptions,
-            boolean reuseDevices, int simulatorNice) {
+            boolean reuseDevices, int simulatorNice, long packMaxAgeMillis) {
+        /** The pack age of the runs before it was a parameter: a device sends what it sampled at least every second. */
+        public static final long DEFAULT_PACK_MAX_AGE_MILLIS = 1000;
+
         public Parameters {
+            if (packMaxAgeMillis < 1) {
+                throw new IllegalArgumentException("pack max age must be at least 1 ms");
+            }
             if (simulatorNice < 0 || simulatorNice > 19) {
                 throw new IllegalArgumentException("simulator nice must be 0..19");
             }
@@ -76,7 +82,7 @@ public final class FleetLoad {
         public Parameters(List<Integer> sizes, double readingsPerDeviceSecond, long stepSeconds, int packMaxRecords, long maxDrainSeconds,
                 DeviceProvisioner.Method provisioning, Outboxes outbox) {
             this(sizes, readingsPerDeviceSecond, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning, outbox, Threads.SHARED, 1, List.of(),
-                    false, 0);
+                    false, 0, DEFAULT_PACK_MAX_AGE_MILLIS);
         }
 
         /** Durable outboxes, as real devices keep. */
@@ -396,18 +402,9 @@ public final class FleetLoad {
                 }
                 command.add(ProcessHandle.current().info().command().orElse("java"));
                 command.addAll(p.processJvmOptions());
-                command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.sensorproof.sim.cli.SimCli", "load-part",
-                        "--gateway", gateway.base().toString(), "--api-key-file", keyFile.toString(), "--mqtt-url", mqttUrl,
-                        "--work-dir", (p.reuseDevices() ? devicesRoot(workDir, size, p) : partDir).toString(), "--devices",
-                        Integer.toString(devices), "--index", Integer.toString(i), "--id-prefix", prefix, "--first-device", Integer.toString(first),
-                        "--readings-per-device-second", Double.toString(p.readingsPerDeviceSecond()),
-                        "--step-seconds", Long.toString(p.stepSeconds()), "--pack-max-records", Integer.toString(p.packMaxRecords()),
-                        "--max-drain-seconds", Long.toString(p.maxDrainSeconds()), "--provisioning", p.provisioning().name(),
-                        "--threads", p.threads().name(), "--out", partDir.resolve("part.json").toString()));
-                mqttCaFile.ifPresent(ca -> command.addAll(List.of("--mqtt-ca-file", ca.toAbsolutePath().toString())));
-                if (p.outbox() == Outboxes.NON_DURABLE) {
-                    command.add("--non-durable-outbox");
-                }
+                command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.sensorproof.sim.cli.SimCli", "load-part"));
+                command.addAll(partArguments(p, gateway.base().toString(), keyFile, mqttUrl, mqttCaFile,
+                        p.reuseDevices() ? devicesRoot(workDir, size, p) : partDir, devices, i, prefix, first, partDir.resolve("part.json")));
                 Process process = new ProcessBuilder(command).redirectError(partDir.resolve("process.log").toFile()).start();
                 children.add(new Child(i, devices, process, partDir.resolve("part.json")));
                 first += devices;
@@ -564,6 +561,27 @@ public final class FleetLoad {
         return part;
     }
 
+    /**
+     * The arguments of one simulator process's {@code load-part} command: every parameter its share of the step
+     * runs with (the parent keeps the sizes, processes, JVM options, nice and device reuse).
+     */
+    public static List<String> partArguments(Parameters p, String api, Path keyFile, String mqttUrl, Optional<Path> mqttCaFile, Path workDir,
+            int devices, int index, String prefix, int first, Path out) {
+        List<String> args = new ArrayList<>(List.of("--gateway", api, "--api-key-file", keyFile.toString(), "--mqtt-url", mqttUrl,
+                "--work-dir", workDir.toString(), "--devices", Integer.toString(devices), "--index", Integer.toString(index),
+                "--id-prefix", prefix, "--first-device", Integer.toString(first),
+                "--readings-per-device-second", Double.toString(p.readingsPerDeviceSecond()),
+                "--step-seconds", Long.toString(p.stepSeconds()), "--pack-max-records", Integer.toString(p.packMaxRecords()),
+                "--pack-max-age-millis", Long.toString(p.packMaxAgeMillis()),
+                "--max-drain-seconds", Long.toString(p.maxDrainSeconds()), "--provisioning", p.provisioning().name(),
+                "--threads", p.threads().name(), "--out", out.toString()));
+        mqttCaFile.ifPresent(ca -> args.addAll(List.of("--mqtt-ca-file", ca.toAbsolutePath().toString())));
+        if (p.outbox() == Outboxes.NON_DURABLE) {
+            args.add("--non-durable-outbox");
+        }
+        return args;
+    }
+
     /** A step's scenario: devices {@code <prefix>-<first + 1>} … {@code <prefix>-<first + size>}. */
     static Scenario scenario(int size, Parameters p, String prefix, int first) {
         long tickMillis = Math.max(1, Math.round(2000 / p.readingsPerDeviceSecond()));
@@ -575,7 +593,7 @@ public final class FleetLoad {
             devices.add(new DeviceSpec(prefix + "-" + (first + i), first + i - 1, model));
         }
         return new Scenario("load-" + size, 1, start, Duration.ofMillis(ticks * tickMillis), Duration.ofMillis(tickMillis), 1.0, "load",
-                new AgentSettings(p.packMaxRecords(), 1000, 5000), devices, List.of());
+                new AgentSettings(p.packMaxRecords(), p.packMaxAgeMillis(), 5000), devices, List.of());
     }
 
     private static Map<String, Object> write(Path out, Parameters p, List<Step> steps, Step best) throws IOException {

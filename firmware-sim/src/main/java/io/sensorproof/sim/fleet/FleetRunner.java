@@ -129,6 +129,35 @@ public final class FleetRunner {
         }
     }
 
+    /**
+     * The most in-JVM agents between their start and their first session at once. Started all together, thousands of
+     * agents are a thundering herd: their TLS handshakes queue at the broker, the agents' 10 s connect timeouts expire,
+     * and each retry is another handshake while the broker still works on the abandoned ones (2,500 agents of one
+     * simulator got no session in 110 s that way).
+     */
+    static final int MAX_CONNECTING = 100;
+    /** The ramp stops waiting (and starts the rest at once) after this long without a new session: a broker refusing them. */
+    private static final long RAMP_STALL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
+    /** Starts the in-JVM agents, at most {@link #MAX_CONNECTING} of them still without a session at any time. */
+    private void startConnecting(List<InJvmDevice> inJvm) throws IOException, InterruptedException {
+        int connected = 0;
+        long lastProgress = System.nanoTime();
+        for (InJvmDevice d : inJvm) {
+            while (started.size() - connected >= MAX_CONNECTING && System.nanoTime() - lastProgress < RAMP_STALL_NANOS) {
+                int now = (int) started.stream().filter(InJvmDevice::connected).count();
+                if (now > connected) {
+                    connected = now;
+                    lastProgress = System.nanoTime();
+                } else {
+                    Thread.sleep(20);
+                }
+            }
+            d.start();
+            started.add(d);
+        }
+    }
+
     /** Runs the scenario to its end and reports. */
     public RunReport run() throws IOException, InterruptedException {
         Instant runStart = Instant.now().minusSeconds(2);
@@ -175,15 +204,17 @@ public final class FleetRunner {
             }
             List<Callable<Void>> starts = new ArrayList<>();
             for (FleetDevice d : devices.values()) {
-                starts.add(() -> {
-                    d.start();
-                    return null;
-                });
+                if (!(d instanceof InJvmDevice)) {
+                    starts.add(() -> {
+                        d.start();
+                        return null;
+                    });
+                }
             }
             for (Future<Void> f : pool.invokeAll(starts)) {
                 get(f);
             }
-            started.addAll(inJvm);
+            startConnecting(inJvm);
             if (scenario.faults().stream().anyMatch(f -> f.type().kind() == FaultType.Kind.INJECTED)) {
                 injector = new Injector(options.mqttUrl(), options.mqttCaFile(), scenario.tenant(), gateway, gateway.ackKeySpki(),
                         id -> options.workDir().resolve("devices").resolve(id));
