@@ -237,12 +237,15 @@ public final class EdgeAgent implements AutoCloseable {
     public static EdgeAgent start(AgentConfig config, SigningKey key, VerificationKey gatewayKey,
             Function<AgentMetrics, Transport> transports, Clock clock, FileIo io, AgentRuntime runtime) throws IOException {
         EdgeAgent agent = new EdgeAgent(config, key, gatewayKey, transports, clock, java.util.Objects.requireNonNull(io, "io"), runtime);
-        long ageCheck = Math.max(10, Math.min(250, config.packMaxAge().toMillis() / 4));
+        // a quarter of the pack age, at most a second: an open pack is sealed at most 25 % (or a second) late, and a
+        // 10 s pack is not checked 40 times (a fleet's timers fire tens of thousands of times a second)
+        long ageCheck = Math.max(10, Math.min(1000, config.packMaxAge().toMillis() / 4));
+        long statusMillis = config.statusInterval().toMillis();
         if (runtime == null) {
             agent.sender.start();
             agent.timer.scheduleWithFixedDelay(agent::sealIfOld, ageCheck, ageCheck, TimeUnit.MILLISECONDS);
             agent.timer.scheduleWithFixedDelay(agent::signalSender, 200, 200, TimeUnit.MILLISECONDS);
-            agent.timer.scheduleWithFixedDelay(agent::writeStatusFile, 0, 2, TimeUnit.SECONDS);
+            agent.timer.scheduleWithFixedDelay(agent::writeStatusFile, 0, statusMillis, TimeUnit.MILLISECONDS);
         } else {
             // the shared scheduler only queues: sealing signs and writes, the status file is I/O; with no
             // open pack there is nothing to seal, so nothing is queued (a fleet's timers fire tens of thousands of times a second)
@@ -255,7 +258,7 @@ public final class EdgeAgent implements AutoCloseable {
                     }
                 }, ageCheck, ageCheck, TimeUnit.MILLISECONDS));
                 agent.timers.add(agent.timer.scheduleWithFixedDelay(agent::signalSender, 200, 200, TimeUnit.MILLISECONDS));
-                agent.timers.add(agent.timer.scheduleWithFixedDelay(status, 0, 2, TimeUnit.SECONDS));
+                agent.timers.add(agent.timer.scheduleWithFixedDelay(status, 0, statusMillis, TimeUnit.MILLISECONDS));
             }
         }
         agent.transport.start(agent.new Events());

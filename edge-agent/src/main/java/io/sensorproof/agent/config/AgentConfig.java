@@ -24,7 +24,7 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         int packMaxRecords, Duration packMaxAge, Duration ackTimeout, int maxInFlight, Duration reconnectMin,
         Duration reconnectMax, double expectedReadingsPerSecond, long retentionHours, long outboxCapacityBytes,
         OverflowPolicy overflow, String alg, String transport, Coap coap, Duration enrollmentCheckInterval, LogBounds logBounds,
-        String mqttCertificateFile, Optional<Path> postQuantumKeyFile) {
+        String mqttCertificateFile, Optional<Path> postQuantumKeyFile, Duration statusInterval) {
 
     /**
      * Bounds of the outbox's logs of messages that left without an acknowledgement (see {@link OutboxConfig}).
@@ -86,6 +86,9 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         if (enrollmentCheckInterval == null || enrollmentCheckInterval.isNegative() || enrollmentCheckInterval.isZero()) {
             throw new IllegalArgumentException(Setting.ENROLLMENT_CHECK_MINUTES.key() + " must be positive");
         }
+        if (statusInterval == null || statusInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException(Setting.STATUS_INTERVAL_SECONDS.key() + " must be at least 1");
+        }
         if (maxInFlight < 1 || outboxCapacityBytes < 1 || expectedReadingsPerSecond <= 0) {
             throw new IllegalArgumentException("send.max-in-flight, outbox capacity and expected rate must be positive");
         }
@@ -146,7 +149,8 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
                 Duration.ofMinutes(Long.parseLong(v.get(Setting.ENROLLMENT_CHECK_MINUTES))),
                 new LogBounds(Long.parseLong(v.get(Setting.OUTBOX_KEPT_ASIDE_MAX_BYTES)), Long.parseLong(v.get(Setting.OUTBOX_DROPPED_LOG_MAX_BYTES))),
                 v.get(Setting.MQTT_TLS_CERTIFICATE_FILE),
-                Optional.of(v.get(Setting.POST_QUANTUM_KEY_FILE)).filter(f -> !f.isEmpty()).map(Path::of));
+                Optional.of(v.get(Setting.POST_QUANTUM_KEY_FILE)).filter(f -> !f.isEmpty()).map(Path::of),
+                Duration.ofSeconds(Long.parseLong(v.get(Setting.STATUS_INTERVAL_SECONDS))));
     }
 
     private static Coap coap(Map<Setting, String> v) {
@@ -176,7 +180,7 @@ public record AgentConfig(String tenant, String device, Path dataDir, Path keyFi
         return new AgentConfig(tenant, device, dir, dir.resolve("device-key.p8"), gatewayAckKey, mqttUrl, mqttCaFile, mqttUsername,
                 mqttPassword, keepAliveSeconds, sessionExpirySeconds, packMaxRecords, packMaxAge, ackTimeout, maxInFlight, reconnectMin,
                 reconnectMax, expectedReadingsPerSecond, retentionHours, outboxCapacityBytes, overflow, alg, transport, coap,
-                enrollmentCheckInterval, logBounds, mqttCertificateFile, postQuantumKeyFile);
+                enrollmentCheckInterval, logBounds, mqttCertificateFile, postQuantumKeyFile, statusInterval);
     }
 
     @Override

@@ -41,6 +41,8 @@ public enum Setting {
     COAP_DTLS_TRUST_FILE("coap.dtls.trust-file", "", "PEM certificates: the CAs trusted for the gateway's certificate (x509), or the gateway's certificate whose key is trusted (rpk); required for coap."),
     COAP_MAX_IN_FLIGHT("coap.max-in-flight", "8", "Confirmable requests outstanding at once."),
     COAP_BLOCK_SIZE("coap.block-size", "512", "Block size for messages above 1 KiB (block-wise transfer, 16..1024)."),
+    STATUS_INTERVAL_SECONDS("status.interval-seconds", "2",
+            "How often the running agent rewrites <data.dir>/status.properties, which the status command reads (a new file renamed over the last each time)."),
     ENROLLMENT_CHECK_MINUTES("enrollment.check-interval-minutes", "60",
             "While running, how often an enrolled agent checks whether its certificate needs renewal (less than a third of its lifetime left)."),
     POST_QUANTUM_KEY_FILE("post-quantum-key.file", "",

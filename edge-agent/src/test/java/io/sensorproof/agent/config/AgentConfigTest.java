@@ -34,6 +34,16 @@ class AgentConfigTest {
     }
 
     @Test
+    void theStatusFileIntervalIsTwoSecondsByDefaultAndAtLeastOne() {
+        assertThat(AgentConfig.resolve(minimal(), Map.of()).statusInterval()).isEqualTo(java.time.Duration.ofSeconds(2));
+        Properties p = minimal();
+        p.setProperty("status.interval-seconds", "30");
+        assertThat(AgentConfig.resolve(p, Map.of()).statusInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
+        p.setProperty("status.interval-seconds", "0");
+        assertThatThrownBy(() -> AgentConfig.resolve(p, Map.of())).hasMessageContaining("status.interval-seconds");
+    }
+
+    @Test
     void environmentOverridesTheFile() {
         Properties p = minimal();
         p.setProperty("mqtt.url", "tcp://file:1883");

@@ -211,6 +211,12 @@ public final class SimCli implements Callable<Integer> {
                 + " that reports every 10 s: 10000 with --pack-max-records 10. Recorded in the results."})
         long packMaxAgeMillis;
 
+        @Option(names = "--agent-status-seconds", defaultValue = "2", description = {"How often each simulated agent rewrites its"
+                + " status file (the agent's status.interval-seconds; default ${DEFAULT-VALUE}, as on a device). Thousands of agents on one"
+                + " disk create and rename thousands of files a second at the default: a simulator cost, not the gateway's. Recorded in"
+                + " the results."})
+        long agentStatusSeconds;
+
         @Option(names = "--max-drain-seconds", defaultValue = "10", description = "A size is sustained if its backlog clears within this.")
         long maxDrainSeconds;
 
@@ -256,7 +262,7 @@ public final class SimCli implements Callable<Integer> {
             FleetLoad.Parameters p = new FleetLoad.Parameters(sizes, rate, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning,
                     nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE,
                     ownThreads ? FleetLoad.Threads.OWN : FleetLoad.Threads.SHARED, processes, processJvmOptions, reuseDevices, simulatorNice,
-                    packMaxAgeMillis);
+                    packMaxAgeMillis, agentStatusSeconds);
             if (runJar != null) {
                 try (StandaloneGateway gateway = StandaloneGateway.start(runJar, workDir.toAbsolutePath().resolve("gateway-data"),
                         Duration.ofMinutes(3))) {
@@ -314,6 +320,9 @@ public final class SimCli implements Callable<Integer> {
         @Option(names = "--pack-max-age-millis", required = true)
         long packMaxAgeMillis;
 
+        @Option(names = "--agent-status-seconds", required = true)
+        long agentStatusSeconds;
+
         @Option(names = "--max-drain-seconds", required = true)
         long maxDrainSeconds;
 
@@ -333,7 +342,7 @@ public final class SimCli implements Callable<Integer> {
         FleetLoad.Parameters parameters() {
             return new FleetLoad.Parameters(List.of(devices), rate, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning,
                     nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE, threads, 1, List.of(), false, 0,
-                    packMaxAgeMillis);
+                    packMaxAgeMillis, agentStatusSeconds);
         }
 
         @Override

@@ -78,6 +78,7 @@ public final class Agents {
         p.setProperty("pack.max-records", Integer.toString(s.packMaxRecords()));
         p.setProperty("pack.max-age-millis", Long.toString(s.packMaxAgeMillis()));
         p.setProperty("ack.timeout-millis", Long.toString(s.ackTimeoutMillis()));
+        p.setProperty("status.interval-seconds", Long.toString(s.statusIntervalSeconds()));
         p.setProperty("reconnect.min-millis", "200");
         p.setProperty("reconnect.max-millis", "2000");
         p.setProperty("outbox.capacity-bytes", Long.toString(32L << 20));

@@ -59,13 +59,13 @@ public final class FleetLoad {
      */
     public record Parameters(List<Integer> sizes, double readingsPerDeviceSecond, long stepSeconds, int packMaxRecords, long maxDrainSeconds,
             DeviceProvisioner.Method provisioning, Outboxes outbox, Threads threads, int processes, List<String> processJvmOptions,
-            boolean reuseDevices, int simulatorNice, long packMaxAgeMillis) {
+            boolean reuseDevices, int simulatorNice, long packMaxAgeMillis, long agentStatusSeconds) {
         /** The pack age of the runs before it was a parameter: a device sends what it sampled at least every second. */
         public static final long DEFAULT_PACK_MAX_AGE_MILLIS = 1000;
 
         public Parameters {
-            if (packMaxAgeMillis < 1) {
-                throw new IllegalArgumentException("pack max age must be at least 1 ms");
+            if (packMaxAgeMillis < 1 || agentStatusSeconds < 1) {
+                throw new IllegalArgumentException("pack max age must be at least 1 ms and the agents' status interval 1 s");
             }
             if (simulatorNice < 0 || simulatorNice > 19) {
                 throw new IllegalArgumentException("simulator nice must be 0..19");
@@ -82,7 +82,7 @@ public final class FleetLoad {
         public Parameters(List<Integer> sizes, double readingsPerDeviceSecond, long stepSeconds, int packMaxRecords, long maxDrainSeconds,
                 DeviceProvisioner.Method provisioning, Outboxes outbox) {
             this(sizes, readingsPerDeviceSecond, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning, outbox, Threads.SHARED, 1, List.of(),
-                    false, 0, DEFAULT_PACK_MAX_AGE_MILLIS);
+                    false, 0, DEFAULT_PACK_MAX_AGE_MILLIS, AgentSettings.DEFAULT_STATUS_INTERVAL_SECONDS);
         }
 
         /** Durable outboxes, as real devices keep. */
@@ -572,7 +572,7 @@ public final class FleetLoad {
                 "--id-prefix", prefix, "--first-device", Integer.toString(first),
                 "--readings-per-device-second", Double.toString(p.readingsPerDeviceSecond()),
                 "--step-seconds", Long.toString(p.stepSeconds()), "--pack-max-records", Integer.toString(p.packMaxRecords()),
-                "--pack-max-age-millis", Long.toString(p.packMaxAgeMillis()),
+                "--pack-max-age-millis", Long.toString(p.packMaxAgeMillis()), "--agent-status-seconds", Long.toString(p.agentStatusSeconds()),
                 "--max-drain-seconds", Long.toString(p.maxDrainSeconds()), "--provisioning", p.provisioning().name(),
                 "--threads", p.threads().name(), "--out", out.toString()));
         mqttCaFile.ifPresent(ca -> args.addAll(List.of("--mqtt-ca-file", ca.toAbsolutePath().toString())));
@@ -593,7 +593,7 @@ public final class FleetLoad {
             devices.add(new DeviceSpec(prefix + "-" + (first + i), first + i - 1, model));
         }
         return new Scenario("load-" + size, 1, start, Duration.ofMillis(ticks * tickMillis), Duration.ofMillis(tickMillis), 1.0, "load",
-                new AgentSettings(p.packMaxRecords(), p.packMaxAgeMillis(), 5000), devices, List.of());
+                new AgentSettings(p.packMaxRecords(), p.packMaxAgeMillis(), 5000, p.agentStatusSeconds()), devices, List.of());
     }
 
     private static Map<String, Object> write(Path out, Parameters p, List<Step> steps, Step best) throws IOException {
@@ -655,7 +655,10 @@ public final class FleetLoad {
         return fds == null ? -1 : fds.length;
     }
 
-    /** The peak of live threads and open files in this JVM during a step (sampled every 500 ms). */
+    /**
+     * The peak of live threads (sampled every 500 ms) and open files (every 5 s: listing /proc/self/fd of 17,000 files
+     * costs the kernel a few per cent of a simulator's CPU at 2 Hz) in this JVM during a step.
+     */
     private static final class ThreadPeak {
         private final java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fleet-load-threads");
@@ -667,9 +670,12 @@ public final class FleetLoad {
 
         static ThreadPeak start() {
             ThreadPeak t = new ThreadPeak();
+            java.util.concurrent.atomic.AtomicLong samples = new java.util.concurrent.atomic.AtomicLong();
             t.sampler.scheduleAtFixedRate(() -> {
                 t.peak.accumulateAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount(), Math::max);
-                t.files.accumulateAndGet(openFiles(), Math::max);
+                if (samples.getAndIncrement() % 10 == 0) {
+                    t.files.accumulateAndGet(openFiles(), Math::max);
+                }
             }, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
             return t;
         }
