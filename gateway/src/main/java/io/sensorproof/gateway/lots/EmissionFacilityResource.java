@@ -1,6 +1,7 @@
 package io.sensorproof.gateway.lots;
 
 import io.sensorproof.gateway.api.ApiException;
+import io.sensorproof.gateway.api.BodyIdentifiers;
 import io.sensorproof.gateway.api.Page;
 import io.sensorproof.gateway.api.QueryParameters;
 import io.sensorproof.gateway.core.lots.EmissionsTerms;
@@ -42,6 +43,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "lots")
 public class EmissionFacilityResource {
+    private static final String FACILITY_BODY = "{tenant, exchange, name, deviceIds, baselineKg, calendar, maxGapMs,"
+            + " substituteRateKgPerHour}";
     private static final String CURSOR_KIND = "emission-facilities";
 
     private final Access access;
@@ -62,8 +65,8 @@ public class EmissionFacilityResource {
         if (request == null) {
             throw ApiException.badRequest("INVALID_REQUEST", "body is required", Map.of());
         }
-        String tenant = Identifiers.requireValid(request.tenant(), "tenant id");
-        String exchange = Identifiers.requireValid(request.exchange(), "exchange tenant id");
+        String tenant = BodyIdentifiers.require(request.tenant(), "tenant", "tenant id", FACILITY_BODY);
+        String exchange = BodyIdentifiers.require(request.exchange(), "exchange", "exchange tenant id", FACILITY_BODY);
         String name = LotViews.requireText("name", request.name(), LotResource.MAX_NAME_LENGTH);
         List<String> devices;
         EmissionsTerms terms;

@@ -1,6 +1,7 @@
 package io.sensorproof.gateway.lots;
 
 import io.sensorproof.gateway.api.ApiException;
+import io.sensorproof.gateway.api.BodyIdentifiers;
 import io.sensorproof.gateway.api.Page;
 import io.sensorproof.gateway.api.QueryParameters;
 import io.sensorproof.gateway.core.lots.LotDevices;
@@ -42,6 +43,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Tag(name = "lots")
 public class LotResource {
     static final int MAX_NAME_LENGTH = 200;
+    private static final String LOT_BODY = "{tenant, siteId, bank, name, deviceIds}";
     private static final String CURSOR_KIND = "lots";
 
     private final Access access;
@@ -61,12 +63,12 @@ public class LotResource {
     public Uni<RestResponse<LotView>> create(@Context SecurityContext security, CreateLotRequest request) {
         ApiKeyPrincipal caller = LotPolicy.requireLotCreator(access.caller(security));
         if (request == null) {
-            throw ApiException.badRequest("INVALID_REQUEST", "body {tenant, siteId, bank, name, deviceIds} is required", Map.of());
+            throw ApiException.badRequest("INVALID_REQUEST", "body " + LOT_BODY + " is required", Map.of());
         }
-        String tenant = Identifiers.requireValid(request.tenant(), "tenant id");
+        String tenant = BodyIdentifiers.require(request.tenant(), "tenant", "tenant id", LOT_BODY);
         LotPolicy.requireLotCreator(caller, tenant);
-        String site = Identifiers.requireValid(request.siteId(), "site id");
-        String bank = Identifiers.requireValid(request.bank(), "bank tenant id");
+        String site = BodyIdentifiers.require(request.siteId(), "siteId", "site id", LOT_BODY);
+        String bank = BodyIdentifiers.require(request.bank(), "bank", "bank tenant id", LOT_BODY);
         String name = LotViews.requireText("name", request.name(), MAX_NAME_LENGTH);
         List<String> devices;
         try {

@@ -1,6 +1,7 @@
 package io.sensorproof.gateway.registry;
 
 import io.sensorproof.gateway.api.ApiException;
+import io.sensorproof.gateway.api.BodyIdentifiers;
 import io.sensorproof.gateway.api.Page;
 import io.sensorproof.gateway.api.QueryParameters;
 import io.sensorproof.gateway.audit.AuditAction;
@@ -97,7 +98,7 @@ public class GrantResource {
         if (request == null) {
             throw ApiException.badRequest("INVALID_REQUEST", "body {grantee, deviceIds, note} is required", Map.of());
         }
-        String grantee = Identifiers.requireValid(request.grantee(), "grantee tenant id");
+        String grantee = BodyIdentifiers.require(request.grantee(), "grantee", "grantee tenant id", "{grantee, deviceIds, note}");
         if (request.deviceIds() == null || request.deviceIds().isEmpty() || request.deviceIds().size() > MAX_DEVICES) {
             throw ApiException.badRequest("INVALID_REQUEST", "deviceIds must list 1-" + MAX_DEVICES + " devices",
                     Map.of("field", "deviceIds"));

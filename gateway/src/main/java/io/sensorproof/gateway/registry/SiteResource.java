@@ -1,6 +1,7 @@
 package io.sensorproof.gateway.registry;
 
 import io.sensorproof.gateway.api.ApiException;
+import io.sensorproof.gateway.api.BodyIdentifiers;
 import io.sensorproof.gateway.api.Page;
 import io.sensorproof.gateway.api.QueryParameters;
 import io.sensorproof.gateway.audit.AuditAction;
@@ -77,7 +78,7 @@ public class SiteResource {
         if (request == null) {
             throw ApiException.badRequest("INVALID_REQUEST", "body {siteId, name} is required", Map.of());
         }
-        String siteId = Identifiers.requireValid(request.siteId(), "site id");
+        String siteId = BodyIdentifiers.require(request.siteId(), "siteId", "site id", "{siteId, name}");
         String name = TenantResource.requireText("name", request.name(), TenantResource.MAX_NAME_LENGTH);
         return pool.withTransaction(connection -> connection.preparedQuery("SELECT kind FROM tenants WHERE id = $1 FOR SHARE")
                 .execute(Tuple.of(tenant))

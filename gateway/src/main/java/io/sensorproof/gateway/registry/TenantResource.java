@@ -5,6 +5,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
 import io.sensorproof.gateway.api.ApiException;
+import io.sensorproof.gateway.api.BodyIdentifiers;
 import io.sensorproof.gateway.api.Page;
 import io.sensorproof.gateway.api.QueryParameters;
 import io.sensorproof.gateway.audit.AuditAction;
@@ -76,7 +77,7 @@ public class TenantResource {
         if (request == null) {
             throw ApiException.badRequest("INVALID_REQUEST", "body {id, name, kind} is required", Map.of());
         }
-        String id = Identifiers.requireValid(request.id(), "tenant id");
+        String id = BodyIdentifiers.require(request.id(), "id", "tenant id", "{id, name, kind}");
         String name = requireText("name", request.name(), MAX_NAME_LENGTH);
         TenantKind kind = request.kind() == null ? TenantKind.FACTORY : TenantKind.fromLabel(request.kind())
                 .orElseThrow(() -> ApiException.badRequest("INVALID_REQUEST", "kind must be one of "

@@ -55,6 +55,10 @@ class RegistryIT {
         createTenant("Reg_Upper", "x").statusCode(400).body("code", equalTo("INVALID_IDENTIFIER"));
         createTenant("reg-noname", " ").statusCode(400).body("code", equalTo("INVALID_REQUEST"))
                 .body("details.field", equalTo("name"));
+        // a misspelt field (tenantId for id) binds as no id at all: the error names the missing field, not "tenant id 'null'"
+        OperatorKey.authorized().contentType(ContentType.JSON).body(Map.of("tenantId", "reg-misspelt", "name", "x"))
+                .post("/api/v1/tenants").then().statusCode(400).body("code", equalTo("INVALID_REQUEST"))
+                .body("details.field", equalTo("id")).body("message", org.hamcrest.Matchers.startsWith("id is required"));
         OperatorKey.authorized().contentType(ContentType.JSON).body("{not json").post("/api/v1/tenants")
                 .then().statusCode(400).body("code", notNullValue()).body("message", notNullValue());
     }
