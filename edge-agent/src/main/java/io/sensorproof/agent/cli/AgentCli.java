@@ -67,13 +67,21 @@ public final class AgentCli implements Callable<Integer> {
         System.exit(new CommandLine(new AgentCli()).setExecutionExceptionHandler(AgentCli::report).execute(args));
     }
 
-    /** A refused enrollment prints the gateway's code and message (exit 4); anything else its stack trace (exit 1). */
+    /**
+     * A refused enrollment prints the gateway's code and message (exit 4); an invalid setting one line naming it (exit 2,
+     * as picocli's own usage errors); anything else its stack trace (exit 1).
+     */
     static int report(Exception failure, CommandLine command, CommandLine.ParseResult parsed) {
         PrintWriter err = command.getErr();
         if (failure instanceof EnrollmentRefusedException refused) {
             err.println(refused.getMessage());
             err.flush();
             return 4;
+        }
+        if (failure instanceof InvalidSettingsException invalid) {
+            err.println(invalid.getMessage());
+            err.flush();
+            return 2;
         }
         failure.printStackTrace(err);
         err.flush();
@@ -87,7 +95,21 @@ public final class AgentCli implements Callable<Integer> {
     }
 
     static AgentConfig config(Path file) throws IOException {
-        return AgentConfig.load(file, System.getenv());
+        try {
+            return AgentConfig.load(file, System.getenv());
+        } catch (IllegalArgumentException e) { // out of range, missing, or not a number (NumberFormatException)
+            throw new InvalidSettingsException("edge-agent: invalid settings (" + (file == null ? "" : file + " and ")
+                    + "SENSORPROOF_AGENT_* variables): " + e.getMessage(), e);
+        }
+    }
+
+    /** Settings the agent cannot run with: the operator's to correct, reported in one line. */
+    static final class InvalidSettingsException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidSettingsException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** Generates the device key on this device. */

@@ -38,6 +38,23 @@ class AgentCliTest {
         return out.toString();
     }
 
+    /** A setting out of range is the operator's mistake: one line naming it and exit 2, not a stack trace (exit 1). */
+    @Test
+    void anInvalidSettingIsOneLineAndExitTwo() throws Exception {
+        Path config = dir.resolve("agent.properties");
+        java.nio.file.Files.writeString(config, "tenant=acme\ndevice=dev-1\ngateway.ack-key=AAAA\ndata.dir=" + dir.resolve("data")
+                + "\nstatus.interval-seconds=0\n");
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new AgentCli()).setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+                .setExecutionExceptionHandler(AgentCli::report);
+        assertThat(cli.execute("run", "-c", config.toString())).as("stderr: %s", err).isEqualTo(2);
+        assertThat(err.toString()).contains("status.interval-seconds must be at least 1").doesNotContain("\tat ");
+        java.nio.file.Files.writeString(config, "tenant=acme\ndevice=dev-1\npack.max-records=many\n");
+        err.getBuffer().setLength(0);
+        assertThat(cli.execute("status", "-c", config.toString())).as("stderr: %s", err).isEqualTo(2);
+        assertThat(err.toString()).contains("many").doesNotContain("\tat ");
+    }
+
     /** A '%' in a description is a format conversion to picocli: "humidity (%RH)" printed a WARN and the raw, unformatted text. */
     @Test
     void everyCommandsHelpFormatsWithoutWarnings() {
