@@ -7,7 +7,8 @@ import java.util.Map;
  * Identifiers read from a JSON request body. JSON binding ignores a field it does not know, so a misspelt
  * field ({@code tenantId} for {@code id}) arrives as a missing value: that is 400 {@code INVALID_REQUEST}
  * naming the field the body lacks and the body's shape, not {@code INVALID_IDENTIFIER "tenant id 'null'"}.
- * A value that is present but malformed stays {@code INVALID_IDENTIFIER} ({@link Identifiers#requireValid}).
+ * Used by every create endpoint whose body carries an identifier, devices included. A value that is present but
+ * malformed stays {@code INVALID_IDENTIFIER} ({@link Identifiers#requireValid}).
  */
 public final class BodyIdentifiers {
     private BodyIdentifiers() {

@@ -5,6 +5,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
 import io.sensorproof.gateway.api.ApiException;
+import io.sensorproof.gateway.api.BodyIdentifiers;
 import io.sensorproof.gateway.api.Page;
 import io.sensorproof.gateway.api.QueryParameters;
 import io.sensorproof.gateway.audit.AuditAction;
@@ -146,12 +147,8 @@ public class DeviceResource {
         if (request == null) {
             throw ApiException.badRequest("INVALID_REQUEST", "body {deviceId, publicKey} is required", Map.of());
         }
-        if (request.deviceId() == null) {
-            // a misspelt field (device_id, id) reads as no device id at all: say which field is missing, not "device id 'null'"
-            throw ApiException.badRequest("INVALID_REQUEST", "deviceId is required; the body is {deviceId, publicKey, siteId,"
-                    + " postQuantumPublicKey}, all but deviceId optional", Map.of("field", "deviceId"));
-        }
-        String deviceId = Identifiers.requireValid(request.deviceId(), "device id");
+        String deviceId = BodyIdentifiers.require(request.deviceId(), "deviceId", "device id",
+                "{deviceId, publicKey, siteId, postQuantumPublicKey}, all but deviceId optional");
         Optional<String> site = Optional.ofNullable(request.siteId()).filter(id -> !id.isEmpty())
                 .map(id -> Identifiers.requireValid(id, "site id"));
         if (request.publicKey() == null && request.postQuantumPublicKey() != null) {
