@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.concurrent.locks.Condition;
@@ -824,13 +825,39 @@ public final class Outbox implements AutoCloseable {
                         config.blockTimeout().toMillis());
             }
             try {
-                remaining = spaceFreed.awaitNanos(remaining);
+                remaining = awaitSpace(remaining);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for space in outbox " + dir);
             }
             requireOpen();
         }
+    }
+
+    /**
+     * Waits for {@link #spaceFreed} (caller holds the lock) and returns the time left. The wait is a
+     * {@link ForkJoinPool#managedBlock}: on a simulator's shared worker pool, which runs a fixed number
+     * of tasks at once (ADR 061), the pool runs another thread meanwhile, so the acknowledgement that
+     * frees the space is not queued behind this wait. Elsewhere it is a plain wait.
+     */
+    private long awaitSpace(long nanos) throws InterruptedException {
+        long[] remaining = {nanos};
+        ForkJoinPool.managedBlock(new ForkJoinPool.ManagedBlocker() {
+            private boolean waited;
+
+            @Override
+            public boolean block() throws InterruptedException {
+                remaining[0] = spaceFreed.awaitNanos(remaining[0]);
+                waited = true;
+                return true;
+            }
+
+            @Override
+            public boolean isReleasable() {
+                return waited;
+            }
+        });
+        return remaining[0];
     }
 
     private static long saturatedNanos(long seconds, int nanos) {

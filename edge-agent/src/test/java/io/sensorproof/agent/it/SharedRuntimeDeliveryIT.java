@@ -78,7 +78,7 @@ class SharedRuntimeDeliveryIT {
     void agentsOnOneRuntimeSealByAgeResendInOrderAfterTheTimeoutAndHoldNoThreadOfTheirOwn() throws Exception {
         SigningKey device = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom());
         try (AcknowledgingGateway gateway = new AcknowledgingGateway(broker.url(), AgentHarness.GATEWAY_KEY, device.verificationKey());
-                AgentRuntime runtime = AgentRuntime.create("test", 1)) {
+                AgentRuntime runtime = AgentRuntime.create("test", 1, 4)) {
             List<EdgeAgent> agents = new ArrayList<>();
             List<String> ids = new ArrayList<>();
             List<List<Reading>> sent = new ArrayList<>();
@@ -125,7 +125,7 @@ class SharedRuntimeDeliveryIT {
     void agentsOnOneRuntimeReconnectAfterABrokerRestartAndLoseNothing() throws Exception {
         SigningKey device = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom());
         try (AcknowledgingGateway gateway = new AcknowledgingGateway(broker.url(), AgentHarness.GATEWAY_KEY, device.verificationKey());
-                AgentRuntime runtime = AgentRuntime.create("test", 1)) {
+                AgentRuntime runtime = AgentRuntime.create("test", 1, 4)) {
             List<EdgeAgent> agents = new ArrayList<>();
             List<String> ids = new ArrayList<>();
             List<List<Reading>> sent = new ArrayList<>();

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -71,6 +72,32 @@ class OutboxCapacityTest {
             assertThat(ids(outbox.pending(null, 10))).isEqualTo(ids(1, 3, 4, 5));
             assertThat(segmentFiles(dir)).hasSize(2);
             assertThat(outbox.stats().bytes()).isEqualTo(3L * FRAME);
+        }
+    }
+
+    /**
+     * On a simulator's shared worker pool, which runs a fixed number of tasks at once (ADR 061), an append waiting for
+     * space must not hold the only worker: the acknowledgement that frees the space is a task on the same pool.
+     */
+    @Test
+    void aBlockedAppendOnAOneThreadForkJoinPoolLetsTheAcknowledgementRun() throws Exception {
+        ForkJoinPool pool = new ForkJoinPool(1, ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, true);
+        try (Outbox outbox = Outbox.open(dir, blocking(Duration.ofSeconds(30)))) {
+            fill(outbox);
+            Future<?> append = pool.submit(() -> {
+                outbox.append(List.of(fixed(1, 5)));
+                return null;
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> outbox.stats().overflowWaits() > 0);
+            Future<?> acknowledgement = pool.submit(() -> {
+                outbox.markStored(1, range(1, 2));
+                return null;
+            });
+            acknowledgement.get(10, TimeUnit.SECONDS);
+            append.get(10, TimeUnit.SECONDS);
+            assertThat(ids(outbox.pending(null, 10))).isEqualTo(ids(1, 3, 4, 5));
+        } finally {
+            pool.shutdownNow();
         }
     }
 

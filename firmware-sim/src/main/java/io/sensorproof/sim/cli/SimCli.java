@@ -217,6 +217,11 @@ public final class SimCli implements Callable<Integer> {
                 + " the results."})
         long agentStatusSeconds;
 
+        @Option(names = "--agent-worker-threads", defaultValue = "4", description = {"With shared threads: how many tasks (sending,"
+                + " acknowledgements, sealing, connecting) each simulator JVM's agent runtime runs at once (default ${DEFAULT-VALUE}; a task"
+                + " that waits for the broker or for outbox space gets a thread of its own meanwhile). ADR 061. Recorded in the results."})
+        int agentWorkerThreads;
+
         @Option(names = "--max-drain-seconds", defaultValue = "10", description = "A size is sustained if its backlog clears within this.")
         long maxDrainSeconds;
 
@@ -262,7 +267,7 @@ public final class SimCli implements Callable<Integer> {
             FleetLoad.Parameters p = new FleetLoad.Parameters(sizes, rate, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning,
                     nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE,
                     ownThreads ? FleetLoad.Threads.OWN : FleetLoad.Threads.SHARED, processes, processJvmOptions, reuseDevices, simulatorNice,
-                    packMaxAgeMillis, agentStatusSeconds);
+                    packMaxAgeMillis, agentStatusSeconds, agentWorkerThreads);
             if (runJar != null) {
                 try (StandaloneGateway gateway = StandaloneGateway.start(runJar, workDir.toAbsolutePath().resolve("gateway-data"),
                         Duration.ofMinutes(3))) {
@@ -323,6 +328,9 @@ public final class SimCli implements Callable<Integer> {
         @Option(names = "--agent-status-seconds", required = true)
         long agentStatusSeconds;
 
+        @Option(names = "--agent-worker-threads", required = true)
+        int agentWorkerThreads;
+
         @Option(names = "--max-drain-seconds", required = true)
         long maxDrainSeconds;
 
@@ -342,7 +350,7 @@ public final class SimCli implements Callable<Integer> {
         FleetLoad.Parameters parameters() {
             return new FleetLoad.Parameters(List.of(devices), rate, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning,
                     nonDurableOutbox ? FleetLoad.Outboxes.NON_DURABLE : FleetLoad.Outboxes.DURABLE, threads, 1, List.of(), false, 0,
-                    packMaxAgeMillis, agentStatusSeconds);
+                    packMaxAgeMillis, agentStatusSeconds, agentWorkerThreads);
         }
 
         @Override

@@ -56,16 +56,22 @@ public final class FleetLoad {
      * @param provisioning how the devices of each step are provisioned
      * @param simulatorNice with {@code processes > 1}: the simulator processes run under {@code nice -n} this (0: as this
      *        process), so that on the gateway's own machine they get only the CPU the gateway, its broker and database leave
+     * @param agentWorkerThreads with shared threads: how many tasks each simulator JVM's agent runtime runs at once (ADR 061)
      */
     public record Parameters(List<Integer> sizes, double readingsPerDeviceSecond, long stepSeconds, int packMaxRecords, long maxDrainSeconds,
             DeviceProvisioner.Method provisioning, Outboxes outbox, Threads threads, int processes, List<String> processJvmOptions,
-            boolean reuseDevices, int simulatorNice, long packMaxAgeMillis, long agentStatusSeconds) {
+            boolean reuseDevices, int simulatorNice, long packMaxAgeMillis, long agentStatusSeconds, int agentWorkerThreads) {
         /** The pack age of the runs before it was a parameter: a device sends what it sampled at least every second. */
         public static final long DEFAULT_PACK_MAX_AGE_MILLIS = 1000;
+        /** Tasks a simulator JVM's agent runtime runs at once: two per core of this machine (ADR 061). */
+        public static final int DEFAULT_AGENT_WORKER_THREADS = 4;
 
         public Parameters {
             if (packMaxAgeMillis < 1 || agentStatusSeconds < 1) {
                 throw new IllegalArgumentException("pack max age must be at least 1 ms and the agents' status interval 1 s");
+            }
+            if (agentWorkerThreads < 1 || agentWorkerThreads > 256) {
+                throw new IllegalArgumentException("agent worker threads must be 1..256");
             }
             if (simulatorNice < 0 || simulatorNice > 19) {
                 throw new IllegalArgumentException("simulator nice must be 0..19");
@@ -82,7 +88,7 @@ public final class FleetLoad {
         public Parameters(List<Integer> sizes, double readingsPerDeviceSecond, long stepSeconds, int packMaxRecords, long maxDrainSeconds,
                 DeviceProvisioner.Method provisioning, Outboxes outbox) {
             this(sizes, readingsPerDeviceSecond, stepSeconds, packMaxRecords, maxDrainSeconds, provisioning, outbox, Threads.SHARED, 1, List.of(),
-                    false, 0, DEFAULT_PACK_MAX_AGE_MILLIS, AgentSettings.DEFAULT_STATUS_INTERVAL_SECONDS);
+                    false, 0, DEFAULT_PACK_MAX_AGE_MILLIS, AgentSettings.DEFAULT_STATUS_INTERVAL_SECONDS, DEFAULT_AGENT_WORKER_THREADS);
         }
 
         /** Durable outboxes, as real devices keep. */
@@ -94,8 +100,8 @@ public final class FleetLoad {
 
     /**
      * The simulated agents' threads. {@code SHARED}: one {@link AgentRuntime} per simulator JVM (a
-     * scheduler and a growing pool; Paho's connection loops still take three pool threads per
-     * connected agent); {@code OWN}: each agent and its Paho client their own threads, as on a device (ADR 048).
+     * scheduler, a pool of {@code agentWorkerThreads} and one MQTT event loop; ADR 048, 059, 061);
+     * {@code OWN}: each agent and its MQTT client their own threads, as on a device (ADR 048).
      */
     public enum Threads {
         SHARED("shared: one agent runtime per simulator JVM (ADR 048)"),
@@ -247,7 +253,7 @@ public final class FleetLoad {
     /** A shared agent runtime for one simulator JVM, or none (agents on their own threads). */
     private static Optional<AgentRuntime> runtime(Parameters p) {
         return p.threads() == Threads.SHARED
-                ? Optional.of(AgentRuntime.create("fleet", Math.max(2, Runtime.getRuntime().availableProcessors())))
+                ? Optional.of(AgentRuntime.create("fleet", Math.max(2, Runtime.getRuntime().availableProcessors()), p.agentWorkerThreads()))
                 : Optional.empty();
     }
 
@@ -274,7 +280,7 @@ public final class FleetLoad {
                             // CPU from the first tick on: provisioning and connecting are not the load
                             cpuBefore.set(cpu.sample());
                             cpuStart.set(System.nanoTime());
-                        })));
+                        }), true));
         self.set(runner);
         ThreadPeak threads = ThreadPeak.start();
         long wallStart = System.nanoTime();
@@ -536,7 +542,7 @@ public final class FleetLoad {
                             }
                             cpuBefore.set(cpu.sample());
                             cpuStart.set(System.nanoTime());
-                        })));
+                        }), true));
         self.set(runner);
         ThreadPeak threads = ThreadPeak.start();
         Part part;
@@ -573,6 +579,7 @@ public final class FleetLoad {
                 "--readings-per-device-second", Double.toString(p.readingsPerDeviceSecond()),
                 "--step-seconds", Long.toString(p.stepSeconds()), "--pack-max-records", Integer.toString(p.packMaxRecords()),
                 "--pack-max-age-millis", Long.toString(p.packMaxAgeMillis()), "--agent-status-seconds", Long.toString(p.agentStatusSeconds()),
+                "--agent-worker-threads", Integer.toString(p.agentWorkerThreads()),
                 "--max-drain-seconds", Long.toString(p.maxDrainSeconds()), "--provisioning", p.provisioning().name(),
                 "--threads", p.threads().name(), "--out", out.toString()));
         mqttCaFile.ifPresent(ca -> args.addAll(List.of("--mqtt-ca-file", ca.toAbsolutePath().toString())));

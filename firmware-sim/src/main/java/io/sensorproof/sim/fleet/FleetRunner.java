@@ -64,9 +64,13 @@ public final class FleetRunner {
      * @param runtime shared threads for the in-JVM agents (ADR 048); empty: each agent its own threads
      * @param beforeTicks run once every agent is started, before the first tick (a multi-process load
      *     run waits there until every process is ready)
+     * @param outOfPhasePacks in-JVM device number j (0, 1, …) seals its first pack early, after tick 1 + j mod
+     *     {@code packMaxRecords}, so that the fleet's packs fill on different ticks, as a real fleet's do (ADR 061);
+     *     otherwise every device that samples once a tick fills its pack on the same tick
      */
     public record Options(Mode mode, Path workDir, String mqttUrl, Optional<Path> scenarioFile, long drainMillis, boolean verify,
-            PrintStream progress, Optional<Path> mqttCaFile, FileIo outboxIo, Optional<AgentRuntime> runtime, Optional<Runnable> beforeTicks) {
+            PrintStream progress, Optional<Path> mqttCaFile, FileIo outboxIo, Optional<AgentRuntime> runtime, Optional<Runnable> beforeTicks,
+            boolean outOfPhasePacks) {
         public Options {
             mqttCaFile = mqttCaFile == null ? Optional.empty() : mqttCaFile;
             outboxIo = outboxIo == null ? FileIo.SYSTEM : outboxIo;
@@ -78,6 +82,12 @@ public final class FleetRunner {
             if (mode == Mode.PROCESSES && runtime.isPresent()) {
                 throw new IllegalArgumentException("process-mode devices run one agent per JVM on its own threads");
             }
+        }
+
+        /** Packs in phase (every device's first pack full). */
+        public Options(Mode mode, Path workDir, String mqttUrl, Optional<Path> scenarioFile, long drainMillis, boolean verify,
+                PrintStream progress, Optional<Path> mqttCaFile, FileIo outboxIo, Optional<AgentRuntime> runtime, Optional<Runnable> beforeTicks) {
+            this(mode, workDir, mqttUrl, scenarioFile, drainMillis, verify, progress, mqttCaFile, outboxIo, runtime, beforeTicks, false);
         }
 
         /**
@@ -406,13 +416,20 @@ public final class FleetRunner {
     private void tickAll(ExecutorService pool, List<InJvmDevice> devices, long k) throws InterruptedException {
         int threads = Math.max(1, Math.min(4, devices.size()));
         int chunk = (devices.size() + threads - 1) / threads;
+        int packMaxRecords = scenario.agent().packMaxRecords();
+        boolean phasing = options.outOfPhasePacks() && k < packMaxRecords;
         List<Callable<Void>> tasks = new ArrayList<>();
         for (int from = 0; from < devices.size(); from += chunk) {
+            int first = from;
             List<InJvmDevice> part = devices.subList(from, Math.min(devices.size(), from + chunk));
             tasks.add(() -> {
-                for (InJvmDevice d : part) {
+                for (int i = 0; i < part.size(); i++) {
+                    InJvmDevice d = part.get(i);
                     try {
                         d.tick(k);
+                        if (phasing && (first + i) % packMaxRecords == k - 1) {
+                            d.sealOpenPack(); // this device's first pack is short: its packs fill out of phase with the others'
+                        }
                     } catch (IOException | RuntimeException e) {
                         LOG.log(Level.WARNING, d.id() + " failed at tick " + k, e);
                     }

@@ -169,6 +169,11 @@ final class InJvmDevice implements FleetDevice {
 
     @Override
     public void endOfRun() throws IOException {
+        sealOpenPack();
+    }
+
+    /** Seals the agent's open pack now, if it is powered and has one (it becomes durable and is sent). */
+    void sealOpenPack() throws IOException {
         EdgeAgent current = agent;
         if (current != null) {
             current.flush();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class MultiProcessLoadTest {
     private static final FleetLoad.Parameters TWO = new FleetLoad.Parameters(List.of(2000), 1, 40, 10, 10, DeviceProvisioner.Method.REGISTER,
-            FleetLoad.Outboxes.NON_DURABLE, FleetLoad.Threads.SHARED, 2, List.of(), false, 0, 1000, 2);
+            FleetLoad.Outboxes.NON_DURABLE, FleetLoad.Threads.SHARED, 2, List.of(), false, 0, 1000, 2, 4);
     private static final Map<String, Double> GATEWAY = Map.of("gateway", 0.31, "broker", 0.15);
 
     private static FleetLoad.Part part(int index, long lag, double drain, boolean drained, double cpu, String error) {
