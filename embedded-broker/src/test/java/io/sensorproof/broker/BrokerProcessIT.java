@@ -138,6 +138,49 @@ class BrokerProcessIT {
         }
     }
 
+    @Test
+    void queuesThousandsOfDeviceMessagesForAGatewayThatHoldsItsWindow() throws Exception {
+        try (BrokerProcess broker = BrokerProcess.startAnonymous(JAR, dir, "127.0.0.1", freePort(), Duration.ofSeconds(60))) {
+            List<MqttMessage> arrived = new CopyOnWriteArrayList<>();
+            MqttClient gateway = new MqttClient(broker.url(), "queue-probe-gateway", new MemoryPersistence());
+            gateway.setManualAcks(true);
+            gateway.setCallback(collecting(arrived, 0));
+            MqttConnectionOptions options = new MqttConnectionOptions();
+            options.setCleanStart(true);
+            options.setReceiveMaximum(256);
+            gateway.connect(options);
+            gateway.subscribe(SHARED_UP, 1);
+            MqttClient devices = new MqttClient(broker.url(), "queue-probe-devices", new MemoryPersistence());
+            devices.connect();
+            // a fleet's messages of one second while the gateway holds the first (its batch not yet committed): the
+            // broker PUBACKs every one, so a device will not send it again before its acknowledgement timeout
+            int sent = 3000;
+            for (int i = 0; i < sent; i++) {
+                devices.publish("t/acme/d/d" + (i % 500) + "/up", new MqttMessage(("m" + i).getBytes(), 1, false, null));
+            }
+            // the gateway catches up, acknowledging what it has; HiveMQ CE's default queue of 1,000 discarded the rest
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            int acked = 0;
+            long lastGrowth = System.nanoTime();
+            while (arrived.size() < sent && System.nanoTime() < deadline && System.nanoTime() - lastGrowth < 3_000_000_000L) {
+                List<MqttMessage> now = List.copyOf(arrived);
+                for (MqttMessage m : now.subList(acked, now.size())) {
+                    gateway.messageArrivedComplete(m.getId(), m.getQos());
+                }
+                if (now.size() > acked) {
+                    lastGrowth = System.nanoTime();
+                }
+                acked = now.size();
+                Thread.sleep(20);
+            }
+            assertThat(arrived).as("every message the broker acknowledged to the devices").hasSize(sent);
+            for (MqttClient c : List.of(gateway, devices)) {
+                c.disconnect();
+                c.close();
+            }
+        }
+    }
+
     /** Waits until {@code list} has {@code expected} elements or has not grown for a second (20 s at most). */
     private static void waitUntilSettled(List<?> list, int expected) throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;
