@@ -143,13 +143,14 @@ public final class FleetLoad {
      * One fleet size's result. {@code cpuCores}: cores used per process group from the first tick to the
      * end of the drain ({@code simulator}: every simulator process together; {@code simulator-<i>}: each
      * of several). {@code simulatorThreadsPeak} and {@code simulatorOpenFilesPeak}: with several
-     * processes, the sum of each process's peak. {@code processes}: each simulator process's own figures
-     * (one entry per process, also for one).
+     * processes, the sum of each process's peak. {@code messagesSigned}, {@code resendsAfterTimeout} and
+     * {@code resendsAfterReconnect}: the agents' counters summed over every process (see {@link Part}).
+     * {@code processes}: each simulator process's own figures (one entry per process, also for one).
      */
     public record Step(int devices, double offeredReadingsPerSecond, double storedReadingsPerSecond, double storedMessagesPerSecond,
             long readingsSubmitted, long storedReadings, long maxTickLagMillis, double drainSeconds, boolean allDrained, boolean sustained,
             double wallSeconds, String loadAverageBefore, String loadAverageAfter, String outbox, long outboxForcesSkipped,
-            Map<String, Double> cpuCores, int simulatorThreadsPeak, int simulatorOpenFilesPeak, String threads, List<Part> processes,
+            long messagesSigned, long resendsAfterTimeout, long resendsAfterReconnect, Map<String, Double> cpuCores, int simulatorThreadsPeak, int simulatorOpenFilesPeak, String threads, List<Part> processes,
             String error) {
     }
 
@@ -161,12 +162,17 @@ public final class FleetLoad {
      * @param connectedAtFirstTick its agents with a session to the broker when the step's clock started (the step waits
      *        for all of them, at most {@link #connectWait(int)})
      * @param connectSeconds how long that wait took (from the last agent started)
+     * @param messagesSigned the messages its agents signed (each one or more readings)
+     * @param resendsAfterTimeout messages its agents sent again because no acknowledgement came within their resend timer
+     *        (0 when nothing was lost on the way: a broker that discards acknowledged messages shows here, ADR 061)
+     * @param resendsAfterReconnect messages sent again on a new session
      */
     public record Part(int index, long pid, int devices, long readingsSubmitted, long maxTickLagMillis, double drainSeconds, boolean allDrained,
             double wallSeconds, double cpuCores, int threadsPeak, int openFilesPeak, int workerThreadsPeak, long outboxForcesSkipped,
-            int connectedAtFirstTick, double connectSeconds, String error) {
+            int connectedAtFirstTick, double connectSeconds, long messagesSigned, long resendsAfterTimeout, long resendsAfterReconnect,
+            String error) {
         static Part failed(int index, long pid, int devices, String error) {
-            return new Part(index, pid, devices, 0, 0, 0, false, 0, 0, 0, 0, 0, 0, 0, 0, error);
+            return new Part(index, pid, devices, 0, 0, 0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, error);
         }
     }
 
@@ -293,7 +299,7 @@ public final class FleetLoad {
             runtime.ifPresent(AgentRuntime::close);
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             return new Step(size, 0, 0, 0, 0, 0, 0, 0, false, false, (System.nanoTime() - wallStart) / 1e9, loadBefore, loadAverage(),
-                    p.outbox().label(), nonDurable.skippedForces(), Map.of(), threads.peak.get(), threads.files.get(), p.threads().label(),
+                    p.outbox().label(), nonDurable.skippedForces(), 0, 0, 0, Map.of(), threads.peak.get(), threads.files.get(), p.threads().label(),
                     List.of(Part.failed(0, ProcessHandle.current().pid(), size, error)), error);
         }
         Map<String, Double> cores = cpuBefore.get() == null ? Map.of()
@@ -305,8 +311,15 @@ public final class FleetLoad {
         double messages = gateway.metric("sensorproof_ingest_stored_messages_total").orElse(0.0) - messagesBefore;
         Part part = new Part(0, ProcessHandle.current().pid(), size, report.totals().readingsSubmitted(), report.maxTickLagMillis(),
                 report.drainSeconds(), report.totals().allDrained(), report.wallSeconds(), cores.getOrDefault("simulator", 0.0), threadPeak,
-                threads.files.get(), workerPeak, nonDurable.skippedForces(), (int) connected.get(), connectNanos.get() / 1e9, null);
+                threads.files.get(), workerPeak, nonDurable.skippedForces(), (int) connected.get(), connectNanos.get() / 1e9,
+                report.totals().messagesSigned(), agentCounter(report, "resends_after_timeout"), agentCounter(report, "resends_after_reconnect"),
+                null);
         return aggregate(size, List.of(part), readings, messages, p, loadBefore, loadAverage(), cores);
+    }
+
+    /** One agent counter summed over the run's devices. */
+    static long agentCounter(RunReport report, String name) {
+        return report.deviceReports().stream().mapToLong(d -> d.counters().getOrDefault(name, 0L)).sum();
     }
 
     private static long drainMillis(Parameters p) {
@@ -328,6 +341,9 @@ public final class FleetLoad {
         int threadsPeak = 0;
         int filesPeak = 0;
         long forcesSkipped = 0;
+        long signed = 0;
+        long resendsTimeout = 0;
+        long resendsReconnect = 0;
         double simulatorCores = 0;
         int partDevices = 0;
         String error = null;
@@ -341,6 +357,9 @@ public final class FleetLoad {
             threadsPeak += part.threadsPeak();
             filesPeak += part.openFilesPeak();
             forcesSkipped += part.outboxForcesSkipped();
+            signed += part.messagesSigned();
+            resendsTimeout += part.resendsAfterTimeout();
+            resendsReconnect += part.resendsAfterReconnect();
             simulatorCores += part.cpuCores();
             partDevices += part.devices();
             if (error == null && part.error() != null) {
@@ -355,7 +374,7 @@ public final class FleetLoad {
         double seconds = p.stepSeconds() + drain;
         return new Step(devices, round(submitted / (double) p.stepSeconds()), round(storedReadings / seconds), round(storedMessages / seconds),
                 submitted, (long) storedReadings, maxLag, drain, drained, sustained(drained, maxLag, drain, p.maxDrainSeconds()), wall,
-                loadBefore, loadAfter, p.outbox().label(), forcesSkipped, cores, threadsPeak, filesPeak, p.threads().label(), List.copyOf(parts),
+                loadBefore, loadAfter, p.outbox().label(), forcesSkipped, signed, resendsTimeout, resendsReconnect, cores, threadsPeak, filesPeak, p.threads().label(), List.copyOf(parts),
                 error);
     }
 
@@ -445,7 +464,7 @@ public final class FleetLoad {
         } catch (IOException | RuntimeException e) {
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             List<Part> parts = children.stream().map(c -> Part.failed(c.index, c.process.pid(), c.devices, error)).toList();
-            return new Step(size, 0, 0, 0, 0, 0, 0, 0, false, false, 0, loadBefore, loadAverage(), p.outbox().label(), 0, Map.of(), 0, 0,
+            return new Step(size, 0, 0, 0, 0, 0, 0, 0, false, false, 0, loadBefore, loadAverage(), p.outbox().label(), 0, 0, 0, 0, Map.of(), 0, 0,
                     p.threads().label(), parts, error);
         } finally {
             for (Child c : children) {
@@ -553,12 +572,13 @@ public final class FleetLoad {
             part = new Part(index, ProcessHandle.current().pid(), devices, report.totals().readingsSubmitted(), report.maxTickLagMillis(),
                     report.drainSeconds(), report.totals().allDrained(), report.wallSeconds(), cores.getOrDefault("self", 0.0), threads.stop(),
                     threads.files.get(), runtime.map(AgentRuntime::largestWorkerThreads).orElse(0), nonDurable.skippedForces(), (int) connected.get(),
-                    connectNanos.get() / 1e9, null);
+                    connectNanos.get() / 1e9, report.totals().messagesSigned(), agentCounter(report, "resends_after_timeout"),
+                    agentCounter(report, "resends_after_reconnect"), null);
         } catch (IOException | RuntimeException | InterruptedException e) {
             threads.stop();
             part = new Part(index, ProcessHandle.current().pid(), devices, 0, 0, 0, false, 0, 0, threads.peak.get(), threads.files.get(),
                     runtime.map(AgentRuntime::largestWorkerThreads).orElse(0), nonDurable.skippedForces(), (int) connected.get(),
-                    connectNanos.get() / 1e9, e.getClass().getSimpleName() + ": " + e.getMessage());
+                    connectNanos.get() / 1e9, 0, 0, 0, e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
             runtime.ifPresent(AgentRuntime::close);
         }

@@ -19,7 +19,7 @@ class MultiProcessLoadTest {
 
     private static FleetLoad.Part part(int index, long lag, double drain, boolean drained, double cpu, String error) {
         return new FleetLoad.Part(index, 100 + index, 1000, 40_000, lag, drain, drained, 52.0 + index, cpu, 3100 + index, 7050, 3000, 5, 1000, 4.0,
-                error);
+                4_000, 10 + index, index, error);
     }
 
     @Test
@@ -39,6 +39,9 @@ class MultiProcessLoadTest {
         assertThat(step.simulatorThreadsPeak()).isEqualTo(3100 + 3101);
         assertThat(step.simulatorOpenFilesPeak()).isEqualTo(2 * 7050);
         assertThat(step.outboxForcesSkipped()).isEqualTo(10);
+        assertThat(step.messagesSigned()).isEqualTo(8_000);
+        assertThat(step.resendsAfterTimeout()).as("summed, not the worst process").isEqualTo(10 + 11);
+        assertThat(step.resendsAfterReconnect()).isEqualTo(1);
         assertThat(step.processes()).hasSize(2);
         assertThat(step.wallSeconds()).isEqualTo(53.0);
         assertThat(step.error()).isNull();
