@@ -37,7 +37,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Command line of the firmware simulator: validate, run, load, chaos, demo, and device (one device of a process-mode fleet). */
-@Command(name = "firmware-sim", mixinStandardHelpOptions = true, version = "firmware-sim 0.1.0",
+// INHERIT: every subcommand has --help and --version too (`firmware-sim load --help`)
+@Command(name = "firmware-sim", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "firmware-sim 0.1.0",
         description = "Simulates warehouse and factory sensors with real edge agents against a gateway, with faults on a timeline.",
         subcommands = {SimCli.Validate.class, SimCli.Run.class, SimCli.Load.class, SimCli.Chaos.class, SimCli.Device.class,
                 SimCli.DemoCommand.class, SimCli.LoadPart.class})

@@ -44,6 +44,17 @@ class SimCliTest {
     }
 
     @Test
+    void everySubcommandHasHelp() {
+        for (String command : new String[] {"validate", "run", "load", "chaos", "demo"}) {
+            Result r = execute(command, "--help");
+            assertThat(r.exit()).as(command).isZero();
+            assertThat(r.out()).as(command).contains("Usage: firmware-sim " + command).contains("--help");
+        }
+        Result load = execute("load", "--help");
+        assertThat(load.out()).contains("--agent-worker-threads");
+    }
+
+    @Test
     void badScenarioExitsWithItsCode() throws Exception {
         Path file = dir.resolve("bad.json");
         Files.writeString(file, "{\"duration\": \"PT1H\", \"devices\": [{\"model\": \"cold-room\"}], \"faults\": [{\"type\": \"melt\", \"at\": \"PT1M\"}]}");
