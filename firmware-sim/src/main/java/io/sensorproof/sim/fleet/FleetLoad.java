@@ -542,8 +542,9 @@ public final class FleetLoad {
         AtomicLong connected = new AtomicLong();
         AtomicLong connectNanos = new AtomicLong();
         FleetRunner runner = new FleetRunner(scenario, gateway, p.provisioning().provisioner(gateway),
-                new FleetRunner.Options(FleetRunner.Mode.IN_JVM, workDir, mqttUrl, Optional.empty(), drainMillis(p), false, null, mqttCaFile, io,
-                        runtime, Optional.of(() -> {
+                new FleetRunner.Options(FleetRunner.Mode.IN_JVM, workDir, mqttUrl, Optional.empty(), drainMillis(p), false,
+                        // the progress line every 2 s (tick, outbox, worst lag so far) goes to the process's log, process.log
+                        System.err, mqttCaFile, io, runtime, Optional.of(() -> {
                             // READY only once this process's agents have their sessions (or the wait is over)
                             awaitSessions(self, devices, connected, connectNanos, System.err);
                             control.println(READY);

@@ -64,9 +64,9 @@ public final class FleetRunner {
      * @param runtime shared threads for the in-JVM agents (ADR 048); empty: each agent its own threads
      * @param beforeTicks run once every agent is started, before the first tick (a multi-process load
      *     run waits there until every process is ready)
-     * @param outOfPhasePacks in-JVM device number j (0, 1, …) seals its first pack early, after tick 1 + j mod
-     *     {@code packMaxRecords}, so that the fleet's packs fill on different ticks, as a real fleet's do (ADR 061);
-     *     otherwise every device that samples once a tick fills its pack on the same tick
+     * @param outOfPhasePacks in-JVM device number j (0, 1, …) seals its first pack early, at the end of the first tick
+     *     after which it has taken 1 + j mod {@code packMaxRecords} readings, so that the fleet's packs fill on
+     *     different ticks, as a real fleet's do (ADR 061); otherwise every device fills its pack on the same tick
      */
     public record Options(Mode mode, Path workDir, String mqttUrl, Optional<Path> scenarioFile, long drainMillis, boolean verify,
             PrintStream progress, Optional<Path> mqttCaFile, FileIo outboxIo, Optional<AgentRuntime> runtime, Optional<Runnable> beforeTicks,
@@ -110,6 +110,8 @@ public final class FleetRunner {
     private final DeviceProvisioner provisioner;
     private final Options options;
     private final AtomicLong maxLag = new AtomicLong();
+    /** With {@link Options#outOfPhasePacks}: each in-JVM device's phase, by its index; written by the ticks' tasks. */
+    private PackPhase[] phases;
     /** The in-JVM devices once started (for {@link #awaitConnected}). */
     private final List<InJvmDevice> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -417,7 +419,14 @@ public final class FleetRunner {
         int threads = Math.max(1, Math.min(4, devices.size()));
         int chunk = (devices.size() + threads - 1) / threads;
         int packMaxRecords = scenario.agent().packMaxRecords();
-        boolean phasing = options.outOfPhasePacks() && k < packMaxRecords;
+        // every device takes at least one reading a tick, so its first pack is full by tick packMaxRecords
+        boolean phasing = options.outOfPhasePacks() && k <= packMaxRecords;
+        if (phasing && phases == null) {
+            phases = new PackPhase[devices.size()];
+            for (int j = 0; j < phases.length; j++) {
+                phases[j] = new PackPhase(j, packMaxRecords);
+            }
+        }
         List<Callable<Void>> tasks = new ArrayList<>();
         for (int from = 0; from < devices.size(); from += chunk) {
             int first = from;
@@ -427,7 +436,7 @@ public final class FleetRunner {
                     InJvmDevice d = part.get(i);
                     try {
                         d.tick(k);
-                        if (phasing && (first + i) % packMaxRecords == k - 1) {
+                        if (phasing && phases[first + i].sealAfterTick(d.readingsSubmitted())) {
                             d.sealOpenPack(); // this device's first pack is short: its packs fill out of phase with the others'
                         }
                     } catch (IOException | RuntimeException e) {

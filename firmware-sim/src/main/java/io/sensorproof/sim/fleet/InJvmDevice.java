@@ -172,6 +172,11 @@ final class InJvmDevice implements FleetDevice {
         sealOpenPack();
     }
 
+    /** The readings this device's agents took so far. */
+    long readingsSubmitted() {
+        return submitted.get();
+    }
+
     /** Seals the agent's open pack now, if it is powered and has one (it becomes durable and is sent). */
     void sealOpenPack() throws IOException {
         EdgeAgent current = agent;
