@@ -150,7 +150,8 @@ public final class FleetLoad {
     public record Step(int devices, double offeredReadingsPerSecond, double storedReadingsPerSecond, double storedMessagesPerSecond,
             long readingsSubmitted, long storedReadings, long maxTickLagMillis, double drainSeconds, boolean allDrained, boolean sustained,
             double wallSeconds, String loadAverageBefore, String loadAverageAfter, String outbox, long outboxForcesSkipped,
-            long messagesSigned, long resendsAfterTimeout, long resendsAfterReconnect, Map<String, Double> cpuCores, int simulatorThreadsPeak, int simulatorOpenFilesPeak, String threads, List<Part> processes,
+            long messagesSigned, long resendsAfterTimeout, long resendsAfterReconnect, Map<String, Double> cpuCores, int simulatorThreadsPeak,
+            int simulatorOpenFilesPeak, String threads, List<Part> processes,
             String error) {
     }
 
@@ -374,7 +375,8 @@ public final class FleetLoad {
         double seconds = p.stepSeconds() + drain;
         return new Step(devices, round(submitted / (double) p.stepSeconds()), round(storedReadings / seconds), round(storedMessages / seconds),
                 submitted, (long) storedReadings, maxLag, drain, drained, sustained(drained, maxLag, drain, p.maxDrainSeconds()), wall,
-                loadBefore, loadAfter, p.outbox().label(), forcesSkipped, signed, resendsTimeout, resendsReconnect, cores, threadsPeak, filesPeak, p.threads().label(), List.copyOf(parts),
+                loadBefore, loadAfter, p.outbox().label(), forcesSkipped, signed, resendsTimeout, resendsReconnect, cores, threadsPeak, filesPeak,
+                p.threads().label(), List.copyOf(parts),
                 error);
     }
 
