@@ -102,21 +102,9 @@ class BrokerProcessIT {
     @Test
     void sendsTheGatewayAsManyUnacknowledgedMessagesAsItsReceiveMaximumAllows() throws Exception {
         try (BrokerProcess broker = BrokerProcess.startAnonymous(JAR, dir, "127.0.0.1", freePort(), Duration.ofSeconds(60))) {
-            // the gateway: a shared subscription, Receive Maximum 256 (its default), PUBACK only after its batch is stored
             List<MqttMessage> arrived = new CopyOnWriteArrayList<>();
-            MqttClient gateway = new MqttClient(broker.url(), "window-probe-gateway", new MemoryPersistence());
-            gateway.setManualAcks(true);
-            gateway.setCallback(collecting(arrived, 0));
-            MqttConnectionOptions options = new MqttConnectionOptions();
-            options.setCleanStart(true);
-            options.setReceiveMaximum(256);
-            gateway.connect(options);
-            gateway.subscribe(SHARED_UP, 1);
-            MqttClient devices = new MqttClient(broker.url(), "window-probe-devices", new MemoryPersistence());
-            devices.connect();
-            for (int i = 0; i < 300; i++) {
-                devices.publish("t/acme/d/d" + (i % 50) + "/up", new MqttMessage(("m" + i).getBytes(), 1, false, null));
-            }
+            MqttClient gateway = gatewayMember(broker.url(), "window-probe-gateway", arrived);
+            MqttClient devices = publishUp(broker.url(), "window-probe-devices", 300, 50);
             // the first went out alone (the queue was empty) and is held; HiveMQ polls a share group member again only
             // once it has nothing in flight, so the rest waits for its PUBACK
             waitUntilSettled(arrived, 1);
@@ -142,22 +130,11 @@ class BrokerProcessIT {
     void queuesThousandsOfDeviceMessagesForAGatewayThatHoldsItsWindow() throws Exception {
         try (BrokerProcess broker = BrokerProcess.startAnonymous(JAR, dir, "127.0.0.1", freePort(), Duration.ofSeconds(60))) {
             List<MqttMessage> arrived = new CopyOnWriteArrayList<>();
-            MqttClient gateway = new MqttClient(broker.url(), "queue-probe-gateway", new MemoryPersistence());
-            gateway.setManualAcks(true);
-            gateway.setCallback(collecting(arrived, 0));
-            MqttConnectionOptions options = new MqttConnectionOptions();
-            options.setCleanStart(true);
-            options.setReceiveMaximum(256);
-            gateway.connect(options);
-            gateway.subscribe(SHARED_UP, 1);
-            MqttClient devices = new MqttClient(broker.url(), "queue-probe-devices", new MemoryPersistence());
-            devices.connect();
+            MqttClient gateway = gatewayMember(broker.url(), "queue-probe-gateway", arrived);
             // a fleet's messages of one second while the gateway holds the first (its batch not yet committed): the
             // broker PUBACKs every one, so a device will not send it again before its acknowledgement timeout
             int sent = 3000;
-            for (int i = 0; i < sent; i++) {
-                devices.publish("t/acme/d/d" + (i % 500) + "/up", new MqttMessage(("m" + i).getBytes(), 1, false, null));
-            }
+            MqttClient devices = publishUp(broker.url(), "queue-probe-devices", sent, 500);
             // the gateway catches up, acknowledging what it has; HiveMQ CE's default queue of 1,000 discarded the rest
             long deadline = System.nanoTime() + 60_000_000_000L;
             int acked = 0;
@@ -179,6 +156,32 @@ class BrokerProcessIT {
                 c.close();
             }
         }
+    }
+
+    /**
+     * The gateway as the broker sees it: a member of the share group with Receive Maximum 256 (its default) that PUBACKs
+     * only when told (after its batch is stored); what arrives goes to {@code arrived}.
+     */
+    private static MqttClient gatewayMember(String url, String id, List<MqttMessage> arrived) throws Exception {
+        MqttClient gateway = new MqttClient(url, id, new MemoryPersistence());
+        gateway.setManualAcks(true);
+        gateway.setCallback(collecting(arrived, 0));
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        options.setReceiveMaximum(256);
+        gateway.connect(options);
+        gateway.subscribe(SHARED_UP, 1);
+        return gateway;
+    }
+
+    /** Publishes {@code count} QoS 1 messages on the up topics of {@code devices} devices in turn; returns the connected client. */
+    private static MqttClient publishUp(String url, String id, int count, int devices) throws Exception {
+        MqttClient client = new MqttClient(url, id, new MemoryPersistence());
+        client.connect();
+        for (int i = 0; i < count; i++) {
+            client.publish("t/acme/d/d" + (i % devices) + "/up", new MqttMessage(("m" + i).getBytes(), 1, false, null));
+        }
+        return client;
     }
 
     /** Waits until {@code list} has {@code expected} elements or has not grown for a second (20 s at most). */
