@@ -57,11 +57,7 @@ class OutboxCapacityTest {
     void blockingAppendProceedsOnceAnotherThreadFreesSpace() throws Exception {
         try (Outbox outbox = Outbox.open(dir, blocking(Duration.ofSeconds(30)))) {
             fill(outbox);
-            Future<?> append = executor.submit(() -> {
-                outbox.append(List.of(fixed(1, 5)));
-                return null;
-            });
-            await().atMost(Duration.ofSeconds(10)).until(() -> outbox.stats().overflowWaits() > 0);
+            Future<?> append = appendWaitingForSpace(executor, outbox);
             assertThat(outbox.stats().overflowWaits()).isEqualTo(1);
             assertThat(append).isNotDone();
 
@@ -84,11 +80,7 @@ class OutboxCapacityTest {
         ForkJoinPool pool = new ForkJoinPool(1, ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, true);
         try (Outbox outbox = Outbox.open(dir, blocking(Duration.ofSeconds(30)))) {
             fill(outbox);
-            Future<?> append = pool.submit(() -> {
-                outbox.append(List.of(fixed(1, 5)));
-                return null;
-            });
-            await().atMost(Duration.ofSeconds(10)).until(() -> outbox.stats().overflowWaits() > 0);
+            Future<?> append = appendWaitingForSpace(pool, outbox);
             Future<?> acknowledgement = pool.submit(() -> {
                 outbox.markStored(1, range(1, 2));
                 return null;
@@ -188,6 +180,16 @@ class OutboxCapacityTest {
     }
 
     /** Appends ids 1:1 to 1:4 one by one: two segments of two records when segments hold two. */
+    /** Appends one more message on {@code on} and returns once that append waits for space in the full outbox. */
+    private static Future<?> appendWaitingForSpace(ExecutorService on, Outbox outbox) {
+        Future<?> append = on.submit(() -> {
+            outbox.append(List.of(fixed(1, 5)));
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> outbox.stats().overflowWaits() > 0);
+        return append;
+    }
+
     private static void fill(Outbox outbox) throws IOException {
         for (long seq = 1; seq <= 4; seq++) {
             outbox.append(List.of(fixed(1, seq)));

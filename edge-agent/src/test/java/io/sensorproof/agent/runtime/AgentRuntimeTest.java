@@ -58,15 +58,17 @@ class AgentRuntimeTest {
             assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo("acknowledged");
 
             CountDownLatch fired = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
             runtime.workers().execute(() -> {
                 try {
-                    Thread.sleep(2000); // the only worker busy
+                    release.await(10, TimeUnit.SECONDS); // the only worker busy until the timer has fired
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             });
             runtime.scheduler().schedule(fired::countDown, 10, TimeUnit.MILLISECONDS);
             assertThat(fired.await(1, TimeUnit.SECONDS)).as("timers fire while the workers are busy").isTrue();
+            release.countDown();
         }
     }
 }
