@@ -67,6 +67,13 @@ public final class FleetLoad {
         public static final int DEFAULT_AGENT_WORKER_THREADS = 4;
 
         public Parameters {
+            if (sizes == null || sizes.isEmpty() || sizes.stream().anyMatch(n -> n == null || n < 1)) {
+                throw new IllegalArgumentException("fleet sizes must be at least 1 device each, got " + sizes);
+            }
+            sizes = List.copyOf(sizes);
+            if (stepSeconds < 1 || !(readingsPerDeviceSecond > 0) || Double.isInfinite(readingsPerDeviceSecond)) {
+                throw new IllegalArgumentException("step seconds must be at least 1 and readings per device second more than 0");
+            }
             if (packMaxAgeMillis < 1 || agentStatusSeconds < 1) {
                 throw new IllegalArgumentException("pack max age must be at least 1 ms and the agents' status interval 1 s");
             }

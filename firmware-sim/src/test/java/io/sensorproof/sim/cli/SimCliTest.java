@@ -54,6 +54,16 @@ class SimCliTest {
         assertThat(load.out()).contains("--agent-worker-threads");
     }
 
+    /** A fleet of 0 devices (or no time per step, or no readings) ran a step of nothing for 40 s and exited 0. */
+    @Test
+    void loadRefusesAnEmptyFleetOrStepBeforeStartingAnything() {
+        for (String[] bad : new String[][] {{"--sizes", "100,0"}, {"--step-seconds", "0"}, {"--readings-per-device-second", "0"}}) {
+            Result r = execute("load", "--start-gateway", dir.resolve("no-such.jar").toString(), "--work-dir", dir.toString(), bad[0], bad[1]);
+            assertThat(r.exit()).as(String.join(" ", bad)).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", bad)).contains("must be");
+        }
+    }
+
     @Test
     void badScenarioExitsWithItsCode() throws Exception {
         Path file = dir.resolve("bad.json");
