@@ -7,6 +7,12 @@ import io.sensorproof.protocol.ErrorCode;
 import io.sensorproof.protocol.ProtocolException;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.regex.Pattern;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,6 +31,33 @@ class IdentifiersTest {
         assertThat(Identifiers.isValid(id)).isFalse();
         assertThatThrownBy(() -> Identifiers.requireValid(id, "device id"))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_IDENTIFIER));
+    }
+
+    /** The grammar of protocol section 1 as a regular expression: the reference the hand-written check must equal. */
+    private static final Pattern GRAMMAR = Pattern.compile("[a-z0-9][a-z0-9._-]{0,30}");
+
+    @Property(tries = 5000)
+    void isValidAgreesWithTheGrammarsRegularExpression(@ForAll("nearIds") String id) {
+        assertThat(Identifiers.isValid(id)).as("'%s'", id).isEqualTo(GRAMMAR.matcher(id).matches());
+    }
+
+    /** Strings of 0 to 34 characters, mostly from the alphabet, with its boundary characters and a few others. */
+    @Provide
+    Arbitrary<String> nearIds() {
+        return Arbitraries.strings().withChars("az09._-")
+                .withChars("/`{@[:+#$ AZ\u00e9\u0000")
+                .withCharRange('a', 'z')
+                .ofMinLength(0).ofMaxLength(34);
+    }
+
+    @Test
+    void everySingleCharacterIsJudgedLikeTheGrammar() {
+        for (char c = 0; c < 0x180; c++) {
+            String one = String.valueOf(c);
+            assertThat(Identifiers.isValid(one)).as("U+%04X first", (int) c).isEqualTo(GRAMMAR.matcher(one).matches());
+            String later = "a" + c;
+            assertThat(Identifiers.isValid(later)).as("U+%04X later", (int) c).isEqualTo(GRAMMAR.matcher(later).matches());
+        }
     }
 
     @Test
