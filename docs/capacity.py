@@ -6,21 +6,20 @@ import math
 
 # ---------------------------------------------------------------- measured inputs (see docs/capacity.md, "Inputs")
 INPUT = {
-    # CoAP/DTLS: gateway and PostgreSQL CPU per message, µs, batcher off (sealing counted on its own below), main 8e52c64
-    # (reading values without BigDecimal), 2026-12-06: packs of 1 from the "after" run of gateway README "Two share-group
-    # members per replica ... and reading values without BigDecimal" (coap-load-decimal-after-2026-12-06.json, 07:23 UTC),
-    # packs of 10 from the run with the pack-10 warm-up right after (coap-load-warmup-pack10-2026-12-06.json, 08:32 UTC)
-    "coap_gateway_us_pack1": 184, "coap_gateway_us_pack10": 203,
-    "coap_postgres_us_pack1": 42, "coap_postgres_us_pack10": 183,
+    # CoAP/DTLS: gateway and PostgreSQL CPU per message, µs, batcher off (sealing counted on its own below), ES256 through
+    # AWS-LC (ADR 062, the default), 2026-12-06 20:39-20:47 UTC: the mean of the two native runs of gateway README "ES256
+    # through AWS-LC" (gateway/coap-load-es256-native-{1,2}-2026-12-06.json, bench-2026-12-06-es256-engine.sh WHAT=coap)
+    "coap_gateway_us_pack1": 144, "coap_gateway_us_pack10": 157,
+    "coap_postgres_us_pack1": 60, "coap_postgres_us_pack10": 232,
     # MQTT: gateway CPU per message, µs, with the commitment batcher off (sealing is counted on its own below), and the
     # PostgreSQL and broker (HiveMQ CE, embedded, in-memory sessions of ADR 049; the acknowledgement back included) CPU
     # of the same runs: GatewayLoadTest with the warm-ups of ADR 056 (4,000 packs of 1, 1,000 packs of 10 per device
-    # right before the pack-10 phase), main 8e52c64 (reading values without BigDecimal), 2026-12-06 07:14-07:21 UTC,
-    # -Dsensorproof.batches.enabled=false, the mean of the two "after" runs (gateway README "Two share-group members per
-    # replica ... and reading values without BigDecimal"; gateway/gateway-load-decimal-after-{1,2}-2026-12-06.json)
-    "mqtt_gateway_us_pack1": 144, "mqtt_gateway_us_pack10": 170,
-    "mqtt_postgres_us_pack1": 41, "mqtt_postgres_us_pack10": 191,
-    "mqtt_broker_us_pack1": 25, "mqtt_broker_us_pack10": 29,
+    # right before the pack-10 phase), ES256 through AWS-LC (ADR 062, the default), 2026-12-06 20:27-20:37 UTC,
+    # -Dsensorproof.batches.enabled=false, the mean of the two native runs (gateway README "ES256 through AWS-LC";
+    # gateway/gateway-load-es256-native-{1,2}-2026-12-06.json, bench-2026-12-06-es256-engine.sh WHAT=mqtt)
+    "mqtt_gateway_us_pack1": 113, "mqtt_gateway_us_pack10": 132,
+    "mqtt_postgres_us_pack1": 52, "mqtt_postgres_us_pack10": 238,
+    "mqtt_broker_us_pack1": 28, "mqtt_broker_us_pack10": 32,
     # stored bytes per reading, all tables with indexes and TOAST (messages, readings, batch members, batch trees),
     # StorageFootprint on the data directory of that run's default twin (gateway-load-results-2026-12-05.json:
     # 30,000 messages of 1 reading, 10,000 of 10; gateway/storage-footprint-2026-12-05.json)

@@ -27,6 +27,14 @@ public interface GatewaySettings {
     @WithDefault("./data")
     String dataDir();
 
+    /**
+     * What verifies devices' ES256 signatures and signs ES256 acknowledgements (ADR 062): {@code auto} (AWS-LC through
+     * Amazon Corretto Crypto Provider where its native library loads, Linux x86-64; BouncyCastle elsewhere),
+     * {@code native} (refuse to start without it) or {@code bouncycastle}. One choice per JVM, made at start-up.
+     */
+    @WithDefault("auto")
+    io.sensorproof.protocol.cose.Es256Engine es256();
+
     /** The embedded PostgreSQL server of standalone mode. */
     EmbeddedPostgres embeddedPostgres();
 

@@ -16,6 +16,7 @@ import io.sensorproof.gateway.core.Quarantine;
 import io.sensorproof.gateway.core.QuarantineQuota;
 import io.sensorproof.gateway.core.mqtt.MqttIngestAdapter;
 import io.sensorproof.gateway.core.mqtt.MqttIngestSettings;
+import io.sensorproof.protocol.cose.Signatures;
 import io.sensorproof.protocol.cose.SigningKey;
 import io.sensorproof.protocol.cose.VerificationKey;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -129,6 +130,9 @@ public class IngestService {
         }
         ackKey = loadAckKey();
         bindMetrics();
+        // fails start-up when sensorproof.es256=native and the provider did not load
+        LOG.infof("ES256 signatures verified and acknowledgements signed with %s (sensorproof.es256=%s)",
+                Signatures.chooseEs256Engine(config.es256()), config.es256().name().toLowerCase(java.util.Locale.ROOT));
         MessageStore messages = store;
         if (config.ingest().auditLog()) {
             Path file = Path.of(config.dataDir(), IngestAuditLog.FILE_NAME);
@@ -180,6 +184,8 @@ public class IngestService {
     }
 
     private void bindMetrics() {
+        io.micrometer.core.instrument.Gauge.builder("sensorproof.ingest.es256.native", () -> Signatures.es256Native() ? 1 : 0)
+                .description("1 when ES256 goes through the native engine (AWS-LC), 0 on BouncyCastle (ADR 062)").register(meters);
         for (Map.Entry<String, LongAdder> counter : metrics.counters().entrySet()) {
             String name = counter.getKey();
             if (name.startsWith(IngestMetrics.REJECTED_PREFIX)) {

@@ -64,6 +64,7 @@ class DocumentedSettingsIT {
         values.put("sensorproof.mqtt.password", "");
         values.put("sensorproof.ack-key.file", dataDir.resolve("gateway-ack-key.p8").toString());
         values.put("sensorproof.ack-key.alg", "ES256");
+        values.put("sensorproof.es256", "native"); // AWS-LC must load in the packaged gateway (ADR 062)
         values.put("sensorproof.ingest.future-skew", "5m");
         values.put("sensorproof.ingest.late-after", "15m");
         values.put("sensorproof.ingest.audit-log", "true");

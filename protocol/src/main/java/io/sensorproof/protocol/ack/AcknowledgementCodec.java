@@ -38,13 +38,17 @@ public final class AcknowledgementCodec {
     private AcknowledgementCodec() {
     }
 
-    /** Signs {@code ack} with the gateway's acknowledgement key. */
+    /**
+     * Signs {@code ack} with the gateway's acknowledgement key. An ES256 acknowledgement is signed with a fresh
+     * nonce when the native engine is in use ({@link io.sensorproof.protocol.cose.Signatures#signHedged}): an
+     * acknowledgement is never compared byte for byte, only verified.
+     */
     public static byte[] sign(Acknowledgement ack, SigningKey gatewayKey) {
         CBORPairList protectedHeader = new CBORPairList(List.of(
                 new CBORPair(new CBORInteger((int) CoseSign1.HEADER_ALG), new CBORInteger(gatewayKey.algorithm().coseId())),
                 new CBORPair(new CBORInteger((int) CoseSign1.HEADER_CONTENT_TYPE), new CBORString(CONTENT_TYPE)),
                 new CBORPair(new CBORInteger((int) CoseSign1.HEADER_KID), new CBORByteArray(gatewayKey.verificationKey().kid()))));
-        return CoseSign1.sign(protectedHeader, encodePayload(ack), gatewayKey);
+        return CoseSign1.signHedged(protectedHeader, encodePayload(ack), gatewayKey);
     }
 
     /**

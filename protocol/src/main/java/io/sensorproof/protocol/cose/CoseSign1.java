@@ -138,8 +138,21 @@ public record CoseSign1(byte[] protectedBytes, Map<Object, CBORItem> protectedHe
      * @param protectedHeader the protected header map; it must contain the key's {@code alg}
      */
     public static byte[] sign(CBORPairList protectedHeader, byte[] payload, SigningKey key) {
+        return sign(protectedHeader, payload, key, false);
+    }
+
+    /**
+     * Like {@link #sign(CBORPairList, byte[], SigningKey)} with {@link Signatures#signHedged}: for messages
+     * nobody needs to reproduce byte for byte (the gateway's acknowledgements).
+     */
+    public static byte[] signHedged(CBORPairList protectedHeader, byte[] payload, SigningKey key) {
+        return sign(protectedHeader, payload, key, true);
+    }
+
+    private static byte[] sign(CBORPairList protectedHeader, byte[] payload, SigningKey key, boolean hedged) {
         byte[] protectedBytes = protectedHeader.encode();
-        byte[] signature = Signatures.sign(key, toBeSigned(protectedBytes, payload));
+        byte[] toBeSigned = toBeSigned(protectedBytes, payload);
+        byte[] signature = hedged ? Signatures.signHedged(key, toBeSigned) : Signatures.sign(key, toBeSigned);
         CBORItemList array = new CBORItemList(new CBORByteArray(protectedBytes), new CBORPairList(List.of()),
                 new CBORByteArray(payload), new CBORByteArray(signature));
         return new CBORTaggedItem(TAG, array).encode();

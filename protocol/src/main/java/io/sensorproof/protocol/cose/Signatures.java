@@ -30,6 +30,10 @@ import org.bouncycastle.util.BigIntegers;
  * derivation, which protects devices against fault and side-channel attacks on deterministic
  * signing); {@link #signDeterministic(SigningKey, byte[])} gives the deterministic variant that
  * known-answer vectors use. ML-DSA is pure ML-DSA with an empty context string (RFC 9964).
+ *
+ * <p>ES256 verification, and {@link #signHedged}, go through Amazon Corretto Crypto Provider when it is on the
+ * class path and agrees with BouncyCastle at load ({@link #es256Engine()}, ADR 062); {@link #sign} stays on
+ * BouncyCastle, whose RFC 6979 signatures the test vectors and the devices rely on.
  */
 public final class Signatures {
     private static final int SCALAR_LENGTH = 32;
@@ -43,15 +47,7 @@ public final class Signatures {
         try {
             return switch (key.algorithm()) {
                 case ML_DSA_44, ML_DSA_65 -> mlDsaSign(key, toBeSigned, true);
-                case ES256 -> {
-                    ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
-                    signer.init(true, key.privateParameters());
-                    BigInteger[] rs = signer.generateSignature(sha256(toBeSigned));
-                    byte[] out = new byte[2 * SCALAR_LENGTH];
-                    BigIntegers.asUnsignedByteArray(rs[0], out, 0, SCALAR_LENGTH);
-                    BigIntegers.asUnsignedByteArray(rs[1], out, SCALAR_LENGTH, SCALAR_LENGTH);
-                    yield out;
-                }
+                case ES256 -> bouncyCastleSign(key, toBeSigned);
                 case EDDSA -> {
                     Ed25519Signer signer = new Ed25519Signer();
                     signer.init(true, (Ed25519PrivateKeyParameters) key.privateParameters());
@@ -103,11 +99,8 @@ public final class Signatures {
                 yield verifier.verifySignature(signature);
             }
             case ES256 -> {
-                ECDSASigner verifier = new ECDSASigner();
-                verifier.init(false, (ECPublicKeyParameters) key.parameters());
-                BigInteger r = new BigInteger(1, Arrays.copyOfRange(signature, 0, SCALAR_LENGTH));
-                BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, SCALAR_LENGTH, 2 * SCALAR_LENGTH));
-                yield verifier.verifySignature(sha256(toBeSigned), r, s);
+                NativeEs256 engine = NativeEs256.instance();
+                yield engine != null ? engine.verify(key, toBeSigned, signature) : bouncyCastleVerify(key, toBeSigned, signature);
             }
             case EDDSA -> {
                 Ed25519Signer verifier = new Ed25519Signer();
@@ -122,6 +115,77 @@ public final class Signatures {
                 yield verifier.verifySignature(signature);
             }
         };
+    }
+
+    /**
+     * Signs like {@link #sign}, except that an ES256 signature from the native engine ({@link #es256Engine()})
+     * uses a nonce derived from fresh randomness instead of RFC 6979's, so signing the same bytes twice gives
+     * two different valid signatures; with BouncyCastle it is {@link #sign}'s deterministic signature. For
+     * signatures nobody needs to reproduce byte for byte: the gateway's acknowledgements (ADR 062).
+     */
+    public static byte[] signHedged(SigningKey key, byte[] toBeSigned) {
+        NativeEs256 engine = NativeEs256.instance();
+        return key.algorithm() == SignatureAlgorithm.ES256 && engine != null ? engine.sign(key, toBeSigned) : sign(key, toBeSigned);
+    }
+
+    /**
+     * What verifies ES256 signatures in this JVM and what {@link #signHedged} signs with: the native provider's
+     * description (e.g. {@code AmazonCorrettoCryptoProvider 2.5.0 (AWS-LC v1.47.0)}), or {@code BouncyCastle}
+     * with the reason the native engine is not in use (ADR 062). The choice is made once: by
+     * {@link #chooseEs256Engine}, or at first use from the system property {@code sensorproof.es256} or else the
+     * environment variable {@code SENSORPROOF_ES256} ({@code auto}, {@code native}, {@code bouncycastle}).
+     *
+     * @throws IllegalStateException when the choice is {@code native} and the provider is missing or broken, or the
+     *     property has another value
+     */
+    public static String es256Engine() {
+        NativeEs256 engine = NativeEs256.instance();
+        return engine != null ? engine.description() : "BouncyCastle (" + NativeEs256.unavailableBecause() + ")";
+    }
+
+    /**
+     * Chooses the ES256 engine for this JVM before its first use; when it was chosen already, {@code choice} must be
+     * that choice. Returns {@link #es256Engine()}.
+     *
+     * @throws IllegalStateException when another choice is in force, or {@code NATIVE} cannot be had
+     */
+    public static String chooseEs256Engine(Es256Engine choice) {
+        NativeEs256.choose(java.util.Objects.requireNonNull(choice, "choice"));
+        return es256Engine();
+    }
+
+    /** True when ES256 goes through the native engine (see {@link #es256Engine()}). */
+    public static boolean es256Native() {
+        return NativeEs256.instance() != null;
+    }
+
+    /**
+     * Verifies an ES256 signature with BouncyCastle whatever the engine: the reference the native engine is
+     * checked against, and the yardstick of the load benchmarks.
+     */
+    public static boolean bouncyCastleVerify(VerificationKey key, byte[] toBeSigned, byte[] signature) {
+        if (key.algorithm() != SignatureAlgorithm.ES256) {
+            throw new IllegalArgumentException("an ES256 key is needed, not " + key.algorithm().label());
+        }
+        if (signature == null || signature.length != 2 * SCALAR_LENGTH) {
+            return false;
+        }
+        ECDSASigner verifier = new ECDSASigner();
+        verifier.init(false, (ECPublicKeyParameters) key.parameters());
+        BigInteger r = new BigInteger(1, Arrays.copyOfRange(signature, 0, SCALAR_LENGTH));
+        BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, SCALAR_LENGTH, 2 * SCALAR_LENGTH));
+        return verifier.verifySignature(sha256(toBeSigned), r, s);
+    }
+
+    /** The deterministic (RFC 6979) ES256 signature, r || s, with BouncyCastle. */
+    static byte[] bouncyCastleSign(SigningKey key, byte[] toBeSigned) {
+        ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
+        signer.init(true, key.privateParameters());
+        BigInteger[] rs = signer.generateSignature(sha256(toBeSigned));
+        byte[] out = new byte[2 * SCALAR_LENGTH];
+        BigIntegers.asUnsignedByteArray(rs[0], out, 0, SCALAR_LENGTH);
+        BigIntegers.asUnsignedByteArray(rs[1], out, SCALAR_LENGTH, SCALAR_LENGTH);
+        return out;
     }
 
     private static byte[] mlDsaSign(SigningKey key, byte[] toBeSigned, boolean hedged) throws CryptoException {

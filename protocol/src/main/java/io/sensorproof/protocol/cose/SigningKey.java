@@ -11,6 +11,7 @@ public final class SigningKey {
     private final SignatureAlgorithm algorithm;
     private final AsymmetricKeyParameter privateParameters;
     private final VerificationKey verificationKey;
+    private volatile Object nativeKey;
 
     SigningKey(SignatureAlgorithm algorithm, AsymmetricKeyParameter privateParameters, VerificationKey verificationKey) {
         this.algorithm = Objects.requireNonNull(algorithm);
@@ -25,6 +26,15 @@ public final class SigningKey {
     /** The public half. */
     public VerificationKey verificationKey() {
         return verificationKey;
+    }
+
+    /** The key as the native ES256 engine's provider reads it, made at first use ({@link NativeEs256}). */
+    Object nativeKey() {
+        return nativeKey;
+    }
+
+    void nativeKey(Object key) {
+        this.nativeKey = key;
     }
 
     AsymmetricKeyParameter privateParameters() {

@@ -17,6 +17,7 @@ public final class VerificationKey {
     private final byte[] spki;
     private final byte[] kid;
     private final AsymmetricKeyParameter parameters;
+    private volatile Object nativeKey;
 
     VerificationKey(SignatureAlgorithm algorithm, byte[] spki, AsymmetricKeyParameter parameters) {
         this.algorithm = Objects.requireNonNull(algorithm);
@@ -42,6 +43,15 @@ public final class VerificationKey {
     /** Key identifier as lowercase hex. */
     public String kidHex() {
         return HexFormat.of().formatHex(kid);
+    }
+
+    /** The key as the native ES256 engine's provider reads it, made at first use ({@link NativeEs256}). */
+    Object nativeKey() {
+        return nativeKey;
+    }
+
+    void nativeKey(Object key) {
+        this.nativeKey = key;
     }
 
     AsymmetricKeyParameter parameters() {
