@@ -12,6 +12,7 @@ import java.security.Signature;
 import java.security.SignatureException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.function.Consumer;
 
 /**
  * ES256 through Amazon Corretto Crypto Provider (ACCP, AWS-LC's P-256 code behind JNI) when it is on the
@@ -159,31 +160,32 @@ final class NativeEs256 {
     }
 
     private PublicKey publicKey(VerificationKey key) throws InvalidKeyException {
-        Object cached = key.nativeKey();
-        if (cached instanceof PublicKey k) {
-            return k;
-        }
-        try {
-            PublicKey k = keys.generatePublic(new X509EncodedKeySpec(key.spki()));
-            key.nativeKey(k);
-            return k;
-        } catch (GeneralSecurityException e) {
-            throw new InvalidKeyException("native ES256 cannot read " + key, e);
-        }
+        return cached(key.nativeKey(), PublicKey.class, () -> keys.generatePublic(new X509EncodedKeySpec(key.spki())), key::nativeKey, key);
     }
 
     private PrivateKey privateKey(SigningKey key) throws InvalidKeyException {
-        Object cached = key.nativeKey();
-        if (cached instanceof PrivateKey k) {
-            return k;
+        return cached(key.nativeKey(), PrivateKey.class, () -> keys.generatePrivate(new PKCS8EncodedKeySpec(Keys.toPkcs8(key))),
+                key::nativeKey, key);
+    }
+
+    /** The provider's form of a key: {@code cached} when it is one, else read now and kept with {@code keep}. */
+    private static <K> K cached(Object cached, Class<K> type, KeyReader<K> read, Consumer<Object> keep, Object owner)
+            throws InvalidKeyException {
+        if (type.isInstance(cached)) {
+            return type.cast(cached);
         }
         try {
-            PrivateKey k = keys.generatePrivate(new PKCS8EncodedKeySpec(Keys.toPkcs8(key)));
-            key.nativeKey(k);
-            return k;
+            K key = read.read();
+            keep.accept(key);
+            return key;
         } catch (GeneralSecurityException e) {
-            throw new InvalidKeyException("native ES256 cannot read " + key, e);
+            throw new InvalidKeyException("native ES256 cannot read " + owner, e);
         }
+    }
+
+    @FunctionalInterface
+    private interface KeyReader<K> {
+        K read() throws GeneralSecurityException;
     }
 
     private static Signature newSignature(Provider provider) {
