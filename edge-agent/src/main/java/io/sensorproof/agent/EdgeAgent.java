@@ -141,6 +141,9 @@ public final class EdgeAgent implements AutoCloseable {
     private final Executor ackExecutor;
     /** The pack-age, sender-poke and status-file timers: an own thread, or the runtime's scheduler. */
     private final ScheduledExecutorService timer;
+    private final Object statusLock = new Object();
+    /** Set by {@link #close()} after its last status write; guarded by statusLock. */
+    private boolean statusClosed;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     /** The sender's own thread; null with a runtime, where sending passes run on {@link #sendWork}. */
     private final Thread sender;
@@ -732,7 +735,7 @@ public final class EdgeAgent implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            writeStatusFile();
+            writeFinalStatusFile();
             outbox.close();
             lockChannel.close();
         }
@@ -743,7 +746,28 @@ public final class EdgeAgent implements AutoCloseable {
         return dataDir.resolve("status.properties");
     }
 
+    /**
+     * Writes the status file, unless {@link #close()} has written its last one: a timer write still running when
+     * {@code close} cancelled the timers would otherwise write (and leave a {@code .tmp}) after {@code close} returned
+     * ({@code EdgeAgentCloseTest}). One write at a time, as they share the temporary file.
+     */
     private void writeStatusFile() {
+        synchronized (statusLock) {
+            if (!statusClosed) {
+                writeStatusFileNow();
+            }
+        }
+    }
+
+    /** The last status write, by {@link #close()}; later ones are skipped. */
+    private void writeFinalStatusFile() {
+        synchronized (statusLock) {
+            writeStatusFileNow();
+            statusClosed = true;
+        }
+    }
+
+    private void writeStatusFileNow() {
         try {
             Properties p = new java.util.Properties();
             describe().forEach((k, v) -> p.setProperty(k, Long.toString(v)));
