@@ -3,7 +3,6 @@ package io.sensorproof.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorproof.agent.config.AgentConfig;
-import io.sensorproof.agent.transport.Transport;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
@@ -43,7 +42,7 @@ class EdgeAgentCloseTest {
             p.setProperty("gateway.ack-key", java.util.Base64.getEncoder().encodeToString(GATEWAY.verificationKey().spki()));
             p.setProperty("status.interval-seconds", "1");
             EdgeAgent agent = EdgeAgent.start(AgentConfig.resolve(p, Map.of()), DEVICE, GATEWAY.verificationKey(),
-                    metrics -> new Offline(), Clock.systemUTC());
+                    metrics -> new OfflineTransport(), Clock.systemUTC());
             agent.close();
             Map<String, Long> afterClose = files(data);
             Thread.sleep(5);
@@ -65,31 +64,5 @@ class EdgeAgentCloseTest {
             }
         }
         return out;
-    }
-
-    /** Never connects. */
-    private static final class Offline implements Transport {
-        @Override
-        public void start(Listener listener) {
-        }
-
-        @Override
-        public boolean isConnected() {
-            return false;
-        }
-
-        @Override
-        public void sendMessage(byte[] message) throws IOException {
-            throw new IOException("offline");
-        }
-
-        @Override
-        public void sendStatus(byte[] status) throws IOException {
-            throw new IOException("offline");
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.sensorproof.agent.config.AgentConfig;
-import io.sensorproof.agent.transport.Transport;
 import io.sensorproof.protocol.cose.Keys;
 import io.sensorproof.protocol.cose.SignatureAlgorithm;
 import io.sensorproof.protocol.cose.SigningKey;
@@ -31,32 +30,6 @@ class EdgeAgentLockTest {
     @TempDir
     Path dir;
 
-    /** Never connects: nothing is acknowledged, so the outbox fills and stays full. */
-    private static final class Offline implements Transport {
-        @Override
-        public void start(Listener listener) {
-        }
-
-        @Override
-        public boolean isConnected() {
-            return false;
-        }
-
-        @Override
-        public void sendMessage(byte[] message) throws IOException {
-            throw new IOException("offline");
-        }
-
-        @Override
-        public void sendStatus(byte[] status) throws IOException {
-            throw new IOException("offline");
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void theStatusMessageDoesNotWaitForASubmitterBlockedOnAFullOutbox() throws Exception {
         Properties p = new Properties();
@@ -67,7 +40,7 @@ class EdgeAgentLockTest {
         AgentConfig config = AgentConfig.resolve(p, Map.of());
         SigningKey key = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom());
         SigningKey gateway = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom());
-        EdgeAgent agent = EdgeAgent.start(config, key, gateway.verificationKey(), metrics -> new Offline(), Clock.systemUTC());
+        EdgeAgent agent = EdgeAgent.start(config, key, gateway.verificationKey(), metrics -> new OfflineTransport(), Clock.systemUTC());
         CompletableFuture<Void> submitter = CompletableFuture.runAsync(() -> {
             try {
                 for (int i = 0; ; i++) {

@@ -9,7 +9,6 @@ import io.sensorproof.agent.outbox.Outbox;
 import io.sensorproof.agent.outbox.OutboxConfig;
 import io.sensorproof.agent.outbox.OutboxMessage;
 import io.sensorproof.agent.outbox.OverflowPolicy;
-import io.sensorproof.agent.transport.Transport;
 import io.sensorproof.protocol.ErrorCode;
 import io.sensorproof.protocol.ProtocolException;
 import io.sensorproof.protocol.cose.Keys;
@@ -59,7 +58,7 @@ class EmissionsInputTest {
         p.setProperty("pack.max-records", Integer.toString(packMaxRecords));
         p.setProperty("pack.max-age-millis", "3600000");
         AgentConfig config = AgentConfig.resolve(p, Map.of());
-        return EdgeAgent.start(config, DEVICE, GATEWAY.verificationKey(), metrics -> new Offline(), Clock.systemUTC());
+        return EdgeAgent.start(config, DEVICE, GATEWAY.verificationKey(), metrics -> new OfflineTransport(), Clock.systemUTC());
     }
 
     /** Every reading the agent sealed, in (boot, seq, record) order. */
@@ -192,32 +191,6 @@ class EmissionsInputTest {
         Files.writeString(dir.resolve("co2e-register"), EmissionsRegister.line(2_000, T0));
         try (EdgeAgent agent = start()) {
             assertThat(agent.registerGrams()).as("the refused start released the outbox and the lock").isEqualTo(2_000);
-        }
-    }
-
-    /** A transport that never connects: sealed messages stay in the outbox. */
-    private static final class Offline implements Transport {
-        @Override
-        public void start(Listener listener) {
-        }
-
-        @Override
-        public boolean isConnected() {
-            return false;
-        }
-
-        @Override
-        public void sendMessage(byte[] message) throws IOException {
-            throw new IOException("offline");
-        }
-
-        @Override
-        public void sendStatus(byte[] status) throws IOException {
-            throw new IOException("offline");
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
