@@ -53,6 +53,20 @@ public final class CoapIngest implements AutoCloseable {
     /** The response codes the adapter sends; each has its {@code replies.<code>} counter from the start. */
     public static final List<String> RESPONSE_CODES = List.of("2.04", "4.00", "4.03", "4.04", "4.09", "4.13", "4.15", "4.29", "5.00", "5.03");
 
+    /**
+     * The counter name of each response code ({@code replies.2.04}), made once: formatting it per reply with
+     * {@code String.format} was 11 % of the CoAP ingest worker's samples (issue 18).
+     */
+    private static final Map<ResponseCode, String> REPLY_COUNTERS = replyCounterNames();
+
+    private static Map<ResponseCode, String> replyCounterNames() {
+        Map<ResponseCode, String> names = new java.util.EnumMap<>(ResponseCode.class);
+        for (ResponseCode code : ResponseCode.values()) {
+            names.put(code, "replies." + code.codeClass + "." + String.format(java.util.Locale.ROOT, "%02d", code.codeDetail));
+        }
+        return names;
+    }
+
     private record Pending(CoapUplink uplink, Responder responder, Instant receivedAt) {
     }
 
@@ -231,7 +245,7 @@ public final class CoapIngest implements AutoCloseable {
     }
 
     private void reply(Responder responder, CoapReply reply) {
-        count("replies." + reply.code().codeClass + "." + String.format("%02d", reply.code().codeDetail));
+        count(REPLY_COUNTERS.get(reply.code()));
         try {
             responder.respond(reply);
         } catch (RuntimeException e) {
