@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +31,9 @@ import java.util.concurrent.TimeUnit;
  * {@link DeviceAccessExtension}; its credential files live in {@code DIR/auth}
  * ({@link BrokerCredentials}). {@code --anonymous} serves anyone on the plain listener, for tests
  * and development only. Writes {@code DIR/broker.pid}, keeps sessions and queued messages (under
- * {@code DIR/data} with file persistence), prints {@code READY <port>} when the listeners are up, and stops cleanly on
- * SIGTERM. {@code --log-level DEBUG} (or TRACE, INFO, WARN) sets HiveMQ's own log level (default
+ * {@code DIR/data} with file persistence), prints {@code READY <port>} when the listeners are up (and exits with
+ * status 69 instead when this process does not listen on one of its ports, which HiveMQ only logs: {@link OwnListeners}),
+ * and stops cleanly on SIGTERM. {@code --log-level DEBUG} (or TRACE, INFO, WARN) sets HiveMQ's own log level (default
  * INFO); at DEBUG it logs why it disconnects a client.
  *
  * <p>{@code --persistence in-memory} (ADR 049; standalone mode passes it) keeps sessions and queues in
@@ -42,6 +44,8 @@ import java.util.concurrent.TimeUnit;
  * gracefully. Each step of the start and stop is logged as {@code broker phase <name> (JVM up <ms> ms)}.
  */
 public final class BrokerMain {
+    /** Exit status when a listener did not start because its port is taken (EX_UNAVAILABLE). */
+    static final int EXIT_LISTENER_NOT_STARTED = 69;
     private static final Set<String> FLAGS = Set.of("anonymous");
     private static final Instant JVM_START = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
 
@@ -145,6 +149,13 @@ public final class BrokerMain {
             }
         }, "broker-shutdown"));
         hivemq.start().get(120, TimeUnit.SECONDS);
+        Optional<String> missing = OwnListeners.missing(anonymous ? Set.of(port) : Set.of(port, Integer.parseInt(options.get("tls-port"))));
+        if (missing.isPresent()) {
+            // HiveMQ starts even when a listener cannot bind; a broker without its listeners must not say READY
+            System.err.println("broker start failed: " + missing.get());
+            System.err.flush();
+            System.exit(EXIT_LISTENER_NOT_STARTED);
+        }
         phase("listening");
         System.out.println("READY " + port);
         System.out.flush();

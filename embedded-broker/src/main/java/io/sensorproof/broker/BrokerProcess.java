@@ -63,7 +63,7 @@ public final class BrokerProcess implements AutoCloseable {
      * Starts the broker from {@code jar} with its plain listener on {@code host:port} (the gateway's
      * own client, by password) and {@code devices} (TLS, device certificates), its state under
      * {@code dataDir} and its credentials in {@code dataDir/auth} ({@link BrokerCredentials}), after
-     * stopping an orphan left there, and waits until both listeners accept connections.
+     * stopping an orphan left there, and waits until it says READY (its own listeners are up) and both accept connections.
      */
     public static BrokerProcess start(Path jar, Path dataDir, String host, int port, DeviceListener devices, Duration timeout)
             throws IOException {
@@ -86,6 +86,7 @@ public final class BrokerProcess implements AutoCloseable {
         Files.createDirectories(dataDir);
         stopOrphan(dataDir, timeout);
         Path log = dataDir.resolve("broker.log");
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
         List<String> command = new ArrayList<>();
         command.add(javaExecutable().toString());
         command.addAll(arguments(jar, dataDir, host, port, devices));
@@ -94,7 +95,8 @@ public final class BrokerProcess implements AutoCloseable {
         BrokerProcess broker = new BrokerProcess(process.toHandle(), false, host, port, devices,
                 devices.map(d -> new BrokerCredentials(dataDir.resolve("auth"))));
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!broker.accepting()) {
+        // the broker's own READY, not only a port that accepts: another process may hold the port (OwnListeners)
+        while (!ready(log, logStart, port) || !broker.accepting()) {
             if (!process.isAlive()) {
                 throw new IOException("broker exited with " + process.exitValue() + "; see " + log + ":\n" + tail(log));
             }
@@ -106,6 +108,23 @@ public final class BrokerProcess implements AutoCloseable {
         }
         LOG.info(() -> "broker started, pid " + process.pid() + ", " + broker.url() + broker.deviceUrl().map(u -> " and " + u).orElse(""));
         return broker;
+    }
+
+    /** Whether the broker wrote {@code READY <port>} to its log since {@code from} (the log is appended to across starts). */
+    static boolean ready(Path log, long from, int port) throws IOException {
+        if (!Files.exists(log) || Files.size(log) <= from) {
+            return false;
+        }
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(log.toFile(), "r")) {
+            file.seek(from);
+            String line;
+            while ((line = file.readLine()) != null) {
+                if (line.equals("READY " + port)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Path javaExecutable() {

@@ -1,6 +1,7 @@
 package io.sensorproof.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -217,6 +218,23 @@ class BrokerProcessIT {
             client.disconnect();
             client.close();
         }
+    }
+
+    /**
+     * HiveMQ carries on when a listener cannot bind, and the port accepts connections anyway (another process's
+     * socket): the start must fail and say so, not hand the port's owner to the gateway (CI run 63: another test's
+     * broker answered the gateway's CONNECT with "Bad User Name or Password").
+     */
+    @Test
+    void refusesToStartWhenAnotherProcessHoldsItsPort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> BrokerProcess.start(JAR, dir, "127.0.0.1", port, new BrokerProcess.DeviceListener("127.0.0.1", freePort()),
+                    Duration.ofSeconds(60))).isInstanceOf(java.io.IOException.class)
+                    .hasMessageContaining("broker exited with " + BrokerMain.EXIT_LISTENER_NOT_STARTED)
+                    .hasMessageContaining("the broker does not listen on port(s) [" + port + "]");
+        }
+        assertThat(dir.resolve("broker.pid")).doesNotExist();
     }
 
     @Test
