@@ -43,7 +43,7 @@ public final class StoredReadings {
     /**
      * A device's readings of one quantity. {@code equals} and {@code hashCode} written out: the record's generated ones
      * go through method handles that the JIT did not inline here, and two lookups per reading made them 10 % of the
-     * event loop's samples in the CoAP pack-10 profile (issue 18).
+     * event loop's samples in a JFR profile of CoAP packs of 10 (issue 18).
      */
     private record Series(String deviceId, Quantity quantity) {
         @Override

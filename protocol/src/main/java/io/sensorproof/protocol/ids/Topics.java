@@ -112,7 +112,7 @@ public final class Topics {
 
     /**
      * @param what names the topic or path in an error; built only for an error (every message is parsed on the
-     *     ingest path, where building it each time was 3 % of the CoAP ingest worker's samples, issue 18)
+     *     ingest path, where building it each time was 3 % of the CoAP ingest worker's samples in a JFR profile, issue 18)
      */
     private static Address parseSegments(List<String> s, Supplier<String> what) {
         if (s.size() != 5 || !"t".equals(s.get(0)) || !"d".equals(s.get(2))) {
