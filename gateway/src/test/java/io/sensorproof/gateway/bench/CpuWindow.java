@@ -8,10 +8,14 @@ import java.util.Map;
  * CPU time and memory of the processes under test over one measured window, reported the same way
  * by every gateway load test: CPU seconds, cores busy and CPU µs per message of the gateway,
  * PostgreSQL, the broker and the generator, the machine's busy cores, the gateway's and broker's
- * busiest threads, and the processes' RSS.
+ * busiest threads, and the processes' RSS; and the yardstick (BouncyCastle's ES256 verify) sampled while the window ran
+ * ({@link VerifySampler}).
  */
 final class CpuWindow {
     private static final String[] NAMES = {"gateway", "postgres", "broker", "generator"};
+    /** Verifies per yardstick sample during the window, and the time between samples (about 0.7 % of a core). */
+    static final int SAMPLE_VERIFIES = 50;
+    static final long SAMPLE_PERIOD_MILLIS = 500;
 
     private final GatewayLoadTest.Accounting accounting;
     private final Map<String, Long> threads0;
@@ -20,12 +24,15 @@ final class CpuWindow {
     private long[] cpu1;
     private Map<String, Long> threads1;
     private Map<String, Long> brokerThreads1;
+    private final VerifySampler yardstick;
 
     private CpuWindow(GatewayLoadTest.Accounting accounting) {
         this.accounting = accounting;
         this.threads0 = Proc.threadTicks(accounting.gateway());
         this.brokerThreads0 = Proc.threadTicks(accounting.broker());
         this.cpu0 = accounting.snapshot();
+        GatewayLoadTest.YardstickMessage y = GatewayLoadTest.YardstickMessage.INSTANCE;
+        this.yardstick = VerifySampler.start(y::bouncyCastleVerify, SAMPLE_VERIFIES, SAMPLE_PERIOD_MILLIS);
     }
 
     /** Takes the starting snapshot. */
@@ -35,6 +42,7 @@ final class CpuWindow {
 
     /** Takes the closing snapshot. */
     void stop() {
+        yardstick.close();
         cpu1 = accounting.snapshot();
         threads1 = Proc.threadTicks(accounting.gateway());
         brokerThreads1 = Proc.threadTicks(accounting.broker());
@@ -70,6 +78,15 @@ final class CpuWindow {
                 / Math.max(1, messages);
         r.put("gatewayCpuPerMessageOverEs256Verify", GatewayLoadTest.round2(gatewayMicros / verifyMicros));
         r.put("gatewayPostgresBrokerCpuPerMessageOverEs256Verify", GatewayLoadTest.round2(serverMicros / verifyMicros));
+        // the same yardstick sampled while the window ran (VerifySampler): the machine's speed at the time the gateway worked
+        Map<String, Object> during = yardstick.summary();
+        during.put("note", "BouncyCastle ES256 verify (as crypto.es256VerifyMicros), thread CPU µs per verify, sampled in the"
+                + " generator while this window ran; its CPU is in the generator's");
+        r.put("es256VerifyMicrosDuringWindow", during);
+        double duringMedian = yardstick.median();
+        if (!Double.isNaN(duringMedian)) {
+            r.put("gatewayCpuPerMessageOverEs256VerifyDuringWindow", GatewayLoadTest.round2(gatewayMicros / duringMedian));
+        }
         r.put("gatewayBusiestThreadsCores", busiest(threads0, threads1, seconds));
         r.put("brokerBusiestThreadsCores", busiest(brokerThreads0, brokerThreads1, seconds));
         Map<String, Object> rss = new LinkedHashMap<>();

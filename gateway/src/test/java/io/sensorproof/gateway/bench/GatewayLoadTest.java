@@ -274,14 +274,13 @@ public final class GatewayLoadTest {
      * {@link Signatures#signHedged} use in this JVM (the gateway has the same class path; ADR 062).
      */
     static Map<String, Object> crypto() {
-        SigningKey key = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom());
-        byte[] message = ReadingMessages.sign(new ReadingPack("load-000", List.of(new Reading(Quantity.TEMPERATURE, 4.5,
-                System.currentTimeMillis()))), 1, 1, System.currentTimeMillis(), key);
-        CoseSign1 cose = CoseSign1.decode(message, CborLimits.MESSAGE);
-        byte[] tbs = cose.toBeSigned();
-        byte[] signature = cose.signature();
+        YardstickMessage y = YardstickMessage.INSTANCE;
+        SigningKey key = y.key;
+        byte[] message = y.message;
+        byte[] tbs = y.tbs;
+        byte[] signature = y.signature;
         VerificationKey vk = key.verificationKey();
-        Runnable bcVerify = () -> require(Signatures.bouncyCastleVerify(vk, tbs, signature));
+        Runnable bcVerify = () -> require(y.bouncyCastleVerify());
         Runnable engineVerify = () -> require(Signatures.verify(vk, tbs, signature));
         Runnable bcSign = () -> Signatures.sign(key, tbs);
         Runnable engineSign = () -> Signatures.signHedged(key, tbs);
@@ -311,6 +310,32 @@ public final class GatewayLoadTest {
                 + " es256EngineVerify/Sign with es256Engine (Signatures.verify, Signatures.signHedged), which the gateway uses"
                 + " unless its JVM options say -Dsensorproof.es256=bouncycastle (gatewayMetrics sensorproof_ingest_es256_native)");
         return r;
+    }
+
+    /**
+     * The message and key of the yardstick: one ES256 pack of 1, signed once per JVM. {@link CpuWindow} samples the same
+     * verify during every phase ({@link VerifySampler}).
+     */
+    static final class YardstickMessage {
+        static final YardstickMessage INSTANCE = new YardstickMessage();
+
+        final SigningKey key = Keys.generate(SignatureAlgorithm.ES256, new SecureRandom());
+        final byte[] message = ReadingMessages.sign(new ReadingPack("load-000", List.of(new Reading(Quantity.TEMPERATURE, 4.5,
+                System.currentTimeMillis()))), 1, 1, System.currentTimeMillis(), key);
+        final byte[] tbs;
+        final byte[] signature;
+        private final VerificationKey vk = key.verificationKey();
+
+        private YardstickMessage() {
+            CoseSign1 cose = CoseSign1.decode(message, CborLimits.MESSAGE);
+            tbs = cose.toBeSigned();
+            signature = cose.signature();
+        }
+
+        /** One BouncyCastle verify of the message: the yardstick operation. */
+        boolean bouncyCastleVerify() {
+            return Signatures.bouncyCastleVerify(vk, tbs, signature);
+        }
     }
 
     private static void require(boolean verified) {
