@@ -79,7 +79,7 @@ public final class CoapLoadTest {
         for (int i = 0; i + 1 < args.length; i += 2) {
             a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
-        Settings s = new Settings(
+        Settings s = GatewayLoadTest.orExit("CoapLoadTest", () -> new Settings(
                 Integer.parseInt(a.getOrDefault("devices", "50")),
                 Integer.parseInt(a.getOrDefault("window", "8")),
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("warmup-seconds", "10"))),
@@ -92,7 +92,7 @@ public final class CoapLoadTest {
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("drain-timeout-seconds", "60"))),
                 Integer.parseInt(a.getOrDefault("generator-threads", "2")),
                 a.getOrDefault("gateway-jvm-options", "").isBlank() ? List.of()
-                        : List.of(a.get("gateway-jvm-options").trim().split("\\s+")));
+                        : List.of(a.get("gateway-jvm-options").trim().split("\\s+"))));
         Path jar = Path.of(a.getOrDefault("gateway-jar", "target/quarkus-app/quarkus-run.jar"));
         Path work = Path.of(a.getOrDefault("work", "target/coap-load"));
         Path out = Path.of(a.getOrDefault("out", "target/coap-load.json"));
@@ -268,6 +268,19 @@ public final class CoapLoadTest {
     record Settings(int devices, int window, Duration warmup, Duration phase, int warmupMessages, int pack1, int pack10,
             Duration warmupPack10, int warmupPack10Messages,
             Duration drainTimeout, int generatorThreads, List<String> jvmOptions) {
+        /** Refuses what the run cannot do, before a gateway is started. */
+        Settings {
+            GatewayLoadTest.require(devices >= 1, "--devices must be at least 1, was " + devices);
+            GatewayLoadTest.require(window >= 1, "--window must be at least 1, was " + window);
+            GatewayLoadTest.require(!phase.isNegative() && !phase.isZero(), "--seconds must be at least 1, was " + phase.toSeconds());
+            GatewayLoadTest.require(!warmup.isNegative() && !warmupPack10.isNegative() && !drainTimeout.isNegative(),
+                    "--warmup-seconds, --warmup-pack10-seconds and --drain-timeout-seconds must not be negative");
+            GatewayLoadTest.require(pack1 >= 1 && pack10 >= 1, "--pack1-messages and --pack10-messages must be at least 1, were "
+                    + pack1 + " and " + pack10);
+            GatewayLoadTest.require(warmupMessages >= 0 && warmupPack10Messages >= 0,
+                    "--warmup-messages and --warmup-pack10-messages must not be negative");
+            GatewayLoadTest.require(generatorThreads >= 1, "--generator-threads must be at least 1, was " + generatorThreads);
+        }
     }
 
     /** A device's agent configuration: raw public key DTLS with its signing key, the gateway's certificate trusted. */

@@ -97,7 +97,7 @@ public final class GatewayLoadTest {
         for (int i = 0; i + 1 < args.length; i += 2) {
             a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
-        Settings s = new Settings(
+        Settings s = orExit("GatewayLoadTest", () -> new Settings(
                 Integer.parseInt(a.getOrDefault("devices", "50")),
                 Integer.parseInt(a.getOrDefault("connections", "4")),
                 Integer.parseInt(a.getOrDefault("window", "8")),
@@ -108,7 +108,7 @@ public final class GatewayLoadTest {
                 Integer.parseInt(a.getOrDefault("pack10-messages", "200")),
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("phase-timeout-seconds", "120"))),
                 a.getOrDefault("gateway-jvm-options", "").isBlank() ? List.of()
-                        : List.of(a.get("gateway-jvm-options").trim().split("\\s+")));
+                        : List.of(a.get("gateway-jvm-options").trim().split("\\s+"))));
         // opt-in: a JDK Flight Recorder recording of the gateway over these phases (jcmd), summarised in the results
         List<String> jfrPhases = a.getOrDefault("jfr-phases", "").isBlank() ? List.of()
                 : List.of(a.get("jfr-phases").trim().split("\\s*,\\s*"));
@@ -264,6 +264,34 @@ public final class GatewayLoadTest {
     /** Run settings. */
     record Settings(int devices, int connections, int window, double rate, int warmup, int warmupPack10, int pack1, int pack10, Duration phaseTimeout,
             List<String> jvmOptions) {
+        /** Refuses what the run cannot do, before a gateway is started. */
+        Settings {
+            require(devices >= 1, "--devices must be at least 1, was " + devices);
+            require(connections >= 1, "--connections must be at least 1, was " + connections);
+            require(window >= 1, "--window must be at least 1, was " + window);
+            require(rate >= 0 && !Double.isNaN(rate), "--rate must be 0 (as fast as the window allows) or more, was " + rate);
+            require(warmup >= 0 && warmupPack10 >= 0, "--warmup-messages and --warmup-pack10-messages must not be negative");
+            require(pack1 >= 1 && pack10 >= 1, "--pack1-messages and --pack10-messages must be at least 1, were " + pack1 + " and " + pack10);
+            require(!phaseTimeout.isNegative() && !phaseTimeout.isZero(), "--phase-timeout-seconds must be at least 1");
+        }
+    }
+
+    /** Throws {@link IllegalArgumentException} with {@code message} unless {@code ok}. */
+    static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Makes the settings, or prints why they are refused and exits with status 2 (nothing started yet). */
+    static <T> T orExit(String tool, java.util.function.Supplier<T> settings) {
+        try {
+            return settings.get();
+        } catch (IllegalArgumentException e) {
+            System.err.println(tool + ": " + e.getMessage());
+            System.exit(2);
+            throw e;
+        }
     }
 
     // ------------------------------------------------------------------ crypto yardstick
