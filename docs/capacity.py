@@ -7,19 +7,21 @@ import math
 # ---------------------------------------------------------------- measured inputs (see docs/capacity.md, "Inputs")
 INPUT = {
     # CoAP/DTLS: gateway and PostgreSQL CPU per message, µs, batcher off (sealing counted on its own below), ES256 through
-    # AWS-LC (ADR 062, the default), 2026-12-06 20:39-20:47 UTC: the mean of the two native runs of gateway README "ES256
-    # through AWS-LC" (gateway/coap-load-es256-native-{1,2}-2026-12-06.json, bench-2026-12-06-es256-engine.sh WHAT=coap)
-    "coap_gateway_us_pack1": 144, "coap_gateway_us_pack10": 157,
-    "coap_postgres_us_pack1": 60, "coap_postgres_us_pack10": 232,
+    # AWS-LC (ADR 062, the default), the deployment's heap (-Xms1g -Xmx1g, ADR 064) and the profile's warm-ups (ADR 056
+    # amendment), 2026-12-07 07:06-07:30 UTC: the mean of three runs (gateway README "The heap committed at start, and
+    # warm-ups long enough for C2"; gateway/coap-load-defaults-{1,2,3}-2026-12-07.json, bench-2026-12-07-defaults.sh)
+    "coap_gateway_us_pack1": 113, "coap_gateway_us_pack10": 131,
+    "coap_postgres_us_pack1": 49, "coap_postgres_us_pack10": 210,
     # MQTT: gateway CPU per message, µs, with the commitment batcher off (sealing is counted on its own below), and the
     # PostgreSQL and broker (HiveMQ CE, embedded, in-memory sessions of ADR 049; the acknowledgement back included) CPU
-    # of the same runs: GatewayLoadTest with the warm-ups of ADR 056 (4,000 packs of 1, 1,000 packs of 10 per device
-    # right before the pack-10 phase), ES256 through AWS-LC (ADR 062, the default), 2026-12-06 20:27-20:37 UTC,
-    # -Dsensorproof.batches.enabled=false, the mean of the two native runs (gateway README "ES256 through AWS-LC";
-    # gateway/gateway-load-es256-native-{1,2}-2026-12-06.json, bench-2026-12-06-es256-engine.sh WHAT=mqtt)
-    "mqtt_gateway_us_pack1": 113, "mqtt_gateway_us_pack10": 132,
-    "mqtt_postgres_us_pack1": 52, "mqtt_postgres_us_pack10": 238,
-    "mqtt_broker_us_pack1": 28, "mqtt_broker_us_pack10": 32,
+    # of the same runs: GatewayLoadTest with the warm-ups of ADR 056 as amended (8,000 packs of 1, 2,000 packs of 10 per
+    # device right before the pack-10 phase), ES256 through AWS-LC (ADR 062, the default), -Xms1g -Xmx1g (ADR 064),
+    # -Dsensorproof.batches.enabled=false, 2026-12-07 07:10-07:30 UTC, the mean of three runs (gateway README "The heap
+    # committed at start, and warm-ups long enough for C2"; gateway/gateway-load-defaults-{1,2,3}-2026-12-07.json,
+    # bench-2026-12-07-defaults.sh)
+    "mqtt_gateway_us_pack1": 92, "mqtt_gateway_us_pack10": 115,
+    "mqtt_postgres_us_pack1": 41, "mqtt_postgres_us_pack10": 186,
+    "mqtt_broker_us_pack1": 25, "mqtt_broker_us_pack10": 31,
     # stored bytes per reading, all tables with indexes and TOAST (messages, readings, batch members, batch trees),
     # StorageFootprint on the data directory of that run's default twin (gateway-load-results-2026-12-05.json:
     # 30,000 messages of 1 reading, 10,000 of 10; gateway/storage-footprint-2026-12-05.json)

@@ -194,8 +194,12 @@ public class PgMessageStore implements MessageStore {
             FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS k (device_id, boot, seq)
             JOIN messages m ON m.device_id = k.device_id AND m.boot = k.boot AND m.seq = k.seq""";
 
-    private static final Comparator<MessageKey> KEY_ORDER = Comparator.comparing(MessageKey::deviceId)
-            .thenComparingLong(MessageKey::boot).thenComparingLong(MessageKey::seq);
+    /**
+     * Messages in key order (device, boot, seq), read from the message's fields: comparing {@code AcceptedMessage::key}
+     * built and validated a new {@link MessageKey} twice at every comparison (issue 18).
+     */
+    private static final Comparator<AcceptedMessage> KEY_ORDER = Comparator.comparing(AcceptedMessage::deviceId)
+            .thenComparingLong(AcceptedMessage::boot).thenComparingLong(AcceptedMessage::seq);
 
     private final Pool pool;
     private final Duration timeout;
@@ -272,7 +276,7 @@ public class PgMessageStore implements MessageStore {
             firsts.putIfAbsent(m.key(), m);
         }
         List<AcceptedMessage> toInsert = new ArrayList<>(firsts.values());
-        toInsert.sort(Comparator.comparing(AcceptedMessage::key, KEY_ORDER));
+        toInsert.sort(KEY_ORDER);
         return pool.withTransaction(conn -> insert(conn, toInsert).chain(inserted -> {
             List<MessageKey> taken = firsts.keySet().stream().filter(k -> !inserted.contains(k)).toList();
             Uni<Map<MessageKey, ContentDigest>> digests = taken.isEmpty()
@@ -303,7 +307,7 @@ public class PgMessageStore implements MessageStore {
                             if (toInsert.isEmpty()) {
                                 return Uni.createFrom().item(decision);
                             }
-                            toInsert.sort(Comparator.comparing(AcceptedMessage::key, KEY_ORDER));
+                            toInsert.sort(KEY_ORDER);
                             return insert(conn, toInsert).map(inserted -> {
                                 if (inserted.size() != toInsert.size()) {
                                     throw new WriterWithoutLock("of " + toInsert.size() + " keys seen free, " + inserted.size()
