@@ -59,13 +59,6 @@ public interface CoapConfig {
     @WithDefault("1048576")
     int sendBufferBytes();
 
-    /**
-     * Threads shared by DTLS (records and handshakes) and CoAP's protocol stage (ADR 065). 1 hands each request from
-     * one to the other without waking a second thread; more let a reconnect storm's handshakes use more cores.
-     */
-    @WithDefault("1")
-    int protocolThreads();
-
     /** PEM file of device CA certificates trusted for client certificates; absent: only raw public keys are accepted. */
     Optional<String> trustFile();
 

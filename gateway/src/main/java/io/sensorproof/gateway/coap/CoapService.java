@@ -87,7 +87,7 @@ public class CoapService {
         };
         CoapIngestSettings settings = new CoapIngestSettings(new InetSocketAddress(config.bindAddress(), config.port()),
                 config.queueCapacity(), config.batchMax(), config.batchLinger(), config.retryAfter(), config.maxMessageSize(),
-                config.blockSize(), config.receiveBufferBytes(), config.sendBufferBytes(), config.protocolThreads());
+                config.blockSize(), config.receiveBufferBytes(), config.sendBufferBytes());
         adapter = new CoapIngestAdapter(settings, identity.privateKey(), identity.chain(), trustedCas,
                 new PeerResolver(directory, transportKeys), ingest::pipeline, ingest.statusHandler(), Clock.systemUTC());
         adapter.start();

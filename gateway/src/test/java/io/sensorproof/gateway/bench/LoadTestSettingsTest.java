@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
  */
 class LoadTestSettingsTest {
     private static CoapLoadTest.Settings coap(int devices, int window, long phaseSeconds, int pack1, int generatorThreads) {
-        return new CoapLoadTest.Settings(devices, window, Duration.ofSeconds(40), Duration.ofSeconds(phaseSeconds), 4000, pack1, 1500,
-                Duration.ofSeconds(20), 1000, Duration.ofSeconds(60), generatorThreads, List.of());
+        return new CoapLoadTest.Settings(devices, window, Duration.ofSeconds(90), Duration.ofSeconds(phaseSeconds), 9000, pack1, 1500,
+                Duration.ofSeconds(40), 2500, Duration.ofSeconds(60), generatorThreads, List.of());
     }
 
     private static GatewayLoadTest.Settings mqtt(int devices, int connections, int window, double rate, int pack10) {
-        return new GatewayLoadTest.Settings(devices, connections, window, rate, 4000, 1000, 1000, pack10, Duration.ofSeconds(240),
+        return new GatewayLoadTest.Settings(devices, connections, window, rate, 8000, 2000, 1000, pack10, Duration.ofSeconds(240),
                 List.of());
     }
 

@@ -113,7 +113,6 @@ class DocumentedSettingsIT {
         values.put("sensorproof.coap.block-size", "512");
         values.put("sensorproof.coap.receive-buffer-bytes", "2097152");
         values.put("sensorproof.coap.send-buffer-bytes", "524288");
-        values.put("sensorproof.coap.protocol-threads", "2");
         values.put("sensorproof.ca.file", dataDir.resolve("device-ca.p12").toString());
         values.put("sensorproof.ca.password", "");
         values.put("sensorproof.ca.password-file", dataDir.resolve("device-ca.password").toString());

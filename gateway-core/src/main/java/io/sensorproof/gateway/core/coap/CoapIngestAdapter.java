@@ -11,7 +11,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.californium.core.CoapResource;
@@ -28,8 +27,6 @@ import org.eclipse.californium.core.server.resources.Resource;
 import org.eclipse.californium.elements.config.CertificateAuthenticationMode;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
-import org.eclipse.californium.elements.util.DaemonThreadFactory;
-import org.eclipse.californium.elements.util.ExecutorsUtil;
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole;
@@ -107,17 +104,6 @@ public final class CoapIngestAdapter implements AutoCloseable {
             }
         });
         this.server.addEndpoint(endpoint);
-        // One thread (protocolThreads) for Scandium's records and handshakes and Californium's protocol stage, in place
-        // of a pool for each (both libraries default to one thread per core, DTLS_CONNECTOR_THREAD_COUNT and
-        // PROTOCOL_STAGE_THREAD_COUNT; on 2 cores one DTLS worker and two stage threads). A request's decrypted record
-        // and a response's encryption are then queued on the thread that is already running instead of waking another
-        // one: two thread wake-ups fewer per request (ADR 065). On 2 cores handshakes already had one DTLS thread, which
-        // every record waited behind; the stage now waits behind them too. The server owns the executor (not
-        // detached): destroy() shuts it down after the connector stopped.
-        ScheduledExecutorService shared = ExecutorsUtil.newScheduledThreadPool(settings.protocolThreads(),
-                new DaemonThreadFactory("coap-dtls#"));
-        this.connector.setExecutor(shared);
-        this.server.setExecutors(shared, ExecutorsUtil.newDefaultSecondaryScheduler("coap-timer#"), false);
     }
 
     /** The Californium configuration: DTLS server with required client authentication, sizes for block-wise transfer. */

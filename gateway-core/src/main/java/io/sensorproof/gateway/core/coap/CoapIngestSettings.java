@@ -22,27 +22,21 @@ import java.util.Objects;
  *     datagrams overflows (counted as UDP RcvbufErrors); Linux caps it at {@code net.core.rmem_max} (ADR 043)
  * @param sendBufferBytes SO_SNDBUF asked for the DTLS socket (DTLS_SEND_BUFFER_SIZE); 0: the OS default; capped at
  *     {@code net.core.wmem_max}
- * @param protocolThreads threads shared by Scandium's DTLS records and handshakes and Californium's protocol stage
- *     (ADR 065); 1, the default, hands a request between them without waking a second thread. More let handshakes of a
- *     reconnect storm use more cores of a larger host, at the price of those wake-ups.
  */
 public record CoapIngestSettings(InetSocketAddress bindAddress, int queueCapacity, int batchMax, Duration batchLinger,
-        Duration retryAfter, int maxMessageSize, int preferredBlockSize, int receiveBufferBytes, int sendBufferBytes,
-        int protocolThreads) {
+        Duration retryAfter, int maxMessageSize, int preferredBlockSize, int receiveBufferBytes, int sendBufferBytes) {
     /** Largest request body assembled from blocks: the protocol's message limit. */
     public static final int MAX_BODY_BYTES = IngestPipeline.MAX_MESSAGE_BYTES;
     /** Default SO_RCVBUF of the DTLS socket: 4 MiB (a host needs {@code net.core.rmem_max} at least this). */
     public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 4 << 20;
     /** Default SO_SNDBUF of the DTLS socket: 1 MiB ({@code net.core.wmem_max} at least this). */
     public static final int DEFAULT_SEND_BUFFER_BYTES = 1 << 20;
-    /** Default threads for DTLS and the CoAP protocol stage together: one (ADR 065). */
-    public static final int DEFAULT_PROTOCOL_THREADS = 1;
 
-    /** Settings with the default socket buffers and protocol threads. */
+    /** Settings with the default socket buffers. */
     public CoapIngestSettings(InetSocketAddress bindAddress, int queueCapacity, int batchMax, Duration batchLinger, Duration retryAfter,
             int maxMessageSize, int preferredBlockSize) {
         this(bindAddress, queueCapacity, batchMax, batchLinger, retryAfter, maxMessageSize, preferredBlockSize, DEFAULT_RECEIVE_BUFFER_BYTES,
-                DEFAULT_SEND_BUFFER_BYTES, DEFAULT_PROTOCOL_THREADS);
+                DEFAULT_SEND_BUFFER_BYTES);
     }
 
     public CoapIngestSettings {
@@ -53,9 +47,6 @@ public record CoapIngestSettings(InetSocketAddress bindAddress, int queueCapacit
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(batchLinger, "batchLinger");
         Objects.requireNonNull(retryAfter, "retryAfter");
-        if (protocolThreads < 1) {
-            throw new IllegalArgumentException("protocol threads must be at least 1, was " + protocolThreads);
-        }
         if (queueCapacity < 1 || batchMax < 1) {
             throw new IllegalArgumentException("queue capacity and batch size must be positive");
         }
@@ -73,18 +64,12 @@ public record CoapIngestSettings(InetSocketAddress bindAddress, int queueCapacit
     /** The same settings with other DTLS socket buffer sizes (0: the OS default). */
     public CoapIngestSettings withSocketBuffers(int receiveBytes, int sendBytes) {
         return new CoapIngestSettings(bindAddress, queueCapacity, batchMax, batchLinger, retryAfter, maxMessageSize, preferredBlockSize,
-                receiveBytes, sendBytes, protocolThreads);
-    }
-
-    /** The same settings with another number of protocol threads (at least 1). */
-    public CoapIngestSettings withProtocolThreads(int threads) {
-        return new CoapIngestSettings(bindAddress, queueCapacity, batchMax, batchLinger, retryAfter, maxMessageSize, preferredBlockSize,
-                receiveBufferBytes, sendBufferBytes, threads);
+                receiveBytes, sendBytes);
     }
 
     /**
      * Defaults: queue 1,024, batches of up to 256 lingering 2 ms, Max-Age 5 s, Californium's 1,024-byte
-     * messages with 512-byte blocks, socket buffers of 4 MiB (receive) and 1 MiB (send), one protocol thread.
+     * messages with 512-byte blocks, socket buffers of 4 MiB (receive) and 1 MiB (send).
      */
     public static CoapIngestSettings defaults(InetSocketAddress bindAddress) {
         return new CoapIngestSettings(bindAddress, 1024, 256, Duration.ofMillis(2), Duration.ofSeconds(5), 1024, 512);
