@@ -42,12 +42,17 @@ for build in $BUILDS; do
     --warmup-messages 9000 --pack1-messages 2000 --warmup-pack10-seconds 40 --warmup-pack10-messages 2500 --pack10-messages 1500 \
     --gateway-jvm-options "$opts" --gateway-jar "$APP/quarkus-run.jar" --work "$OUT/coap-$build" \
     --out "$OUT/coap-switches-$build.json" > "$log" 2>&1 &
-  until grep -q "^warmup " "$log"; do sleep 0.1; done
+  run=$!
+  # a load test that fails before a phase (the gateway does not start, say) ends the wait instead of hanging it
+  until grep -q "^warmup " "$log" || ! kill -0 "$run" 2>/dev/null; do sleep 0.1; done
   pid=$(grep -o 'gatewayPid=[0-9]*' "$log" | head -1 | cut -d= -f2)
+  if ! grep -q "^warmup " "$log" || [ -z "$pid" ]; then
+    echo "$build: the load test ended before its pack-1 phase, see $log" >&2; wait "$run"; continue
+  fi
   s1=$(snap "$pid")
-  until [ "$(grep -c '^phase ' "$log")" -ge 1 ]; do sleep 0.1; done
+  until [ "$(grep -c '^phase ' "$log")" -ge 1 ] || ! kill -0 "$run" 2>/dev/null; do sleep 0.1; done
   s2=$(snap "$pid")
-  wait
+  wait "$run" || { echo "$build: the load test failed, see $log" >&2; rm -rf "$OUT/coap-$build"; continue; }
   printf '{"pack1":{"start":%s,"end":%s}}\n' "$s1" "$s2" > "$OUT/switches-$build.json"
   rm -rf "$OUT/coap-$build"  # the run's PostgreSQL and device directories: 1.4-1.9 GB
 done
