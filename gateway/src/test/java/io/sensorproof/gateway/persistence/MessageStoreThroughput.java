@@ -1,5 +1,7 @@
 package io.sensorproof.gateway.persistence;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sensorproof.gateway.core.AcceptedMessage;
 import io.sensorproof.gateway.core.AcceptedReading;
 import io.sensorproof.gateway.core.ContentDigest;
@@ -29,8 +31,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -40,7 +44,9 @@ import java.util.stream.Stream;
  * Throughput of {@link PgMessageStore} (both insert shapes) and of {@link PgDeviceDirectory} (with
  * and without its cache) on the embedded PostgreSQL server with fsync, synchronous_commit and
  * full_page_writes on, as in production. A load-test CLI, not a test: it writes its results to
- * {@code target/persistence-throughput.txt}.
+ * {@code target/persistence-throughput.txt} and, for other programs, {@code target/persistence-throughput.json}: every
+ * insert case and the durable insert limit (the most readings per second of any case), which {@code BenchSummary}
+ * compares the load tests' packs of 10 with. The {@code -Pbench} profile runs it before the load tests.
  *
  * <pre>
  * cd gateway &amp;&amp; mvn -B test-compile exec:java -Dexec.classpathScope=test \
@@ -83,13 +89,16 @@ public final class MessageStoreThroughput {
         OrphanedPostmaster.withDefaultWaits().stopIfOrphaned(dataDir.resolve(EmbeddedPostgresSettings.CLUSTER_DIRECTORY));
         deleteRecursively(dataDir);
         List<String> out = new ArrayList<>();
+        List<Case> cases = new ArrayList<>();
+        String postgres;
         try (EmbeddedDatabase db = EmbeddedPostgresLauncher.withDefaults().start(EmbeddedPostgresSettings.under(dataDir, 0))) {
             migrate(db);
             try (Connection c = db.connect(); Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT version(), current_setting('fsync'), current_setting('synchronous_commit'),"
                             + " current_setting('full_page_writes')")) {
                 rs.next();
-                out.add(rs.getString(1));
+                postgres = rs.getString(1);
+                out.add(postgres);
                 out.add("fsync=" + rs.getString(2) + " synchronous_commit=" + rs.getString(3) + " full_page_writes=" + rs.getString(4));
             }
             out.add("JVM " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs; " + seconds
@@ -103,7 +112,9 @@ public final class MessageStoreThroughput {
                 for (PgMessageStore.InsertShape shape : PgMessageStore.InsertShape.values()) {
                     for (int w : new int[] {1, workers}) {
                         for (int size : BATCH_SIZES) {
-                            out.add(bench.store(shape, size, w, seconds));
+                            Case c = bench.store(shape, size, w, seconds);
+                            cases.add(c);
+                            out.add(c.line());
                             System.out.println(out.get(out.size() - 1));
                         }
                     }
@@ -118,9 +129,11 @@ public final class MessageStoreThroughput {
         }
         Path results = Path.of("target", "persistence-throughput.txt");
         Files.write(results, out);
+        Path json = Path.of("target", "persistence-throughput.json");
+        Files.writeString(json, report(postgres, seconds, workers, cases));
         System.out.println();
         out.forEach(System.out::println);
-        System.out.println("written to " + results.toAbsolutePath());
+        System.out.println("written to " + results.toAbsolutePath() + " and " + json.toAbsolutePath());
         System.exit(0);
     }
 
@@ -142,15 +155,61 @@ public final class MessageStoreThroughput {
         return batch;
     }
 
-    private String store(PgMessageStore.InsertShape shape, int size, int workers, int seconds) throws Exception {
+    /** One measured insert case: {@code batch} messages of {@link #READINGS} readings per transaction, {@code workers} writers. */
+    record Case(PgMessageStore.InsertShape shape, int batch, int workers, double messagesPerSecond, double p50Millis, double p99Millis) {
+        double readingsPerSecond() {
+            return messagesPerSecond * READINGS;
+        }
+
+        String line() {
+            return String.format(Locale.ROOT,
+                    "store %-13s batch %3d x%d workers: %8.0f messages/s %9.0f rows/s (%.0f readings/s)  batch latency p50 %6.2f ms p99 %6.2f ms",
+                    shape, batch, workers, messagesPerSecond, messagesPerSecond * (1 + READINGS), readingsPerSecond(), p50Millis, p99Millis);
+        }
+    }
+
+    /**
+     * The JSON report: every case, and as {@code durableInsertLimit} the case with the most readings per second (ties: the
+     * first measured).
+     */
+    static String report(String postgres, int seconds, int workers, List<Case> cases) throws IOException {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("command", "java -cp <gateway test classpath> " + MessageStoreThroughput.class.getName() + " " + seconds + " " + workers);
+        report.put("postgres", postgres);
+        report.put("readingsPerMessage", READINGS);
+        report.put("secondsPerCase", seconds);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Case best = null;
+        for (Case c : cases) {
+            rows.add(row(c));
+            if (best == null || c.readingsPerSecond() > best.readingsPerSecond()) {
+                best = c;
+            }
+        }
+        report.put("cases", rows);
+        report.put("durableInsertLimit", best == null ? null : row(best));
+        report.put("note", "fsync, synchronous_commit and full_page_writes on; the limit is the best case on this machine with the"
+                + " store alone on it (no gateway, broker or load generator beside it)");
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
+    }
+
+    private static Map<String, Object> row(Case c) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("shape", c.shape().name());
+        row.put("batchMessages", c.batch());
+        row.put("workers", c.workers());
+        row.put("messagesPerSecond", Math.round(c.messagesPerSecond()));
+        row.put("readingsPerSecond", Math.round(c.readingsPerSecond()));
+        row.put("batchLatencyMillis", Map.of("p50", c.p50Millis(), "p99", c.p99Millis()));
+        return row;
+    }
+
+    private Case store(PgMessageStore.InsertShape shape, int size, int workers, int seconds) throws Exception {
         PgMessageStore store = new PgMessageStore(pool, Duration.ofSeconds(30), shape);
         run(store, size, workers, Math.max(1, seconds / 2));
         long[] latencies = run(store, size, workers, seconds);
         double messagesPerSecond = (double) latencies.length * size / seconds;
-        return String.format(Locale.ROOT,
-                "store %-13s batch %3d x%d workers: %8.0f messages/s %9.0f rows/s (%.0f readings/s)  batch latency p50 %6.2f ms p99 %6.2f ms",
-                shape, size, workers, messagesPerSecond, messagesPerSecond * (1 + READINGS), messagesPerSecond * READINGS,
-                percentile(latencies, 0.50), percentile(latencies, 0.99));
+        return new Case(shape, size, workers, messagesPerSecond, percentile(latencies, 0.50), percentile(latencies, 0.99));
     }
 
     /** Runs {@code workers} threads storing fresh batches for {@code seconds}; returns each batch's latency in ns. */
