@@ -91,6 +91,7 @@ public final class MessageStoreThroughput {
         List<String> out = new ArrayList<>();
         List<Case> cases = new ArrayList<>();
         String postgres;
+        String durability;
         try (EmbeddedDatabase db = EmbeddedPostgresLauncher.withDefaults().start(EmbeddedPostgresSettings.under(dataDir, 0))) {
             migrate(db);
             try (Connection c = db.connect(); Statement s = c.createStatement();
@@ -98,8 +99,9 @@ public final class MessageStoreThroughput {
                             + " current_setting('full_page_writes')")) {
                 rs.next();
                 postgres = rs.getString(1);
+                durability = "fsync=" + rs.getString(2) + " synchronous_commit=" + rs.getString(3) + " full_page_writes=" + rs.getString(4);
                 out.add(postgres);
-                out.add("fsync=" + rs.getString(2) + " synchronous_commit=" + rs.getString(3) + " full_page_writes=" + rs.getString(4));
+                out.add(durability);
             }
             out.add("JVM " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs; " + seconds
                     + " s per case after " + Math.max(1, seconds / 2) + " s warm-up; " + READINGS + " readings per message");
@@ -130,7 +132,7 @@ public final class MessageStoreThroughput {
         Path results = Path.of("target", "persistence-throughput.txt");
         Files.write(results, out);
         Path json = Path.of("target", "persistence-throughput.json");
-        Files.writeString(json, report(postgres, seconds, workers, cases));
+        Files.writeString(json, report(postgres, durability, seconds, workers, cases));
         System.out.println();
         out.forEach(System.out::println);
         System.out.println("written to " + results.toAbsolutePath() + " and " + json.toAbsolutePath());
@@ -172,10 +174,11 @@ public final class MessageStoreThroughput {
      * The JSON report: every case, and as {@code durableInsertLimit} the case with the most readings per second (ties: the
      * first measured).
      */
-    static String report(String postgres, int seconds, int workers, List<Case> cases) throws IOException {
+    static String report(String postgres, String durability, int seconds, int workers, List<Case> cases) throws IOException {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("command", "java -cp <gateway test classpath> " + MessageStoreThroughput.class.getName() + " " + seconds + " " + workers);
         report.put("postgres", postgres);
+        report.put("durability", durability);
         report.put("readingsPerMessage", READINGS);
         report.put("secondsPerCase", seconds);
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -188,8 +191,8 @@ public final class MessageStoreThroughput {
         }
         report.put("cases", rows);
         report.put("durableInsertLimit", best == null ? null : row(best));
-        report.put("note", "fsync, synchronous_commit and full_page_writes on; the limit is the best case on this machine with the"
-                + " store alone on it (no gateway, broker or load generator beside it)");
+        report.put("note", "the limit is the best case on this machine with the store alone on it (no gateway, broker or load"
+                + " generator beside it), PostgreSQL's durability settings as read from the server");
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
     }
 
