@@ -88,7 +88,7 @@ public final class BenchSummary {
     }
 
     /** The parsed file, or empty (with the reason in {@code inputs}) when it is absent or was written before {@code since}. */
-    private static Optional<JsonNode> read(String file, Instant since, String name, Map<String, Object> inputs) throws IOException {
+    static Optional<JsonNode> read(String file, Instant since, String name, Map<String, Object> inputs) throws IOException {
         Path p = Path.of(file);
         if (!Files.isRegularFile(p)) {
             inputs.put(name, file + ": absent, not measured");

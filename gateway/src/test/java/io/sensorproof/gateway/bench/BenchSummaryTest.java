@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link BenchSummary} judges each of issue 18's goals from the result files of one run, and never calls an absent one met. */
 class BenchSummaryTest {
@@ -16,16 +23,16 @@ class BenchSummaryTest {
         return JSON.readTree(s.replace('\'', '"'));
     }
 
-    private static String phase(String name, int pack, double ratio, double gateway, double readingsPerSecond, String extra) {
+    private static String phase(String name, int pack, double ratio, double gateway, double readingsPerSecond) {
         return "{'phase':'" + name + "','packSize':" + pack + ",'messages':1000,'messagesSent':1000,'accepted':1000,'badAcks':0,'errors':0,"
                 + "'rejected':[],'acceptedMessagesPerSecond':" + readingsPerSecond / pack + ",'acceptedReadingsPerSecond':" + readingsPerSecond
                 + ",'cpuMicrosPerMessage':{'gateway':" + gateway + ",'postgres':200,'broker':20,'generator':80},"
-                + "'es256VerifyMicrosDuringWindow':{'median':70},'gatewayCpuPerMessageOverEs256VerifyDuringWindow':" + ratio + extra + "}";
+                + "'es256VerifyMicrosDuringWindow':{'median':70},'gatewayCpuPerMessageOverEs256VerifyDuringWindow':" + ratio + "}";
     }
 
     private static JsonNode run(double pack1Ratio, double pack10Ratio, double pack10Readings, String udp) throws Exception {
         return json("{'machine':{'availableProcessors':2},'crypto':{'es256VerifyMicros':80}," + udp + "'phases':["
-                + phase("pack1", 1, pack1Ratio, 100, 5000, "") + "," + phase("pack10", 10, pack10Ratio, 150, pack10Readings, "") + "]}");
+                + phase("pack1", 1, pack1Ratio, 100, 5000) + "," + phase("pack10", 10, pack10Ratio, 150, pack10Readings) + "]}");
     }
 
     private static final String NO_DROPS = "'udp':{'gatewaySocketDrops':0,'machineUdpDelta':{'RcvbufErrors':0,'InErrors':0}},";
@@ -103,6 +110,22 @@ class BenchSummaryTest {
         assertThat(rows).hasSize(11);
         assertThat(rows).allSatisfy(r -> assertThat(r.met()).isEmpty());
         assertThat(rows).filteredOn(r -> !r.target().isEmpty()).allSatisfy(r -> assertThat(r.verdict()).isEqualTo("not measured"));
+    }
+
+    @Test
+    void aFileLeftByAnEarlierRunIsNotJudged(@TempDir Path dir) throws Exception {
+        Instant start = Instant.parse("2026-12-07T13:00:00Z");
+        Path earlier = Files.writeString(dir.resolve("coap-load.json"), run(1.4, 1.4, 30_000, NO_DROPS).toString());
+        Files.setLastModifiedTime(earlier, FileTime.from(start.minusSeconds(1)));
+        Path fresh = Files.writeString(dir.resolve("gateway-load.json"), run(1.4, 1.4, 30_000, "").toString());
+        Files.setLastModifiedTime(fresh, FileTime.from(start.plusSeconds(1)));
+        Map<String, Object> inputs = new LinkedHashMap<>();
+
+        assertThat(BenchSummary.read(earlier.toString(), start, "coap", inputs)).isEmpty();
+        assertThat(BenchSummary.read(fresh.toString(), start, "mqtt", inputs)).isPresent();
+        assertThat(BenchSummary.read(dir.resolve("absent.json").toString(), start, "store", inputs)).isEmpty();
+        assertThat((String) inputs.get("coap")).contains("ignored, written 2026-12-07T12:59:59Z before this run started");
+        assertThat((String) inputs.get("store")).endsWith("absent, not measured");
     }
 
     @Test
