@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,14 +52,13 @@ public final class BenchSummary {
     }
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> opts = new LinkedHashMap<>(Map.of("--mqtt", "target/gateway-load.json", "--coap", "target/coap-load.json",
-                "--store", "target/persistence-throughput.json", "--out", "target/bench-summary.json", "--since", Instant.EPOCH.toString()));
-        for (int i = 0; i < args.length; i += 2) {
-            if (!opts.containsKey(args[i]) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: BenchSummary [--mqtt F] [--coap F] [--store F] [--out F] [--since INSTANT]; got "
-                        + args[i]);
-            }
-            opts.put(args[i], args[i + 1]);
+        Map<String, String> opts;
+        try {
+            opts = options(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("BenchSummary: " + e.getMessage());
+            System.exit(2);
+            return;
         }
         Instant since = Instant.parse(opts.get("--since"));
         Map<String, Object> inputs = new LinkedHashMap<>();
@@ -85,6 +85,25 @@ public final class BenchSummary {
         inputs.forEach((k, v) -> System.out.println(k + ": " + v));
         System.out.println(markdown(rows));
         System.out.println("written to " + out.toAbsolutePath());
+    }
+
+    /** The options with their defaults; an unknown option, a missing value or a {@code --since} that is no instant is refused. */
+    static Map<String, String> options(String[] args) {
+        Map<String, String> opts = new LinkedHashMap<>(Map.of("--mqtt", "target/gateway-load.json", "--coap", "target/coap-load.json",
+                "--store", "target/persistence-throughput.json", "--out", "target/bench-summary.json", "--since", Instant.EPOCH.toString()));
+        String usage = "usage: BenchSummary [--mqtt F] [--coap F] [--store F] [--out F] [--since INSTANT, e.g. 2026-12-07T13:00:00Z]";
+        for (int i = 0; i < args.length; i += 2) {
+            if (!opts.containsKey(args[i]) || i + 1 >= args.length) {
+                throw new IllegalArgumentException(usage + "; got '" + args[i] + "'" + (opts.containsKey(args[i]) ? " without a value" : ""));
+            }
+            opts.put(args[i], args[i + 1]);
+        }
+        try {
+            Instant.parse(opts.get("--since"));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("--since must be an instant such as 2026-12-07T13:00:00Z, got '" + opts.get("--since") + "'");
+        }
+        return opts;
     }
 
     /** The parsed file, or empty (with the reason in {@code inputs}) when it is absent or was written before {@code since}. */

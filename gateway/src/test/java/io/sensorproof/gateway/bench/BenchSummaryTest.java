@@ -1,6 +1,7 @@
 package io.sensorproof.gateway.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -126,6 +127,16 @@ class BenchSummaryTest {
         assertThat(BenchSummary.read(dir.resolve("absent.json").toString(), start, "store", inputs)).isEmpty();
         assertThat((String) inputs.get("coap")).contains("ignored, written 2026-12-07T12:59:59Z before this run started");
         assertThat((String) inputs.get("store")).endsWith("absent, not measured");
+    }
+
+    @Test
+    void badOptionsAreRefusedWithTheirNameNotAStackTrace() {
+        assertThatThrownBy(() -> BenchSummary.options(new String[] {"--since", "yesterday"})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--since must be an instant such as 2026-12-07T13:00:00Z, got 'yesterday'");
+        assertThatThrownBy(() -> BenchSummary.options(new String[] {"--mqqt", "x.json"})).hasMessageEndingWith("got '--mqqt'");
+        assertThatThrownBy(() -> BenchSummary.options(new String[] {"--out"})).hasMessageEndingWith("got '--out' without a value");
+        assertThat(BenchSummary.options(new String[] {"--since", "2026-12-07T13:00:00Z"})).containsEntry("--since", "2026-12-07T13:00:00Z")
+                .containsEntry("--mqtt", "target/gateway-load.json");
     }
 
     @Test

@@ -83,8 +83,16 @@ public final class MessageStoreThroughput {
     }
 
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        int workers = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int[] parsed;
+        try {
+            parsed = arguments(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("MessageStoreThroughput: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        int seconds = parsed[0];
+        int workers = parsed[1];
         Path dataDir = Path.of("target", "bench-data");
         OrphanedPostmaster.withDefaultWaits().stopIfOrphaned(dataDir.resolve(EmbeddedPostgresSettings.CLUSTER_DIRECTORY));
         deleteRecursively(dataDir);
@@ -137,6 +145,29 @@ public final class MessageStoreThroughput {
         out.forEach(System.out::println);
         System.out.println("written to " + results.toAbsolutePath() + " and " + json.toAbsolutePath());
         System.exit(0);
+    }
+
+    /** {@code [seconds per case, workers]} from {@code [SECONDS [WORKERS]]}, defaults 5 and 4; a clear message otherwise. */
+    static int[] arguments(String[] args) {
+        if (args.length > 2) {
+            throw new IllegalArgumentException("usage: MessageStoreThroughput [SECONDS [WORKERS]]; got " + args.length + " arguments");
+        }
+        return new int[] {positive(args, 0, "seconds per case", 5), positive(args, 1, "workers", 4)};
+    }
+
+    private static int positive(String[] args, int i, String name, int fallback) {
+        if (args.length <= i) {
+            return fallback;
+        }
+        try {
+            int v = Integer.parseInt(args[i].trim());
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // the message below names the argument
+        }
+        throw new IllegalArgumentException(name + " must be a whole number of at least 1, got '" + args[i] + "'");
     }
 
     private synchronized List<AcceptedMessage> batch(int size) {
